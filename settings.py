@@ -1,0 +1,72 @@
+"""Lotsen's configuration, read from environment variables (and an optional `.env` file).
+
+The Bot Framework variables keep the names the Azure Bot Service and the botbuilder samples use
+(`MicrosoftAppId`, …) so that an existing bot registration's settings can be pasted in unchanged.
+Every variable is listed, with one line of explanation, in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/lotsen.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    microsoft_app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
+    microsoft_app_password: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD")
+    )
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE")
+    )
+    microsoft_app_tenant_id: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID")
+    )
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    # None means "decide by database": migrate automatically on SQLite, not on PostgreSQL.
+    auto_migrate: bool | None = Field(None, validation_alias="AUTO_MIGRATE")
+    host: str = Field("127.0.0.1", validation_alias="HOST")
+    port: int = Field(3978, ge=1, le=65535, validation_alias="PORT")
+    allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="ALLOWED_TENANT_IDS"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
+    max_body_bytes: int = Field(256 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
+    # Where the Bot Framework publishes its token signing keys. Only tests and sovereign clouds change it.
+    openid_metadata_url: str = Field("", validation_alias="BOT_OPENID_METADATA_URL")
+    # SEK per EUR for converting budgets given in euro (policy 4.1 states its threshold in SEK).
+    eur_sek_rate: float = Field(11.0, gt=0, validation_alias="EUR_SEK_RATE")
+
+    @field_validator("allowed_tenant_ids", mode="before")
+    @classmethod
+    def _split_tenants(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def authentication_enabled(self) -> bool:
+        """Without an app id the bot runs unauthenticated, as for local testing in the Playground."""
+        return bool(self.microsoft_app_id)
