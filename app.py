@@ -1,0 +1,142 @@
+"""Lotsen's entry point: the aiohttp application (`create_app`) and the command line (`python app.py …`).
+
+    python app.py            serve the bot (POST /api/messages, GET /healthz) on HOST:PORT
+    python app.py migrate    bring the database schema up to date and seed the organisations
+    python app.py chat       talk to the bot in this terminal, same bot, same database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.activity import InvalidActivity
+from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
+from bot.assembly import build_endpoint
+from settings import Settings
+from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
+from storage.migrate import upgrade
+
+logger = logging.getLogger("lotsen.app")
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+ENDPOINT_KEY = web.AppKey("endpoint", BotEndpoint)
+ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+BACKGROUND_TASKS_KEY = web.AppKey("background_tasks", set)
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    """Every failure answers with a short JSON reason and its status; tracebacks go to the log only."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return _error(error.status, error.reason)
+    except Exception:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return _error(500, "internal error")
+
+
+async def post_messages(request: web.Request) -> web.Response:
+    endpoint = request.app[ENDPOINT_KEY]
+    raw = await request.read()  # over client_max_size aiohttp raises 413 here
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _error(400, "the body is not valid JSON")
+    try:
+        result = await endpoint.process(body, request.headers.get("Authorization", ""))
+    except InvalidActivity as error:
+        return _error(400, str(error))
+    except AuthenticationFailed as error:
+        logger.warning("refused unauthenticated request: %s", error)
+        return _error(401, "unauthorized")
+    except TenantNotAllowed as error:
+        logger.warning("refused activity from tenant %s", error)
+        return _error(403, "tenant not allowed")
+    if result.body is None:
+        return web.Response(status=result.status)
+    return web.json_response(result.body, status=result.status)
+
+
+async def get_health(request: web.Request) -> web.Response:
+    try:
+        await ping(request.app[ENGINE_KEY], timeout=HEALTH_TIMEOUT_SECONDS)
+    except DatabaseUnavailable as error:
+        return web.json_response({"status": "unavailable", "reason": f"database unreachable: {error.reason}"},
+                                 status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, credentials_factory=None) -> web.Application:
+    settings = settings or Settings()
+    app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes)
+    app[SETTINGS_KEY] = settings
+    app[BACKGROUND_TASKS_KEY] = set()
+
+    async def lifespan(app: web.Application) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        if settings.should_auto_migrate:
+            await upgrade(settings.database_url)
+        app[ENGINE_KEY] = engine
+        app[ENDPOINT_KEY] = build_endpoint(settings, create_session_factory(engine), credentials_factory)
+        yield
+        tasks = app[BACKGROUND_TASKS_KEY]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await app[ENDPOINT_KEY].close()
+        await engine.dispose()
+
+    app.cleanup_ctx.append(lifespan)
+    app.router.add_post("/api/messages", post_messages)
+    app.router.add_get("/healthz", get_health)
+    return app
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="app.py", description="Lotsen, a Teams assistant for Malmö stad.")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve the bot over HTTP (the default)")
+    commands.add_parser("migrate", help="bring the database schema up to date and seed organisations")
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")
+    chat.add_argument("--name", default="Terminal User", help="your display name")
+    chat.add_argument("--locale", default="sv-SE", help="your locale: sv-SE (default) or en-US")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    _configure_logging(settings)
+    if args.command == "migrate":
+        asyncio.run(upgrade(settings.database_url))
+        print(f"database is up to date: {make_url(settings.database_url).render_as_string(hide_password=True)}")
+        return 0
+    if args.command == "chat":
+        from bot.terminal_chat import run_chat
+
+        return asyncio.run(run_chat(settings, user_id=args.user, user_name=args.name, locale=args.locale))
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

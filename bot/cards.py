@@ -1,0 +1,51 @@
+"""Adaptive Cards the bot itself shows (welcome and help). Dialogs build their own cards in their own files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import CardFactory
+from botbuilder.schema import Attachment
+
+from bot.i18n import Language, lookup, text
+
+ADAPTIVE_CARD_VERSION = "1.5"
+WELCOME_ACTIONS = ("ask_inform_ks", "ask_threshold", "ask_annual_report", "help")
+
+
+def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Attachment:
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": ADAPTIVE_CARD_VERSION,
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return CardFactory.adaptive_card(card)
+
+
+def send_text_action(title: str, message: str) -> dict[str, Any]:
+    """A button that sends `message` as if the user had typed it (Teams' imBack), so typing works the same."""
+    return {"type": "Action.Submit", "title": title, "data": {"msteams": {"type": "imBack", "value": message}}}
+
+
+def welcome_card(lang: Language, in_group: bool = False) -> Attachment:
+    jobs = lookup("welcome.jobs", lang)
+    body = [
+        {"type": "TextBlock", "text": text("welcome.title", lang), "size": "Large", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": text("welcome.intro", lang), "wrap": True},
+        {"type": "TextBlock", "text": text("welcome.jobs_heading", lang), "weight": "Bolder", "wrap": True},
+        *({"type": "TextBlock", "text": f"• {job}", "wrap": True, "spacing": "Small"} for job in jobs),
+        {"type": "TextBlock", "text": text("welcome.ask_hint", lang), "wrap": True, "isSubtle": True},
+    ]
+    if in_group:
+        body.append({"type": "TextBlock", "text": text("welcome.channel_hint", lang), "wrap": True, "isSubtle": True})
+    actions = [
+        send_text_action(
+            text(f"welcome.actions.{name}", lang),
+            text("welcome.help_command", lang) if name == "help" else text(f"welcome.questions.{name}", lang),
+        )
+        for name in WELCOME_ACTIONS
+    ]
+    return adaptive_card(body, actions)

@@ -1,0 +1,40 @@
+"""The text catalogs: every sentence a user reads, one YAML file per language, Swedish first."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+Language = Literal["sv", "en"]
+LANGUAGES: tuple[Language, ...] = ("sv", "en")
+DEFAULT_LANGUAGE: Language = "sv"
+_CATALOG_DIR = Path(__file__).parent / "texts"
+
+
+def language_of(locale: str | None) -> Language:
+    """Swedish unless the Teams locale is English: Swedish comes first, English is the second language."""
+    if locale and locale.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(lang: Language) -> dict[str, Any]:
+    with (_CATALOG_DIR / f"{lang}.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def lookup(key: str, lang: Language) -> Any:
+    """The catalog entry at a dotted key ("welcome.title"), in `lang`; a missing key is a programming error."""
+    node: Any = catalog(lang)
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+def text(key: str, lang: Language, **values: object) -> str:
+    entry = lookup(key, lang)
+    return entry.format(**values) if values else entry

@@ -1,0 +1,81 @@
+"""Lotsen's activity handler: one turn in, routed to welcome, help, a dialog or the policy answers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from botbuilder.core import ConversationState, MessageFactory, TurnContext, UserState
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import DialogSet
+
+from bot.cards import welcome_card
+from bot.conversation_tracking import ConversationTracker
+from bot.i18n import Language, language_of, lookup, text
+from bot.mentions import strip_bot_mention
+from dialogs.policy_answers import PolicyQuestions
+
+HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi", "?"})
+GROUP_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
+
+
+def command_key(message: str) -> str:
+    """Lower case, no diacritics, no surrounding punctuation: "Hjälp!" and "hjalp" are the same command."""
+    decomposed = unicodedata.normalize("NFKD", message.strip().lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.strip(" .!?,:;") or plain.strip()
+
+
+class LotsenBot(TeamsActivityHandler):
+    def __init__(
+        self,
+        conversation_state: ConversationState,
+        user_state: UserState,
+        tracker: ConversationTracker,
+        dialogs: DialogSet,
+        questions: PolicyQuestions,
+    ) -> None:
+        self._conversation_state = conversation_state
+        self._user_state = user_state
+        self._tracker = tracker
+        self._dialogs = dialogs
+        self._questions = questions
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._tracker.track(turn_context)
+        await super().on_turn(turn_context)
+        # Saved only when the turn succeeded: a failed turn leaves the stored state (drafts) as it was.
+        await self._conversation_state.save_changes(turn_context)
+        await self._user_state.save_changes(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Handled here rather than by TeamsActivityHandler, which looks up every added member at the connector.
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot_id for member in activity.members_added or []):
+            await self._welcome(turn_context, language_of(activity.locale))
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        lang = language_of(activity.locale)
+        in_group = activity.conversation.conversation_type in GROUP_CONVERSATION_TYPES
+        message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
+        command = command_key(message)
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if dialog_context.active_dialog and command in lookup("cancel_words", lang):
+            await dialog_context.cancel_all_dialogs()
+            await turn_context.send_activity(text("cancelled", lang))
+        elif command in HELP_COMMANDS:
+            # Help never ends what the user is in the middle of: the next answer continues the dialog.
+            await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
+        elif dialog_context.active_dialog:
+            await dialog_context.continue_dialog()
+        elif not message:
+            await turn_context.send_activity(text("empty_message", lang))
+        else:
+            await self._questions.answer(dialog_context, message, lang)
+
+    async def _welcome(self, turn_context: TurnContext, lang: Language) -> None:
+        if turn_context.activity.conversation.conversation_type in GROUP_CONVERSATION_TYPES:
+            await turn_context.send_activity(text("group_hello", lang))
+        else:
+            await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang)))

@@ -1,0 +1,116 @@
+"""A short consultation: asks only for the facts a question about routine 4.1 lacked, then gives the verdict.
+
+The dialog's state is plain JSON (the question, the language and the facts so far), so that it survives a
+restart: the next message after a restart continues with the next question.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    PromptOptions,
+    PromptValidatorContext,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
+
+from bot.i18n import Language, text
+from dialogs.answer_cards import answer_card
+from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
+
+YES_WORDS = frozenset({"ja", "japp", "jo", "yes", "y", "yep", "absolut", "stammer", "korrekt", "projektagare",
+                       "lead partner", "koordinator", "coordinator", "owner", "project owner"})
+NO_WORDS = frozenset({"nej", "no", "n", "nope", "inte", "partner", "bara partner", "only partner"})
+YES_NO_FACTS = {"project_owner": "malmo_is_project_owner", "eu_funding": "eu_funding"}
+
+
+def _plain(message: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", message.strip().lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip(" .!")
+
+
+def yes_or_no(message: str) -> bool | None:
+    plain = _plain(message)
+    if plain in YES_WORDS:
+        return True
+    if plain in NO_WORDS:
+        return False
+    return None
+
+
+class ConsultationDialog(ComponentDialog):
+    YES_NO_PROMPT = "yes_no_prompt"
+    AMOUNT_PROMPT = "amount_prompt"
+    STEPS = "consultation_steps"
+
+    def __init__(self, eur_sek_rate: float) -> None:
+        super().__init__(ConsultationDialog.__name__)
+        self._eur_sek_rate = eur_sek_rate
+        self.add_dialog(TextPrompt(self.YES_NO_PROMPT, self._is_yes_or_no))
+        self.add_dialog(TextPrompt(self.AMOUNT_PROMPT, self._is_amount))
+        self.add_dialog(WaterfallDialog(self.STEPS, [self._ask_next_fact, self._record_fact]))
+        self.initial_dialog_id = self.STEPS
+
+    @staticmethod
+    def options(question: str, lang: Language, facts: ProjectFacts) -> dict[str, Any]:
+        return {"question": question, "lang": lang, "facts": facts.model_dump(mode="json")}
+
+    async def _ask_next_fact(self, step: WaterfallStepContext) -> DialogTurnResult:
+        options = step.options
+        lang: Language = options["lang"]
+        facts = ProjectFacts.model_validate(options["facts"])
+        routine = evaluate_eu_routine(facts, eur_sek_rate=self._eur_sek_rate, lang=lang)
+        if not routine.missing_facts:
+            final = answer(options["question"], lang=lang, eur_sek_rate=self._eur_sek_rate, facts=facts)
+            await step.context.send_activity(MessageFactory.attachment(answer_card(final, lang)))
+            return await step.end_dialog(final.verdict.model_dump() if final.verdict else None)
+
+        missing = routine.missing_facts[0]
+        step.values["missing"] = missing
+        question = missing_fact_question(missing, lang)
+        if missing in YES_NO_FACTS:
+            prompt = MessageFactory.text(question)
+            prompt.suggested_actions = _yes_no_buttons(lang)
+            retry = MessageFactory.text(text("consultation.retry_yes_no", lang))
+            retry.suggested_actions = _yes_no_buttons(lang)
+            return await step.prompt(self.YES_NO_PROMPT, PromptOptions(prompt=prompt, retry_prompt=retry))
+        return await step.prompt(
+            self.AMOUNT_PROMPT,
+            PromptOptions(
+                prompt=MessageFactory.text(question),
+                retry_prompt=MessageFactory.text(text("consultation.retry_amount", lang)),
+            ),
+        )
+
+    async def _record_fact(self, step: WaterfallStepContext) -> DialogTurnResult:
+        options = dict(step.options)
+        facts = dict(options["facts"])
+        missing = step.values["missing"]
+        if missing in YES_NO_FACTS:
+            facts[YES_NO_FACTS[missing]] = yes_or_no(step.result)
+        else:
+            amount, currency = parse_amount(step.result)
+            facts["total_budget"] = str(amount)
+            facts["currency"] = currency
+        options["facts"] = facts
+        return await step.replace_dialog(self.STEPS, options)
+
+    @staticmethod
+    async def _is_yes_or_no(prompt: PromptValidatorContext) -> bool:
+        return prompt.recognized.succeeded and yes_or_no(prompt.recognized.value or "") is not None
+
+    @staticmethod
+    async def _is_amount(prompt: PromptValidatorContext) -> bool:
+        return prompt.recognized.succeeded and parse_amount(prompt.recognized.value or "") is not None
+
+
+def _yes_no_buttons(lang: Language) -> SuggestedActions:
+    labels = (text("consultation.answer_yes", lang), text("consultation.answer_no", lang))
+    return SuggestedActions(actions=[CardAction(type=ActionTypes.im_back, title=label, value=label) for label in labels])

@@ -1,0 +1,189 @@
+"""Loading policy/data once, checking it, and finding what is in force on a date.
+
+Everything is read and checked when first asked for, then shared: the data files are the
+single source of rules, thresholds and texts, and a mistake in them should stop the loading
+with a message that names the file and the problem, not surface later as a wrong answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from policy.dates import today
+from policy.errors import NotInForceError, PolicyDataError, UnknownParameterError, UnknownSectionError
+from policy.extract import FactReader
+from policy.matching import Matcher
+from policy.model import Actor, Parameter, ParameterValue, PolicyVersion, Section
+from policy.normalise import tokens
+from policy.sections import plain_text, quote
+from policy.texts import LANGS, Catalog
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        raise PolicyDataError(f"{path}: {e}") from e
+
+
+class PolicyData:
+    """The policy as loaded from one data folder: versions, actors, parameters, topics, texts."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        version_files = sorted((data_dir / "versions").glob("*.yaml"))
+        if not version_files:
+            raise PolicyDataError(f"{data_dir / 'versions'}: no policy version files")
+        self.versions: list[PolicyVersion] = sorted(
+            (self._model(PolicyVersion, _read(p), p) for p in version_files), key=lambda v: v.valid_from
+        )
+        actors_doc = _read(data_dir / "actors.yaml")
+        self.actors: dict[str, Actor] = {
+            a["id"]: self._model(Actor, a, data_dir / "actors.yaml") for a in actors_doc["actors"]
+        }
+        params_doc = _read(data_dir / "parameters.yaml")["parameters"]
+        self.parameters: dict[str, Parameter] = {
+            name: self._model(Parameter, {**doc, "name": name}, data_dir / "parameters.yaml")
+            for name, doc in params_doc.items()
+        }
+        self.topics_doc: dict[str, Any] = _read(data_dir / "topics.yaml")
+        self.facts_doc: dict[str, Any] = _read(data_dir / "facts.yaml")
+        self.programmes: dict[str, Any] = _read(data_dir / "programmes.yaml")
+        self.language_doc: dict[str, Any] = _read(data_dir / "language.yaml")
+        self.texts = Catalog({lang: _read(data_dir / "texts" / f"{lang}.yaml") for lang in LANGS})
+        self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))
+                        for lang in LANGS}
+        self._check()
+
+    @staticmethod
+    def _model(cls: type, doc: Any, path: Path) -> Any:
+        try:
+            return cls.model_validate(doc)
+        except ValidationError as e:
+            raise PolicyDataError(f"{path}: {e}") from e
+
+    # ---- what is in force -------------------------------------------------------------------
+
+    def version_on(self, on: date) -> PolicyVersion:
+        in_force = [v for v in self.versions if v.valid_from <= on]
+        if not in_force:
+            raise NotInForceError("not_in_force", date=on.isoformat(), first=self.versions[0].valid_from.isoformat())
+        return in_force[-1]
+
+    def section(self, section_id: str, on: date) -> Section:
+        found = self.version_on(on).section(section_id)
+        if found is None:
+            raise UnknownSectionError("unknown_section", section=section_id)
+        return found
+
+    def parameter_entry(self, name: str, on: date) -> ParameterValue:
+        if name not in self.parameters:
+            raise UnknownParameterError("unknown_parameter", name=name)
+        in_force = [v for v in self.parameters[name].values if v.valid_from <= on]
+        if not in_force:
+            first = min(v.valid_from for v in self.parameters[name].values)
+            raise NotInForceError("not_in_force", date=on.isoformat(), first=first.isoformat())
+        return max(in_force, key=lambda v: v.valid_from)
+
+    def parameter_value(self, name: str, on: date) -> Any:
+        return self.parameter_entry(name, on).value
+
+    # ---- engines built from the data, once ---------------------------------------------------
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self.topics_doc, self.actors, self.language_doc)
+
+    @cached_property
+    def fact_reader(self) -> FactReader:
+        ids = {s.id for v in self.versions for s in v.sections}
+        return FactReader(self.facts_doc, self.programmes, ids)
+
+    # ---- consistency ------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        problems: list[str] = []
+        for version in self.versions:
+            problems += _check_version(version, set(self.actors))
+            for topic in self.topics_doc["topics"]:
+                for sid in topic["sections"]:
+                    section = version.section(sid)
+                    if section is None:
+                        problems.append(f"topics.yaml: topic {topic['id']} cites section {sid}, not in version {version.id}")
+                        continue
+                    try:
+                        quote(section.text.sv, topic.get("quotes", {}).get(sid))
+                    except ValueError as e:
+                        problems.append(f"topics.yaml: topic {topic['id']}, section {sid} (version {version.id}): {e}")
+        for name, parameter in self.parameters.items():
+            dates = [v.valid_from for v in parameter.values]
+            if not dates or len(set(dates)) != len(dates):
+                problems.append(f"parameters.yaml: {name} needs values with distinct valid_from dates")
+            for value in parameter.values:
+                if value.section and not any(v.section(value.section) for v in self.versions):
+                    problems.append(f"parameters.yaml: {name} cites unknown section {value.section}")
+        keys = {lang: self.texts.keys(lang) for lang in LANGS}
+        if keys["sv"] != keys["en"]:
+            problems.append(f"texts: keys differ between sv and en: {sorted(keys['sv'] ^ keys['en'])}")
+        for topic in self.topics_doc["topics"]:
+            for key in (f"answers.{topic['id']}", f"suggestions.{topic['id']}"):
+                if not self.texts.has(key):
+                    problems.append(f"texts: missing {key}")
+            if topic.get("duties_of") and topic["duties_of"] not in self.actors:
+                problems.append(f"topics.yaml: topic {topic['id']} lists duties of unknown actor {topic['duties_of']}")
+        if problems:
+            raise PolicyDataError(f"{self.data_dir}:\n  " + "\n  ".join(problems))
+
+
+def _check_version(version: PolicyVersion, actors: set[str]) -> list[str]:
+    where = f"versions/{version.id}"
+    problems: list[str] = []
+    ids = [s.id for s in version.sections]
+    if len(set(ids)) != len(ids):
+        problems.append(f"{where}: duplicate section ids")
+    if version.adopted_by not in actors:
+        problems.append(f"{where}: adopted_by {version.adopted_by} is not an actor")
+    for r in version.responsibilities:
+        section = version.section(r.section)
+        if r.actor not in actors:
+            problems.append(f"{where}: responsibility of unknown actor {r.actor}")
+        if section is None or plain_text(r.duty.sv) not in plain_text(section.text.sv):
+            problems.append(f"{where}: duty {r.duty.sv!r} is not the words of section {r.section}")
+    routine = version.eu_routine
+    section = version.section(routine.section)
+    if section is None:
+        return problems + [f"{where}: eu_routine cites unknown section {routine.section}"]
+    policy_words = plain_text(section.text.sv)
+    for words in [routine.scope_quote] + [q for o in routine.obligations for q in (o.quote, o.due_quote) if q]:
+        if plain_text(words) not in policy_words:
+            problems.append(f"{where}: {words!r} is not the words of section {routine.section}")
+    for o in routine.obligations:
+        if o.actor not in actors:
+            problems.append(f"{where}: obligation {o.id} of unknown actor {o.actor}")
+        if o.condition == "budget_threshold" and not o.parameter:
+            problems.append(f"{where}: obligation {o.id} needs the parameter that holds its threshold")
+    return problems
+
+
+@lru_cache(maxsize=8)
+def _load(data_dir: Path) -> PolicyData:
+    return PolicyData(data_dir)
+
+
+def load_policy(data_dir: str | Path | None = None) -> PolicyData:
+    """The policy from `data_dir` (default: the shipped policy/data), loaded once and cached."""
+    return _load(Path(data_dir).resolve() if data_dir else DATA_DIR)
+
+
+def get_section(section_id: str, on: date | None = None, *, policy: PolicyData | None = None) -> Section:
+    """Section `section_id` of the policy version in force on `on` (default: today in Malmö)."""
+    return (policy or load_policy()).section(section_id, on or today())

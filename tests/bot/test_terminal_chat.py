@@ -1,0 +1,53 @@
+"""The terminal chat talks to the real bot and database, and numbered choices act like the buttons."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.assembly import build_bot
+from bot.terminal_chat import TerminalAdapter, TerminalConversation
+from settings import Settings
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_numbered_choices_press_the_buttons(tmp_path):
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/chat.db"
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    output: list[str] = []
+    try:
+        services = build_bot(Settings(_env_file=None, database_url=database_url), create_session_factory(engine))
+        adapter = TerminalAdapter(output.append)
+        conversation = TerminalConversation(adapter, services.bot.on_turn, "29:chat", "Chatt", "sv-SE")
+        await conversation.start()
+        assert "Hej! Jag är Lotsen" in output[-1]
+        assert "[4] Hjälp" in output[-1]
+        output.clear()
+        await conversation.say("4")  # the help button: the same card again
+        assert "Hej! Jag är Lotsen" in output[-1]
+    finally:
+        await engine.dispose()
+
+
+def test_make_chat_runs_in_a_terminal_session(tmp_path):
+    """`python app.py chat` as a person uses it: lines typed on standard input, answers on standard output."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db", "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        [sys.executable, "app.py", "chat"],
+        input="hjälp\n4\navsluta\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Hej! Jag är Lotsen") >= 3  # on start, for "hjälp" and for choice 4
+    assert "Hej då!" in result.stdout
+    assert "Traceback" not in result.stderr

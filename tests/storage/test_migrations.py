@@ -1,0 +1,136 @@
+"""storage/migrate.py and storage/migrations/: from an empty database to a ready one, any number of times."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import create_engine, create_session_factory
+from storage.migrate import alembic_config, current_revision, head_revision, main, upgrade, upgrade_sync
+from storage.models import Base, Organisation
+from storage.organisations import load_organisation_entries
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+TABLES = {"organisations", "users", "conversation_references", "bot_state", "unanswered_questions", "alembic_version"}
+
+
+async def _tables(database_url: str) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+    finally:
+        await engine.dispose()
+
+
+async def _organisation_count(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return (await session.scalar(select(func.count()).select_from(Organisation))) or 0
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) -> None:
+    assert await current_revision(database_url) is None
+    assert await _tables(database_url) == set()
+
+    await upgrade(database_url)
+
+    assert await current_revision(database_url) == head_revision() == "0002"
+    assert await _tables(database_url) == TABLES
+    assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
+
+
+async def test_upgrade_is_idempotent(database_url: str) -> None:
+    await upgrade(database_url)
+    await upgrade(database_url)
+    assert await current_revision(database_url) == head_revision()
+    assert await _organisation_count(database_url) == 23
+
+
+async def test_concurrent_upgrades_in_one_process_are_serialised(database_url: str) -> None:
+    await asyncio.gather(upgrade(database_url), upgrade(database_url), upgrade(database_url))
+    assert await current_revision(database_url) == head_revision()
+    assert await _organisation_count(database_url) == 23
+
+
+async def test_first_upgrades_from_several_processes_at_once(database_url: str) -> None:
+    """As when several app instances start together on an empty database: one migrates, the others wait."""
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "storage.migrate", "--url", database_url,
+            cwd=REPOSITORY_ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [await process.communicate() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], [err.decode() for _, err in outcomes]
+    assert await current_revision(database_url) == head_revision()
+    assert await _organisation_count(database_url) == 23
+
+
+async def test_models_match_the_migrations(engine: AsyncEngine) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_downgrade_to_base_and_up_again(database_url: str) -> None:
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+
+            def downgrade(sync_connection: Connection) -> None:
+                config = alembic_config()
+                config.attributes["connection"] = sync_connection
+                command.downgrade(config, "base")
+
+            await connection.run_sync(downgrade)
+    finally:
+        await engine.dispose()
+    assert await _tables(database_url) == {"alembic_version"}
+    await upgrade(database_url)
+    assert await _tables(database_url) == TABLES
+
+
+async def test_sync_wrapper_and_command_line_work_from_another_directory(
+    database_url: str, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    previous = Path.cwd()
+    os.chdir(elsewhere)
+    try:
+        await asyncio.to_thread(upgrade_sync, database_url)
+        assert await asyncio.to_thread(main, ["--url", database_url]) == 0
+    finally:
+        os.chdir(previous)
+    assert await current_revision(database_url) == head_revision()
+    assert await _organisation_count(database_url) == 23
+
+
+async def test_timestamps_default_on_the_server_too(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO organisations (slug, name, kind) VALUES ('raw-insert', 'Rå insättning', 'namnd')")
+        )
+    async with create_session_factory(engine)() as session:
+        organisation = await session.scalar(select(Organisation).where(Organisation.slug == "raw-insert"))
+    assert organisation is not None
+    assert organisation.active is True
+    assert organisation.created_at.tzinfo is not None
+    assert organisation.created_at.utcoffset().total_seconds() == 0

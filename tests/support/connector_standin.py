@@ -1,0 +1,84 @@
+"""A local stand-in for the Bot Framework connector service: it receives what the bot sends, and keeps it.
+
+Activities that name this server as their `serviceUrl` get their replies here, the way Teams' connector
+would receive them, so tests (and bench/) can read exactly what a user would have been shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Received:
+    method: str
+    conversation_id: str
+    reply_to_id: str | None
+    activity: dict[str, Any]
+    authorization: str | None
+
+
+@dataclass
+class ConnectorStandIn:
+    """Records every activity; `fail_with` makes the next calls answer with an error status instead."""
+
+    received: list[Received] = field(default_factory=list)
+    fail_with: list[int] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _arrived: asyncio.Event | None = None
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
+        app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
+        return app
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if self.fail_with:
+            status = self.fail_with.pop(0)
+            return web.json_response({"error": {"code": "Failure", "message": "stand-in failure"}}, status=status)
+        activity = await request.json()
+        self.received.append(
+            Received(
+                method=request.method,
+                conversation_id=request.match_info["conversation_id"],
+                reply_to_id=request.match_info.get("activity_id"),
+                activity=activity,
+                authorization=request.headers.get("Authorization"),
+            )
+        )
+        if self._arrived is not None:
+            self._arrived.set()
+        return web.json_response({"id": f"reply-{next(self._ids)}"}, status=200)
+
+    @property
+    def activities(self) -> list[dict[str, Any]]:
+        return [item.activity for item in self.received]
+
+    def texts(self) -> list[str]:
+        return [activity.get("text") or "" for activity in self.activities]
+
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            attachment["content"]
+            for activity in self.activities
+            for attachment in activity.get("attachments") or []
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    def clear(self) -> None:
+        self.received.clear()
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        """For proactive sends that happen after the request returned: wait until `count` have arrived."""
+        self._arrived = asyncio.Event()
+        async with asyncio.timeout(timeout):
+            while len(self.received) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
