@@ -6,7 +6,9 @@ or `TenantNotAllowed` for the HTTP layer to turn into 400, 401 and 403, and neve
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,13 +62,20 @@ class BotEndpoint:
         self._adapter = adapter
         self._bot = bot
         self._allowed_tenant_ids = allowed_tenant_ids
+        # One turn at a time per conversation in this process: a double-click or two quick messages then
+        # queue instead of racing for the same conversation state (which the e_tag would refuse).
+        self._conversation_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def process(self, body: Any, auth_header: str) -> TurnResult:
         activity = parse_activity(body)
         result = await self._adapter.authentication.authenticate_request(activity, auth_header)
         if self._allowed_tenant_ids and tenant_id_of(activity) not in self._allowed_tenant_ids:
             raise TenantNotAllowed(tenant_id_of(activity) or "(none)")
-        invoke_response = await self._adapter.process_activity(result, activity, self._bot.on_turn)
+        lock = self._conversation_locks.get(activity.conversation.id)
+        if lock is None:
+            lock = self._conversation_locks[activity.conversation.id] = asyncio.Lock()
+        async with lock:
+            invoke_response = await self._adapter.process_activity(result, activity, self._bot.on_turn)
         if invoke_response:
             return TurnResult(invoke_response.status, invoke_response.body)
         return TurnResult(201)

@@ -20,6 +20,7 @@ from policy.rules import THRESHOLD_PARAMETER, evaluate_eu_routine, resolve_rate
 from policy.sections import quote
 from policy.texts import LANGS
 
+
 def answer(
     question: str,
     lang: Lang | None = None,

@@ -7,8 +7,9 @@ with a message that names the file and the problem, not surface later as a wrong
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,13 @@ class PolicyData:
         self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))
                         for lang in LANGS}
         self._check()
+        # Built now, not on the first question: a bad word list or pattern should stop the loading.
+        try:
+            self.matcher = Matcher(self.topics_doc, self.actors, self.language_doc)
+            section_ids = {s.id for v in self.versions for s in v.sections}
+            self.fact_reader = FactReader(self.facts_doc, self.programmes, section_ids)
+        except (KeyError, ValueError, TypeError, re.error) as e:
+            raise PolicyDataError(f"{data_dir}: {type(e).__name__}: {e}") from e
 
     @staticmethod
     def _model(cls: type, doc: Any, path: Path) -> Any:
@@ -96,17 +104,6 @@ class PolicyData:
 
     def parameter_value(self, name: str, on: date) -> Any:
         return self.parameter_entry(name, on).value
-
-    # ---- engines built from the data, once ---------------------------------------------------
-
-    @cached_property
-    def matcher(self) -> Matcher:
-        return Matcher(self.topics_doc, self.actors, self.language_doc)
-
-    @cached_property
-    def fact_reader(self) -> FactReader:
-        ids = {s.id for v in self.versions for s in v.sections}
-        return FactReader(self.facts_doc, self.programmes, ids)
 
     # ---- consistency ------------------------------------------------------------------------
 

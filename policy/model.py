@@ -132,17 +132,26 @@ class ProjectFacts(BaseModel):
     def merged_with(self, other: "ProjectFacts") -> "ProjectFacts":
         """These facts, overridden by every fact `other` knows.
 
-        The budget (amount, currency, bound) moves as one, and a mere bound ("our share is 4
-        million", so at least 4 million) does not replace a total that is already known exactly.
+        The budget (amount, currency, bound) moves as one. A mere bound ("our share is 4 million",
+        so at least 4 million) does not replace a total already known exactly, and of two
+        "at least" figures in the same currency the larger one tells more.
         """
         data = self.model_dump()
         for name in ("malmo_is_project_owner", "eu_funding", "programme", "submission_date"):
             if getattr(other, name) is not None:
                 data[name] = getattr(other, name)
-        weaker = other.budget_bound != "exact" and self.total_budget is not None and self.budget_bound == "exact"
-        if other.total_budget is not None and not weaker:
+        if other.total_budget is not None and self._budget_yields_to(other):
             data.update(total_budget=other.total_budget, currency=other.currency, budget_bound=other.budget_bound)
         return ProjectFacts(**data)
+
+    def _budget_yields_to(self, other: "ProjectFacts") -> bool:
+        if self.total_budget is None or other.budget_bound == "exact":
+            return True
+        if self.budget_bound == "exact":
+            return False
+        both_floors = (self.budget_bound == other.budget_bound == "at_least"
+                       and (self.currency or "SEK") == (other.currency or "SEK"))  # no currency reads as SEK
+        return not both_floors or other.total_budget > self.total_budget  # type: ignore[operator]
 
 
 class Obligation(BaseModel):

@@ -58,6 +58,20 @@ def test_catalogs_must_have_the_same_keys(tmp_path: Path) -> None:
         load_policy(data)
 
 
+def test_a_topic_naming_an_unknown_actor_is_refused(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data")
+    _edit(data / "topics.yaml", lambda doc: doc["topics"][0]["groups"].append({"weight": 1, "sv": ["@mayor"]}))
+    with pytest.raises(PolicyDataError, match="mayor"):
+        load_policy(data)
+
+
+def test_a_broken_pattern_is_refused(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data")
+    _edit(data / "facts.yaml", lambda doc: doc["project_owner"]["owner"].append("(unclosed"))
+    with pytest.raises(PolicyDataError):
+        load_policy(data)
+
+
 def test_section_ids_must_be_strings(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     version = next((data / "versions").glob("*.yaml"))

@@ -29,6 +29,7 @@ class ConnectorStandIn:
 
     received: list[Received] = field(default_factory=list)
     fail_with: list[int] = field(default_factory=list)
+    delay_seconds: float = 0.0  # a slow connector: keeps a turn open long enough for another to overlap it
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event | None = None
 
@@ -40,6 +41,8 @@ class ConnectorStandIn:
         return app
 
     async def _send(self, request: web.Request) -> web.Response:
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         if self.fail_with:
             status = self.fail_with.pop(0)
             return web.json_response({"error": {"code": "Failure", "message": "stand-in failure"}}, status=status)
