@@ -15,6 +15,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -124,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--locale", default="sv-SE", help="your locale: sv-SE (default) or en-US")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        print(f"configuration error: {problems} (see .env.example)", file=sys.stderr)
+        return 2
     _configure_logging(settings)
     if args.command == "migrate":
         asyncio.run(upgrade(settings.database_url))

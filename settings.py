@@ -18,7 +18,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/lotsen.db"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True)
 
     microsoft_app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
     microsoft_app_password: str = Field(
@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     # Where the Bot Framework publishes its token signing keys. Only tests and sovereign clouds change it.
     openid_metadata_url: str = Field("", validation_alias="BOT_OPENID_METADATA_URL")
     # SEK per EUR for converting budgets given in euro (policy 4.1 states its threshold in SEK).
-    eur_sek_rate: float = Field(11.0, gt=0, validation_alias="EUR_SEK_RATE")
+    # Unset: the default rate kept with the policy parameters (policy/data/parameters.yaml).
+    eur_sek_rate: float | None = Field(None, gt=0, validation_alias="EUR_SEK_RATE")
 
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod

@@ -50,7 +50,7 @@ class ConsultationDialog(ComponentDialog):
     AMOUNT_PROMPT = "amount_prompt"
     STEPS = "consultation_steps"
 
-    def __init__(self, eur_sek_rate: float) -> None:
+    def __init__(self, eur_sek_rate: float | None) -> None:
         super().__init__(ConsultationDialog.__name__)
         self._eur_sek_rate = eur_sek_rate
         self.add_dialog(TextPrompt(self.YES_NO_PROMPT, self._is_yes_or_no))
@@ -99,6 +99,8 @@ class ConsultationDialog(ComponentDialog):
             amount, currency = parse_amount(step.result)
             facts["total_budget"] = str(amount)
             facts["currency"] = currency
+            # A reply to "what is the total budget?" is the total itself, whatever bound a question implied.
+            facts["budget_bound"] = "exact"
         options["facts"] = facts
         return await step.replace_dialog(self.STEPS, options)
 

@@ -18,7 +18,7 @@ logger = logging.getLogger("lotsen.questions")
 
 
 class PolicyQuestions:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], eur_sek_rate: float) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], eur_sek_rate: float | None) -> None:
         self._session_factory = session_factory
         self._eur_sek_rate = eur_sek_rate
 
