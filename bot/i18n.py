@@ -1,4 +1,4 @@
-"""The text catalogs: every sentence a user reads, one YAML file per language, Swedish first."""
+"""The text catalogs: every sentence a user reads, one folder of YAML files per language, Swedish first."""
 
 from __future__ import annotations
 
@@ -23,8 +23,16 @@ def language_of(locale: str | None) -> Language:
 
 @cache
 def catalog(lang: Language) -> dict[str, Any]:
-    with (_CATALOG_DIR / f"{lang}.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """All of a language's files (`texts/<lang>/*.yaml`, one per part of the bot) as one catalog."""
+    merged: dict[str, Any] = {}
+    for path in sorted((_CATALOG_DIR / lang).glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            part = yaml.safe_load(handle) or {}
+        clashes = merged.keys() & part.keys()
+        if clashes:
+            raise ValueError(f"{path}: keys already defined in another {lang} file: {sorted(clashes)}")
+        merged.update(part)
+    return merged
 
 
 def lookup(key: str, lang: Language) -> Any:
