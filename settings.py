@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # Unset: the default rate kept with the policy parameters (policy/data/parameters.yaml).
     eur_sek_rate: float | None = Field(None, gt=0, validation_alias="EUR_SEK_RATE")
 
+    # The Teams channel or chat of kommunstyrelsens förvaltning that Lotsen informs about EU applications
+    # (policy 4.1). Lotsen must be installed there; "konversations-id" written there shows the id.
+    ks_administration_conversation_id: str = Field("", validation_alias="KS_ADMINISTRATION_CONVERSATION_ID")
+
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
     def _split_tenants(cls, value: object) -> object:

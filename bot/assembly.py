@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from botbuilder.core import ConversationState, UserState
 from botbuilder.dialogs import DialogSet
@@ -15,7 +17,9 @@ from bot.conversation_tracking import ConversationTracker
 from bot.lotsen_bot import LotsenBot
 from bot.sql_storage import SqlStorage
 from dialogs.consultation import ConsultationDialog
+from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
+from dialogs.registration import RegistrationDialog
 from settings import Settings
 
 
@@ -26,18 +30,24 @@ class BotServices:
     user_state: UserState
 
 
-def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> BotServices:
+def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSession],
+              clock: Callable[[], datetime] | None = None) -> BotServices:
+    """`clock` (UTC now) is for tests that let days pass between two turns."""
     storage = SqlStorage(session_factory)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
+    registration = RegistrationDialog(session_factory, settings, **({"clock": clock} if clock else {}))
     dialogs.add(ConsultationDialog(settings.eur_sek_rate))
+    dialogs.add(registration)
+    dialogs.add(MyApplicationsDialog(session_factory))
     bot = LotsenBot(
         conversation_state,
         user_state,
         ConversationTracker(session_factory),
         dialogs,
         PolicyQuestions(session_factory, settings.eur_sek_rate),
+        registration,
     )
     return BotServices(bot, conversation_state, user_state)
 

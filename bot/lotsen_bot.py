@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from botbuilder.core import ConversationState, MessageFactory, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
@@ -12,17 +10,28 @@ from bot.cards import welcome_card
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
+from dialogs.input_parsing import plain
+from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
+from dialogs.registration import RegistrationDialog
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi", "?"})
+# Dialogs that ask "are you sure?" themselves before "avbryt" throws work away.
+DIALOGS_WITH_OWN_CANCEL = frozenset({"RegistrationDialog"})
 GROUP_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
+
+
+def _commands(name: str, lang: Language) -> frozenset[str]:
+    return frozenset(command_key(word) for word in lookup(f"commands.{name}", lang))
+
+
+def _submitted_action(activity) -> str | None:
+    return activity.value.get("action") if isinstance(activity.value, dict) else None
 
 
 def command_key(message: str) -> str:
     """Lower case, no diacritics, no surrounding punctuation: "Hjälp!" and "hjalp" are the same command."""
-    decomposed = unicodedata.normalize("NFKD", message.strip().lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return plain.strip(" .!?,:;") or plain.strip()
+    return plain(message)
 
 
 class LotsenBot(TeamsActivityHandler):
@@ -33,12 +42,14 @@ class LotsenBot(TeamsActivityHandler):
         tracker: ConversationTracker,
         dialogs: DialogSet,
         questions: PolicyQuestions,
+        registration: RegistrationDialog,
     ) -> None:
         self._conversation_state = conversation_state
         self._user_state = user_state
         self._tracker = tracker
         self._dialogs = dialogs
         self._questions = questions
+        self._registration = registration
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._tracker.track(turn_context)
@@ -61,14 +72,26 @@ class LotsenBot(TeamsActivityHandler):
         message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
         command = command_key(message)
         dialog_context = await self._dialogs.create_context(turn_context)
-        if dialog_context.active_dialog and command in lookup("cancel_words", lang):
-            await dialog_context.cancel_all_dialogs()
-            await turn_context.send_activity(text("cancelled", lang))
-        elif command in HELP_COMMANDS:
+        active = dialog_context.active_dialog
+        if command in HELP_COMMANDS:
             # Help never ends what the user is in the middle of: the next answer continues the dialog.
             await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
-        elif dialog_context.active_dialog:
-            await dialog_context.continue_dialog()
+        elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and command in lookup("cancel_words", lang):
+            await dialog_context.cancel_all_dialogs()
+            await turn_context.send_activity(text("cancelled", lang))
+        elif active:
+            result = await dialog_context.continue_dialog()
+            if MyApplicationsDialog.passed_on(result):
+                # "Mina ansökningar" closed on a message that was not for it: route that message afresh.
+                await self.on_message_activity(turn_context)
+        elif _submitted_action(activity) == "registration_save":
+            await self._registration.answer_stale_save(turn_context, activity.value, lang)
+        elif (options := MyApplicationsDialog.start_options(message, activity.value)) is not None:
+            await dialog_context.begin_dialog(MyApplicationsDialog.__name__, options)
+        elif command in _commands("register", lang):
+            await dialog_context.begin_dialog(RegistrationDialog.__name__)
+        elif command in _commands("conversation_id", lang):
+            await turn_context.send_activity(text("conversation_id", lang, id=activity.conversation.id))
         elif not message:
             await turn_context.send_activity(text("empty_message", lang))
         else:

@@ -11,7 +11,8 @@ from bot.i18n import Language, text
 from policy import Answer
 
 
-def answer_card(answer: Answer, lang: Language) -> Attachment:
+def answer_card(answer: Answer, lang: Language, offer_registration: bool = False) -> Attachment:
+    """`offer_registration`: the consultation's verdict ends with a button that registers the application."""
     body: list[dict[str, Any]] = [{"type": "TextBlock", "text": answer.answer, "wrap": True}]
     actions: list[dict[str, Any]] = []
     if answer.citations:
@@ -36,4 +37,6 @@ def answer_card(answer: Answer, lang: Language) -> Attachment:
         body.append({"type": "TextBlock", "text": text("answer.follow_up", lang), "weight": "Bolder",
                      "wrap": True, "spacing": "Medium"})
         actions.extend(send_text_action(suggestion, suggestion) for suggestion in answer.suggestions)
+    if offer_registration:
+        actions.insert(0, send_text_action(text("welcome.actions.register", lang), text("welcome.questions.register", lang)))
     return adaptive_card(body, actions)

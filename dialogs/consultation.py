@@ -6,7 +6,6 @@ restart: the next message after a restart continues with the next question.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from botbuilder.core import MessageFactory
@@ -23,26 +22,19 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.i18n import Language, text
 from dialogs.answer_cards import answer_card
+from dialogs.input_parsing import parse_role, parse_yes_no
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
+from storage.application_data import MalmoRole
 
-YES_WORDS = frozenset({"ja", "japp", "jo", "yes", "y", "yep", "absolut", "stammer", "korrekt", "projektagare",
-                       "lead partner", "koordinator", "coordinator", "owner", "project owner"})
-NO_WORDS = frozenset({"nej", "no", "n", "nope", "inte", "partner", "bara partner", "only partner"})
 YES_NO_FACTS = {"project_owner": "malmo_is_project_owner", "eu_funding": "eu_funding"}
 
 
-def _plain(message: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", message.strip().lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip(" .!")
-
-
 def yes_or_no(message: str) -> bool | None:
-    plain = _plain(message)
-    if plain in YES_WORDS:
-        return True
-    if plain in NO_WORDS:
-        return False
-    return None
+    """Yes or no; to "is Malmö the project owner?" the role itself ("projektägare", "partner") answers too."""
+    answer = parse_yes_no(message)
+    if answer is None and (role := parse_role(message)) is not None:
+        answer = role == MalmoRole.OWNER
+    return answer
 
 
 class ConsultationDialog(ComponentDialog):
@@ -69,7 +61,8 @@ class ConsultationDialog(ComponentDialog):
         routine = evaluate_eu_routine(facts, eur_sek_rate=self._eur_sek_rate, lang=lang)
         if not routine.missing_facts:
             final = answer(options["question"], lang=lang, eur_sek_rate=self._eur_sek_rate, facts=facts)
-            await step.context.send_activity(MessageFactory.attachment(answer_card(final, lang)))
+            offer = bool(final.verdict and final.verdict.routine_applies)
+            await step.context.send_activity(MessageFactory.attachment(answer_card(final, lang, offer_registration=offer)))
             return await step.end_dialog(final.verdict.model_dump() if final.verdict else None)
 
         missing = routine.missing_facts[0]

@@ -92,6 +92,7 @@ async def test_missing_facts_are_asked_for_one_at_a_time_then_the_verdict(sessio
     verdict = _card_text(adapter.get_next_activity())
     assert "informationsärende" in verdict
     assert "§ 4.1" in verdict
+    assert "Registrera EU-ansökan" in verdict  # the verdict offers to register the application
 
 
 async def test_a_restart_in_the_middle_of_the_consultation_continues_where_it_was(database_url):
@@ -104,7 +105,7 @@ async def test_a_restart_in_the_middle_of_the_consultation_continues_where_it_wa
         await adapter.send("Måste vi informera KS om vår ansökan?")
         adapter.get_next_activity()
         adapter.get_next_activity()  # "Är Malmö stad projektägare…?"
-        await adapter.send("nej, vi är bara partner")
+        await adapter.send("kanske")  # not an answer: the question is asked again
     finally:
         await first_engine.dispose()
 

@@ -19,7 +19,18 @@ from storage.models import Base, Organisation
 from storage.organisations import load_organisation_entries
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"organisations", "users", "conversation_references", "bot_state", "unanswered_questions", "alembic_version"}
+TABLES = {
+    "organisations",
+    "users",
+    "conversation_references",
+    "bot_state",
+    "unanswered_questions",
+    "applications",
+    "information_items",
+    "application_events",
+    "registration_drafts",
+    "alembic_version",
+}
 
 
 async def _tables(database_url: str) -> set[str]:
@@ -46,7 +57,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0002"
+    assert await current_revision(database_url) == head_revision() == "0003"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 

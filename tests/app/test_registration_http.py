@@ -1,0 +1,170 @@
+"""Registering an EU application over HTTP, as Teams does it: the card form, the review, saving, and the
+summary card that reaches kommunstyrelsens förvaltning's channel at the connector stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import func, select
+
+from storage.applications import application_reference
+from storage.db import create_engine, create_session_factory
+from storage.models import Application
+from storage.organisations import get_organisation
+from storage.users import set_user_organisation, upsert_user
+from tests.support.activities import message
+
+KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
+
+FORM = {
+    "action": "registration_form",
+    "project_name": "Cirkulära Malmö",
+    "description": "Återbruk av byggmaterial i stadens fastigheter.",
+    "programme": "life",
+    "programme_other": "",
+    "call_identifier": "LIFE-2027-CIRC",
+    "organisation_slug": "servicenamnden",
+    "malmo_role": "owner",
+    "total_budget": "14 500 000 kr",
+    "malmo_share": "",
+    "planned_submission_date": "2027-03-01",
+    "call_deadline": "2027-03-15",
+    "expected_decision_date": "",
+    "project_start": "2027-09-01",
+    "project_end": "2029-08-31",
+    "contact_name": "Anna Andersson",
+    "aligned_with_policy": "true",
+    "decision_anchored": "true",
+    "decision_reference": "SN-2026-77",
+}
+
+
+def _cards(standin, conversation_id: str | None = None) -> list[str]:
+    return [
+        json.dumps(attachment["content"], ensure_ascii=False)
+        for item in standin.received
+        if conversation_id is None or item.conversation_id == conversation_id
+        for attachment in item.activity.get("attachments") or []
+    ]
+
+
+def _save_key(standin) -> str:
+    for item in reversed(standin.received):
+        for attachment in item.activity.get("attachments") or []:
+            for action in attachment["content"].get("actions", []):
+                if action.get("data", {}).get("action") == "registration_save":
+                    return action["data"]["submission_key"]
+    raise AssertionError("no review card was sent")
+
+
+async def _app_with_ks_channel(start_app, service_url, database_url):
+    client = await start_app(database_url=database_url, ks_administration_conversation_id=KS_CHANNEL)
+    # Lotsen is installed in KS förvaltning's channel: someone writes there, and the reference is kept.
+    await client.post("/api/messages", json=message(
+        service_url, "konversations-id", conversation_type="channel", conversation_id=KS_CHANNEL,
+        user_id="29:ks", user_name="KS förvaltning"))
+    return client
+
+
+async def test_the_form_the_review_and_the_notification_to_ks(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/form.db"
+    client = await _app_with_ks_channel(start_app, service_url, database_url)
+    assert KS_CHANNEL in standin.texts()[-1]  # "konversations-id" tells the channel its id
+
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    assert any('"Input.Date"' in card for card in _cards(standin))  # Teams gets the form
+
+    await client.post("/api/messages", json=message(service_url, None, value={**FORM, "total_budget": "mycket"}))
+    assert "Jag förstod inte beloppet" in _cards(standin)[-1]  # the form comes back with the problem shown
+
+    await client.post("/api/messages", json=message(service_url, None, value=FORM))
+    review = _cards(standin)[-1]
+    assert "Stämmer det här?" in review and "14 500 000 kr" in review and "Servicenämnden" in review
+
+    standin.clear()
+    await client.post("/api/messages", json=message(
+        service_url, None, value={"action": "registration_save", "submission_key": _save_key_from(review)}))
+    [ks_card] = _cards(standin, KS_CHANNEL)
+    assert "Cirkulära Malmö" in ks_card and "Servicenämnden" in ks_card and "Krävs" in ks_card
+    receipt = " ".join(_cards(standin, "a:conversation-29:anna"))
+    assert "Jag har informerat kommunstyrelsens förvaltning" in receipt
+    assert any("Ekonomi" in text for text in standin.texts())  # the informationsärende draft
+
+
+def _save_key_from(card_json: str) -> str:
+    card = json.loads(card_json)
+    for action in card["actions"]:
+        if action["data"].get("action") == "registration_save":
+            return action["data"]["submission_key"]
+    raise AssertionError("no Spara button")
+
+
+async def test_pressing_save_twice_at_once_creates_one_application(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/double.db"
+    client = await start_app(database_url=database_url)
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    await client.post("/api/messages", json=message(service_url, None, value=FORM))
+    save = {"action": "registration_save", "submission_key": _save_key(standin)}
+    responses = await asyncio.gather(
+        client.post("/api/messages", json=message(service_url, None, value=save)),
+        client.post("/api/messages", json=message(service_url, None, value=save)),
+    )
+    assert [response.status for response in responses] == [201, 201]
+    assert any("redan sparad" in text for text in standin.texts())
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            count = (await connection.execute(select(func.count()).select_from(Application))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert count == 1
+
+
+async def test_typing_instead_of_the_form_goes_one_question_at_a_time_and_survives_a_restart(
+    start_app, connector, database_url
+):
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True)
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    await client.post("/api/messages", json=message(service_url, "en fråga i taget"))
+    assert "Vad heter projektet?" in standin.texts()[-1]
+    await client.post("/api/messages", json=message(service_url, "Cirkulära Malmö"))
+    assert "Beskriv kort" in standin.texts()[-1]
+    await client.close()
+
+    restarted = await start_app(database_url=database_url, auto_migrate=True)
+    await restarted.post("/api/messages", json=message(service_url, "Återbruk av byggmaterial."))
+    assert "Vilket EU-program" in standin.texts()[-1]
+
+
+async def test_my_applications_shows_the_saved_one_and_refuses_another_organisations(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/mine.db"
+    client = await start_app(database_url=database_url)
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    await client.post("/api/messages", json=message(service_url, None, value=FORM))
+    await client.post("/api/messages", json=message(
+        service_url, None, value={"action": "registration_save", "submission_key": _save_key(standin)}))
+
+    standin.clear()
+    await client.post("/api/messages", json=message(service_url, "mina ansökningar"))
+    assert "Cirkulära Malmö" in _cards(standin)[-1]
+
+    # An official of another nämnd asks for it by its number: refused, and nothing of it is shown.
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            reference = application_reference((await session.execute(select(Application))).scalar_one())
+            olle = await upsert_user(session, "29:olle", aad_object_id=None, name="Olle Olsson")
+            await set_user_organisation(session, olle, await get_organisation(session, "kulturnamnden"))
+    finally:
+        await engine.dispose()
+    standin.clear()
+    stranger = {"user_id": "29:olle", "user_name": "Olle Olsson", "conversation_id": "a:conversation-olle"}
+    await client.post("/api/messages", json=message(service_url, f"öppna {reference}", **stranger))
+    everything = " ".join(standin.texts() + _cards(standin))
+    assert "behörighet" in everything
+    assert "Cirkulära Malmö" not in everything

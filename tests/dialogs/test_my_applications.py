@@ -1,0 +1,531 @@
+""""Mina ansökningar" through botbuilder's TestAdapter, on real state storage and both databases.
+
+The test bot does what LotsenBot does for this dialog: continue it when it is active, start it on one of its
+commands, and say so when the dialog hands a message back. Applications are made with the storage functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from sqlalchemy import select
+
+from bot.card_text import render_attachment
+from bot.sql_storage import SqlStorage
+from bot.terminal_chat import TerminalAdapter, TerminalConversation
+from dialogs.my_applications import MyApplicationsDialog
+from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
+from storage.applications import application_reference, create_application, record_ks_administration_informed
+from storage.models import Application, ApplicationEvent, ApplicationEventKind, InformationItem, Role
+from storage.organisations import get_organisation
+from storage.users import get_user_by_teams_id, set_user_organisation, set_user_role, upsert_user
+
+TODAY = date(2027, 4, 2)  # the dialog's "today": after the dates the tests mark as sent
+ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")  # official, Miljönämnden
+BO = ChannelAccount(id="29:bo", name="Bo Berg")  # official, Fritidsnämnden
+KARIN = ChannelAccount(id="29:karin", name="Karin Karlsson")  # KS coordinator
+NILS = ChannelAccount(id="29:nils", name="Nils Nilsson")  # organisation not known yet
+NOT_FOR_THE_DIALOG = "(inte för dialogen)"
+PASSED_ON = "(lämnades vidare)"
+
+
+@dataclass
+class Seeded:
+    green_roofs: Application  # Miljönämnden, 14,5 MSEK: informationsärende to do, KS informed
+    sports: Application  # Fritidsnämnden, 1,2 MEUR
+    harbour: Application  # Miljönämnden, partner, 3 MSEK: no informationsärende
+
+    def reference(self, name: str) -> str:
+        return application_reference(getattr(self, name))
+
+
+async def _user(session, account: ChannelAccount, slug: str | None, role: Role = Role.OFFICIAL):
+    user = await upsert_user(session, account.id, aad_object_id=None, name=account.name)
+    if slug is not None:
+        await set_user_organisation(session, user, await get_organisation(session, slug))
+    await set_user_role(session, user, role)
+    return user
+
+
+async def _seed(session_factory) -> Seeded:
+    async with session_factory.begin() as session:
+        anna = await _user(session, ANNA, "miljonamnden")
+        bo = await _user(session, BO, "fritidsnamnden")
+        await _user(session, KARIN, "kommunstyrelsen", Role.KS_COORDINATOR)
+        await _user(session, NILS, None)
+        environment = await get_organisation(session, "miljonamnden")
+        leisure = await get_organisation(session, "fritidsnamnden")
+        green_roofs, _ = await create_application(
+            session,
+            data=ApplicationData(
+                project_name="Gröna tak i Malmö",
+                description="Vi bygger gröna tak på skolor för att minska översvämningar.",
+                programme="interreg_oks",
+                call_identifier="ÖKS-2027-1",
+                organisation_slug="miljonamnden",
+                malmo_role=MalmoRole.OWNER,
+                total_budget=Money.of(14_500_000, "SEK"),
+                malmo_share=Money.of(2_000_000, "SEK"),
+                planned_submission_date=date(2027, 3, 1),
+                call_deadline=date(2027, 3, 15),
+                project_start=date(2027, 9, 1),
+                project_end=date(2029, 8, 31),
+                contact_name="Anna Andersson",
+                aligned_with_policy=True,
+                decision_anchored=False,
+            ),
+            organisation=environment,
+            created_by=anna,
+            submission_key="green-roofs",
+            eur_sek_rate=None,
+            information_item_required=True,
+            information_item_draft="Informationsärende: Gröna tak i Malmö",
+        )
+        await record_ks_administration_informed(
+            session, green_roofs, at=datetime(2027, 2, 10, 13, 5, tzinfo=timezone.utc), actor=None
+        )
+        sports, _ = await create_application(
+            session,
+            data=ApplicationData(project_name="Idrott utan gränser", programme="erasmus_plus",
+                                 organisation_slug="fritidsnamnden", malmo_role=MalmoRole.OWNER,
+                                 total_budget=Money.of(1_200_000, "EUR")),
+            organisation=leisure,
+            created_by=bo,
+            submission_key="sports",
+            eur_sek_rate=11.0,
+            information_item_required=True,
+            information_item_draft="Informationsärende: Idrott utan gränser",
+        )
+        harbour, _ = await create_application(
+            session,
+            data=ApplicationData(project_name="Hamnens omställning", programme="other",
+                                 programme_other="Nordiska ministerrådet", organisation_slug="miljonamnden",
+                                 malmo_role=MalmoRole.PARTNER, total_budget=Money.of(3_000_000, "SEK")),
+            organisation=environment,
+            created_by=anna,
+            submission_key="harbour",
+            eur_sek_rate=None,
+            information_item_required=False,
+            information_item_draft=None,
+        )
+    return Seeded(green_roofs, sports, harbour)
+
+
+def _bot(session_factory):
+    """What LotsenBot does for this dialog, on the real state storage."""
+    conversation_state = ConversationState(SqlStorage(session_factory))
+    dialogs = DialogSet(conversation_state.create_property("DialogState"))
+    dialogs.add(MyApplicationsDialog(session_factory, today=lambda: TODAY))
+
+    async def on_turn(turn_context: TurnContext) -> None:
+        dialog_context = await dialogs.create_context(turn_context)
+        result = await dialog_context.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            activity = turn_context.activity
+            options = MyApplicationsDialog.start_options(activity.text or "", activity.value)
+            if options is None:
+                await turn_context.send_activity(NOT_FOR_THE_DIALOG)
+            else:
+                await dialog_context.begin_dialog(MyApplicationsDialog.__name__, options)
+        elif MyApplicationsDialog.passed_on(result):
+            await turn_context.send_activity(PASSED_ON)
+        await conversation_state.save_changes(turn_context)
+
+    return on_turn
+
+
+def _adapter(session_factory, user: ChannelAccount = ANNA, locale: str = "sv-SE") -> TestAdapter:
+    template = Activity(
+        channel_id="msteams",
+        service_url="https://smba.example/emea/",
+        conversation=ConversationAccount(id=f"personal-{user.id}", conversation_type="personal"),
+        from_property=user,
+        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
+        locale=locale,
+    )
+    return TestAdapter(_bot(session_factory), template_or_conversation=template)
+
+
+async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
+    if value is None:
+        await adapter.send(message)
+    else:
+        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
+    replies = []
+    while (reply := adapter.get_next_activity()) is not None:
+        replies.append(reply)
+    return replies
+
+
+def _text(replies: list[Activity]) -> str:
+    """Everything the replies say, as the terminal chat would print it (cards rendered as text)."""
+    lines = []
+    for reply in replies:
+        if reply.text:
+            lines.append(reply.text)
+        for attachment in reply.attachments or []:
+            rendered = render_attachment(attachment.content_type, attachment.content)
+            lines.extend(rendered.lines)
+            lines.extend(f"[{choice.label}]" for choice in rendered.choices)
+    return "\n".join(lines)
+
+
+def _buttons(replies: list[Activity]) -> dict[str, dict]:
+    """The buttons of the replies' cards, title → data."""
+    buttons = {}
+    for reply in replies:
+        for attachment in reply.attachments or []:
+            for choice in render_attachment(attachment.content_type, attachment.content).choices:
+                buttons[choice.label] = choice.value if choice.value is not None else {"message": choice.message}
+    return buttons
+
+
+async def _application(session_factory, application_id: int) -> tuple[Application, InformationItem | None]:
+    async with session_factory() as session:
+        application = await session.get(Application, application_id)
+        item = await session.scalar(select(InformationItem).where(InformationItem.application_id == application_id))
+        return application, item
+
+
+async def _events(session_factory, application_id: int, kind: ApplicationEventKind) -> list[ApplicationEvent]:
+    async with session_factory() as session:
+        result = await session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id, ApplicationEvent.kind == kind)
+            .order_by(ApplicationEvent.id)
+        )
+        return list(result.all())
+
+
+# --- the list ---------------------------------------------------------------------------------------------
+
+
+async def test_an_official_sees_the_own_organisations_applications_only(session_factory):
+    seeded = await _seed(session_factory)
+    replies = await _say(_adapter(session_factory), "mina ansökningar")
+    shown = _text(replies)
+    assert "Mina ansökningar" in shown
+    assert "Registrerade EU-ansökningar för Miljönämnden." in shown
+    assert f"{seeded.reference('green_roofs')} · Gröna tak i Malmö" in shown
+    assert f"{seeded.reference('harbour')} · Hamnens omställning" in shown
+    assert "Program eller fond: Interreg Öresund-Kattegat-Skagerrak" in shown
+    assert "Program eller fond: Nordiska ministerrådet (annat program)" in shown
+    assert "Status: Utkast" in shown
+    assert "Totalbudget: 14 500 000 kr" in shown
+    assert "Informationsärende till KS: att göra" in shown
+    # Fritidsnämnden's application is not there, not even its number.
+    assert "Idrott utan gränser" not in shown
+    assert seeded.reference("sports") not in shown
+    assert _buttons(replies)[f"Öppna {seeded.reference('green_roofs')}"] == {
+        "action": "open_application", "application_id": seeded.green_roofs.id}
+    # The partner application needs no informationsärende, so its row has no such line: one line in all.
+    assert shown.count("Informationsärende till KS") == 1
+
+
+async def test_a_ks_coordinator_sees_every_organisations_applications(session_factory):
+    seeded = await _seed(session_factory)
+    shown = _text(await _say(_adapter(session_factory, KARIN), "mina ansökningar"))
+    assert "Alla registrerade EU-ansökningar" in shown
+    for name in ("green_roofs", "sports", "harbour"):
+        assert seeded.reference(name) in shown
+    assert "Nämnd eller bolag: Fritidsnämnden" in shown
+    assert "Nämnd eller bolag: Miljönämnden" in shown
+    # A budget in euro is also shown in kronor, at the rate stored with the application.
+    assert "Totalbudget: 1 200 000 euro (ungefär 13 200 000 kr med kursen 11 kr per euro)" in shown
+
+
+async def test_the_list_in_english(session_factory):
+    seeded = await _seed(session_factory)
+    replies = await _say(_adapter(session_factory, locale="en-US"), "my applications")
+    shown = _text(replies)
+    assert "My applications" in shown
+    assert "Total budget: SEK 14,500,000" in shown
+    assert "Status: Draft" in shown
+    assert f"[Open {seeded.reference('green_roofs')}]" in shown
+
+
+async def test_no_applications_and_no_organisation_get_a_friendly_text(session_factory):
+    async with session_factory.begin() as session:
+        await _user(session, ANNA, "miljonamnden")
+        await _user(session, NILS, None)
+    [reply] = await _say(_adapter(session_factory), "mina ansökningar")
+    assert reply.text == "Du har inga registrerade ansökningar än. Skriv ”registrera ansökan” för att registrera en."
+    [reply] = await _say(_adapter(session_factory, NILS), "Mina ansökningar")
+    assert "vilken nämnd eller vilket bolag du arbetar för" in reply.text
+    assert "registrera ansökan" in reply.text
+
+
+# --- one application --------------------------------------------------------------------------------------
+
+
+async def test_opening_an_own_application_shows_every_field_the_obligations_and_the_history(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    listed = await _say(adapter, "mina ansökningar")
+    reference = seeded.reference("green_roofs")
+    replies = await _say(adapter, value=_buttons(listed)[f"Öppna {reference}"])
+    shown = _text(replies)
+    assert f"{reference} · Gröna tak i Malmö" in shown
+    assert "Miljönämnden · Status: utkast" in shown
+    assert "Vi bygger gröna tak på skolor" in shown
+    for line in (
+        "Utlysning: ÖKS-2027-1",
+        "Malmö stads roll: Projektägare (lead partner eller koordinator)",
+        "Totalbudget: 14 500 000 kr",
+        "Malmö stads andel: 2 000 000 kr",
+        "Planerad inlämning: 1 mars 2027",
+        "Sista ansökningsdag: 15 mars 2027",
+        "Väntat beslut: –",
+        "Projektperiod: 1 september 2027 – 31 augusti 2029",
+        "Kontaktperson: Anna Andersson",
+        "I linje med policy, styrdokument och mål: Ja",
+        "Beslutad och förankrad i nämnden: Nej",
+        # 13.05 UTC is 14.05 in Malmö in February.
+        "Kommunstyrelsens förvaltning: Informerad den 10 februari 2027 kl. 14.05",
+        "Informationsärende till KS: Att göra",
+        "Anna Andersson: registrerade ansökan",
+        "Lotsen: informerade kommunstyrelsens förvaltning",
+    ):
+        assert line in shown, line
+    assert ["Ändra status", "Markera informationsärendet som skickat", "Tillbaka till listan"] == list(
+        _buttons(replies))
+
+
+async def test_typing_the_number_opens_it_too(session_factory):
+    seeded = await _seed(session_factory)
+    reference = seeded.reference("harbour")
+    shown = _text(await _say(_adapter(session_factory), f"öppna {reference}"))
+    assert f"{reference} · Hamnens omställning" in shown
+    assert "Kommunstyrelsens förvaltning: Behöver inte informeras: Malmö stad är partner" in shown
+    assert "Informationsärende till KS: Krävs inte" in shown
+    assert "Markera informationsärendet som skickat" not in shown
+    # With the dialog open, "visa <id>" opens another one.
+    shown = _text(await _say(_adapter(session_factory), f"visa {seeded.green_roofs.id}"))
+    assert "Gröna tak i Malmö" in shown
+
+
+async def test_another_organisations_application_is_refused_and_nothing_of_it_shown(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "mina ansökningar")
+    by_button = await _say(adapter, value={"action": "open_application", "application_id": seeded.sports.id})
+    assert [reply.text for reply in by_button] == ["Du har inte behörighet att se den ansökan."]
+    assert not any(reply.attachments for reply in by_button)
+    by_typing = await _say(adapter, f"öppna {seeded.reference('sports')}")
+    assert [reply.text for reply in by_typing] == ["Du har inte behörighet att se den ansökan."]
+    # Changing it is refused as well, and changes nothing.
+    refused = await _say(adapter, value={"action": "set_application_status", "application_id": seeded.sports.id,
+                                         "status": "granted"})
+    assert [reply.text for reply in refused] == ["Du har inte behörighet att se den ansökan."]
+    sports, _ = await _application(session_factory, seeded.sports.id)
+    assert sports.status == ApplicationStatus.DRAFT
+    # The list is still open: the user's own application can be opened next.
+    assert "Gröna tak i Malmö" in _text(await _say(adapter, f"öppna {seeded.reference('green_roofs')}"))
+    # A coordinator may open it.
+    assert "Idrott utan gränser" in _text(await _say(_adapter(session_factory, KARIN),
+                                                     f"öppna {seeded.reference('sports')}"))
+
+
+async def test_an_unknown_number_is_said_plainly(session_factory):
+    await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    [reply] = await _say(adapter, "öppna EU-2026-9999")
+    assert reply.text.startswith("Jag hittar ingen ansökan med nummer EU-2026-9999.")
+    # The dialog did not stay open for it.
+    assert [r.text for r in await _say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
+
+
+# --- changing it ------------------------------------------------------------------------------------------
+
+
+async def test_changing_the_status_records_an_event(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    opened = await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    choices = await _say(adapter, value=_buttons(opened)["Ändra status"])
+    shown = _text(choices)
+    assert "Vilken status har" in shown and "Just nu: utkast." in shown
+    assert list(_buttons(choices)) == ["Inskickad", "Beviljad", "Avslagen", "Pågående", "Avslutad", "Tillbaka"]
+
+    replies = await _say(adapter, value=_buttons(choices)["Inskickad"])
+    assert replies[0].text == f"Klart: {seeded.reference('green_roofs')} har nu status inskickad."
+    assert "Anna Andersson: ändrade status från utkast till inskickad" in _text(replies[1:])
+
+    # Typed, with the detail view open.
+    replies = await _say(adapter, "status beviljad")
+    assert replies[0].text.endswith("har nu status beviljad.")
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.status == ApplicationStatus.GRANTED
+    events = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.STATUS_CHANGED)
+    assert [event.details for event in events] == [{"from": "draft", "to": "submitted"},
+                                                   {"from": "submitted", "to": "granted"}]
+    async with session_factory() as session:
+        anna = await get_user_by_teams_id(session, ANNA.id)
+    assert {event.actor_user_id for event in events} == {anna.id}
+
+
+async def test_an_unknown_status_is_asked_again_with_the_choices(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await _say(adapter, "ändra status")
+    [retry] = await _say(adapter, "typ klar")
+    assert retry.text.startswith("Välj en status: ”utkast”, ”inskickad”, ”beviljad”")
+    replies = await _say(adapter, "avslutad")
+    assert replies[0].text.endswith("har nu status avslutad.")
+    # "tillbaka" from the detail view goes to the list, and from the list closes it.
+    assert "Mina ansökningar" in _text(await _say(adapter, "tillbaka"))
+    [closed] = await _say(adapter, "tillbaka")
+    assert closed.text.startswith("Okej, jag stänger listan.")
+
+
+async def test_marking_the_information_item_sent_with_a_typed_date(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    replies = await _say(adapter, "skickat 2027-03-20")
+    assert replies[0].text == (f"Klart: informationsärendet för {seeded.reference('green_roofs')} är markerat "
+                               "som skickat den 20 mars 2027.")
+    shown = _text(replies[1:])
+    assert "Informationsärende till KS: Skickat den 20 mars 2027" in shown
+    assert "Anna Andersson: markerade informationsärendet som skickat den 20 mars 2027" in shown
+    assert "Markera informationsärendet som skickat" not in shown  # nothing left to mark
+    _, item = await _application(session_factory, seeded.green_roofs.id)
+    assert (item.status, item.sent_on) == (InformationItemStatus.SENT, date(2027, 3, 20))
+    [event] = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.INFORMATION_ITEM_SENT)
+    assert event.details == {"sent_on": "2027-03-20", "previously_sent_on": None}
+
+
+async def test_marking_it_sent_today_from_the_button(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory, KARIN)  # a coordinator may mark another organisation's item
+    opened = await _say(adapter, f"öppna {seeded.reference('sports')}")
+    question = await _say(adapter, value=_buttons(opened)["Markera informationsärendet som skickat"])
+    shown = _text(question)
+    assert "Vilket datum skickades informationsärendet" in shown
+    assert list(_buttons(question)) == ["Spara datumet", "I dag", "Tillbaka"]
+    replies = await _say(adapter, _buttons(question)["I dag"]["message"])
+    assert replies[0].text.endswith("är markerat som skickat den 2 april 2027.")
+    _, item = await _application(session_factory, seeded.sports.id)
+    assert item.sent_on == TODAY
+    [event] = await _events(session_factory, seeded.sports.id, ApplicationEventKind.INFORMATION_ITEM_SENT)
+    assert "Karin Karlsson: markerade informationsärendet som skickat den 2 april 2027" in _text(replies)
+    assert event.details["sent_on"] == TODAY.isoformat()
+
+
+async def test_the_date_pickers_value_is_saved(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await _say(adapter, "skickat")
+    replies = await _say(adapter, value={"action": "save_information_item_sent_on",
+                                         "application_id": seeded.green_roofs.id, "sent_on": "2027-03-31"})
+    assert replies[0].text.endswith("som skickat den 31 mars 2027.")
+    _, item = await _application(session_factory, seeded.green_roofs.id)
+    assert item.sent_on == date(2027, 3, 31)
+
+
+async def test_a_date_that_cannot_be_used_is_asked_again_with_an_example(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await _say(adapter, "markera som skickat")
+    [retry] = await _say(adapter, "snart")
+    assert retry.text == "Jag förstod inte datumet. Skriv till exempel ”2027-03-20”, ”20 mars 2027” eller ”i dag”."
+    [future] = await _say(adapter, "2027-05-01")
+    assert future.text.startswith("Datumet 1 maj 2027 har inte kommit än.")
+    # Nothing was saved by the answers that did not work.
+    _, item = await _application(session_factory, seeded.green_roofs.id)
+    assert item.status == InformationItemStatus.TODO
+    # A day and month without a year is the latest one, here this year's 20 March, not next year's.
+    replies = await _say(adapter, "20 mars")
+    assert replies[0].text.endswith("som skickat den 20 mars 2027.")
+    _, item = await _application(session_factory, seeded.green_roofs.id)
+    assert item.sent_on == date(2027, 3, 20)
+
+
+async def test_an_application_without_information_item_has_nothing_to_mark(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('harbour')}")
+    [reply] = await _say(adapter, "skickat 2027-03-20")
+    assert reply.text.endswith("behöver inget informationsärende till kommunstyrelsen, så det finns inget att markera.")
+    async with session_factory() as session:
+        assert await session.scalar(select(InformationItem).where(
+            InformationItem.application_id == seeded.harbour.id)) is None
+
+
+# --- leaving it -------------------------------------------------------------------------------------------
+
+
+async def test_cancel_ends_the_dialog(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await _say(adapter, "ändra status")
+    [reply] = await _say(adapter, "avbryt")
+    assert reply.text.startswith("Okej, jag avbröt.")
+    assert [r.text for r in await _say(adapter, "beviljad")] == [NOT_FOR_THE_DIALOG]
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.status == ApplicationStatus.DRAFT
+
+
+async def test_a_question_while_the_list_is_open_is_passed_on(session_factory):
+    await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "mina ansökningar")
+    # One of the dialog's own words that cannot be used here gets a hint, and the list stays open.
+    [hint] = await _say(adapter, "status beviljad")
+    assert "öppna EU-2026-0007" in hint.text
+    assert "Mina ansökningar" in _text(await _say(adapter, "lista"))
+    # Anything else is handed back to the bot, and the dialog has ended.
+    assert [r.text for r in await _say(adapter, "Vem beslutar om nya partnerstäder?")] == [PASSED_ON]
+    assert [r.text for r in await _say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
+
+
+async def test_an_old_cards_button_works_after_the_dialog_ended(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    opened = await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await _say(adapter, "avbryt")
+    choices = await _say(adapter, value=_buttons(opened)["Ändra status"])
+    replies = await _say(adapter, value=_buttons(choices)["Pågående"])
+    assert replies[0].text.endswith("har nu status pågående.")
+
+
+async def test_the_dialog_continues_after_a_restart(session_factory):
+    seeded = await _seed(session_factory)
+    await _say(_adapter(session_factory), f"öppna {seeded.reference('green_roofs')}")
+    # A new bot (new storage, new dialog objects) on the same database and conversation.
+    replies = await _say(_adapter(session_factory), "status inskickad")
+    assert replies[0].text.endswith("har nu status inskickad.")
+
+
+async def test_the_whole_path_in_the_terminal_chat_by_numbers(session_factory):
+    seeded = await _seed(session_factory)
+    printed: list[str] = []
+    terminal = TerminalAdapter(printed.append)
+    conversation = TerminalConversation(terminal, _bot(session_factory), ANNA.id, ANNA.name, "sv-SE")
+    await conversation.say("mina ansökningar")
+    listing = printed[-1]
+    assert f"[1] Öppna {seeded.reference('harbour')}" in listing  # newest first
+    assert f"[2] Öppna {seeded.reference('green_roofs')}" in listing
+    await conversation.say("2")
+    assert "Gröna tak i Malmö" in printed[-1]
+    assert "[1] Ändra status" in printed[-1]
+    await conversation.say("1")
+    assert "[2] Beviljad" in printed[-1]
+    await conversation.say("2")
+    assert "har nu status beviljad" in printed[-2]
+    await conversation.say("skickat 2027-03-20")
+    assert "markerat som skickat den 20 mars 2027" in printed[-2]
+    await conversation.say("tillbaka")
+    assert "Mina ansökningar" in printed[-1]
+    application, item = await _application(session_factory, seeded.green_roofs.id)
+    assert application.status == ApplicationStatus.GRANTED
+    assert item.sent_on == date(2027, 3, 20)

@@ -1,0 +1,312 @@
+"""Registering an EU application one question at a time, through botbuilder's TestAdapter, on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from sqlalchemy import func, select
+
+from bot.assembly import build_bot
+from settings import Settings
+from storage.conversations import save_conversation_reference
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft
+from storage.organisations import get_organisation
+from storage.users import set_user_organisation, upsert_user
+
+USER = ChannelAccount(id="29:anna", name="Anna Andersson")
+KS_CONVERSATION = "19:ks-forvaltning@thread.tacv2"
+
+
+def _adapter(session_factory, conversation_id: str = "anna-personal", **settings) -> TestAdapter:
+    return _adapter_for(build_bot(Settings(_env_file=None, **settings), session_factory), conversation_id)
+
+
+def _adapter_for(services, conversation_id: str = "anna-personal") -> TestAdapter:
+    template = Activity(
+        channel_id="test",  # a channel without card forms: the one-question-at-a-time path
+        service_url="https://smba.example/emea/",
+        conversation=ConversationAccount(id=conversation_id, conversation_type="personal"),
+        from_property=USER,
+        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
+        locale="sv-SE",
+    )
+    return TestAdapter(services.bot.on_turn, template_or_conversation=template)
+
+
+async def _official_of(session_factory, slug: str = "miljonamnden") -> None:
+    async with session_factory.begin() as session:
+        user = await upsert_user(session, USER.id, aad_object_id=None, name=USER.name)
+        await set_user_organisation(session, user, await get_organisation(session, slug))
+
+
+def _replies(adapter: TestAdapter) -> list[Activity]:
+    replies = []
+    while (reply := adapter.get_next_activity()) is not None:
+        replies.append(reply)
+    return replies
+
+
+async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
+    if value is None:
+        await adapter.send(message)
+    else:
+        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
+    return _replies(adapter)
+
+
+def _text(replies: list[Activity]) -> str:
+    parts = []
+    for reply in replies:
+        parts.append(reply.text or "")
+        for attachment in reply.attachments or []:
+            parts.append(json.dumps(attachment.content, ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def _review_key(replies: list[Activity]) -> str:
+    for reply in replies:
+        for attachment in reply.attachments or []:
+            for action in attachment.content.get("actions", []):
+                if action.get("data", {}).get("action") == "registration_save":
+                    return action["data"]["submission_key"]
+    raise AssertionError("no review card among the replies")
+
+
+ANSWERS_UNDER_THRESHOLD = [
+    ("Gröna tak i Malmö", "Beskriv kort"),
+    ("Vi bygger gröna tak på skolor för att minska översvämningar.", "Vilket EU-program"),
+    ("Interreg Öresund-Kattegat-Skagerrak", "Vilken utlysning"),
+    ("hoppa över", "projektägare"),
+    ("projektägare", "totalbudget"),
+    ("11 000 000 kr", "andel"),
+    ("2 000 000 kr", "lämna in"),
+    ("2027-03-01", "sista ansökningsdag"),
+    ("15 mars 2027", "beslut"),
+    ("hoppa över", "startar"),
+    ("2027-09-01", "slutar"),
+    ("2029-08-31", "kontaktperson"),
+    ("jag", "linje med"),
+    ("ja", "beslut om och förankrat"),
+    ("ja", "diarienummer"),
+]
+
+
+async def _fill_in(adapter: TestAdapter, answers=ANSWERS_UNDER_THRESHOLD) -> list[Activity]:
+    replies = await _say(adapter, "registrera ansökan")
+    assert "Vad heter projektet?" in _text(replies)
+    for answer, next_question in answers:
+        replies = await _say(adapter, answer)
+        assert next_question in _text(replies), (answer, _text(replies))
+    return await _say(adapter, "MN-2026-1234")
+
+
+async def test_a_full_registration_under_the_threshold(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    review = await _fill_in(adapter)
+    card = _text(review)
+    assert "Stämmer det här?" in card
+    assert "11 000 000 kr" in card and "15 mars 2027" in card and "Miljönämnden" in card
+    assert "Anna Andersson" in card  # "jag" means the user
+
+    saved = await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    receipt = _text(saved)
+    assert "är registrerad" in receipt
+    assert "§ 4.1" in receipt
+    assert "kunde inte nå kommunstyrelsens förvaltning" in receipt  # no KS conversation configured here
+    async with session_factory() as session:
+        application = (await session.execute(select(Application))).scalar_one()
+        items = (await session.execute(select(func.count()).select_from(InformationItem))).scalar_one()
+        drafts = (await session.execute(select(func.count()).select_from(RegistrationDraft))).scalar_one()
+        events = (await session.execute(select(ApplicationEvent.kind))).scalars().all()
+    assert application.project_name == "Gröna tak i Malmö"
+    assert application.total_budget_minor == 11_000_000_00
+    assert items == 0  # under 12 MSEK: no informationsärende
+    assert drafts == 0  # the draft is gone once saved
+    assert "created" in events and "ks_administration_not_reached" in events
+
+
+async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_item(session_factory):
+    await _official_of(session_factory)
+    async with session_factory.begin() as session:
+        await save_conversation_reference(
+            session, conversation_id=KS_CONVERSATION, conversation_type="channel", tenant_id=None,
+            service_url="https://smba.example/emea/", channel_id="test",
+            reference={"conversation": {"id": KS_CONVERSATION, "conversationType": "channel"},
+                       "serviceUrl": "https://smba.example/emea/", "channelId": "test",
+                       "bot": {"id": "28:lotsen", "name": "Lotsen"}})
+    adapter = _adapter(session_factory, ks_administration_conversation_id=KS_CONVERSATION, eur_sek_rate=11.5)
+    answers = list(ANSWERS_UNDER_THRESHOLD)
+    answers[5] = ("1,2 MEUR", "andel")
+    review = await _fill_in(adapter, answers)
+    assert "1 200 000 euro" in _text(review)
+    saved = await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    ks_cards = [reply for reply in saved if reply.conversation.id == KS_CONVERSATION]
+    assert len(ks_cards) == 1
+    ks_text = _text(ks_cards)
+    assert "Gröna tak i Malmö" in ks_text and "Miljönämnden" in ks_text
+    assert "Krävs" in ks_text  # the informationsärende is required
+    receipt = _text([reply for reply in saved if reply.conversation.id != KS_CONVERSATION])
+    assert "Jag har informerat kommunstyrelsens förvaltning" in receipt
+    assert "Ärende" in receipt and "Ekonomi" in receipt  # the informationsärende draft
+    async with session_factory() as session:
+        item = (await session.execute(select(InformationItem))).scalar_one()
+        application = (await session.execute(select(Application))).scalar_one()
+    assert item.status == "todo"
+    assert application.ks_administration_informed_at is not None
+    assert application.eur_sek_rate == 11.5
+
+
+async def test_every_wrong_answer_is_re_asked_with_an_example(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "registrera ansökan")
+    await _say(adapter, "Gröna tak")
+    await _say(adapter, "Gröna tak på skolor.")
+    assert "Jag känner inte igen programmet" in _text(await _say(adapter, "Marsprogrammet"))
+    await _say(adapter, "2")  # a number from the list
+    assert "går inte att hoppa över" not in _text(await _say(adapter, "hoppa över"))  # the call is optional
+    assert "projektägare" in _text(await _say(adapter, "något"))  # role re-asked
+    await _say(adapter, "partner")
+    assert "inte vara negativt" in _text(await _say(adapter, "-5 miljoner"))
+    assert "14 500 000 kr" in _text(await _say(adapter, "väldigt mycket"))
+    await _say(adapter, "10 miljoner")
+    assert "inte vara större än totalbudgeten" in _text(await _say(adapter, "20 miljoner"))
+    await _say(adapter, "hoppa över")
+    assert "2027-03-15" in _text(await _say(adapter, "snart"))  # the date example
+    await _say(adapter, "2027-03-01")
+    assert "redan passerat" in _text(await _say(adapter, "2026-01-01"))
+    assert "efter sista ansökningsdag" in _text(await _say(adapter, "15/2 2027"))
+    await _say(adapter, "15 mars 2027")
+    assert "före inlämningen" in _text(await _say(adapter, "1 februari 2027"))
+    await _say(adapter, "hoppa över")
+    await _say(adapter, "2027-09-01")
+    assert "före projektstart" in _text(await _say(adapter, "2027-08-01"))
+    await _say(adapter, "2029-08-31")
+    await _say(adapter, "Berit Bengtsson")
+    assert "ja" in _text(await _say(adapter, "kanske")).lower()
+    assert "linje med policyn" in _text(await _say(adapter, "nej"))  # the 4.1 warning
+    assert "går inte att hoppa över" in _text(await _say(adapter, "hoppa över"))  # required
+    await _say(adapter, "ja")
+    review = _text(await _say(adapter, "hoppa över"))  # the diarienummer is optional
+    assert "Berit Bengtsson" in review and "Partner" in review
+
+
+async def test_back_goes_one_step_back(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "registrera ansökan")
+    assert "redan vid första frågan" in _text(await _say(adapter, "tillbaka"))
+    await _say(adapter, "Gröna tak")
+    assert "Vad heter projektet?" in _text(await _say(adapter, "tillbaka"))
+    assert "Beskriv kort" in _text(await _say(adapter, "Blå tak"))
+
+
+async def test_edit_from_the_review_returns_to_the_review(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _fill_in(adapter)
+    question = _text(await _say(adapter, value={"action": "registration_edit", "field": "total_budget"}))
+    assert "totalbudget" in question
+    review = _text(await _say(adapter, "13 miljoner"))
+    assert "Stämmer det här?" in review and "13 000 000 kr" in review
+
+
+async def test_cancel_asks_first_then_discards_the_draft(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "registrera ansökan")
+    await _say(adapter, "Gröna tak")
+    assert "Vill du avbryta" in _text(await _say(adapter, "avbryt"))
+    assert "Beskriv kort" in _text(await _say(adapter, "nej"))  # kept: back to the question
+    await _say(adapter, "avbryt")
+    assert "avbruten" in _text(await _say(adapter, "ja"))
+    async with session_factory() as session:
+        assert (await session.execute(select(func.count()).select_from(RegistrationDraft))).scalar_one() == 0
+
+
+async def test_a_saved_review_pressed_twice_creates_one_application(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    review = await _fill_in(adapter)
+    key = _review_key(review)
+    await _say(adapter, value={"action": "registration_save", "submission_key": key})
+    again = _text(await _say(adapter, value={"action": "registration_save", "submission_key": key}))
+    assert "redan sparad" in again
+    async with session_factory() as session:
+        assert (await session.execute(select(func.count()).select_from(Application))).scalar_one() == 1
+
+
+async def test_a_user_without_organisation_is_asked_once_and_it_is_remembered(session_factory):
+    adapter = _adapter(session_factory)
+    answers = list(ANSWERS_UNDER_THRESHOLD)
+    answers[3] = ("hoppa över", "nämnd eller vilket bolag")
+    answers.insert(4, ("Miljonamnden", "projektägare"))
+    review = await _fill_in(adapter, answers)
+    await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    second = _adapter(session_factory)
+    await _say(second, "registrera ansökan")
+    for answer, _ in ANSWERS_UNDER_THRESHOLD[:3]:
+        await _say(second, answer)
+    assert "projektägare" in _text(await _say(second, "hoppa över"))  # no organisation question this time
+
+
+async def test_a_restart_mid_question_continues_with_the_next_question(database_url):
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        session_factory = create_session_factory(engine)
+        await _official_of(session_factory)
+        adapter = _adapter(session_factory)
+        await _say(adapter, "registrera ansökan")
+        await _say(adapter, "Gröna tak")
+    finally:
+        await engine.dispose()
+    engine = create_engine(database_url)  # a new process on the same database
+    try:
+        restarted = _adapter(create_session_factory(engine))
+        assert "Vilket EU-program" in _text(await _say(restarted, "Gröna tak på skolor."))
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("answer_resume, expected", [("ja", "Beskriv kort"), ("nej", "Vad heter projektet?")])
+async def test_coming_back_days_later_offers_the_draft(database_url, answer_resume, expected):
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        session_factory = create_session_factory(engine)
+        await _official_of(session_factory)
+        adapter = _adapter(session_factory)
+        await _say(adapter, "registrera ansökan")
+        await _say(adapter, "Gröna tak")
+    finally:
+        await engine.dispose()
+    engine = create_engine(database_url)
+    try:
+        later = datetime.now(timezone.utc) + timedelta(days=3)
+        services = build_bot(Settings(_env_file=None), create_session_factory(engine), clock=lambda: later)
+        restarted = _adapter_for(services)
+        offer = _text(await _say(restarted, "hallå, var var vi?"))
+        assert "påbörjat utkast" in offer and "Gröna tak" in offer
+        assert expected in _text(await _say(restarted, answer_resume))
+    finally:
+        await engine.dispose()
+
+
+async def test_registering_again_offers_the_unfinished_draft(session_factory):
+    await _official_of(session_factory)
+    first = _adapter(session_factory)
+    await _say(first, "registrera ansökan")
+    await _say(first, "Gröna tak")
+    # Another conversation of the same user (say, Teams on the phone) starts a registration.
+    other = _adapter(session_factory, conversation_id="anna-phone")
+    offer = _text(await _say(other, "registrera ansökan"))
+    assert "påbörjat utkast" in offer
+    assert "Beskriv kort" in _text(await _say(other, "ja"))
