@@ -69,8 +69,9 @@ class TerminalAdapter(BotAdapter):
             choices.extend(
                 Choice(action.title, message=str(action.value)) for action in activity.suggested_actions.actions
             )
+        # Numbers typed next pick from the latest message only: a question without buttons takes the digits.
+        self.choices = choices
         if choices:
-            self.choices = choices
             lines.extend(f"  [{number}] {choice.label}" for number, choice in enumerate(choices, start=1))
         self.write("Lotsen: " + "\n        ".join(line for line in lines if line is not None))
 
