@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     # (policy 4.1). Lotsen must be installed there; "konversations-id" written there shows the id.
     ks_administration_conversation_id: str = Field("", validation_alias="KS_ADMINISTRATION_CONVERSATION_ID")
 
+    # Reminders (issue: proactive reminders). The annual report's deadline each year, as MM-DD: the policy says
+    # "årligen" and leaves the date to the city.
+    annual_report_deadline: str = Field("03-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+                                        validation_alias="ANNUAL_REPORT_DEADLINE")
+    # The hour (Europe/Stockholm) at which the day's reminders go out.
+    reminder_hour: int = Field(9, ge=0, le=23, validation_alias="REMINDER_HOUR")
+    # How often the scheduler looks for due reminders; 0 turns the in-app scheduler off.
+    reminder_poll_seconds: float = Field(30.0, ge=0, validation_alias="REMINDER_POLL_SECONDS")
+
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
     def _split_tenants(cls, value: object) -> object:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,10 +55,25 @@ def supports_forms(activity: Activity) -> bool:
         activity.service_url or "").startswith("terminal:")
 
 
-class RegistrationDialog(Dialog):
+class RegistrationDialog(ComponentDialog):
+    """The registration as botbuilder's ComponentDialog; its steps are one state machine (below), because the
+    official may go back, skip, edit from the review or switch to the form at any point."""
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         super().__init__(RegistrationDialog.__name__)
+        self._steps = RegistrationSteps(session_factory, settings, clock)
+        self.add_dialog(self._steps)
+        self.initial_dialog_id = RegistrationSteps.__name__
+
+    async def answer_stale_save(self, context: TurnContext, value: dict[str, Any], lang: Language) -> None:
+        await self._steps.answer_stale_save(context, value, lang)
+
+
+class RegistrationSteps(Dialog):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+                 clock: Callable[[], datetime]) -> None:
+        super().__init__(RegistrationSteps.__name__)
         self._session_factory = session_factory
         self._settings = settings
         self._clock = clock
@@ -97,9 +112,8 @@ class RegistrationDialog(Dialog):
         if action == DISCARD_ACTION or (not action and is_cancel(message)):
             state["previous_mode"] = state["mode"]
             state["mode"] = CONFIRM_DISCARD
-            await self._send_with_buttons(dc.context, text("registration.confirm_discard", state["lang"]),
-                                          lookup("registration.yes_no_buttons", state["lang"]))
-            return Dialog.end_of_turn
+            return await self._yes_or_no(dc.context, text("registration.confirm_discard", state["lang"]),
+                                         state["lang"])
         if action == FORM_ACTION:
             return await self._answer_form(dc, state, value)
         if action == EDIT_ACTION and value.get("field") in FIELDS_BY_NAME:
@@ -203,12 +217,10 @@ class RegistrationDialog(Dialog):
         if name in ("aligned_with_policy", "decision_anchored") and values.get(name) is False:
             await dc.context.send_activity(text("registration.not_aligned_warning", lang))
         await self._save_draft(dc.context, state)
-        if state["return_to_review"] and next_field(data, set(answered)) is not None:
+        pending = next_field(data, set(answered))
+        if state["return_to_review"] and pending is not None:
             # An edit that opens a new question (programme changed to "annat") asks it before the review.
-            state["return_to_review"] = False
-            field = next_field(data, set(answered))
-            state["return_to_review"] = True
-            return await self._ask(dc, state, field.name)
+            return await self._ask(dc, state, pending.name)
         return await self._ask_next(dc, state)
 
     async def _go_back(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
@@ -311,9 +323,7 @@ class RegistrationDialog(Dialog):
         lang: Language = state["lang"]
         answer = parse_yes_no(message)
         if answer is None:
-            await self._send_with_buttons(dc.context, text("registration.retry.yes_no", lang),
-                                          lookup("registration.yes_no_buttons", lang))
-            return Dialog.end_of_turn
+            return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
         if answer:
             async with self._session_factory.begin() as session:
                 await delete_draft(session, await self._user(session, dc.context))
@@ -334,17 +344,14 @@ class RegistrationDialog(Dialog):
         when = format_date(changed_at.astimezone(STOCKHOLM).date(), lang)
         offer = text("registration.resume_offer", lang, project=project or text("registration.resume_unnamed", lang),
                      when=when)
-        await self._send_with_buttons(dc.context, offer, lookup("registration.yes_no_buttons", lang))
-        return Dialog.end_of_turn
+        return await self._yes_or_no(dc.context, offer, lang)
 
     async def _answer_resume_offer(self, dc: DialogContext, state: dict[str, Any], message: str
                                    ) -> DialogTurnResult:
         lang: Language = state["lang"]
         answer = parse_yes_no(message)
         if answer is None:
-            await self._send_with_buttons(dc.context, text("registration.retry.yes_no", lang),
-                                          lookup("registration.yes_no_buttons", lang))
-            return Dialog.end_of_turn
+            return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
         async with self._session_factory.begin() as session:
             user = await self._user(session, dc.context)
             draft = await get_draft(session, user)
@@ -410,6 +417,10 @@ class RegistrationDialog(Dialog):
         sek = format_money(Money.of(routine.budget_sek, "SEK"), lang)
         return text("registration.converted", lang, eur=format_money(data.total_budget, lang), sek=sek,
                     rate=f"{routine.rate_used:.2f}".replace(".", "," if lang == "sv" else "."))
+
+    async def _yes_or_no(self, context: TurnContext, question: str, lang: Language) -> DialogTurnResult:
+        await self._send_with_buttons(context, question, lookup("registration.yes_no_buttons", lang))
+        return Dialog.end_of_turn
 
     @staticmethod
     async def _send_with_buttons(context: TurnContext, message: str, buttons: list[str]) -> None:

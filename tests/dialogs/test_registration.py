@@ -310,3 +310,23 @@ async def test_registering_again_offers_the_unfinished_draft(session_factory):
     offer = _text(await _say(other, "registrera ansökan"))
     assert "påbörjat utkast" in offer
     assert "Beskriv kort" in _text(await _say(other, "ja"))
+
+
+async def test_an_edit_that_opens_a_new_question_asks_it_before_the_review(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _fill_in(adapter)
+    await _say(adapter, value={"action": "registration_edit", "field": "programme"})
+    assert "Vilket program eller vilken fond gäller det?" in _text(await _say(adapter, "Annat"))
+    review = _text(await _say(adapter, "Nordplus"))
+    assert "Stämmer det här?" in review and "Nordplus" in review
+
+
+async def test_the_registration_speaks_english_to_an_english_locale(session_factory):
+    await _official_of(session_factory)
+    services = build_bot(Settings(_env_file=None), session_factory)
+    adapter = _adapter_for(services)
+    adapter.template.locale = "en-US"
+    replies = _text(await _say(adapter, "register application"))
+    assert "What is the project called?" in replies
+    assert "What is the project called?" not in _text(await _say(adapter, "Green roofs"))
