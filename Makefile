@@ -46,9 +46,11 @@ bench: install-dev
 manifest: install
 	$(PY) -m manifest build
 
-# The bot in the background, and Microsoft 365 Agents Playground (a local Teams stand-in) in front of it.
+# The bot in the background, and Microsoft 365 Agents Playground (a local Teams stand-in) in front of it;
+# open http://localhost:56150 (it opens itself where the machine has a browser).
 playground: migrate
 	$(PY) app.py & BOT_PID=$$!; trap "kill $$BOT_PID" EXIT INT TERM; \
+	command -v xdg-open >/dev/null || command -v open >/dev/null || export TEAMSAPPTESTER_BROWSER=none; \
 	npx --yes $(PLAYGROUND) -e "http://127.0.0.1:$${PORT:-3978}/api/messages" -c msteams --dt
 
 clean:

@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.terminal_chat import run_chat
 
         return asyncio.run(run_chat(settings, user_id=args.user, user_name=args.name, locale=args.locale))
+    logger.info("Lotsen listens on http://%s:%s/api/messages", settings.host, settings.port)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 
