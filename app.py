@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -25,8 +26,10 @@ from bot.assembly import build_endpoint
 from settings import Settings
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
+from storage.questions import list_unanswered_questions
 
 logger = logging.getLogger("lotsen.app")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ENDPOINT_KEY = web.AppKey("endpoint", BotEndpoint)
@@ -114,11 +117,29 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+async def _print_unanswered(settings: Settings, limit: int) -> int:
+    """For KS förvaltning: what officials ask that the policy does not answer (no identities are kept)."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            questions = await list_unanswered_questions(session, limit)
+    finally:
+        await engine.dispose()
+    for question in questions:
+        asked = question.asked_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        print(f"{asked}  [{question.lang}]  {question.text}")
+    if not questions:
+        print("no unanswered questions")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="app.py", description="Lotsen, a Teams assistant for Malmö stad.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the bot over HTTP (the default)")
     commands.add_parser("migrate", help="bring the database schema up to date and seed organisations")
+    unanswered = commands.add_parser("unanswered", help="questions the policy module could not answer, newest first")
+    unanswered.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")
     chat.add_argument("--name", default="Terminal User", help="your display name")
@@ -136,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(upgrade(settings.database_url))
         print(f"database is up to date: {make_url(settings.database_url).render_as_string(hide_password=True)}")
         return 0
+    if args.command == "unanswered":
+        return asyncio.run(_print_unanswered(settings, args.limit))
     if args.command == "chat":
         from bot.terminal_chat import run_chat
 

@@ -111,3 +111,22 @@ async def test_a_failed_turn_tells_the_user_in_swedish(start_app, connector):
     [apology] = standin.texts()
     assert apology.startswith("Något gick fel")
     assert "sparat" in apology
+
+
+async def test_unanswered_questions_can_be_listed_for_review(start_app, connector, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/questions.db"
+    client = await start_app(database_url=database_url)
+    await client.post("/api/messages", json=message(service_url, "Hur söker jag bygglov för ett garage?"))
+    result = subprocess.run(
+        [sys.executable, "app.py", "unanswered"], capture_output=True, text=True, timeout=60,
+        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "DATABASE_URL": database_url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[sv]  Hur söker jag bygglov för ett garage?" in result.stdout
+    assert "29:anna" not in result.stdout and "Anna" not in result.stdout
