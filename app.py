@@ -61,7 +61,7 @@ async def post_messages(request: web.Request) -> web.Response:
     raw = await request.read()  # over client_max_size aiohttp raises 413 here
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return _error(400, "the body is not valid JSON")
     try:
         result = await endpoint.process(body, request.headers.get("Authorization", ""))

@@ -49,3 +49,9 @@ def tenant_id_of(activity: Activity) -> str | None:
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant") or {}
     return tenant.get("id") if isinstance(tenant, dict) else None
+
+
+def base_conversation_id(activity: Activity) -> str:
+    """A channel's own id: Teams adds ";messageid=…" to the conversation id of a reply thread, and a message
+    sent to that longer id would land in the thread instead of as a new post in the channel."""
+    return activity.conversation.id.split(";messageid=", 1)[0]

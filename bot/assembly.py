@@ -37,7 +37,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    registration = RegistrationDialog(session_factory, settings, **({"clock": clock} if clock else {}))
+    registration = RegistrationDialog(session_factory, settings, user_state, **({"clock": clock} if clock else {}))
     dialogs.add(ConsultationDialog(settings.eur_sek_rate))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))

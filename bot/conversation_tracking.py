@@ -12,7 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.activity import tenant_id_of
+from bot.activity import base_conversation_id, tenant_id_of
 from storage.conversations import save_conversation_reference
 from storage.users import upsert_user
 
@@ -48,7 +48,8 @@ class ConversationTracker:
         conversation_snapshot = _ConversationSnapshot(
             activity.service_url, known_user_id if conversation_type == "personal" else None
         )
-        conversation_changed = self._conversations.get(activity.conversation.id) != conversation_snapshot
+        conversation_id = base_conversation_id(activity)
+        conversation_changed = self._conversations.get(conversation_id) != conversation_snapshot
         if not user_changed and not conversation_changed:
             return
 
@@ -65,21 +66,22 @@ class ConversationTracker:
                 user_id = user.id
             personal_user_id = user_id if conversation_type == "personal" else None
             conversation_snapshot = _ConversationSnapshot(activity.service_url, personal_user_id)
-            if self._conversations.get(activity.conversation.id) != conversation_snapshot:
-                reference = TurnContext.get_conversation_reference(activity)
+            if self._conversations.get(conversation_id) != conversation_snapshot:
+                reference = TurnContext.get_conversation_reference(activity).serialize()
+                reference["conversation"]["id"] = conversation_id  # new posts, not replies in one thread
                 await save_conversation_reference(
                     session,
-                    conversation_id=activity.conversation.id,
+                    conversation_id=conversation_id,
                     conversation_type=conversation_type,
                     tenant_id=tenant_id_of(activity),
                     service_url=activity.service_url,
                     channel_id=activity.channel_id,
-                    reference=reference.serialize(),
+                    reference=reference,
                     user_id=personal_user_id,
                 )
         # Only after the commit: a failed write is retried on the next turn.
         self._users[activity.from_property.id] = (user_snapshot, user_id)
-        self._conversations[activity.conversation.id] = conversation_snapshot
+        self._conversations[conversation_id] = conversation_snapshot
 
 
 def _user_snapshot(activity: Activity) -> _UserSnapshot:

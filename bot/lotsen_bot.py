@@ -7,15 +7,16 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
 
 from bot.cards import welcome_card
+from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
-from dialogs.input_parsing import plain
+from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
 
-HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi", "?"})
+HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
 # Dialogs that ask "are you sure?" themselves before "avbryt" throws work away.
 DIALOGS_WITH_OWN_CANCEL = frozenset({"RegistrationDialog"})
 GROUP_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
@@ -25,8 +26,16 @@ def _commands(name: str, lang: Language) -> frozenset[str]:
     return frozenset(command_key(word) for word in lookup(f"commands.{name}", lang))
 
 
-def _submitted_action(activity) -> str | None:
-    return activity.value.get("action") if isinstance(activity.value, dict) else None
+def _is_personal_request(message: str, value: object, lang: Language) -> bool:
+    """Registering or looking at applications, typed or from a card button."""
+    return (command_key(message) in _commands("register", lang)
+            or MyApplicationsDialog.start_options(message, value) is not None
+            or str(_submitted_action(value) or "").startswith("registration_"))
+
+
+def _submitted_action(value: object) -> str | None:
+    """The `action` of a card button's data, if this turn is a button press."""
+    return value.get("action") if isinstance(value, dict) else None
 
 
 def command_key(message: str) -> str:
@@ -70,13 +79,15 @@ class LotsenBot(TeamsActivityHandler):
         lang = language_of(activity.locale)
         in_group = activity.conversation.conversation_type in GROUP_CONVERSATION_TYPES
         message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
+        # Dialogs read the activity: they get the message as the user meant it, without "<at>Lotsen</at>".
+        activity.text = message
         command = command_key(message)
         dialog_context = await self._dialogs.create_context(turn_context)
         active = dialog_context.active_dialog
-        if command in HELP_COMMANDS:
+        if command in HELP_COMMANDS or message.strip() == "?":
             # Help never ends what the user is in the middle of: the next answer continues the dialog.
             await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
-        elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and command in lookup("cancel_words", lang):
+        elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and is_cancel(message):
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(text("cancelled", lang))
         elif active:
@@ -84,14 +95,17 @@ class LotsenBot(TeamsActivityHandler):
             if MyApplicationsDialog.passed_on(result):
                 # "Mina ansökningar" closed on a message that was not for it: route that message afresh.
                 await self.on_message_activity(turn_context)
-        elif _submitted_action(activity) == "registration_save":
+        elif in_group and _is_personal_request(message, activity.value, lang):
+            # Applications are an organisation's own business: not shown or filled in where others read along.
+            await turn_context.send_activity(text("personal_only", lang))
+        elif _submitted_action(activity.value) == "registration_save":
             await self._registration.answer_stale_save(turn_context, activity.value, lang)
         elif (options := MyApplicationsDialog.start_options(message, activity.value)) is not None:
             await dialog_context.begin_dialog(MyApplicationsDialog.__name__, options)
         elif command in _commands("register", lang):
             await dialog_context.begin_dialog(RegistrationDialog.__name__)
         elif command in _commands("conversation_id", lang):
-            await turn_context.send_activity(text("conversation_id", lang, id=activity.conversation.id))
+            await turn_context.send_activity(text("conversation_id", lang, id=base_conversation_id(activity)))
         elif not message:
             await turn_context.send_activity(text("empty_message", lang))
         else:

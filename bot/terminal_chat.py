@@ -105,7 +105,7 @@ class TerminalConversation:
     async def say(self, line: str) -> None:
         """A typed line; a number picks that choice from the last card shown."""
         stripped = line.strip()
-        if stripped.isdigit() and 1 <= int(stripped) <= len(self._adapter.choices):
+        if stripped.isdecimal() and stripped.isascii() and 1 <= int(stripped) <= len(self._adapter.choices):
             await self.pick(self._adapter.choices[int(stripped) - 1])
         else:
             await self._run(self._activity(type=ActivityTypes.message, text=stripped))

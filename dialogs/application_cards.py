@@ -147,11 +147,17 @@ def _open_button(application: Application, lang: Language) -> dict[str, Any]:
 
 
 def list_card(applications: list[Application], lang: Language, *, all_organisations: bool,
-              organisation_name: str | None) -> Attachment:
-    """One row per application (newest first): reference and project, programme, status, budget, item."""
-    title = "applications.list_title_all" if all_organisations else "applications.list_title"
-    intro = (text("applications.list_intro_all", lang) if all_organisations
-             else text("applications.list_intro", lang, organisation=organisation_name or ""))
+              organisation_name: str | None, own_only: bool = False) -> Attachment:
+    """One row per application (newest first): reference and project, programme, status, budget, item.
+
+    `own_only`: the user belongs to no organisation yet and sees the applications they registered."""
+    title = "applications.list_title_all" if all_organisations and not own_only else "applications.list_title"
+    if own_only:
+        intro = text("applications.list_intro_own", lang)
+    elif all_organisations:
+        intro = text("applications.list_intro_all", lang)
+    else:
+        intro = text("applications.list_intro", lang, organisation=organisation_name or "")
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": text(title, lang), "size": "Large", "weight": "Bolder", "wrap": True},
         {"type": "TextBlock", "text": intro, "wrap": True, "isSubtle": True},

@@ -14,6 +14,7 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import Attachment, ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import text
 from settings import Settings
 from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
 from storage.conversations import get_conversation_reference
@@ -25,7 +26,7 @@ logger = logging.getLogger("lotsen.ks_notification")
 @dataclass(frozen=True)
 class NotificationOutcome:
     informed_at: datetime | None  # when the card was posted; None when it was not
-    reason: str | None  # why not, in Swedish, for the official and the history
+    reason: str | None  # why not: a key of registration.ks_reasons in the catalogs
 
 
 async def notify_ks_administration(
@@ -35,30 +36,45 @@ async def notify_ks_administration(
     application_id: int,
     card: Attachment,
 ) -> NotificationOutcome:
-    conversation_id = settings.ks_administration_conversation_id
-    reason: str | None = None
-    async with session_factory() as session:
-        record = await get_conversation_reference(session, conversation_id) if conversation_id else None
-    if not conversation_id:
-        reason = "ingen kanal för kommunstyrelsens förvaltning är inställd"
-    elif record is None:
-        reason = "Lotsen är inte installerad i kommunstyrelsens förvaltnings kanal"
-    else:
-        reference = ConversationReference().deserialize(record.reference)
-
-        async def post(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(MessageFactory.attachment(card))
-
-        try:
-            await context.adapter.continue_conversation(reference, post, settings.microsoft_app_id or None)
-        except Exception as error:  # the connector refused or was unreachable
-            logger.warning("could not inform KS förvaltning about application %s: %s", application_id, error)
-            reason = "kanalen gick inte att nå"
+    reason = await _post(context, session_factory, settings, card)
     informed_at = datetime.now(timezone.utc) if reason is None else None
     async with session_factory.begin() as session:
         application = await session.get_one(Application, application_id)
         if informed_at is not None:
             await record_ks_administration_informed(session, application, at=informed_at, actor=None)
         else:
-            await record_ks_administration_not_reached(session, application, reason=reason, actor=None)
+            # The history is read by KS förvaltning: the reason is kept in Swedish.
+            await record_ks_administration_not_reached(
+                session, application, reason=text(f"registration.ks_reasons.{reason}", "sv"), actor=None)
     return NotificationOutcome(informed_at, reason)
+
+
+async def _post(context: TurnContext, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+                card: Attachment) -> str | None:
+    """Posts the card; returns None when it reached the channel, else the reason it did not."""
+    if (context.activity.service_url or "").startswith("terminal:"):
+        return "terminal"
+    conversation_id = settings.ks_administration_conversation_id
+    if not conversation_id:
+        return "not_configured"
+    async with session_factory() as session:
+        record = await get_conversation_reference(session, conversation_id)
+    if record is None:
+        return "not_installed"
+    delivered = False
+
+    async def post(turn_context: TurnContext) -> None:
+        nonlocal delivered
+        await turn_context.send_activity(MessageFactory.attachment(card))
+        delivered = True
+
+    try:
+        # A failed send inside the proactive turn is handled (and swallowed) by the adapter's turn-error
+        # handler, so whether the card went out is read from `delivered`, not from an exception.
+        await context.adapter.continue_conversation(
+            ConversationReference().deserialize(record.reference), post, settings.microsoft_app_id or None)
+    except Exception as error:
+        logger.warning("could not reach KS förvaltning's conversation: %s", error)
+    if not delivered:
+        return "unreachable"
+    return None

@@ -47,7 +47,7 @@ from dialogs.application_cards import (
     status_label,
 )
 from dialogs.formatting import format_date
-from dialogs.input_parsing import parse_date
+from dialogs.input_parsing import is_cancel, parse_date
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus
@@ -203,13 +203,13 @@ class MyApplicationsDialog(ComponentDialog):
         async with self._session_factory.begin() as session:
             user = await self._viewer(session, step.context)
             sees_all = user is not None and can_see_all_organisations(user)
-            if user is None or (not sees_all and user.organisation_id is None):
-                reply = text("applications.no_organisation", lang)
-            elif not (applications := await list_applications(session, user)):
+            if user is None or not (applications := await list_applications(session, user)):
                 reply = text("applications.none_all" if sees_all else "applications.none", lang)
             else:
+                # A user no administrator has placed in an organisation sees what they registered themselves.
+                own_only = not sees_all and user.organisation_id is None
                 organisation = await session.get(Organisation, user.organisation_id) if user.organisation_id else None
-                card = list_card(applications, lang, all_organisations=sees_all,
+                card = list_card(applications, lang, all_organisations=sees_all or own_only, own_only=own_only,
                                  organisation_name=organisation.name if organisation else None)
         if card is None:
             await step.context.send_activity(reply)
@@ -259,7 +259,7 @@ class MyApplicationsDialog(ComponentDialog):
             return await self._handle_button(step, data, fallback, lang)
 
         plain = _plain(message)
-        if plain in _words("cancel_words"):
+        if is_cancel(message):
             await step.context.send_activity(text("applications.cancelled", lang))
             return await step.end_dialog()
         if plain in _words("commands.my_applications") or plain in _words("applications.words.list"):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext, UserState
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,11 +31,12 @@ from policy import ProjectFacts, evaluate_eu_routine
 from reports.information_item import information_item_draft
 from settings import Settings
 from storage.application_data import ApplicationData, MalmoRole, Money
+from storage.access import AccessDenied
 from storage.applications import application_reference, create_application, get_application_by_submission_key
 from storage.models import Organisation, User
 from storage.organisations import get_organisation, list_organisations
 from storage.registration_drafts import delete_draft, draft_data, get_draft, save_draft
-from storage.users import get_user_by_teams_id, set_user_organisation, upsert_user
+from storage.users import get_user_by_teams_id, upsert_user
 
 logger = logging.getLogger("lotsen.registration")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -59,10 +60,10 @@ class RegistrationDialog(ComponentDialog):
     """The registration as botbuilder's ComponentDialog; its steps are one state machine (below), because the
     official may go back, skip, edit from the review or switch to the form at any point."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings, user_state: UserState,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         super().__init__(RegistrationDialog.__name__)
-        self._steps = RegistrationSteps(session_factory, settings, clock)
+        self._steps = RegistrationSteps(session_factory, settings, user_state, clock)
         self.add_dialog(self._steps)
         self.initial_dialog_id = RegistrationSteps.__name__
 
@@ -71,12 +72,15 @@ class RegistrationDialog(ComponentDialog):
 
 
 class RegistrationSteps(Dialog):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings, user_state: UserState,
                  clock: Callable[[], datetime]) -> None:
         super().__init__(RegistrationSteps.__name__)
         self._session_factory = session_factory
         self._settings = settings
         self._clock = clock
+        # The nämnd or bolag a user registered for last time: a default for the next registration, never a
+        # grant of access (which organisation a user belongs to is set by an administrator).
+        self._remembered = user_state.create_property("RegistrationDefaults")
 
     # --- the dialog protocol --------------------------------------------------------------------------
 
@@ -91,7 +95,7 @@ class RegistrationSteps(Dialog):
             draft = await get_draft(session, user)
             if draft is not None:
                 return await self._offer_resume(dc, state, draft_data(draft).project_name, draft.updated_at)
-            await self._fresh(session, state, user)
+            await self._fresh(session, dc.context, state, user)
         return await self._start(dc, state)
 
     async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
@@ -105,6 +109,9 @@ class RegistrationSteps(Dialog):
         state["last_turn_at"] = self._clock().isoformat()
         if state["mode"] != RESUME_OFFER and self._clock() - last_turn_at > IDLE_BEFORE_RESUME_OFFER:
             return await self._offer_resume(dc, state, self._data(state).project_name, last_turn_at)
+        if state["mode"] == RESUME_OFFER and is_cancel(message):
+            await dc.context.send_activity(text("registration.draft_kept", state["lang"]))
+            return await dc.end_dialog(None)
         if state["mode"] == RESUME_OFFER:
             return await self._answer_resume_offer(dc, state, message)
         if state["mode"] == CONFIRM_DISCARD:
@@ -119,8 +126,12 @@ class RegistrationSteps(Dialog):
         if action == EDIT_ACTION and value.get("field") in FIELDS_BY_NAME:
             state["return_to_review"] = True
             return await self._ask(dc, state, value["field"])
+        if action == SAVE_ACTION and value.get("submission_key") != state["submission_key"]:
+            # "Spara" on an older review card (an application saved before): say so, and go on with this one.
+            await self.answer_stale_save(dc.context, value, state["lang"])
+            return await self._show_review(dc, state) if state["mode"] == REVIEW else await self._ask_next(dc, state)
         if action == SAVE_ACTION or (state["mode"] == REVIEW and plain(message) in ("spara", "save")):
-            return await self._save(dc, state, value.get("submission_key") or state["submission_key"])
+            return await self._save(dc, state, state["submission_key"])
         if state["mode"] == REVIEW:
             return await self._show_review(dc, state)
         if state["mode"] == FORM:
@@ -132,7 +143,12 @@ class RegistrationSteps(Dialog):
     async def answer_stale_save(self, context: TurnContext, value: dict[str, Any], lang: Language) -> None:
         """A "Spara" pressed again after the registration ended: say where the saved application is."""
         async with self._session_factory() as session:
-            application = await get_application_by_submission_key(session, str(value.get("submission_key", "")))
+            viewer = await get_user_by_teams_id(session, context.activity.from_property.id)
+            try:
+                application = await get_application_by_submission_key(
+                    session, str(value.get("submission_key", "")), viewer)
+            except AccessDenied:
+                application = None  # someone else's card: nothing to say about it
         if application is None:
             await context.send_activity(text("registration.nothing_to_save", lang))
         else:
@@ -224,6 +240,8 @@ class RegistrationSteps(Dialog):
         return await self._ask_next(dc, state)
 
     async def _go_back(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
+        if state["return_to_review"]:
+            return await self._show_review(dc, state)
         if not state["history"]:
             await dc.context.send_activity(text("registration.back_at_start", state["lang"]))
             return await self._ask(dc, state, state["asking"])
@@ -243,6 +261,7 @@ class RegistrationSteps(Dialog):
             raw = value.get(spec.name)
             if raw is None or str(raw).strip() == "":
                 if not spec.required or not spec.applies(data.model_copy(update={"programme": value.get("programme")})):
+                    data = data.model_copy(update={spec.name: None})  # a field emptied in the form is emptied
                     answered.add(spec.name)
                 else:
                     errors[spec.name] = text("registration.form.required_error", lang)
@@ -259,6 +278,8 @@ class RegistrationSteps(Dialog):
             await dc.context.send_activity(MessageFactory.attachment(
                 form_card(data, lang, programme_choices(lang), context.organisations, errors)))
             return Dialog.end_of_turn
+        if data.aligned_with_policy is False or data.decision_anchored is False:
+            await dc.context.send_activity(text("registration.not_aligned_warning", lang))
         return await self._show_review(dc, state)
 
     # --- review, save, discard ----------------------------------------------------------------------
@@ -285,8 +306,6 @@ class RegistrationSteps(Dialog):
         async with self._session_factory.begin() as session:
             user = await self._user(session, dc.context)
             organisation = await get_organisation(session, data.organisation_slug)
-            if user.organisation_id is None:
-                await set_user_organisation(session, user, organisation)  # asked once, remembered
             draft_text = None
             if routine.verdict.information_item_to_ks:
                 draft_text = information_item_draft(
@@ -299,11 +318,15 @@ class RegistrationSteps(Dialog):
                 eur_sek_rate=routine.rate_used, information_item_required=bool(routine.verdict.information_item_to_ks),
                 information_item_draft=draft_text)
             reference = application_reference(application)
-            if created and application.information_item is not None:
-                application.information_item.draft_text = draft_text.replace("[tilldelas]", reference)
-                draft_text = application.information_item.draft_text
-            await delete_draft(session, user)
+            if created:
+                if application.information_item is not None:
+                    application.information_item.draft_text = draft_text.replace("[tilldelas]", reference)
+                    draft_text = application.information_item.draft_text
+                await delete_draft(session, user)
             user_name = user.name
+        defaults = await self._remembered.get(dc.context, dict)
+        defaults["organisation_slug"] = data.organisation_slug
+        await self._remembered.set(dc.context, defaults)
         if not created:  # the same review submitted twice: the first one saved it
             await dc.context.send_activity(text("registration.already_saved", lang, reference=reference))
             return await dc.end_dialog({"application_id": application.id, "reference": reference})
@@ -360,7 +383,7 @@ class RegistrationSteps(Dialog):
                 state.update({key: draft.progress.get(key, []) for key in ("answered", "history")})
             else:
                 await delete_draft(session, user)
-                await self._fresh(session, state, user)
+                await self._fresh(session, dc.context, state, user)
         if answer:
             await dc.context.send_activity(text("registration.resumed", lang))
             state["mode"] = ASKING
@@ -382,13 +405,15 @@ class RegistrationSteps(Dialog):
                                      locale=context.activity.locale)
         return user
 
-    @staticmethod
-    async def _fresh(session: AsyncSession, state: dict[str, Any], user: User) -> None:
-        """A new registration: nothing answered, but the user's own organisation taken as the owner."""
+    async def _fresh(self, session: AsyncSession, context: TurnContext, state: dict[str, Any], user: User) -> None:
+        """A new registration: nothing answered, but the owner taken from the user's organisation, or else from
+        what they registered for last time (asked once, remembered; shown in the review, where it can change)."""
         state.update(data={}, answered=[], history=[], asking=None, return_to_review=False, submission_key=None)
+        slug = (await self._remembered.get(context, dict)).get("organisation_slug")
         if user.organisation_id is not None:
-            organisation = await session.get_one(Organisation, user.organisation_id)
-            state["data"] = {"organisation_slug": organisation.slug}
+            slug = (await session.get_one(Organisation, user.organisation_id)).slug
+        if slug and await get_organisation(session, slug) is not None:
+            state["data"] = {"organisation_slug": slug}
             state["answered"] = ["organisation_slug"]
 
     async def _save_draft(self, context: TurnContext, state: dict[str, Any]) -> None:

@@ -60,7 +60,7 @@ def programme_choices(lang: str) -> list[Choice]:
 def _pick(text: str, choices: list[Choice]) -> Choice | None:
     """A number from the shown list, or a name (case and diacritics aside)."""
     stripped = text.strip().rstrip(".")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
+    if stripped.isdecimal() and stripped.isascii() and 1 <= int(stripped) <= len(choices):
         return choices[int(stripped) - 1]
     folded = plain(stripped)
     for choice in choices:
@@ -116,7 +116,8 @@ def _read_money(spec: FieldSpec, text: str, data: ApplicationData, context: Answ
     if money is None:
         return Reading(problem="money")
     if spec.name == "malmo_share" and data.total_budget and _exceeds(money, data.total_budget):
-        return Reading(problem="share_over_total", problem_values={"total": format_money(data.total_budget)})
+        return Reading(problem="share_over_total",
+                       problem_values={"total": format_money(data.total_budget, context.lang)})
     if spec.name == "total_budget" and data.malmo_share and _exceeds(data.malmo_share, money):
         # A new, smaller total makes the earlier share impossible: ask for the share again.
         return Reading(values={"total_budget": money, "malmo_share": None})
@@ -132,37 +133,35 @@ def _read_date(spec: FieldSpec, text: str, data: ApplicationData, context: Answe
     if value is None:
         return Reading(problem="date")
     proposed = data.model_copy(update={spec.name: value})
-    problem = _date_problem(spec.name, proposed, context.today)
-    if problem:
-        return problem
-    return Reading(values={spec.name: value})
+    problem = _date_problem(spec.name, proposed, context)
+    return problem or Reading(values={spec.name: value})
 
 
-def _date_problem(name: str, data: ApplicationData, today: date) -> Reading | None:
-    """Checks the dates that can be compared once this answer is in; names the problem with its dates."""
-    if name in ("planned_submission_date", "call_deadline") and data.call_deadline:
-        key = check_submission_dates(data.planned_submission_date, data.call_deadline, today)
-        if key:
-            return Reading(problem=key, problem_values={
-                "date": format_date(data.call_deadline),
-                "deadline": format_date(data.call_deadline),
-                "submission": format_date(data.planned_submission_date) if data.planned_submission_date else "",
-            })
-    if name in ("expected_decision_date", "planned_submission_date") and data.expected_decision_date:
-        if data.planned_submission_date:
-            key = check_decision_date(data.expected_decision_date, data.planned_submission_date)
-            if key:
-                return Reading(problem=key, problem_values={
-                    "decision": format_date(data.expected_decision_date),
-                    "submission": format_date(data.planned_submission_date),
-                })
-    if name in ("project_start", "project_end") and data.project_start and data.project_end:
+def _date_problem(name: str, data: ApplicationData, context: AnswerContext) -> Reading | None:
+    """Compares the dates that can be compared once this answer is in. The problem is worded for the question
+    being answered: a wrong order found while editing the earlier date asks for that date, not the later one."""
+    def shown(value: date | None) -> str:
+        return format_date(value, context.lang) if value else ""
+
+    dates = {"submission": shown(data.planned_submission_date), "deadline": shown(data.call_deadline),
+             "date": shown(data.call_deadline), "decision": shown(data.expected_decision_date),
+             "start": shown(data.project_start), "end": shown(data.project_end)}
+    key: str | None = None
+    if name == "call_deadline":
+        key = check_submission_dates(data.planned_submission_date, data.call_deadline, context.today)
+    elif name == "planned_submission_date":
+        # Only the order: a deadline that has passed since it was given is the deadline question's business.
+        if check_submission_dates(data.planned_submission_date, data.call_deadline, date.min):
+            key = "submission_after_deadline_on_submission"
+        elif check_decision_date(data.expected_decision_date, data.planned_submission_date):
+            key = "submission_after_decision"
+    elif name == "expected_decision_date":
+        key = check_decision_date(data.expected_decision_date, data.planned_submission_date)
+    elif name == "project_end":
         key = check_project_period(data.project_start, data.project_end)
-        if key:
-            return Reading(problem=key, problem_values={
-                "start": format_date(data.project_start), "end": format_date(data.project_end),
-            })
-    return None
+    elif name == "project_start" and check_project_period(data.project_start, data.project_end):
+        key = "start_after_end"
+    return Reading(problem=key, problem_values=dates) if key else None
 
 
 def _read_yes_no(spec: FieldSpec, text: str, data: ApplicationData, context: AnswerContext) -> Reading:

@@ -100,7 +100,8 @@ def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutc
         when = outcome.informed_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
         body.append({"type": "TextBlock", "text": text("registration.ks_informed", lang, when=when), "wrap": True})
     else:
-        body.append({"type": "TextBlock", "text": text("registration.ks_not_reached", lang, reason=outcome.reason),
+        reason = text(f"registration.ks_reasons.{outcome.reason}", lang)
+        body.append({"type": "TextBlock", "text": text("registration.ks_not_reached", lang, reason=reason),
                      "wrap": True, "color": "Attention"})
     return adaptive_card(body)
 

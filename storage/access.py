@@ -34,7 +34,11 @@ def can_see_all_organisations(user: User) -> bool:
 def can_view_application(user: User, application: Application) -> bool:
     if can_see_all_organisations(user):
         return True
-    # A user whose organisation is not known yet sees nothing rather than everything.
+    # Whoever registered an application keeps seeing it, whatever organisation they are (or are not yet) in;
+    # beyond that, only the organisation an administrator has placed the user in. A user whose organisation
+    # is not known sees no one else's applications rather than everyone's.
+    if application.created_by_user_id is not None and application.created_by_user_id == user.id:
+        return True
     return user.organisation_id is not None and user.organisation_id == application.organisation_id
 
 

@@ -253,8 +253,8 @@ async def list_applications(
 ) -> list[Application]:
     """The applications `viewer` may see, newest first, optionally of one organisation, year or status.
 
-    Officials see their own organisation's only (asking for another one is AccessDenied; without an
-    organisation they see none); KS coordinators and admins see all, or the one asked for. The year is that
+    Officials see their own organisation's and those they registered themselves (asking for another
+    organisation is AccessDenied; without an organisation they see only their own registrations); KS coordinators and admins see all, or the one asked for. The year is that
     of the planned submission date, or of the registration (in Malmö) when no date was given.
     """
     statement = select(Application)
@@ -264,9 +264,11 @@ async def list_applications(
     else:
         if organisation_id is not None and organisation_id != viewer.organisation_id:
             raise AccessDenied(f"User {viewer.id} may not list the applications of organisation {organisation_id}")
+        own = Application.created_by_user_id == viewer.id  # what they registered themselves, as in can_view
         if viewer.organisation_id is None:
-            return []
-        statement = statement.where(Application.organisation_id == viewer.organisation_id)
+            statement = statement.where(own)
+        else:
+            statement = statement.where(or_(Application.organisation_id == viewer.organisation_id, own))
     if year is not None:
         registered_from = datetime(year, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
         registered_until = datetime(year + 1, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)

@@ -13,7 +13,7 @@ from storage.db import create_engine, create_session_factory
 from storage.models import Application
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
-from tests.support.activities import message
+from tests.support.activities import channel_mention, message
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
 
@@ -168,3 +168,44 @@ async def test_my_applications_shows_the_saved_one_and_refuses_another_organisat
     everything = " ".join(standin.texts() + _cards(standin))
     assert "behörighet" in everything
     assert "Cirkulära Malmö" not in everything
+
+
+async def test_a_refused_post_to_ks_is_reported_as_not_reached(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/refused.db"
+    client = await _app_with_ks_channel(start_app, service_url, database_url)
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    await client.post("/api/messages", json=message(service_url, None, value=FORM))
+    key = _save_key(standin)
+    standin.clear()
+    standin.fail_with = [403]  # the KS channel refuses the card (Lotsen removed from it, say)
+    await client.post("/api/messages", json=message(
+        service_url, None, value={"action": "registration_save", "submission_key": key}))
+    assert _cards(standin, KS_CHANNEL) == []
+    receipt = " ".join(_cards(standin))
+    assert "Jag kunde inte nå kommunstyrelsens förvaltning" in receipt and "kanalen gick inte att nå" in receipt
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            informed = (await connection.execute(select(Application.ks_administration_informed_at))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert informed is None
+
+
+async def test_applications_stay_out_of_channels(start_app, connector):
+    standin, service_url = connector
+    client = await start_app()
+    for words in ("registrera ansökan", "mina ansökningar"):
+        standin.clear()
+        await client.post("/api/messages", json=channel_mention(service_url, words))
+        assert "privat chatt" in standin.texts()[-1]
+
+
+async def test_the_consultation_can_be_answered_with_a_mention_in_a_channel(start_app, connector):
+    standin, service_url = connector
+    client = await start_app()
+    await client.post("/api/messages", json=channel_mention(service_url, "Måste vi informera KS om vår ansökan?"))
+    assert "projektägare" in standin.texts()[-1]
+    await client.post("/api/messages", json=channel_mention(service_url, "ja"))
+    assert "EU:s program" in standin.texts()[-1]

@@ -34,13 +34,14 @@ async def test_a_body_over_the_limit_gets_413(start_app, connector):
         b"[1, 2, 3]",
         b'"a string"',
         b"{}",
+        b"[" * 100_000,
         json.dumps({"type": "message", "text": "hej"}).encode(),
         json.dumps({"type": "message", "channelId": "msteams", "serviceUrl": "not a url",
                     "conversation": {"id": "c"}, "from": {"id": "u"}}).encode(),
         json.dumps({"type": "", "channelId": "msteams", "serviceUrl": "https://smba.example",
                     "conversation": {"id": "c"}, "from": {"id": "u"}}).encode(),
     ],
-    ids=["broken-json", "not-utf8", "array", "string", "empty-object", "no-conversation", "bad-service-url",
+    ids=["broken-json", "not-utf8", "array", "string", "empty-object", "deeply-nested", "no-conversation", "bad-service-url",
          "empty-type"],
 )
 async def test_malformed_requests_get_400_with_a_reason(start_app, body):

@@ -330,3 +330,63 @@ async def test_the_registration_speaks_english_to_an_english_locale(session_fact
     replies = _text(await _say(adapter, "register application"))
     assert "What is the project called?" in replies
     assert "What is the project called?" not in _text(await _say(adapter, "Green roofs"))
+
+
+async def test_naming_an_organisation_remembers_it_but_grants_no_access(session_factory):
+    adapter = _adapter(session_factory)  # Anna belongs to no organisation
+    answers = list(ANSWERS_UNDER_THRESHOLD)
+    answers[3] = ("hoppa över", "nämnd eller vilket bolag")
+    answers.insert(4, ("Kulturnämnden", "projektägare"))
+    review = await _fill_in(adapter, answers)
+    await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    async with session_factory() as session:
+        from storage.users import get_user_by_teams_id
+
+        anna = await get_user_by_teams_id(session, USER.id)
+    assert anna.organisation_id is None  # only an administrator places a user in an organisation
+
+
+async def test_save_on_an_old_review_card_does_not_end_the_new_registration(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    first_key = _review_key(await _fill_in(adapter))
+    await _say(adapter, value={"action": "registration_save", "submission_key": first_key})
+    second_review = await _fill_in(adapter)
+    stale = _text(await _say(adapter, value={"action": "registration_save", "submission_key": first_key}))
+    assert "redan sparad" in stale and "Stämmer det här?" in stale  # told, and the new review shown again
+    saved = _text(await _say(adapter, value={"action": "registration_save",
+                                              "submission_key": _review_key(second_review)}))
+    assert "är registrerad" in saved
+    async with session_factory() as session:
+        assert (await session.execute(select(func.count()).select_from(Application))).scalar_one() == 2
+
+
+async def test_cancel_at_the_resume_offer_keeps_the_draft(session_factory):
+    await _official_of(session_factory)
+    first = _adapter(session_factory)
+    await _say(first, "registrera ansökan")
+    await _say(first, "Gröna tak")
+    other = _adapter(session_factory, conversation_id="anna-phone")
+    assert "påbörjat utkast" in _text(await _say(other, "registrera ansökan"))
+    assert "finns kvar" in _text(await _say(other, "avbryt"))
+    async with session_factory() as session:
+        assert (await session.execute(select(func.count()).select_from(RegistrationDraft))).scalar_one() == 1
+
+
+async def test_unusual_digits_are_re_asked_not_a_crash(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _say(adapter, "registrera ansökan")
+    await _say(adapter, "Gröna tak")
+    await _say(adapter, "Gröna tak på skolor.")
+    assert "Jag känner inte igen programmet" in _text(await _say(adapter, "²"))
+
+
+async def test_an_edit_that_breaks_the_date_order_is_asked_about_that_date(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _fill_in(adapter)
+    await _say(adapter, value={"action": "registration_edit", "field": "planned_submission_date"})
+    retry = _text(await _say(adapter, "1 april 2027"))
+    assert "Skriv ett inlämningsdatum" in retry
+    assert "Stämmer det här?" in _text(await _say(adapter, "tillbaka"))  # back from an edit: the review
