@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import admin_cli
 from bot.activity import InvalidActivity
 from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="bring the database schema up to date and seed organisations")
     unanswered = commands.add_parser("unanswered", help="questions the policy module could not answer, newest first")
     unanswered.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    admin_cli.add_arguments(commands)
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")
     chat.add_argument("--name", default="Terminal User", help="your display name")
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(upgrade(settings.database_url))
         print(f"database is up to date: {make_url(settings.database_url).render_as_string(hide_password=True)}")
         return 0
+    if args.command == "users":
+        return asyncio.run(admin_cli.users_command(settings, args))
     if args.command == "unanswered":
         return asyncio.run(_print_unanswered(settings, args.limit))
     if args.command == "chat":

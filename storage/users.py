@@ -12,7 +12,9 @@ __all__ = [
     "Role",
     "User",
     "get_user",
+    "find_users",
     "get_user_by_teams_id",
+    "list_users",
     "set_user_organisation",
     "set_user_role",
     "upsert_user",
@@ -81,3 +83,20 @@ async def set_user_role(session: AsyncSession, user: User, role: Role) -> User:
     user.role = Role(role)
     await session.flush()
     return user
+
+
+async def find_users(session: AsyncSession, who: str) -> list[User]:
+    """The users an administrator means by `who`: a Teams user id, an Entra object id, an e-mail address or a
+    display name (exact, case aside). Several people may share a name: the caller must then ask for an id."""
+    lowered = who.strip().lower()
+    statement = select(User).where(
+        (User.teams_user_id == who.strip())
+        | (func.lower(User.aad_object_id) == lowered)
+        | (func.lower(User.email) == lowered)
+        | (func.lower(User.name) == lowered)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    return list((await session.scalars(select(User).order_by(User.name))).all())
