@@ -42,6 +42,7 @@ test: install-dev schemas
 bench: install-dev
 	$(PY) bench/turns.py
 	$(PY) bench/qa.py
+	$(PY) bench/reminders.py
 
 manifest: install
 	$(PY) -m manifest build

@@ -24,6 +24,8 @@ import admin_cli
 from bot.activity import InvalidActivity
 from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
+from bot.reminder_delivery import build_reminder_scheduler
+from bot.reminders_cli import add_reminders_parser, reminders_command
 from settings import Settings
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
@@ -99,8 +101,16 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
         if settings.should_auto_migrate:
             await upgrade(settings.database_url)
         app[ENGINE_KEY] = engine
-        app[ENDPOINT_KEY] = build_endpoint(settings, create_session_factory(engine), credentials_factory)
+        session_factory = create_session_factory(engine)
+        app[ENDPOINT_KEY] = build_endpoint(settings, session_factory, credentials_factory)
+        scheduler = None
+        if settings.reminder_poll_seconds > 0:
+            # Due reminders go out through the bot's own adapter and pooled connector clients.
+            scheduler = build_reminder_scheduler(settings, session_factory, app[ENDPOINT_KEY].adapter)
+            scheduler.start()
         yield
+        if scheduler is not None:
+            await scheduler.stop()
         tasks = app[BACKGROUND_TASKS_KEY]
         for task in tasks:
             task.cancel()
@@ -146,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")
     chat.add_argument("--name", default="Terminal User", help="your display name")
     chat.add_argument("--locale", default="sv-SE", help="your locale: sv-SE (default) or en-US")
+    add_reminders_parser(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -163,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(admin_cli.users_command(settings, args))
     if args.command == "unanswered":
         return asyncio.run(_print_unanswered(settings, args.limit))
+    if args.command == "reminders":
+        return asyncio.run(reminders_command(settings, args))
     if args.command == "chat":
         from bot.terminal_chat import run_chat
 

@@ -66,6 +66,11 @@ class BotEndpoint:
         # queue instead of racing for the same conversation state (which the e_tag would refuse).
         self._conversation_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
+    @property
+    def adapter(self) -> LotsenAdapter:
+        """For proactive messages (reminders): the same adapter, and so the same pooled connector clients."""
+        return self._adapter
+
     async def process(self, body: Any, auth_header: str) -> TurnResult:
         activity = parse_activity(body)
         result = await self._adapter.authentication.authenticate_request(activity, auth_header)

@@ -20,6 +20,7 @@ from dialogs.consultation import ConsultationDialog
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
+from dialogs.reminders import ReminderCommands
 from settings import Settings
 
 
@@ -48,6 +49,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
         dialogs,
         PolicyQuestions(session_factory, settings.eur_sek_rate),
         registration,
+        ReminderCommands(session_factory, hour=settings.reminder_hour, **({"clock": clock} if clock else {})),
     )
     return BotServices(bot, conversation_state, user_state)
 

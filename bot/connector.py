@@ -18,6 +18,7 @@ from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AppCredentials, ConnectorFactory, ServiceClientCredentialsFactory
 from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline, Request, Response
 from msrest.pipeline.aiohttp import AioHTTPSender as PipelineSender
+from msrest.exceptions import DeserializationError
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import AsyncClientResponse, AsyncHTTPSender, ClientRequest
 from msrest.universal_http.aiohttp import AioHttpClientResponse
@@ -91,6 +92,19 @@ def _expiry(token: str) -> float:
         return time.time() + 600
 
 
+class ErrorBodyTolerantDeserializer(RawDeserializer):
+    """msrest's body reader, except that an error page that is not JSON (a proxy's HTML 404, say) leaves the
+    status code to decide what happened instead of failing as a deserialization error."""
+
+    def on_response(self, request: Request, response: Response, **kwargs: Any) -> None:
+        try:
+            super().on_response(request, response, **kwargs)
+        except DeserializationError:
+            if response.http_response.status_code < 400:
+                raise
+            response.context[self.CONTEXT_NAME] = None
+
+
 class ConnectorClientPool:
     """One ConnectorClient per (service URL, app id, audience), all sending through one aiohttp session."""
 
@@ -126,7 +140,7 @@ class ConnectorClientPool:
         driver = SharedSessionDriver(self.session)
 
         def pipeline(config: BotFrameworkConnectorConfiguration) -> AsyncPipeline:
-            policies = [config.user_agent_policy, BearerTokenPolicy(credentials), RawDeserializer()]
+            policies = [config.user_agent_policy, BearerTokenPolicy(credentials), ErrorBodyTolerantDeserializer()]
             return AsyncPipeline(policies, PipelineSender(driver))
 
         configuration = BotFrameworkConnectorConfiguration(credentials, service_url, pipeline_type=pipeline)

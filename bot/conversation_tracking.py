@@ -68,7 +68,9 @@ class ConversationTracker:
             conversation_snapshot = _ConversationSnapshot(activity.service_url, personal_user_id)
             if self._conversations.get(conversation_id) != conversation_snapshot:
                 reference = TurnContext.get_conversation_reference(activity).serialize()
-                reference["conversation"]["id"] = conversation_id  # new posts, not replies in one thread
+                # Proactive messages are new posts, not replies in the thread or to the message seen last.
+                reference["conversation"]["id"] = conversation_id
+                reference.pop("activityId", None)
                 await save_conversation_reference(
                     session,
                     conversation_id=conversation_id,

@@ -15,6 +15,7 @@ from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
+from dialogs.reminders import ReminderCommands
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
 # Dialogs that ask "are you sure?" themselves before "avbryt" throws work away.
@@ -52,6 +53,7 @@ class LotsenBot(TeamsActivityHandler):
         dialogs: DialogSet,
         questions: PolicyQuestions,
         registration: RegistrationDialog,
+        reminders: ReminderCommands,
     ) -> None:
         self._conversation_state = conversation_state
         self._user_state = user_state
@@ -59,6 +61,7 @@ class LotsenBot(TeamsActivityHandler):
         self._dialogs = dialogs
         self._questions = questions
         self._registration = registration
+        self._reminders = reminders
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._tracker.track(turn_context)
@@ -87,6 +90,9 @@ class LotsenBot(TeamsActivityHandler):
         if command in HELP_COMMANDS or message.strip() == "?":
             # Help never ends what the user is in the middle of: the next answer continues the dialog.
             await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
+        elif (reminder_request := ReminderCommands.recognise(message, activity.value)) is not None:
+            # A reminder's buttons and commands are answered at once and leave a running dialog where it was.
+            await self._reminders.handle(turn_context, reminder_request, lang)
         elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and is_cancel(message):
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(text("cancelled", lang))

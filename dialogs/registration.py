@@ -28,12 +28,14 @@ from dialogs.registration_answers import AnswerContext, Choice, programme_choice
 from dialogs.registration_cards import form_card, ks_summary_card, review_card, saved_card
 from dialogs.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
 from policy import ProjectFacts, evaluate_eu_routine
+from reminders.planner import plan_for_application
 from reports.information_item import information_item_draft
 from settings import Settings
 from storage.application_data import ApplicationData, MalmoRole, Money
 from storage.access import AccessDenied
 from storage.applications import application_reference, create_application, get_application_by_submission_key
-from storage.models import Organisation, User
+from storage.models import Application, Organisation, User
+from storage.reminders import schedule_many
 from storage.organisations import get_organisation, list_organisations
 from storage.registration_drafts import delete_draft, draft_data, get_draft, save_draft
 from storage.users import get_user_by_teams_id, upsert_user
@@ -323,6 +325,7 @@ class RegistrationSteps(Dialog):
                     application.information_item.draft_text = draft_text.replace("[tilldelas]", reference)
                     draft_text = application.information_item.draft_text
                 await delete_draft(session, user)
+                await self._plan_reminders(session, application, data, user, reference, organisation.name)
             user_name = user.name
         defaults = await self._remembered.get(dc.context, dict)
         defaults["organisation_slug"] = data.organisation_slug
@@ -341,6 +344,18 @@ class RegistrationSteps(Dialog):
             await dc.context.send_activity(text("registration.information_item_intro", lang))
             await dc.context.send_activity(draft_text)
         return await dc.end_dialog({"application_id": application.id, "reference": reference})
+
+    async def _plan_reminders(self, session: AsyncSession, application: Application, data: ApplicationData,
+                              user: User, reference: str, organisation_name: str) -> None:
+        """Reminders before the call deadline and, when one is due, until the informationsärende is sent."""
+        contact = (await get_user_by_teams_id(session, data.contact_teams_user_id)
+                   if data.contact_teams_user_id else None)
+        item = application.information_item
+        await schedule_many(session, plan_for_application(
+            application.id, data, registered_by_user_id=user.id, contact_user_id=contact.id if contact else None,
+            reference=reference, organisation_name=organisation_name,
+            information_item_required=item is not None, information_item_id=item.id if item else None,
+            now=self._clock(), hour=self._settings.reminder_hour))
 
     async def _answer_discard(self, dc: DialogContext, state: dict[str, Any], message: str) -> DialogTurnResult:
         lang: Language = state["lang"]

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage._sql import dialect_insert
+from storage.reminders import cancel_for_subject
 from storage.access import (
     AccessDenied,
     NotFound,
@@ -307,6 +308,9 @@ async def set_status(
         actor,
         {"from": old_status.value, "to": new_status.value},
     )
+    if new_status != ApplicationStatus.DRAFT:
+        # Submitted (or further): reminders before the call deadline have done their job.
+        await cancel_for_subject(session, "application", application.id, ["application_deadline"])
     await session.flush()
     return application
 
@@ -333,6 +337,7 @@ async def mark_information_item_sent(
             "previously_sent_on": previously_sent_on.isoformat() if previously_sent_on else None,
         },
     )
+    await cancel_for_subject(session, "information_item", item.id)  # sent: no more reminders about it
     await session.flush()
     return item
 

@@ -16,11 +16,13 @@ from sqlalchemy import (
     Double,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
     func,
     true,
@@ -380,3 +382,123 @@ class RegistrationDraft(Base):
 
     def __repr__(self) -> str:
         return f"RegistrationDraft(user_id={self.user_id!r}, updated_at={self.updated_at!r})"
+
+
+# --- Reminders (issue 6) ---------------------------------------------------------------------------------
+
+
+class ReminderKind(enum.StrEnum):
+    """What a reminder is about; each kind has its rule in reminders/data/rules.yaml."""
+
+    APPLICATION_DEADLINE = "application_deadline"  # before the call deadline (4.1)
+    INFORMATION_ITEM = "information_item"  # the informationsärende to KS, until it is sent (4.1)
+    ANNUAL_REPORT = "annual_report"  # the nämnd's yearly report to KS (3.3, 4)
+    MISSING_CONTACT_PERSON = "missing_contact_person"  # to KS coordinators: a nämnd without one (3.3)
+
+
+class ReminderSubjectType(enum.StrEnum):
+    APPLICATION = "application"
+    INFORMATION_ITEM = "information_item"
+    ORGANISATION = "organisation"
+
+
+class ReminderState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its due time (and then for a scheduler to claim it)
+    SENT = "sent"  # delivered; the card's "Klart" turns it done, "Påminn mig om en vecka" snoozed
+    DONE = "done"  # the recipient said the thing is done
+    SNOOZED = "snoozed"  # to be delivered again at due_at
+    CANCELLED = "cancelled"  # no longer needed (the thing was done another way)
+    FAILED = "failed"  # could not be delivered and will not be tried again
+
+
+# A scheduler may claim these, when due.
+CLAIMABLE_REMINDER_STATES = (ReminderState.PENDING, ReminderState.SNOOZED)
+
+
+class Reminder(Base):
+    """One message Lotsen will send (or has sent) to a user or to a channel/chat, at `due_at`.
+
+    `idempotency_key` names the occurrence ("application_deadline:7:2027-03-15:14"): it is inserted once, so
+    it is delivered at most once, whoever plans it and however often. `cycle` groups the reminders of one
+    round of a duty (the deadline they lead up to): "Klart" on one of them cancels the rest of that round and
+    no other. A scheduler claims a due reminder by setting `lease_owner` and `lease_expires_at`; a lease
+    that runs out (the instance died mid-send) lets another instance claim it again. `details` holds what the
+    message needs (project name, reference, deadline, source section, …), copied in when planned.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", ReminderKind), name="kind"),
+        CheckConstraint(_in_values("subject_type", ReminderSubjectType), name="subject_type"),
+        CheckConstraint(_in_values("state", ReminderState), name="state"),
+        CheckConstraint(
+            "(recipient_user_id IS NOT NULL AND recipient_conversation_id IS NULL) OR "
+            "(recipient_user_id IS NULL AND recipient_conversation_id IS NOT NULL)",
+            name="recipient",
+        ),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        # What a scheduler asks every few seconds: due reminders in a claimable state.
+        Index("ix_reminders_state_due_at", "state", "due_at"),
+        Index("ix_reminders_subject_type_subject_id", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[ReminderKind] = mapped_column(
+        Enum(ReminderKind, native_enum=False, length=40, values_callable=_enum_values)
+    )
+    subject_type: Mapped[ReminderSubjectType] = mapped_column(
+        Enum(ReminderSubjectType, native_enum=False, length=32, values_callable=_enum_values)
+    )
+    subject_id: Mapped[int] = mapped_column(Integer)
+    recipient_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # A channel or chat (e.g. KS förvaltning's), by its Teams conversation id.
+    recipient_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[ReminderState] = mapped_column(
+        Enum(ReminderState, native_enum=False, length=16, values_callable=_enum_values),
+        default=ReminderState.PENDING,
+        server_default=ReminderState.PENDING.value,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    cycle: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now()
+    )
+
+    recipient_user: Mapped[User | None] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return (
+            f"Reminder(id={self.id!r}, kind={self.kind.value if self.kind else None!r}, "
+            f"state={self.state.value if self.state else None!r}, due_at={self.due_at!r})"
+        )
+
+
+class ReminderPause(Base):
+    """A kind of reminder a user has paused: none of that kind is delivered to them until they resume it."""
+
+    __tablename__ = "reminder_pauses"
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", ReminderKind), name="kind"),
+        UniqueConstraint("user_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[ReminderKind] = mapped_column(
+        Enum(ReminderKind, native_enum=False, length=40, values_callable=_enum_values)
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"ReminderPause(user_id={self.user_id!r}, kind={self.kind.value!r})"

@@ -40,7 +40,9 @@ async def start_app(tmp_path) -> AsyncIterator[StartApp]:
     clients: list[TestClient] = []
 
     async def start(database_url: str | None = None, credentials_factory: Any = None, **overrides: Any) -> TestClient:
-        values: dict[str, Any] = {"database_url": database_url or f"sqlite+aiosqlite:///{tmp_path}/lotsen.db"}
+        # The in-app reminder scheduler is off unless a test turns it on: tests decide when reminders go out.
+        values: dict[str, Any] = {"database_url": database_url or f"sqlite+aiosqlite:///{tmp_path}/lotsen.db",
+                                  "reminder_poll_seconds": 0}
         values.update(overrides)
         settings = Settings(_env_file=None, **values)
         client = TestClient(TestServer(create_app(settings, credentials_factory=credentials_factory)))

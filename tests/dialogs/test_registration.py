@@ -15,7 +15,7 @@ from settings import Settings
 from storage.conversations import save_conversation_reference
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft
+from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft, Reminder
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
 
@@ -161,6 +161,10 @@ async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_
     assert item.status == "todo"
     assert application.ks_administration_informed_at is not None
     assert application.eur_sek_rate == 11.5
+    async with session_factory() as session:
+        kinds = (await session.execute(select(Reminder.kind))).scalars().all()
+    assert kinds.count("application_deadline") == 3  # 14, 7 and 2 days before the call deadline
+    assert "information_item" in kinds  # until the informationsärende is marked sent
 
 
 async def test_every_wrong_answer_is_re_asked_with_an_example(session_factory):

@@ -29,6 +29,8 @@ TABLES = {
     "information_items",
     "application_events",
     "registration_drafts",
+    "reminders",
+    "reminder_pauses",
     "alembic_version",
 }
 
@@ -57,7 +59,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0003"
+    assert await current_revision(database_url) == head_revision() == "0004"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 

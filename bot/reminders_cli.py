@@ -1,0 +1,111 @@
+"""`python app.py reminders …`: the scheduler's work without the scheduler, for operations and simulated time.
+
+    python app.py reminders list [--state pending] [--limit 200]
+    python app.py reminders run-due [--now 2027-02-01T09:00]
+
+`run-due` plans the recurring reminders and sends what is due at that moment (naive times are Malmö's), through
+Teams exactly as the in-app scheduler would (the bot's credentials from the settings), prints what came of it
+and exits. Reminders that other instances hold a lease on are left to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+
+from bot.adapter import LotsenAdapter
+from bot.authentication import LotsenAuthentication
+from bot.reminder_delivery import build_reminder_scheduler
+from reminders.calendar import STOCKHOLM
+from reminders.scheduler import default_owner
+from settings import Settings
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.models import Reminder, ReminderKind, ReminderState
+from storage.reminders import list_reminders
+
+COLUMNS = ("id", "kind", "recipient", "due (Europe/Stockholm)", "state", "attempts")
+
+
+def parse_moment(value: str) -> datetime:
+    """An ISO date and time ("2027-02-01T09:00", "2027-02-01 09:00", "2027-02-01"); naive means Malmö's time."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date and time like 2027-02-01T09:00: {value!r}") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.astimezone(timezone.utc)
+
+
+def add_reminders_parser(commands: argparse._SubParsersAction) -> None:
+    """Adds `reminders list` and `reminders run-due` to app.py's command line."""
+    reminders = commands.add_parser("reminders", help="list reminders, or send those due now and exit")
+    actions = reminders.add_subparsers(dest="reminders_command", required=True, metavar="{list,run-due}")
+    listing = actions.add_parser("list", help="show reminders, soonest due first")
+    listing.add_argument("--state", action="append", choices=[state.value for state in ReminderState],
+                         help="only reminders in this state (repeat for several)")
+    listing.add_argument("--limit", type=int, default=200, help="at most this many rows (default 200)")
+    run_due = actions.add_parser("run-due", help="plan recurring reminders, send what is due, print the counts")
+    run_due.add_argument("--now", type=parse_moment, default=None,
+                         help="the moment to act at, e.g. 2027-02-01T09:00 (Europe/Stockholm unless an offset "
+                              "is given; default: now)")
+
+
+async def reminders_command(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.should_auto_migrate:
+        await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        session_factory = create_session_factory(engine)
+        if args.reminders_command == "list":
+            async with session_factory() as session:
+                reminders = await list_reminders(session, states=args.state, limit=args.limit)
+            print(format_table(reminders))
+            return 0
+        return await _run_due(settings, session_factory, args.now or datetime.now(timezone.utc))
+    finally:
+        await engine.dispose()
+
+
+async def _run_due(settings: Settings, session_factory, now: datetime) -> int:
+    authentication = LotsenAuthentication(settings)
+    try:
+        scheduler = build_reminder_scheduler(settings, session_factory, LotsenAdapter(authentication),
+                                             owner=f"cli:{default_owner()}", clock=lambda: now)
+        planned = await scheduler.ensure_recurring(now)
+        stats = await scheduler.run_due(now)
+    finally:
+        await authentication.close()
+    print(f"at {_local(now)} Europe/Stockholm: {planned} new reminders planned; "
+          f"{stats.delivered} delivered, {stats.retried} to retry, {stats.failed} failed")
+    return 0
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def _recipient(reminder: Reminder) -> str:
+    user = reminder.recipient_user
+    if user is not None:
+        return f"{user.name} ({user.teams_user_id})" if user.name else user.teams_user_id
+    if reminder.recipient_conversation_id:
+        return f"conversation {reminder.recipient_conversation_id}"
+    return "–"
+
+
+def format_table(reminders: list[Reminder]) -> str:
+    """A plain-text table, one reminder a row; "no reminders" when there are none."""
+    if not reminders:
+        return "no reminders"
+    rows = [
+        (str(reminder.id), ReminderKind(reminder.kind).value, _recipient(reminder), _local(reminder.due_at),
+         ReminderState(reminder.state).value, str(reminder.attempts))
+        for reminder in reminders
+    ]
+    widths = [max(len(column), *(len(row[index]) for row in rows)) for index, column in enumerate(COLUMNS)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(COLUMNS, widths)).rstrip(),
+             "  ".join("-" * width for width in widths)]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)

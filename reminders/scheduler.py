@@ -1,0 +1,250 @@
+"""The scheduler: claims due reminders, hands them to a deliverer, and records what came of each.
+
+Several instances may share one database. Each claim is its own short transaction that leases the claimed rows
+to this instance (`FOR UPDATE SKIP LOCKED` on PostgreSQL, see `storage.reminders.claim_due`); what was delivered
+is marked sent while the lease is still ours, so no other instance sends it again. An instance that dies
+mid-send leaves a lease that runs out, and the reminder is claimed again, by anyone.
+
+`run_due` is one round at one moment (the CLI's `reminders run-due` and the tests call it with a simulated
+time); `start`/`stop` run rounds every `poll_seconds` inside the app. Missed reminders (the app was down) are
+simply due, and go out once on the next round. No botbuilder here: the deliverer is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reminders.delivery import Deliverer, DeliveryOutcome, DeliveryStatus
+from reminders.planner import ensure_recurring_reminders
+from storage.models import Reminder
+from storage.reminders import claim_due, mark_failed, mark_retry, mark_sent
+
+logger = logging.getLogger("lotsen.reminders")
+
+# A reminder not yet started when this share of its lease has passed is left for the lease to run out, so that
+# a slow batch never sends what another instance may already have claimed again.
+LEASE_SAFETY_SHARE = 0.75
+
+
+@dataclass
+class RunStats:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: RunStats) -> RunStats:
+        self.delivered += other.delivered
+        self.retried += other.retried
+        self.failed += other.failed
+        return self
+
+
+def default_owner() -> str:
+    """A name for this instance's leases: host, process and a random part (two schedulers in one process differ)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def utc_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        deliverer: Deliverer,
+        *,
+        owner: str,
+        clock: Callable[[], datetime] = utc_clock,
+        poll_seconds: float,
+        lease: timedelta = timedelta(minutes=2),
+        batch: int = 100,
+        concurrency: int = 16,
+        max_attempts: int = 6,
+        backoff_base: timedelta = timedelta(minutes=1),
+        max_backoff: timedelta = timedelta(hours=1),
+        recurring_every: timedelta = timedelta(hours=1),
+        deadline_mmdd: str,
+        hour: int,
+        stop_grace_seconds: float = 10.0,
+    ) -> None:
+        if batch < 1 or concurrency < 1 or max_attempts < 1:
+            raise ValueError("batch, concurrency and max_attempts must be at least 1")
+        self._session_factory = session_factory
+        self._deliverer = deliverer
+        self.owner = owner
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._lease = lease
+        self._batch = batch
+        self._concurrency = concurrency
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._max_backoff = max_backoff
+        self._recurring_every = recurring_every
+        self._deadline_mmdd = deadline_mmdd
+        self._hour = hour
+        self._stop_grace_seconds = stop_grace_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    # --- one round ------------------------------------------------------------------------------------------
+
+    async def ensure_recurring(self, now: datetime | None = None) -> int:
+        """Plans the recurring reminders (annual reports, missing contact persons) up to `now`; returns how many."""
+        async with self._session_factory.begin() as session:
+            return await ensure_recurring_reminders(
+                session, now=now or self._clock(), deadline_mmdd=self._deadline_mmdd, hour=self._hour
+            )
+
+    async def run_due(self, now: datetime | None = None) -> RunStats:
+        """Delivers everything due at `now` (default: the clock, read again for each batch), batch after batch."""
+        stats = RunStats()
+        handled: set[int] = set()
+        while not self._stopping.is_set():
+            moment = _aware(now) if now is not None else self._clock()
+            async with self._session_factory.begin() as session:
+                claimed = await claim_due(session, now=moment, owner=self.owner, lease=self._lease, limit=self._batch)
+            if not claimed:
+                break
+            fresh = [reminder for reminder in claimed if reminder.id not in handled]
+            handled.update(reminder.id for reminder in claimed)
+            stats += await self._deliver_batch(claimed, moment)
+            if not fresh:  # only what this round already handled (and could not record): stop, never spin
+                break
+        return stats
+
+    async def _deliver_batch(self, reminders: Sequence[Reminder], claimed_at: datetime) -> RunStats:
+        """Sends a batch, at most `concurrency` at a time; outcomes are recorded as they come, in groups.
+
+        Recording soon keeps the window small in which a sent reminder is not yet marked sent; grouping the
+        outcomes that arrived meanwhile into one transaction keeps the number of commits (SQLite's cost) low.
+        """
+        semaphore = asyncio.Semaphore(self._concurrency)
+        outcomes: asyncio.Queue[tuple[Reminder, DeliveryOutcome | None]] = asyncio.Queue()
+        started = time.monotonic()
+        latest_start = self._lease.total_seconds() * LEASE_SAFETY_SHARE
+
+        async def send(reminder: Reminder) -> None:
+            outcome: DeliveryOutcome | None = None
+            try:
+                async with semaphore:
+                    if time.monotonic() - started < latest_start:
+                        outcome = await self._deliver(reminder)
+            finally:
+                outcomes.put_nowait((reminder, outcome))
+
+        senders = [asyncio.create_task(send(reminder)) for reminder in reminders]
+        stats = RunStats()
+        waiting = len(senders)
+        try:
+            while waiting:
+                group = [await outcomes.get()]
+                while not outcomes.empty():
+                    group.append(outcomes.get_nowait())
+                waiting -= len(group)
+                stats += await self._record(group, claimed_at)
+        finally:
+            # Cancelled (stop) or the database failed: what is still sending finishes or is cancelled, and
+            # stays leased; it is claimed again once the lease has run out.
+            for sender in senders:
+                sender.cancel()
+            await asyncio.gather(*senders, return_exceptions=True)
+        return stats
+
+    async def _deliver(self, reminder: Reminder) -> DeliveryOutcome:
+        try:
+            return await self._deliverer.deliver(reminder)
+        except Exception as error:  # a deliverer's bug must not stop the others: try again later
+            logger.exception("delivering reminder %s failed unexpectedly", reminder.id)
+            return DeliveryOutcome.retry(f"{type(error).__name__}: {error}")
+
+    async def _record(self, group: list[tuple[Reminder, DeliveryOutcome | None]], claimed_at: datetime) -> RunStats:
+        stats = RunStats()
+        async with self._session_factory.begin() as session:
+            for reminder, outcome in group:
+                if outcome is None:
+                    logger.warning("reminder %s not sent before its lease ran short; it will be claimed again",
+                                   reminder.id)
+                elif outcome.status == DeliveryStatus.DELIVERED:
+                    stats.delivered += 1
+                    if not await mark_sent(session, reminder.id, owner=self.owner, at=claimed_at):
+                        logger.warning("reminder %s was sent after its lease had passed to another instance",
+                                       reminder.id)
+                elif outcome.status == DeliveryStatus.GONE or reminder.attempts + 1 >= self._max_attempts:
+                    stats.failed += 1
+                    logger.warning("reminder %s failed for good: %s", reminder.id, outcome.error)
+                    await mark_failed(session, reminder.id, owner=self.owner, error=outcome.error or "")
+                else:
+                    stats.retried += 1
+                    retry_at = claimed_at + self.backoff(reminder.attempts, outcome.retry_after)
+                    logger.info("reminder %s will be tried again at %s: %s", reminder.id, retry_at, outcome.error)
+                    await mark_retry(session, reminder.id, owner=self.owner, error=outcome.error or "",
+                                     retry_at=retry_at)
+        return stats
+
+    def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
+        """The pause after a failed attempt: base · 2^(attempts before it), capped; longer if the channel asks."""
+        delay = min(self._backoff_base * (2 ** min(attempts_before, 30)), self._max_backoff)
+        return max(delay, retry_after) if retry_after is not None else delay
+
+    # --- inside the app -------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._loop(), name=f"reminder-scheduler {self.owner}")
+
+    async def stop(self) -> None:
+        """Lets the current batch finish (up to the grace period), then ends the task."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self._stop_grace_seconds)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _loop(self) -> None:
+        next_recurring: datetime | None = None
+        while not self._stopping.is_set():
+            try:
+                now = self._clock()
+                if next_recurring is None or now >= next_recurring:
+                    planned = await self.ensure_recurring(now)
+                    if planned:
+                        logger.info("planned %d recurring reminders", planned)
+                    next_recurring = now + self._recurring_every
+                stats = await self.run_due()
+                if stats.delivered or stats.retried or stats.failed:
+                    logger.info("reminders: %d delivered, %d to retry, %d failed",
+                                stats.delivered, stats.retried, stats.failed)
+            except Exception:  # the database may be away for a while: log, and try again next round
+                logger.exception("reminder round failed")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self._poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: give the scheduler timezone-aware times")
+    return moment.astimezone(timezone.utc)

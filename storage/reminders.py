@@ -1,0 +1,618 @@
+"""Reminders: scheduling them once, claiming the due ones without two instances taking the same, and their states.
+
+Every function takes the caller's session and opens none of its own. The delivery path is
+`claim_due` (commit at once, so that the lease is visible to every other instance) → send → `mark_sent`,
+`mark_retry` or `mark_failed` by the same `owner`, each in a short transaction of its own. A reminder is never
+delivered twice because its `idempotency_key` is inserted at most once and a claimed reminder is leased to one
+owner; a lease that runs out (the instance died mid-send) makes it claimable again.
+
+Users act on the reminders sent to them ("Klart", "Påminn mig om en vecka"): `mark_done` and `snooze` check
+that the user is the recipient (`storage.access.AccessDenied` otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage._sql import dialect_insert
+from storage.access import AccessDenied, NotFound, can_see_all_organisations
+from storage.application_data import ApplicationStatus, InformationItemStatus
+from storage.models import (
+    CLAIMABLE_REMINDER_STATES,
+    Application,
+    InformationItem,
+    Organisation,
+    Reminder,
+    ReminderKind,
+    ReminderPause,
+    ReminderState,
+    ReminderSubjectType,
+    Role,
+    User,
+    utc_now,
+)
+
+__all__ = [
+    "AccessDenied",
+    "NotFound",
+    "Reminder",
+    "ReminderKind",
+    "ReminderPause",
+    "ReminderSpec",
+    "ReminderState",
+    "ReminderSubjectType",
+    "applications_to_remind",
+    "cancel_for_subject",
+    "cancel_resolved",
+    "cancel_superseded",
+    "claim_due",
+    "contact_person_ids_by_organisation",
+    "done_cycles",
+    "get_reminder",
+    "ks_coordinator_ids",
+    "list_reminders",
+    "list_upcoming_for_user",
+    "mark_done",
+    "mark_failed",
+    "mark_retry",
+    "mark_sent",
+    "pause_kind",
+    "paused_kinds",
+    "resume_kind",
+    "schedule",
+    "schedule_many",
+    "snooze",
+    "user_ids_by_teams_id",
+]
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+CYCLE_MAX_LENGTH = 64
+# Connector errors can be long (a whole HTML error page); the start says what went wrong.
+_ERROR_MAX_LENGTH = 2000
+# Rows per INSERT in schedule_many: well under SQLite's and asyncpg's limits on bound parameters.
+_INSERT_CHUNK = 200
+_CLAIMABLE = tuple(state.value for state in CLAIMABLE_REMINDER_STATES)
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """A reminder to be scheduled: what it is about, to whom, when, and the key that makes it happen once.
+
+    Exactly one recipient: a Lotsen user (`recipient_user_id`) or a channel/chat (`recipient_conversation_id`).
+    `cycle` names the round of the duty it belongs to (e.g. the deadline); "Klart" on one reminder cancels the
+    others of the same subject, kind and cycle.
+    """
+
+    kind: str
+    subject_type: str
+    subject_id: int
+    due_at: datetime
+    idempotency_key: str
+    details: dict[str, Any] = field(default_factory=dict)
+    recipient_user_id: int | None = None
+    recipient_conversation_id: str | None = None
+    cycle: str = ""
+
+    def __post_init__(self) -> None:
+        ReminderKind(self.kind)  # ValueError for an unknown kind, before the database says it less clearly
+        ReminderSubjectType(self.subject_type)
+        _require_aware(self.due_at, "due_at")
+        if (self.recipient_user_id is None) == (self.recipient_conversation_id is None):
+            raise ValueError("A reminder goes to exactly one recipient: a user id or a conversation id")
+        if not 0 < len(self.idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise ValueError(f"idempotency_key must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters")
+        if len(self.cycle) > CYCLE_MAX_LENGTH:
+            raise ValueError(f"cycle must be at most {CYCLE_MAX_LENGTH} characters")
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, not {value!r}")
+
+
+def _row(spec: ReminderSpec, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": ReminderKind(spec.kind).value,
+        "subject_type": ReminderSubjectType(spec.subject_type).value,
+        "subject_id": spec.subject_id,
+        "recipient_user_id": spec.recipient_user_id,
+        "recipient_conversation_id": spec.recipient_conversation_id,
+        "due_at": spec.due_at,
+        "state": ReminderState.PENDING.value,
+        "attempts": 0,
+        "idempotency_key": spec.idempotency_key,
+        "cycle": spec.cycle,
+        "details": spec.details,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+# --- Scheduling ---------------------------------------------------------------------------------------------
+
+
+async def schedule(session: AsyncSession, spec: ReminderSpec) -> bool:
+    """Stores the reminder unless one with its idempotency key exists; True when it was new.
+
+    One INSERT … ON CONFLICT (idempotency_key) DO NOTHING: planning the same reminder twice, or from two
+    instances at once, leaves one row — whatever state that row is in by now (sent, done, cancelled).
+    """
+    table = Reminder.__table__
+    statement = (
+        dialect_insert(session, table)
+        .values(**_row(spec, utc_now()))
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def schedule_many(session: AsyncSession, specs: Iterable[ReminderSpec]) -> int:
+    """`schedule` for many reminders in a few statements; returns how many were new.
+
+    Rows go in key order, so that two instances planning overlapping sets on PostgreSQL take the unique
+    index's locks in the same order and never deadlock.
+    """
+    rows_by_key = {spec.idempotency_key: spec for spec in specs}
+    if not rows_by_key:
+        return 0
+    now = utc_now()
+    rows = [_row(rows_by_key[key], now) for key in sorted(rows_by_key)]
+    table = Reminder.__table__
+    inserted = 0
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        statement = (
+            dialect_insert(session, table)
+            .values(rows[start : start + _INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.id)
+        )
+        inserted += len((await session.execute(statement)).all())
+    return inserted
+
+
+# --- Claiming and delivery outcomes -------------------------------------------------------------------------
+
+
+def _claimable_ids(now: datetime, limit: int) -> Select[tuple[int]]:
+    """Ids of due reminders nobody holds, whose recipient has not paused their kind, soonest first.
+
+    Built over an alias so that, used inside an UPDATE of the same table (SQLite), it is an independent
+    subquery rather than one correlated with the row being updated.
+    """
+    candidate = Reminder.__table__.alias("candidate")
+    paused = (
+        select(ReminderPause.id)
+        .where(ReminderPause.user_id == candidate.c.recipient_user_id, ReminderPause.kind == candidate.c.kind)
+        .exists()
+    )
+    return (
+        select(candidate.c.id)
+        .where(
+            candidate.c.state.in_(_CLAIMABLE),
+            candidate.c.due_at <= now,
+            (candidate.c.lease_expires_at.is_(None)) | (candidate.c.lease_expires_at <= now),
+            ~paused,
+        )
+        .order_by(candidate.c.due_at, candidate.c.id)
+        .limit(limit)
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, owner: str, lease: timedelta, limit: int
+) -> list[Reminder]:
+    """Takes up to `limit` due reminders for `owner` until `now + lease`; commit right after.
+
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, then UPDATE, in the caller's transaction: rows another
+    instance is claiming are skipped, not waited for, and READ COMMITTED re-checks the lease condition on a
+    row that changed meanwhile. SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING, atomic because
+    SQLite has one writer at a time. Either way no two claimers get the same reminder. The reminders come
+    back soonest first, with `recipient_user` loaded.
+    """
+    _require_aware(now, "now")
+    if not owner:
+        raise ValueError("owner is required: it is how a claimer proves the lease is its own")
+    if lease <= timedelta(0):
+        raise ValueError(f"lease must be positive, not {lease!r}")
+    if limit <= 0:
+        return []
+    table = Reminder.__table__
+    claimed = {"lease_owner": owner, "lease_expires_at": now + lease, "updated_at": utc_now()}
+    candidates = _claimable_ids(now, limit)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list((await session.scalars(candidates.with_for_update(skip_locked=True))).all())
+        if not ids:
+            return []
+        await session.execute(update(table).where(table.c.id.in_(ids)).values(**claimed))
+    else:
+        statement = update(table).where(table.c.id.in_(candidates)).values(**claimed).returning(table.c.id)
+        ids = list((await session.scalars(statement)).all())
+        if not ids:
+            return []
+    return await _load(session, ids)
+
+
+async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
+    statement = (
+        select(Reminder)
+        .where(Reminder.id.in_(ids))
+        .options(selectinload(Reminder.recipient_user))
+        .order_by(Reminder.due_at, Reminder.id)
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def _finish_lease(session: AsyncSession, reminder_id: int, owner: str, values: dict[str, Any]) -> bool:
+    """Applies `values` if `owner` still holds the reminder's lease; the lease is released either way it goes."""
+    statement = (
+        update(Reminder)
+        .where(
+            Reminder.id == reminder_id,
+            Reminder.lease_owner == owner,
+            Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+        )
+        .values(
+            attempts=Reminder.attempts + 1,
+            lease_owner=None,
+            lease_expires_at=None,
+            updated_at=utc_now(),
+            **values,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    result = await session.execute(statement)
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def mark_sent(session: AsyncSession, reminder_id: int, *, owner: str, at: datetime) -> bool:
+    """Delivered at `at`. False (nothing changed) when `owner` no longer holds the reminder: its lease ran out and
+    another instance took it, or the user acted on it meanwhile."""
+    _require_aware(at, "at")
+    return await _finish_lease(session, reminder_id, owner, {"state": ReminderState.SENT, "sent_at": at})
+
+
+async def mark_retry(
+    session: AsyncSession, reminder_id: int, *, owner: str, error: str, retry_at: datetime
+) -> bool:
+    """Delivery failed for now (a 5xx, a timeout): try again at `retry_at`. The attempt is counted."""
+    _require_aware(retry_at, "retry_at")
+    return await _finish_lease(
+        session,
+        reminder_id,
+        owner,
+        {"state": ReminderState.PENDING, "due_at": retry_at, "last_error": _short(error)},
+    )
+
+
+async def mark_failed(session: AsyncSession, reminder_id: int, *, owner: str, error: str) -> bool:
+    """Delivery can never succeed (the conversation is gone, the app uninstalled): stop trying."""
+    return await _finish_lease(
+        session, reminder_id, owner, {"state": ReminderState.FAILED, "last_error": _short(error)}
+    )
+
+
+def _short(error: str) -> str:
+    return error if len(error) <= _ERROR_MAX_LENGTH else error[: _ERROR_MAX_LENGTH - 1] + "…"
+
+
+# --- What users do with their reminders ---------------------------------------------------------------------
+
+
+async def get_reminder(session: AsyncSession, reminder_id: int) -> Reminder | None:
+    return await session.scalar(
+        select(Reminder)
+        .where(Reminder.id == reminder_id)
+        .options(selectinload(Reminder.recipient_user))
+        .execution_options(populate_existing=True)
+    )
+
+
+async def _for_recipient(session: AsyncSession, reminder_id: int, user_id: int) -> Reminder:
+    """The reminder, if `user_id` may act on it: its recipient; for one sent to a channel or chat, a KS
+    coordinator or administrator (a channel has no single recipient to ask)."""
+    reminder = await get_reminder(session, reminder_id)
+    if reminder is None:
+        raise NotFound(f"No reminder with id {reminder_id}")
+    if reminder.recipient_user_id is not None:
+        if reminder.recipient_user_id != user_id:
+            raise AccessDenied(f"User {user_id} may not act on reminder {reminder_id}")
+        return reminder
+    user = await session.get(User, user_id)
+    if user is None or not can_see_all_organisations(user):
+        raise AccessDenied(f"User {user_id} may not act on reminder {reminder_id}")
+    return reminder
+
+
+async def mark_done(
+    session: AsyncSession, reminder_id: int, *, user_id: int, at: datetime | None = None
+) -> Reminder:
+    """The recipient says the thing is done ("Klart"): this reminder is done, and the reminders still to come
+    for the same subject, kind and cycle are cancelled — Lotsen reminds until it is done, not after.
+
+    Pressing it again changes nothing. NotFound for an unknown id, AccessDenied for anyone but the recipient.
+    """
+    done_at = at or utc_now()
+    _require_aware(done_at, "at")
+    reminder = await _for_recipient(session, reminder_id, user_id)
+    if reminder.state == ReminderState.DONE:
+        return reminder
+    reminder.state = ReminderState.DONE
+    reminder.done_at = done_at
+    reminder.lease_owner = None
+    reminder.lease_expires_at = None
+    await session.flush()
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.subject_type == reminder.subject_type,
+            Reminder.subject_id == reminder.subject_id,
+            Reminder.kind == reminder.kind,
+            Reminder.cycle == reminder.cycle,
+            Reminder.id != reminder.id,
+            Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+        )
+        .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return reminder
+
+
+async def snooze(session: AsyncSession, reminder_id: int, *, user_id: int, until: datetime) -> Reminder:
+    """"Påminn mig om en vecka": deliver the reminder again at `until`.
+
+    A reminder that is done or cancelled stays so and is returned unchanged (check `state`): snoozing what
+    a colleague has already finished must not bring it back. Recipient only, as for `mark_done`.
+    """
+    _require_aware(until, "until")
+    reminder = await _for_recipient(session, reminder_id, user_id)
+    if reminder.state in (ReminderState.DONE, ReminderState.CANCELLED):
+        return reminder
+    reminder.state = ReminderState.SNOOZED
+    reminder.due_at = until
+    reminder.lease_owner = None
+    reminder.lease_expires_at = None
+    await session.flush()
+    return reminder
+
+
+async def cancel_for_subject(
+    session: AsyncSession, subject_type: str, subject_id: int, kinds: list[str] | None = None
+) -> int:
+    """Cancels the reminders still to come about a subject (of the given kinds, or all); returns how many.
+
+    For the places where the thing gets done outside a reminder card: the informationsärende marked sent,
+    the application submitted, the call deadline changed (cancel, then plan again).
+    """
+    statement = update(Reminder).where(
+        Reminder.subject_type == ReminderSubjectType(subject_type),
+        Reminder.subject_id == subject_id,
+        Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+    )
+    if kinds is not None:
+        statement = statement.where(Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
+    result = await session.execute(
+        statement.values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+async def list_upcoming_for_user(session: AsyncSession, user_id: int, *, now: datetime) -> list[Reminder]:
+    """What is still coming to the user ("mina påminnelser"), soonest first.
+
+    Pending and snoozed reminders, including those of a paused kind (the chat can say they are paused) and
+    overdue ones (they go out as soon as a scheduler runs), but not one being delivered at `now`.
+    """
+    _require_aware(now, "now")
+    statement = (
+        select(Reminder)
+        .where(
+            Reminder.recipient_user_id == user_id,
+            Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+            Reminder.lease_expires_at.is_(None) | (Reminder.lease_expires_at <= now),
+        )
+        .options(selectinload(Reminder.recipient_user))
+        .order_by(Reminder.due_at, Reminder.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def list_reminders(
+    session: AsyncSession, *, states: Iterable[str] | None = None, limit: int = 200
+) -> list[Reminder]:
+    """Reminders in any (or the given) states, soonest due first, for operations (`app.py reminders list`)."""
+    statement = select(Reminder).options(selectinload(Reminder.recipient_user))
+    if states is not None:
+        statement = statement.where(Reminder.state.in_([ReminderState(state) for state in states]))
+    statement = statement.order_by(Reminder.due_at, Reminder.id).limit(limit)
+    return list((await session.scalars(statement)).all())
+
+
+async def pause_kind(session: AsyncSession, user_id: int, kind: str) -> bool:
+    """Stops reminders of `kind` to the user until resumed (they stay pending); True when newly paused."""
+    table = ReminderPause.__table__
+    statement = (
+        dialect_insert(session, table)
+        .values(user_id=user_id, kind=ReminderKind(kind).value, created_at=utc_now())
+        .on_conflict_do_nothing(index_elements=["user_id", "kind"])
+        .returning(table.c.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def resume_kind(session: AsyncSession, user_id: int, kind: str, *, now: datetime | None = None) -> bool:
+    """Delivers reminders of `kind` to the user again; True when the kind was paused.
+
+    What fell due during the pause is not sent as a pile: of several overdue reminders about one subject only
+    the latest goes out (`cancel_superseded`).
+    """
+    result = await session.execute(
+        delete(ReminderPause).where(ReminderPause.user_id == user_id, ReminderPause.kind == ReminderKind(kind))
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        return False
+    await cancel_superseded(session, now=now or utc_now(), user_id=user_id, kind=kind)
+    return True
+
+
+async def paused_kinds(session: AsyncSession, user_id: int) -> set[str]:
+    kinds = await session.scalars(select(ReminderPause.kind).where(ReminderPause.user_id == user_id))
+    return {ReminderKind(kind).value for kind in kinds}
+
+
+async def cancel_superseded(
+    session: AsyncSession, *, now: datetime, user_id: int | None = None, kind: str | None = None
+) -> int:
+    """Of several overdue, undelivered reminders to one recipient about the same subject and kind, keeps the
+    latest and cancels the earlier ones ("7 days left" makes "14 days left" pointless); returns how many.
+
+    For after a pause, and for a scheduler coming back after a long stop if it wants one reminder per
+    subject rather than every missed one. Reminders held by a claimer are left alone.
+    """
+    _require_aware(now, "now")
+    statement = select(Reminder).where(
+        Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+        Reminder.due_at <= now,
+        Reminder.lease_expires_at.is_(None) | (Reminder.lease_expires_at <= now),
+    )
+    if user_id is not None:
+        statement = statement.where(Reminder.recipient_user_id == user_id)
+    if kind is not None:
+        statement = statement.where(Reminder.kind == ReminderKind(kind))
+    overdue = (await session.scalars(statement.order_by(Reminder.due_at.desc(), Reminder.id.desc()))).all()
+    latest_seen: set[tuple[Any, ...]] = set()
+    superseded: list[int] = []
+    for reminder in overdue:
+        group = (
+            reminder.recipient_user_id,
+            reminder.recipient_conversation_id,
+            reminder.subject_type,
+            reminder.subject_id,
+            reminder.kind,
+        )
+        if group in latest_seen:
+            superseded.append(reminder.id)
+        else:
+            latest_seen.add(group)
+    if not superseded:
+        return 0
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(superseded), Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
+        .values(state=ReminderState.CANCELLED, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+# --- What the planner reads, and what it tidies up ----------------------------------------------------------
+
+
+async def contact_person_ids_by_organisation(session: AsyncSession) -> dict[int, list[int]]:
+    """For each active organisation that has any: the ids of its users with role contact_person (3.3)."""
+    rows = await session.execute(
+        select(User.organisation_id, User.id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == Role.CONTACT_PERSON, Organisation.active.is_(True))
+        .order_by(User.organisation_id, User.id)
+    )
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in rows:
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    return by_organisation
+
+
+async def ks_coordinator_ids(session: AsyncSession) -> list[int]:
+    statement = select(User.id).where(User.role == Role.KS_COORDINATOR).order_by(User.id)
+    return list((await session.scalars(statement)).all())
+
+
+async def user_ids_by_teams_id(session: AsyncSession, teams_user_ids: Iterable[str]) -> dict[str, int]:
+    wanted = sorted({teams_id for teams_id in teams_user_ids if teams_id})
+    if not wanted:
+        return {}
+    rows = await session.execute(select(User.teams_user_id, User.id).where(User.teams_user_id.in_(wanted)))
+    return {teams_id: user_id for teams_id, user_id in rows}
+
+
+async def applications_to_remind(session: AsyncSession, *, today: date) -> list[Application]:
+    """Applications something may still be reminded of: drafts whose call deadline is today or later, and any
+    whose informationsärende is still to do. With organisation, creator and information item loaded."""
+    open_item = exists().where(
+        InformationItem.application_id == Application.id, InformationItem.status == InformationItemStatus.TODO
+    )
+    statement = (
+        select(Application)
+        .where(
+            ((Application.status == ApplicationStatus.DRAFT) & (Application.call_deadline >= today)) | open_item
+        )
+        .options(
+            selectinload(Application.organisation),
+            selectinload(Application.created_by),
+            selectinload(Application.information_item),
+        )
+        .order_by(Application.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def done_cycles(session: AsyncSession, kinds: Iterable[str]) -> set[tuple[str, int, str, str]]:
+    """(subject_type, subject_id, kind, cycle) of every round somebody has marked done ("Klart"), for the
+    planner: a round its recipient called done is not planned again."""
+    rows = await session.execute(
+        select(Reminder.subject_type, Reminder.subject_id, Reminder.kind, Reminder.cycle)
+        .where(Reminder.state == ReminderState.DONE, Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
+        .distinct()
+    )
+    return {
+        (ReminderSubjectType(subject_type).value, subject_id, ReminderKind(kind).value, cycle)
+        for subject_type, subject_id, kind, cycle in rows
+    }
+
+
+async def cancel_resolved(session: AsyncSession) -> int:
+    """Cancels reminders whose duty is visibly fulfilled in the data, however it got there; returns how many.
+
+    - an application's deadline reminders, once the application is no longer a draft (it was submitted);
+    - an informationsärende's reminders, once it is marked sent;
+    - an organisation's missing-contact-person reminders, once it has a contact person;
+    - an organisation's reminders of either kind, once it is no longer active.
+    Only facts about subjects that exist count: a reminder whose subject is not found is left alone.
+    """
+    cancelled = 0
+    submitted_applications = select(Application.id).where(Application.status != ApplicationStatus.DRAFT)
+    sent_items = select(InformationItem.id).where(InformationItem.status == InformationItemStatus.SENT)
+    organisations_with_contact = select(User.organisation_id).where(
+        User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)
+    )
+    inactive_organisations = select(Organisation.id).where(Organisation.active.is_(False))
+    conditions = [
+        (ReminderKind.APPLICATION_DEADLINE, ReminderSubjectType.APPLICATION, submitted_applications),
+        (ReminderKind.INFORMATION_ITEM, ReminderSubjectType.INFORMATION_ITEM, sent_items),
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, organisations_with_contact),
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, inactive_organisations),
+        (ReminderKind.ANNUAL_REPORT, ReminderSubjectType.ORGANISATION, inactive_organisations),
+    ]
+    for kind, subject_type, resolved_subjects in conditions:
+        result = await session.execute(
+            update(Reminder)
+            .where(
+                Reminder.kind == kind,
+                Reminder.subject_type == subject_type,
+                Reminder.subject_id.in_(resolved_subjects),
+                Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+            )
+            .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
+            .execution_options(synchronize_session="fetch")
+        )
+        cancelled += result.rowcount  # type: ignore[attr-defined]
+    return cancelled
