@@ -10,7 +10,8 @@ from botbuilder.schema import Attachment
 from bot.i18n import Language, lookup, text
 
 ADAPTIVE_CARD_VERSION = "1.5"
-WELCOME_ACTIONS = ("register", "my_applications", "ask_inform_ks", "ask_threshold", "ask_annual_report", "help")
+WELCOME_ACTIONS = ("register", "my_applications", "my_reminders", "ask_inform_ks", "ask_threshold", "ask_annual_report",
+                   "help")
 
 
 def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Attachment:
