@@ -345,7 +345,7 @@ async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, de
             contact_user_id=users_by_teams_id.get(application.contact_teams_user_id or ""),
             reference=application_reference(application),
             organisation_name=application.organisation.name,
-            information_item_required=item is not None and item.status == InformationItemStatus.TODO,
+            information_item_required=item is not None and item.status == InformationItemStatus.TO_SEND,
             information_item_id=item.id if item is not None else None,
             now=now,
             hour=hour,

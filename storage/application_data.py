@@ -50,7 +50,7 @@ class ApplicationStatus(enum.StrEnum):
 
 
 class InformationItemStatus(enum.StrEnum):
-    TODO = "todo"  # att göra
+    TO_SEND = "todo"  # att göra: not yet sent
     SENT = "sent"  # skickat
 
 

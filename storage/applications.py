@@ -177,7 +177,7 @@ async def create_application(
         session.add(
             InformationItem(
                 application_id=new_id,
-                status=InformationItemStatus.TODO,
+                status=InformationItemStatus.TO_SEND,
                 draft_text=information_item_draft,
                 created_at=now,
                 updated_at=now,
@@ -384,7 +384,7 @@ async def applications_with_open_information_items(session: AsyncSession) -> lis
     statement = (
         select(Application)
         .join(InformationItem, InformationItem.application_id == Application.id)
-        .where(InformationItem.status == InformationItemStatus.TODO)
+        .where(InformationItem.status == InformationItemStatus.TO_SEND)
         .order_by(Application.id)
     )
     return list((await session.scalars(_with_details(statement))).all())

@@ -548,7 +548,7 @@ async def applications_to_remind(session: AsyncSession, *, today: date) -> list[
     """Applications something may still be reminded of: drafts whose call deadline is today or later, and any
     whose informationsärende is still to do. With organisation, creator and information item loaded."""
     open_item = exists().where(
-        InformationItem.application_id == Application.id, InformationItem.status == InformationItemStatus.TODO
+        InformationItem.application_id == Application.id, InformationItem.status == InformationItemStatus.TO_SEND
     )
     statement = (
         select(Application)

@@ -441,7 +441,7 @@ async def test_a_date_that_cannot_be_used_is_asked_again_with_an_example(session
     assert future.text.startswith("Datumet 1 maj 2027 har inte kommit än.")
     # Nothing was saved by the answers that did not work.
     _, item = await _application(session_factory, seeded.green_roofs.id)
-    assert item.status == InformationItemStatus.TODO
+    assert item.status == InformationItemStatus.TO_SEND
     # A day and month without a year is the latest one, here this year's 20 March, not next year's.
     replies = await _say(adapter, "20 mars")
     assert replies[0].text.endswith("som skickat den 20 mars 2027.")

@@ -182,7 +182,7 @@ async def test_every_answer_survives_the_round_trip(session_factory: Factory) ->
         assert stored.created_at.utcoffset() == timedelta(0)
         assert stored.updated_at >= stored.created_at
         assert stored.information_item is not None
-        assert stored.information_item.status is InformationItemStatus.TODO
+        assert stored.information_item.status is InformationItemStatus.TO_SEND
         assert stored.information_item.draft_text == "Ärende\n\nSammanfattning: gröna skolgårdar"
         assert stored.information_item.sent_on is None
 
@@ -326,7 +326,7 @@ async def test_the_information_item_exists_only_when_required(session_factory: F
         large = await get_application(session, large.id, people.official)
         assert small.information_item is None and small.information_item_required is False
         assert large.information_item is not None and large.information_item_required is True
-        assert large.information_item.status is InformationItemStatus.TODO
+        assert large.information_item.status is InformationItemStatus.TO_SEND
         open_items = await applications_with_open_information_items(session)
     assert [application.id for application in open_items] == [large.id]
     assert open_items[0].organisation.slug == OWN and open_items[0].created_by is not None
