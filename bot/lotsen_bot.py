@@ -91,8 +91,11 @@ class LotsenBot(TeamsActivityHandler):
             # Help never ends what the user is in the middle of: the next answer continues the dialog.
             await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
         elif (reminder_request := ReminderCommands.recognise(message, activity.value)) is not None:
-            # A reminder's buttons and commands are answered at once and leave a running dialog where it was.
-            await self._reminders.handle(turn_context, reminder_request, lang)
+            if in_group and reminder_request.action == "list":
+                await turn_context.send_activity(text("personal_only", lang))  # one's reminders name applications
+            else:
+                # A reminder's buttons and commands are answered at once and leave a running dialog where it was.
+                await self._reminders.handle(turn_context, reminder_request, lang)
         elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and is_cancel(message):
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(text("cancelled", lang))

@@ -196,7 +196,7 @@ async def test_a_refused_post_to_ks_is_reported_as_not_reached(start_app, connec
 async def test_applications_stay_out_of_channels(start_app, connector):
     standin, service_url = connector
     client = await start_app()
-    for words in ("registrera ansökan", "mina ansökningar"):
+    for words in ("registrera ansökan", "mina ansökningar", "mina påminnelser"):
         standin.clear()
         await client.post("/api/messages", json=channel_mention(service_url, words))
         assert "privat chatt" in standin.texts()[-1]
