@@ -1,0 +1,462 @@
+"""Annual reports of international work (policy 3.3 and 4): drafts, their items, submission and KS's answer.
+
+One report per organisation and year. It is a draft (or returned) while the organisation works on it, and
+locked once submitted: KS förvaltning (coordinators, admins) may return it with a comment, which opens it
+again, or approve it. Officials and contact persons see and change only their own organisation's report;
+KS coordinators and admins all. Every change records an `AnnualReportEvent` in the same transaction.
+Relationships are `lazy="raise"`, so every function returning a report loads its organisation and items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage._sql import dialect_insert
+from storage.access import AccessDenied, NotFound, can_see_all_organisations
+from storage.applications import list_applications
+from storage.models import (
+    OPEN_ANNUAL_REPORT_STATUSES,
+    AnnualReport,
+    AnnualReportEvent,
+    AnnualReportEventKind,
+    AnnualReportItem,
+    AnnualReportItemKind,
+    AnnualReportStatus,
+    FocusArea,
+    Organisation,
+    Role,
+    User,
+    utc_now,
+)
+from storage.organisations import swedish_sort_key
+
+__all__ = [
+    "NOT_STARTED",
+    "AccessDenied",
+    "AnnualReport",
+    "AnnualReportEvent",
+    "AnnualReportEventKind",
+    "AnnualReportItem",
+    "AnnualReportItemKind",
+    "AnnualReportStatus",
+    "FocusArea",
+    "InvalidReportStatus",
+    "NotFound",
+    "OrganisationStatus",
+    "ReportLocked",
+    "add_item",
+    "approve",
+    "can_change_report",
+    "can_view_report",
+    "get_or_create_draft",
+    "get_report",
+    "list_events",
+    "remove_item",
+    "report_status_overview",
+    "return_for_completion",
+    "set_details",
+    "submit",
+    "update_item",
+]
+
+# The overview's status for an organisation with no report row ("ej påbörjad").
+NOT_STARTED = "not_started"
+_TITLE_MAX_LENGTH = 200
+_CONTACT_NAME_MAX_LENGTH = 200
+
+
+class ReportLocked(Exception):
+    """The report is submitted or approved: it cannot be changed until KS förvaltning returns it."""
+
+
+class InvalidReportStatus(ValueError):
+    """The step asked for does not follow from the report's status (e.g. approving a draft)."""
+
+
+@dataclass(frozen=True)
+class OrganisationStatus:
+    """One line of KS förvaltning's overview: an organisation, its report's status and who to ask."""
+
+    organisation: Organisation
+    status: str  # an AnnualReportStatus value, or NOT_STARTED
+    report_id: int | None
+    contact_persons: list[User]
+    last_change: datetime | None  # when the report last changed (None when not started)
+
+
+def can_view_report(user: User, organisation_id: int) -> bool:
+    """Officials and contact persons their own organisation's reports; KS coordinators and admins all."""
+    if can_see_all_organisations(user):
+        return True
+    return user.organisation_id is not None and user.organisation_id == organisation_id
+
+
+def can_change_report(user: User, organisation_id: int) -> bool:
+    """Whoever may see a report works on it (a colleague continues another's draft)."""
+    return can_view_report(user, organisation_id)
+
+
+async def get_or_create_draft(
+    session: AsyncSession, organisation_id: int, year: int, actor: User
+) -> AnnualReport:
+    """The organisation's report for `year`, created as a draft when there is none.
+
+    A new draft gets one EU project item per application registered for that organisation and year
+    (`list_applications(…, year=year)`), to be confirmed or corrected. The insert is INSERT … ON CONFLICT DO
+    NOTHING on (organisation, year), so two colleagues starting at once share one report, prefilled once.
+    An existing report is returned whatever its status.
+    """
+    if not can_change_report(actor, organisation_id):
+        raise AccessDenied(f"User {actor.id} may not report for organisation {organisation_id}")
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(f"No organisation with id {organisation_id}")
+    now = utc_now()
+    statement = (
+        dialect_insert(session, AnnualReport.__table__)
+        .values(
+            organisation_id=organisation_id,
+            year=year,
+            status=AnnualReportStatus.DRAFT.value,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "year"])
+        .returning(AnnualReport.__table__.c.id)
+    )
+    new_id = (await session.execute(statement)).scalar_one_or_none()
+    if new_id is None:
+        return await _load(session, organisation_id, year)
+
+    applications = await list_applications(session, actor, organisation_id=organisation_id, year=year)
+    # Oldest first, as they were registered during the year.
+    for position, application in enumerate(reversed(applications)):
+        session.add(
+            AnnualReportItem(
+                report_id=new_id,
+                kind=AnnualReportItemKind.EU_PROJECT,
+                title=_title(application.project_name or f"EU-ansökan {application.id}"),
+                description=application.description,
+                focus_areas=[],
+                results=None,
+                application_id=application.id,
+                position=position,
+                created_at=now,
+            )
+        )
+    _record(
+        session,
+        new_id,
+        AnnualReportEventKind.CREATED,
+        actor,
+        {"year": year, "prefilled_application_ids": [application.id for application in reversed(applications)]},
+        at=now,
+    )
+    await session.flush()
+    return await _load(session, organisation_id, year)
+
+
+async def get_report(session: AsyncSession, organisation_id: int, year: int, viewer: User) -> AnnualReport:
+    """The report, with organisation and items loaded; NotFound when it was never started."""
+    if not can_view_report(viewer, organisation_id):
+        raise AccessDenied(f"User {viewer.id} may not view the reports of organisation {organisation_id}")
+    return await _load(session, organisation_id, year)
+
+
+async def add_item(
+    session: AsyncSession,
+    report: AnnualReport,
+    actor: User,
+    *,
+    kind: AnnualReportItemKind | str,
+    title: str,
+    description: str | None,
+    focus_areas: Iterable[FocusArea | str],
+    results: str | None,
+    application_id: int | None = None,
+) -> AnnualReportItem:
+    """Adds a piece of work at the end of the report."""
+    _require_open(session, report, actor)
+    item_kind = AnnualReportItemKind(kind)
+    last = await session.scalar(
+        select(func.max(AnnualReportItem.position)).where(AnnualReportItem.report_id == report.id)
+    )
+    item = AnnualReportItem(
+        report_id=report.id,
+        kind=item_kind,
+        title=_title(title),
+        description=_text(description),
+        focus_areas=_focus_areas(focus_areas),
+        results=_text(results),
+        application_id=application_id,
+        position=0 if last is None else last + 1,
+        created_at=utc_now(),
+    )
+    session.add(item)
+    await session.flush()
+    _record(
+        session, report.id, AnnualReportEventKind.ITEM_ADDED, actor,
+        {"item_id": item.id, "kind": item_kind.value, "title": item.title},
+    )
+    await _touched(session, report)
+    return item
+
+
+_UNCHANGED: Any = object()
+
+
+async def update_item(
+    session: AsyncSession,
+    report: AnnualReport,
+    actor: User,
+    item_id: int,
+    *,
+    kind: AnnualReportItemKind | str = _UNCHANGED,
+    title: str = _UNCHANGED,
+    description: str | None = _UNCHANGED,
+    focus_areas: Iterable[FocusArea | str] = _UNCHANGED,
+    results: str | None = _UNCHANGED,
+) -> AnnualReportItem:
+    """Changes the fields given (a field left out stays; None clears description or results)."""
+    _require_open(session, report, actor)
+    item = await _item(session, report, item_id)
+    new_values: dict[str, Any] = {}
+    if kind is not _UNCHANGED:
+        new_values["kind"] = AnnualReportItemKind(kind)
+    if title is not _UNCHANGED:
+        new_values["title"] = _title(title)
+    if description is not _UNCHANGED:
+        new_values["description"] = _text(description)
+    if focus_areas is not _UNCHANGED:
+        new_values["focus_areas"] = _focus_areas(focus_areas)
+    if results is not _UNCHANGED:
+        new_values["results"] = _text(results)
+    changed = [name for name, value in new_values.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, new_values[name])
+    _record(session, report.id, AnnualReportEventKind.ITEM_UPDATED, actor, {"item_id": item.id, "fields": changed})
+    await _touched(session, report)
+    return item
+
+
+async def remove_item(session: AsyncSession, report: AnnualReport, actor: User, item_id: int) -> None:
+    _require_open(session, report, actor)
+    item = await _item(session, report, item_id)
+    details = {"item_id": item.id, "kind": item.kind.value, "title": item.title}
+    await session.delete(item)
+    _record(session, report.id, AnnualReportEventKind.ITEM_REMOVED, actor, details)
+    await _touched(session, report)
+
+
+async def set_details(
+    session: AsyncSession,
+    report: AnnualReport,
+    actor: User,
+    *,
+    in_verksamhetsplan: bool | None = None,
+    contact_name: str | None = None,
+) -> AnnualReport:
+    """Sets whether international work is in the verksamhetsplan and the contact person; None leaves a value."""
+    _require_open(session, report, actor)
+    changes: dict[str, dict[str, Any]] = {}
+    if in_verksamhetsplan is not None and report.in_verksamhetsplan != in_verksamhetsplan:
+        changes["in_verksamhetsplan"] = {"from": report.in_verksamhetsplan, "to": in_verksamhetsplan}
+        report.in_verksamhetsplan = in_verksamhetsplan
+    if contact_name is not None:
+        name = " ".join(contact_name.split())
+        if not name or len(name) > _CONTACT_NAME_MAX_LENGTH:
+            raise ValueError(f"contact_name must be 1 to {_CONTACT_NAME_MAX_LENGTH} characters")
+        if report.contact_name != name:
+            changes["contact_name"] = {"from": report.contact_name, "to": name}
+            report.contact_name = name
+    if changes:
+        _record(session, report.id, AnnualReportEventKind.DETAILS_CHANGED, actor, changes)
+        await _touched(session, report)
+    return report
+
+
+async def submit(session: AsyncSession, report: AnnualReport, actor: User) -> AnnualReport:
+    """Sends the report to KS förvaltning (draft or returned → submitted) and locks it."""
+    _require_open(session, report, actor)
+    previous = report.status
+    now = utc_now()
+    report.status = AnnualReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by_user_id = actor.id
+    _record(session, report.id, AnnualReportEventKind.SUBMITTED, actor, {"from": previous.value}, at=now)
+    await _touched(session, report)
+    return report
+
+
+async def return_for_completion(
+    session: AsyncSession, report: AnnualReport, actor: User, comment: str
+) -> AnnualReport:
+    """KS förvaltning sends a submitted report back with a comment; the organisation can change it again."""
+    _require_coordinator(session, report, actor)
+    comment = comment.strip()
+    if not comment:
+        raise ValueError("A returned report needs a comment saying what to complete")
+    if report.status is not AnnualReportStatus.SUBMITTED:
+        raise InvalidReportStatus(f"Report {report.id} is {report.status.value}, not submitted: cannot return it")
+    now = utc_now()
+    report.status = AnnualReportStatus.RETURNED
+    report.returned_comment = comment
+    report.returned_at = now
+    report.returned_by_user_id = actor.id
+    _record(session, report.id, AnnualReportEventKind.RETURNED, actor, {"comment": comment}, at=now)
+    await _touched(session, report)
+    return report
+
+
+async def approve(session: AsyncSession, report: AnnualReport, actor: User) -> AnnualReport:
+    """KS förvaltning accepts a submitted report; it stays locked."""
+    _require_coordinator(session, report, actor)
+    if report.status is not AnnualReportStatus.SUBMITTED:
+        raise InvalidReportStatus(f"Report {report.id} is {report.status.value}, not submitted: cannot approve it")
+    now = utc_now()
+    report.status = AnnualReportStatus.APPROVED
+    report.approved_at = now
+    _record(session, report.id, AnnualReportEventKind.APPROVED, actor, {}, at=now)
+    await _touched(session, report)
+    return report
+
+
+async def report_status_overview(session: AsyncSession, year: int, viewer: User) -> list[OrganisationStatus]:
+    """Every active organisation, in Swedish name order, with its report status for `year` (KS only)."""
+    if not can_see_all_organisations(viewer):
+        raise AccessDenied(f"User {viewer.id} may not see the overview of annual reports")
+    organisations = (await session.scalars(select(Organisation).where(Organisation.active.is_(True)))).all()
+    reports = {
+        report.organisation_id: report
+        for report in (await session.scalars(select(AnnualReport).where(AnnualReport.year == year))).all()
+    }
+    contacts: dict[int, list[User]] = {}
+    contact_persons = await session.scalars(
+        select(User)
+        .where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None))
+        .order_by(User.name, User.id)
+    )
+    for user in contact_persons.all():
+        contacts.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
+    lines = []
+    for organisation in sorted(organisations, key=lambda organisation: swedish_sort_key(organisation.name)):
+        report = reports.get(organisation.id)
+        lines.append(
+            OrganisationStatus(
+                organisation=organisation,
+                status=report.status.value if report is not None else NOT_STARTED,
+                report_id=report.id if report is not None else None,
+                contact_persons=contacts.get(organisation.id, []),
+                last_change=report.updated_at if report is not None else None,
+            )
+        )
+    return lines
+
+
+async def list_events(session: AsyncSession, report: AnnualReport) -> list[AnnualReportEvent]:
+    """The report's history, oldest first, each with its actor loaded."""
+    result = await session.scalars(
+        select(AnnualReportEvent)
+        .where(AnnualReportEvent.report_id == report.id)
+        .options(selectinload(AnnualReportEvent.actor))
+        .order_by(AnnualReportEvent.at, AnnualReportEvent.id)
+    )
+    return list(result.all())
+
+
+async def _load(session: AsyncSession, organisation_id: int, year: int) -> AnnualReport:
+    report = await session.scalar(
+        select(AnnualReport)
+        .where(AnnualReport.organisation_id == organisation_id, AnnualReport.year == year)
+        .options(selectinload(AnnualReport.organisation), selectinload(AnnualReport.items))
+        .execution_options(populate_existing=True)
+    )
+    if report is None:
+        raise NotFound(f"No annual report of organisation {organisation_id} for {year}")
+    return report
+
+
+async def _touched(session: AsyncSession, report: AnnualReport) -> None:
+    """Marks the report changed and reloads its items, so the caller's object shows the change."""
+    report.updated_at = utc_now()
+    await session.flush()
+    await session.refresh(report, ["items"])
+
+
+async def _item(session: AsyncSession, report: AnnualReport, item_id: int) -> AnnualReportItem:
+    item = await session.scalar(
+        select(AnnualReportItem).where(AnnualReportItem.id == item_id, AnnualReportItem.report_id == report.id)
+    )
+    if item is None:
+        raise NotFound(f"No item {item_id} in annual report {report.id}")
+    return item
+
+
+def _require_in(session: AsyncSession, report: AnnualReport) -> None:
+    # A change made to a report loaded by another session would silently never be written.
+    if report not in session:
+        raise ValueError(f"Annual report {report.id} is not loaded in this session: load it with get_report")
+
+
+def _require_open(session: AsyncSession, report: AnnualReport, actor: User) -> None:
+    _require_in(session, report)
+    if not can_change_report(actor, report.organisation_id):
+        raise AccessDenied(f"User {actor.id} may not change annual report {report.id}")
+    if report.status not in OPEN_ANNUAL_REPORT_STATUSES:
+        raise ReportLocked(f"Annual report {report.id} is {report.status.value} and cannot be changed")
+
+
+def _require_coordinator(session: AsyncSession, report: AnnualReport, actor: User) -> None:
+    _require_in(session, report)
+    if not can_see_all_organisations(actor):
+        raise AccessDenied(f"User {actor.id} may not return or approve annual report {report.id}")
+
+
+def _title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned or len(cleaned) > _TITLE_MAX_LENGTH:
+        raise ValueError(f"An item's title must be 1 to {_TITLE_MAX_LENGTH} characters")
+    return cleaned
+
+
+def _text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def _focus_areas(values: Iterable[FocusArea | str]) -> list[str]:
+    """Valid, without repeats, in policy order ("2a", "2b", "2c")."""
+    if isinstance(values, str):
+        raise ValueError("focus_areas is a list of focus areas, not one string")
+    chosen = {FocusArea(value) for value in values}
+    return [area.value for area in FocusArea if area in chosen]
+
+
+def _record(
+    session: AsyncSession,
+    report_id: int,
+    kind: AnnualReportEventKind,
+    actor: User | None,
+    details: dict[str, Any],
+    *,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        AnnualReportEvent(
+            report_id=report_id,
+            actor_user_id=actor.id if actor is not None else None,
+            kind=kind,
+            details=details,
+            at=at or utc_now(),
+        )
+    )

@@ -1,0 +1,331 @@
+"""storage/annual_reports.py: the yearly report of international work, its items, submission and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.annual_reports import (
+    NOT_STARTED,
+    AccessDenied,
+    AnnualReportEventKind,
+    AnnualReportItem,
+    AnnualReportItemKind,
+    AnnualReportStatus,
+    InvalidReportStatus,
+    NotFound,
+    ReportLocked,
+    add_item,
+    approve,
+    get_or_create_draft,
+    get_report,
+    list_events,
+    remove_item,
+    report_status_overview,
+    return_for_completion,
+    set_details,
+    submit,
+    update_item,
+)
+from storage.application_data import ApplicationData
+from storage.applications import create_application
+from storage.models import AnnualReport, Application, Organisation, User
+from storage.organisations import get_organisation
+from storage.users import Role, set_user_organisation, set_user_role, upsert_user
+
+Factory = async_sessionmaker[AsyncSession]
+OWN = "miljonamnden"
+OTHER = "fritidsnamnden"
+YEAR = 2026
+
+
+@dataclass
+class People:
+    own: Organisation
+    other: Organisation
+    official: User
+    colleague: User
+    contact: User  # contact person of OWN
+    outsider: User  # official of OTHER
+    coordinator: User
+    admin: User
+
+
+async def _user(
+    session: AsyncSession, teams_id: str, name: str, organisation: Organisation | None, role: Role = Role.OFFICIAL
+) -> User:
+    user = await upsert_user(session, teams_id, aad_object_id=None, name=name)
+    await set_user_organisation(session, user, organisation)
+    await set_user_role(session, user, role)
+    return user
+
+
+async def _people(session_factory: Factory) -> People:
+    async with session_factory.begin() as session:
+        own = await get_organisation(session, OWN)
+        other = await get_organisation(session, OTHER)
+        assert own is not None and other is not None
+        return People(
+            own=own,
+            other=other,
+            official=await _user(session, "29:asa", "Åsa Öberg", own),
+            colleague=await _user(session, "29:bo", "Bo Ek", own),
+            contact=await _user(session, "29:kim", "Kim Kontakt", own, Role.CONTACT_PERSON),
+            outsider=await _user(session, "29:cia", "Cia Ljung", other),
+            coordinator=await _user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
+            admin=await _user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
+        )
+
+
+async def _application(
+    session_factory: Factory, people: People, key: str, name: str, planned: date, organisation: Organisation
+) -> Application:
+    async with session_factory.begin() as session:
+        application, created = await create_application(
+            session,
+            data=ApplicationData(project_name=name, description=f"Om {name}", planned_submission_date=planned),
+            organisation=organisation,
+            created_by=people.coordinator,
+            submission_key=key,
+            eur_sek_rate=None,
+            information_item_required=False,
+            information_item_draft=None,
+        )
+        assert created
+        return application
+
+
+async def _draft(session_factory: Factory, people: People, actor: User | None = None) -> int:
+    async with session_factory.begin() as session:
+        report = await get_or_create_draft(session, people.own.id, YEAR, actor or people.official)
+        return report.id
+
+
+async def test_a_new_draft_is_prefilled_with_that_years_applications_of_that_organisation(
+    session_factory: Factory,
+) -> None:
+    people = await _people(session_factory)
+    first = await _application(session_factory, people, "a", "Gröna tak", date(YEAR, 2, 1), people.own)
+    second = await _application(session_factory, people, "b", "Rena hav", date(YEAR, 10, 1), people.own)
+    await _application(session_factory, people, "c", "Förra året", date(YEAR - 1, 12, 31), people.own)
+    await _application(session_factory, people, "d", "Annan nämnd", date(YEAR, 5, 1), people.other)
+
+    async with session_factory.begin() as session:
+        report = await get_or_create_draft(session, people.own.id, YEAR, people.official)
+        assert report.status is AnnualReportStatus.DRAFT
+        assert report.organisation.slug == OWN
+        assert [(item.kind, item.title, item.description, item.application_id) for item in report.items] == [
+            (AnnualReportItemKind.EU_PROJECT, "Gröna tak", "Om Gröna tak", first.id),
+            (AnnualReportItemKind.EU_PROJECT, "Rena hav", "Om Rena hav", second.id),
+        ]
+        assert all(item.focus_areas == [] and item.results is None for item in report.items)
+
+    # A colleague continuing the draft later gets the same report, not a second prefill.
+    async with session_factory.begin() as session:
+        again = await get_or_create_draft(session, people.own.id, YEAR, people.colleague)
+        assert again.id == report.id
+        assert len(again.items) == 2
+        count = await session.scalar(select(func.count()).select_from(AnnualReportItem))
+        assert count == 2
+        events = await list_events(session, again)
+    assert [(event.kind, event.details) for event in events] == [
+        (AnnualReportEventKind.CREATED, {"year": YEAR, "prefilled_application_ids": [first.id, second.id]})
+    ]
+    assert events[0].actor is not None and events[0].actor.name == "Åsa Öberg"
+
+
+async def test_items_are_added_updated_and_removed(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    report_id = await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.colleague)
+        assert report.id == report_id and report.items == []
+        network = await add_item(
+            session, report, people.colleague,
+            kind="network", title="  Eurocities  ", description="Arbetsgrupp miljö",
+            focus_areas=["2b", "2a", "2b"], results="Två rapporter",
+        )
+        visit = await add_item(
+            session, report, people.colleague,
+            kind=AnnualReportItemKind.VISIT, title="Besök från Gdańsk", description=None,
+            focus_areas=[], results=None,
+        )
+        assert [item.id for item in report.items] == [network.id, visit.id]
+        assert network.title == "Eurocities" and network.focus_areas == ["2a", "2b"]
+        assert (network.position, visit.position) == (0, 1)
+        with pytest.raises(ValueError):
+            await add_item(session, report, people.colleague, kind="holiday", title="x", description=None,
+                           focus_areas=[], results=None)
+        with pytest.raises(ValueError):
+            await add_item(session, report, people.colleague, kind="visit", title="x", description=None,
+                           focus_areas=["2d"], results=None)
+
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        await update_item(session, report, people.official, network.id, focus_areas=["2c"], results=None)
+        await remove_item(session, report, people.official, visit.id)
+        assert [item.id for item in report.items] == [network.id]
+        with pytest.raises(NotFound):
+            await remove_item(session, report, people.official, visit.id)
+
+    async with session_factory() as session:
+        report = await get_report(session, people.own.id, YEAR, people.coordinator)
+        [item] = report.items
+        assert (item.title, item.description, item.focus_areas, item.results) == (
+            "Eurocities", "Arbetsgrupp miljö", ["2c"], None,
+        )
+        events = await list_events(session, report)
+    assert [(event.kind, event.actor_user_id) for event in events[1:]] == [
+        (AnnualReportEventKind.ITEM_ADDED, people.colleague.id),
+        (AnnualReportEventKind.ITEM_ADDED, people.colleague.id),
+        (AnnualReportEventKind.ITEM_UPDATED, people.official.id),
+        (AnnualReportEventKind.ITEM_REMOVED, people.official.id),
+    ]
+    assert events[3].details == {"item_id": network.id, "fields": ["focus_areas", "results"]}
+    assert events[4].details == {"item_id": visit.id, "kind": "visit", "title": "Besök från Gdańsk"}
+
+
+async def test_access_own_organisation_only_coordinators_all(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    async with session_factory() as session:
+        with pytest.raises(NotFound):  # never started
+            await get_report(session, people.own.id, YEAR, people.official)
+    await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        with pytest.raises(AccessDenied):
+            await get_or_create_draft(session, people.own.id, YEAR, people.outsider)
+        with pytest.raises(AccessDenied):
+            await get_report(session, people.own.id, YEAR, people.outsider)
+        report = await get_report(session, people.own.id, YEAR, people.contact)
+        with pytest.raises(AccessDenied):
+            await add_item(session, report, people.outsider, kind="visit", title="Intrång", description=None,
+                           focus_areas=[], results=None)
+        with pytest.raises(AccessDenied):
+            await set_details(session, report, people.outsider, contact_name="Cia")
+        with pytest.raises(AccessDenied):
+            await submit(session, report, people.outsider)
+        with pytest.raises(AccessDenied):
+            await report_status_overview(session, YEAR, people.contact)
+        assert (await get_report(session, people.own.id, YEAR, people.coordinator)).id == report.id
+        assert (await get_report(session, people.own.id, YEAR, people.admin)).id == report.id
+        # A coordinator may start another organisation's report too.
+        other = await get_or_create_draft(session, people.other.id, YEAR, people.coordinator)
+        assert other.organisation_id == people.other.id
+        with pytest.raises(NotFound):
+            await get_or_create_draft(session, 999_999, YEAR, people.coordinator)
+        count = await session.scalar(select(func.count()).select_from(AnnualReportItem))
+    assert count == 0
+
+
+async def test_submit_locks_return_reopens_resubmit_and_approve(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        item = await add_item(session, report, people.official, kind="conference", title="EU-veckan",
+                              description=None, focus_areas=["2c"], results=None)
+        await set_details(session, report, people.official, in_verksamhetsplan=True, contact_name=" Kim  Kontakt ")
+        with pytest.raises(InvalidReportStatus):
+            await approve(session, report, people.coordinator)
+        await submit(session, report, people.official)
+        assert report.status is AnnualReportStatus.SUBMITTED
+        assert report.submitted_by_user_id == people.official.id and report.submitted_at is not None
+
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.colleague)
+        for change in (
+            add_item(session, report, people.colleague, kind="visit", title="Sent", description=None,
+                     focus_areas=[], results=None),
+            update_item(session, report, people.colleague, item.id, title="Ändrad"),
+            remove_item(session, report, people.colleague, item.id),
+            set_details(session, report, people.colleague, in_verksamhetsplan=False),
+            submit(session, report, people.colleague),
+        ):
+            with pytest.raises(ReportLocked):
+                await change
+        with pytest.raises(AccessDenied):
+            await return_for_completion(session, report, people.official, "Jag ångrar mig")
+        with pytest.raises(ValueError):
+            await return_for_completion(session, report, people.coordinator, "   ")
+        await return_for_completion(session, report, people.coordinator, "Resultaten saknas för EU-veckan.")
+
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.colleague)
+        assert report.status is AnnualReportStatus.RETURNED
+        assert report.returned_comment == "Resultaten saknas för EU-veckan."
+        assert report.returned_by_user_id == people.coordinator.id
+        await update_item(session, report, people.colleague, item.id, results="Tre nya kontakter")
+        await submit(session, report, people.colleague)
+        with pytest.raises(AccessDenied):
+            await approve(session, report, people.colleague)
+        await approve(session, report, people.admin)
+        assert report.status is AnnualReportStatus.APPROVED and report.approved_at is not None
+        with pytest.raises(ReportLocked):
+            await set_details(session, report, people.admin, contact_name="Någon annan")
+        with pytest.raises(InvalidReportStatus):
+            await return_for_completion(session, report, people.coordinator, "För sent")
+
+    async with session_factory() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        assert (report.in_verksamhetsplan, report.contact_name) == (True, "Kim Kontakt")
+        assert report.items[0].results == "Tre nya kontakter"
+        events = await list_events(session, report)
+    assert [(event.kind, event.actor_user_id, event.details) for event in events] == [
+        (AnnualReportEventKind.CREATED, people.official.id, {"year": YEAR, "prefilled_application_ids": []}),
+        (AnnualReportEventKind.ITEM_ADDED, people.official.id,
+         {"item_id": item.id, "kind": "conference", "title": "EU-veckan"}),
+        (AnnualReportEventKind.DETAILS_CHANGED, people.official.id,
+         {"in_verksamhetsplan": {"from": None, "to": True}, "contact_name": {"from": None, "to": "Kim Kontakt"}}),
+        (AnnualReportEventKind.SUBMITTED, people.official.id, {"from": "draft"}),
+        (AnnualReportEventKind.RETURNED, people.coordinator.id, {"comment": "Resultaten saknas för EU-veckan."}),
+        (AnnualReportEventKind.ITEM_UPDATED, people.colleague.id, {"item_id": item.id, "fields": ["results"]}),
+        (AnnualReportEventKind.SUBMITTED, people.colleague.id, {"from": "returned"}),
+        (AnnualReportEventKind.APPROVED, people.admin.id, {}),
+    ]
+    assert all(event.at.utcoffset() == timedelta(0) for event in events)
+
+
+async def test_overview_lists_every_active_organisation_with_status_and_contact_persons(
+    session_factory: Factory,
+) -> None:
+    people = await _people(session_factory)
+    await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        other = await get_or_create_draft(session, people.other.id, YEAR, people.outsider)
+        await submit(session, other, people.outsider)
+        await get_or_create_draft(session, people.other.id, YEAR - 1, people.outsider)  # another year
+        organisation_count = await session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.active.is_(True))
+        )
+
+    async with session_factory() as session:
+        overview = await report_status_overview(session, YEAR, people.coordinator)
+    assert len(overview) == organisation_count == 23
+    by_slug = {line.organisation.slug: line for line in overview}
+    own, other_line = by_slug[OWN], by_slug[OTHER]
+    assert (own.status, [user.name for user in own.contact_persons]) == ("draft", ["Kim Kontakt"])
+    assert own.report_id is not None and own.last_change is not None
+    assert (other_line.status, other_line.contact_persons) == ("submitted", [])
+    not_started = [line for line in overview if line.status == NOT_STARTED]
+    assert len(not_started) == 21
+    assert all(line.report_id is None and line.last_change is None for line in not_started)
+
+    async with session_factory() as session:
+        earlier = await report_status_overview(session, YEAR - 1, people.admin)
+    assert {line.organisation.slug for line in earlier if line.status != NOT_STARTED} == {OTHER}
+
+
+async def test_one_report_per_organisation_and_year(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    first = await _draft(session_factory, people, people.official)
+    second = await _draft(session_factory, people, people.coordinator)
+    assert first == second
+    async with session_factory() as session:
+        with pytest.raises(IntegrityError):
+            async with session.begin():
+                session.add(AnnualReport(organisation_id=people.own.id, year=YEAR))
