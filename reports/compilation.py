@@ -1,0 +1,600 @@
+"""The yearly compilation of Malmö stad's international work for kommunfullmäktige (policy 3.1, 3.2.1, 3.3, 4).
+
+Pure: it takes a `Compilation` (which a storage query fills) and writes it as Markdown, Word (python-docx) or
+Excel (openpyxl); it reads no database. The texts are Swedish whatever the coordinator's language, because the
+compilation goes to kommunfullmäktige; they are the constants below rather than the bot's catalogs, since
+reports/ may not import bot/. The policy's own words in the introduction come from the policy module.
+
+Only submitted or approved reports count as reported: the contents of a draft or a returned report are not
+shown (the organisation is listed among those that have not reported). Applications are shown whatever the
+report's status, since they are registered in Lotsen on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, Union
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ConfigDict, Field
+
+from policy import PolicyData, get_section, load_policy
+from policy.model import Section
+from storage.application_data import ApplicationStatus, MalmoRole, Money
+
+OrganisationKind = Literal["namnd", "bolag"]
+ReportStatus = Literal["not_started", "draft", "submitted", "returned", "approved"]
+FocusArea = Literal["2a", "2b", "2c"]
+# What section 1 of the policy names as international work; the annual report's lists, in this order.
+# The kinds of storage.models.AnnualReportItemKind (policy section 1), in the order they are shown.
+ItemKind = Literal["eu_project", "network", "partner_city", "visit", "conference", "influence"]
+Format = Literal["docx", "xlsx", "md"]
+
+FORMATS: tuple[str, ...] = ("docx", "xlsx", "md")
+REPORTED: frozenset[str] = frozenset({"submitted", "approved"})
+# Applications that led to a funded project (granted, then running, then closed).
+GRANTED: frozenset[ApplicationStatus] = frozenset(
+    {ApplicationStatus.GRANTED, ApplicationStatus.ONGOING, ApplicationStatus.CLOSED})
+# The sections the introduction cites, each with the word that finds its sentence on the yearly report.
+INTRO_SECTIONS = ("3.1", "3.2.1", "3.3", "4")
+YEARLY_WORD = "årlig"
+
+FILE_NAME = "sammanstallning-internationellt-arbete-{year}.{fmt}"
+SEK_FORMAT = '#,##0 "kr"'
+
+TEXTS = {
+    "title": "Sammanställning av Malmö stads internationella arbete {year}",
+    "generated": "Sammanställd av kommunstyrelsens förvaltning den {date} med Lotsen.",
+    "intro": "Enligt {policy} redovisar nämnderna varje år sitt internationella arbete till kommunstyrelsen, "
+             "vars förvaltning sammanställer redovisningarna för kommunfullmäktige. Sammanställningen omfattar "
+             "nämndernas och de helägda bolagens internationella arbete under {year}.",
+    "intro_quote": "Avsnitt {section} {title}: ”{quote}”",
+    "intro_title_only": "Avsnitt {section} {title}",
+    "summary": "Sammanfattning",
+    "organisations_count": "Nämnder och helägda bolag: {count}",
+    "reported_count": "Inskickade eller godkända redovisningar: {count}",
+    "missing_count": "Organisationer som inte har lämnat någon redovisning: {count}",
+    "applications_count": "Antal EU-ansökningar: {count}",
+    "total_budget": "Summa totalbudget för ansökningarna: {amount}",
+    "granted_count": "Beviljade ansökningar: {count}",
+    "granted_amount": "Summa beviljade belopp: {amount}",
+    "per_status": "Ansökningar per status: {statuses}",
+    "per_organisation": "Redovisning per organisation",
+    "status": "Status för redovisningen: {status}",
+    "verksamhetsplan": "Internationellt arbete i verksamhetsplanen: {answer}",
+    "no_report": "Ingen redovisning har lämnats in.",
+    "no_items": "Redovisningen tar inte upp något internationellt arbete.",
+    "focus_areas": "Fokusområden: {areas}",
+    "results": "Resultat: {results}",
+    "organisation_applications": "EU-ansökningar under året: {count}, total budget {amount}.",
+    "per_focus_area": "Per fokusområde",
+    "focus_area_none": "Ingen redovisning tar upp arbete inom fokusområdet.",
+    "applications": "EU-ansökningar",
+    "no_applications": "Inga EU-ansökningar är registrerade för året.",
+    "per_programme": "Per program",
+    "missing": "Organisationer som inte har lämnat någon redovisning",
+    "missing_none": "Alla nämnder och helägda bolag har lämnat sin redovisning.",
+    "missing_line": "{name} ({status})",
+    "total_row": "Totalt",
+    "converted": "{eur} (ungefär {sek})",
+    "none": "–",
+    "mark": "x",
+}
+
+KIND_LABELS = {"namnd": "Nämnd", "bolag": "Helägt bolag"}
+CONTACT_LABELS = {  # 3.3: a nämnd appoints a contact person; 3.4: a bolag may appoint a representative
+    "namnd": "Kontaktperson för internationella frågor: {name}",
+    "bolag": "Representant för internationella frågor: {name}",
+}
+NO_CONTACT = "ingen utsedd"
+ANSWERS = {True: "ja", False: "nej", None: "uppgift saknas"}
+
+REPORT_STATUS_LABELS = {
+    "not_started": "ej påbörjad",
+    "draft": "utkast",
+    "submitted": "inskickad",
+    "returned": "returnerad",
+    "approved": "godkänd",
+}
+FOCUS_AREA_LABELS = {
+    "2a": "Verksamhetsutveckling",
+    "2b": "Strategisk påverkan",
+    "2c": "Profilering",
+}
+ITEM_KIND_LABELS = {
+    "eu_project": "EU-finansierade projekt",
+    "network": "Internationella organisationer och nätverk",
+    "partner_city": "Samarbete med partnerstäder",
+    "visit": "Internationella besök, mottagna och gjorda",
+    "conference": "Kongresser, seminarier och expertgrupper",
+    "influence": "Bevakning av EU-lagstiftning och påverkansarbete",
+}
+ROLE_LABELS = {MalmoRole.OWNER: "projektägare", MalmoRole.PARTNER: "partner"}
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.DRAFT: "utkast",
+    ApplicationStatus.SUBMITTED: "inskickad",
+    ApplicationStatus.GRANTED: "beviljad",
+    ApplicationStatus.REJECTED: "avslagen",
+    ApplicationStatus.ONGOING: "pågående",
+    ApplicationStatus.CLOSED: "avslutad",
+}
+
+APPLICATION_HEADERS = ["Referens", "Projekt", "Organisation", "Program", "Malmö stads roll", "Totalbudget",
+                       "Status", "Beviljat belopp"]
+PROGRAMME_HEADERS = ["Program", "Antal ansökningar", "Totalbudget", "Beviljade", "Beviljat belopp"]
+FOCUS_HEADERS = ["Organisation", "Typ av arbete", "Rubrik"]
+
+SHEETS = ("Sammanfattning", "Organisationer", "Fokusområden", "EU-ansökningar", "Per program")
+
+
+# ---- the input model (filled by a storage query) ---------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ReportItem(_Model):
+    """One piece of international work an organisation reported (section 1), with the focus areas it serves."""
+
+    kind: ItemKind
+    title: str
+    description: str = ""
+    focus_areas: list[FocusArea] = Field(default_factory=list)
+    results: str = ""
+
+
+class ApplicationLine(_Model):
+    """One EU application of the year, as registered in Lotsen, with its outcome."""
+
+    reference: str
+    project_name: str
+    programme_name: str  # the name to show: resolved from the programme key, or the official's own text
+    malmo_role: MalmoRole
+    total_budget: Money  # as given
+    total_budget_sek: Decimal  # the same in SEK (converted at registration when given in euro)
+    status: ApplicationStatus
+    granted_amount_sek: Decimal | None = None
+
+
+class OrganisationReport(_Model):
+    name: str
+    kind: OrganisationKind
+    status: ReportStatus
+    contact_name: str | None = None
+    in_verksamhetsplan: bool | None = None
+    items: list[ReportItem] = Field(default_factory=list)
+    applications: list[ApplicationLine] = Field(default_factory=list)
+
+    @property
+    def reported(self) -> bool:
+        return self.status in REPORTED
+
+
+class Compilation(_Model):
+    year: int
+    generated_on: date
+    organisations: list[OrganisationReport]  # in the order they are to be shown
+
+
+# ---- figures ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeTotal:
+    programme_name: str
+    count: int = 0
+    total_budget_sek: Decimal = Decimal(0)
+    granted_count: int = 0
+    granted_amount_sek: Decimal = Decimal(0)
+
+
+@dataclass
+class Totals:
+    organisations: int
+    reported: int
+    missing: list[OrganisationReport]
+    applications: list[tuple[OrganisationReport, ApplicationLine]]
+    total_budget_sek: Decimal
+    granted_count: int
+    granted_amount_sek: Decimal
+    per_status: dict[ApplicationStatus, int]
+    per_programme: list[ProgrammeTotal] = field(default_factory=list)
+
+
+def totals(compilation: Compilation) -> Totals:
+    """The compilation's figures: counts, sums in SEK, per programme (in order of first appearance)."""
+    applications = [(o, a) for o in compilation.organisations for a in o.applications]
+    programmes: dict[str, ProgrammeTotal] = {}
+    per_status = {s: 0 for s in ApplicationStatus}
+    for _, a in applications:
+        p = programmes.setdefault(a.programme_name, ProgrammeTotal(a.programme_name))
+        p.count += 1
+        p.total_budget_sek += a.total_budget_sek
+        if a.status in GRANTED:
+            p.granted_count += 1
+        p.granted_amount_sek += a.granted_amount_sek or 0
+        per_status[a.status] += 1
+    return Totals(
+        organisations=len(compilation.organisations),
+        reported=sum(o.reported for o in compilation.organisations),
+        missing=[o for o in compilation.organisations if not o.reported],
+        applications=applications,
+        total_budget_sek=sum((a.total_budget_sek for _, a in applications), Decimal(0)),
+        granted_count=sum(a.status in GRANTED for _, a in applications),
+        granted_amount_sek=sum((a.granted_amount_sek or Decimal(0) for _, a in applications), Decimal(0)),
+        per_status={s: n for s, n in per_status.items() if n},
+        per_programme=list(programmes.values()),
+    )
+
+
+# ---- the document, shared by Markdown and Word -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int  # 0 is the title
+    text: str
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class _Bullets:
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class _Table:
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: frozenset[int] = frozenset()  # columns aligned right
+
+
+_Block = Union[_Heading, _Paragraph, _Bullets, _Table]
+
+
+class _Formatter:
+    def __init__(self, policy: PolicyData) -> None:
+        self.texts = policy.texts
+
+    def sek(self, value: Decimal) -> str:
+        return self.texts.money(value, "SEK", "sv")
+
+    def stated(self, money: Money, sek: Decimal) -> str:
+        """An amount as given; one in euro also in SEK."""
+        shown = self.texts.money(money.amount, money.currency, "sv")
+        if money.currency == "SEK":
+            return shown
+        return TEXTS["converted"].format(eur=shown, sek=self.sek(sek))
+
+    @staticmethod
+    def date(value: date) -> str:
+        months = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                  "oktober", "november", "december")
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def _yearly_duty(section: Section) -> str | None:
+    """The bullet or sentence of a section that speaks of the yearly report, in the policy's own words."""
+    for part in re.split(r"\n+|(?<=\.)\s+", section.text.sv):
+        part = part.strip().lstrip("-").strip()
+        if YEARLY_WORD in part.lower():
+            return part
+    return None
+
+
+def _intro(compilation: Compilation, policy: PolicyData, f: _Formatter) -> list[_Block]:
+    version = policy.version_on(compilation.generated_on)
+    quotes = []
+    for section_id in INTRO_SECTIONS:
+        section = get_section(section_id, compilation.generated_on, policy=policy)
+        quote = _yearly_duty(section)
+        if quote:
+            quotes.append(TEXTS["intro_quote"].format(section=section.id, title=section.title.sv, quote=quote))
+        else:
+            quotes.append(TEXTS["intro_title_only"].format(section=section.id, title=section.title.sv))
+    return [
+        _Paragraph(TEXTS["generated"].format(date=f.date(compilation.generated_on))),
+        _Paragraph(TEXTS["intro"].format(policy=version.title.sv, year=compilation.year)),
+        _Bullets(quotes),
+    ]
+
+
+def _summary(t: Totals, f: _Formatter) -> list[_Block]:
+    statuses = ", ".join(f"{APPLICATION_STATUS_LABELS[s]} {n}" for s, n in t.per_status.items())
+    lines = [
+        TEXTS["organisations_count"].format(count=t.organisations),
+        TEXTS["reported_count"].format(count=t.reported),
+        TEXTS["missing_count"].format(count=len(t.missing)),
+        TEXTS["applications_count"].format(count=len(t.applications)),
+        TEXTS["total_budget"].format(amount=f.sek(t.total_budget_sek)),
+        TEXTS["granted_count"].format(count=t.granted_count),
+        TEXTS["granted_amount"].format(amount=f.sek(t.granted_amount_sek)),
+    ]
+    if statuses:
+        lines.append(TEXTS["per_status"].format(statuses=statuses))
+    return [_Heading(1, TEXTS["summary"]), _Bullets(lines)]
+
+
+def _organisation(o: OrganisationReport, f: _Formatter) -> list[_Block]:
+    blocks: list[_Block] = [
+        _Heading(2, f"{o.name} ({KIND_LABELS[o.kind].lower()})"),
+        _Bullets([
+            TEXTS["status"].format(status=REPORT_STATUS_LABELS[o.status]),
+            CONTACT_LABELS[o.kind].format(name=o.contact_name or NO_CONTACT),
+            TEXTS["verksamhetsplan"].format(answer=ANSWERS[o.in_verksamhetsplan]),
+        ]),
+    ]
+    if not o.reported:
+        blocks.append(_Paragraph(TEXTS["no_report"]))
+    elif not o.items:
+        blocks.append(_Paragraph(TEXTS["no_items"]))
+    else:
+        for kind in ITEM_KIND_LABELS:
+            items = [i for i in o.items if i.kind == kind]
+            if not items:
+                continue
+            blocks.append(_Heading(3, ITEM_KIND_LABELS[kind]))
+            for item in items:
+                blocks.append(_Paragraph(item.title, bold=True))
+                details = [d for d in (item.description,) if d]
+                if item.focus_areas:
+                    details.append(TEXTS["focus_areas"].format(
+                        areas=", ".join(f"{a} {FOCUS_AREA_LABELS[a].lower()}" for a in item.focus_areas)))
+                if item.results:
+                    details.append(TEXTS["results"].format(results=item.results))
+                if details:
+                    blocks.append(_Bullets(details))
+    if o.applications:
+        total = sum((a.total_budget_sek for a in o.applications), Decimal(0))
+        blocks.append(_Paragraph(TEXTS["organisation_applications"].format(
+            count=len(o.applications), amount=f.sek(total))))
+    return blocks
+
+
+def _focus_rows(compilation: Compilation, area: str) -> list[list[str]]:
+    return [[o.name, ITEM_KIND_LABELS[i.kind], i.title]
+            for o in compilation.organisations if o.reported for i in o.items if area in i.focus_areas]
+
+
+def _application_row(o: OrganisationReport, a: ApplicationLine, f: _Formatter) -> list[str]:
+    granted = f.sek(a.granted_amount_sek) if a.granted_amount_sek is not None else TEXTS["none"]
+    return [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role],
+            f.stated(a.total_budget, a.total_budget_sek), APPLICATION_STATUS_LABELS[a.status], granted]
+
+
+def _document(compilation: Compilation, policy: PolicyData | None = None) -> list[_Block]:
+    policy = policy or load_policy()
+    f = _Formatter(policy)
+    t = totals(compilation)
+    blocks: list[_Block] = [_Heading(0, TEXTS["title"].format(year=compilation.year))]
+    blocks += _intro(compilation, policy, f)
+    blocks += _summary(t, f)
+
+    blocks.append(_Heading(1, TEXTS["per_organisation"]))
+    for o in compilation.organisations:
+        blocks += _organisation(o, f)
+
+    blocks.append(_Heading(1, TEXTS["per_focus_area"]))
+    for area, label in FOCUS_AREA_LABELS.items():
+        blocks.append(_Heading(2, f"{area} {label}"))
+        rows = _focus_rows(compilation, area)
+        blocks.append(_Table(FOCUS_HEADERS, rows) if rows else _Paragraph(TEXTS["focus_area_none"]))
+
+    blocks.append(_Heading(1, TEXTS["applications"]))
+    if t.applications:
+        blocks.append(_Table(APPLICATION_HEADERS, [_application_row(o, a, f) for o, a in t.applications],
+                             numeric=frozenset({5, 7})))
+    else:
+        blocks.append(_Paragraph(TEXTS["no_applications"]))
+
+    blocks.append(_Heading(1, TEXTS["per_programme"]))
+    if t.per_programme:
+        rows = [[p.programme_name, str(p.count), f.sek(p.total_budget_sek), str(p.granted_count),
+                 f.sek(p.granted_amount_sek)] for p in t.per_programme]
+        rows.append([TEXTS["total_row"], str(len(t.applications)), f.sek(t.total_budget_sek), str(t.granted_count),
+                     f.sek(t.granted_amount_sek)])
+        blocks.append(_Table(PROGRAMME_HEADERS, rows, numeric=frozenset({1, 2, 3, 4})))
+    else:
+        blocks.append(_Paragraph(TEXTS["no_applications"]))
+
+    blocks.append(_Heading(1, TEXTS["missing"]))
+    if t.missing:
+        blocks.append(_Bullets([TEXTS["missing_line"].format(name=o.name, status=REPORT_STATUS_LABELS[o.status])
+                                for o in t.missing]))
+    else:
+        blocks.append(_Paragraph(TEXTS["missing_none"]))
+    return blocks
+
+
+# ---- writers ---------------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def write_markdown(compilation: Compilation, path: Path) -> Path:
+    lines: list[str] = []
+    for block in _document(compilation):
+        if isinstance(block, _Heading):
+            lines += ["#" * (block.level + 1) + " " + block.text, ""]
+        elif isinstance(block, _Paragraph):
+            lines += [f"**{block.text}**" if block.bold else block.text, ""]
+        elif isinstance(block, _Bullets):
+            lines += [f"- {item}" for item in block.items] + [""]
+        else:
+            lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+            lines.append("|" + "|".join("---:" if i in block.numeric else "---"
+                                        for i in range(len(block.headers))) + "|")
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+            lines.append("")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+    return path
+
+
+def write_docx(compilation: Compilation, path: Path) -> Path:
+    document = Document()
+    document.core_properties.title = TEXTS["title"].format(year=compilation.year)
+    document.core_properties.language = "sv-SE"
+    for block in _document(compilation):
+        if isinstance(block, _Heading):
+            document.add_heading(block.text, level=block.level)
+        elif isinstance(block, _Paragraph):
+            document.add_paragraph().add_run(block.text).bold = block.bold or None
+        elif isinstance(block, _Bullets):
+            for item in block.items:
+                document.add_paragraph(item, style="List Bullet")
+        else:
+            table = document.add_table(rows=1, cols=len(block.headers))
+            table.style = "Table Grid"
+            for cell, header in zip(table.rows[0].cells, block.headers):
+                cell.text = header
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+            for row in block.rows:
+                cells = table.add_row().cells
+                for i, (cell, text) in enumerate(zip(cells, row)):
+                    cell.text = text
+                    if i in block.numeric:
+                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[object]],
+           sek_columns: frozenset[int] | set[int] = frozenset(), widths: list[int] | None = None) -> None:
+    """A sheet with a bold, frozen header row, a filter, and SEK columns (0-based) in the SEK number format."""
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sek_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            if isinstance(cell.value, (int, float, Decimal)):
+                cell.number_format = SEK_FORMAT
+    for i, header in enumerate(headers):
+        width = (widths[i] if widths else None) or max(12, len(header) + 2)
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def write_xlsx(compilation: Compilation, path: Path) -> Path:
+    t = totals(compilation)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+
+    summary: list[list[object]] = [
+        ["År", compilation.year],
+        ["Sammanställd", compilation.generated_on],
+        ["Nämnder och helägda bolag", t.organisations],
+        ["Inskickade eller godkända redovisningar", t.reported],
+        ["Antal organisationer utan redovisning", len(t.missing)],
+        ["Antal EU-ansökningar", len(t.applications)],
+        ["Summa totalbudget (kr)", t.total_budget_sek],
+        ["Beviljade ansökningar", t.granted_count],
+        ["Summa beviljade belopp (kr)", t.granted_amount_sek],
+    ]
+    summary += [[f"Ansökningar med status {APPLICATION_STATUS_LABELS[s]}", n] for s, n in t.per_status.items()]
+    summary += [[], [TEXTS["missing"], "Status"]]
+    summary += [[o.name, REPORT_STATUS_LABELS[o.status]] for o in t.missing]
+    _sheet(workbook, SHEETS[0], ["Uppgift", "Värde"], summary, widths=[55, 22])
+    sheet = workbook[SHEETS[0]]
+    sheet["B3"].number_format = "yyyy-mm-dd"
+    for label in ("Summa totalbudget (kr)", "Summa beviljade belopp (kr)"):
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == label)
+        row[1].number_format = SEK_FORMAT
+    sheet.cell(row=len(summary) - len(t.missing) + 1, column=1).font = Font(bold=True)
+    sheet.cell(row=len(summary) - len(t.missing) + 1, column=2).font = Font(bold=True)
+
+    organisations = [
+        [o.name, KIND_LABELS[o.kind], REPORT_STATUS_LABELS[o.status], "ja" if o.reported else "nej",
+         o.contact_name or "", ANSWERS[o.in_verksamhetsplan], len(o.items) if o.reported else 0,
+         len(o.applications), sum((a.total_budget_sek for a in o.applications), Decimal(0))]
+        for o in compilation.organisations]
+    _sheet(workbook, SHEETS[1], ["Organisation", "Typ", "Status", "Redovisning lämnad",
+                                 "Kontaktperson eller representant", "I verksamhetsplanen",
+                                 "Redovisade aktiviteter", "EU-ansökningar", "Totalbudget EU-ansökningar (kr)"],
+           organisations, sek_columns={8}, widths=[40, 14, 14, 12, 30, 12, 12, 12, 20])
+
+    items = [
+        [o.name, ITEM_KIND_LABELS[i.kind], i.title, i.description, i.results]
+        + [TEXTS["mark"] if area in i.focus_areas else "" for area in FOCUS_AREA_LABELS]
+        for o in compilation.organisations if o.reported for i in o.items]
+    _sheet(workbook, SHEETS[2], ["Organisation", "Typ av arbete", "Rubrik", "Beskrivning", "Resultat"]
+           + [f"{a} {label}" for a, label in FOCUS_AREA_LABELS.items()], items,
+           widths=[30, 30, 35, 50, 50, 14, 14, 14])
+
+    applications = [
+        [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role], a.total_budget.amount,
+         a.total_budget.currency, a.total_budget_sek, APPLICATION_STATUS_LABELS[a.status], a.granted_amount_sek]
+        for o, a in t.applications]
+    _sheet(workbook, SHEETS[3], ["Referens", "Projekt", "Organisation", "Program", "Malmö stads roll",
+                                 "Totalbudget (angivet belopp)", "Valuta", "Totalbudget (kr)", "Status",
+                                 "Beviljat belopp (kr)"],
+           applications, sek_columns={7, 9}, widths=[16, 35, 30, 30, 14, 18, 8, 18, 12, 18])
+    for (cell,) in workbook[SHEETS[3]].iter_rows(min_row=2, min_col=6, max_col=6):
+        cell.number_format = "#,##0.00"
+
+    programmes: list[list[object]] = [
+        [p.programme_name, p.count, p.total_budget_sek, p.granted_count, p.granted_amount_sek]
+        for p in t.per_programme]
+    programmes.append([TEXTS["total_row"], len(t.applications), t.total_budget_sek, t.granted_count,
+                       t.granted_amount_sek])
+    _sheet(workbook, SHEETS[4], ["Program", "Antal ansökningar", "Totalbudget (kr)", "Beviljade",
+                                 "Beviljat belopp (kr)"], programmes, sek_columns={2, 4}, widths=[35, 12, 20, 12, 20])
+    last = workbook[SHEETS[4]].max_row
+    for cell in workbook[SHEETS[4]][last]:
+        cell.font = Font(bold=True)
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(str(path))
+    return path
+
+
+WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "md": write_markdown}
+
+
+def default_file_name(year: int, fmt: str) -> str:
+    return FILE_NAME.format(year=year, fmt=fmt)
+
+
+def write_compilation(compilation: Compilation, fmt: Format, out: Path | None = None,
+                      build_dir: Path = Path("build")) -> Path:
+    """Write the compilation as `fmt`; to `out` (a file, or a directory to put the default name in), else under
+    `build_dir` with the default name. Returns the path written."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    name = default_file_name(compilation.year, fmt)
+    if out is None:
+        path = Path(build_dir) / name
+    elif Path(out).is_dir():
+        path = Path(out) / name
+    else:
+        path = Path(out)
+    return WRITERS[fmt](compilation, path)
