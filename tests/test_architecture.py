@@ -1,0 +1,46 @@
+"""Which way imports point: botbuilder only in bot/ and dialogs/ (so that moving to the Microsoft 365 Agents SDK
+touches those two alone), and policy/ importing nothing of ours."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOT_FRAMEWORK = ("botbuilder", "botframework")
+OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "settings", "app", "admin_cli")
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _sources(*folders: str) -> list[Path]:
+    return [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports") + [ROOT / "app.py",
+                                                                                         ROOT / "settings.py",
+                                                                                         ROOT / "admin_cli.py"],
+                         ids=lambda path: str(path.relative_to(ROOT)))
+def test_botbuilder_stays_in_bot_and_dialogs(path):
+    assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}
+
+
+@pytest.mark.parametrize("path", _sources("policy"), ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_policy_module_imports_nothing_of_ours(path):
+    ours = {name for name in _imports(path) if name.split(".")[0] in OUR_PACKAGES and not name.startswith("policy")}
+    assert not ours
+
+
+@pytest.mark.parametrize("path", _sources("storage", "reminders", "reports"), ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_lower_layers_do_not_import_the_bot(path):
+    assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "dialogs", "app")}
