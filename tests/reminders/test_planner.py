@@ -34,7 +34,8 @@ from storage.applications import (
 from storage.models import Organisation, Reminder, ReminderKind, User
 from storage.organisations import get_organisation
 from storage.reminders import ReminderSpec, claim_due, list_reminders, mark_done, mark_sent
-from storage.users import Role, set_user_organisation, set_user_role, upsert_user
+from storage.users import Role
+from tests.support.people import make_user
 
 CASES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "planner_cases.yaml").read_text(encoding="utf-8")
@@ -205,22 +206,15 @@ class World:
     application: Application
 
 
-async def _user(session: AsyncSession, teams_id: str, name: str, organisation: Organisation | None,
-                role: Role = Role.OFFICIAL) -> User:
-    user = await upsert_user(session, teams_id, aad_object_id=None, name=name)
-    await set_user_organisation(session, user, organisation)
-    await set_user_role(session, user, role)
-    return user
-
 
 async def _world(session_factory: Factory, contact_teams_user_id: str = "29:bo") -> World:
     async with session_factory.begin() as session:
         own = await get_organisation(session, "miljonamnden")
         assert own is not None
-        asa = await _user(session, "29:asa", "Åsa Öberg", own)
-        bo = await _user(session, "29:bo", "Bo Ek", own)
-        contact = await _user(session, "29:kp", "Kim Kontakt", own, Role.CONTACT_PERSON)
-        coordinators = [await _user(session, f"29:ks{n}", f"KS {n}", None, Role.KS_COORDINATOR) for n in (1, 2)]
+        asa = await make_user(session, "29:asa", "Åsa Öberg", own)
+        bo = await make_user(session, "29:bo", "Bo Ek", own)
+        contact = await make_user(session, "29:kp", "Kim Kontakt", own, Role.CONTACT_PERSON)
+        coordinators = [await make_user(session, f"29:ks{n}", f"KS {n}", None, Role.KS_COORDINATOR) for n in (1, 2)]
         application, _ = await create_application(
             session,
             data=ApplicationData(project_name="Gröna tak", call_deadline=date(2027, 3, 15),
@@ -280,7 +274,7 @@ async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_fact
         await mark_information_item_sent(session, application, world.asa, date(2027, 2, 21))
         other = await get_organisation(session, "fritidsnamnden")
         assert other is not None
-        await _user(session, "29:kp2", "Kia Kontakt", other, Role.CONTACT_PERSON)
+        await make_user(session, "29:kp2", "Kia Kontakt", other, Role.CONTACT_PERSON)
 
     assert await _ensure(session_factory, NOW + timedelta(days=1)) == 3  # the new contact person's annual reports
     pending = await _by_kind(session_factory)

@@ -36,7 +36,8 @@ from storage.application_data import ApplicationData
 from storage.applications import create_application
 from storage.models import AnnualReport, Application, Organisation, User
 from storage.organisations import get_organisation
-from storage.users import Role, set_user_organisation, set_user_role, upsert_user
+from storage.users import Role
+from tests.support.people import make_user
 
 Factory = async_sessionmaker[AsyncSession]
 OWN = "miljonamnden"
@@ -56,14 +57,6 @@ class People:
     admin: User
 
 
-async def _user(
-    session: AsyncSession, teams_id: str, name: str, organisation: Organisation | None, role: Role = Role.OFFICIAL
-) -> User:
-    user = await upsert_user(session, teams_id, aad_object_id=None, name=name)
-    await set_user_organisation(session, user, organisation)
-    await set_user_role(session, user, role)
-    return user
-
 
 async def _people(session_factory: Factory) -> People:
     async with session_factory.begin() as session:
@@ -73,12 +66,12 @@ async def _people(session_factory: Factory) -> People:
         return People(
             own=own,
             other=other,
-            official=await _user(session, "29:asa", "Åsa Öberg", own),
-            colleague=await _user(session, "29:bo", "Bo Ek", own),
-            contact=await _user(session, "29:kim", "Kim Kontakt", own, Role.CONTACT_PERSON),
-            outsider=await _user(session, "29:cia", "Cia Ljung", other),
-            coordinator=await _user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
-            admin=await _user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
+            official=await make_user(session, "29:asa", "Åsa Öberg", own),
+            colleague=await make_user(session, "29:bo", "Bo Ek", own),
+            contact=await make_user(session, "29:kim", "Kim Kontakt", own, Role.CONTACT_PERSON),
+            outsider=await make_user(session, "29:cia", "Cia Ljung", other),
+            coordinator=await make_user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
+            admin=await make_user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
         )
 
 

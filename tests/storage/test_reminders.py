@@ -44,7 +44,8 @@ from storage.reminders import (
     snooze,
     user_ids_by_teams_id,
 )
-from storage.users import Role, set_user_organisation, set_user_role, upsert_user
+from storage.users import Role
+from tests.support.people import make_user
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=timezone.utc)
@@ -61,14 +62,6 @@ class People:
     coordinator: User  # KS coordinator
 
 
-async def _user(
-    session: AsyncSession, teams_id: str, name: str, organisation: Organisation | None, role: Role = Role.OFFICIAL
-) -> User:
-    user = await upsert_user(session, teams_id, aad_object_id=None, name=name)
-    await set_user_organisation(session, user, organisation)
-    await set_user_role(session, user, role)
-    return user
-
 
 async def _people(session_factory: Factory) -> People:
     async with session_factory.begin() as session:
@@ -78,9 +71,9 @@ async def _people(session_factory: Factory) -> People:
         return People(
             own=own,
             other=other,
-            asa=await _user(session, "29:asa", "Åsa Öberg", own),
-            bo=await _user(session, "29:bo", "Bo Ek", own),
-            coordinator=await _user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
+            asa=await make_user(session, "29:asa", "Åsa Öberg", own),
+            bo=await make_user(session, "29:bo", "Bo Ek", own),
+            coordinator=await make_user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
         )
 
 
@@ -677,12 +670,12 @@ async def test_list_reminders_filters_by_state_and_limits(session_factory: Facto
 async def test_the_planners_reads(session_factory: Factory) -> None:
     people = await _people(session_factory)
     async with session_factory.begin() as session:
-        contact = await _user(session, "29:kp", "Kim Kontakt", people.own, Role.CONTACT_PERSON)
+        contact = await make_user(session, "29:kp", "Kim Kontakt", people.own, Role.CONTACT_PERSON)
         inactive = Organisation(slug="nedlagd-namnd", name="Nedlagda nämnden", kind="namnd", active=False)
         session.add(inactive)
         await session.flush()
-        await _user(session, "29:old", "Olle Förr", inactive, Role.CONTACT_PERSON)
-        second_coordinator = await _user(session, "29:ks2", "Kerstin KS", people.other, Role.KS_COORDINATOR)
+        await make_user(session, "29:old", "Olle Förr", inactive, Role.CONTACT_PERSON)
+        second_coordinator = await make_user(session, "29:ks2", "Kerstin KS", people.other, Role.KS_COORDINATOR)
     async with session_factory() as session:
         assert await contact_person_ids_by_organisation(session) == {people.own.id: [contact.id]}
         assert await ks_coordinator_ids(session) == sorted([people.coordinator.id, second_coordinator.id])
@@ -727,7 +720,7 @@ async def test_cancel_resolved_cancels_only_what_the_data_shows_done(session_fac
         application = await get_application(session, submitted.id, people.asa)
         await set_status(session, application, ApplicationStatus.SUBMITTED, people.asa)
         await mark_information_item_sent(session, application, people.asa, date(2027, 3, 2))
-        await _user(session, "29:kp", "Kim Kontakt", application.organisation, Role.CONTACT_PERSON)
+        await make_user(session, "29:kp", "Kim Kontakt", application.organisation, Role.CONTACT_PERSON)
         other = await session.get(Organisation, people.other.id)
         assert other is not None
         other.active = False
