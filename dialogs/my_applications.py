@@ -12,7 +12,6 @@ question asked while the list is open is answered rather than refused.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -47,7 +46,7 @@ from dialogs.application_cards import (
     status_label,
 )
 from dialogs.formatting import format_date
-from dialogs.input_parsing import is_cancel, parse_date
+from dialogs.input_parsing import is_cancel, parse_date, plain
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus
@@ -70,22 +69,15 @@ PASSED_ON = "passed_on"
 _STATUS_VALUES = frozenset(status.value for status in ApplicationStatus)
 
 
-def _plain(message: str) -> str:
-    """Lower case, no diacritics, no surrounding punctuation: "Öppna!" and "oppna" are the same word."""
-    decomposed = unicodedata.normalize("NFKD", message.strip().lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.strip(" .!?,:;").split())
-
-
 def _words(key: str) -> list[str]:
     """A word list of the catalogs, both languages: people type either, whatever their Teams locale."""
-    return [_plain(word) for lang in LANGUAGES for word in lookup(key, lang)]
+    return [plain(word) for lang in LANGUAGES for word in lookup(key, lang)]
 
 
 def _after(message: str, phrases: Iterable[str]) -> str | None:
     """What follows the longest of `phrases` that `message` starts with ("" for the phrase alone), or None."""
     words = message.split()
-    plain_words = [_plain(word) for word in words]
+    plain_words = [plain(word) for word in words]
     for phrase in sorted(phrases, key=lambda phrase: -len(phrase.split())):
         phrase_words = phrase.split()
         if plain_words[: len(phrase_words)] == phrase_words:
@@ -94,11 +86,11 @@ def _after(message: str, phrases: Iterable[str]) -> str | None:
 
 
 def _status_named(message: str) -> ApplicationStatus | None:
-    plain = _plain(message)
+    folded = plain(message)
     for status in ApplicationStatus:
-        names = {status.value, *(_plain(lookup(f"applications.statuses.{status.value}", lang)) for lang in LANGUAGES),
+        names = {status.value, *(plain(lookup(f"applications.statuses.{status.value}", lang)) for lang in LANGUAGES),
                  *_words(f"applications.words.status_synonyms.{status.value}")}
-        if plain in names:
+        if folded in names:
             return status
     return None
 
@@ -159,13 +151,13 @@ class MyApplicationsDialog(ComponentDialog):
         if isinstance(value, dict) and value.get("action") in ACTIONS:
             return {"view": LIST, "input": {"text": "", "value": value}}
         message = " ".join((message or "").split())
-        plain = _plain(message)
-        if not plain:
+        folded = plain(message)
+        if not folded:
             return None
-        if plain in _words("commands.my_applications"):
+        if folded in _words("commands.my_applications"):
             return {"view": LIST}
         rest = _after(message, _words("applications.words.open"))
-        if (rest and _is_reference(rest)) or (plain.startswith("eu") and _is_reference(message)):
+        if (rest and _is_reference(rest)) or (folded.startswith("eu") and _is_reference(message)):
             return {"view": LIST, "input": {"text": message, "value": None}}
         return None
 
@@ -258,13 +250,13 @@ class MyApplicationsDialog(ComponentDialog):
         if data.get("action") in ACTIONS:
             return await self._handle_button(step, data, fallback, lang)
 
-        plain = _plain(message)
+        folded = plain(message)
         if is_cancel(message):
             await step.context.send_activity(text("applications.cancelled", lang))
             return await step.end_dialog()
-        if plain in _words("commands.my_applications") or plain in _words("applications.words.list"):
+        if folded in _words("commands.my_applications") or folded in _words("applications.words.list"):
             return await self._go(step, LIST, None)
-        if plain in _words("applications.words.back"):
+        if folded in _words("applications.words.back"):
             return await self._back(step, view, current, lang)
 
         status_rest = _after(message, _words("applications.words.status"))
