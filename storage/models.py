@@ -252,6 +252,7 @@ class Application(Base):
         CheckConstraint(_in_values("malmo_role", MalmoRole), name="malmo_role"),
         _money_check("total_budget"),
         _money_check("malmo_share"),
+        _money_check("granted_amount"),
         CheckConstraint("eur_sek_rate IS NULL OR eur_sek_rate > 0", name="eur_sek_rate"),
     )
 
@@ -282,6 +283,9 @@ class Application(Base):
     aligned_with_policy: Mapped[bool | None] = mapped_column()
     decision_anchored: Mapped[bool | None] = mapped_column()
     decision_reference: Mapped[str | None] = mapped_column(String(100))
+    # What the programme granted, asked for when the status becomes "beviljad" (for KS's compilation to KF).
+    granted_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    granted_amount_currency: Mapped[str | None] = mapped_column(String(3))
 
     status: Mapped[ApplicationStatus] = mapped_column(
         Enum(ApplicationStatus, native_enum=False, length=16, values_callable=_enum_values),
@@ -646,3 +650,76 @@ class AnnualReportEvent(Base):
 
     def __repr__(self) -> str:
         return f"AnnualReportEvent(report_id={self.report_id!r}, kind={self.kind.value!r})"
+
+
+# --- Contact persons and the history of who may do what (issue 7) ----------------------------------------
+
+
+class ContactPerson(Base):
+    """An organisation's contact person for international questions (3.3), or a bolag's representative (3.4).
+
+    One per organisation. `name` is what was given ("Anna Andersson"); `user_id` links the Lotsen user of that
+    name in that organisation when there is exactly one, so reminders can reach them. Which of 3.3 / 3.4 applies
+    follows from the organisation's kind.
+    """
+
+    __tablename__ = "contact_persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    set_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now()
+    )
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"ContactPerson(organisation_id={self.organisation_id!r}, user_id={self.user_id!r})"
+
+
+class AuditEventKind(enum.StrEnum):
+    CONTACT_PERSON_SET = "contact_person_set"
+    CONTACT_PERSON_REMOVED = "contact_person_removed"
+    ROLE_CHANGED = "role_changed"
+    ORGANISATION_CHANGED = "organisation_changed"
+
+
+class AuditSubjectType(enum.StrEnum):
+    CONTACT_PERSON = "contact_person"  # subject_id: the organisation's id
+    USER = "user"  # subject_id: the user's id
+
+
+class AuditEvent(Base):
+    """A change to a contact person or to a user's role or organisation: who (None: the operator's command
+    line), what (`details`: from/to), when. Applications and annual reports keep their own event tables."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", AuditEventKind), name="kind"),
+        CheckConstraint(_in_values("subject_type", AuditSubjectType), name="subject_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[AuditEventKind] = mapped_column(
+        Enum(AuditEventKind, native_enum=False, length=40, values_callable=_enum_values)
+    )
+    subject_type: Mapped[AuditSubjectType] = mapped_column(
+        Enum(AuditSubjectType, native_enum=False, length=32, values_callable=_enum_values)
+    )
+    subject_id: Mapped[int] = mapped_column(Integer)
+    # The organisation the change concerns, so that the history can be read per organisation.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, server_default=func.now(), index=True)
+
+    actor: Mapped[User | None] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"AuditEvent(kind={self.kind.value!r}, subject_id={self.subject_id!r})"

@@ -34,6 +34,8 @@ TABLES = {
     "annual_reports",
     "annual_report_items",
     "annual_report_events",
+    "contact_persons",
+    "audit_events",
     "alembic_version",
 }
 
@@ -62,7 +64,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0005"
+    assert await current_revision(database_url) == head_revision() == "0006"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 
