@@ -16,6 +16,7 @@ from bot.authentication import LotsenAuthentication
 from bot.conversation_tracking import ConversationTracker
 from bot.lotsen_bot import LotsenBot
 from bot.sql_storage import SqlStorage
+from dialogs.chat_commands import ChatCommand
 from dialogs.consultation import ConsultationDialog
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
@@ -42,6 +43,9 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     dialogs.add(ConsultationDialog(settings.eur_sek_rate))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))
+    # Chat commands, in the order they are tried (see dialogs/chat_commands.py); a dialog they start is
+    # added to `dialogs` here too.
+    commands: list[ChatCommand] = []
     bot = LotsenBot(
         conversation_state,
         user_state,
@@ -50,6 +54,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
         PolicyQuestions(session_factory, settings.eur_sek_rate),
         registration,
         ReminderCommands(session_factory, hour=settings.reminder_hour, **({"clock": clock} if clock else {})),
+        commands,
     )
     return BotServices(bot, conversation_state, user_state)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from botbuilder.core import ConversationState, MessageFactory, TurnContext, UserState
+from collections.abc import Sequence
+
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
 
@@ -11,6 +13,7 @@ from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
+from dialogs.chat_commands import ChatCommand
 from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
@@ -54,6 +57,7 @@ class LotsenBot(TeamsActivityHandler):
         questions: PolicyQuestions,
         registration: RegistrationDialog,
         reminders: ReminderCommands,
+        commands: Sequence[ChatCommand] = (),
     ) -> None:
         self._conversation_state = conversation_state
         self._user_state = user_state
@@ -62,6 +66,7 @@ class LotsenBot(TeamsActivityHandler):
         self._questions = questions
         self._registration = registration
         self._reminders = reminders
+        self._commands = tuple(commands)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._tracker.track(turn_context)
@@ -115,10 +120,19 @@ class LotsenBot(TeamsActivityHandler):
             await dialog_context.begin_dialog(RegistrationDialog.__name__)
         elif command in _commands("conversation_id", lang):
             await turn_context.send_activity(text("conversation_id", lang, id=base_conversation_id(activity)))
+        elif (recognised := self._recognise(message, activity.value, lang)) is not None:
+            command, request = recognised
+            await command.handle(dialog_context, request, lang, in_group=in_group)
         elif not message:
             await turn_context.send_activity(text("empty_message", lang))
         else:
             await self._questions.answer(dialog_context, message, lang)
+
+    def _recognise(self, message: str, value: object, lang: Language) -> tuple[ChatCommand, object] | None:
+        for command in self._commands:
+            if (request := command.recognise(message, value, lang)) is not None:
+                return command, request
+        return None
 
     async def _welcome(self, turn_context: TurnContext, lang: Language) -> None:
         if turn_context.activity.conversation.conversation_type in GROUP_CONVERSATION_TYPES:
