@@ -3,6 +3,14 @@
     python app.py            serve the bot (POST /api/messages, GET /healthz) on HOST:PORT
     python app.py migrate    bring the database schema up to date and seed the organisations
     python app.py chat       talk to the bot in this terminal, same bot, same database
+    python app.py report compile --year 2026 [--format docx|xlsx|md] [--out PATH]
+                             the year's compilation for kommunfullmäktige (policy 3.1, 3.3, 4)
+    python app.py report show --organisation ORG --year 2026 --as USER
+    python app.py applications show EU-2026-0007 --as USER
+                             one organisation's report, one application, as USER may see them
+
+GET /downloads/compilation/{year}.{fmt}?user=…&expires=…&signature=… serves the compilation to a KS coordinator
+from a signed link the bot showed (reports/download_links.py).
 """
 
 from __future__ import annotations
@@ -13,23 +21,35 @@ import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 import admin_cli
+import report_cli
 from bot.activity import InvalidActivity
 from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
 from bot.reminder_delivery import build_reminder_scheduler
 from bot.reminders_cli import add_reminders_parser, reminders_command
+from reports.compilation import default_file_name
+from reports.download_links import (
+    DownloadLinkError,
+    LinkExpired,
+    LinkMalformed,
+    signing_secret,
+    verify_compilation_link,
+)
 from settings import Settings
+from storage.access import can_see_all_organisations
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
 from storage.questions import list_unanswered_questions
+from storage.users import get_user
 
 logger = logging.getLogger("lotsen.app")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -37,6 +57,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ENDPOINT_KEY = web.AppKey("endpoint", BotEndpoint)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+SESSION_FACTORY_KEY = web.AppKey("session_factory", async_sessionmaker)
 BACKGROUND_TASKS_KEY = web.AppKey("background_tasks", set)
 HEALTH_TIMEOUT_SECONDS = 2.0
 
@@ -90,6 +111,38 @@ async def get_health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
+async def get_compilation_download(request: web.Request) -> web.Response:
+    """The compilation, from a link the bot gave a KS coordinator: built now, from the database."""
+    settings = request.app[SETTINGS_KEY]
+    year_text, fmt = request.match_info["year"], request.match_info["fmt"]
+    try:
+        user_id = verify_compilation_link(
+            signing_secret(settings), year=year_text, fmt=fmt, user=request.query.get("user"),
+            expires=request.query.get("expires"), signature=request.query.get("signature"),
+            now=datetime.now(timezone.utc))
+    except LinkMalformed as error:
+        return _error(400, str(error))
+    except LinkExpired as error:
+        return _error(410, str(error))
+    except DownloadLinkError as error:
+        logger.warning("refused a compilation download: %s", error)
+        return _error(403, str(error))
+    year, on = int(year_text), report_cli.today_in_malmo()
+    async with request.app[SESSION_FACTORY_KEY]() as session:
+        user = await get_user(session, user_id)
+        # The role is asked again now: a link outlives a coordinator who has since changed jobs.
+        if user is None or not can_see_all_organisations(user):
+            logger.warning("refused a compilation download for user %s, who is not a KS coordinator", user_id)
+            return _error(403, "only KS coordinators and administrators may download the compilation")
+        compilation = await report_cli.compile_year(session, settings, year, on)
+    content = await asyncio.to_thread(report_cli.compilation_bytes, compilation, fmt)
+    return web.Response(body=content, headers={
+        "Content-Type": report_cli.CONTENT_TYPES[fmt],
+        "Content-Disposition": f'attachment; filename="{default_file_name(year, fmt)}"',
+        "Cache-Control": "no-store",
+    })
+
+
 def create_app(settings: Settings | None = None, *, credentials_factory=None) -> web.Application:
     settings = settings or Settings()
     app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes)
@@ -102,6 +155,7 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
             await upgrade(settings.database_url)
         app[ENGINE_KEY] = engine
         session_factory = create_session_factory(engine)
+        app[SESSION_FACTORY_KEY] = session_factory
         app[ENDPOINT_KEY] = build_endpoint(settings, session_factory, credentials_factory)
         scheduler = None
         if settings.reminder_poll_seconds > 0:
@@ -121,6 +175,8 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
     app.cleanup_ctx.append(lifespan)
     app.router.add_post("/api/messages", post_messages)
     app.router.add_get("/healthz", get_health)
+    # Any year and format text reaches the handler, so that a malformed one is a 400 saying so, not a 404.
+    app.router.add_get(r"/downloads/compilation/{year:[^/.]+}.{fmt:[^/]+}", get_compilation_download)
     return app
 
 
@@ -157,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--name", default="Terminal User", help="your display name")
     chat.add_argument("--locale", default="sv-SE", help="your locale: sv-SE (default) or en-US")
     add_reminders_parser(commands)
+    report_cli.add_arguments(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -172,10 +229,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return asyncio.run(admin_cli.users_command(settings, args))
+    if args.command == "history":
+        return asyncio.run(admin_cli.history_command(settings, args))
     if args.command == "unanswered":
         return asyncio.run(_print_unanswered(settings, args.limit))
     if args.command == "reminders":
         return asyncio.run(reminders_command(settings, args))
+    if args.command in ("report", "applications"):
+        return report_cli.run(settings, args)
     if args.command == "chat":
         from bot.terminal_chat import run_chat
 

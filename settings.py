@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     # How often the scheduler looks for due reminders; 0 turns the in-app scheduler off.
     reminder_poll_seconds: float = Field(30.0, ge=0, validation_alias="REMINDER_POLL_SECONDS")
 
+    # Downloads (issue 7): the address Teams users reach the app at, for the links the bot shows (the yearly
+    # compilation). Empty: http://localhost:{PORT}, which only works on the machine the app runs on.
+    public_base_url: str = Field("", pattern=r"^(https?://\S+)?$", validation_alias="PUBLIC_BASE_URL")
+    # The secret that signs download links. Empty: a random secret made anew by each process, so a link works
+    # only on the instance that made it and only until it restarts. With several instances (production) set
+    # one shared secret, the same on every instance, or links fail with 403 on the others.
+    download_link_secret: str = Field("", repr=False, validation_alias="DOWNLOAD_LINK_SECRET")
+
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
     def _split_tenants(cls, value: object) -> object:
@@ -71,6 +79,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _default_public_base_url(self) -> "Settings":
+        self.public_base_url = (self.public_base_url or f"http://localhost:{self.port}").rstrip("/")
+        return self
 
     @cached_property
     def is_sqlite(self) -> bool:

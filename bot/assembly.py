@@ -16,11 +16,18 @@ from bot.authentication import LotsenAuthentication
 from bot.conversation_tracking import ConversationTracker
 from bot.lotsen_bot import LotsenBot
 from bot.sql_storage import SqlStorage
+from dialogs.admin_commands import AdminCommands
+from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
 from dialogs.chat_commands import ChatCommand
+from dialogs.compilation_command import CompilationCommand
 from dialogs.consultation import ConsultationDialog
+from dialogs.contact_commands import ContactCommands
+from dialogs.history_commands import HistoryCommands
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
+from dialogs.report_review import ReportReviewCommand
+from dialogs.report_status import ReportStatusCommand
 from dialogs.reminders import ReminderCommands
 from settings import Settings
 
@@ -43,9 +50,19 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     dialogs.add(ConsultationDialog(settings.eur_sek_rate))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))
+    dialogs.add(AnnualReportDialog(session_factory, settings, **({"clock": clock} if clock else {})))
     # Chat commands, in the order they are tried (see dialogs/chat_commands.py); a dialog they start is
     # added to `dialogs` here too.
     commands: list[ChatCommand] = []
+    commands.append(AnnualReportCommand(AnnualReportDialog.__name__))
+    # KS förvaltning's side of the annual reports: status and "Påminn alla", return/approve, the compilation.
+    ks_clock = {"clock": clock} if clock else {}
+    commands.append(ReportStatusCommand(session_factory, settings, **ks_clock))
+    commands.append(ReportReviewCommand(session_factory, settings, **ks_clock))
+    commands.append(CompilationCommand(session_factory, settings, **ks_clock))
+    commands.append(ContactCommands(session_factory))
+    commands.append(AdminCommands(session_factory))
+    commands.append(HistoryCommands(session_factory))
     bot = LotsenBot(
         conversation_state,
         user_state,

@@ -10,7 +10,7 @@ from botbuilder.schema import Attachment
 from bot.i18n import Language, lookup, text
 
 ADAPTIVE_CARD_VERSION = "1.5"
-WELCOME_ACTIONS = ("register", "my_applications", "my_reminders", "ask_inform_ks", "ask_threshold", "ask_annual_report",
+WELCOME_ACTIONS = ("register", "my_applications", "annual_report", "my_reminders", "ask_inform_ks", "ask_threshold",
                    "help")
 
 

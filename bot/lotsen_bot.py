@@ -13,6 +13,7 @@ from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
+from dialogs.annual_report import AnnualReportDialog
 from dialogs.chat_commands import ChatCommand
 from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
@@ -22,7 +23,7 @@ from dialogs.reminders import ReminderCommands
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
 # Dialogs that ask "are you sure?" themselves before "avbryt" throws work away.
-DIALOGS_WITH_OWN_CANCEL = frozenset({"RegistrationDialog"})
+DIALOGS_WITH_OWN_CANCEL = frozenset({"RegistrationDialog", "AnnualReportDialog"})
 GROUP_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
 
 
@@ -106,8 +107,8 @@ class LotsenBot(TeamsActivityHandler):
             await turn_context.send_activity(text("cancelled", lang))
         elif active:
             result = await dialog_context.continue_dialog()
-            if MyApplicationsDialog.passed_on(result):
-                # "Mina ansökningar" closed on a message that was not for it: route that message afresh.
+            if MyApplicationsDialog.passed_on(result) or AnnualReportDialog.passed_on(result):
+                # "Mina ansökningar" or the annual report closed on a message that was not for it: route that message afresh.
                 await self.on_message_activity(turn_context)
         elif in_group and _is_personal_request(message, activity.value, lang):
             # Applications are an organisation's own business: not shown or filled in where others read along.

@@ -211,6 +211,7 @@ def detail_card(application: Application, events: list[ApplicationEvent], lang: 
         (_label("malmo_role", lang), role),
         (_label("total_budget", lang), money_label(data.total_budget, application.eur_sek_rate, lang)),
         (_label("malmo_share", lang), money_label(data.malmo_share, application.eur_sek_rate, lang)),
+        *_granted_fact(application, lang),
         (_label("planned_submission_date", lang), _date_label(data.planned_submission_date, lang)),
         (_label("call_deadline", lang), _date_label(data.call_deadline, lang)),
         (_label("expected_decision_date", lang), _date_label(data.expected_decision_date, lang)),
@@ -251,6 +252,20 @@ def detail_card(application: Application, events: list[ApplicationEvent], lang: 
     actions.append({"type": "Action.Submit", "title": text("applications.actions.back_to_list", lang),
                     "data": {"action": LIST_ACTION}})
     return adaptive_card(body, actions)
+
+
+# Statuses after a grant: the granted amount belongs on their card.
+_FUNDED = frozenset({ApplicationStatus.GRANTED, ApplicationStatus.ONGOING, ApplicationStatus.CLOSED})
+
+
+def _granted_fact(application: Application, lang: Language) -> list[tuple[str, str]]:
+    """The granted amount, for a funded application ("inte angivet" until someone gives it)."""
+    if application.status not in _FUNDED:
+        return []
+    granted = None
+    if application.granted_amount_minor is not None and application.granted_amount_currency is not None:
+        granted = Money(amount_minor=application.granted_amount_minor, currency=application.granted_amount_currency)
+    return [(_label("granted_amount", lang), money_label(granted, application.eur_sek_rate, lang))]
 
 
 def _history(events: list[ApplicationEvent], lang: Language) -> list[dict[str, Any]]:

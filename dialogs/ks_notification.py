@@ -1,7 +1,8 @@
 """Informing kommunstyrelsens förvaltning (policy 4.1) by posting a card in its configured Teams conversation.
 
 The message is proactive: it goes through the conversation reference stored when Lotsen was installed in
-that channel or chat. Whether it reached them, or why not, is recorded in the application's history.
+that channel or chat. For an application, whether it reached them, or why not, is recorded in its history;
+other senders (the annual report) post with `post_to_ks_administration` and keep their own record.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ async def notify_ks_administration(
     application_id: int,
     card: Attachment,
 ) -> NotificationOutcome:
-    reason = await _post(context, session_factory, settings, card)
+    reason = await post_to_ks_administration(context, session_factory, settings, card)
     informed_at = datetime.now(timezone.utc) if reason is None else None
     async with session_factory.begin() as session:
         application = await session.get_one(Application, application_id)
@@ -49,9 +50,10 @@ async def notify_ks_administration(
     return NotificationOutcome(informed_at, reason)
 
 
-async def _post(context: TurnContext, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
-                card: Attachment) -> str | None:
-    """Posts the card; returns None when it reached the channel, else the reason it did not."""
+async def post_to_ks_administration(context: TurnContext, session_factory: async_sessionmaker[AsyncSession],
+                                    settings: Settings, card: Attachment) -> str | None:
+    """Posts the card in KS förvaltning's conversation; returns None when it got there, else why not (a key of
+    registration.ks_reasons in the catalogs). Records nothing: the caller keeps its own history."""
     if (context.activity.service_url or "").startswith("terminal:"):
         return "terminal"
     conversation_id = settings.ks_administration_conversation_id

@@ -45,8 +45,8 @@ from dialogs.application_cards import (
     status_card,
     status_label,
 )
-from dialogs.formatting import format_date
-from dialogs.input_parsing import is_cancel, parse_date, plain
+from dialogs.formatting import format_date, format_money
+from dialogs.input_parsing import is_cancel, is_negative_amount, is_skip, parse_date, parse_money, plain
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus
@@ -64,7 +64,7 @@ from storage.models import Application, Organisation, User
 from storage.users import get_user_by_teams_id
 
 # What is shown, and so what the next message is about.
-LIST, DETAIL, STATUS, SENT_DATE = "list", "detail", "status", "sent_date"
+LIST, DETAIL, STATUS, SENT_DATE, GRANTED_AMOUNT = "list", "detail", "status", "sent_date", "granted_amount"
 PASSED_ON = "passed_on"
 _STATUS_VALUES = frozenset(status.value for status in ApplicationStatus)
 
@@ -273,6 +273,8 @@ class MyApplicationsDialog(ComponentDialog):
         if open_rest and _is_reference(open_rest):
             return await self._go(step, DETAIL, None, fallback, reference=open_rest)
 
+        if view == GRANTED_AMOUNT and current is not None:
+            return await self._set_granted_amount(step, current, message, fallback, lang)
         if view == SENT_DATE and current is not None:
             return await self._mark_sent(step, current, message, fallback, lang)
         if view in (STATUS, DETAIL) and current is not None and _status_named(message) is not None:
@@ -344,6 +346,36 @@ class MyApplicationsDialog(ComponentDialog):
             return await self._return_to(step, fallback)
         key = "applications.status_unchanged" if unchanged else "applications.status_changed"
         await step.context.send_activity(text(key, lang, reference=reference, status=status_label(status, lang)))
+        if status == ApplicationStatus.GRANTED:
+            # The compilation for KF sums what was granted: ask for it while the decision is at hand.
+            await step.context.send_activity(text("applications.granted_question", lang, reference=reference))
+            return await self._wait(step, GRANTED_AMOUNT, application_id)
+        return await self._go(step, DETAIL, application_id)
+
+    async def _set_granted_amount(self, step: WaterfallStepContext, application_id: int, answer: str,
+                                  fallback: dict[str, Any] | None, lang: Language) -> DialogTurnResult:
+        if is_skip(answer) or plain(answer) in _words("applications.words.back"):
+            await step.context.send_activity(text("applications.granted_skipped", lang))
+            return await self._go(step, DETAIL, application_id)
+        amount = parse_money(answer, self._today())
+        if amount is None:
+            key = "applications.granted_negative" if is_negative_amount(answer) else "applications.granted_retry"
+            await step.context.send_activity(text(key, lang))
+            return await self._wait(step, GRANTED_AMOUNT, application_id)
+        async with self._session_factory.begin() as session:
+            found = await self._find(session, step.context, application_id)
+            if found.application is not None and found.user is not None:
+                reference = application_reference(found.application)
+                try:
+                    await set_status(session, found.application, ApplicationStatus.GRANTED, found.user,
+                                     granted_amount=amount)
+                except AccessDenied:
+                    found.problem = "applications.not_changeable"
+        if found.problem is not None:
+            await step.context.send_activity(text(found.problem, lang, **found.values))
+            return await self._return_to(step, fallback)
+        await step.context.send_activity(
+            text("applications.granted_saved", lang, reference=reference, amount=format_money(amount, lang)))
         return await self._go(step, DETAIL, application_id)
 
     async def _mark_sent(self, step: WaterfallStepContext, application_id: int, answer: str,

@@ -39,6 +39,7 @@ from reminders.calendar import local_date, parse_rrule, send_time, workday_on_or
 from reminders.rules import ReminderRule, get_rule
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus
 from storage.applications import application_data, application_reference
+from storage.contact_persons import organisations_without_contact_person
 from storage.models import ReminderKind, ReminderSubjectType
 from storage.organisations import list_organisations
 from storage.reminders import (
@@ -322,8 +323,10 @@ async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, de
         now=now,
         hour=hour,
     )
+    # "Missing" follows the registry (a named contact who does not use Lotsen is still a contact), not who
+    # can be reached: an organisation with a name but nobody reachable gets no missing-contact reminder.
     specs += plan_missing_contact_person(
-        [(organisation_id, name) for organisation_id, name in organisations if not contacts.get(organisation_id)],
+        [(organisation.id, organisation.name) for organisation in await organisations_without_contact_person(session)],
         await ks_coordinator_ids(session),
         now=now,
         hour=hour,

@@ -11,6 +11,7 @@ __all__ = [
     "AccessDenied",
     "NotFound",
     "can_change_application",
+    "can_manage_users",
     "can_see_all_organisations",
     "can_view_application",
 ]
@@ -29,6 +30,11 @@ class NotFound(LookupError):
 def can_see_all_organisations(user: User) -> bool:
     """KS coordinators and administrators see every organisation's applications."""
     return user.role in _SEES_ALL
+
+
+def can_manage_users(user: User) -> bool:
+    """Only administrators change other users' roles and organisations from the chat (never into admin)."""
+    return user.role == Role.ADMIN
 
 
 def can_view_application(user: User, application: Application) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from storage._sql import dialect_insert
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.applications import list_applications
+from storage.contact_persons import contact_persons_by_organisation
 from storage.models import (
     OPEN_ANNUAL_REPORT_STATUSES,
     AnnualReport,
@@ -29,6 +30,7 @@ from storage.models import (
     AnnualReportItem,
     AnnualReportItemKind,
     AnnualReportStatus,
+    ContactPerson,
     FocusArea,
     Organisation,
     Role,
@@ -87,8 +89,10 @@ class OrganisationStatus:
     organisation: Organisation
     status: str  # an AnnualReportStatus value, or NOT_STARTED
     report_id: int | None
-    contact_persons: list[User]
+    contact_persons: list[User]  # users with role contact_person placed in the organisation
     last_change: datetime | None  # when the report last changed (None when not started)
+    # The contact-person registry's row (3.3 / 3.4), with its linked user loaded; None when nobody is named.
+    contact: ContactPerson | None = None
 
 
 def can_view_report(user: User, organisation_id: int) -> bool:
@@ -347,6 +351,7 @@ async def report_status_overview(session: AsyncSession, year: int, viewer: User)
     )
     for user in contact_persons.all():
         contacts.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
+    registry = await contact_persons_by_organisation(session)
     lines = []
     for organisation in sorted(organisations, key=lambda organisation: swedish_sort_key(organisation.name)):
         report = reports.get(organisation.id)
@@ -357,6 +362,7 @@ async def report_status_overview(session: AsyncSession, year: int, viewer: User)
                 report_id=report.id if report is not None else None,
                 contact_persons=contacts.get(organisation.id, []),
                 last_change=report.updated_at if report is not None else None,
+                contact=registry.get(organisation.id),
             )
         )
     return lines

@@ -52,6 +52,7 @@ __all__ = [
     "find_application_by_reference",
     "get_application",
     "get_application_by_submission_key",
+    "granted_amount",
     "list_applications",
     "list_events",
     "mark_information_item_sent",
@@ -70,6 +71,8 @@ _PLAIN_FIELDS = tuple(
     name for name in ApplicationData.model_fields if name not in ("organisation_slug", "total_budget", "malmo_share")
 )
 _MONEY_FIELDS = ("total_budget", "malmo_share")
+# Statuses in which the application has no grant (yet, or at all): a granted amount is cleared on entering them.
+_WITHOUT_GRANT = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTED})
 
 
 def _with_details(statement: Select[tuple[Application]]) -> Select[tuple[Application]]:
@@ -290,29 +293,64 @@ async def list_applications(
 
 
 async def set_status(
-    session: AsyncSession, application: Application, status: ApplicationStatus, actor: User
+    session: AsyncSession,
+    application: Application,
+    status: ApplicationStatus,
+    actor: User,
+    *,
+    granted_amount: Money | None = None,
 ) -> Application:
-    """Moves the application to `status`, recording from/to; setting the status it already has changes nothing."""
+    """Moves the application to `status`, recording from/to; setting the status it already has changes nothing.
+
+    `granted_amount` (what the programme granted, for KS's compilation) goes only with status granted; given
+    again with another amount it is corrected, recorded as a STATUS_CHANGED with from == to. The amount is
+    kept through ongoing and closed, and cleared when the application goes back to draft or submitted or is
+    rejected (then there was no grant; the event says what was cleared).
+    """
     new_status = ApplicationStatus(status)
+    if granted_amount is not None and new_status != ApplicationStatus.GRANTED:
+        raise ValueError(f"A granted amount goes only with status granted, not {new_status.value}")
     _require_in(session, application)
     if not can_change_application(actor, application):
         raise AccessDenied(f"User {actor.id} may not change application {application.id}")
     old_status = application.status
-    if new_status == old_status:
+    old_amount = _stored_granted_amount(application)
+    amount_changes = granted_amount is not None and granted_amount != old_amount
+    if new_status == old_status and not amount_changes:
         return application
+    details: dict[str, Any] = {"from": old_status.value, "to": new_status.value}
     application.status = new_status
-    _record(
-        session,
-        application.id,
-        ApplicationEventKind.STATUS_CHANGED,
-        actor,
-        {"from": old_status.value, "to": new_status.value},
-    )
+    if granted_amount is not None:
+        application.granted_amount_minor = granted_amount.amount_minor
+        application.granted_amount_currency = granted_amount.currency
+        details["granted_amount"] = _money_text(granted_amount)
+    elif new_status in _WITHOUT_GRANT and old_amount is not None:
+        application.granted_amount_minor = None
+        application.granted_amount_currency = None
+        details["granted_amount_cleared"] = _money_text(old_amount)
+    _record(session, application.id, ApplicationEventKind.STATUS_CHANGED, actor, details)
     if new_status != ApplicationStatus.DRAFT:
         # Submitted (or further): reminders before the call deadline have done their job.
         await cancel_for_subject(session, "application", application.id, ["application_deadline"])
     await session.flush()
     return application
+
+
+def granted_amount(application: Application) -> Money | None:
+    """What the programme granted, as set with status granted; None when not (or not yet) known."""
+    return _stored_granted_amount(application)
+
+
+def _stored_granted_amount(application: Application) -> Money | None:
+    # Separate from `granted_amount`, which set_status's keyword of the same name hides inside it.
+    if application.granted_amount_minor is None or application.granted_amount_currency is None:
+        return None
+    return Money(amount_minor=application.granted_amount_minor, currency=application.granted_amount_currency)
+
+
+def _money_text(money: Money) -> str:
+    """"1500000 SEK": minor units and currency, exact and language-neutral, for event details."""
+    return f"{money.amount_minor} {money.currency}"
 
 
 async def mark_information_item_sent(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, select, update
+from sqlalchemy import Select, delete, exists, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +27,7 @@ from storage.application_data import ApplicationStatus, InformationItemStatus
 from storage.models import (
     CLAIMABLE_REMINDER_STATES,
     Application,
+    ContactPerson,
     InformationItem,
     Organisation,
     Reminder,
@@ -518,17 +519,26 @@ async def cancel_superseded(
 
 
 async def contact_person_ids_by_organisation(session: AsyncSession) -> dict[int, list[int]]:
-    """For each active organisation that has any: the ids of its users with role contact_person (3.3)."""
-    rows = await session.execute(
+    """For each active organisation that has any: the ids of its contact persons (3.3, 3.4), sorted.
+
+    Two sources: the user linked in the contact-person registry (while they are still placed in that
+    organisation: someone who moved on is no longer its contact), and users with role contact_person.
+    """
+    registry = await session.execute(
+        select(ContactPerson.organisation_id, ContactPerson.user_id)
+        .join(Organisation, Organisation.id == ContactPerson.organisation_id)
+        .join(User, User.id == ContactPerson.user_id)
+        .where(Organisation.active.is_(True), User.organisation_id == ContactPerson.organisation_id)
+    )
+    role_users = await session.execute(
         select(User.organisation_id, User.id)
         .join(Organisation, Organisation.id == User.organisation_id)
         .where(User.role == Role.CONTACT_PERSON, Organisation.active.is_(True))
-        .order_by(User.organisation_id, User.id)
     )
-    by_organisation: dict[int, list[int]] = {}
-    for organisation_id, user_id in rows:
-        by_organisation.setdefault(organisation_id, []).append(user_id)
-    return by_organisation
+    by_organisation: dict[int, set[int]] = {}
+    for organisation_id, user_id in [*registry.all(), *role_users.all()]:
+        by_organisation.setdefault(organisation_id, set()).add(user_id)
+    return {organisation_id: sorted(ids) for organisation_id, ids in sorted(by_organisation.items())}
 
 
 async def ks_coordinator_ids(session: AsyncSession) -> list[int]:
@@ -584,15 +594,18 @@ async def cancel_resolved(session: AsyncSession) -> int:
 
     - an application's deadline reminders, once the application is no longer a draft (it was submitted);
     - an informationsärende's reminders, once it is marked sent;
-    - an organisation's missing-contact-person reminders, once it has a contact person;
+    - an organisation's missing-contact-person reminders, once it has a contact person (a row in the
+      registry, or a user with role contact_person);
     - an organisation's reminders of either kind, once it is no longer active.
     Only facts about subjects that exist count: a reminder whose subject is not found is left alone.
     """
     cancelled = 0
     submitted_applications = select(Application.id).where(Application.status != ApplicationStatus.DRAFT)
     sent_items = select(InformationItem.id).where(InformationItem.status == InformationItemStatus.SENT)
-    organisations_with_contact = select(User.organisation_id).where(
-        User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)
+    # A name in the registry is a contact person even before they use Lotsen; so is a contact_person user.
+    organisations_with_contact = union(
+        select(ContactPerson.organisation_id),
+        select(User.organisation_id).where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)),
     )
     inactive_organisations = select(Organisation.id).where(Organisation.active.is_(False))
     conditions = [

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_FRAMEWORK = ("botbuilder", "botframework")
-OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "settings", "app", "admin_cli")
+OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "settings", "app", "admin_cli", "report_cli")
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,7 +29,8 @@ def _sources(*folders: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports") + [ROOT / "app.py",
                                                                                          ROOT / "settings.py",
-                                                                                         ROOT / "admin_cli.py"],
+                                                                                         ROOT / "admin_cli.py",
+                                                                                         ROOT / "report_cli.py"],
                          ids=lambda path: str(path.relative_to(ROOT)))
 def test_botbuilder_stays_in_bot_and_dialogs(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}

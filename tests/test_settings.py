@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pydantic import ValidationError
+from pydantic import AliasChoices, ValidationError
 
 from settings import Settings
 
@@ -42,3 +44,45 @@ def test_bad_values_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
         Settings(_env_file=None)
+
+
+def test_public_base_url_defaults_to_this_machine_at_port(monkeypatch):
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "")
+    assert Settings(_env_file=None).public_base_url == "http://localhost:8080"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lotsen.malmo.se/")
+    assert Settings(_env_file=None).public_base_url == "https://lotsen.malmo.se"  # links append their own path
+
+
+@pytest.mark.parametrize("value", ["lotsen.malmo.se", "ftp://lotsen.malmo.se", "https://lotsen malmo"])
+def test_a_public_base_url_is_an_http_address(monkeypatch, value):
+    monkeypatch.setenv("PUBLIC_BASE_URL", value)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+
+
+def test_the_download_link_secret_is_read_and_never_shown(monkeypatch):
+    assert Settings(_env_file=None).download_link_secret == ""  # then a secret made by this process is used
+    monkeypatch.setenv("DOWNLOAD_LINK_SECRET", "shared by every instance")
+    settings = Settings(_env_file=None)
+    assert settings.download_link_secret == "shared by every instance"
+    assert "shared by every instance" not in repr(settings)
+
+
+def _variable_names() -> set[str]:
+    names = set()
+    for field in Settings.model_fields.values():
+        alias = field.validation_alias
+        names.add(alias.choices[0] if isinstance(alias, AliasChoices) else alias)
+    return names
+
+
+def test_env_example_lists_every_variable_with_a_comment_above_it():
+    lines = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8").splitlines()
+    assignments = {line.split("=", 1)[0]: number for number, line in enumerate(lines)
+                   if line and not line.startswith("#")}
+    assert set(assignments) == _variable_names()
+    for name, number in assignments.items():
+        above = lines[number - 1]
+        # PORT shares HOST's comment ("Address and port to listen on").
+        assert above.startswith("# ") or lines[number - 1].split("=", 1)[0] == "HOST", name

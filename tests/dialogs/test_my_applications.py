@@ -369,6 +369,52 @@ async def test_changing_the_status_records_an_event(session_factory):
     assert {event.actor_user_id for event in events} == {anna.id}
 
 
+async def test_a_grant_asks_for_the_amount_granted_and_keeps_it(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    reference = seeded.reference("green_roofs")
+    await _say(adapter, f"öppna {reference}")
+    replies = await _say(adapter, "status beviljad")
+    assert replies[0].text == f"Klart: {reference} har nu status beviljad."
+    assert replies[1].text.startswith(f"Hur mycket beviljades för {reference}?")
+
+    # Not an amount, then a negative one: asked again with an example each time, nothing stored.
+    retry = await _say(adapter, "det minns jag inte riktigt")
+    assert "Skriv till exempel ”4 500 000 kr”" in retry[0].text
+    negative = await _say(adapter, "-3 miljoner")
+    assert "kan inte vara negativt" in negative[0].text
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.granted_amount_minor is None
+
+    saved = await _say(adapter, "4,2 miljoner kronor")
+    assert saved[0].text == f"Klart: {reference} beviljades 4 200 000 kr. Beloppet kommer med i kommunstyrelsens " \
+                            "sammanställning till kommunfullmäktige."
+    assert "Beviljat belopp: 4 200 000 kr" in _text(saved[1:])
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert (application.granted_amount_minor, application.granted_amount_currency) == (420_000_000, "SEK")
+    events = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.STATUS_CHANGED)
+    assert events[-1].details["granted_amount"] == "420000000 SEK"
+
+    # "vet inte" leaves the amount for later; the card says it is not given.
+    await _say(adapter, "status beviljad")
+    later = await _say(adapter, "vet inte")
+    assert later[0].text.startswith("Okej, beloppet får vänta.")
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.granted_amount_minor == 420_000_000
+
+
+async def test_a_grant_in_euro_shows_the_amount_in_kronor_too(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory, BO, locale="en-US")
+    await _say(adapter, f"open {seeded.reference('sports')}")
+    asked = await _say(adapter, "status granted")
+    assert asked[1].text.startswith("How much was granted for")
+    saved = await _say(adapter, "1 MEUR")
+    assert "Amount granted: EUR 1,000,000 (about SEK 11,000,000 at SEK 11 per euro)" in _text(saved[1:])
+    application, _ = await _application(session_factory, seeded.sports.id)
+    assert (application.granted_amount_minor, application.granted_amount_currency) == (100_000_000, "EUR")
+
+
 async def test_an_unknown_status_is_asked_again_with_the_choices(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)

@@ -31,6 +31,7 @@ from storage.applications import (
     mark_information_item_sent,
     set_status,
 )
+from storage.contact_persons import set_contact_person
 from storage.models import Organisation, Reminder, ReminderKind, User
 from storage.organisations import get_organisation
 from storage.reminders import ReminderSpec, claim_due, list_reminders, mark_done, mark_sent
@@ -330,3 +331,26 @@ async def test_several_instances_planning_at_once_plan_everything_once(session_f
     assert sum(results) == 3 + (ORGANISATIONS - 1) * 2 + 3 + 7
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Reminder)) == sum(results)
+
+
+async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_missing(
+    session_factory: Factory,
+) -> None:
+    world = await _world(session_factory)
+    async with session_factory.begin() as session:
+        own = await session.get(Organisation, world.own.id)
+        bolag = await get_organisation(session, "mkb-fastighets-ab")
+        assert own is not None and bolag is not None
+        await set_contact_person(session, own, "Bo Ek", world.asa)  # Bo, a Lotsen user of Miljönämnden
+        await set_contact_person(session, bolag, "Extern Representant", None)  # 3.4, not in Lotsen
+    await _ensure(session_factory)
+    await _ensure(session_factory, NOW + timedelta(hours=1))  # the next hourly run tidies up
+
+    planned = await _by_kind(session_factory)
+    # Miljönämnden's annual reminders reach its registry contact and its contact_person, each once per round.
+    annual = planned["annual_report"]
+    assert sorted(reminder.recipient_user_id for reminder in annual) == sorted([world.bo.id, world.contact.id] * 3)
+    # MKB has a representative: no missing-contact reminders are left, though nobody there can be reached.
+    missing_subjects = {reminder.subject_id for reminder in planned["missing_contact_person"]}
+    assert world.own.id not in missing_subjects and bolag.id not in missing_subjects
+    assert len(planned["missing_contact_person"]) == (ORGANISATIONS - 2) * 2

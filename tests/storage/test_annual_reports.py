@@ -34,6 +34,7 @@ from storage.annual_reports import (
 )
 from storage.application_data import ApplicationData
 from storage.applications import create_application
+from storage.contact_persons import set_contact_person
 from storage.models import AnnualReport, Application, Organisation, User
 from storage.organisations import get_organisation
 from storage.users import Role
@@ -295,6 +296,10 @@ async def test_overview_lists_every_active_organisation_with_status_and_contact_
         organisation_count = await session.scalar(
             select(func.count()).select_from(Organisation).where(Organisation.active.is_(True))
         )
+        other_organisation = await session.get(Organisation, people.other.id)
+        assert other_organisation is not None
+        # The registry names Fritidsnämnden's contact person (Cia, a Lotsen user there); Miljönämnden has none.
+        await set_contact_person(session, other_organisation, "Cia Ljung", people.outsider)
 
     async with session_factory() as session:
         overview = await report_status_overview(session, YEAR, people.coordinator)
@@ -304,6 +309,10 @@ async def test_overview_lists_every_active_organisation_with_status_and_contact_
     assert (own.status, [user.name for user in own.contact_persons]) == ("draft", ["Kim Kontakt"])
     assert own.report_id is not None and own.last_change is not None
     assert (other_line.status, other_line.contact_persons) == ("submitted", [])
+    assert own.contact is None
+    assert other_line.contact is not None and other_line.contact.name == "Cia Ljung"
+    assert other_line.contact.user is not None and other_line.contact.user.id == people.outsider.id
+    assert all(line.contact is None for line in overview if line is not other_line)
     not_started = [line for line in overview if line.status == NOT_STARTED]
     assert len(not_started) == 21
     assert all(line.report_id is None and line.last_change is None for line in not_started)

@@ -37,6 +37,7 @@ from storage.applications import (
     find_application_by_reference,
     get_application,
     get_application_by_submission_key,
+    granted_amount,
     list_applications,
     list_events,
     mark_information_item_sent,
@@ -535,6 +536,76 @@ async def test_status_changes_are_recorded_with_actor_and_from_to(session_factor
     assert [event.at for event in events] == sorted(event.at for event in events)
 
 
+async def test_the_granted_amount_is_stored_with_status_granted_and_recorded(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    application = await _create(session_factory, people, "granted")
+    million = Money.of("1500000", "SEK")  # one and a half million kronor
+    async with session_factory.begin() as session:
+        loaded = await get_application(session, application.id, people.official)
+        assert granted_amount(loaded) is None
+        await set_status(session, loaded, ApplicationStatus.SUBMITTED, people.official)
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.official, granted_amount=million)
+        # The same amount again changes nothing; another amount corrects it and is recorded (from == to).
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.official, granted_amount=million)
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.coordinator,
+                         granted_amount=Money.of("1234567.89", "EUR"))
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.official)  # no amount: keeps it
+    async with session_factory() as session:
+        loaded = await get_application(session, application.id, people.colleague)
+        assert loaded.status is ApplicationStatus.GRANTED
+        assert (loaded.granted_amount_minor, loaded.granted_amount_currency) == (123_456_789, "EUR")
+        assert granted_amount(loaded) == Money(amount_minor=123_456_789, currency="EUR")
+        events = await list_events(session, loaded)
+    assert [(event.details, event.actor_user_id) for event in events[1:]] == [
+        ({"from": "draft", "to": "submitted"}, people.official.id),
+        ({"from": "submitted", "to": "granted", "granted_amount": "150000000 SEK"}, people.official.id),
+        ({"from": "granted", "to": "granted", "granted_amount": "123456789 EUR"}, people.coordinator.id),
+    ]
+
+
+async def test_a_granted_amount_goes_only_with_status_granted(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    application = await _create(session_factory, people, "not-granted")
+    async with session_factory.begin() as session:
+        loaded = await get_application(session, application.id, people.official)
+        for status in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTED, ApplicationStatus.ONGOING):
+            with pytest.raises(ValueError, match="granted"):
+                await set_status(session, loaded, status, people.official, granted_amount=Money.of(10, "SEK"))
+        assert loaded.status is ApplicationStatus.DRAFT and granted_amount(loaded) is None
+        with pytest.raises(AccessDenied):
+            await set_status(session, loaded, ApplicationStatus.GRANTED, people.outsider,
+                             granted_amount=Money.of(10, "SEK"))
+        assert granted_amount(loaded) is None
+        # Granted without an amount (not known yet) is allowed: the amount stays unknown.
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.official)
+        assert granted_amount(loaded) is None
+    async with session_factory() as session:
+        loaded = await get_application(session, application.id, people.official)
+        kinds = [event.kind for event in await list_events(session, loaded)]
+    assert kinds == [ApplicationEventKind.CREATED, ApplicationEventKind.STATUS_CHANGED]
+
+
+async def test_the_granted_amount_stays_while_the_project_runs_and_goes_when_there_was_no_grant(
+    session_factory: Factory,
+) -> None:
+    people = await _people(session_factory)
+    application = await _create(session_factory, people, "runs")
+    amount = Money.of(250000, "SEK")
+    async with session_factory.begin() as session:
+        loaded = await get_application(session, application.id, people.official)
+        await set_status(session, loaded, ApplicationStatus.GRANTED, people.official, granted_amount=amount)
+        await set_status(session, loaded, ApplicationStatus.ONGOING, people.official)
+        await set_status(session, loaded, ApplicationStatus.CLOSED, people.official)
+        assert granted_amount(loaded) == amount
+        await set_status(session, loaded, ApplicationStatus.REJECTED, people.coordinator)  # a mistake corrected
+    async with session_factory() as session:
+        loaded = await get_application(session, application.id, people.official)
+        assert granted_amount(loaded) is None
+        assert (loaded.granted_amount_minor, loaded.granted_amount_currency) == (None, None)
+        last = (await list_events(session, loaded))[-1]
+    assert last.details == {"from": "closed", "to": "rejected", "granted_amount_cleared": "25000000 SEK"}
+
+
 async def test_changes_need_the_application_loaded_in_the_same_session(session_factory: Factory) -> None:
     people = await _people(session_factory)
     application = await _create(session_factory, people, "detached")
@@ -612,6 +683,9 @@ async def test_ks_administration_informed_and_not_reached(session_factory: Facto
         "UPDATE applications SET total_budget_minor = NULL, total_budget_currency = 'SEK'",
         "UPDATE applications SET malmo_share_minor = 100, malmo_share_currency = 'USD'",
         "UPDATE applications SET eur_sek_rate = 0",
+        "UPDATE applications SET granted_amount_minor = -1, granted_amount_currency = 'SEK'",
+        "UPDATE applications SET granted_amount_minor = 100, granted_amount_currency = NULL",
+        "UPDATE applications SET granted_amount_minor = 100, granted_amount_currency = 'NOK'",
         "UPDATE applications SET submission_key = NULL",
         "UPDATE applications SET organisation_id = 999999",
         "UPDATE information_items SET status = 'sent'",

@@ -44,7 +44,8 @@ from storage.reminders import (
     snooze,
     user_ids_by_teams_id,
 )
-from storage.users import Role
+from storage.contact_persons import remove_contact_person, set_contact_person
+from storage.users import Role, set_user_organisation
 from tests.support.people import make_user
 
 Factory = async_sessionmaker[AsyncSession]
@@ -683,6 +684,39 @@ async def test_the_planners_reads(session_factory: Factory) -> None:
         assert await user_ids_by_teams_id(session, []) == {}
 
 
+async def test_contact_persons_come_from_the_registry_and_the_role(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        role_contact = await make_user(session, "29:kp", "Kim Kontakt", people.own, Role.CONTACT_PERSON)
+        inactive = Organisation(slug="nedlagd-namnd", name="Nedlagda nämnden", kind="namnd", active=False)
+        session.add(inactive)
+        await session.flush()
+        await make_user(session, "29:old", "Olle Förr", inactive)
+        await set_contact_person(session, inactive, "Olle Förr", None)  # linked, but the nämnd is gone
+        # Own: Åsa in the registry and Kim by role; both are reminded, each once, in id order.
+        await set_contact_person(session, people.own, "Åsa Öberg", people.asa)
+        # Other: a name with no Lotsen user reaches nobody, but counts as a contact (see cancel_resolved).
+        await set_contact_person(session, people.other, "Extern Person", people.coordinator)
+    async with session_factory() as session:
+        assert await contact_person_ids_by_organisation(session) == {
+            people.own.id: sorted([people.asa.id, role_contact.id])
+        }
+
+    async with session_factory.begin() as session:
+        # Kim linked in the registry too: still once. Åsa no longer named, but Kim still is.
+        await set_contact_person(session, people.own, "Kim Kontakt", None)
+    async with session_factory() as session:
+        assert await contact_person_ids_by_organisation(session) == {people.own.id: [role_contact.id]}
+
+    async with session_factory.begin() as session:
+        await set_contact_person(session, people.own, "Bo Ek", None)
+        bo = await session.get(User, people.bo.id)
+        assert bo is not None
+        await set_user_organisation(session, bo, people.other)  # moved: no longer reminded for Miljönämnden
+    async with session_factory() as session:
+        assert await contact_person_ids_by_organisation(session) == {people.own.id: [role_contact.id]}
+
+
 async def test_cancel_resolved_cancels_only_what_the_data_shows_done(session_factory: Factory) -> None:
     people = await _people(session_factory)
     async with session_factory.begin() as session:
@@ -734,3 +768,36 @@ async def test_cancel_resolved_cancels_only_what_the_data_shows_done(session_fac
         ReminderState.CANCELLED, ReminderState.PENDING,
         ReminderState.CANCELLED, ReminderState.CANCELLED, ReminderState.CANCELLED,
     ]
+
+
+async def test_a_name_in_the_registry_resolves_the_missing_contact_person_reminders(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    bolag_id = await _organisation_id(session_factory, "mkb-fastighets-ab")
+    ids = await _schedule(
+        session_factory,
+        _spec("own", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=people.own.id),
+        _spec("bolag", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=bolag_id),
+        _spec("other", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=people.other.id),
+    )
+    async with session_factory.begin() as session:
+        # Set and removed again: no contact after all.
+        await set_contact_person(session, people.own, "Åsa Öberg", None)
+        await remove_contact_person(session, people.own, None)
+        # A representative of MKB who does not use Lotsen is still MKB's representative (3.4).
+        bolag = await session.get(Organisation, bolag_id)
+        assert bolag is not None
+        await set_contact_person(session, bolag, "Extern Representant", None)
+    async with session_factory.begin() as session:
+        assert await cancel_resolved(session) == 1
+    states = [(await _get(session_factory, reminder_id)).state for reminder_id in ids]
+    assert states == [ReminderState.PENDING, ReminderState.CANCELLED, ReminderState.PENDING]
+
+
+async def _organisation_id(session_factory: Factory, slug: str) -> int:
+    async with session_factory() as session:
+        organisation = await get_organisation(session, slug)
+    assert organisation is not None
+    return organisation.id

@@ -1,0 +1,350 @@
+"""Contact persons in chat: a nämnd's contact person for international questions (policy 3.3), a helägt bolag's
+representative (3.4).
+
+- "kontaktperson Miljönämnden: Anna Andersson", "kontaktperson för Miljönämnden: …", "representant Malmö
+  Stadsteater AB: Bo Berg", "kontaktperson: Anna Andersson" (the writer's own organisation) set the registry;
+- "vem är kontaktperson för Miljönämnden?", "vem är vår kontaktperson?", "who is the contact person for …"
+  look it up (anyone may: the registry is no secret inside the city);
+- "kontaktpersoner" lists every active organisation for KS coordinators and admins, the own one for others.
+
+Who may set what is decided by `storage.contact_persons`. The reading helpers at the top are shared with the
+admin and history commands: the words come from the catalogs (both languages, whatever the locale), compared
+word by word after `plain`, so that what is echoed back (an organisation's name) is what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Attachment
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import LANGUAGES, Language, lookup, text
+from dialogs.input_parsing import plain
+from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
+from storage.access import AccessDenied, can_see_all_organisations
+from storage.contact_persons import (
+    NAME_MAX_LENGTH,
+    can_set_contact_person,
+    contact_persons_by_organisation,
+    get_contact_person,
+    organisations_without_contact_person,
+    set_contact_person,
+)
+from storage.models import ContactPerson, Organisation, Role, User
+from storage.organisations import (
+    find_organisation,
+    list_organisations,
+    load_organisation_entries,
+    normalise,
+    slugify,
+)
+from storage.users import get_user_by_teams_id, list_users
+
+# --- reading what was typed (shared with dialogs/admin_commands.py and dialogs/history_commands.py) ---------
+
+
+def phrases(key: str) -> list[tuple[str, ...]]:
+    """A word list of both catalogs, each phrase folded by `plain` and split into words, longest first."""
+    found = {tuple(plain(phrase).split()) for lang in LANGUAGES for phrase in lookup(key, lang)}
+    return sorted((phrase for phrase in found if phrase), key=lambda phrase: (-len(phrase), phrase))
+
+
+def match_phrase(words: Sequence[str], start: int, options: Sequence[tuple[str, ...]]) -> int:
+    """How many of `words` (folded), from `start`, make up the longest of `options`; 0 when none does."""
+    for phrase in options:
+        if tuple(words[start:start + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message's words as typed and as folded by `plain`, side by side (words that fold to nothing dropped)."""
+
+    typed: tuple[str, ...]
+    folded: tuple[str, ...]
+
+    @classmethod
+    def of(cls, message: str) -> Words:
+        pairs = [(word, plain(word)) for word in message.split()]
+        kept = [(word, folded) for word, folded in pairs if folded]
+        return cls(tuple(word for word, _ in kept), tuple(folded for _, folded in kept))
+
+    def typed_from(self, start: int) -> str:
+        """The words from `start` as typed, without the punctuation around them ("Miljönämnden?" → "Miljönämnden")."""
+        return plain_edges(" ".join(self.typed[start:]))
+
+
+_EDGE_PUNCTUATION = " .!?,;:\"'»«”“()"
+
+
+def plain_edges(value: str) -> str:
+    """`value` with single spaces and without punctuation around it ("Miljönämnden?" → "Miljönämnden"), case kept."""
+    return " ".join(value.split()).strip(_EDGE_PUNCTUATION)
+
+
+def split_at_colon(message: str) -> tuple[str, str] | None:
+    """(before, after) the colon that separates a command from its value, or None when there is none.
+
+    The last ": " (colon and space) separates, so that a Teams id ("29:1a2b…") may stand before it; without a
+    spaced colon the last colon does ("kontaktperson Miljönämnden:Anna").
+    """
+    index = message.rfind(": ")
+    if index < 0:
+        index = message.rfind(":")
+    if index < 0:
+        return None
+    return message[:index], message[index + 1:].strip()
+
+
+def is_question(value: str) -> bool:
+    """A value that ends in a question mark is a question about the command's words, not a use of it."""
+    return value.rstrip().endswith("?")
+
+
+async def acting_user(session: AsyncSession, turn_context: TurnContext) -> User | None:
+    """The Lotsen user who wrote this turn (None for someone Lotsen has not recorded)."""
+    sender = turn_context.activity.from_property
+    if sender is None or not sender.id:
+        return None
+    return await get_user_by_teams_id(session, sender.id)
+
+
+# --- the requests -----------------------------------------------------------------------------------------
+
+Action = Literal["set", "show", "overview"]
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    action: Action
+    organisation: str | None = None  # as typed; None: the writer's own organisation
+    name: str = ""  # set: the name given
+    problem: str | None = None  # a catalog key: the command was understood but something is missing
+
+
+def _after_noun(words: Words, start: int) -> tuple[int, bool] | None:
+    """Where the organisation begins after "kontaktperson [för]", and whether "för" was there; None: no noun."""
+    taken = match_phrase(words.folded, start, phrases("contacts.words.nouns"))
+    if not taken:
+        return None
+    position = start + taken
+    of = match_phrase(words.folded, position, phrases("contacts.words.of"))
+    return position + of, bool(of)
+
+
+def _organisation_named(words: Words, start: int) -> str | None:
+    """The organisation the words from `start` name: None for none or the writer's own ("vår nämnd")."""
+    if start >= len(words.folded):
+        return None
+    if match_phrase(words.folded, start, phrases("contacts.words.own")) == len(words.folded) - start:
+        return None
+    return words.typed_from(start) or None
+
+
+def _recognise_set(message: str) -> ContactRequest | None:
+    split = split_at_colon(message)
+    if split is None:
+        return None
+    head, name = split
+    if is_question(name):
+        return None
+    words = Words.of(head)
+    start = match_phrase(words.folded, 0, phrases("contacts.words.set_verbs"))
+    found = _after_noun(words, start)
+    if found is None:
+        return None
+    position, had_of = found
+    organisation = _organisation_named(words, position)
+    if had_of and position >= len(words.folded):
+        return ContactRequest("set", problem="contacts.missing_organisation")
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        return ContactRequest("set", organisation, problem="contacts.missing_name")
+    return ContactRequest("set", organisation, name=cleaned)
+
+
+def _recognise_show(words: Words) -> ContactRequest | None:
+    position = match_phrase(words.folded, 0, phrases("contacts.words.ask"))
+    if not position:
+        return None
+    position += match_phrase(words.folded, position, phrases("contacts.words.determiners"))
+    position += match_phrase(words.folded, position, phrases("contacts.words.own"))
+    found = _after_noun(words, position)
+    if found is None:
+        return None
+    position, had_of = found
+    if position < len(words.folded) and not had_of:
+        return None  # "vem är kontaktperson och vad gör den?": a question about the role, not a look-up
+    if had_of and position >= len(words.folded):
+        return None
+    organisation = _organisation_named(words, position)
+    if organisation is not None and not looks_like_organisation(organisation):
+        return None  # "vem är kontaktperson för EU-nätverket?": for the policy answers
+    return ContactRequest("show", organisation)
+
+
+# The endings of the city's organisations' names: a look-up naming one of these is meant as an organisation,
+# even when misspelt, and is answered "no such organisation" with an example rather than as a policy question.
+_ORGANISATION_ENDINGS = ("namnden", "namnd", "styrelsen", "kollegiet")
+_ORGANISATION_LAST_WORDS = frozenset({"ab", "bolag", "bolaget"})
+
+
+@lru_cache(maxsize=1)
+def _known_organisation_names() -> frozenset[str]:
+    entries = load_organisation_entries()
+    return frozenset({normalise(entry.name) for entry in entries} | {entry.slug for entry in entries})
+
+
+def looks_like_organisation(name: str) -> bool:
+    """Whether `name` is one of the city's nämnder and bolag (storage/data/organisations.yaml), or is shaped
+    like one ("Miljönämnd", "Malmö Teater AB")."""
+    if normalise(name) in _known_organisation_names() or slugify(name) in _known_organisation_names():
+        return True
+    folded = plain(name).split()
+    return bool(folded) and (folded[-1].endswith(_ORGANISATION_ENDINGS) or folded[-1] in _ORGANISATION_LAST_WORDS)
+
+
+class ContactCommands:
+    """Sets and looks up contact persons and representatives; see the module's doc."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    def recognise(self, message: str, value: object, lang: Language) -> ContactRequest | None:
+        message = " ".join((message or "").split())
+        if not message:
+            return None
+        if tuple(plain(message).split()) in phrases("contacts.words.overview"):
+            return ContactRequest("overview")
+        return _recognise_set(message) or _recognise_show(Words.of(message))
+
+    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+        # Contact persons are no secret inside the city: they are looked up and set in channels too.
+        assert isinstance(request, ContactRequest)
+        turn_context = dialog_context.context
+        async with self._session_factory.begin() as session:
+            user = await acting_user(session, turn_context)
+            if request.action == "overview":
+                reply = await self._overview(session, user, lang)
+            elif request.problem is not None:
+                reply = text(request.problem, lang)
+            else:
+                organisation = await self._organisation(session, request, user, lang)
+                if isinstance(organisation, str):
+                    reply = organisation
+                elif request.action == "set":
+                    reply = await self._set(session, organisation, request.name, user, lang)
+                else:
+                    reply = await describe_contact(session, organisation, lang)
+        if isinstance(reply, str):
+            await turn_context.send_activity(reply)
+        else:
+            await turn_context.send_activity(MessageFactory.attachment(reply))
+
+    @staticmethod
+    async def _organisation(session: AsyncSession, request: ContactRequest, user: User | None,
+                            lang: Language) -> Organisation | str:
+        """The organisation the request is about, or the reply saying why there is none."""
+        if request.organisation is None:
+            if user is None or user.organisation_id is None:
+                return text("contacts.no_own_organisation", lang)
+            organisation = await session.get(Organisation, user.organisation_id)
+            assert organisation is not None  # the foreign key keeps it
+            return organisation
+        organisation = await find_organisation(session, request.organisation)
+        if organisation is None:
+            return text("contacts.unknown_organisation", lang, name=request.organisation)
+        return organisation
+
+    @staticmethod
+    async def _set(session: AsyncSession, organisation: Organisation, name: str, user: User | None,
+                   lang: Language) -> str:
+        if not organisation.active:
+            return text("contacts.inactive", lang, organisation=organisation.name)
+        if user is None or not can_set_contact_person(user, organisation.id):
+            return await _not_allowed(session, organisation, user, lang)
+        if len(name) > NAME_MAX_LENGTH:
+            return text("contacts.bad_name", lang, length=NAME_MAX_LENGTH)
+        before = await get_contact_person(session, organisation.id)
+        before_name, before_user = (before.name, before.user_id) if before is not None else (None, None)
+        try:
+            contact = await set_contact_person(session, organisation, name, user)
+        except AccessDenied:
+            return await _not_allowed(session, organisation, user, lang)
+        except ValueError:
+            return text("contacts.bad_name", lang, length=NAME_MAX_LENGTH)
+        kind = organisation.kind.value
+        values = {"organisation": organisation.name, "name": contact.name}
+        if before_name == contact.name and before_user == contact.user_id:
+            parts = [text(f"contacts.unchanged.{kind}", lang, **values)]
+        else:
+            parts = [text(f"contacts.set.{kind}", lang, **values)]
+            if before_name is not None and before_name != contact.name:
+                parts.append(text("contacts.previous", lang, name=before_name))
+        parts.append(text("contacts.linked" if contact.user_id is not None else "contacts.not_linked", lang, **values))
+        return " ".join(parts)
+
+    @staticmethod
+    async def _overview(session: AsyncSession, user: User | None, lang: Language) -> str | Attachment:
+        """Every active organisation for KS coordinators and admins; the writer's own for anyone else."""
+        if user is None or not can_see_all_organisations(user):
+            if user is None or user.organisation_id is None:
+                return text("contacts.no_own_organisation", lang)
+            organisation = await session.get(Organisation, user.organisation_id)
+            assert organisation is not None
+            return await describe_contact(session, organisation, lang)
+        registry = await contact_persons_by_organisation(session)
+        by_role = await _role_contacts(session)
+        missing = await organisations_without_contact_person(session)
+        missing_ids = {organisation.id for organisation in missing}
+        present = [
+            _overview_entry(organisation, registry.get(organisation.id), by_role.get(organisation.id, []), lang)
+            for organisation in await list_organisations(session)
+            if organisation.id not in missing_ids
+        ]
+        return contacts_overview_card(missing, present, lang)
+
+
+def _overview_entry(organisation: Organisation, contact: ContactPerson | None, role_names: list[str],
+                    lang: Language) -> OverviewEntry:
+    if contact is not None:
+        return OverviewEntry(text("contacts.overview.entry", lang, organisation=organisation.name, name=contact.name,
+                                  date=local_date_label(contact.updated_at, lang)))
+    return OverviewEntry(text("contacts.overview.entry_by_role", lang, organisation=organisation.name,
+                              names=", ".join(role_names)))
+
+
+async def _role_contacts(session: AsyncSession) -> dict[int, list[str]]:
+    """Names of the users with role contact_person, by organisation: they count as contact persons too."""
+    found: dict[int, list[str]] = {}
+    for user in await list_users(session):
+        if user.role == Role.CONTACT_PERSON and user.organisation_id is not None:
+            found.setdefault(user.organisation_id, []).append(user.name)
+    return found
+
+
+async def describe_contact(session: AsyncSession, organisation: Organisation, lang: Language) -> str:
+    """Who the organisation's contact person (3.3) or representative (3.4) is, and since when; or that none is."""
+    kind = organisation.kind.value
+    contact = await get_contact_person(session, organisation.id)
+    if contact is not None:
+        return text(f"contacts.show.{kind}", lang, organisation=organisation.name, name=contact.name,
+                    date=local_date_label(contact.updated_at, lang))
+    role_names = (await _role_contacts(session)).get(organisation.id)
+    if role_names:
+        return text(f"contacts.show_by_role.{kind}", lang, organisation=organisation.name, names=", ".join(role_names))
+    return text(f"contacts.none.{kind}", lang, organisation=organisation.name)
+
+
+async def _not_allowed(session: AsyncSession, organisation: Organisation, user: User | None, lang: Language) -> str:
+    own = await session.get(Organisation, user.organisation_id) if user and user.organisation_id else None
+    if own is None:
+        return text("contacts.not_allowed_no_organisation", lang, organisation=organisation.name)
+    return text("contacts.not_allowed", lang, organisation=organisation.name, own=own.name)

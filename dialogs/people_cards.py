@@ -1,0 +1,147 @@
+"""The cards of the contact-person, user and history commands, and how their values are named in a sentence.
+
+Times are stored in UTC and shown as Malmö reads them (Europe/Stockholm). Lists are cut to what a Teams card
+holds (about 28 KB) and say how many more there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botbuilder.schema import Attachment
+
+from bot.cards import adaptive_card
+from bot.i18n import Language, text
+from dialogs.application_cards import STOCKHOLM, format_when
+from dialogs.formatting import format_date
+from storage.history import HistoryEntry
+from storage.models import Organisation, Role, User
+
+USERS_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class OverviewEntry:
+    """One line of the contact persons' overview: an organisation and who its contact person is."""
+
+    line: str
+
+
+def local_date_label(moment: datetime, lang: Language) -> str:
+    """A stored UTC time's date in Malmö: "3 mars 2027"."""
+    return format_date(moment.astimezone(STOCKHOLM).date(), lang)
+
+
+def role_label(role: Role | str | None, lang: Language) -> str:
+    if role is None:
+        return text("event_history.nothing", lang)
+    return text(f"user_admin.roles.{Role(role).value}", lang)
+
+
+def organisation_label(name: str | None, lang: Language) -> str:
+    return name if name is not None else text("user_admin.no_organisation", lang)
+
+
+def _heading(value: str, size: str = "Medium") -> dict[str, Any]:
+    return {"type": "TextBlock", "text": value, "weight": "Bolder", "size": size, "wrap": True, "spacing": "Medium"}
+
+
+def _line(value: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": value, "wrap": True, "spacing": "Small", **style}
+
+
+# --- contact persons --------------------------------------------------------------------------------------
+
+
+def contacts_overview_card(missing: Sequence[Organisation], present: Sequence[OverviewEntry],
+                           lang: Language) -> Attachment:
+    """Every active organisation: those without a contact person first, under their own heading."""
+    body = [
+        _heading(text("contacts.overview.title", lang), "Large"),
+        _line(text("contacts.overview.intro", lang), isSubtle=True),
+        _heading(text("contacts.overview.missing_heading", lang, count=len(missing))),
+    ]
+    if missing:
+        body += [_line(text("contacts.overview.missing_entry", lang, organisation=organisation.name,
+                            kind=text(f"contacts.overview.kinds.{organisation.kind.value}", lang)))
+                 for organisation in missing]
+    else:
+        body.append(_line(text("contacts.overview.none_missing", lang)))
+    body.append(_heading(text("contacts.overview.present_heading", lang, count=len(present))))
+    body += [_line(entry.line) for entry in present]
+    return adaptive_card(body)
+
+
+# --- users ------------------------------------------------------------------------------------------------
+
+
+def user_line(user: User, organisation_names: Mapping[int, str], lang: Language) -> str:
+    organisation = organisation_names.get(user.organisation_id) if user.organisation_id is not None else None
+    return text("user_admin.list.entry", lang, name=user.name, role=role_label(user.role, lang),
+                organisation=organisation_label(organisation, lang))
+
+
+def users_card(users: Sequence[User], organisation_names: Mapping[int, str], lang: Language) -> Attachment:
+    """Every user (name, role, organisation) with the Teams id an administrator may need to tell two apart."""
+    body = [_heading(text("user_admin.list.title", lang), "Large")]
+    if not users:
+        body.append(_line(text("user_admin.list.none", lang)))
+        return adaptive_card(body)
+    body.append(_line(text("user_admin.list.intro", lang, count=len(users)), isSubtle=True))
+    for user in users[:USERS_LIMIT]:
+        body.append(_line(user_line(user, organisation_names, lang), spacing="Medium"))
+        body.append(_line(text("user_admin.list.teams_id", lang, teams_id=user.teams_user_id), isSubtle=True,
+                          size="Small"))
+    if len(users) > USERS_LIMIT:
+        body.append(_line(text("user_admin.list.more", lang, count=len(users) - USERS_LIMIT), isSubtle=True))
+    return adaptive_card(body)
+
+
+# --- history ----------------------------------------------------------------------------------------------
+
+
+def _change_value(entry: HistoryEntry, value: Any, lang: Language) -> str:
+    """A from/to value of an event's details, named for the reader (roles and statuses from the catalogs)."""
+    if value is None or value == "":
+        return text("event_history.nothing", lang)
+    if entry.source == "user" and entry.kind == "role_changed" and value in set(Role):
+        return role_label(value, lang)
+    if entry.source == "application" and entry.kind == "status_changed":
+        return text(f"applications.statuses.{value}", lang)
+    return str(value)
+
+
+def describe_history_entry(entry: HistoryEntry, lang: Language) -> str:
+    """What happened, in words: "Roll ändrad: Bo Berg (tjänsteperson → KS-samordnare)"."""
+    what = text(f"event_history.kinds.{entry.source}.{entry.kind}", lang)
+    subject = entry.subject
+    if entry.source == "annual_report":
+        subject = text("event_history.subjects.annual_report", lang, year=entry.subject)
+    details = entry.details
+    if "to" in details:  # a change from one value to another (role, organisation, contact person, status)
+        change = text("event_history.change", lang, **{"from": _change_value(entry, details.get("from"), lang),
+                                                        "to": _change_value(entry, details.get("to"), lang)})
+        return text("event_history.what_change", lang, what=what, subject=subject, change=change)
+    return text("event_history.what", lang, what=what, subject=subject)
+
+
+def history_card(entries: Sequence[HistoryEntry], organisation_name: str | None, lang: Language) -> Attachment:
+    """The events newest first: when (Malmö time), who, which organisation, and what."""
+    title = (text("event_history.title_organisation", lang, organisation=organisation_name)
+             if organisation_name is not None else text("event_history.title", lang))
+    body = [_heading(title, "Large")]
+    if not entries:
+        key = "event_history.none_organisation" if organisation_name is not None else "event_history.none"
+        body.append(_line(text(key, lang, organisation=organisation_name)))
+        return adaptive_card(body)
+    body.append(_line(text("event_history.intro", lang, count=len(entries)), isSubtle=True))
+    for entry in entries:
+        body.append(_line(text("event_history.line", lang, when=format_when(entry.at, lang),
+                               who=entry.actor_name or text("event_history.lotsen", lang),
+                               organisation=entry.organisation_name or text("event_history.no_organisation", lang)),
+                          isSubtle=True, size="Small", spacing="Medium"))
+        body.append(_line(describe_history_entry(entry, lang)))
+    return adaptive_card(body)

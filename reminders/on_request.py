@@ -1,0 +1,102 @@
+"""Annual report reminders sent when KS förvaltning asks for them ("Påminn alla som inte har skickat in").
+
+Pure: the organisations still to report and their contact persons in, `ReminderSpec`s out, due at the moment
+of the request; the caller schedules them (`storage.reminders.schedule_many`) and the scheduler delivers them
+like any other annual report reminder. `details` have the planner's keys for kind annual_report
+(`reminders.planner`), so the existing reminder card renders them, plus who asked and for which report year.
+
+The idempotency key names the year, the organisation, the recipient and the request time to the minute:
+
+    annual_report_on_request:{report year}:{organisation_id}:{user_id}:{YYYY-MM-DDTHH:MM UTC}
+
+so a double press (or two coordinators pressing at once) within a minute plans nothing twice, while a press
+next week reminds again. The cycle is the deadline, as the planner's: "Klart" on one of them ends the round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from reminders.calendar import local_date
+from reminders.planner import annual_report_deadline
+from reminders.rules import get_rule
+from storage.models import ReminderKind, ReminderSubjectType
+from storage.reminders import ReminderSpec
+
+__all__ = ["RemindAllPlan", "plan_reminders_on_request", "request_minute"]
+
+KEY_PREFIX = "annual_report_on_request"
+
+
+@dataclass(frozen=True)
+class RemindAllPlan:
+    """What a request plans: the reminders, the organisations they reach, and those nobody can be reminded in."""
+
+    specs: list[ReminderSpec]
+    reminded: list[tuple[int, str]]  # (organisation id, name) with at least one contact person
+    without_contact: list[tuple[int, str]]  # (organisation id, name) with none: KS must act another way
+
+    @property
+    def people(self) -> int:
+        return len({spec.recipient_user_id for spec in self.specs})
+
+
+def request_minute(requested_at: datetime) -> str:
+    """The request time in UTC to the minute ("2026-02-03T08:15"): the part of the key that ends a double press."""
+    if requested_at.tzinfo is None or requested_at.utcoffset() is None:
+        raise ValueError(f"requested_at must be a timezone-aware datetime, not {requested_at!r}")
+    return requested_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+
+
+def plan_reminders_on_request(
+    organisations: Iterable[tuple[int, str]],
+    contact_users: dict[int, list[int]],
+    *,
+    report_year: int,
+    deadline_mmdd: str,
+    requested_at: datetime,
+    requested_by_user_id: int | None,
+) -> RemindAllPlan:
+    """One reminder, due at `requested_at`, to each contact person of each of `organisations` (those that have not
+    submitted the report for `report_year`, which is due on the deadline of the following year)."""
+    minute = request_minute(requested_at)
+    rule = get_rule(ReminderKind.ANNUAL_REPORT)
+    deadline = annual_report_deadline(report_year + 1, deadline_mmdd)
+    days_left = (deadline - local_date(requested_at)).days
+    specs: list[ReminderSpec] = []
+    reminded: list[tuple[int, str]] = []
+    without_contact: list[tuple[int, str]] = []
+    for organisation_id, name in organisations:
+        recipients = sorted(set(contact_users.get(organisation_id, [])))
+        if not recipients:
+            without_contact.append((organisation_id, name))
+            continue
+        reminded.append((organisation_id, name))
+        for user_id in recipients:
+            specs.append(
+                ReminderSpec(
+                    kind=ReminderKind.ANNUAL_REPORT.value,
+                    subject_type=ReminderSubjectType.ORGANISATION.value,
+                    subject_id=organisation_id,
+                    due_at=requested_at,
+                    idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{minute}",
+                    details={
+                        "source": rule.policy_sections[0],
+                        "sources": list(rule.source),
+                        "organisation": name,
+                        "organisation_id": organisation_id,
+                        "deadline": deadline.isoformat(),
+                        "days_before": days_left,
+                        # The planner's "year" is the deadline's; the report's own year is kept beside it.
+                        "year": deadline.year,
+                        "report_year": report_year,
+                        "on_request": True,
+                        "requested_by_user_id": requested_by_user_id,
+                    },
+                    recipient_user_id=user_id,
+                    cycle=deadline.isoformat(),
+                )
+            )
+    return RemindAllPlan(specs, reminded, without_contact)

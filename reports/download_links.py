@@ -1,0 +1,145 @@
+"""Signed, expiring links to the yearly compilation, for the bot to show a KS coordinator.
+
+The link carries everything needed to check it (year, format, Lotsen user id, expiry and an HMAC-SHA256 over
+them), so any instance of the app can serve it and no file is kept between requests: the app builds the
+compilation again from the database when the link is opened, after checking that the user still may have it.
+
+The signing secret is `settings.download_link_secret`; when it is empty, a random secret made once per process
+(`_PROCESS_SECRET`, below) is used by both `compilation_link_for` and the app's route, so such links work only on
+the instance that made them. Pure: no aiohttp, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import quote, urlencode
+
+from reports.compilation import FORMATS
+from settings import Settings
+
+__all__ = [
+    "DEFAULT_VALID_FOR",
+    "DownloadLinkError",
+    "LinkExpired",
+    "LinkInvalid",
+    "LinkMalformed",
+    "compilation_link",
+    "compilation_link_for",
+    "signing_secret",
+    "verify_compilation_link",
+]
+
+DEFAULT_VALID_FOR = timedelta(hours=24)
+MIN_YEAR, MAX_YEAR = 2000, 2200  # as storage.models.AnnualReport allows
+_PURPOSE = "lotsen-compilation-download-v1"  # so a signature made for anything else never fits here
+_DIGITS = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+
+# Made once per process: links signed with it verify only in this process (see settings.DOWNLOAD_LINK_SECRET).
+_PROCESS_SECRET = secrets.token_urlsafe(32)
+
+
+class DownloadLinkError(Exception):
+    """The link cannot be used; the message says why, in words safe to show."""
+
+
+class LinkInvalid(DownloadLinkError):
+    """The signature does not match what the link says (tampered with, or signed with another secret)."""
+
+
+class LinkMalformed(LinkInvalid):
+    """A part of the link is missing or not of its form (year, format, user, expiry, signature)."""
+
+
+class LinkExpired(DownloadLinkError):
+    """The link was genuine but its time is up: the coordinator asks the bot for a new one."""
+
+
+def signing_secret(settings: Settings) -> str:
+    """The configured DOWNLOAD_LINK_SECRET, else this process's own random one."""
+    return settings.download_link_secret or _PROCESS_SECRET
+
+
+def _signature(secret: str, year: int, fmt: str, user_id: int, expires: int) -> str:
+    if not secret:
+        raise ValueError("an empty secret signs nothing")
+    message = "\n".join((_PURPOSE, str(year), fmt, str(user_id), str(expires))).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _check_fmt(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def compilation_link(
+    base_url: str,
+    secret: str,
+    *,
+    year: int,
+    fmt: str,
+    user_id: int,
+    now: datetime,
+    valid_for: timedelta = DEFAULT_VALID_FOR,
+) -> str:
+    """`{base_url}/downloads/compilation/{year}.{fmt}?user=…&expires=…&signature=…`, valid for `valid_for`."""
+    _check_fmt(fmt)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    if now.tzinfo is None:
+        raise ValueError(f"Refusing naive datetime {now!r}: give a timezone-aware time")
+    if valid_for <= timedelta(0):
+        raise ValueError("a link must be valid for some time")
+    expires = int((now + valid_for).timestamp())
+    query = urlencode({"user": user_id, "expires": expires,
+                       "signature": _signature(secret, year, fmt, user_id, expires)})
+    return f"{base_url.rstrip('/')}/downloads/compilation/{quote(str(year))}.{quote(fmt)}?{query}"
+
+
+def _number(value: str | int | None, what: str) -> int:
+    text = str(value) if value is not None else ""
+    if not _DIGITS.fullmatch(text):
+        raise LinkMalformed(f"the link's {what} is missing or not a number")
+    return int(text)
+
+
+def verify_compilation_link(
+    secret: str,
+    *,
+    year: str | int | None,
+    fmt: str | None,
+    user: str | int | None,
+    expires: str | int | None,
+    signature: str | None,
+    now: datetime,
+) -> int:
+    """The Lotsen user id the link was made for; LinkMalformed, LinkInvalid or LinkExpired otherwise.
+
+    The signature is checked before the expiry, so a changed expiry is a bad signature, not an expired link.
+    """
+    year_number = _number(year, "year")
+    if not MIN_YEAR <= year_number <= MAX_YEAR:
+        raise LinkMalformed(f"the link's year must be between {MIN_YEAR} and {MAX_YEAR}")
+    if fmt not in FORMATS:
+        raise LinkMalformed(f"the link's format must be one of {', '.join(FORMATS)}")
+    user_id = _number(user, "user")
+    expires_at = _number(expires, "expiry")
+    if signature is None or not _SIGNATURE.fullmatch(signature):
+        raise LinkMalformed("the link's signature is missing or not 64 hexadecimal digits")
+    expected = _signature(secret, year_number, fmt, user_id, expires_at)
+    if not hmac.compare_digest(expected, signature):
+        raise LinkInvalid("the link's signature does not match")
+    if now.timestamp() >= expires_at:
+        raise LinkExpired("the link has expired: ask Lotsen for a new one")
+    return user_id
+
+
+def compilation_link_for(settings: Settings, year: int, fmt: str, user_id: int, now: datetime,
+                         valid_for: timedelta = DEFAULT_VALID_FOR) -> str:
+    """A link for the bot to show: at PUBLIC_BASE_URL, signed with the secret the app's route verifies."""
+    return compilation_link(settings.public_base_url, signing_secret(settings), year=year, fmt=fmt,
+                            user_id=user_id, now=now, valid_for=valid_for)

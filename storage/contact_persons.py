@@ -1,0 +1,253 @@
+"""The registry of contact persons: a nämnd's contact person for international questions (policy 3.3), a helägt
+bolag's representative (3.4). Which of the two a row is follows from the organisation's kind.
+
+One row per organisation. The name is what the organisation gives ("Anna Andersson"); it is linked to the
+Lotsen user of that name placed in that organisation when there is exactly one, so reminders can reach them.
+Users with role contact_person count as contact persons of their organisation too (the role came first), so
+"who is the contact person" is answered here and in `storage.reminders` from both sources. Every change is
+recorded in the audit trail; the operator's command line acts with actor None.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage._sql import dialect_insert
+from storage.access import AccessDenied, can_see_all_organisations
+from storage.audit import record_audit
+from storage.models import (
+    AuditEventKind,
+    AuditSubjectType,
+    ContactPerson,
+    Organisation,
+    Role,
+    User,
+    utc_now,
+)
+from storage.organisations import swedish_sort_key
+
+__all__ = [
+    "NAME_MAX_LENGTH",
+    "ContactPerson",
+    "can_set_contact_person",
+    "clean_name",
+    "contact_persons_by_organisation",
+    "get_contact_person",
+    "is_contact_person",
+    "organisations_without_contact_person",
+    "remove_contact_person",
+    "set_contact_person",
+]
+
+NAME_MAX_LENGTH = 200
+
+
+def can_set_contact_person(user: User, organisation_id: int) -> bool:
+    """The organisation's own users (any role) name its contact person; KS coordinators and admins any's."""
+    if can_see_all_organisations(user):
+        return True
+    return user.organisation_id is not None and user.organisation_id == organisation_id
+
+
+def clean_name(name: str) -> str:
+    """The name with single spaces; ValueError unless it is 1 to NAME_MAX_LENGTH characters."""
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > NAME_MAX_LENGTH:
+        raise ValueError(f"A contact person's name must be 1 to {NAME_MAX_LENGTH} characters")
+    return cleaned
+
+
+async def set_contact_person(
+    session: AsyncSession, organisation: Organisation, name: str, actor: User | None
+) -> ContactPerson:
+    """Names the organisation's contact person (3.3) or representative (3.4); actor None is the operator.
+
+    The row is inserted with INSERT … ON CONFLICT DO NOTHING and then updated under a row lock, so two people
+    setting it at once leave one row, and the second's audit event says what the first had set ("from").
+    Nothing changes, and nothing is recorded, when the name and the linked user are what is stored.
+    """
+    _require_access(actor, organisation)
+    cleaned = clean_name(name)
+    linked = await _user_named(session, organisation.id, cleaned)
+    linked_id = linked.id if linked is not None else None
+    now = utc_now()
+    table = ContactPerson.__table__
+    inserted = (
+        await session.execute(
+            dialect_insert(session, table)
+            .values(
+                organisation_id=organisation.id,
+                name=cleaned,
+                user_id=linked_id,
+                set_by_user_id=actor.id if actor is not None else None,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["organisation_id"])
+            .returning(table.c.id)
+        )
+    ).scalar_one_or_none()
+
+    previous_name: str | None = None
+    if inserted is None:
+        row = await session.scalar(
+            select(ContactPerson)
+            .where(ContactPerson.organisation_id == organisation.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if row is None:  # removed by someone else between our insert and this read: set it anew
+            return await set_contact_person(session, organisation, name, actor)
+        if row.name == cleaned and row.user_id == linked_id:
+            return await _load(session, organisation.id)
+        previous_name = row.name
+        row.name = cleaned
+        row.user_id = linked_id
+        row.set_by_user_id = actor.id if actor is not None else None
+        row.updated_at = now
+    record_audit(
+        session,
+        AuditEventKind.CONTACT_PERSON_SET,
+        AuditSubjectType.CONTACT_PERSON,
+        organisation.id,
+        organisation_id=organisation.id,
+        actor=actor,
+        details={"from": previous_name, "to": cleaned, "user_id": linked_id},
+    )
+    await session.flush()
+    return await _load(session, organisation.id)
+
+
+async def remove_contact_person(session: AsyncSession, organisation: Organisation, actor: User | None) -> bool:
+    """Removes the organisation's contact person; False (and nothing recorded) when there was none."""
+    _require_access(actor, organisation)
+    # DELETE … RETURNING: of two removing at once, only the one that deleted the row records it.
+    removed = (
+        await session.execute(
+            delete(ContactPerson)
+            .where(ContactPerson.organisation_id == organisation.id)
+            .returning(ContactPerson.name, ContactPerson.user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+    ).one_or_none()
+    if removed is None:
+        return False
+    record_audit(
+        session,
+        AuditEventKind.CONTACT_PERSON_REMOVED,
+        AuditSubjectType.CONTACT_PERSON,
+        organisation.id,
+        organisation_id=organisation.id,
+        actor=actor,
+        details={"from": removed.name, "user_id": removed.user_id},
+    )
+    await session.flush()
+    return True
+
+
+async def get_contact_person(session: AsyncSession, organisation_id: int) -> ContactPerson | None:
+    """The registry row, with organisation and linked user loaded; None when none is named."""
+    statement = select(ContactPerson).where(ContactPerson.organisation_id == organisation_id)
+    return await session.scalar(_with_details(statement))
+
+
+async def contact_persons_by_organisation(session: AsyncSession) -> dict[int, ContactPerson]:
+    """The registry rows of the active organisations, by organisation id."""
+    rows = await session.scalars(
+        _with_details(
+            select(ContactPerson)
+            .join(Organisation, Organisation.id == ContactPerson.organisation_id)
+            .where(Organisation.active.is_(True))
+        )
+    )
+    return {row.organisation_id: row for row in rows.all()}
+
+
+async def organisations_without_contact_person(session: AsyncSession) -> list[Organisation]:
+    """Active organisations with neither a registry row nor a user with role contact_person, in Swedish order."""
+    with_registry = select(ContactPerson.organisation_id)
+    with_role_user = select(User.organisation_id).where(
+        User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)
+    )
+    organisations = await session.scalars(
+        select(Organisation).where(
+            Organisation.active.is_(True),
+            Organisation.id.not_in(with_registry),
+            Organisation.id.not_in(with_role_user),
+        )
+    )
+    return sorted(organisations.all(), key=lambda organisation: swedish_sort_key(organisation.name))
+
+
+async def is_contact_person(session: AsyncSession, user: User) -> bool:
+    """Role contact_person, or linked in the registry as the contact person of the organisation they are in."""
+    if user.role == Role.CONTACT_PERSON:
+        return True
+    if user.organisation_id is None:
+        return False
+    linked = await session.scalar(
+        select(ContactPerson.id).where(
+            ContactPerson.organisation_id == user.organisation_id, ContactPerson.user_id == user.id
+        )
+    )
+    return linked is not None
+
+
+async def link_placed_user(session: AsyncSession, user: User, actor: User | None) -> ContactPerson | None:
+    """Links `user` to their organisation's registry entry when it names them and nobody is linked yet.
+
+    Called when an administrator places a user in an organisation: the contact person named in chat before
+    they had ever written to Lotsen then starts getting the organisation's reminders without being named again.
+    """
+    if user.organisation_id is None:
+        return None
+    row = await get_contact_person(session, user.organisation_id)
+    if row is None or row.user_id is not None:
+        return None
+    named = await _user_named(session, user.organisation_id, row.name)
+    if named is None or named.id != user.id:
+        return None  # another name, or several users of this name: no guessing
+    row.user_id = user.id
+    record_audit(
+        session,
+        AuditEventKind.CONTACT_PERSON_SET,
+        AuditSubjectType.CONTACT_PERSON,
+        user.organisation_id,
+        organisation_id=user.organisation_id,
+        actor=actor,
+        details={"from": row.name, "to": row.name, "user_id": user.id},
+    )
+    await session.flush()
+    return await _load(session, user.organisation_id)
+
+
+async def _user_named(session: AsyncSession, organisation_id: int, name: str) -> User | None:
+    """The one user of that name (case and spacing aside) placed in the organisation; None for none or several.
+
+    Compared in Python: SQLite's lower() folds ASCII only, and "Åsa Öberg" must match "åsa öberg".
+    """
+    wanted = name.casefold()
+    users = (await session.scalars(select(User).where(User.organisation_id == organisation_id))).all()
+    matches = [user for user in users if " ".join(user.name.split()).casefold() == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _require_access(actor: User | None, organisation: Organisation) -> None:
+    if organisation.id is None:
+        raise ValueError("The organisation must be stored before it can have a contact person")
+    if actor is not None and not can_set_contact_person(actor, organisation.id):
+        raise AccessDenied(f"User {actor.id} may not set the contact person of organisation {organisation.id}")
+
+
+def _with_details(statement: Select[tuple[ContactPerson]]) -> Select[tuple[ContactPerson]]:
+    # populate_existing: a row loaded earlier in the session must show what was just written.
+    return statement.options(
+        selectinload(ContactPerson.organisation), selectinload(ContactPerson.user)
+    ).execution_options(populate_existing=True)
+
+
+async def _load(session: AsyncSession, organisation_id: int) -> ContactPerson:
+    row = await get_contact_person(session, organisation_id)
+    assert row is not None  # written above, in this transaction
+    return row

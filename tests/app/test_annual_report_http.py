@@ -1,0 +1,159 @@
+"""The annual report over HTTP, as Teams does it: cards with buttons, the focus areas as a multi-select, the
+submission, and the summary card that reaches kommunstyrelsens förvaltning's channel at the connector stand-in."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.application_data import ApplicationData, MalmoRole, Money
+from storage.applications import create_application
+from storage.db import create_engine, create_session_factory
+from storage.models import AnnualReport
+from storage.organisations import get_organisation
+from tests.support.activities import channel_mention, message
+from tests.support.people import make_user
+
+KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
+ANNA_CONVERSATION = "a:conversation-29:anna"
+YEAR = 2025
+
+
+async def _seed(database_url: str) -> None:
+    """Anna is an official of Miljönämnden, which registered one EU application for YEAR."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            environment = await get_organisation(session, "miljonamnden")
+            anna = await make_user(session, "29:anna", "Anna Andersson", environment)
+            await create_application(
+                session, data=ApplicationData(
+                    project_name="Gröna tak i Malmö", description="Gröna tak på skolor.", programme="life",
+                    organisation_slug="miljonamnden", malmo_role=MalmoRole.OWNER,
+                    total_budget=Money.of(14_500_000, "SEK"), planned_submission_date=date(YEAR, 3, 1)),
+                organisation=environment, created_by=anna, submission_key="green-roofs", eur_sek_rate=None,
+                information_item_required=False, information_item_draft=None)
+    finally:
+        await engine.dispose()
+
+
+async def _report(database_url: str) -> AnnualReport:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return (await session.execute(select(AnnualReport))).scalar_one()
+    finally:
+        await engine.dispose()
+
+
+def _actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every action of a card: in its body's action sets and at its foot."""
+    found: list[dict[str, Any]] = []
+
+    def walk(elements: list[dict[str, Any]]) -> None:
+        for element in elements:
+            if element.get("type") == "ActionSet":
+                found.extend(element.get("actions") or [])
+            walk(element.get("items") or [])
+            for column in element.get("columns") or []:
+                walk(column.get("items") or [])
+
+    walk(card.get("body") or [])
+    return found + list(card.get("actions") or [])
+
+
+def _button(standin, title: str) -> dict[str, Any]:
+    """The data of the latest card button called `title`."""
+    for card in reversed(standin.cards()):
+        for action in _actions(card):
+            if action.get("title") == title:
+                return action["data"]
+    raise AssertionError(f"no button {title!r}")
+
+
+async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/report.db"
+    client = await start_app(database_url=database_url, ks_administration_conversation_id=KS_CHANNEL)
+    # Lotsen is installed in KS förvaltning's channel: someone writes there, and the reference is kept.
+    await client.post("/api/messages", json=message(
+        service_url, "konversations-id", conversation_type="channel", conversation_id=KS_CHANNEL,
+        user_id="29:ks", user_name="KS förvaltning"))
+    await _seed(database_url)
+
+    async def say(text: str | None = None, value: dict[str, Any] | None = None) -> None:
+        response = await client.post("/api/messages", json=message(service_url, text, value=value))
+        assert response.status in (200, 201)
+
+    standin.clear()
+    await say(f"årsredovisning {YEAR}")
+    [part] = standin.cards()
+    assert part["body"][0]["text"] == "Del 1 av 6: EU-finansierade projekt"
+    assert "Gröna tak i Malmö" in str(part) and "14 500 000 kr" in str(part)
+    assert "Beskriv kort vad ni gjorde" in standin.texts()[-1]
+
+    await say("behåll")
+    focus = standin.cards()[-1]  # Teams gets the focus areas as a multi-select
+    [choices] = [element for element in focus["body"] if element["type"] == "Input.ChoiceSet"]
+    assert choices["isMultiSelect"] is True
+    assert [choice["value"] for choice in choices["choices"]] == ["2a", "2b", "2c"]
+    await say(None, {**_button(standin, "Spara inriktning"), "focus_areas": "2a,2c"})
+    assert "Vilka resultat" in standin.texts()[-1]
+    await say("Tak på tolv skolor.")
+    for _ in range(6):
+        await say(None, _button(standin, "Nästa") if "Nästa" in str(standin.cards()[-1])
+                  else _button(standin, "Inget att redovisa här"))
+    assert "verksamhetsplanen" in standin.texts()[-1]
+    await say("ja")
+    await say("jag")
+    review = standin.cards()[-1]
+    assert review["body"][0]["text"] == "Granska årsredovisningen"
+
+    submit = _button(standin, "Skicka in")
+    standin.clear()
+    await say(None, submit)
+    [ks_card] = [item.activity["attachments"][0]["content"] for item in standin.received
+                 if item.conversation_id == KS_CHANNEL]
+    report = await _report(database_url)
+    assert report.status == "submitted"
+    assert "Miljönämnden" in str(ks_card) and "EU-finansierade projekt" in str(ks_card)
+    assert {"type": "Input.Text", "id": "comment"}.items() <= next(
+        element for element in ks_card["body"] if element["type"] == "Input.Text").items()
+    assert [action["data"] for action in ks_card["actions"]] == [
+        {"action": "annual_report_return", "report_id": report.id},
+        {"action": "annual_report_approve", "report_id": report.id},
+    ]
+    receipts = [str(item.activity) for item in standin.received if item.conversation_id == ANNA_CONVERSATION]
+    assert any("Jag har skickat en sammanfattning till kommunstyrelsens förvaltning." in receipt
+               for receipt in receipts)
+
+
+async def test_a_report_opened_again_after_a_restart_goes_to_the_review(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/restart.db"
+    client = await start_app(database_url=database_url)
+    await _seed(database_url)
+    await client.post("/api/messages", json=message(service_url, f"årsredovisning {YEAR}"))
+    await client.post("/api/messages", json=message(service_url, "Gröna tak på tolv skolor."))
+    await client.post("/api/messages", json=message(service_url, "spara och stäng"))
+    assert "Utkastet är sparat" in standin.texts()[-1]
+    await client.close()
+
+    restarted = await start_app(database_url=database_url)
+    standin.clear()
+    await restarted.post("/api/messages", json=message(service_url, f"årsredovisning {YEAR}"))
+    [review] = standin.cards()
+    assert review["body"][0]["text"] == "Granska årsredovisningen"
+    assert "Gröna tak på tolv skolor." in str(review) and "Senast ändrad av Anna Andersson" in str(review)
+
+
+async def test_the_annual_report_stays_out_of_channels(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/channel.db"
+    client = await start_app(database_url=database_url)
+    await _seed(database_url)
+    await client.post("/api/messages", json=channel_mention(service_url, "årsredovisning"))
+    assert "privat chatt" in standin.texts()[-1]
+    assert standin.cards() == []
