@@ -157,7 +157,7 @@ async def test_a_ks_coordinator_is_reminded_of_a_namnd_without_contact_person(se
     assert title == "Kontaktperson för internationella frågor saknas: Miljönämnden"
     assert "kontaktperson" in body and source == "Källa: § 3.3 Nämnder"
     assert card["actions"][2] == {"type": "Action.Submit", "title": "Öppna",
-                                  "data": {"msteams": {"type": "imBack", "value": "status årsredovisning"}}}
+                                  "data": {"msteams": {"type": "imBack", "value": "kontaktpersoner"}}}
 
 
 async def test_a_reminder_to_a_channel_is_posted_in_that_channel(session_factory, connector):
