@@ -37,7 +37,7 @@ chat: migrate
 	$(PY) app.py chat
 
 test: install-dev schemas
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: install-dev
 	$(PY) bench/turns.py
