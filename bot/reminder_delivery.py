@@ -25,6 +25,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import language_of
+from bot.proactive import is_terminal
 from dialogs.reminder_cards import reminder_card, reminder_title
 from reminders.calendar import local_date
 from reminders.delivery import DeliveryOutcome
@@ -35,8 +36,6 @@ from storage.models import ConversationReferenceRecord, ConversationType, Remind
 
 logger = logging.getLogger("lotsen.reminders.teams")
 
-# The terminal chat's conversations (`bot/terminal_chat.py`) have this scheme: nothing listens there later.
-TERMINAL_SCHEME = "terminal:"
 GONE_STATUSES = frozenset({403, 404})
 # The longest Retry-After honoured: a channel asking for more is tried again after this long.
 MAX_RETRY_AFTER = timedelta(hours=1)
@@ -63,7 +62,7 @@ class TeamsReminderDeliverer:
             record = await _reference_for(session, reminder)
         if record is None:
             return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
-        if record.service_url.startswith(TERMINAL_SCHEME):
+        if is_terminal(record.service_url):
             return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
         reference = ConversationReference().deserialize(record.reference)
         user = reminder.recipient_user

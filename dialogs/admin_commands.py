@@ -19,9 +19,10 @@ from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, lookup, text
-from dialogs.contact_commands import Words, acting_user, is_question, match_phrase, phrases, split_at_colon
+from dialogs.contact_commands import Words, is_question, match_phrase, phrases, split_at_colon
 from dialogs.input_parsing import plain
 from dialogs.people_cards import organisation_label, role_label, users_card
+from dialogs.turn_user import acting_user
 from storage.access import AccessDenied, can_manage_users
 from storage.models import Organisation, Role, User
 from storage.organisations import find_organisation, list_organisations

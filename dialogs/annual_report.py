@@ -72,6 +72,7 @@ from dialogs.annual_report_input import (
 from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_yes_no
 from dialogs.ks_notification import post_to_ks_administration
 from dialogs.registration import supports_forms
+from dialogs.turn_user import acting_user_recorded
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
@@ -100,7 +101,6 @@ from storage.models import (
     User,
 )
 from storage.organisations import find_organisation
-from storage.users import get_user_by_teams_id, upsert_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PASSED_ON = "passed_on"
@@ -236,7 +236,7 @@ class AnnualReportSteps(Dialog):
         replies: list[Activity] = []
         outcome, turn = END, None
         async with self._session_factory.begin() as session:
-            user = await self._user(session, dc.context)
+            user = await acting_user_recorded(session, dc.context)
             report = await self._open(session, user, options, lang, replies)
             if report is not None:
                 turn = _Turn(dc.context, session, user, report, lang, replies)
@@ -271,7 +271,7 @@ class AnnualReportSteps(Dialog):
         replies: list[Activity] = []
         outcome, turn = END, None
         async with self._session_factory.begin() as session:
-            user = await self._user(session, dc.context)
+            user = await acting_user_recorded(session, dc.context)
             try:
                 report = await get_report(session, state["organisation_id"], state["year"], user)
             except (AccessDenied, NotFound):
@@ -771,14 +771,6 @@ class AnnualReportSteps(Dialog):
                 continue
         return found
 
-    @staticmethod
-    async def _user(session: AsyncSession, context: TurnContext) -> User:
-        sender = context.activity.from_property
-        user = await get_user_by_teams_id(session, sender.id)
-        if user is None:
-            user = await upsert_user(session, sender.id, aad_object_id=sender.aad_object_id, name=sender.name or "",
-                                     locale=context.activity.locale)
-        return user
 
 
 def _part(value: object) -> AnnualReportItemKind | None:

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, lookup, text
 from dialogs.ks_cards import CompilationCounts, compilation_card
-from dialogs.report_status import command_rest, default_report_year, looks_like_year, read_year, sender, utc_now
+from dialogs.input_parsing import command_rest
+from dialogs.report_status import default_report_year, looks_like_year, read_year, utc_now
+from dialogs.turn_user import acting_user
 from reports.compilation import FORMATS
 from reports.download_links import DEFAULT_VALID_FOR, compilation_link_for
 from settings import Settings
@@ -68,7 +70,7 @@ class CompilationCommand:
             return
         year = request.year or default_year
         async with self._session_factory() as session:
-            user = await sender(session, context)
+            user = await acting_user(session, context)
             if user is None or not can_see_all_organisations(user):
                 await context.send_activity(text("ks.compilation.refused", lang))
                 return

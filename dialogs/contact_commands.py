@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import LANGUAGES, Language, lookup, text
 from dialogs.input_parsing import plain
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
+from dialogs.turn_user import acting_user
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.contact_persons import (
     NAME_MAX_LENGTH,
@@ -44,7 +45,7 @@ from storage.organisations import (
     normalise,
     slugify,
 )
-from storage.users import get_user_by_teams_id, list_users
+from storage.users import list_users
 
 # --- reading what was typed (shared with dialogs/admin_commands.py and dialogs/history_commands.py) ---------
 
@@ -106,14 +107,6 @@ def split_at_colon(message: str) -> tuple[str, str] | None:
 def is_question(value: str) -> bool:
     """A value that ends in a question mark is a question about the command's words, not a use of it."""
     return value.rstrip().endswith("?")
-
-
-async def acting_user(session: AsyncSession, turn_context: TurnContext) -> User | None:
-    """The Lotsen user who wrote this turn (None for someone Lotsen has not recorded)."""
-    sender = turn_context.activity.from_property
-    if sender is None or not sender.id:
-        return None
-    return await get_user_by_teams_id(session, sender.id)
 
 
 # --- the requests -----------------------------------------------------------------------------------------

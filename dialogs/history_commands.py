@@ -15,8 +15,9 @@ from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, text
-from dialogs.contact_commands import Words, acting_user, looks_like_organisation, match_phrase, phrases
+from dialogs.contact_commands import Words, looks_like_organisation, match_phrase, phrases
 from dialogs.people_cards import history_card
+from dialogs.turn_user import acting_user
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.history import read_history
 from storage.models import User

@@ -43,6 +43,7 @@ import yaml
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
+from bot.i18n import LANGUAGES, lookup
 from policy import parse_amount
 from storage.application_data import MalmoRole, Money
 
@@ -370,3 +371,23 @@ def parse_role(text: str) -> MalmoRole | None:
         return None
     found = {words.roles[m.group(0)] for m in words.role_phrase.finditer(s)}
     return found.pop() if len(found) == 1 else None
+
+
+# ---- commands typed with words of the catalogs ---------------------------------------------
+
+
+def command_words(key: str) -> list[str]:
+    """A word list of both catalogs ("ks.words.status"), folded by `plain`, longest phrase first."""
+    words = {plain(word) for lang in LANGUAGES for word in lookup(key, lang)}
+    return sorted(words, key=lambda phrase: (-len(phrase.split()), phrase))
+
+
+def command_rest(message: str, key: str) -> str | None:
+    """What follows the phrase of `key` that `message` starts with, as typed ("" for the phrase alone), or None."""
+    words = message.split()
+    folded = [plain(word) for word in words]
+    for phrase in command_words(key):
+        phrase_words = phrase.split()
+        if folded[: len(phrase_words)] == phrase_words:
+            return " ".join(words[len(phrase_words):])
+    return None

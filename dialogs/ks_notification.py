@@ -7,7 +7,6 @@ other senders (the annual report) post with `post_to_ks_administration` and keep
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -16,12 +15,11 @@ from botbuilder.schema import Attachment, ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import text
+from bot.proactive import is_terminal, send_proactively
 from settings import Settings
 from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
 from storage.conversations import get_conversation_reference
 from storage.models import Application
-
-logger = logging.getLogger("lotsen.ks_notification")
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ async def post_to_ks_administration(context: TurnContext, session_factory: async
                                     settings: Settings, card: Attachment) -> str | None:
     """Posts the card in KS förvaltning's conversation; returns None when it got there, else why not (a key of
     registration.ks_reasons in the catalogs). Records nothing: the caller keeps its own history."""
-    if (context.activity.service_url or "").startswith("terminal:"):
+    if is_terminal(context.activity.service_url):
         return "terminal"
     conversation_id = settings.ks_administration_conversation_id
     if not conversation_id:
@@ -63,20 +61,6 @@ async def post_to_ks_administration(context: TurnContext, session_factory: async
         record = await get_conversation_reference(session, conversation_id)
     if record is None:
         return "not_installed"
-    delivered = False
-
-    async def post(turn_context: TurnContext) -> None:
-        nonlocal delivered
-        await turn_context.send_activity(MessageFactory.attachment(card))
-        delivered = True
-
-    try:
-        # A failed send inside the proactive turn is handled (and swallowed) by the adapter's turn-error
-        # handler, so whether the card went out is read from `delivered`, not from an exception.
-        await context.adapter.continue_conversation(
-            ConversationReference().deserialize(record.reference), post, settings.microsoft_app_id or None)
-    except Exception as error:
-        logger.warning("could not reach KS förvaltning's conversation: %s", error)
-    if not delivered:
-        return "unreachable"
-    return None
+    delivered = await send_proactively(context.adapter, ConversationReference().deserialize(record.reference),
+                                       MessageFactory.attachment(card), settings.microsoft_app_id)
+    return None if delivered else "unreachable"

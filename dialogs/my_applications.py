@@ -12,7 +12,7 @@ question asked while the list is open is answered rather than refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -46,7 +46,17 @@ from dialogs.application_cards import (
     status_label,
 )
 from dialogs.formatting import format_date, format_money
-from dialogs.input_parsing import is_cancel, is_negative_amount, is_skip, parse_date, parse_money, plain
+from dialogs.input_parsing import (
+    command_rest,
+    command_words,
+    is_cancel,
+    is_negative_amount,
+    is_skip,
+    parse_date,
+    parse_money,
+    plain,
+)
+from dialogs.turn_user import acting_user
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus
@@ -61,7 +71,6 @@ from storage.applications import (
     set_status,
 )
 from storage.models import Application, Organisation, User
-from storage.users import get_user_by_teams_id
 
 # What is shown, and so what the next message is about.
 LIST, DETAIL, STATUS, SENT_DATE, GRANTED_AMOUNT = "list", "detail", "status", "sent_date", "granted_amount"
@@ -69,27 +78,11 @@ PASSED_ON = "passed_on"
 _STATUS_VALUES = frozenset(status.value for status in ApplicationStatus)
 
 
-def _words(key: str) -> list[str]:
-    """A word list of the catalogs, both languages: people type either, whatever their Teams locale."""
-    return [plain(word) for lang in LANGUAGES for word in lookup(key, lang)]
-
-
-def _after(message: str, phrases: Iterable[str]) -> str | None:
-    """What follows the longest of `phrases` that `message` starts with ("" for the phrase alone), or None."""
-    words = message.split()
-    plain_words = [plain(word) for word in words]
-    for phrase in sorted(phrases, key=lambda phrase: -len(phrase.split())):
-        phrase_words = phrase.split()
-        if plain_words[: len(phrase_words)] == phrase_words:
-            return " ".join(words[len(phrase_words):])
-    return None
-
-
 def _status_named(message: str) -> ApplicationStatus | None:
     folded = plain(message)
     for status in ApplicationStatus:
         names = {status.value, *(plain(lookup(f"applications.statuses.{status.value}", lang)) for lang in LANGUAGES),
-                 *_words(f"applications.words.status_synonyms.{status.value}")}
+                 *command_words(f"applications.words.status_synonyms.{status.value}")}
         if folded in names:
             return status
     return None
@@ -154,9 +147,9 @@ class MyApplicationsDialog(ComponentDialog):
         folded = plain(message)
         if not folded:
             return None
-        if folded in _words("commands.my_applications"):
+        if folded in command_words("commands.my_applications"):
             return {"view": LIST}
-        rest = _after(message, _words("applications.words.open"))
+        rest = command_rest(message, "applications.words.open")
         if (rest and _is_reference(rest)) or (folded.startswith("eu") and _is_reference(message)):
             return {"view": LIST, "input": {"text": message, "value": None}}
         return None
@@ -193,7 +186,7 @@ class MyApplicationsDialog(ComponentDialog):
         lang = language_of(step.context.activity.locale)
         card: Attachment | None = None
         async with self._session_factory.begin() as session:
-            user = await self._viewer(session, step.context)
+            user = await acting_user(session, step.context)
             sees_all = user is not None and can_see_all_organisations(user)
             if user is None or not (applications := await list_applications(session, user)):
                 reply = text("applications.none_all" if sees_all else "applications.none", lang)
@@ -254,14 +247,14 @@ class MyApplicationsDialog(ComponentDialog):
         if is_cancel(message):
             await step.context.send_activity(text("applications.cancelled", lang))
             return await step.end_dialog()
-        if folded in _words("commands.my_applications") or folded in _words("applications.words.list"):
+        if folded in command_words("commands.my_applications") or folded in command_words("applications.words.list"):
             return await self._go(step, LIST, None)
-        if folded in _words("applications.words.back"):
+        if folded in command_words("applications.words.back"):
             return await self._back(step, view, current, lang)
 
-        status_rest = _after(message, _words("applications.words.status"))
-        sent_rest = _after(message, _words("applications.words.sent"))
-        open_rest = _after(message, _words("applications.words.open"))
+        status_rest = command_rest(message, "applications.words.status")
+        sent_rest = command_rest(message, "applications.words.sent")
+        open_rest = command_rest(message, "applications.words.open")
         if current is not None and status_rest is not None:
             if not status_rest:
                 return await self._go(step, STATUS, current, fallback)
@@ -354,7 +347,7 @@ class MyApplicationsDialog(ComponentDialog):
 
     async def _set_granted_amount(self, step: WaterfallStepContext, application_id: int, answer: str,
                                   fallback: dict[str, Any] | None, lang: Language) -> DialogTurnResult:
-        if is_skip(answer) or plain(answer) in _words("applications.words.back"):
+        if is_skip(answer) or plain(answer) in command_words("applications.words.back"):
             await step.context.send_activity(text("applications.granted_skipped", lang))
             return await self._go(step, DETAIL, application_id)
         amount = parse_money(answer, self._today())
@@ -435,7 +428,7 @@ class MyApplicationsDialog(ComponentDialog):
     async def _find(self, session: AsyncSession, context: TurnContext, application_id: int | None,
                     reference: str | None = None) -> _Found:
         """The application by id or typed reference, if the user may see it; else the reason, for the user."""
-        user = await self._viewer(session, context)
+        user = await acting_user(session, context)
         shown = reference or str(application_id)
         if user is None:
             return _Found(problem="applications.refused")
@@ -452,9 +445,3 @@ class MyApplicationsDialog(ComponentDialog):
             return _Found(user=user, problem="applications.not_found", values={"reference": shown})
         return _Found(user=user, application=application)
 
-    @staticmethod
-    async def _viewer(session: AsyncSession, context: TurnContext) -> User | None:
-        sender = context.activity.from_property
-        if sender is None or not sender.id:
-            return None
-        return await get_user_by_teams_id(session, sender.id)

@@ -20,6 +20,7 @@ from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedAction
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, language_of, lookup, text
+from bot.proactive import is_terminal
 from dialogs.formatting import format_date, format_money
 from dialogs.input_parsing import is_back, is_cancel, is_skip, parse_yes_no, plain
 from dialogs.ks_notification import notify_ks_administration
@@ -27,6 +28,7 @@ from dialogs.programmes import programme_name
 from dialogs.registration_answers import AnswerContext, Choice, programme_choices, read_answer
 from dialogs.registration_cards import form_card, ks_summary_card, review_card, saved_card
 from dialogs.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
+from dialogs.turn_user import acting_user, acting_user_recorded
 from policy import ProjectFacts, evaluate_eu_routine
 from reminders.planner import plan_for_application
 from reports.information_item import information_item_draft
@@ -38,7 +40,7 @@ from storage.models import Application, Organisation, User
 from storage.reminders import schedule_many
 from storage.organisations import get_organisation, list_organisations
 from storage.registration_drafts import delete_draft, draft_data, get_draft, save_draft
-from storage.users import get_user_by_teams_id, upsert_user
+from storage.users import get_user_by_teams_id
 
 logger = logging.getLogger("lotsen.registration")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -54,8 +56,7 @@ SAVE_ACTION, EDIT_ACTION, DISCARD_ACTION, FORM_ACTION = (
 
 def supports_forms(activity: Activity) -> bool:
     """Teams and web chats render Adaptive Card inputs; the terminal chat and plain channels do not."""
-    return activity.channel_id in ("msteams", "webchat", "directline") and not (
-        activity.service_url or "").startswith("terminal:")
+    return activity.channel_id in ("msteams", "webchat", "directline") and not is_terminal(activity.service_url)
 
 
 class RegistrationDialog(ComponentDialog):
@@ -93,7 +94,7 @@ class RegistrationSteps(Dialog):
                      return_to_review=False, previous_mode=None, submission_key=None,
                      last_turn_at=self._clock().isoformat())
         async with self._session_factory.begin() as session:
-            user = await self._user(session, dc.context)
+            user = await acting_user_recorded(session, dc.context)
             draft = await get_draft(session, user)
             if draft is not None:
                 return await self._offer_resume(dc, state, draft_data(draft).project_name, draft.updated_at)
@@ -145,7 +146,7 @@ class RegistrationSteps(Dialog):
     async def answer_stale_save(self, context: TurnContext, value: dict[str, Any], lang: Language) -> None:
         """A "Spara" pressed again after the registration ended: say where the saved application is."""
         async with self._session_factory() as session:
-            viewer = await get_user_by_teams_id(session, context.activity.from_property.id)
+            viewer = await acting_user(session, context)
             try:
                 application = await get_application_by_submission_key(
                     session, str(value.get("submission_key", "")), viewer)
@@ -306,7 +307,7 @@ class RegistrationSteps(Dialog):
             return await self._ask(dc, state, missing.name) if missing else await self._show_review(dc, state)
         routine = evaluate_eu_routine(_facts(data), eur_sek_rate=self._settings.eur_sek_rate, lang=lang)
         async with self._session_factory.begin() as session:
-            user = await self._user(session, dc.context)
+            user = await acting_user_recorded(session, dc.context)
             organisation = await get_organisation(session, data.organisation_slug)
             draft_text = None
             if routine.verdict.information_item_to_ks:
@@ -364,7 +365,7 @@ class RegistrationSteps(Dialog):
             return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
         if answer:
             async with self._session_factory.begin() as session:
-                await delete_draft(session, await self._user(session, dc.context))
+                await delete_draft(session, await acting_user_recorded(session, dc.context))
             await dc.context.send_activity(text("registration.discarded", lang))
             return await dc.end_dialog(None)
         state["mode"] = state["previous_mode"] or ASKING
@@ -391,7 +392,7 @@ class RegistrationSteps(Dialog):
         if answer is None:
             return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
         async with self._session_factory.begin() as session:
-            user = await self._user(session, dc.context)
+            user = await acting_user_recorded(session, dc.context)
             draft = await get_draft(session, user)
             if answer and draft is not None:
                 state["data"] = draft_data(draft).model_dump(mode="json")
@@ -412,14 +413,6 @@ class RegistrationSteps(Dialog):
     def _data(state: dict[str, Any]) -> ApplicationData:
         return ApplicationData.model_validate(state["data"])
 
-    async def _user(self, session: AsyncSession, context: TurnContext) -> User:
-        sender = context.activity.from_property
-        user = await get_user_by_teams_id(session, sender.id)
-        if user is None:
-            user = await upsert_user(session, sender.id, aad_object_id=sender.aad_object_id, name=sender.name or "",
-                                     locale=context.activity.locale)
-        return user
-
     async def _fresh(self, session: AsyncSession, context: TurnContext, state: dict[str, Any], user: User) -> None:
         """A new registration: nothing answered, but the owner taken from the user's organisation, or else from
         what they registered for last time (asked once, remembered; shown in the review, where it can change)."""
@@ -433,7 +426,7 @@ class RegistrationSteps(Dialog):
 
     async def _save_draft(self, context: TurnContext, state: dict[str, Any]) -> None:
         async with self._session_factory.begin() as session:
-            user = await self._user(session, context)
+            user = await acting_user_recorded(session, context)
             await save_draft(session, user, self._data(state),
                              {"answered": state["answered"], "history": state["history"]})
 

@@ -20,9 +20,10 @@ from bot.i18n import LANGUAGES, Language, lookup, text
 from dialogs.formatting import format_date
 from dialogs.input_parsing import plain
 from dialogs.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
+from dialogs.turn_user import acting_user
 from reminders.calendar import STOCKHOLM, local_date, send_time, workday_on_or_before
 from storage.access import AccessDenied, NotFound
-from storage.models import Reminder, ReminderKind, ReminderState, User
+from storage.models import Reminder, ReminderKind, ReminderState
 from storage.reminders import (
     get_reminder,
     list_upcoming_for_user,
@@ -32,7 +33,6 @@ from storage.reminders import (
     resume_kind,
     snooze,
 )
-from storage.users import get_user_by_teams_id
 
 Action = Literal["done", "snooze", "list", "pause", "resume"]
 SNOOZE_DAYS = 7
@@ -142,7 +142,7 @@ class ReminderCommands:
 
     async def _done(self, turn_context: TurnContext, reminder_id: int | None, lang: Language) -> str:
         async with self._session_factory.begin() as session:
-            user = await _sender(session, turn_context)
+            user = await acting_user(session, turn_context)
             before = await get_reminder(session, reminder_id) if reminder_id is not None else None
             if before is None:
                 return text("reminders.not_found", lang)
@@ -162,7 +162,7 @@ class ReminderCommands:
         now = self._clock()
         until = snooze_until(now, self._hour)
         async with self._session_factory.begin() as session:
-            user = await _sender(session, turn_context)
+            user = await acting_user(session, turn_context)
             if reminder_id is None or await get_reminder(session, reminder_id) is None:
                 return text("reminders.not_found", lang)
             if user is None:
@@ -182,7 +182,7 @@ class ReminderCommands:
 
     async def _list(self, turn_context: TurnContext, lang: Language) -> None:
         async with self._session_factory() as session:
-            user = await _sender(session, turn_context)
+            user = await acting_user(session, turn_context)
             upcoming: list[Reminder] = []
             paused: set[str] = set()
             if user is not None:
@@ -232,7 +232,7 @@ class ReminderCommands:
                         example=_kind_words(ReminderKind.INFORMATION_ITEM.value, lang), kinds=_joined(kinds, lang))
         kind_words = _kind_words(request.kind, lang)
         async with self._session_factory.begin() as session:
-            user = await _sender(session, turn_context)
+            user = await acting_user(session, turn_context)
             if user is None:
                 return text("reminders.unknown_user", lang)
             if request.action == "pause":
@@ -242,13 +242,6 @@ class ReminderCommands:
                 changed = await resume_kind(session, user.id, request.kind, now=self._clock())
                 key = "reminders.resumed" if changed else "reminders.not_paused"
         return text(key, lang, kind=kind_words)
-
-
-async def _sender(session: AsyncSession, turn_context: TurnContext) -> User | None:
-    sender = turn_context.activity.from_property
-    if sender is None or not sender.id:
-        return None
-    return await get_user_by_teams_id(session, sender.id)
 
 
 def _kind_words(kind: str, lang: Language) -> str:

@@ -12,7 +12,6 @@ with a button that opens the report, and the answer says whether they were reach
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,21 +19,20 @@ from typing import Literal
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Attachment, ConversationReference
+from botbuilder.schema import ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, language_of, text
-from dialogs.input_parsing import plain
+from bot.proactive import is_terminal, send_proactively
+from dialogs.input_parsing import command_rest, command_words, plain
 from dialogs.ks_cards import APPROVE_ACTION, COMMENT_INPUT, RETURN_ACTION, review_notice_card, status_label
 from dialogs.report_status import (
-    command_rest,
-    command_words,
     default_report_year,
     looks_like_year,
     read_year,
-    sender,
     utc_now,
 )
+from dialogs.turn_user import acting_user
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
@@ -49,10 +47,7 @@ from storage.conversations import get_personal_reference_for_user
 from storage.models import User
 from storage.organisations import find_organisation
 
-logger = logging.getLogger("lotsen.report_review")
-
 Action = Literal["return", "approve"]
-TERMINAL_SCHEME = "terminal:"
 # The organisation named in the examples when the request named none we know.
 EXAMPLE_ORGANISATION = "Miljönämnden"
 
@@ -161,7 +156,7 @@ class ReportReviewCommand:
             example = self._example(request.action, EXAMPLE_ORGANISATION, default_year, lang)
             return _Outcome(text("ks.bad_year", lang, example=example))
         async with self._session_factory.begin() as session:
-            user = await sender(session, context)
+            user = await acting_user(session, context)
             if user is None or not can_see_all_organisations(user):
                 return _Outcome(text("ks.review.refused", lang))
             if request.problem == "usage":
@@ -241,30 +236,15 @@ class ReportReviewCommand:
             submitter = await session.get(User, outcome.submitter_id)
             record = await get_personal_reference_for_user(session, outcome.submitter_id)
         name = submitter.name if submitter is not None else str(outcome.submitter_id)
-        if (context.activity.service_url or "").startswith(TERMINAL_SCHEME):
+        if is_terminal(context.activity.service_url):
             return name, "terminal"
         if record is None:
             return name, "not_installed"
-        if record.service_url.startswith(TERMINAL_SCHEME):
+        if is_terminal(record.service_url):
             return name, "terminal"
         lang = language_of(submitter.locale if submitter is not None else None)
         card = review_notice_card(outcome.notice, outcome.organisation, outcome.year, outcome.reviewer,
                                   outcome.comment, lang)
-        delivered = await self._post(context, ConversationReference().deserialize(record.reference), card)
+        delivered = await send_proactively(context.adapter, ConversationReference().deserialize(record.reference),
+                                           MessageFactory.attachment(card), self._app_id)
         return name, None if delivered else "unreachable"
-
-    async def _post(self, context: TurnContext, reference: ConversationReference, card: Attachment) -> bool:
-        delivered = False
-
-        async def post(turn_context: TurnContext) -> None:
-            nonlocal delivered
-            await turn_context.send_activity(MessageFactory.attachment(card))
-            delivered = True
-
-        try:
-            # A failed send inside the proactive turn is swallowed by the adapter's turn-error handler, so
-            # whether it went out is read from `delivered` (as in dialogs/ks_notification.py).
-            await context.adapter.continue_conversation(reference, post, self._app_id)
-        except Exception as error:
-            logger.warning("could not reach the submitter's personal chat: %s", error)
-        return delivered

@@ -9,8 +9,8 @@ coordinators work in theirs, and whoever presses a button there is asked for the
 not submitted (`reminders.on_request`), and schedules them; the scheduler delivers them. The answer says how
 many organisations and people were reminded, and which organisations have nobody to remind.
 
-The small readers of typed commands below (`command_rest`, `read_year`) are shared by KS förvaltning's other
-annual report commands (`dialogs.report_review`, `dialogs.compilation_command`).
+The year readers below (`read_year`, `looks_like_year`) are shared by KS förvaltning's other annual report
+commands (`dialogs.report_review`, `dialogs.compilation_command`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, Language, lookup, text
-from dialogs.input_parsing import plain
+from bot.i18n import Language, lookup, text
+from dialogs.input_parsing import command_rest, plain
 from dialogs.ks_cards import (
     HANDED_IN,
     REMIND_ALL_ACTION,
@@ -36,6 +36,7 @@ from dialogs.ks_cards import (
     remind_result_card,
     status_card,
 )
+from dialogs.turn_user import acting_user
 from reminders.calendar import local_date
 from reminders.on_request import plan_reminders_on_request
 from reminders.planner import annual_report_deadline
@@ -45,7 +46,7 @@ from storage.annual_reports import NOT_STARTED, OrganisationStatus, get_report, 
 from storage.contact_persons import get_contact_person, is_contact_person
 from storage.models import Organisation, Role, User
 from storage.reminders import contact_person_ids_by_organisation, schedule_many
-from storage.users import get_user_by_teams_id, list_users
+from storage.users import list_users
 
 # The years an annual report may be for (storage.models.AnnualReport's check).
 MIN_YEAR, MAX_YEAR = 2000, 2200
@@ -57,23 +58,6 @@ def utc_now() -> datetime:
 
 
 # --- reading typed commands (shared with report_review and compilation_command) ---------------------------------
-
-
-def command_words(key: str) -> list[str]:
-    """A word list of both catalogs ("ks.words.status"), folded by `plain`, longest phrase first."""
-    words = {plain(word) for lang in LANGUAGES for word in lookup(key, lang)}
-    return sorted(words, key=lambda phrase: (-len(phrase.split()), phrase))
-
-
-def command_rest(message: str, key: str) -> str | None:
-    """What follows the phrase of `key` that `message` starts with, as typed ("" for the phrase alone), or None."""
-    words = message.split()
-    folded = [plain(word) for word in words]
-    for phrase in command_words(key):
-        phrase_words = phrase.split()
-        if folded[: len(phrase_words)] == phrase_words:
-            return " ".join(words[len(phrase_words):])
-    return None
 
 
 def read_year(words: str) -> int | None:
@@ -98,13 +82,6 @@ def report_deadline(year: int, deadline_mmdd: str) -> date:
 def default_report_year(now: datetime) -> int:
     """The year whose reports are due: the last calendar year, in Malmö."""
     return local_date(now).year - 1
-
-
-async def sender(session: AsyncSession, turn_context: TurnContext) -> User | None:
-    account = turn_context.activity.from_property
-    if account is None or not account.id:
-        return None
-    return await get_user_by_teams_id(session, account.id)
 
 
 def year_from_value(value: object) -> int | None:
@@ -179,7 +156,7 @@ class ReportStatusCommand:
     async def _show(self, context: TurnContext, year: int, lang: Language) -> Activity | str:
         deadline = report_deadline(year, self._deadline_mmdd)
         async with self._session_factory() as session:
-            user = await sender(session, context)
+            user = await acting_user(session, context)
             if user is not None and can_see_all_organisations(user):
                 overview = await report_status_overview(session, year, user)
                 rows = [StatusRow(line.organisation.name, line.status, contact_of(line), line.last_change)
@@ -217,7 +194,7 @@ class ReportStatusCommand:
     async def _remind_all(self, context: TurnContext, year: int, lang: Language) -> Activity | str:
         now = self._clock()
         async with self._session_factory.begin() as session:
-            user = await sender(session, context)
+            user = await acting_user(session, context)
             if user is None or not can_see_all_organisations(user):
                 return text("ks.remind.refused", lang)
             overview = await report_status_overview(session, year, user)

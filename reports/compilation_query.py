@@ -4,9 +4,8 @@ Every active organisation, in Swedish name order, with its annual report of the 
 verksamhetsplan, contact name) and its EU applications of the year. An inactive organisation is listed only when
 it still has a report or an application that year, so that no money of the year drops out of the totals.
 
-Which applications belong to a year is `storage.applications.list_applications(…, year=…)`'s rule, asked as a
-reader who sees every organisation (`_ALL_ORGANISATIONS`, a transient, never stored user with the admin role):
-the compilation is KS förvaltning's, and the caller decides who may have it.
+Which applications belong to a year is `storage.applications.in_year`, the rule the application lists use too.
+Every organisation's are read: the compilation is KS förvaltning's, and the caller decides who may have it.
 
 Amounts in euro are converted at the rate stored with the application, else at `default_eur_sek_rate`, and
 rounded to whole kronor. Programme keys are named from `programme_names` (the registration's list, which
@@ -27,8 +26,8 @@ from sqlalchemy.orm import selectinload
 from reports.compilation import REPORTED, ApplicationLine, Compilation, OrganisationReport, ReportItem
 from storage.access import NotFound
 from storage.application_data import Money
-from storage.applications import application_reference, list_applications
-from storage.models import AnnualReport, Application, ContactPerson, Organisation, Role, User
+from storage.applications import application_reference, in_year
+from storage.models import AnnualReport, Application, ContactPerson, Organisation
 from storage.organisations import swedish_sort_key
 
 __all__ = [
@@ -52,11 +51,6 @@ UNNAMED_PROGRAMME = "Program ej angivet"
 UNNAMED_PROJECT = "Projektnamn ej angivet"
 
 _KRONA = Decimal(1)
-
-
-def _all_organisations_reader() -> User:
-    # Never added to a session: it only lets list_applications apply its year rule to every organisation.
-    return User(role=Role.ADMIN, name="compilation")
 
 
 def to_sek(money: Money, eur_sek_rate: float | None, default_eur_sek_rate: float) -> Decimal:
@@ -154,9 +148,11 @@ async def _registry_contacts(session: AsyncSession, organisation_id: int | None 
 
 async def _applications(session: AsyncSession, year: int, organisation_id: int | None = None
                         ) -> dict[int, list[Application]]:
+    statement = select(Application).where(in_year(year))
+    if organisation_id is not None:
+        statement = statement.where(Application.organisation_id == organisation_id)
     by_organisation: dict[int, list[Application]] = {}
-    for application in await list_applications(session, _all_organisations_reader(),
-                                               organisation_id=organisation_id, year=year):
+    for application in (await session.scalars(statement)).all():
         by_organisation.setdefault(application.organisation_id, []).append(application)
     return by_organisation
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -53,6 +53,7 @@ __all__ = [
     "get_application",
     "get_application_by_submission_key",
     "granted_amount",
+    "in_year",
     "list_applications",
     "list_events",
     "mark_information_item_sent",
@@ -247,6 +248,21 @@ async def find_application_by_reference(session: AsyncSession, reference: str, v
     return application
 
 
+def in_year(year: int) -> ColumnElement[bool]:
+    """Whether an application belongs to `year`: that of its planned submission date, or of its registration (in
+    Malmö) when no date was given. The one rule for "the applications of a year", in lists and the compilation."""
+    registered_from = datetime(year, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
+    registered_until = datetime(year + 1, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
+    return or_(
+        Application.planned_submission_date.between(date(year, 1, 1), date(year, 12, 31)),
+        and_(
+            Application.planned_submission_date.is_(None),
+            Application.created_at >= registered_from,
+            Application.created_at < registered_until,
+        ),
+    )
+
+
 async def list_applications(
     session: AsyncSession,
     viewer: User,
@@ -258,8 +274,8 @@ async def list_applications(
     """The applications `viewer` may see, newest first, optionally of one organisation, year or status.
 
     Officials see their own organisation's and those they registered themselves (asking for another
-    organisation is AccessDenied; without an organisation they see only their own registrations); KS coordinators and admins see all, or the one asked for. The year is that
-    of the planned submission date, or of the registration (in Malmö) when no date was given.
+    organisation is AccessDenied; without an organisation they see only their own registrations); KS coordinators
+    and admins see all, or the one asked for. The year is `in_year`'s.
     """
     statement = select(Application)
     if can_see_all_organisations(viewer):
@@ -274,18 +290,7 @@ async def list_applications(
         else:
             statement = statement.where(or_(Application.organisation_id == viewer.organisation_id, own))
     if year is not None:
-        registered_from = datetime(year, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
-        registered_until = datetime(year + 1, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
-        statement = statement.where(
-            or_(
-                Application.planned_submission_date.between(date(year, 1, 1), date(year, 12, 31)),
-                and_(
-                    Application.planned_submission_date.is_(None),
-                    Application.created_at >= registered_from,
-                    Application.created_at < registered_until,
-                ),
-            )
-        )
+        statement = statement.where(in_year(year))
     if status is not None:
         statement = statement.where(Application.status == ApplicationStatus(status))
     statement = statement.order_by(Application.created_at.desc(), Application.id.desc())

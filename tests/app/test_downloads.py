@@ -23,7 +23,7 @@ from reports.download_links import (
 from settings import Settings
 from storage.models import Role, User
 from storage.users import set_user_role
-from tests.reports.test_compilation_query import APPLICATIONS, DEFAULT_RATE, TOTAL_BUDGET, seed_year
+from tests.support.compilation_seed import APPLICATIONS, DEFAULT_RATE, TOTAL_BUDGET, seed_year
 from tests.support.people import make_user
 
 SECRET = "a shared secret of every instance"

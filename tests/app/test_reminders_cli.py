@@ -3,9 +3,6 @@ separate process on a SQLite file, delivering to the connector stand-in in this 
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,22 +11,13 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Reminder, ReminderState
 from storage.reminders import schedule
+from tests.support.app_process import run_app
 from tests.support.reminder_setup import add_user, deadline_spec, malmo, reminder_ids_received
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 async def _app(database_url: str, cwd: Path, *arguments: str) -> tuple[int, str, str]:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.lower().startswith("microsoftapp") and key not in ("REMINDER_HOUR",)}
-    environment.update({"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "ANNUAL_REPORT_DEADLINE": "03-31"})
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(APP), *arguments, cwd=cwd, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(60):
-        stdout, stderr = await process.communicate()
-    return process.returncode, stdout.decode(), stderr.decode()
+    return await run_app(database_url, cwd, *arguments, settings={"ANNUAL_REPORT_DEADLINE": "03-31"},
+                         unset=("REMINDER_HOUR",))
 
 
 async def _seed(database_url: str, service_url: str) -> dict[str, int]:

@@ -1,44 +1,26 @@
 """`python app.py report compile|show` and `python app.py applications show`, run as operators run them: a
-separate process on a seeded SQLite file (the seed of tests/reports/test_compilation_query.py)."""
+separate process on a seeded SQLite file (tests/support/compilation_seed.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
-from docx import Document
 from openpyxl import load_workbook
 
 from reports.compilation import SHEETS
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from tests.reports.test_compilation_query import (
-    APPLICATIONS,
-    DEFAULT_RATE,
-    GRANTED_AMOUNT,
-    TOTAL_BUDGET,
-    Seeded,
-    seed_year,
-)
+from tests.support.app_process import run_app
+from tests.support.compilation_seed import APPLICATIONS, DEFAULT_RATE, GRANTED_AMOUNT, TOTAL_BUDGET, Seeded, seed_year
+from tests.support.documents import docx_text
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 FILE_NAME = "sammanstallning-internationellt-arbete-2026"
 
 
 async def _app(database_url: str, cwd: Path, *arguments: str) -> tuple[int, str, str]:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.lower().startswith("microsoftapp") and key != "EUR_SEK_RATE"}
-    environment.update({"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "EUR_SEK_RATE": str(DEFAULT_RATE)})
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(APP), *arguments, cwd=cwd, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(60):
-        stdout, stderr = await process.communicate()
-    return process.returncode, stdout.decode(), stderr.decode()
+    return await run_app(database_url, cwd, *arguments, settings={"EUR_SEK_RATE": str(DEFAULT_RATE)})
 
 
 @pytest.fixture
@@ -50,12 +32,6 @@ async def seeded(tmp_path: Path) -> tuple[str, Seeded]:
         return database_url, await seed_year(create_session_factory(engine))
     finally:
         await engine.dispose()
-
-
-def _docx_text(path: Path) -> str:
-    document = Document(str(path))
-    return "\n".join([p.text for p in document.paragraphs]
-                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
 
 
 async def test_compile_writes_each_format_under_build_and_prints_the_path(seeded, tmp_path: Path) -> None:
@@ -70,7 +46,7 @@ async def test_compile_writes_each_format_under_build_and_prints_the_path(seeded
     assert [output.strip() for _, output, _ in (docx, xlsx, md)] == [
         f"build/{FILE_NAME}.docx", f"build/{FILE_NAME}.xlsx", f"build/{FILE_NAME}.md"]
 
-    text = _docx_text(tmp_path / "build" / f"{FILE_NAME}.docx")
+    text = docx_text(tmp_path / "build" / f"{FILE_NAME}.docx")
     assert f"Antal EU-ansökningar: {APPLICATIONS}" in text
     assert "Summa beviljade belopp: 12 450 000 kr" in text
     summary = {row[0]: row[1] for row in load_workbook(tmp_path / "build" / f"{FILE_NAME}.xlsx")[SHEETS[0]]

@@ -21,9 +21,13 @@ from tests.support.people import make_user
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "app.py", "users", *args], capture_output=True, text=True, timeout=60,
+def _app(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "app.py", *args], capture_output=True, text=True, timeout=60,
                           cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"})
+
+
+def _run(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    return _app(database_url, "users", *args)
 
 
 async def test_grant_a_role_and_place_a_user_in_an_organisation(start_app, connector, tmp_path):
@@ -66,11 +70,6 @@ async def test_unknown_users_roles_and_organisations_are_refused(start_app, conn
 
 
 # --- the audit trail, the contact-person registry and the history, on both databases ---------------------
-
-
-def _app(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "app.py", *args], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"})
 
 
 async def _audit(session_factory) -> list[AuditEvent]:

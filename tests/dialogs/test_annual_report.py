@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import Activity, ChannelAccount
 from sqlalchemy import func, select
 
 from bot.assembly import build_bot
@@ -32,11 +32,11 @@ from storage.annual_reports import (
 from storage.application_data import ApplicationData, ApplicationStatus, MalmoRole, Money
 from storage.applications import create_application, set_status
 from storage.contact_persons import get_contact_person, set_contact_person
-from storage.conversations import save_conversation_reference
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import AnnualReport, Role
 from storage.organisations import get_organisation
+from tests.support.chat import button, chat_adapter, install_in_channel, say, text_of
 from tests.support.people import make_user
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=timezone.utc)  # the default year is then 2025
@@ -86,17 +86,6 @@ async def _applications(session_factory) -> None:
             information_item_required=False, information_item_draft=None)
 
 
-async def _ks_channel(session_factory) -> None:
-    """Lotsen is installed in KS förvaltning's channel: its conversation reference is stored."""
-    async with session_factory.begin() as session:
-        await save_conversation_reference(
-            session, conversation_id=KS_CONVERSATION, conversation_type="channel", tenant_id=None,
-            service_url="https://smba.example/emea/", channel_id="test",
-            reference={"conversation": {"id": KS_CONVERSATION, "conversationType": "channel"},
-                       "serviceUrl": "https://smba.example/emea/", "channelId": "test",
-                       "bot": {"id": "28:lotsen", "name": "Lotsen"}})
-
-
 async def _ready_report(session_factory, *, complete: bool = True) -> None:
     """Miljönämnden's report for YEAR with one network, written straight to storage (as if answered earlier)."""
     async with session_factory.begin() as session:
@@ -115,51 +104,9 @@ def _services(session_factory, **settings):
 
 def _adapter(services, user: ChannelAccount = ANNA, locale: str = "sv-SE",
              conversation_type: str = "personal") -> TestAdapter:
-    template = Activity(
-        channel_id="test",  # no card forms: focus areas are typed
-        service_url="https://smba.example/emea/",
-        conversation=ConversationAccount(id=f"{conversation_type}-{user.id}", conversation_type=conversation_type),
-        from_property=user,
-        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
-        locale=locale,
-    )
-    return TestAdapter(services.bot.on_turn, template_or_conversation=template)
-
-
-async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
-    if value is None:
-        await adapter.send(message)
-    else:
-        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
-    replies = []
-    while (reply := adapter.get_next_activity()) is not None:
-        replies.append(reply)
-    return replies
-
-
-def _text(replies: list[Activity]) -> str:
-    """Everything the replies say, as the terminal chat prints it (cards as text, buttons as "[label]")."""
-    lines = []
-    for reply in replies:
-        if reply.text:
-            lines.append(reply.text)
-        for action in (reply.suggested_actions.actions if reply.suggested_actions else []):
-            lines.append(f"[{action.title}]")
-        for attachment in reply.attachments or []:
-            rendered = render_attachment(attachment.content_type, attachment.content)
-            lines.extend(rendered.lines)
-            lines.extend(f"[{choice.label}]" for choice in rendered.choices)
-    return "\n".join(lines)
-
-
-def _button(replies: list[Activity], label: str) -> dict:
-    """The data of the button called `label` on the replies' cards."""
-    for reply in replies:
-        for attachment in reply.attachments or []:
-            for choice in render_attachment(attachment.content_type, attachment.content).choices:
-                if choice.label == label:
-                    return choice.value
-    raise AssertionError(f"no button {label!r} in {_text(replies)}")
+    # channel "test" has no card forms: focus areas are typed
+    return chat_adapter(services.bot.on_turn, user, conversation_type=conversation_type, channel_id="test",
+                        locale=locale)
 
 
 async def _report(session_factory) -> AnnualReport:
@@ -174,10 +121,18 @@ async def _report_count(session_factory) -> int:
         return (await session.execute(select(func.count()).select_from(AnnualReport))).scalar_one()
 
 
+async def _adding_eurocities(adapter: TestAdapter) -> None:
+    """Opens the report and adds the network Eurocities, which then asks for its description."""
+    await say(adapter, "årsredovisning")
+    await say(adapter, "nästa")
+    await say(adapter, "lägg till")
+    await say(adapter, "Eurocities")
+
+
 async def _next_parts(adapter: TestAdapter, count: int) -> list[Activity]:
     replies: list[Activity] = []
     for _ in range(count):
-        replies = await _say(adapter, "nästa")
+        replies = await say(adapter, "nästa")
     return replies
 
 
@@ -187,10 +142,10 @@ async def _next_parts(adapter: TestAdapter, count: int) -> list[Activity]:
 async def test_a_full_report_with_prefilled_projects_reaches_ks(session_factory):
     await _people(session_factory)
     await _applications(session_factory)
-    await _ks_channel(session_factory)
+    await install_in_channel(session_factory, KS_CONVERSATION)
     adapter = _adapter(_services(session_factory, ks_administration_conversation_id=KS_CONVERSATION))
 
-    opened = _text(await _say(adapter, "årsredovisning"))
+    opened = text_of(await say(adapter, "årsredovisning"))
     assert "Årsredovisning 2025" in opened and "Miljönämnden" in opened
     assert "Del 1 av 6: EU-finansierade projekt" in opened
     # Both registered applications, with programme, role, budget and status read from the application.
@@ -201,44 +156,44 @@ async def test_a_full_report_with_prefilled_projects_reaches_ks(session_factory)
     assert f"Beskriv kort vad ni gjorde: ”{PROJECTS[0]}”" in opened
     assert "Nu: ”Gröna tak på skolor mot översvämningar.”" in opened
 
-    assert "Vilken inriktning" in _text(await _say(adapter, "behåll"))
-    assert "Vilka resultat" in _text(await _say(adapter, "a och c"))
-    second = _text(await _say(adapter, "Tak på tolv skolor."))
+    assert "Vilken inriktning" in text_of(await say(adapter, "behåll"))
+    assert "Vilka resultat" in text_of(await say(adapter, "a och c"))
+    second = text_of(await say(adapter, "Tak på tolv skolor."))
     assert f"Sparat: {PROJECTS[0]}." in second
     assert f"Beskriv kort vad ni gjorde: ”{PROJECTS[1]}”" in second and "Nu: inget ifyllt." in second
-    await _say(adapter, "Omställning av hamnen till fossilfri drift.")
-    await _say(adapter, "2b")
-    eu_done = _text(await _say(adapter, "hoppa över"))
+    await say(adapter, "Omställning av hamnen till fossilfri drift.")
+    await say(adapter, "2b")
+    eu_done = text_of(await say(adapter, "hoppa över"))
     assert "Beskriv kort" not in eu_done  # both confirmed: the part waits for "nästa"
     assert "Verksamhetsutveckling (2a), Profilering (2c)" in eu_done and "[Lägg till en till]" in eu_done
 
-    network = _text(await _say(adapter, "nästa"))
+    network = text_of(await say(adapter, "nästa"))
     assert "Del 2 av 6: Internationella organisationer och nätverk" in network
     assert "[Lägg till]" in network and "[Inget att redovisa här]" in network
-    assert "kort namn" in _text(await _say(adapter, "lägg till"))
-    await _say(adapter, "Eurocities")
-    await _say(adapter, "Vi deltog i arbetsgruppen för klimat.")
-    await _say(adapter, "verksamhetsutveckling, profilering")
-    listed = _text(await _say(adapter, "Erfarenheter till skyfallsplanen."))
+    assert "kort namn" in text_of(await say(adapter, "lägg till"))
+    await say(adapter, "Eurocities")
+    await say(adapter, "Vi deltog i arbetsgruppen för klimat.")
+    await say(adapter, "verksamhetsutveckling, profilering")
+    listed = text_of(await say(adapter, "Erfarenheter till skyfallsplanen."))
     assert "1. Eurocities" in listed and "Resultat: Erfarenheter till skyfallsplanen." in listed
 
-    plan = _text(await _next_parts(adapter, 5))
+    plan = text_of(await _next_parts(adapter, 5))
     assert "verksamhetsplanen" in plan
-    contact = _text(await _say(adapter, "ja"))
+    contact = text_of(await say(adapter, "ja"))
     assert "nämndens kontaktperson för internationella frågor" in contact
-    review = await _say(adapter, "jag")
-    shown = _text(review)
+    review = await say(adapter, "jag")
+    shown = text_of(review)
     assert "Kontaktpersonen i årsredovisningen är Anna Andersson." in shown
     assert "registret över kontaktpersoner" in shown
     assert "Granska årsredovisningen" in shown
     assert "• Eurocities – Verksamhetsutveckling (2a), Profilering (2c)" in shown
     assert "[Skicka in]" in shown and "[Spara och stäng]" in shown
 
-    submitted = await _say(adapter, value=_button(review, "Skicka in"))
+    submitted = await say(adapter, value=button(review, "Skicka in"))
     [ks_card] = [reply for reply in submitted if reply.conversation.id == KS_CONVERSATION]
     ks_text = json.dumps(ks_card.attachments[0].content, ensure_ascii=False)
     assert "Miljönämnden" in ks_text and "Eurocities" in ks_text and "Anna Andersson" in ks_text
-    receipt = _text([reply for reply in submitted if reply.conversation.id != KS_CONVERSATION])
+    receipt = text_of([reply for reply in submitted if reply.conversation.id != KS_CONVERSATION])
     assert "Årsredovisningen för Miljönämnden 2025 är inskickad" in receipt
     assert "Jag har skickat en sammanfattning till kommunstyrelsens förvaltning." in receipt
 
@@ -257,24 +212,24 @@ async def test_a_full_report_with_prefilled_projects_reaches_ks(session_factory)
 async def test_items_are_added_and_removed_in_a_list(session_factory):
     await _people(session_factory)
     adapter = _adapter(_services(session_factory))
-    assert "Del 1 av 6" in _text(await _say(adapter, "årsredovisning"))
-    assert "redan vid första delen" in _text(await _say(adapter, "tillbaka"))
-    await _say(adapter, "nästa")
-    assert "Del 1 av 6" in _text(await _say(adapter, "tillbaka"))
-    assert "Del 2 av 6" in _text(await _say(adapter, "inget att redovisa här"))
+    assert "Del 1 av 6" in text_of(await say(adapter, "årsredovisning"))
+    assert "redan vid första delen" in text_of(await say(adapter, "tillbaka"))
+    await say(adapter, "nästa")
+    assert "Del 1 av 6" in text_of(await say(adapter, "tillbaka"))
+    assert "Del 2 av 6" in text_of(await say(adapter, "inget att redovisa här"))
     for title in ("Nordic Safe Cities", "Covenant of Mayors"):
-        await _say(adapter, "lägg till en till")
-        await _say(adapter, title)
-        await _say(adapter, "Arbetsgrupper.")
-        await _say(adapter, "b")
-        await _say(adapter, "hoppa över")
-    both = _text(await _say(adapter, "ändra 3"))
+        await say(adapter, "lägg till en till")
+        await say(adapter, title)
+        await say(adapter, "Arbetsgrupper.")
+        await say(adapter, "b")
+        await say(adapter, "hoppa över")
+    both = text_of(await say(adapter, "ändra 3"))
     assert "ingen punkt 3" in both
-    removed = await _say(adapter, "ta bort 1")
-    assert "Jag tog bort ”Nordic Safe Cities”." in _text(removed)
-    assert "1. Covenant of Mayors" in _text(removed) and "[Ändra: Nordic Safe Cities]" not in _text(removed)
+    removed = await say(adapter, "ta bort 1")
+    assert "Jag tog bort ”Nordic Safe Cities”." in text_of(removed)
+    assert "1. Covenant of Mayors" in text_of(removed) and "[Ändra: Nordic Safe Cities]" not in text_of(removed)
     # The remaining item's own button removes it too.
-    emptied = _text(await _say(adapter, value=_button(removed, "Ta bort: Covenant of Mayors")))
+    emptied = text_of(await say(adapter, value=button(removed, "Ta bort: Covenant of Mayors")))
     assert "Inget redovisat här än." in emptied
     report = await _report(session_factory)
     assert report.items == []
@@ -284,21 +239,21 @@ async def test_an_edit_from_the_review_returns_to_the_review(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
     adapter = _adapter(_services(session_factory))
-    review = await _say(adapter, "årsredovisning")
-    assert "Granska årsredovisningen" in _text(review)  # worked on before: straight to the review
-    part = await _say(adapter, value=_button(review, "Ändra: Internationella organisationer och nätverk"))
-    assert "[Klar – till granskningen]" in _text(part)
-    question = _text(await _say(adapter, value=_button(part, "Ändra: Eurocities")))
+    review = await say(adapter, "årsredovisning")
+    assert "Granska årsredovisningen" in text_of(review)  # worked on before: straight to the review
+    part = await say(adapter, value=button(review, "Ändra: Internationella organisationer och nätverk"))
+    assert "[Klar – till granskningen]" in text_of(part)
+    question = text_of(await say(adapter, value=button(part, "Ändra: Eurocities")))
     assert "Nu: ”Eurocities”" in question and "[Behåll]" in question
-    await _say(adapter, "behåll")
-    assert "Nu: ”Strategisk påverkan (2b)”" in _text(
-        await _say(adapter, "Arbetsgruppen för klimat och en ny om mobilitet."))
-    assert "Nu: ”Ett gemensamt positionspapper.”" in _text(await _say(adapter, "a, b"))
-    back_in_part = await _say(adapter, "behåll")
-    assert "Strategisk påverkan (2b)" in _text(back_in_part) and "Sparat: Eurocities." in _text(back_in_part)
-    assert "Granska årsredovisningen" in _text(await _say(adapter, "årsredovisning"))  # opened afresh
-    await _say(adapter, "ändra 2")
-    again = _text(await _say(adapter, "klar"))
+    await say(adapter, "behåll")
+    assert "Nu: ”Strategisk påverkan (2b)”" in text_of(
+        await say(adapter, "Arbetsgruppen för klimat och en ny om mobilitet."))
+    assert "Nu: ”Ett gemensamt positionspapper.”" in text_of(await say(adapter, "a, b"))
+    back_in_part = await say(adapter, "behåll")
+    assert "Strategisk påverkan (2b)" in text_of(back_in_part) and "Sparat: Eurocities." in text_of(back_in_part)
+    assert "Granska årsredovisningen" in text_of(await say(adapter, "årsredovisning"))  # opened afresh
+    await say(adapter, "ändra 2")
+    again = text_of(await say(adapter, "klar"))
     assert "Granska årsredovisningen" in again and "en ny om mobilitet" in again
     assert "Verksamhetsutveckling (2a), Strategisk påverkan (2b)" in again
     assert (await _report(session_factory)).items[0].results == "Ett gemensamt positionspapper."
@@ -311,21 +266,18 @@ async def test_a_draft_continues_after_a_restart_and_for_a_colleague(database_ur
         session_factory = create_session_factory(engine)
         await _people(session_factory)
         adapter = _adapter(_services(session_factory))
-        await _say(adapter, "årsredovisning")
-        await _say(adapter, "nästa")
-        await _say(adapter, "lägg till")
-        await _say(adapter, "Eurocities")
+        await _adding_eurocities(adapter)
     finally:
         await engine.dispose()
     engine = create_engine(database_url)  # a new process on the same database
     try:
         session_factory = create_session_factory(engine)
         restarted = _adapter(_services(session_factory))
-        assert "Vilken inriktning" in _text(await _say(restarted, "Arbetsgruppen för klimat."))
-        await _say(restarted, "c")
-        await _say(restarted, "hoppa över")
+        assert "Vilken inriktning" in text_of(await say(restarted, "Arbetsgruppen för klimat."))
+        await say(restarted, "c")
+        await say(restarted, "hoppa över")
         # Bo, of the same nämnd, opens it days later: the review, saying who changed it last.
-        colleague = _text(await _say(_adapter(_services(session_factory), BO), "årsredovisning"))
+        colleague = text_of(await say(_adapter(_services(session_factory), BO), "årsredovisning"))
         assert "Granska årsredovisningen" in colleague and "Eurocities – Profilering (2c)" in colleague
         assert "Senast ändrad av Anna Andersson" in colleague
     finally:
@@ -339,17 +291,17 @@ async def test_a_submitted_report_is_locked(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
     adapter = _adapter(_services(session_factory))
-    review = await _say(adapter, "årsredovisning")
-    part = await _say(adapter, value=_button(review, "Ändra: Internationella organisationer och nätverk"))
-    remove = _button(part, "Ta bort: Eurocities")
-    submitted = _text(await _say(adapter, value=_button(review, "Skicka in")))
+    review = await say(adapter, "årsredovisning")
+    part = await say(adapter, value=button(review, "Ändra: Internationella organisationer och nätverk"))
+    remove = button(part, "Ta bort: Eurocities")
+    submitted = text_of(await say(adapter, value=button(review, "Skicka in")))
     assert "är inskickad" in submitted
     assert "ingen kanal för kommunstyrelsens förvaltning är inställd" in submitted  # no KS channel configured
 
-    refused = _text(await _say(adapter, value=remove))  # a button of an older card
+    refused = text_of(await say(adapter, value=remove))  # a button of an older card
     assert "redan inskickad och kan inte ändras" in refused
     assert "[Skicka in]" not in refused
-    shown = _text(await _say(adapter, "årsredovisning"))
+    shown = text_of(await say(adapter, "årsredovisning"))
     assert "Status: inskickad" in shown
     assert "låst tills kommunstyrelsens förvaltning returnerar den" in shown and "av Anna Andersson" in shown
     assert "[Ändra" not in shown
@@ -360,18 +312,18 @@ async def test_submitting_lists_what_is_missing_with_buttons_to_fix_it(session_f
     await _people(session_factory)
     await _ready_report(session_factory, complete=False)
     adapter = _adapter(_services(session_factory))
-    await _say(adapter, "årsredovisning")
-    missing = await _say(adapter, "skicka in")
-    shown = _text(missing)
+    await say(adapter, "årsredovisning")
+    missing = await say(adapter, "skicka in")
+    shown = text_of(missing)
     assert "Innan du skickar in saknas" in shown
     assert "Inriktning för ”Eurocities”" in shown and "verksamhetsplanen" in shown and "Kontaktperson" in shown
-    assert "Vilken inriktning" in _text(await _say(adapter, value=_button(missing, "Komplettera: Eurocities")))
-    assert "Granska årsredovisningen" in _text(await _say(adapter, "profilering"))
-    await _say(adapter, value=_button(missing, "Svara om verksamhetsplanen"))
-    assert "inarbetas i verksamhetsplanerna" in _text(await _say(adapter, "nej"))  # section 4 reminded
-    await _say(adapter, value=_button(missing, "Ange kontaktperson"))
-    await _say(adapter, "Cecilia Carlsson")
-    assert "är inskickad" in _text(await _say(adapter, "skicka in"))
+    assert "Vilken inriktning" in text_of(await say(adapter, value=button(missing, "Komplettera: Eurocities")))
+    assert "Granska årsredovisningen" in text_of(await say(adapter, "profilering"))
+    await say(adapter, value=button(missing, "Svara om verksamhetsplanen"))
+    assert "inarbetas i verksamhetsplanerna" in text_of(await say(adapter, "nej"))  # section 4 reminded
+    await say(adapter, value=button(missing, "Ange kontaktperson"))
+    await say(adapter, "Cecilia Carlsson")
+    assert "är inskickad" in text_of(await say(adapter, "skicka in"))
     report = await _report(session_factory)
     assert report.status == "submitted" and report.in_verksamhetsplan is False
     assert report.contact_name == "Cecilia Carlsson"
@@ -380,30 +332,30 @@ async def test_submitting_lists_what_is_missing_with_buttons_to_fix_it(session_f
 async def test_a_returned_report_shows_the_comment_and_is_submitted_again(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
-    await _ks_channel(session_factory)
+    await install_in_channel(session_factory, KS_CONVERSATION)
     adapter = _adapter(_services(session_factory, ks_administration_conversation_id=KS_CONVERSATION))
-    review = await _say(adapter, "årsredovisning")
-    await _say(adapter, value=_button(review, "Skicka in"))
+    review = await say(adapter, "årsredovisning")
+    await say(adapter, value=button(review, "Skicka in"))
     async with session_factory.begin() as session:
         karin = await make_user(session, KARIN.id, KARIN.name, None, Role.KS_COORDINATOR)
         report = await get_report(session, (await get_organisation(session, "miljonamnden")).id, YEAR, karin)
         await return_for_completion(session, report, karin, "Komplettera med vänortssamarbetet.")
 
-    returned = await _say(adapter, "årsredovisning")
-    shown = _text(returned)
+    returned = await say(adapter, "årsredovisning")
+    shown = text_of(returned)
     assert "Status: returnerad för komplettering" in shown
     assert "”Komplettera med vänortssamarbetet.”" in shown
     assert shown.index("Komplettera med vänortssamarbetet") < shown.index("1. EU-finansierade projekt")
-    await _say(adapter, value=_button(returned, "Ändra: Vänortssamarbete"))
-    await _say(adapter, "lägg till")
-    await _say(adapter, "Tammerfors")
-    await _say(adapter, "Skolutbyte.")
-    await _say(adapter, "a")
-    await _say(adapter, "Tre skolor deltog.")
-    await _say(adapter, "klar")
-    again = await _say(adapter, "skicka in")
+    await say(adapter, value=button(returned, "Ändra: Vänortssamarbete"))
+    await say(adapter, "lägg till")
+    await say(adapter, "Tammerfors")
+    await say(adapter, "Skolutbyte.")
+    await say(adapter, "a")
+    await say(adapter, "Tre skolor deltog.")
+    await say(adapter, "klar")
+    again = await say(adapter, "skicka in")
     [ks_card] = [reply for reply in again if reply.conversation.id == KS_CONVERSATION]
-    ks_text = _text([ks_card])
+    ks_text = text_of([ks_card])
     assert "Inskickad igen efter komplettering" in ks_text and "Vänortssamarbete: 1 (Tammerfors)" in ks_text
     assert (await _report(session_factory)).status == "submitted"
 
@@ -412,13 +364,13 @@ async def test_an_approved_report_is_shown_read_only(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
     adapter = _adapter(_services(session_factory))
-    await _say(adapter, "årsredovisning")
-    await _say(adapter, "skicka in")
+    await say(adapter, "årsredovisning")
+    await say(adapter, "skicka in")
     async with session_factory.begin() as session:
         karin = await make_user(session, KARIN.id, KARIN.name, None, Role.KS_COORDINATOR)
         await approve(session, await get_report(session, (await get_organisation(session, "miljonamnden")).id,
                                                 YEAR, karin), karin)
-    shown = _text(await _say(adapter, "årsredovisning"))
+    shown = text_of(await say(adapter, "årsredovisning"))
     assert "Status: godkänd" in shown and "Godkänd av kommunstyrelsens förvaltning" in shown
     assert "Eurocities" in shown and "[" not in shown  # everything shown, no button to change it
 
@@ -429,8 +381,8 @@ async def test_an_approved_report_is_shown_read_only(session_factory):
 async def test_an_official_of_another_namnd_is_refused_and_shown_nothing(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
-    replies = await _say(_adapter(_services(session_factory), OLLE), "årsredovisning Miljönämnden 2025")
-    shown = _text(replies)
+    replies = await say(_adapter(_services(session_factory), OLLE), "årsredovisning Miljönämnden 2025")
+    shown = text_of(replies)
     assert "inte behörighet" in shown
     assert len(replies) == 1 and "Eurocities" not in shown and "Granska" not in shown
 
@@ -438,30 +390,30 @@ async def test_an_official_of_another_namnd_is_refused_and_shown_nothing(session
 async def test_a_ks_coordinator_opens_any_organisations_report(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
-    shown = _text(await _say(_adapter(_services(session_factory), KARIN), "årsredovisning miljonamnden 2025"))
+    shown = text_of(await say(_adapter(_services(session_factory), KARIN), "årsredovisning miljonamnden 2025"))
     assert "Granska årsredovisningen" in shown and "Eurocities" in shown
 
 
 async def test_a_user_without_organisation_is_told_who_can_place_them(session_factory):
     await _people(session_factory)
-    replies = await _say(_adapter(_services(session_factory), NILS), "årsredovisning")
+    replies = await say(_adapter(_services(session_factory), NILS), "årsredovisning")
     assert len(replies) == 1
-    assert "administratör behöver lägga in dig" in _text(replies)
+    assert "administratör behöver lägga in dig" in text_of(replies)
     assert await _report_count(session_factory) == 0
 
 
 async def test_in_a_channel_the_report_is_not_opened(session_factory):
     await _people(session_factory)
-    replies = await _say(_adapter(_services(session_factory), conversation_type="channel"), "årsredovisning")
-    assert len(replies) == 1 and "privat chatt" in _text(replies)
+    replies = await say(_adapter(_services(session_factory), conversation_type="channel"), "årsredovisning")
+    assert len(replies) == 1 and "privat chatt" in text_of(replies)
     assert await _report_count(session_factory) == 0
 
 
 async def test_an_unknown_organisation_or_year_is_answered_with_an_example(session_factory):
     await _people(session_factory)
     adapter = _adapter(_services(session_factory))
-    assert "”årsredovisning Miljönämnden 2025”" in _text(await _say(adapter, "årsredovisning Månnämnden"))
-    assert "”årsredovisning 2025”" in _text(await _say(adapter, "årsredovisning 1850"))
+    assert "”årsredovisning Miljönämnden 2025”" in text_of(await say(adapter, "årsredovisning Månnämnden"))
+    assert "”årsredovisning 2025”" in text_of(await say(adapter, "årsredovisning 1850"))
     assert await _report_count(session_factory) == 0
 
 
@@ -471,16 +423,13 @@ async def test_an_unknown_organisation_or_year_is_answered_with_an_example(sessi
 async def test_unreadable_focus_areas_are_asked_again_with_an_example(session_factory):
     await _people(session_factory)
     adapter = _adapter(_services(session_factory))
-    await _say(adapter, "årsredovisning")
-    await _say(adapter, "nästa")
-    await _say(adapter, "lägg till")
-    await _say(adapter, "Eurocities")
-    await _say(adapter, "Arbetsgrupper.")
+    await _adding_eurocities(adapter)
+    await say(adapter, "Arbetsgrupper.")
     for unreadable in ("inte a", "blått", "behåll"):
-        retry = _text(await _say(adapter, unreadable))
+        retry = text_of(await say(adapter, unreadable))
         assert "”a och c”" in retry or "inget att behålla" in retry, unreadable
-    assert "Vilka resultat" in _text(await _say(adapter, "strategisk påverkan och profilering"))
-    await _say(adapter, "hoppa över")
+    assert "Vilka resultat" in text_of(await say(adapter, "strategisk påverkan och profilering"))
+    await say(adapter, "hoppa över")
     assert (await _report(session_factory)).items[0].focus_areas == ["2b", "2c"]
 
 
@@ -490,11 +439,11 @@ async def test_the_registered_contact_person_is_confirmed_or_replaced(session_fa
         environment = await get_organisation(session, "miljonamnden")
         await set_contact_person(session, environment, "Berit Bengtsson", None)
     adapter = _adapter(_services(session_factory))
-    await _say(adapter, "årsredovisning")
+    await say(adapter, "årsredovisning")
     await _next_parts(adapter, 6)
-    asked = _text(await _say(adapter, "ja"))
+    asked = text_of(await say(adapter, "ja"))
     assert "Kontaktperson för internationella frågor (policyn avsnitt 3.3) enligt registret: Berit Bengtsson" in asked
-    review = _text(await _say(adapter, "David Dahl"))
+    review = text_of(await say(adapter, "David Dahl"))
     assert "David Dahl" in review and "registret över kontaktpersoner" in review
     async with session_factory() as session:
         assert (await get_contact_person(session, environment.id)).name == "David Dahl"
@@ -505,24 +454,24 @@ async def test_the_report_speaks_english_to_an_english_locale(session_factory):
     await _people(session_factory)
     await _applications(session_factory)
     adapter = _adapter(_services(session_factory), locale="en-US")
-    opened = _text(await _say(adapter, "annual report"))
+    opened = text_of(await say(adapter, "annual report"))
     assert "Part 1 of 6: EU-funded projects" in opened and "Project owner" in opened
     assert f"Briefly describe what you did: ”{PROJECTS[0]}”" in opened
-    assert "Which focus" in _text(await _say(adapter, "keep"))
-    assert "What results" in _text(await _say(adapter, "business development and profiling"))
+    assert "Which focus" in text_of(await say(adapter, "keep"))
+    assert "What results" in text_of(await say(adapter, "business development and profiling"))
 
 
 async def test_save_and_close_keeps_the_draft_and_a_question_is_passed_on(session_factory):
     await _people(session_factory)
     await _ready_report(session_factory)
     adapter = _adapter(_services(session_factory))
-    await _say(adapter, "årsredovisning")
-    assert "Utkastet är sparat; skriv ”årsredovisning” för att fortsätta." in _text(
-        await _say(adapter, "spara och stäng"))
-    await _say(adapter, "årsredovisning")
-    passed = await _say(adapter, "Vad säger policyn om vänorter?")
-    assert "Utkastet är sparat" in _text(passed) and len(passed) > 1  # and then the question is answered
-    assert "Granska årsredovisningen" in _text(await _say(adapter, "årsredovisning"))
+    await say(adapter, "årsredovisning")
+    assert "Utkastet är sparat; skriv ”årsredovisning” för att fortsätta." in text_of(
+        await say(adapter, "spara och stäng"))
+    await say(adapter, "årsredovisning")
+    passed = await say(adapter, "Vad säger policyn om vänorter?")
+    assert "Utkastet är sparat" in text_of(passed) and len(passed) > 1  # and then the question is answered
+    assert "Granska årsredovisningen" in text_of(await say(adapter, "årsredovisning"))
 
 
 async def test_cancel_leaves_the_draft_saved(session_factory):
@@ -542,16 +491,10 @@ async def test_cancel_leaves_the_draft_saved(session_factory):
             await command.handle(dialog_context, request, "sv", in_group=False)
         await conversation_state.save_changes(turn_context)
 
-    template = Activity(channel_id="test", service_url="https://smba.example/emea/",
-                        conversation=ConversationAccount(id="personal-anna", conversation_type="personal"),
-                        from_property=ANNA, recipient=ChannelAccount(id="28:lotsen", name="Lotsen"), locale="sv-SE")
-    adapter = TestAdapter(on_turn, template_or_conversation=template)
-    await _say(adapter, "årsredovisning")
-    await _say(adapter, "nästa")
-    await _say(adapter, "lägg till")
-    await _say(adapter, "Eurocities")
-    assert "Utkastet är sparat" in _text(await _say(adapter, "avbryt"))
-    assert "Granska årsredovisningen" in _text(await _say(adapter, "årsredovisning"))
+    adapter = chat_adapter(on_turn, ANNA, conversation_id="personal-anna", channel_id="test")
+    await _adding_eurocities(adapter)
+    assert "Utkastet är sparat" in text_of(await say(adapter, "avbryt"))
+    assert "Granska årsredovisningen" in text_of(await say(adapter, "årsredovisning"))
     assert [item.title for item in (await _report(session_factory)).items] == ["Eurocities"]
 
 

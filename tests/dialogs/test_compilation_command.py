@@ -10,7 +10,8 @@ import pytest
 
 from reports.download_links import LinkExpired, signing_secret, verify_compilation_link
 from settings import Settings
-from tests.dialogs.test_report_status import BO, KARIN, NOT_MINE, NOW, OLLE, adapter, buttons, say, seed, shown
+from tests.support.chat import buttons, say, text_of
+from tests.support.ks_setup import BO, KARIN, NOT_MINE, NOW, OLLE, adapter, seed
 
 SECRET = "a-shared-secret-for-the-tests"
 BASE_URL = "https://lotsen.malmo.example"
@@ -30,7 +31,7 @@ def _check(url: str, *, year: int, fmt: str, now: datetime = NOW) -> int:
 async def test_a_coordinator_gets_three_links_valid_for_a_day_and_the_counts(session_factory):
     seeded = await seed(session_factory)
     replies = await say(adapter(session_factory, **LINK_SETTINGS), "sammanställning 2025")
-    text = shown(replies)
+    text = text_of(replies)
     assert "Sammanställning för kommunfullmäktige 2025" in text
     assert "avsnitt 3.1, 3.2.1, 3.3 och 4" in text
     # Miljönämnden submitted, Kulturnämnden approved; the draft and the returned report are not handed in.
@@ -52,7 +53,7 @@ async def test_a_coordinator_gets_three_links_valid_for_a_day_and_the_counts(ses
 async def test_the_ways_of_asking_and_the_default_year(session_factory, message):
     seeded = await seed(session_factory)
     replies = await say(adapter(session_factory, **LINK_SETTINGS), message)
-    assert shown(replies).splitlines()[0] in ("Sammanställning för kommunfullmäktige 2025",
+    assert text_of(replies).splitlines()[0] in ("Sammanställning för kommunfullmäktige 2025",
                                               "Compilation for the city council 2025")
     assert _check(buttons(replies)["Word"]["url"], year=2025, fmt="docx") == seeded.users["karin"].id
 
@@ -60,7 +61,7 @@ async def test_the_ways_of_asking_and_the_default_year(session_factory, message)
 async def test_the_compilation_in_english(session_factory):
     await seed(session_factory)
     replies = await say(adapter(session_factory, locale="en-US", **LINK_SETTINGS), "compilation for KF 2024")
-    text = shown(replies)
+    text = text_of(replies)
     assert "Compilation for the city council 2024" in text
     assert "Nämnder and companies: 23" in text and "Not submitted: 23" in text
     assert "The links are valid until 4 February 2026 at 09:15." in text

@@ -11,7 +11,7 @@ from storage.application_data import ApplicationData, ApplicationStatus, MalmoRo
 from storage.applications import application_reference, create_application, set_status
 from storage.models import AuditEvent
 from storage.organisations import get_organisation
-from tests.dialogs.test_contact_commands import ADA, ANNA, BO, KARIN, mentioning_lotsen, seed_people, shown
+from tests.support.people_chat import ADA, ANNA, BO, KARIN, ask, mentioning_lotsen, seed_people
 
 # Every event is moved to this moment: 14.05 in Malmö (summer time), so the card's times can be checked.
 MOMENT = datetime(2027, 6, 3, 12, 5, tzinfo=timezone.utc)
@@ -24,9 +24,9 @@ async def _at_moment(session_factory) -> None:
 
 async def _changes_in_chat(session_factory) -> None:
     """Anna names Miljönämnden's contact person, the admin makes Bo a coordinator and places him elsewhere."""
-    assert (await shown(session_factory, ANNA, "kontaktperson Miljönämnden: Anna Andersson")).startswith("Klart")
-    assert (await shown(session_factory, ADA, "roll Bo Berg: kontaktperson")).startswith("Klart")
-    assert (await shown(session_factory, ADA, "organisation Bo Berg: Kulturnämnden")).startswith("Klart")
+    assert (await ask(session_factory, ANNA, "kontaktperson Miljönämnden: Anna Andersson")).startswith("Klart")
+    assert (await ask(session_factory, ADA, "roll Bo Berg: kontaktperson")).startswith("Klart")
+    assert (await ask(session_factory, ADA, "organisation Bo Berg: Kulturnämnden")).startswith("Klart")
 
 
 async def test_a_coordinator_reads_who_changed_what_and_when(session_factory):
@@ -35,7 +35,7 @@ async def test_a_coordinator_reads_who_changed_what_and_when(session_factory):
         seeded_events = len((await session.scalars(AuditEvent.__table__.select())).all())
     await _changes_in_chat(session_factory)
     await _at_moment(session_factory)
-    history = (await shown(session_factory, KARIN, "historik")).splitlines()
+    history = (await ask(session_factory, KARIN, "historik")).splitlines()
     assert history[0] == "Historik"
     assert history[1] == f"De senaste {seeded_events + 3} händelserna, nyast först."
     when = "3 juni 2027 kl. 14.05"
@@ -63,7 +63,7 @@ async def test_the_history_of_one_organisation_and_of_applications(session_facto
         )
         await set_status(session, application, ApplicationStatus.SUBMITTED, people.anna)
         reference = application_reference(application)
-    history = await shown(session_factory, ADA, "historik Miljönämnden")
+    history = await ask(session_factory, ADA, "historik Miljönämnden")
     lines = history.splitlines()
     assert lines[0] == "Historik för Miljönämnden"
     assert f"Ansökans status ändrad: {reference} (utkast → inskickad)" in lines
@@ -76,8 +76,8 @@ async def test_the_history_of_one_organisation_and_of_applications(session_facto
 async def test_the_latest_twenty_are_shown(session_factory):
     await seed_people(session_factory)
     for role in ["samordnare", "tjänsteperson"] * 12:
-        await shown(session_factory, ADA, f"roll Bo Berg: {role}")
-    lines = (await shown(session_factory, KARIN, "historik")).splitlines()
+        await ask(session_factory, ADA, f"roll Bo Berg: {role}")
+    lines = (await ask(session_factory, KARIN, "historik")).splitlines()
     assert lines[1] == "De senaste 20 händelserna, nyast först."
     assert lines.count("Roll ändrad: Bo Berg (KS-samordnare → tjänsteperson)") == 10
     assert lines.count("Roll ändrad: Bo Berg (tjänsteperson → KS-samordnare)") == 10
@@ -90,24 +90,24 @@ async def test_officials_are_refused_and_see_nothing(session_factory):
     await seed_people(session_factory)
     await _changes_in_chat(session_factory)
     for message in ("historik", "historik Miljönämnden", "historik Okändnämnden"):
-        assert await shown(session_factory, ANNA, message) == (
+        assert await ask(session_factory, ANNA, message) == (
             "Historiken kan bara KS-samordnare och administratörer läsa.")
-    assert await shown(session_factory, BO, "history", locale="en-US") == (
+    assert await ask(session_factory, BO, "history", locale="en-US") == (
         "Only KS coordinators and administrators can read the history.")
 
 
 async def test_an_unknown_organisation_gets_an_example(session_factory):
     await seed_people(session_factory)
-    assert await shown(session_factory, KARIN, "historik Okändnämnden") == (
+    assert await ask(session_factory, KARIN, "historik Okändnämnden") == (
         "Jag hittar ingen nämnd eller inget bolag som heter ”Okändnämnden”. Skriv till exempel "
         "”historik Miljönämnden”, eller bara ”historik” för allt.")
-    assert await shown(session_factory, KARIN, "historik Valnämnden") == (
+    assert await ask(session_factory, KARIN, "historik Valnämnden") == (
         "Historik för Valnämnden\nDet finns inga händelser för Valnämnden än.")
 
 
 async def test_the_history_answers_only_in_a_private_chat(session_factory):
     await seed_people(session_factory)
-    answer = await shown(session_factory, KARIN, mentioning_lotsen("historik"), conversation_type="channel")
+    answer = await ask(session_factory, KARIN, mentioning_lotsen("historik"), conversation_type="channel")
     assert answer.startswith("Användare, roller och historiken tar jag bara i en privat chatt")
 
 
@@ -115,7 +115,7 @@ async def test_english(session_factory):
     await seed_people(session_factory)
     await _changes_in_chat(session_factory)
     await _at_moment(session_factory)
-    history = (await shown(session_factory, KARIN, "history Miljönämnden", locale="en-US")).splitlines()
+    history = (await ask(session_factory, KARIN, "history Miljönämnden", locale="en-US")).splitlines()
     assert history[0] == "History of Miljönämnden"
     assert "3 June 2027, 14:05 · Anna Andersson · Miljönämnden" in history
     assert "Contact person registered: Miljönämnden (none → Anna Andersson)" in history

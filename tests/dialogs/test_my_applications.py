@@ -12,10 +12,9 @@ from datetime import date, datetime, timezone
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
-from bot.card_text import render_attachment
 from bot.sql_storage import SqlStorage
 from bot.terminal_chat import TerminalAdapter, TerminalConversation
 from dialogs.my_applications import MyApplicationsDialog
@@ -23,7 +22,9 @@ from storage.application_data import ApplicationData, ApplicationStatus, Informa
 from storage.applications import application_reference, create_application, record_ks_administration_informed
 from storage.models import Application, ApplicationEvent, ApplicationEventKind, InformationItem, Role
 from storage.organisations import get_organisation
-from storage.users import get_user_by_teams_id, set_user_organisation, set_user_role, upsert_user
+from storage.users import get_user_by_teams_id
+from tests.support.chat import buttons, chat_adapter, say, text_of
+from tests.support.people import make_user
 
 TODAY = date(2027, 4, 2)  # the dialog's "today": after the dates the tests mark as sent
 ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")  # official, Miljönämnden
@@ -45,11 +46,8 @@ class Seeded:
 
 
 async def _user(session, account: ChannelAccount, slug: str | None, role: Role = Role.OFFICIAL):
-    user = await upsert_user(session, account.id, aad_object_id=None, name=account.name)
-    if slug is not None:
-        await set_user_organisation(session, user, await get_organisation(session, slug))
-    await set_user_role(session, user, role)
-    return user
+    organisation = await get_organisation(session, slug) if slug is not None else None
+    return await make_user(session, account.id, account.name, organisation, role)
 
 
 async def _seed(session_factory) -> Seeded:
@@ -140,49 +138,7 @@ def _bot(session_factory):
 
 
 def _adapter(session_factory, user: ChannelAccount = ANNA, locale: str = "sv-SE") -> TestAdapter:
-    template = Activity(
-        channel_id="msteams",
-        service_url="https://smba.example/emea/",
-        conversation=ConversationAccount(id=f"personal-{user.id}", conversation_type="personal"),
-        from_property=user,
-        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
-        locale=locale,
-    )
-    return TestAdapter(_bot(session_factory), template_or_conversation=template)
-
-
-async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
-    if value is None:
-        await adapter.send(message)
-    else:
-        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
-    replies = []
-    while (reply := adapter.get_next_activity()) is not None:
-        replies.append(reply)
-    return replies
-
-
-def _text(replies: list[Activity]) -> str:
-    """Everything the replies say, as the terminal chat would print it (cards rendered as text)."""
-    lines = []
-    for reply in replies:
-        if reply.text:
-            lines.append(reply.text)
-        for attachment in reply.attachments or []:
-            rendered = render_attachment(attachment.content_type, attachment.content)
-            lines.extend(rendered.lines)
-            lines.extend(f"[{choice.label}]" for choice in rendered.choices)
-    return "\n".join(lines)
-
-
-def _buttons(replies: list[Activity]) -> dict[str, dict]:
-    """The buttons of the replies' cards, title → data."""
-    buttons = {}
-    for reply in replies:
-        for attachment in reply.attachments or []:
-            for choice in render_attachment(attachment.content_type, attachment.content).choices:
-                buttons[choice.label] = choice.value if choice.value is not None else {"message": choice.message}
-    return buttons
+    return chat_adapter(_bot(session_factory), user, locale=locale)
 
 
 async def _application(session_factory, application_id: int) -> tuple[Application, InformationItem | None]:
@@ -207,8 +163,8 @@ async def _events(session_factory, application_id: int, kind: ApplicationEventKi
 
 async def test_an_official_sees_the_own_organisations_applications_only(session_factory):
     seeded = await _seed(session_factory)
-    replies = await _say(_adapter(session_factory), "mina ansökningar")
-    shown = _text(replies)
+    replies = await say(_adapter(session_factory), "mina ansökningar")
+    shown = text_of(replies)
     assert "Mina ansökningar" in shown
     assert "Registrerade EU-ansökningar för Miljönämnden." in shown
     assert f"{seeded.reference('green_roofs')} · Gröna tak i Malmö" in shown
@@ -221,7 +177,7 @@ async def test_an_official_sees_the_own_organisations_applications_only(session_
     # Fritidsnämnden's application is not there, not even its number.
     assert "Idrott utan gränser" not in shown
     assert seeded.reference("sports") not in shown
-    assert _buttons(replies)[f"Öppna {seeded.reference('green_roofs')}"] == {
+    assert buttons(replies)[f"Öppna {seeded.reference('green_roofs')}"] == {
         "action": "open_application", "application_id": seeded.green_roofs.id}
     # The partner application needs no informationsärende, so its row has no such line: one line in all.
     assert shown.count("Informationsärende till KS") == 1
@@ -229,7 +185,7 @@ async def test_an_official_sees_the_own_organisations_applications_only(session_
 
 async def test_a_ks_coordinator_sees_every_organisations_applications(session_factory):
     seeded = await _seed(session_factory)
-    shown = _text(await _say(_adapter(session_factory, KARIN), "mina ansökningar"))
+    shown = text_of(await say(_adapter(session_factory, KARIN), "mina ansökningar"))
     assert "Alla registrerade EU-ansökningar" in shown
     for name in ("green_roofs", "sports", "harbour"):
         assert seeded.reference(name) in shown
@@ -241,8 +197,8 @@ async def test_a_ks_coordinator_sees_every_organisations_applications(session_fa
 
 async def test_the_list_in_english(session_factory):
     seeded = await _seed(session_factory)
-    replies = await _say(_adapter(session_factory, locale="en-US"), "my applications")
-    shown = _text(replies)
+    replies = await say(_adapter(session_factory, locale="en-US"), "my applications")
+    shown = text_of(replies)
     assert "My applications" in shown
     assert "Total budget: SEK 14,500,000" in shown
     assert "Status: Draft" in shown
@@ -253,9 +209,9 @@ async def test_no_applications_and_no_organisation_get_a_friendly_text(session_f
     async with session_factory.begin() as session:
         await _user(session, ANNA, "miljonamnden")
         await _user(session, NILS, None)
-    [reply] = await _say(_adapter(session_factory), "mina ansökningar")
+    [reply] = await say(_adapter(session_factory), "mina ansökningar")
     assert reply.text == "Du har inga registrerade ansökningar än. Skriv ”registrera ansökan” för att registrera en."
-    [reply] = await _say(_adapter(session_factory, NILS), "Mina ansökningar")
+    [reply] = await say(_adapter(session_factory, NILS), "Mina ansökningar")
     assert reply.text.startswith("Du har inga registrerade ansökningar än")  # no organisation, nothing registered
     assert "registrera ansökan" in reply.text
 
@@ -266,10 +222,10 @@ async def test_no_applications_and_no_organisation_get_a_friendly_text(session_f
 async def test_opening_an_own_application_shows_every_field_the_obligations_and_the_history(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    listed = await _say(adapter, "mina ansökningar")
+    listed = await say(adapter, "mina ansökningar")
     reference = seeded.reference("green_roofs")
-    replies = await _say(adapter, value=_buttons(listed)[f"Öppna {reference}"])
-    shown = _text(replies)
+    replies = await say(adapter, value=buttons(listed)[f"Öppna {reference}"])
+    shown = text_of(replies)
     assert f"{reference} · Gröna tak i Malmö" in shown
     assert "Miljönämnden · Status: utkast" in shown
     assert "Vi bygger gröna tak på skolor" in shown
@@ -293,51 +249,51 @@ async def test_opening_an_own_application_shows_every_field_the_obligations_and_
     ):
         assert line in shown, line
     assert ["Ändra status", "Markera informationsärendet som skickat", "Tillbaka till listan"] == list(
-        _buttons(replies))
+        buttons(replies))
 
 
 async def test_typing_the_number_opens_it_too(session_factory):
     seeded = await _seed(session_factory)
     reference = seeded.reference("harbour")
-    shown = _text(await _say(_adapter(session_factory), f"öppna {reference}"))
+    shown = text_of(await say(_adapter(session_factory), f"öppna {reference}"))
     assert f"{reference} · Hamnens omställning" in shown
     assert "Kommunstyrelsens förvaltning: Behöver inte informeras: Malmö stad är partner" in shown
     assert "Informationsärende till KS: Krävs inte" in shown
     assert "Markera informationsärendet som skickat" not in shown
     # With the dialog open, "visa <id>" opens another one.
-    shown = _text(await _say(_adapter(session_factory), f"visa {seeded.green_roofs.id}"))
+    shown = text_of(await say(_adapter(session_factory), f"visa {seeded.green_roofs.id}"))
     assert "Gröna tak i Malmö" in shown
 
 
 async def test_another_organisations_application_is_refused_and_nothing_of_it_shown(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "mina ansökningar")
-    by_button = await _say(adapter, value={"action": "open_application", "application_id": seeded.sports.id})
+    await say(adapter, "mina ansökningar")
+    by_button = await say(adapter, value={"action": "open_application", "application_id": seeded.sports.id})
     assert [reply.text for reply in by_button] == ["Du har inte behörighet att se den ansökan."]
     assert not any(reply.attachments for reply in by_button)
-    by_typing = await _say(adapter, f"öppna {seeded.reference('sports')}")
+    by_typing = await say(adapter, f"öppna {seeded.reference('sports')}")
     assert [reply.text for reply in by_typing] == ["Du har inte behörighet att se den ansökan."]
     # Changing it is refused as well, and changes nothing.
-    refused = await _say(adapter, value={"action": "set_application_status", "application_id": seeded.sports.id,
+    refused = await say(adapter, value={"action": "set_application_status", "application_id": seeded.sports.id,
                                          "status": "granted"})
     assert [reply.text for reply in refused] == ["Du har inte behörighet att se den ansökan."]
     sports, _ = await _application(session_factory, seeded.sports.id)
     assert sports.status == ApplicationStatus.DRAFT
     # The list is still open: the user's own application can be opened next.
-    assert "Gröna tak i Malmö" in _text(await _say(adapter, f"öppna {seeded.reference('green_roofs')}"))
+    assert "Gröna tak i Malmö" in text_of(await say(adapter, f"öppna {seeded.reference('green_roofs')}"))
     # A coordinator may open it.
-    assert "Idrott utan gränser" in _text(await _say(_adapter(session_factory, KARIN),
+    assert "Idrott utan gränser" in text_of(await say(_adapter(session_factory, KARIN),
                                                      f"öppna {seeded.reference('sports')}"))
 
 
 async def test_an_unknown_number_is_said_plainly(session_factory):
     await _seed(session_factory)
     adapter = _adapter(session_factory)
-    [reply] = await _say(adapter, "öppna EU-2026-9999")
+    [reply] = await say(adapter, "öppna EU-2026-9999")
     assert reply.text.startswith("Jag hittar ingen ansökan med nummer EU-2026-9999.")
     # The dialog did not stay open for it.
-    assert [r.text for r in await _say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
+    assert [r.text for r in await say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
 
 
 # --- changing it ------------------------------------------------------------------------------------------
@@ -346,18 +302,18 @@ async def test_an_unknown_number_is_said_plainly(session_factory):
 async def test_changing_the_status_records_an_event(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    opened = await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    choices = await _say(adapter, value=_buttons(opened)["Ändra status"])
-    shown = _text(choices)
+    opened = await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    choices = await say(adapter, value=buttons(opened)["Ändra status"])
+    shown = text_of(choices)
     assert "Vilken status har" in shown and "Just nu: utkast." in shown
-    assert list(_buttons(choices)) == ["Inskickad", "Beviljad", "Avslagen", "Pågående", "Avslutad", "Tillbaka"]
+    assert list(buttons(choices)) == ["Inskickad", "Beviljad", "Avslagen", "Pågående", "Avslutad", "Tillbaka"]
 
-    replies = await _say(adapter, value=_buttons(choices)["Inskickad"])
+    replies = await say(adapter, value=buttons(choices)["Inskickad"])
     assert replies[0].text == f"Klart: {seeded.reference('green_roofs')} har nu status inskickad."
-    assert "Anna Andersson: ändrade status från utkast till inskickad" in _text(replies[1:])
+    assert "Anna Andersson: ändrade status från utkast till inskickad" in text_of(replies[1:])
 
     # Typed, with the detail view open.
-    replies = await _say(adapter, "status beviljad")
+    replies = await say(adapter, "status beviljad")
     assert replies[0].text.endswith("har nu status beviljad.")
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert application.status == ApplicationStatus.GRANTED
@@ -373,31 +329,31 @@ async def test_a_grant_asks_for_the_amount_granted_and_keeps_it(session_factory)
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
     reference = seeded.reference("green_roofs")
-    await _say(adapter, f"öppna {reference}")
-    replies = await _say(adapter, "status beviljad")
+    await say(adapter, f"öppna {reference}")
+    replies = await say(adapter, "status beviljad")
     assert replies[0].text == f"Klart: {reference} har nu status beviljad."
     assert replies[1].text.startswith(f"Hur mycket beviljades för {reference}?")
 
     # Not an amount, then a negative one: asked again with an example each time, nothing stored.
-    retry = await _say(adapter, "det minns jag inte riktigt")
+    retry = await say(adapter, "det minns jag inte riktigt")
     assert "Skriv till exempel ”4 500 000 kr”" in retry[0].text
-    negative = await _say(adapter, "-3 miljoner")
+    negative = await say(adapter, "-3 miljoner")
     assert "kan inte vara negativt" in negative[0].text
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert application.granted_amount_minor is None
 
-    saved = await _say(adapter, "4,2 miljoner kronor")
+    saved = await say(adapter, "4,2 miljoner kronor")
     assert saved[0].text == f"Klart: {reference} beviljades 4 200 000 kr. Beloppet kommer med i kommunstyrelsens " \
                             "sammanställning till kommunfullmäktige."
-    assert "Beviljat belopp: 4 200 000 kr" in _text(saved[1:])
+    assert "Beviljat belopp: 4 200 000 kr" in text_of(saved[1:])
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert (application.granted_amount_minor, application.granted_amount_currency) == (420_000_000, "SEK")
     events = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.STATUS_CHANGED)
     assert events[-1].details["granted_amount"] == "420000000 SEK"
 
     # "vet inte" leaves the amount for later; the card says it is not given.
-    await _say(adapter, "status beviljad")
-    later = await _say(adapter, "vet inte")
+    await say(adapter, "status beviljad")
+    later = await say(adapter, "vet inte")
     assert later[0].text.startswith("Okej, beloppet får vänta.")
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert application.granted_amount_minor == 420_000_000
@@ -406,11 +362,11 @@ async def test_a_grant_asks_for_the_amount_granted_and_keeps_it(session_factory)
 async def test_a_grant_in_euro_shows_the_amount_in_kronor_too(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory, BO, locale="en-US")
-    await _say(adapter, f"open {seeded.reference('sports')}")
-    asked = await _say(adapter, "status granted")
+    await say(adapter, f"open {seeded.reference('sports')}")
+    asked = await say(adapter, "status granted")
     assert asked[1].text.startswith("How much was granted for")
-    saved = await _say(adapter, "1 MEUR")
-    assert "Amount granted: EUR 1,000,000 (about SEK 11,000,000 at SEK 11 per euro)" in _text(saved[1:])
+    saved = await say(adapter, "1 MEUR")
+    assert "Amount granted: EUR 1,000,000 (about SEK 11,000,000 at SEK 11 per euro)" in text_of(saved[1:])
     application, _ = await _application(session_factory, seeded.sports.id)
     assert (application.granted_amount_minor, application.granted_amount_currency) == (100_000_000, "EUR")
 
@@ -418,26 +374,26 @@ async def test_a_grant_in_euro_shows_the_amount_in_kronor_too(session_factory):
 async def test_an_unknown_status_is_asked_again_with_the_choices(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    await _say(adapter, "ändra status")
-    [retry] = await _say(adapter, "typ klar")
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "ändra status")
+    [retry] = await say(adapter, "typ klar")
     assert retry.text.startswith("Välj en status: ”utkast”, ”inskickad”, ”beviljad”")
-    replies = await _say(adapter, "avslutad")
+    replies = await say(adapter, "avslutad")
     assert replies[0].text.endswith("har nu status avslutad.")
     # "tillbaka" from the detail view goes to the list, and from the list closes it.
-    assert "Mina ansökningar" in _text(await _say(adapter, "tillbaka"))
-    [closed] = await _say(adapter, "tillbaka")
+    assert "Mina ansökningar" in text_of(await say(adapter, "tillbaka"))
+    [closed] = await say(adapter, "tillbaka")
     assert closed.text.startswith("Okej, jag stänger listan.")
 
 
 async def test_marking_the_information_item_sent_with_a_typed_date(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    replies = await _say(adapter, "skickat 2027-03-20")
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    replies = await say(adapter, "skickat 2027-03-20")
     assert replies[0].text == (f"Klart: informationsärendet för {seeded.reference('green_roofs')} är markerat "
                                "som skickat den 20 mars 2027.")
-    shown = _text(replies[1:])
+    shown = text_of(replies[1:])
     assert "Informationsärende till KS: Skickat den 20 mars 2027" in shown
     assert "Anna Andersson: markerade informationsärendet som skickat den 20 mars 2027" in shown
     assert "Markera informationsärendet som skickat" not in shown  # nothing left to mark
@@ -450,26 +406,26 @@ async def test_marking_the_information_item_sent_with_a_typed_date(session_facto
 async def test_marking_it_sent_today_from_the_button(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory, KARIN)  # a coordinator may mark another organisation's item
-    opened = await _say(adapter, f"öppna {seeded.reference('sports')}")
-    question = await _say(adapter, value=_buttons(opened)["Markera informationsärendet som skickat"])
-    shown = _text(question)
+    opened = await say(adapter, f"öppna {seeded.reference('sports')}")
+    question = await say(adapter, value=buttons(opened)["Markera informationsärendet som skickat"])
+    shown = text_of(question)
     assert "Vilket datum skickades informationsärendet" in shown
-    assert list(_buttons(question)) == ["Spara datumet", "I dag", "Tillbaka"]
-    replies = await _say(adapter, _buttons(question)["I dag"]["message"])
+    assert list(buttons(question)) == ["Spara datumet", "I dag", "Tillbaka"]
+    replies = await say(adapter, buttons(question)["I dag"]["message"])
     assert replies[0].text.endswith("är markerat som skickat den 2 april 2027.")
     _, item = await _application(session_factory, seeded.sports.id)
     assert item.sent_on == TODAY
     [event] = await _events(session_factory, seeded.sports.id, ApplicationEventKind.INFORMATION_ITEM_SENT)
-    assert "Karin Karlsson: markerade informationsärendet som skickat den 2 april 2027" in _text(replies)
+    assert "Karin Karlsson: markerade informationsärendet som skickat den 2 april 2027" in text_of(replies)
     assert event.details["sent_on"] == TODAY.isoformat()
 
 
 async def test_the_date_pickers_value_is_saved(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    await _say(adapter, "skickat")
-    replies = await _say(adapter, value={"action": "save_information_item_sent_on",
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "skickat")
+    replies = await say(adapter, value={"action": "save_information_item_sent_on",
                                          "application_id": seeded.green_roofs.id, "sent_on": "2027-03-31"})
     assert replies[0].text.endswith("som skickat den 31 mars 2027.")
     _, item = await _application(session_factory, seeded.green_roofs.id)
@@ -479,17 +435,17 @@ async def test_the_date_pickers_value_is_saved(session_factory):
 async def test_a_date_that_cannot_be_used_is_asked_again_with_an_example(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    await _say(adapter, "markera som skickat")
-    [retry] = await _say(adapter, "snart")
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "markera som skickat")
+    [retry] = await say(adapter, "snart")
     assert retry.text == "Jag förstod inte datumet. Skriv till exempel ”2027-03-20”, ”20 mars 2027” eller ”i dag”."
-    [future] = await _say(adapter, "2027-05-01")
+    [future] = await say(adapter, "2027-05-01")
     assert future.text.startswith("Datumet 1 maj 2027 har inte kommit än.")
     # Nothing was saved by the answers that did not work.
     _, item = await _application(session_factory, seeded.green_roofs.id)
     assert item.status == InformationItemStatus.TO_SEND
     # A day and month without a year is the latest one, here this year's 20 March, not next year's.
-    replies = await _say(adapter, "20 mars")
+    replies = await say(adapter, "20 mars")
     assert replies[0].text.endswith("som skickat den 20 mars 2027.")
     _, item = await _application(session_factory, seeded.green_roofs.id)
     assert item.sent_on == date(2027, 3, 20)
@@ -498,8 +454,8 @@ async def test_a_date_that_cannot_be_used_is_asked_again_with_an_example(session
 async def test_an_application_without_information_item_has_nothing_to_mark(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('harbour')}")
-    [reply] = await _say(adapter, "skickat 2027-03-20")
+    await say(adapter, f"öppna {seeded.reference('harbour')}")
+    [reply] = await say(adapter, "skickat 2027-03-20")
     assert reply.text.endswith("behöver inget informationsärende till kommunstyrelsen, så det finns inget att markera.")
     async with session_factory() as session:
         assert await session.scalar(select(InformationItem).where(
@@ -512,11 +468,11 @@ async def test_an_application_without_information_item_has_nothing_to_mark(sessi
 async def test_cancel_ends_the_dialog(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    await _say(adapter, "ändra status")
-    [reply] = await _say(adapter, "avbryt")
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "ändra status")
+    [reply] = await say(adapter, "avbryt")
     assert reply.text.startswith("Okej, jag avbröt.")
-    assert [r.text for r in await _say(adapter, "beviljad")] == [NOT_FOR_THE_DIALOG]
+    assert [r.text for r in await say(adapter, "beviljad")] == [NOT_FOR_THE_DIALOG]
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert application.status == ApplicationStatus.DRAFT
 
@@ -524,31 +480,31 @@ async def test_cancel_ends_the_dialog(session_factory):
 async def test_a_question_while_the_list_is_open_is_passed_on(session_factory):
     await _seed(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "mina ansökningar")
+    await say(adapter, "mina ansökningar")
     # One of the dialog's own words that cannot be used here gets a hint, and the list stays open.
-    [hint] = await _say(adapter, "status beviljad")
+    [hint] = await say(adapter, "status beviljad")
     assert "öppna EU-2026-0007" in hint.text
-    assert "Mina ansökningar" in _text(await _say(adapter, "lista"))
+    assert "Mina ansökningar" in text_of(await say(adapter, "lista"))
     # Anything else is handed back to the bot, and the dialog has ended.
-    assert [r.text for r in await _say(adapter, "Vem beslutar om nya partnerstäder?")] == [PASSED_ON]
-    assert [r.text for r in await _say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
+    assert [r.text for r in await say(adapter, "Vem beslutar om nya partnerstäder?")] == [PASSED_ON]
+    assert [r.text for r in await say(adapter, "status beviljad")] == [NOT_FOR_THE_DIALOG]
 
 
 async def test_an_old_cards_button_works_after_the_dialog_ended(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory)
-    opened = await _say(adapter, f"öppna {seeded.reference('green_roofs')}")
-    await _say(adapter, "avbryt")
-    choices = await _say(adapter, value=_buttons(opened)["Ändra status"])
-    replies = await _say(adapter, value=_buttons(choices)["Pågående"])
+    opened = await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "avbryt")
+    choices = await say(adapter, value=buttons(opened)["Ändra status"])
+    replies = await say(adapter, value=buttons(choices)["Pågående"])
     assert replies[0].text.endswith("har nu status pågående.")
 
 
 async def test_the_dialog_continues_after_a_restart(session_factory):
     seeded = await _seed(session_factory)
-    await _say(_adapter(session_factory), f"öppna {seeded.reference('green_roofs')}")
+    await say(_adapter(session_factory), f"öppna {seeded.reference('green_roofs')}")
     # A new bot (new storage, new dialog objects) on the same database and conversation.
-    replies = await _say(_adapter(session_factory), "status inskickad")
+    replies = await say(_adapter(session_factory), "status inskickad")
     assert replies[0].text.endswith("har nu status inskickad.")
 
 

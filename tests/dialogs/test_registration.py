@@ -7,17 +7,17 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import Activity, ChannelAccount
 from sqlalchemy import func, select
 
 from bot.assembly import build_bot
 from settings import Settings
-from storage.conversations import save_conversation_reference
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft, Reminder
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
+from tests.support.chat import chat_adapter, install_in_channel, say
 
 USER = ChannelAccount(id="29:anna", name="Anna Andersson")
 KS_CONVERSATION = "19:ks-forvaltning@thread.tacv2"
@@ -28,36 +28,14 @@ def _adapter(session_factory, conversation_id: str = "anna-personal", **settings
 
 
 def _adapter_for(services, conversation_id: str = "anna-personal") -> TestAdapter:
-    template = Activity(
-        channel_id="test",  # a channel without card forms: the one-question-at-a-time path
-        service_url="https://smba.example/emea/",
-        conversation=ConversationAccount(id=conversation_id, conversation_type="personal"),
-        from_property=USER,
-        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
-        locale="sv-SE",
-    )
-    return TestAdapter(services.bot.on_turn, template_or_conversation=template)
+    # channel "test" has no card forms: the one-question-at-a-time path
+    return chat_adapter(services.bot.on_turn, USER, conversation_id=conversation_id, channel_id="test")
 
 
 async def _official_of(session_factory, slug: str = "miljonamnden") -> None:
     async with session_factory.begin() as session:
         user = await upsert_user(session, USER.id, aad_object_id=None, name=USER.name)
         await set_user_organisation(session, user, await get_organisation(session, slug))
-
-
-def _replies(adapter: TestAdapter) -> list[Activity]:
-    replies = []
-    while (reply := adapter.get_next_activity()) is not None:
-        replies.append(reply)
-    return replies
-
-
-async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
-    if value is None:
-        await adapter.send(message)
-    else:
-        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
-    return _replies(adapter)
 
 
 def _text(replies: list[Activity]) -> str:
@@ -98,12 +76,12 @@ ANSWERS_UNDER_THRESHOLD = [
 
 
 async def _fill_in(adapter: TestAdapter, answers=ANSWERS_UNDER_THRESHOLD) -> list[Activity]:
-    replies = await _say(adapter, "registrera ansökan")
+    replies = await say(adapter, "registrera ansökan")
     assert "Vad heter projektet?" in _text(replies)
     for answer, next_question in answers:
-        replies = await _say(adapter, answer)
+        replies = await say(adapter, answer)
         assert next_question in _text(replies), (answer, _text(replies))
-    return await _say(adapter, "MN-2026-1234")
+    return await say(adapter, "MN-2026-1234")
 
 
 async def test_a_full_registration_under_the_threshold(session_factory):
@@ -115,7 +93,7 @@ async def test_a_full_registration_under_the_threshold(session_factory):
     assert "11 000 000 kr" in card and "15 mars 2027" in card and "Miljönämnden" in card
     assert "Anna Andersson" in card  # "jag" means the user
 
-    saved = await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
     receipt = _text(saved)
     assert "är registrerad" in receipt
     assert "§ 4.1" in receipt
@@ -134,19 +112,13 @@ async def test_a_full_registration_under_the_threshold(session_factory):
 
 async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_item(session_factory):
     await _official_of(session_factory)
-    async with session_factory.begin() as session:
-        await save_conversation_reference(
-            session, conversation_id=KS_CONVERSATION, conversation_type="channel", tenant_id=None,
-            service_url="https://smba.example/emea/", channel_id="test",
-            reference={"conversation": {"id": KS_CONVERSATION, "conversationType": "channel"},
-                       "serviceUrl": "https://smba.example/emea/", "channelId": "test",
-                       "bot": {"id": "28:lotsen", "name": "Lotsen"}})
+    await install_in_channel(session_factory, KS_CONVERSATION)
     adapter = _adapter(session_factory, ks_administration_conversation_id=KS_CONVERSATION, eur_sek_rate=11.5)
     answers = list(ANSWERS_UNDER_THRESHOLD)
     answers[5] = ("1,2 MEUR", "andel")
     review = await _fill_in(adapter, answers)
     assert "1 200 000 euro" in _text(review)
-    saved = await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
     ks_cards = [reply for reply in saved if reply.conversation.id == KS_CONVERSATION]
     assert len(ks_cards) == 1
     ks_text = _text(ks_cards)
@@ -170,67 +142,67 @@ async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_
 async def test_every_wrong_answer_is_re_asked_with_an_example(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "registrera ansökan")
-    await _say(adapter, "Gröna tak")
-    await _say(adapter, "Gröna tak på skolor.")
-    assert "Jag känner inte igen programmet" in _text(await _say(adapter, "Marsprogrammet"))
-    await _say(adapter, "2")  # a number from the list
-    assert "går inte att hoppa över" not in _text(await _say(adapter, "hoppa över"))  # the call is optional
-    assert "projektägare" in _text(await _say(adapter, "något"))  # role re-asked
-    await _say(adapter, "partner")
-    assert "inte vara negativt" in _text(await _say(adapter, "-5 miljoner"))
-    assert "14 500 000 kr" in _text(await _say(adapter, "väldigt mycket"))
-    await _say(adapter, "10 miljoner")
-    assert "inte vara större än totalbudgeten" in _text(await _say(adapter, "20 miljoner"))
-    await _say(adapter, "hoppa över")
-    assert "2027-03-15" in _text(await _say(adapter, "snart"))  # the date example
-    await _say(adapter, "2027-03-01")
-    assert "redan passerat" in _text(await _say(adapter, "2026-01-01"))
-    assert "efter sista ansökningsdag" in _text(await _say(adapter, "15/2 2027"))
-    await _say(adapter, "15 mars 2027")
-    assert "före inlämningen" in _text(await _say(adapter, "1 februari 2027"))
-    await _say(adapter, "hoppa över")
-    await _say(adapter, "2027-09-01")
-    assert "före projektstart" in _text(await _say(adapter, "2027-08-01"))
-    await _say(adapter, "2029-08-31")
-    await _say(adapter, "Berit Bengtsson")
-    assert "ja" in _text(await _say(adapter, "kanske")).lower()
-    assert "linje med policyn" in _text(await _say(adapter, "nej"))  # the 4.1 warning
-    assert "går inte att hoppa över" in _text(await _say(adapter, "hoppa över"))  # required
-    await _say(adapter, "ja")
-    review = _text(await _say(adapter, "hoppa över"))  # the diarienummer is optional
+    await say(adapter, "registrera ansökan")
+    await say(adapter, "Gröna tak")
+    await say(adapter, "Gröna tak på skolor.")
+    assert "Jag känner inte igen programmet" in _text(await say(adapter, "Marsprogrammet"))
+    await say(adapter, "2")  # a number from the list
+    assert "går inte att hoppa över" not in _text(await say(adapter, "hoppa över"))  # the call is optional
+    assert "projektägare" in _text(await say(adapter, "något"))  # role re-asked
+    await say(adapter, "partner")
+    assert "inte vara negativt" in _text(await say(adapter, "-5 miljoner"))
+    assert "14 500 000 kr" in _text(await say(adapter, "väldigt mycket"))
+    await say(adapter, "10 miljoner")
+    assert "inte vara större än totalbudgeten" in _text(await say(adapter, "20 miljoner"))
+    await say(adapter, "hoppa över")
+    assert "2027-03-15" in _text(await say(adapter, "snart"))  # the date example
+    await say(adapter, "2027-03-01")
+    assert "redan passerat" in _text(await say(adapter, "2026-01-01"))
+    assert "efter sista ansökningsdag" in _text(await say(adapter, "15/2 2027"))
+    await say(adapter, "15 mars 2027")
+    assert "före inlämningen" in _text(await say(adapter, "1 februari 2027"))
+    await say(adapter, "hoppa över")
+    await say(adapter, "2027-09-01")
+    assert "före projektstart" in _text(await say(adapter, "2027-08-01"))
+    await say(adapter, "2029-08-31")
+    await say(adapter, "Berit Bengtsson")
+    assert "ja" in _text(await say(adapter, "kanske")).lower()
+    assert "linje med policyn" in _text(await say(adapter, "nej"))  # the 4.1 warning
+    assert "går inte att hoppa över" in _text(await say(adapter, "hoppa över"))  # required
+    await say(adapter, "ja")
+    review = _text(await say(adapter, "hoppa över"))  # the diarienummer is optional
     assert "Berit Bengtsson" in review and "Partner" in review
 
 
 async def test_back_goes_one_step_back(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "registrera ansökan")
-    assert "redan vid första frågan" in _text(await _say(adapter, "tillbaka"))
-    await _say(adapter, "Gröna tak")
-    assert "Vad heter projektet?" in _text(await _say(adapter, "tillbaka"))
-    assert "Beskriv kort" in _text(await _say(adapter, "Blå tak"))
+    await say(adapter, "registrera ansökan")
+    assert "redan vid första frågan" in _text(await say(adapter, "tillbaka"))
+    await say(adapter, "Gröna tak")
+    assert "Vad heter projektet?" in _text(await say(adapter, "tillbaka"))
+    assert "Beskriv kort" in _text(await say(adapter, "Blå tak"))
 
 
 async def test_edit_from_the_review_returns_to_the_review(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
     await _fill_in(adapter)
-    question = _text(await _say(adapter, value={"action": "registration_edit", "field": "total_budget"}))
+    question = _text(await say(adapter, value={"action": "registration_edit", "field": "total_budget"}))
     assert "totalbudget" in question
-    review = _text(await _say(adapter, "13 miljoner"))
+    review = _text(await say(adapter, "13 miljoner"))
     assert "Stämmer det här?" in review and "13 000 000 kr" in review
 
 
 async def test_cancel_asks_first_then_discards_the_draft(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "registrera ansökan")
-    await _say(adapter, "Gröna tak")
-    assert "Vill du avbryta" in _text(await _say(adapter, "avbryt"))
-    assert "Beskriv kort" in _text(await _say(adapter, "nej"))  # kept: back to the question
-    await _say(adapter, "avbryt")
-    assert "avbruten" in _text(await _say(adapter, "ja"))
+    await say(adapter, "registrera ansökan")
+    await say(adapter, "Gröna tak")
+    assert "Vill du avbryta" in _text(await say(adapter, "avbryt"))
+    assert "Beskriv kort" in _text(await say(adapter, "nej"))  # kept: back to the question
+    await say(adapter, "avbryt")
+    assert "avbruten" in _text(await say(adapter, "ja"))
     async with session_factory() as session:
         assert (await session.execute(select(func.count()).select_from(RegistrationDraft))).scalar_one() == 0
 
@@ -240,8 +212,8 @@ async def test_a_saved_review_pressed_twice_creates_one_application(session_fact
     adapter = _adapter(session_factory)
     review = await _fill_in(adapter)
     key = _review_key(review)
-    await _say(adapter, value={"action": "registration_save", "submission_key": key})
-    again = _text(await _say(adapter, value={"action": "registration_save", "submission_key": key}))
+    await say(adapter, value={"action": "registration_save", "submission_key": key})
+    again = _text(await say(adapter, value={"action": "registration_save", "submission_key": key}))
     assert "redan sparad" in again
     async with session_factory() as session:
         assert (await session.execute(select(func.count()).select_from(Application))).scalar_one() == 1
@@ -253,12 +225,12 @@ async def test_a_user_without_organisation_is_asked_once_and_it_is_remembered(se
     answers[3] = ("hoppa över", "nämnd eller vilket bolag")
     answers.insert(4, ("Miljonamnden", "projektägare"))
     review = await _fill_in(adapter, answers)
-    await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
     second = _adapter(session_factory)
-    await _say(second, "registrera ansökan")
+    await say(second, "registrera ansökan")
     for answer, _ in ANSWERS_UNDER_THRESHOLD[:3]:
-        await _say(second, answer)
-    assert "projektägare" in _text(await _say(second, "hoppa över"))  # no organisation question this time
+        await say(second, answer)
+    assert "projektägare" in _text(await say(second, "hoppa över"))  # no organisation question this time
 
 
 async def test_a_restart_mid_question_continues_with_the_next_question(database_url):
@@ -268,14 +240,14 @@ async def test_a_restart_mid_question_continues_with_the_next_question(database_
         session_factory = create_session_factory(engine)
         await _official_of(session_factory)
         adapter = _adapter(session_factory)
-        await _say(adapter, "registrera ansökan")
-        await _say(adapter, "Gröna tak")
+        await say(adapter, "registrera ansökan")
+        await say(adapter, "Gröna tak")
     finally:
         await engine.dispose()
     engine = create_engine(database_url)  # a new process on the same database
     try:
         restarted = _adapter(create_session_factory(engine))
-        assert "Vilket EU-program" in _text(await _say(restarted, "Gröna tak på skolor."))
+        assert "Vilket EU-program" in _text(await say(restarted, "Gröna tak på skolor."))
     finally:
         await engine.dispose()
 
@@ -288,8 +260,8 @@ async def test_coming_back_days_later_offers_the_draft(database_url, answer_resu
         session_factory = create_session_factory(engine)
         await _official_of(session_factory)
         adapter = _adapter(session_factory)
-        await _say(adapter, "registrera ansökan")
-        await _say(adapter, "Gröna tak")
+        await say(adapter, "registrera ansökan")
+        await say(adapter, "Gröna tak")
     finally:
         await engine.dispose()
     engine = create_engine(database_url)
@@ -297,9 +269,9 @@ async def test_coming_back_days_later_offers_the_draft(database_url, answer_resu
         later = datetime.now(timezone.utc) + timedelta(days=3)
         services = build_bot(Settings(_env_file=None), create_session_factory(engine), clock=lambda: later)
         restarted = _adapter_for(services)
-        offer = _text(await _say(restarted, "hallå, var var vi?"))
+        offer = _text(await say(restarted, "hallå, var var vi?"))
         assert "påbörjat utkast" in offer and "Gröna tak" in offer
-        assert expected in _text(await _say(restarted, answer_resume))
+        assert expected in _text(await say(restarted, answer_resume))
     finally:
         await engine.dispose()
 
@@ -307,22 +279,22 @@ async def test_coming_back_days_later_offers_the_draft(database_url, answer_resu
 async def test_registering_again_offers_the_unfinished_draft(session_factory):
     await _official_of(session_factory)
     first = _adapter(session_factory)
-    await _say(first, "registrera ansökan")
-    await _say(first, "Gröna tak")
+    await say(first, "registrera ansökan")
+    await say(first, "Gröna tak")
     # Another conversation of the same user (say, Teams on the phone) starts a registration.
     other = _adapter(session_factory, conversation_id="anna-phone")
-    offer = _text(await _say(other, "registrera ansökan"))
+    offer = _text(await say(other, "registrera ansökan"))
     assert "påbörjat utkast" in offer
-    assert "Beskriv kort" in _text(await _say(other, "ja"))
+    assert "Beskriv kort" in _text(await say(other, "ja"))
 
 
 async def test_an_edit_that_opens_a_new_question_asks_it_before_the_review(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
     await _fill_in(adapter)
-    await _say(adapter, value={"action": "registration_edit", "field": "programme"})
-    assert "Vilket program eller vilken fond gäller det?" in _text(await _say(adapter, "Annat"))
-    review = _text(await _say(adapter, "Nordplus"))
+    await say(adapter, value={"action": "registration_edit", "field": "programme"})
+    assert "Vilket program eller vilken fond gäller det?" in _text(await say(adapter, "Annat"))
+    review = _text(await say(adapter, "Nordplus"))
     assert "Stämmer det här?" in review and "Nordplus" in review
 
 
@@ -331,9 +303,9 @@ async def test_the_registration_speaks_english_to_an_english_locale(session_fact
     services = build_bot(Settings(_env_file=None), session_factory)
     adapter = _adapter_for(services)
     adapter.template.locale = "en-US"
-    replies = _text(await _say(adapter, "register application"))
+    replies = _text(await say(adapter, "register application"))
     assert "What is the project called?" in replies
-    assert "What is the project called?" not in _text(await _say(adapter, "Green roofs"))
+    assert "What is the project called?" not in _text(await say(adapter, "Green roofs"))
 
 
 async def test_naming_an_organisation_remembers_it_but_grants_no_access(session_factory):
@@ -342,7 +314,7 @@ async def test_naming_an_organisation_remembers_it_but_grants_no_access(session_
     answers[3] = ("hoppa över", "nämnd eller vilket bolag")
     answers.insert(4, ("Kulturnämnden", "projektägare"))
     review = await _fill_in(adapter, answers)
-    await _say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
     async with session_factory() as session:
         from storage.users import get_user_by_teams_id
 
@@ -354,11 +326,11 @@ async def test_save_on_an_old_review_card_does_not_end_the_new_registration(sess
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
     first_key = _review_key(await _fill_in(adapter))
-    await _say(adapter, value={"action": "registration_save", "submission_key": first_key})
+    await say(adapter, value={"action": "registration_save", "submission_key": first_key})
     second_review = await _fill_in(adapter)
-    stale = _text(await _say(adapter, value={"action": "registration_save", "submission_key": first_key}))
+    stale = _text(await say(adapter, value={"action": "registration_save", "submission_key": first_key}))
     assert "redan sparad" in stale and "Stämmer det här?" in stale  # told, and the new review shown again
-    saved = _text(await _say(adapter, value={"action": "registration_save",
+    saved = _text(await say(adapter, value={"action": "registration_save",
                                               "submission_key": _review_key(second_review)}))
     assert "är registrerad" in saved
     async with session_factory() as session:
@@ -368,11 +340,11 @@ async def test_save_on_an_old_review_card_does_not_end_the_new_registration(sess
 async def test_cancel_at_the_resume_offer_keeps_the_draft(session_factory):
     await _official_of(session_factory)
     first = _adapter(session_factory)
-    await _say(first, "registrera ansökan")
-    await _say(first, "Gröna tak")
+    await say(first, "registrera ansökan")
+    await say(first, "Gröna tak")
     other = _adapter(session_factory, conversation_id="anna-phone")
-    assert "påbörjat utkast" in _text(await _say(other, "registrera ansökan"))
-    assert "finns kvar" in _text(await _say(other, "avbryt"))
+    assert "påbörjat utkast" in _text(await say(other, "registrera ansökan"))
+    assert "finns kvar" in _text(await say(other, "avbryt"))
     async with session_factory() as session:
         assert (await session.execute(select(func.count()).select_from(RegistrationDraft))).scalar_one() == 1
 
@@ -380,17 +352,17 @@ async def test_cancel_at_the_resume_offer_keeps_the_draft(session_factory):
 async def test_unusual_digits_are_re_asked_not_a_crash(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
-    await _say(adapter, "registrera ansökan")
-    await _say(adapter, "Gröna tak")
-    await _say(adapter, "Gröna tak på skolor.")
-    assert "Jag känner inte igen programmet" in _text(await _say(adapter, "²"))
+    await say(adapter, "registrera ansökan")
+    await say(adapter, "Gröna tak")
+    await say(adapter, "Gröna tak på skolor.")
+    assert "Jag känner inte igen programmet" in _text(await say(adapter, "²"))
 
 
 async def test_an_edit_that_breaks_the_date_order_is_asked_about_that_date(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
     await _fill_in(adapter)
-    await _say(adapter, value={"action": "registration_edit", "field": "planned_submission_date"})
-    retry = _text(await _say(adapter, "1 april 2027"))
+    await say(adapter, value={"action": "registration_edit", "field": "planned_submission_date"})
+    retry = _text(await say(adapter, "1 april 2027"))
     assert "Skriv ett inlämningsdatum" in retry
-    assert "Stämmer det här?" in _text(await _say(adapter, "tillbaka"))  # back from an edit: the review
+    assert "Stämmer det här?" in _text(await say(adapter, "tillbaka"))  # back from an edit: the review

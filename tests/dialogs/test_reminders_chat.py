@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
@@ -17,6 +17,7 @@ from bot.i18n import language_of
 from dialogs.reminders import ReminderCommands, ReminderRequest
 from storage.models import Reminder, ReminderState, Role
 from storage.reminders import get_reminder, schedule
+from tests.support.chat import chat_adapter, say
 from tests.support.reminder_setup import (
     Clock,
     add_channel,
@@ -46,25 +47,14 @@ def _adapter(session_factory, clock: Clock, user: ChannelAccount = ANNA, locale:
         else:
             await commands.handle(turn_context, request, language_of(activity.locale))
 
-    template = Activity(
-        channel_id="msteams",
-        service_url="https://smba.example/emea/",
-        conversation=ConversationAccount(id=f"a:personal-{user.id}", conversation_type="personal"),
-        from_property=user,
-        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
-        locale=locale,
-    )
-    return TestAdapter(on_turn, template_or_conversation=template)
+    return chat_adapter(on_turn, user, conversation_id=f"a:personal-{user.id}", locale=locale)
 
 
 async def _say(adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> str:
-    """Sends a message (or a button's value) and returns everything the replies say, cards as text."""
-    if value is None:
-        await adapter.send(message)
-    else:
-        await adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
+    """Sends a message (or a button's value) and returns everything the replies say, cards as text without
+    their buttons."""
     lines = []
-    while (reply := adapter.get_next_activity()) is not None:
+    for reply in await say(adapter, message, value):
         if reply.text:
             lines.append(reply.text)
         for attachment in reply.attachments or []:

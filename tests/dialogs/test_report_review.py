@@ -11,20 +11,8 @@ from dialogs.annual_report_cards import ks_summary_card
 from storage.annual_reports import AnnualReportEvent, AnnualReportEventKind, AnnualReportStatus, get_report, submit
 from storage.conversations import save_conversation_reference
 from storage.models import AnnualReport, User
-from tests.dialogs.test_report_status import (
-    ANNA,
-    BO,
-    KARIN,
-    KS_CHANNEL,
-    OLLE,
-    SARA,
-    Seeded,
-    adapter,
-    buttons,
-    say,
-    seed,
-    shown,
-)
+from tests.support.chat import buttons, say, text_of
+from tests.support.ks_setup import ANNA, BO, KARIN, KS_CHANNEL, OLLE, SARA, Seeded, adapter, seed
 
 ANNA_CHAT = "a:personal-anna"
 RETURN = "annual_report_return"
@@ -68,13 +56,13 @@ async def test_return_by_the_card_tells_the_submitter_with_the_comment_and_a_but
     report_id = seeded.reports["miljonamnden"].id
     press = {"action": RETURN, "report_id": report_id, "comment": "  Komplettera med vänortssamarbetet. "}
     replies = await say(adapter(session_factory, channel=True), value=press)
-    channel = shown(_in(replies, KS_CHANNEL))
+    channel = text_of(_in(replies, KS_CHANNEL))
     assert ("Årsredovisningen för Miljönämnden 2025 är returnerad för komplettering. Kommentar: ”Komplettera med "
             "vänortssamarbetet.”") in channel
     assert "Anna Andersson, som skickade in den, har fått besked i sin chatt med Lotsen." in channel
     notice = _in(replies, ANNA_CHAT)
     assert len(notice) == 1
-    told = shown(notice)
+    told = text_of(notice)
     assert "Årsredovisningen 2025 för Miljönämnden behöver kompletteras" in told
     assert "Kommunstyrelsens förvaltning (Karin Karlsson) har returnerat årsredovisningen" in told
     assert "Kommentar: Komplettera med vänortssamarbetet." in told
@@ -110,10 +98,10 @@ async def test_approve_by_the_card_confirms_and_tells_the_submitter(session_fact
     report_id = seeded.reports["miljonamnden"].id
     replies = await say(adapter(session_factory, channel=True),
                         value={"action": APPROVE, "report_id": report_id, "comment": ""})
-    channel = shown(_in(replies, KS_CHANNEL))
+    channel = text_of(_in(replies, KS_CHANNEL))
     assert "Årsredovisningen för Miljönämnden 2025 är godkänd." in channel
     assert "Anna Andersson, som skickade in den, har fått besked" in channel
-    told = shown(_in(replies, ANNA_CHAT))
+    told = text_of(_in(replies, ANNA_CHAT))
     assert "Årsredovisningen 2025 för Miljönämnden är godkänd" in told
     assert "Kommunstyrelsens förvaltning (Karin Karlsson) har godkänt årsredovisningen." in told
     assert "Kommentar" not in told
@@ -185,7 +173,7 @@ async def test_the_buttons_of_the_summary_card_posted_to_ks_are_answered(session
     # Teams sends the button's data with the card's comment field filled in.
     replies = await say(adapter(session_factory, channel=True),
                         value={**pressed["Returnera för komplettering"], "comment": "Beskriv resultaten."})
-    assert "Kommentar: Beskriv resultaten." in shown(_in(replies, ANNA_CHAT))
+    assert "Kommentar: Beskriv resultaten." in text_of(_in(replies, ANNA_CHAT))
     assert (await _report(session_factory, report.id)).status is AnnualReportStatus.RETURNED
     [reply] = await say(adapter(session_factory, channel=True), value={**pressed["Godkänn"], "comment": ""})
     assert reply.text.startswith("Årsredovisningen för Miljönämnden 2025 är returnerad och inte inskickad")
@@ -200,8 +188,8 @@ async def test_typed_return_and_approval(session_factory):
     replies = await say(adapter(session_factory),
                         "returnera årsredovisning Miljönämnden 2025: komplettera med vänortssamarbetet")
     assert ("Årsredovisningen för Miljönämnden 2025 är returnerad för komplettering. Kommentar: ”komplettera med "
-            "vänortssamarbetet”") in shown(replies)
-    assert "Kommentar: komplettera med vänortssamarbetet" in shown(_in(replies, ANNA_CHAT))
+            "vänortssamarbetet”") in text_of(replies)
+    assert "Kommentar: komplettera med vänortssamarbetet" in text_of(_in(replies, ANNA_CHAT))
     assert (await _report(session_factory, report_id)).status is AnnualReportStatus.RETURNED
 
     # Anna completes and submits again; KS approves, by typing, without the year (the last calendar year).
@@ -210,7 +198,7 @@ async def test_typed_return_and_approval(session_factory):
         report = await get_report(session, seeded.reports["miljonamnden"].organisation_id, 2025, anna)
         await submit(session, report, anna)
     replies = await say(adapter(session_factory), "Godkänn årsredovisningen för miljönämnden")
-    assert "Årsredovisningen för Miljönämnden 2025 är godkänd." in shown(replies)
+    assert "Årsredovisningen för Miljönämnden 2025 är godkänd." in text_of(replies)
     assert (await _report(session_factory, report_id)).status is AnnualReportStatus.APPROVED
     assert await _events(session_factory, report_id) == ["created", "submitted", "returned", "submitted", "approved"]
 
@@ -253,10 +241,10 @@ async def test_review_in_english(session_factory):
     seeded = await _with_annas_chat(session_factory)
     replies = await say(adapter(session_factory, KARIN, locale="en-US"),
                         "return annual report Miljönämnden 2025: add the partner city cooperation")
-    text = shown(_in(replies, f"personal-{KARIN.id}"))
+    text = text_of(_in(replies, f"personal-{KARIN.id}"))
     assert ("The annual report of Miljönämnden for 2025 has been returned for completion. Comment: “add the partner "
             "city cooperation”") in text
     assert "Anna Andersson, who submitted it, has been told in their chat with Lotsen." in text
     # Anna has not said she reads English: her notice is in Swedish.
-    assert "behöver kompletteras" in shown(_in(replies, ANNA_CHAT))
+    assert "behöver kompletteras" in text_of(_in(replies, ANNA_CHAT))
     assert (await _report(session_factory, seeded.reports["miljonamnden"].id)).status is AnnualReportStatus.RETURNED

@@ -1,175 +1,25 @@
 """"status årsredovisning" and "Påminn alla som inte har skickat in" through botbuilder's TestAdapter, on real
 state storage and both databases.
 
-The test bot does what LotsenBot does with its chat commands: the first command that recognises a turn handles
-it, in a personal chat or a channel. Reports, contact persons and users are made with the storage functions.
-The helpers here (`ks_bot`, `seed`, `say`, …) are shared with the tests of the review and the compilation.
+The test bot (tests/support/ks_setup.py) does what LotsenBot does with its chat commands: the first command that
+recognises a turn handles it, in a personal chat or a channel. Reports, contact persons and users are made with
+the storage functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from botbuilder.core import ConversationState, TurnContext
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.dialogs import DialogSet
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 from sqlalchemy import select, update
 
-from bot.card_text import render_attachment
-from bot.i18n import language_of
-from bot.sql_storage import SqlStorage
-from dialogs.chat_commands import ChatCommand
-from dialogs.compilation_command import CompilationCommand
-from dialogs.report_review import ReportReviewCommand
-from dialogs.report_status import ReportStatusCommand
-from settings import Settings
-from storage.annual_reports import approve, get_or_create_draft, return_for_completion, submit
-from storage.contact_persons import set_contact_person
-from storage.models import AnnualReport, Organisation, Reminder, ReminderKind, Role, User
-from storage.organisations import get_organisation, list_organisations
+from storage.annual_reports import get_or_create_draft, submit
+from storage.models import Organisation, Reminder, ReminderKind, Role
+from storage.organisations import list_organisations
+from tests.support.chat import buttons, say, text_of
+from tests.support.ks_setup import BO, KARIN, NOT_MINE, NOW, OLLE, SARA, YEAR, adapter, seed
 from tests.support.people import make_user
 
-# 3 February 2026, 09:15 in Malmö: the reports for 2025 are being written (due 31 March 2026).
-NOW = datetime(2026, 2, 3, 8, 15, 40, tzinfo=timezone.utc)
-YEAR = 2025
 ORGANISATIONS = 23  # in storage/data/organisations.yaml
-NOT_MINE = "(inget kommando)"
-ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")  # official, Miljönämnden: submitted its report
-BO = ChannelAccount(id="29:bo", name="Bo Berg")  # contact person (role), Fritidsnämnden: a draft
-SARA = ChannelAccount(id="29:sara", name="Sara Svensson")  # official, Servicenämnden, in the registry
-KARIN = ChannelAccount(id="29:karin", name="Karin Karlsson")  # KS coordinator
-OLLE = ChannelAccount(id="29:olle", name="Olle Olsson")  # official, Kulturnämnden
-KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
-# Miljönämnden's report last changed at 14.05 Malmö time (13.05 UTC) on 2 February 2026.
-CHANGED_AT = datetime(2026, 2, 2, 13, 5, tzinfo=timezone.utc)
-
-
-@dataclass
-class Seeded:
-    users: dict[str, User]
-    reports: dict[str, AnnualReport]  # by organisation slug
-
-
-def ks_bot(session_factory, commands: Sequence[ChatCommand]):
-    """What LotsenBot does with chat commands, on the real state storage."""
-    conversation_state = ConversationState(SqlStorage(session_factory))
-    dialogs = DialogSet(conversation_state.create_property("DialogState"))
-
-    async def on_turn(turn_context: TurnContext) -> None:
-        activity = turn_context.activity
-        lang = language_of(activity.locale)
-        in_group = activity.conversation.conversation_type in ("channel", "groupChat")
-        dialog_context = await dialogs.create_context(turn_context)
-        for command in commands:
-            request = command.recognise(" ".join((activity.text or "").split()), activity.value, lang)
-            if request is not None:
-                await command.handle(dialog_context, request, lang, in_group=in_group)
-                break
-        else:
-            await turn_context.send_activity(NOT_MINE)
-        await conversation_state.save_changes(turn_context)
-
-    return on_turn
-
-
-def all_commands(session_factory, clock=lambda: NOW, **settings) -> list[ChatCommand]:
-    configured = Settings(_env_file=None, **settings)
-    return [
-        ReportStatusCommand(session_factory, configured, clock=clock),
-        ReportReviewCommand(session_factory, configured, clock=clock),
-        CompilationCommand(session_factory, configured, clock=clock),
-    ]
-
-
-def adapter(session_factory, user: ChannelAccount = KARIN, *, channel: bool = False, locale: str = "sv-SE",
-            clock=lambda: NOW, **settings) -> TestAdapter:
-    conversation = (ConversationAccount(id=KS_CHANNEL, conversation_type="channel") if channel
-                    else ConversationAccount(id=f"personal-{user.id}", conversation_type="personal"))
-    template = Activity(
-        channel_id="msteams",
-        service_url="https://smba.example/emea/",
-        conversation=conversation,
-        from_property=user,
-        recipient=ChannelAccount(id="28:lotsen", name="Lotsen"),
-        locale=locale,
-    )
-    bot = ks_bot(session_factory, all_commands(session_factory, clock, **settings))
-    return TestAdapter(bot, template_or_conversation=template)
-
-
-async def say(test_adapter: TestAdapter, message: str | None = None, value: dict | None = None) -> list[Activity]:
-    if value is None:
-        await test_adapter.send(message)
-    else:
-        await test_adapter.send(Activity(type=ActivityTypes.message, text=message, value=value))
-    replies = []
-    while (reply := test_adapter.get_next_activity()) is not None:
-        replies.append(reply)
-    return replies
-
-
-def shown(replies: list[Activity]) -> str:
-    """Everything the replies say, as the terminal chat would print it (cards rendered as text)."""
-    lines = []
-    for reply in replies:
-        if reply.text:
-            lines.append(reply.text)
-        for attachment in reply.attachments or []:
-            rendered = render_attachment(attachment.content_type, attachment.content)
-            lines.extend(rendered.lines)
-            lines.extend(f"[{choice.label}]" for choice in rendered.choices)
-    return "\n".join(lines)
-
-
-def buttons(replies: list[Activity]) -> dict[str, dict]:
-    """The buttons of the replies' cards, title → data (or {"message": …} / {"url": …})."""
-    found = {}
-    for reply in replies:
-        for attachment in reply.attachments or []:
-            for choice in render_attachment(attachment.content_type, attachment.content).choices:
-                if choice.url is not None:
-                    found[choice.label] = {"url": choice.url}
-                elif choice.value is not None:
-                    found[choice.label] = choice.value
-                else:
-                    found[choice.label] = {"message": choice.message}
-    return found
-
-
-async def seed(session_factory) -> Seeded:
-    """Miljönämnden submitted (registry contact Anna), Fritidsnämnden a draft (contact person Bo, by role),
-    Servicenämnden returned (registry contact Sara), Kulturnämnden approved; the others not started."""
-    async with session_factory.begin() as session:
-        organisation = {slug: await get_organisation(session, slug)
-                        for slug in ("miljonamnden", "fritidsnamnden", "servicenamnden", "kulturnamnden",
-                                     "kommunstyrelsen")}
-        users = {
-            "anna": await make_user(session, ANNA.id, ANNA.name, organisation["miljonamnden"]),
-            "bo": await make_user(session, BO.id, BO.name, organisation["fritidsnamnden"], Role.CONTACT_PERSON),
-            "sara": await make_user(session, SARA.id, SARA.name, organisation["servicenamnden"]),
-            "karin": await make_user(session, KARIN.id, KARIN.name, organisation["kommunstyrelsen"],
-                                     Role.KS_COORDINATOR),
-            "olle": await make_user(session, OLLE.id, OLLE.name, organisation["kulturnamnden"]),
-        }
-        await set_contact_person(session, organisation["miljonamnden"], "Anna Andersson", None)
-        await set_contact_person(session, organisation["servicenamnden"], "Sara Svensson", None)
-        environment = await get_or_create_draft(session, organisation["miljonamnden"].id, YEAR, users["anna"])
-        await submit(session, environment, users["anna"])
-        leisure = await get_or_create_draft(session, organisation["fritidsnamnden"].id, YEAR, users["bo"])
-        service = await get_or_create_draft(session, organisation["servicenamnden"].id, YEAR, users["sara"])
-        await submit(session, service, users["sara"])
-        await return_for_completion(session, service, users["karin"], "Lägg till nätverken.")
-        culture = await get_or_create_draft(session, organisation["kulturnamnden"].id, YEAR, users["olle"])
-        await submit(session, culture, users["olle"])
-        await approve(session, culture, users["karin"])
-        await session.execute(update(AnnualReport).where(AnnualReport.id == environment.id)
-                              .values(updated_at=CHANGED_AT))
-        reports = {"miljonamnden": environment, "fritidsnamnden": leisure, "servicenamnden": service,
-                   "kulturnamnden": culture}
-    return Seeded(users, reports)
 
 
 async def reminders(session_factory) -> list[Reminder]:
@@ -183,7 +33,7 @@ async def reminders(session_factory) -> list[Reminder]:
 async def test_a_coordinator_sees_every_organisation_with_status_contact_and_last_change(session_factory):
     seeded = await seed(session_factory)
     replies = await say(adapter(session_factory), "status årsredovisning")
-    text = shown(replies)
+    text = text_of(replies)
     assert "Årsredovisningar 2025: status" in text  # the last calendar year, by default
     assert "Stadens sista dag är 31 mars 2026." in text
     # The counts per status: 23 organisations, four of them with a report.
@@ -210,7 +60,7 @@ async def test_a_coordinator_sees_every_organisation_with_status_contact_and_las
 
 async def test_a_year_can_be_named_and_an_unreadable_one_is_asked_again(session_factory):
     await seed(session_factory)
-    text = shown(await say(adapter(session_factory), "Status årsredovisningar 2024"))
+    text = text_of(await say(adapter(session_factory), "Status årsredovisningar 2024"))
     assert "Årsredovisningar 2024: status" in text and "ej påbörjad: 23" in text
     assert "Stadens sista dag är 31 mars 2025." in text
     [reply] = await say(adapter(session_factory), "status årsredovisning 20255")
@@ -224,7 +74,7 @@ async def test_a_year_can_be_named_and_an_unreadable_one_is_asked_again(session_
 async def test_the_overview_in_english(session_factory):
     await seed(session_factory)
     replies = await say(adapter(session_factory, locale="en-GB"), "annual report status 2025")
-    text = shown(replies)
+    text = text_of(replies)
     assert "Annual reports 2025: status" in text
     assert "not started: 19" in text and "approved: 1" in text
     assert "Miljönämnden: submitted · Contact person: Anna Andersson · Last changed: 2 February 2026 at 14:05" in text
@@ -234,13 +84,13 @@ async def test_the_overview_in_english(session_factory):
 
 async def test_a_contact_person_sees_the_own_organisations_line_only(session_factory):
     await seed(session_factory)
-    text = shown(await say(adapter(session_factory, BO), "status årsredovisning"))
+    text = text_of(await say(adapter(session_factory, BO), "status årsredovisning"))
     assert "Årsredovisningen 2025: Fritidsnämnden" in text
     assert "utkast · Kontaktperson: Bo Berg · Senast ändrad:" in text
     for other in ("Miljönämnden", "Kulturnämnden", "Servicenämnden", "Påminn alla"):
         assert other not in text
     # Linked in the registry (no contact person role): a contact person too.
-    text = shown(await say(adapter(session_factory, SARA), "status årsredovisning"))
+    text = text_of(await say(adapter(session_factory, SARA), "status årsredovisning"))
     assert "Årsredovisningen 2025: Servicenämnden" in text and "returnerad · Kontaktperson: Sara Svensson" in text
     assert "Miljönämnden" not in text
 
@@ -258,7 +108,7 @@ async def test_an_official_is_refused_and_shown_nothing(session_factory):
 
 async def test_in_ks_forvaltnings_channel_the_role_of_whoever_asks_decides(session_factory):
     await seed(session_factory)
-    text = shown(await say(adapter(session_factory, channel=True), "status årsredovisning"))
+    text = text_of(await say(adapter(session_factory, channel=True), "status årsredovisning"))
     assert "Miljönämnden: inskickad" in text and "ej påbörjad: 19" in text
     [reply] = await say(adapter(session_factory, OLLE, channel=True), "status årsredovisning")
     assert "KS-samordnare" in reply.text and not reply.attachments
@@ -273,7 +123,7 @@ async def test_remind_all_reminds_the_contact_persons_of_those_not_submitted_and
     seeded = await seed(session_factory)
     replies = await say(adapter(session_factory, channel=True), value={"action": "annual_report_remind_all",
                                                                       "year": YEAR})
-    text = shown(replies)
+    text = text_of(replies)
     assert "Påminnelser om årsredovisningen 2025" in text
     # Fritidsnämnden (Bo, by role) and Servicenämnden (Sara, in the registry): submitted and approved are not.
     assert "Nämnder och bolag som påminns: 2" in text
@@ -321,7 +171,7 @@ async def test_when_everyone_has_submitted_there_is_nobody_to_remind(session_fac
             report = await get_or_create_draft(session, organisation.id, 2023, karin)
             await submit(session, report, karin)
     replies = await say(adapter(session_factory), "status årsredovisning 2023")
-    text = shown(replies)
+    text = text_of(replies)
     assert "inskickad: 23" in text and "Alla nämnder och bolag har påbörjat sin årsredovisning." in text
     assert "Påminn alla som inte har skickat in" not in buttons(replies)
     [reply] = await say(adapter(session_factory), value={"action": "annual_report_remind_all", "year": "2023"})
@@ -341,5 +191,5 @@ async def test_an_organisation_no_longer_active_is_left_out(session_factory):
     await seed(session_factory)
     async with session_factory.begin() as session:
         await session.execute(update(Organisation).where(Organisation.slug == "valnamnden").values(active=False))
-    text = shown(await say(adapter(session_factory), "status årsredovisning"))
+    text = text_of(await say(adapter(session_factory), "status årsredovisning"))
     assert "Valnämnden" not in text and "ej påbörjad: 18" in text
