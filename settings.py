@@ -63,9 +63,9 @@ class Settings(BaseSettings):
     # Downloads (issue 7): the address Teams users reach the app at, for the links the bot shows (the yearly
     # compilation). Empty: http://localhost:{PORT}, which only works on the machine the app runs on.
     public_base_url: str = Field("", pattern=r"^(https?://\S+)?$", validation_alias="PUBLIC_BASE_URL")
-    # The secret that signs download links. Empty: a random secret made anew by each process, so a link works
-    # only on the instance that made it and only until it restarts. With several instances (production) set
-    # one shared secret, the same on every instance, or links fail with 403 on the others.
+    # The secret that signs download links. Empty: one derived from MicrosoftAppPassword (the same on every
+    # instance of the bot); without an app id (local, unauthenticated) a fixed development secret; with an app
+    # id but no password, a random secret per process, so links work only on the instance that made them.
     download_link_secret: str = Field("", repr=False, validation_alias="DOWNLOAD_LINK_SECRET")
 
     @field_validator("allowed_tenant_ids", mode="before")

@@ -34,7 +34,7 @@ from reminders.planner import plan_for_application
 from reports.information_item import information_item_draft
 from settings import Settings
 from storage.application_data import ApplicationData, MalmoRole, Money
-from storage.access import AccessDenied
+from storage.access import AccessDenied, can_see_all_organisations
 from storage.applications import application_reference, create_application, get_application_by_submission_key
 from storage.models import Application, Organisation, User
 from storage.reminders import schedule_many
@@ -165,7 +165,7 @@ class RegistrationSteps(Dialog):
         if supports_forms(dc.context.activity):
             state["mode"] = FORM
             async with self._session_factory() as session:
-                organisations = await self._organisation_choices(session)
+                organisations = await self._organisation_choices(session, dc.context)
             await dc.context.send_activity(text("registration.form_offer", lang))
             await dc.context.send_activity(MessageFactory.attachment(
                 form_card(self._data(state), lang, programme_choices(lang), organisations, {})))
@@ -190,7 +190,7 @@ class RegistrationSteps(Dialog):
             question += "\n" + _numbered(programme_choices(lang))
         elif spec.kind == "organisation":
             async with self._session_factory() as session:
-                question += "\n" + _numbered(await self._organisation_choices(session))
+                question += "\n" + _numbered(await self._organisation_choices(session, dc.context))
         if not spec.required:
             question += " " + text("registration.optional_hint", lang)
         buttons = _buttons_for(spec.kind, spec.required, lang)
@@ -432,12 +432,20 @@ class RegistrationSteps(Dialog):
 
     async def _answer_context(self, session: AsyncSession, context: TurnContext, lang: Language) -> AnswerContext:
         sender = context.activity.from_property
+        organisations = await self._organisation_choices(session, context)
         return AnswerContext(today=datetime.now(STOCKHOLM).date(), user_name=sender.name or "",
-                             user_teams_id=sender.id, organisations=await self._organisation_choices(session),
-                             lang=lang)
+                             user_teams_id=sender.id, organisations=organisations, lang=lang,
+                             own_organisation=organisations[0] if len(organisations) == 1 else None)
 
     @staticmethod
-    async def _organisation_choices(session: AsyncSession) -> list[Choice]:
+    async def _organisation_choices(session: AsyncSession, context: TurnContext) -> list[Choice]:
+        """The organisations the user may register for: their own once an administrator has placed them in one
+        (they see only their own organisation's applications), else every one (KS coordinators, admins, and
+        officials not placed yet)."""
+        user = await acting_user(session, context)
+        if user is not None and user.organisation_id is not None and not can_see_all_organisations(user):
+            own = await session.get_one(Organisation, user.organisation_id)
+            return [Choice(own.slug, own.name)]
         return [Choice(organisation.slug, organisation.name) for organisation in await list_organisations(session)]
 
     @staticmethod

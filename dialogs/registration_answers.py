@@ -42,6 +42,8 @@ class AnswerContext:
     user_teams_id: str
     organisations: list[Choice]
     lang: str
+    # The one organisation an official placed by an administrator registers for (None: any, e.g. KS).
+    own_organisation: Choice | None = None
 
 
 @dataclass
@@ -99,6 +101,9 @@ def _read_programme(spec: FieldSpec, text: str, data: ApplicationData, context: 
 
 def _read_organisation(spec: FieldSpec, text: str, data: ApplicationData, context: AnswerContext) -> Reading:
     picked = _pick(text, context.organisations)
+    if picked is None and context.own_organisation is not None:
+        # An official registers for their own organisation only: they could not see the application otherwise.
+        return Reading(problem="organisation_own", problem_values={"organisation": context.own_organisation.name})
     if picked is None:
         return Reading(problem="organisation")
     return Reading(values={"organisation_slug": picked.key})

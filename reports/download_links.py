@@ -41,6 +41,9 @@ _SIGNATURE = re.compile(r"[0-9a-f]{64}")
 
 # Made once per process: links signed with it verify only in this process (see settings.DOWNLOAD_LINK_SECRET).
 _PROCESS_SECRET = secrets.token_urlsafe(32)
+# Without an app id the bot runs unauthenticated on a developer's machine, where anyone who can reach it may
+# already act as any user: a fixed secret then costs nothing and lets `make chat` make links `make run` serves.
+_LOCAL_DEVELOPMENT_SECRET = "lotsen-local-development-only"
 
 
 class DownloadLinkError(Exception):
@@ -60,8 +63,16 @@ class LinkExpired(DownloadLinkError):
 
 
 def signing_secret(settings: Settings) -> str:
-    """The configured DOWNLOAD_LINK_SECRET, else this process's own random one."""
-    return settings.download_link_secret or _PROCESS_SECRET
+    """The configured DOWNLOAD_LINK_SECRET; else one derived from the bot's app password, which every instance
+    of the bot shares and keeps secret; else, running locally without authentication, a fixed development
+    secret; else (an app id without a password, e.g. a managed identity) this process's own random one."""
+    if settings.download_link_secret:
+        return settings.download_link_secret
+    if settings.microsoft_app_password:
+        return hmac.new(settings.microsoft_app_password.encode(), _PURPOSE.encode(), hashlib.sha256).hexdigest()
+    if not settings.microsoft_app_id:
+        return _LOCAL_DEVELOPMENT_SECRET
+    return _PROCESS_SECRET
 
 
 def _signature(secret: str, year: int, fmt: str, user_id: int, expires: int) -> str:

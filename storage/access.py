@@ -40,12 +40,12 @@ def can_manage_users(user: User) -> bool:
 def can_view_application(user: User, application: Application) -> bool:
     if can_see_all_organisations(user):
         return True
-    # Whoever registered an application keeps seeing it, whatever organisation they are (or are not yet) in;
-    # beyond that, only the organisation an administrator has placed the user in. A user whose organisation
-    # is not known sees no one else's applications rather than everyone's.
-    if application.created_by_user_id is not None and application.created_by_user_id == user.id:
-        return True
-    return user.organisation_id is not None and user.organisation_id == application.organisation_id
+    # The organisation an administrator has placed the user in decides. Until they are placed, a user sees
+    # what they registered themselves (and nothing of anyone else's); once placed, only their organisation's:
+    # an official moved to another nämnd no longer sees or changes the old one's applications.
+    if user.organisation_id is None:
+        return application.created_by_user_id is not None and application.created_by_user_id == user.id
+    return user.organisation_id == application.organisation_id
 
 
 def can_change_application(user: User, application: Application) -> bool:

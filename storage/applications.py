@@ -273,9 +273,9 @@ async def list_applications(
 ) -> list[Application]:
     """The applications `viewer` may see, newest first, optionally of one organisation, year or status.
 
-    Officials see their own organisation's and those they registered themselves (asking for another
-    organisation is AccessDenied; without an organisation they see only their own registrations); KS coordinators
-    and admins see all, or the one asked for. The year is `in_year`'s.
+    Officials see their own organisation's (asking for another organisation is AccessDenied; not yet placed in
+    an organisation, they see only their own registrations); KS coordinators and admins see all, or the one
+    asked for. The year is `in_year`'s. The same rule as `storage.access.can_view_application`.
     """
     statement = select(Application)
     if can_see_all_organisations(viewer):
@@ -284,11 +284,10 @@ async def list_applications(
     else:
         if organisation_id is not None and organisation_id != viewer.organisation_id:
             raise AccessDenied(f"User {viewer.id} may not list the applications of organisation {organisation_id}")
-        own = Application.created_by_user_id == viewer.id  # what they registered themselves, as in can_view
         if viewer.organisation_id is None:
-            statement = statement.where(own)
+            statement = statement.where(Application.created_by_user_id == viewer.id)
         else:
-            statement = statement.where(or_(Application.organisation_id == viewer.organisation_id, own))
+            statement = statement.where(Application.organisation_id == viewer.organisation_id)
     if year is not None:
         statement = statement.where(in_year(year))
     if status is not None:

@@ -18,6 +18,7 @@ from reports.download_links import (
     LinkMalformed,
     compilation_link,
     compilation_link_for,
+    signing_secret,
     verify_compilation_link,
 )
 from settings import Settings
@@ -90,15 +91,26 @@ def test_links_are_not_made_for_nonsense() -> None:
         compilation_link("http://x", "", year=2026, fmt="docx", user_id=7, now=NOW)
 
 
-def test_a_link_for_the_bot_uses_public_base_url_and_the_process_secret_when_none_is_set() -> None:
-    settings = Settings(_env_file=None, public_base_url="https://lotsen.malmo.se/", download_link_secret="")
-    parts = _parts(compilation_link_for(settings, 2026, "md", 7, NOW))
-    assert compilation_link_for(settings, 2026, "md", 7, NOW).startswith("https://lotsen.malmo.se/downloads/")
-    with pytest.raises(LinkInvalid):
-        _verify(parts)  # not signed with SECRET ...
-    again = Settings(_env_file=None)  # ... but with this process's own, whichever Settings asks for it
-    assert compilation_link_for(again, 2026, "md", 7, NOW).split("?")[1] == \
-        compilation_link_for(settings, 2026, "md", 7, NOW).split("?")[1]
+def test_a_link_for_the_bot_uses_public_base_url_and_the_configured_secret() -> None:
+    settings = Settings(_env_file=None, public_base_url="https://lotsen.malmo.se/", download_link_secret=SECRET)
+    link = compilation_link_for(settings, 2026, "md", 7, NOW)
+    assert link.startswith("https://lotsen.malmo.se/downloads/compilation/2026.md?")
+    assert _verify(_parts(link)) == 7
+
+
+def test_without_a_configured_secret_it_is_derived_from_the_app_password_or_local() -> None:
+    def secret(**values: str) -> str:
+        return signing_secret(Settings(_env_file=None, download_link_secret="", **values))
+
+    # Every instance of one bot has the same app password, so their links verify on each other.
+    production = secret(MicrosoftAppId="app", MicrosoftAppPassword="the bot's client secret")
+    assert production == secret(MicrosoftAppId="app", MicrosoftAppPassword="the bot's client secret")
+    assert production not in ("the bot's client secret", secret(MicrosoftAppId="app", MicrosoftAppPassword="other"))
+    # Locally, unauthenticated: one secret for `make chat` and `make run` alike.
+    assert secret() == secret() != production
+    # An app id without a password (a managed identity): this process's own, not the local one.
+    managed = secret(MicrosoftAppId="app", MicrosoftAppType="UserAssignedMSI", MicrosoftAppTenantId="tenant")
+    assert managed not in (secret(), production)
 
 
 # ---- the route ---------------------------------------------------------------------------------------------
@@ -194,13 +206,13 @@ async def test_malformed_links_are_400(start_app, database_url, engine, path):
     assert set(await response.json()) == {"error"}
 
 
-async def test_without_a_configured_secret_the_bots_link_works_on_the_instance_that_made_it(
+async def test_without_a_configured_secret_a_link_from_another_local_process_works(
     start_app, session_factory, database_url
 ):
     seeded = await seed_year(session_factory)
     client = await start_app(database_url=database_url, download_link_secret="")
     base = str(client.make_url("")).rstrip("/")
-    bots_settings = Settings(_env_file=None, public_base_url=base)  # as the bot in this process has them
+    bots_settings = Settings(_env_file=None, public_base_url=base)  # as `make chat` has them, in its own process
     link = compilation_link_for(bots_settings, 2026, "md", seeded.coordinator.id, datetime.now(timezone.utc))
     assert link.startswith(f"{base}/downloads/compilation/2026.md?")
     response = await client.get(_path(link))

@@ -194,6 +194,19 @@ async def test_edit_from_the_review_returns_to_the_review(session_factory):
     assert "Stämmer det här?" in review and "13 000 000 kr" in review
 
 
+async def test_an_official_placed_in_a_nämnd_registers_for_that_nämnd_only(session_factory):
+    """Another organisation's application would be out of the official's sight once saved: not offered."""
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await _fill_in(adapter)
+    question = _text(await say(adapter, value={"action": "registration_edit", "field": "organisation_slug"}))
+    assert "1. Miljönämnden" in question and "Kulturnämnden" not in question
+    refused = _text(await say(adapter, "Kulturnämnden"))
+    assert refused.startswith("Du registrerar ansökningar för Miljönämnden, där en administratör har placerat dig")
+    review = _text(await say(adapter, "1"))
+    assert "Stämmer det här?" in review and "Miljönämnden" in review
+
+
 async def test_cancel_asks_first_then_discards_the_draft(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)
@@ -356,6 +369,21 @@ async def test_unusual_digits_are_re_asked_not_a_crash(session_factory):
     await say(adapter, "Gröna tak")
     await say(adapter, "Gröna tak på skolor.")
     assert "Jag känner inte igen programmet" in _text(await say(adapter, "²"))
+
+
+async def test_an_absurdly_large_total_budget_is_re_asked_not_a_crash(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    for answer in ("Gröna tak", "Gröna tak på skolor.", "2", "hoppa över", "projektägare"):
+        await say(adapter, answer)
+    retry = _text(await say(adapter, "100000000000000000 kr"))
+    assert "Något gick fel" not in retry
+    assert "14 500 000 kr" in retry  # the re-ask's example
+    assert "andel" in _text(await say(adapter, "14 500 000 kr"))  # and a sane amount is taken
+    async with session_factory() as session:
+        draft = (await session.execute(select(RegistrationDraft))).scalar_one()
+    assert draft.data["total_budget"] == {"amount_minor": 1_450_000_000, "currency": "SEK"}
 
 
 async def test_an_edit_that_breaks_the_date_order_is_asked_about_that_date(session_factory):

@@ -48,7 +48,7 @@ from storage.applications import (
 )
 from storage.models import Organisation, User
 from storage.organisations import get_organisation
-from storage.users import Role
+from storage.users import Role, set_user_organisation
 from tests.support.people import make_user
 
 Factory = async_sessionmaker[AsyncSession]
@@ -471,6 +471,25 @@ async def test_lists_show_each_viewer_what_they_may_see(session_factory: Factory
         listed = await list_applications(session, people.coordinator)
         assert [application.organisation.slug for application in listed] == [OWN, OTHER, OWN]
         assert all(application.information_item is None for application in listed)
+
+
+async def test_once_placed_an_official_sees_only_the_organisation_they_are_in(session_factory: Factory) -> None:
+    """Registered while unplaced: theirs to see. Moved to another nämnd: the old one's are no longer theirs."""
+    people = await _people(session_factory)
+    by_homeless = await _create(session_factory, people, "unplaced", created_by=people.homeless)
+    by_official = await _create(session_factory, people, "moved")
+    async with session_factory.begin() as session:
+        homeless = await session.get(User, people.homeless.id)
+        official = await session.get(User, people.official.id)
+        assert can_view_application(homeless, by_homeless) and not can_view_application(homeless, by_official)
+        assert [application.id for application in await list_applications(session, homeless)] == [by_homeless.id]
+
+        await set_user_organisation(session, official, await session.get(Organisation, people.other.id))
+        assert not can_view_application(official, by_official)
+        assert not can_change_application(official, by_official)
+        assert by_official.id not in [application.id for application in await list_applications(session, official)]
+        with pytest.raises(AccessDenied):
+            await get_application(session, by_official.id, official)
 
 
 async def test_lists_filter_by_year_and_status(session_factory: Factory) -> None:
