@@ -301,8 +301,7 @@ def describe_event(event: ApplicationEvent, lang: Language) -> str:
     details = event.details or {}
     kind = ApplicationEventKind(event.kind)
     if kind == ApplicationEventKind.STATUS_CHANGED:
-        return text("applications.events.status_changed", lang,
-                    from_status=status_label(details["from"], lang), to_status=status_label(details["to"], lang))
+        return _describe_status_change(details, lang)
     if kind == ApplicationEventKind.INFORMATION_ITEM_SENT:
         sent_on = format_date(date.fromisoformat(details["sent_on"]), lang)
         previous = details.get("previously_sent_on")
@@ -313,6 +312,33 @@ def describe_event(event: ApplicationEvent, lang: Language) -> str:
     if kind == ApplicationEventKind.KS_ADMINISTRATION_NOT_REACHED:
         return text("applications.events.ks_administration_not_reached", lang, reason=details.get("reason", ""))
     return text(f"applications.events.{kind.value}", lang)
+
+
+def _describe_status_change(details: dict[str, Any], lang: Language) -> str:
+    """The status change, with the granted amount it set or cleared; an amount alone when the status stayed."""
+    granted = _event_money(details.get("granted_amount"))
+    cleared = _event_money(details.get("granted_amount_cleared"))
+    if granted is not None and details["from"] == details["to"]:
+        return text("applications.events.granted_amount_set", lang, amount=format_money(granted, lang))
+    change = text("applications.events.status_changed", lang, from_status=status_label(details["from"], lang),
+                  to_status=status_label(details["to"], lang))
+    if granted is not None:
+        return text("applications.events.with_granted_amount", lang, change=change,
+                    amount=format_money(granted, lang))
+    if cleared is not None:
+        return text("applications.events.granted_amount_cleared", lang, change=change,
+                    amount=format_money(cleared, lang))
+    return change
+
+
+def _event_money(value: object) -> Money | None:
+    """An amount as storage writes it into event details ("420000000 SEK"); None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    minor, _, currency = value.partition(" ")
+    if not minor.isdigit() or currency not in ("SEK", "EUR"):
+        return None
+    return Money.model_validate({"amount_minor": int(minor), "currency": currency})
 
 
 # --- the two questions -----------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ recognised here, the words are looked up in a dateutil `parserinfo` built from t
 
 Money (`parse_money`) is read by the policy module's `parse_amount`; a reply naming no currency is SEK. A
 negative amount is not a Money: `parse_money` gives None for it and `is_negative_amount` says why, so the
-dialog can say "the budget cannot be negative" instead of "I did not understand". Zero is a valid Money.
+dialog can say "the budget cannot be negative" instead of "I did not understand". Zero is a valid Money. An
+amount above MAX_AMOUNT is not read as one either (None): it is a slip of the keyboard, and the dialog asks again.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,10 @@ from storage.application_data import MalmoRole, Money
 
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "input_words.yaml"
 YEAR_WINDOW = 30  # years either side of today that a typed year may be
+# The largest amount read as money, in kronor or euro alike: no EU project comes near 10^12 (the whole EU budget
+# for 2021–2027 is about 1.2 * 10^12 euro), so anything larger is a typo. It also keeps Money.of within the
+# 15-digit decimal precision that botbuilder's number recognizers set for the whole process.
+MAX_AMOUNT = Decimal(10) ** 12
 
 # The catalog keys (under the dialog's retry texts) naming a problem with the dates.
 DEADLINE_PASSED = "deadline_passed"
@@ -297,7 +303,8 @@ def check_decision_date(decision: date | None, planned_submission: date | None) 
 
 
 def parse_money(text: str, on: date | None = None) -> Money | None:
-    """The first amount in the reply as Money (no currency named: SEK), or None when there is none or it is negative.
+    """The first amount in the reply as Money (no currency named: SEK), or None when there is none, it is negative
+    or it is above MAX_AMOUNT.
 
     "12,5 miljoner", "14 500 000 kr", "1,2 MEUR", "800k euro". `on` picks the policy data in force (default today).
     """
@@ -307,6 +314,8 @@ def parse_money(text: str, on: date | None = None) -> Money | None:
     if reading is None:
         return None
     value, currency = reading
+    if value > MAX_AMOUNT:
+        return None
     return Money.of(value, currency or "SEK")
 
 

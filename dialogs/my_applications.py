@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -41,6 +42,7 @@ from dialogs.application_cards import (
     SET_STATUS_ACTION,
     detail_card,
     list_card,
+    money_label,
     sent_date_card,
     status_card,
     status_label,
@@ -59,8 +61,9 @@ from dialogs.input_parsing import (
 from dialogs.turn_user import acting_user
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
-from storage.application_data import ApplicationStatus
+from storage.application_data import ApplicationStatus, Money
 from storage.applications import (
+    application_data,
     application_reference,
     find_application_by_reference,
     get_application,
@@ -108,6 +111,31 @@ def _read_sent_date(answer: str, today: date) -> date | None:
     if a_week_earlier == found and a_year_earlier is not None and a_year_earlier < found and a_year_earlier <= today:
         return a_year_earlier
     return found
+
+
+def _in_sek(money: Money, eur_sek_rate: float | None) -> Decimal | None:
+    """The amount in kronor: as it is, or converted at the application's rate; None for euro without a rate."""
+    if money.currency == "SEK":
+        return money.amount
+    return money.amount * Decimal(str(eur_sek_rate)) if eur_sek_rate else None
+
+
+def exceeds(granted: Money, total_budget: Money, eur_sek_rate: float | None) -> bool:
+    """Whether the granted amount is larger than the total budget: compared as they are in the same currency,
+    else in kronor at the rate stored with the application. Without a rate they cannot be compared: not larger."""
+    if granted.currency == total_budget.currency:
+        return granted.amount_minor > total_budget.amount_minor
+    granted_sek, total_sek = _in_sek(granted, eur_sek_rate), _in_sek(total_budget, eur_sek_rate)
+    return granted_sek is not None and total_sek is not None and granted_sek > total_sek
+
+
+def example_below(total_budget: Money) -> Money:
+    """A round amount within the total budget to show as an example: its half, to two significant digits."""
+    half = total_budget.amount / 2
+    if half < 1:
+        return total_budget
+    step = Decimal(10) ** max(half.adjusted() - 1, 0)
+    return Money.of((half // step) * step, total_budget.currency)
 
 
 @dataclass
@@ -355,15 +383,25 @@ class MyApplicationsDialog(ComponentDialog):
             key = "applications.granted_negative" if is_negative_amount(answer) else "applications.granted_retry"
             await step.context.send_activity(text(key, lang))
             return await self._wait(step, GRANTED_AMOUNT, application_id)
+        over_budget: dict[str, str] | None = None
         async with self._session_factory.begin() as session:
             found = await self._find(session, step.context, application_id)
             if found.application is not None and found.user is not None:
                 reference = application_reference(found.application)
-                try:
-                    await set_status(session, found.application, ApplicationStatus.GRANTED, found.user,
-                                     granted_amount=amount)
-                except AccessDenied:
-                    found.problem = "applications.not_changeable"
+                total = application_data(found.application).total_budget
+                rate = found.application.eur_sek_rate
+                if total is not None and exceeds(amount, total, rate):
+                    over_budget = {"total": money_label(total, rate, lang),
+                                   "example": format_money(example_below(total), lang)}
+                else:
+                    try:
+                        await set_status(session, found.application, ApplicationStatus.GRANTED, found.user,
+                                         granted_amount=amount)
+                    except AccessDenied:
+                        found.problem = "applications.not_changeable"
+        if over_budget is not None:
+            await step.context.send_activity(text("applications.granted_over_budget", lang, **over_budget))
+            return await self._wait(step, GRANTED_AMOUNT, application_id)
         if found.problem is not None:
             await step.context.send_activity(text(found.problem, lang, **found.values))
             return await self._return_to(step, fallback)

@@ -5,19 +5,21 @@ of the request; the caller schedules them (`storage.reminders.schedule_many`) an
 like any other annual report reminder. `details` have the planner's keys for kind annual_report
 (`reminders.planner`), so the existing reminder card renders them, plus who asked and for which report year.
 
-The idempotency key names the year, the organisation, the recipient and the request time to the minute:
+The idempotency key names the year, the organisation, the recipient and the day of the request in Malmö:
 
-    annual_report_on_request:{report year}:{organisation_id}:{user_id}:{YYYY-MM-DDTHH:MM UTC}
+    annual_report_on_request:{report year}:{organisation_id}:{user_id}:{YYYY-MM-DD, Europe/Stockholm}
 
-so a double press (or two coordinators pressing at once) within a minute plans nothing twice, while a press
-next week reminds again. The cycle is the deadline, as the planner's: "Klart" on one of them ends the round.
+so one round a day at most: a double press (10:42:59 and 10:43:01), two coordinators pressing at once, or a
+second press in the afternoon plans nothing twice, while a press tomorrow reminds again. A day rather than a
+shorter window, because a contact person reminded twice in one day of the same report is nagged, not helped.
+The cycle is the deadline, as the planner's: "Klart" on one of them ends the round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from reminders.calendar import local_date
 from reminders.planner import annual_report_deadline
@@ -25,7 +27,7 @@ from reminders.rules import get_rule
 from storage.models import ReminderKind, ReminderSubjectType
 from storage.reminders import ReminderSpec
 
-__all__ = ["RemindAllPlan", "plan_reminders_on_request", "request_minute"]
+__all__ = ["RemindAllPlan", "plan_reminders_on_request", "request_day"]
 
 KEY_PREFIX = "annual_report_on_request"
 
@@ -43,11 +45,11 @@ class RemindAllPlan:
         return len({spec.recipient_user_id for spec in self.specs})
 
 
-def request_minute(requested_at: datetime) -> str:
-    """The request time in UTC to the minute ("2026-02-03T08:15"): the part of the key that ends a double press."""
+def request_day(requested_at: datetime) -> str:
+    """The day of the request in Malmö ("2026-02-03"): the part of the key that allows one round a day."""
     if requested_at.tzinfo is None or requested_at.utcoffset() is None:
         raise ValueError(f"requested_at must be a timezone-aware datetime, not {requested_at!r}")
-    return requested_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+    return local_date(requested_at).isoformat()
 
 
 def plan_reminders_on_request(
@@ -61,7 +63,7 @@ def plan_reminders_on_request(
 ) -> RemindAllPlan:
     """One reminder, due at `requested_at`, to each contact person of each of `organisations` (those that have not
     submitted the report for `report_year`, which is due on the deadline of the following year)."""
-    minute = request_minute(requested_at)
+    day = request_day(requested_at)
     rule = get_rule(ReminderKind.ANNUAL_REPORT)
     deadline = annual_report_deadline(report_year + 1, deadline_mmdd)
     days_left = (deadline - local_date(requested_at)).days
@@ -81,7 +83,7 @@ def plan_reminders_on_request(
                     subject_type=ReminderSubjectType.ORGANISATION.value,
                     subject_id=organisation_id,
                     due_at=requested_at,
-                    idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{minute}",
+                    idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{day}",
                     details={
                         "source": rule.policy_sections[0],
                         "sources": list(rule.source),

@@ -66,6 +66,10 @@ TEXTS = {
     "total_budget": "Summa totalbudget för ansökningarna: {amount}",
     "granted_count": "Beviljade ansökningar: {count}",
     "granted_amount": "Summa beviljade belopp: {amount}",
+    # A granted application whose amount nobody has given yet: said wherever granted amounts are summed.
+    "without_amount": "{count}, varav {missing} utan angivet belopp",
+    "amount_missing": "uppgift saknas",
+    "amount_partly_missing": "{amount} (uppgift saknas för {missing} {applications})",
     "per_status": "Ansökningar per status: {statuses}",
     "per_organisation": "Redovisning per organisation",
     "status": "Status för redovisningen: {status}",
@@ -86,6 +90,8 @@ TEXTS = {
     "total_row": "Totalt",
     "converted": "{eur} (ungefär {sek})",
     "none": "–",
+    "application_one": "beviljad ansökan",
+    "application_many": "beviljade ansökningar",
     "mark": "x",
 }
 
@@ -132,6 +138,9 @@ APPLICATION_HEADERS = ["Referens", "Projekt", "Organisation", "Program", "Malmö
 PROGRAMME_HEADERS = ["Program", "Antal ansökningar", "Totalbudget", "Beviljade", "Beviljat belopp"]
 FOCUS_HEADERS = ["Organisation", "Typ av arbete", "Rubrik"]
 
+# The Excel column and summary row counting granted applications whose amount nobody has given.
+XLSX_WITHOUT_AMOUNT = "Beviljade utan angivet belopp"
+
 SHEETS = ("Sammanfattning", "Organisationer", "Fokusområden", "EU-ansökningar", "Per program")
 
 
@@ -162,7 +171,13 @@ class ApplicationLine(_Model):
     total_budget: Money  # as given
     total_budget_sek: Decimal  # the same in SEK (converted at registration when given in euro)
     status: ApplicationStatus
-    granted_amount_sek: Decimal | None = None
+    granted_amount: Money | None = None  # as given (None: not given, or given only in SEK below)
+    granted_amount_sek: Decimal | None = None  # the same in SEK; None: no amount given
+
+    @property
+    def granted_without_amount(self) -> bool:
+        """Granted (or further), but nobody has said how much: the sums leave it out, so the reader is told."""
+        return self.status in GRANTED and self.granted_amount_sek is None
 
 
 class OrganisationReport(_Model):
@@ -195,6 +210,7 @@ class ProgrammeTotal:
     total_budget_sek: Decimal = Decimal(0)
     granted_count: int = 0
     granted_amount_sek: Decimal = Decimal(0)
+    granted_without_amount: int = 0  # of granted_count: no amount given, so not in granted_amount_sek
 
 
 @dataclass
@@ -208,6 +224,7 @@ class Totals:
     granted_amount_sek: Decimal
     per_status: dict[ApplicationStatus, int]
     per_programme: list[ProgrammeTotal] = field(default_factory=list)
+    granted_without_amount: int = 0  # of granted_count: no amount given, so not in granted_amount_sek
 
 
 def totals(compilation: Compilation) -> Totals:
@@ -221,6 +238,7 @@ def totals(compilation: Compilation) -> Totals:
         p.total_budget_sek += a.total_budget_sek
         if a.status in GRANTED:
             p.granted_count += 1
+        p.granted_without_amount += a.granted_without_amount
         p.granted_amount_sek += a.granted_amount_sek or 0
         per_status[a.status] += 1
     return Totals(
@@ -233,6 +251,7 @@ def totals(compilation: Compilation) -> Totals:
         granted_amount_sek=sum((a.granted_amount_sek or Decimal(0) for _, a in applications), Decimal(0)),
         per_status={s: n for s, n in per_status.items() if n},
         per_programme=list(programmes.values()),
+        granted_without_amount=sum(a.granted_without_amount for _, a in applications),
     )
 
 
@@ -281,6 +300,28 @@ class _Formatter:
         return TEXTS["converted"].format(eur=shown, sek=self.sek(sek))
 
     @staticmethod
+    def granted_count(count: int, missing: int) -> str:
+        """"2", or "2, varav 1 utan angivet belopp"."""
+        return TEXTS["without_amount"].format(count=count, missing=missing) if missing else str(count)
+
+    def granted_sum(self, value: Decimal, count: int, missing: int) -> str:
+        """The sum of the amounts given, and for how many granted applications it is not known."""
+        if not missing:
+            return self.sek(value)
+        if missing == count:
+            return TEXTS["amount_missing"]
+        noun = TEXTS["application_one" if missing == 1 else "application_many"]
+        return TEXTS["amount_partly_missing"].format(amount=self.sek(value), missing=missing, applications=noun)
+
+    def granted(self, a: ApplicationLine) -> str:
+        """An application's granted amount as given (in euro also in SEK), "uppgift saknas", or "–" if not granted."""
+        if a.granted_amount_sek is None:
+            return TEXTS["amount_missing"] if a.granted_without_amount else TEXTS["none"]
+        if a.granted_amount is None:
+            return self.sek(a.granted_amount_sek)
+        return self.stated(a.granted_amount, a.granted_amount_sek)
+
+    @staticmethod
     def date(value: date) -> str:
         months = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
                   "oktober", "november", "december")
@@ -321,8 +362,9 @@ def _summary(t: Totals, f: _Formatter) -> list[_Block]:
         TEXTS["missing_count"].format(count=len(t.missing)),
         TEXTS["applications_count"].format(count=len(t.applications)),
         TEXTS["total_budget"].format(amount=f.sek(t.total_budget_sek)),
-        TEXTS["granted_count"].format(count=t.granted_count),
-        TEXTS["granted_amount"].format(amount=f.sek(t.granted_amount_sek)),
+        TEXTS["granted_count"].format(count=f.granted_count(t.granted_count, t.granted_without_amount)),
+        TEXTS["granted_amount"].format(
+            amount=f.granted_sum(t.granted_amount_sek, t.granted_count, t.granted_without_amount)),
     ]
     if statuses:
         lines.append(TEXTS["per_status"].format(statuses=statuses))
@@ -371,9 +413,8 @@ def _focus_rows(compilation: Compilation, area: str) -> list[list[str]]:
 
 
 def _application_row(o: OrganisationReport, a: ApplicationLine, f: _Formatter) -> list[str]:
-    granted = f.sek(a.granted_amount_sek) if a.granted_amount_sek is not None else TEXTS["none"]
     return [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role],
-            f.stated(a.total_budget, a.total_budget_sek), APPLICATION_STATUS_LABELS[a.status], granted]
+            f.stated(a.total_budget, a.total_budget_sek), APPLICATION_STATUS_LABELS[a.status], f.granted(a)]
 
 
 def _document(compilation: Compilation, policy: PolicyData | None = None) -> list[_Block]:
@@ -403,10 +444,13 @@ def _document(compilation: Compilation, policy: PolicyData | None = None) -> lis
 
     blocks.append(_Heading(1, TEXTS["per_programme"]))
     if t.per_programme:
-        rows = [[p.programme_name, str(p.count), f.sek(p.total_budget_sek), str(p.granted_count),
-                 f.sek(p.granted_amount_sek)] for p in t.per_programme]
-        rows.append([TEXTS["total_row"], str(len(t.applications)), f.sek(t.total_budget_sek), str(t.granted_count),
-                     f.sek(t.granted_amount_sek)])
+        rows = [[p.programme_name, str(p.count), f.sek(p.total_budget_sek),
+                 f.granted_count(p.granted_count, p.granted_without_amount),
+                 f.granted_sum(p.granted_amount_sek, p.granted_count, p.granted_without_amount)]
+                for p in t.per_programme]
+        rows.append([TEXTS["total_row"], str(len(t.applications)), f.sek(t.total_budget_sek),
+                     f.granted_count(t.granted_count, t.granted_without_amount),
+                     f.granted_sum(t.granted_amount_sek, t.granted_count, t.granted_without_amount)])
         blocks.append(_Table(PROGRAMME_HEADERS, rows, numeric=frozenset({1, 2, 3, 4})))
     else:
         blocks.append(_Paragraph(TEXTS["no_applications"]))
@@ -517,6 +561,7 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
         ["Antal EU-ansökningar", len(t.applications)],
         ["Summa totalbudget (kr)", t.total_budget_sek],
         ["Beviljade ansökningar", t.granted_count],
+        [XLSX_WITHOUT_AMOUNT, t.granted_without_amount],
         ["Summa beviljade belopp (kr)", t.granted_amount_sek],
     ]
     summary += [[f"Ansökningar med status {APPLICATION_STATUS_LABELS[s]}", n] for s, n in t.per_status.items()]
@@ -551,22 +596,25 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
 
     applications = [
         [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role], a.total_budget.amount,
-         a.total_budget.currency, a.total_budget_sek, APPLICATION_STATUS_LABELS[a.status], a.granted_amount_sek]
+         a.total_budget.currency, a.total_budget_sek, APPLICATION_STATUS_LABELS[a.status], *_xlsx_granted(a)]
         for o, a in t.applications]
     _sheet(workbook, SHEETS[3], ["Referens", "Projekt", "Organisation", "Program", "Malmö stads roll",
                                  "Totalbudget (angivet belopp)", "Valuta", "Totalbudget (kr)", "Status",
-                                 "Beviljat belopp (kr)"],
-           applications, sek_columns={7, 9}, widths=[16, 35, 30, 30, 14, 18, 8, 18, 12, 18])
-    for (cell,) in workbook[SHEETS[3]].iter_rows(min_row=2, min_col=6, max_col=6):
-        cell.number_format = "#,##0.00"
+                                 "Beviljat belopp (angivet belopp)", "Valuta (beviljat)", "Beviljat belopp (kr)"],
+           applications, sek_columns={7, 11}, widths=[16, 35, 30, 30, 14, 18, 8, 18, 12, 18, 8, 18])
+    for column in (6, 10):  # amounts as given, in their own currency
+        for (cell,) in workbook[SHEETS[3]].iter_rows(min_row=2, min_col=column, max_col=column):
+            if isinstance(cell.value, (int, float, Decimal)):
+                cell.number_format = "#,##0.00"
 
     programmes: list[list[object]] = [
-        [p.programme_name, p.count, p.total_budget_sek, p.granted_count, p.granted_amount_sek]
-        for p in t.per_programme]
+        [p.programme_name, p.count, p.total_budget_sek, p.granted_count, p.granted_without_amount,
+         p.granted_amount_sek] for p in t.per_programme]
     programmes.append([TEXTS["total_row"], len(t.applications), t.total_budget_sek, t.granted_count,
-                       t.granted_amount_sek])
+                       t.granted_without_amount, t.granted_amount_sek])
     _sheet(workbook, SHEETS[4], ["Program", "Antal ansökningar", "Totalbudget (kr)", "Beviljade",
-                                 "Beviljat belopp (kr)"], programmes, sek_columns={2, 4}, widths=[35, 12, 20, 12, 20])
+                                 XLSX_WITHOUT_AMOUNT, "Beviljat belopp (kr)"], programmes, sek_columns={2, 5},
+           widths=[35, 12, 20, 12, 18, 20])
     last = workbook[SHEETS[4]].max_row
     for cell in workbook[SHEETS[4]][last]:
         cell.font = Font(bold=True)
@@ -575,6 +623,15 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(str(path))
     return path
+
+
+def _xlsx_granted(a: ApplicationLine) -> list[object]:
+    """The granted amount as given, its currency, and in SEK; "uppgift saknas" for a grant without an amount."""
+    if a.granted_amount_sek is None:
+        return [TEXTS["amount_missing"] if a.granted_without_amount else None, None, None]
+    if a.granted_amount is None:  # only the SEK figure is known, not what was stated
+        return [None, None, a.granted_amount_sek]
+    return [a.granted_amount.amount, a.granted_amount.currency, a.granted_amount_sek]
 
 
 WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "md": write_markdown}

@@ -94,6 +94,7 @@ def application_line(
         total_budget=budget,
         total_budget_sek=to_sek(budget, application.eur_sek_rate, default_eur_sek_rate),
         status=application.status,
+        granted_amount=granted,
         granted_amount_sek=(to_sek(granted, application.eur_sek_rate, default_eur_sek_rate)
                             if granted is not None else None),
     )

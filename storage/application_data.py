@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +25,9 @@ class Money(BaseModel):
 
     @classmethod
     def of(cls, amount: Decimal | int | str, currency: Currency) -> "Money":
-        minor = (Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        # A context of its own: a library in the process (botbuilder's recognizers) lowers the global precision.
+        with localcontext(Context(prec=40)):
+            minor = (Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         return cls(amount_minor=int(minor), currency=currency)
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,17 @@ def test_money_case(case: dict[str, Any]) -> None:
 def test_money_is_kept_in_minor_units() -> None:
     assert parse_money("14 500 000,50 kr") == Money(amount_minor=1_450_000_050, currency="SEK")
     assert parse_money("1,2 MEUR") == Money(amount_minor=120_000_000, currency="EUR")
+
+
+def test_an_amount_above_the_ceiling_is_no_amount() -> None:
+    # botbuilder's number recognizers leave the whole process at 15 significant digits: read under the same.
+    with localcontext(prec=15):
+        assert parse_money("1 000 000 000 000 kr") == Money(amount_minor=100_000_000_000_000, currency="SEK")
+        assert parse_money("1000 miljarder euro") == Money(amount_minor=100_000_000_000_000, currency="EUR")
+        for typo in ("100000000000000000 kr", "1 000 000 000 001 kr", "5000 miljarder", "2 000 000 MEUR"):
+            assert parse_money(typo) is None, typo
+            assert not is_negative_amount(typo)
+    assert input_parsing.MAX_AMOUNT == Decimal(10) ** 12
 
 
 # ---- yes/no, commands, roles ----------------------------------------------------------------

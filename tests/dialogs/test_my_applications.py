@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.sql_storage import SqlStorage
 from bot.terminal_chat import TerminalAdapter, TerminalConversation
+from dialogs.application_cards import describe_event
 from dialogs.my_applications import MyApplicationsDialog
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_reference, create_application, record_ks_administration_informed
@@ -531,3 +532,87 @@ async def test_the_whole_path_in_the_terminal_chat_by_numbers(session_factory):
     application, item = await _application(session_factory, seeded.green_roofs.id)
     assert application.status == ApplicationStatus.GRANTED
     assert item.sent_on == date(2027, 3, 20)
+
+
+async def test_an_absurdly_large_granted_amount_is_asked_again_not_a_crash(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "status beviljad")
+    retry = await say(adapter, "100000000000000000 kr")
+    assert "Skriv till exempel ”4 500 000 kr”" in retry[0].text
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.granted_amount_minor is None
+
+
+async def test_a_granted_amount_above_the_total_budget_is_asked_again_with_the_budget_and_an_example(
+    session_factory
+):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    reference = seeded.reference("green_roofs")
+    await say(adapter, f"öppna {reference}")
+    await say(adapter, "status beviljad")
+    over = await say(adapter, "20 miljoner")
+    assert over[0].text == ("Det beviljade beloppet kan inte vara större än totalbudgeten 14 500 000 kr. Skriv det "
+                            "belopp som beviljades, till exempel ”7 200 000 kr”, eller ”vet inte”.")
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.granted_amount_minor is None
+    # The example is an answer that works; the whole budget is too.
+    saved = await say(adapter, "7 200 000 kr")
+    assert saved[0].text.startswith(f"Klart: {reference} beviljades 7 200 000 kr.")
+    await say(adapter, "status beviljad")
+    saved = await say(adapter, "14 500 000 kr")
+    assert saved[0].text.startswith(f"Klart: {reference} beviljades 14 500 000 kr.")
+    application, _ = await _application(session_factory, seeded.green_roofs.id)
+    assert application.granted_amount_minor == 1_450_000_000
+
+
+async def test_a_granted_amount_in_another_currency_is_compared_at_the_applications_rate(session_factory):
+    seeded = await _seed(session_factory)  # Idrott utan gränser: 1,2 MEUR at 11 kr per euro, 13 200 000 kr
+    adapter = _adapter(session_factory, BO, locale="en-US")
+    await say(adapter, f"open {seeded.reference('sports')}")
+    await say(adapter, "status granted")
+    over = await say(adapter, "14 million SEK")
+    assert over[0].text.startswith("The amount granted cannot be larger than the total budget of EUR 1,200,000 "
+                                   "(about SEK 13,200,000 at SEK 11 per euro).")
+    assert "for example “EUR 600,000”" in over[0].text
+    application, _ = await _application(session_factory, seeded.sports.id)
+    assert application.granted_amount_minor is None
+    saved = await say(adapter, "13 million SEK")
+    assert saved[0].text.startswith("Done: EU-")
+    application, _ = await _application(session_factory, seeded.sports.id)
+    assert (application.granted_amount_minor, application.granted_amount_currency) == (1_300_000_000, "SEK")
+
+
+async def test_the_history_says_what_amount_was_granted_and_when_it_was_cleared(session_factory):
+    seeded = await _seed(session_factory)
+    adapter = _adapter(session_factory)
+    await say(adapter, f"öppna {seeded.reference('green_roofs')}")
+    await say(adapter, "status beviljad")
+    saved = await say(adapter, "4,2 miljoner kronor")
+    shown = text_of(saved[1:])
+    assert "Anna Andersson: ändrade status från utkast till beviljad" in shown
+    assert "Anna Andersson: angav beviljat belopp 4 200 000 kr" in shown
+    rejected = text_of(await say(adapter, "status avslagen"))
+    assert ("Anna Andersson: ändrade status från beviljad till avslagen (beviljat belopp 4 200 000 kr borttaget)"
+            in rejected)
+
+
+def _status_event(**details: str) -> ApplicationEvent:
+    return ApplicationEvent(kind=ApplicationEventKind.STATUS_CHANGED, details=details)
+
+
+def test_a_status_change_that_sets_an_amount_names_both_in_either_language():
+    granted = _status_event(**{"from": "submitted", "to": "granted", "granted_amount": "30000000 EUR"})
+    assert describe_event(granted, "sv") == "ändrade status från inskickad till beviljad (beviljat belopp 300 000 euro)"
+    assert describe_event(granted, "en") == "changed the status from submitted to granted (amount granted EUR 300,000)"
+    corrected = _status_event(**{"from": "granted", "to": "granted", "granted_amount": "420000000 SEK"})
+    assert describe_event(corrected, "en") == "gave the amount granted: SEK 4,200,000"
+    cleared = _status_event(**{"from": "ongoing", "to": "draft", "granted_amount_cleared": "420000000 SEK"})
+    assert describe_event(cleared, "en") == ("changed the status from ongoing to draft (amount granted SEK 4,200,000 "
+                                             "removed)")
+    # Details written before amounts were recorded, or garbled: the status change alone.
+    for plain_change in (_status_event(**{"from": "draft", "to": "submitted"}),
+                         _status_event(**{"from": "draft", "to": "submitted", "granted_amount": "mycket"})):
+        assert describe_event(plain_change, "sv") == "ändrade status från utkast till inskickad"

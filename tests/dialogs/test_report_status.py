@@ -143,15 +143,35 @@ async def test_remind_all_reminds_the_contact_persons_of_those_not_submitted_and
     assert all(r.details["deadline"] == "2026-03-31" and r.details["report_year"] == YEAR for r in stored)
 
 
-async def test_a_second_press_within_the_minute_plans_nothing_twice_and_a_later_one_does(session_factory):
+async def test_one_round_a_day_a_second_press_that_day_plans_nothing_and_says_so(session_factory):
     await seed(session_factory)
     press = {"action": "annual_report_remind_all", "year": YEAR}
-    await say(adapter(session_factory), value=press)
-    [reply] = await say(adapter(session_factory, clock=lambda: NOW + timedelta(seconds=15)), value=press)
-    assert reply.text.startswith("De här påminnelserna om årsredovisningen 2025 är redan lagda")
+    # 10:42:59 and 10:43:01 in Malmö: a double press across a minute boundary.
+    first = NOW.replace(hour=9, minute=42, second=59)
+    replies = await say(adapter(session_factory, clock=lambda: first), value=press)
+    assert "Var och en påminns högst en gång om dagen." in text_of(replies)
+    [reply] = await say(adapter(session_factory, clock=lambda: first + timedelta(seconds=2)), value=press)
+    assert reply.text == ("Alla som kan påminnas om årsredovisningen 2025 har redan fått en påminnelse i dag, så jag "
+                          "skickar inga fler nu. Du kan påminna dem igen i morgon.")
+    assert not reply.attachments
+    # Later the same day, by the clock in Malmö (22:59 UTC is 23:59 there), still nothing new.
+    [reply] = await say(adapter(session_factory, clock=lambda: first.replace(hour=22, minute=59)), value=press)
+    assert reply.text.startswith("Alla som kan påminnas om årsredovisningen 2025 har redan fått en påminnelse i dag")
     assert len(await reminders(session_factory)) == 2
-    await say(adapter(session_factory, clock=lambda: NOW + timedelta(days=7)), value=press)
+    # Two minutes later it is tomorrow in Malmö (still the same day in UTC): they are reminded again.
+    replies = await say(adapter(session_factory, clock=lambda: first.replace(hour=23, minute=1)), value=press)
+    assert "Personer som påminns: 2" in text_of(replies)
     assert len(await reminders(session_factory)) == 4
+
+
+async def test_already_reminded_today_in_english(session_factory):
+    await seed(session_factory)
+    press = {"action": "annual_report_remind_all", "year": YEAR}
+    await say(adapter(session_factory, locale="en-GB"), value=press)
+    [reply] = await say(adapter(session_factory, locale="en-GB", clock=lambda: NOW + timedelta(hours=3)),
+                        value=press)
+    assert reply.text.startswith("Everyone who can be reminded of the annual report 2025 has already been reminded "
+                                 "today")
 
 
 async def test_only_coordinators_may_remind_everyone(session_factory):
@@ -166,10 +186,13 @@ async def test_only_coordinators_may_remind_everyone(session_factory):
 
 async def test_when_everyone_has_submitted_there_is_nobody_to_remind(session_factory):
     async with session_factory.begin() as session:
-        karin = await make_user(session, KARIN.id, KARIN.name, None, Role.KS_COORDINATOR)
+        await make_user(session, KARIN.id, KARIN.name, None, Role.KS_COORDINATOR)
         for organisation in await list_organisations(session):
-            report = await get_or_create_draft(session, organisation.id, 2023, karin)
-            await submit(session, report, karin)
+            # Each organisation's own official writes and submits its report.
+            official = await make_user(session, f"29:{organisation.slug}", f"Tjänsteperson {organisation.name}",
+                                       organisation)
+            report = await get_or_create_draft(session, organisation.id, 2023, official)
+            await submit(session, report, official)
     replies = await say(adapter(session_factory), "status årsredovisning 2023")
     text = text_of(replies)
     assert "inskickad: 23" in text and "Alla nämnder och bolag har påbörjat sin årsredovisning." in text

@@ -1,5 +1,5 @@
 """reminders/on_request.py: the reminders KS förvaltning asks for ("Påminn alla"), their keys and details, and
-that scheduling them twice within a minute adds nothing (both backends)."""
+that scheduling them twice on one day in Malmö adds nothing (both backends)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.card_text import render_attachment
 from dialogs.reminder_cards import reminder_card, reminder_subject
-from reminders.on_request import plan_reminders_on_request, request_minute
+from reminders.on_request import plan_reminders_on_request, request_day
 from storage.models import Reminder, ReminderKind, ReminderState, Role
 from storage.organisations import get_organisation
 from storage.reminders import schedule_many
@@ -65,17 +65,34 @@ def test_the_details_are_the_planners_so_the_reminder_card_renders_them():
     assert reminder_subject(reminder, "sv") == "årsredovisningen för Miljönämnden"
 
 
-def test_the_key_names_year_organisation_user_and_the_minute():
+def test_the_key_names_year_organisation_user_and_the_day_in_malmo():
     keys = [spec.idempotency_key for spec in _plan().specs]
     assert keys == [
-        "annual_report_on_request:2025:1:11:2026-02-03T08:15",
-        "annual_report_on_request:2025:1:12:2026-02-03T08:15",
-        "annual_report_on_request:2025:2:21:2026-02-03T08:15",
+        "annual_report_on_request:2025:1:11:2026-02-03",
+        "annual_report_on_request:2025:1:12:2026-02-03",
+        "annual_report_on_request:2025:2:21:2026-02-03",
     ]
-    # Within the same minute the keys are the same; a minute later, or another year, they differ.
+    # All day long the keys are the same; the next day, or another year, they differ.
     assert [s.idempotency_key for s in _plan(REQUESTED_AT + timedelta(seconds=15)).specs] == keys
-    assert not set(keys) & {s.idempotency_key for s in _plan(REQUESTED_AT + timedelta(minutes=1)).specs}
+    assert [s.idempotency_key for s in _plan(REQUESTED_AT + timedelta(hours=8)).specs] == keys
+    assert not set(keys) & {s.idempotency_key for s in _plan(REQUESTED_AT + timedelta(days=1)).specs}
     assert not set(keys) & {s.idempotency_key for s in _plan(year=2024).specs}
+
+
+def test_a_double_press_across_a_minute_boundary_plans_the_same_keys():
+    # 10:42:59 and 10:43:01 in Malmö (summer time): the reviewer's case, which a key to the minute let through.
+    first = datetime(2026, 6, 3, 8, 42, 59, tzinfo=timezone.utc)
+    second = first + timedelta(seconds=2)
+    assert [s.idempotency_key for s in _plan(first).specs] == [s.idempotency_key for s in _plan(second).specs]
+
+
+def test_the_day_is_malmos_not_utcs():
+    # 23:59 and 00:01 in Malmö (22:59 and 23:01 UTC in winter): two days here, one in UTC.
+    late = datetime(2026, 2, 3, 22, 59, tzinfo=timezone.utc)
+    assert request_day(late) == "2026-02-03"
+    assert request_day(late + timedelta(minutes=2)) == "2026-02-04"
+    # 00:30 in Malmö in summer is 22:30 UTC the day before.
+    assert request_day(datetime(2026, 6, 2, 22, 30, tzinfo=timezone.utc)) == "2026-06-03"
 
 
 def test_a_contact_person_named_twice_gets_one_reminder_and_nobody_to_remind_is_an_empty_plan():
@@ -86,14 +103,14 @@ def test_a_contact_person_named_twice_gets_one_reminder_and_nobody_to_remind_is_
 
 
 def test_the_request_time_must_say_its_time_zone():
-    assert request_minute(datetime(2026, 2, 3, 9, 15, tzinfo=timezone(timedelta(hours=1)))) == "2026-02-03T08:15"
+    assert request_day(datetime(2026, 2, 3, 9, 15, tzinfo=timezone(timedelta(hours=1)))) == "2026-02-03"
     with pytest.raises(ValueError):
-        request_minute(datetime(2026, 2, 3, 8, 15))
+        request_day(datetime(2026, 2, 3, 8, 15))
     with pytest.raises(ValueError):
         _plan(requested_at=datetime(2026, 2, 3, 8, 15))
 
 
-async def test_a_double_press_within_a_minute_schedules_nothing_twice(session_factory):
+async def test_a_second_press_the_same_day_schedules_nothing_twice(session_factory):
     async with session_factory.begin() as session:
         environment = await get_organisation(session, "miljonamnden")
         anna = await make_user(session, "29:anna", "Anna Andersson", environment, Role.CONTACT_PERSON)
@@ -103,12 +120,13 @@ async def test_a_double_press_within_a_minute_schedules_nothing_twice(session_fa
                                           requested_at=REQUESTED_AT, requested_by_user_id=None)
         assert await schedule_many(session, first.specs) == 1
     async with session_factory.begin() as session:
-        again = plan_reminders_on_request(organisations, contacts, report_year=2025, deadline_mmdd="03-31",
-                                          requested_at=REQUESTED_AT + timedelta(seconds=19), requested_by_user_id=None)
-        assert await schedule_many(session, again.specs) == 0
-        later = plan_reminders_on_request(organisations, contacts, report_year=2025, deadline_mmdd="03-31",
-                                          requested_at=REQUESTED_AT + timedelta(minutes=2), requested_by_user_id=None)
-        assert await schedule_many(session, later.specs) == 1
+        for later_that_day in (timedelta(seconds=19), timedelta(minutes=2), timedelta(hours=9)):
+            again = plan_reminders_on_request(organisations, contacts, report_year=2025, deadline_mmdd="03-31",
+                                              requested_at=REQUESTED_AT + later_that_day, requested_by_user_id=None)
+            assert await schedule_many(session, again.specs) == 0
+        tomorrow = plan_reminders_on_request(organisations, contacts, report_year=2025, deadline_mmdd="03-31",
+                                             requested_at=REQUESTED_AT + timedelta(days=1), requested_by_user_id=None)
+        assert await schedule_many(session, tomorrow.specs) == 1
     async with session_factory() as session:
         reminders = (await session.scalars(select(Reminder).order_by(Reminder.id))).all()
     assert [(r.kind, r.recipient_user_id, r.state) for r in reminders] == [

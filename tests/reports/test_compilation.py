@@ -34,11 +34,15 @@ OKS = "Interreg Öresund-Kattegat-Skagerrak"
 
 
 def _application(reference: str, project: str, programme: str, role: str, amount: int, currency: str,
-                 sek: int, status: str, granted: int | None = None) -> ApplicationLine:
+                 sek: int, status: str, granted: int | None = None, granted_stated: Money | None = None
+                 ) -> ApplicationLine:
+    """`granted`: the granted amount in SEK; `granted_stated`: as given, when not the same in SEK."""
+    if granted_stated is None and granted is not None:
+        granted_stated = Money.of(granted, "SEK")
     return ApplicationLine(
         reference=reference, project_name=project, programme_name=programme, malmo_role=role,
         total_budget=Money.of(amount, currency), total_budget_sek=Decimal(sek), status=status,
-        granted_amount_sek=None if granted is None else Decimal(granted))
+        granted_amount=granted_stated, granted_amount_sek=None if granted is None else Decimal(granted))
 
 
 def _seeded() -> Compilation:
@@ -73,7 +77,7 @@ def _seeded() -> Compilation:
             items=[ReportItem(kind="conference", title="Halvfärdigt seminarium", focus_areas=["2b"])],
             applications=[
                 _application("EU-2026-0004", "Idrott för alla", "Erasmus+", "owner", 400_000, "EUR", 4_492_000,
-                             "ongoing", 4_492_000),
+                             "ongoing", 3_369_000, Money.of(300_000, "EUR")),
             ]),
         OrganisationReport(
             name="Grundskolenämnden", kind="namnd", status="returned", contact_name="Cecilia Ek",
@@ -93,10 +97,10 @@ PER_PROGRAMME = {
     OKS: (2, 17_500_000, 1, 9_000_000),
     "Horisont Europa": (1, 13_476_000, 0, 0),
     "Kreativa Europa": (1, 2_000_000, 0, 0),
-    "Erasmus+": (1, 4_492_000, 1, 4_492_000),
+    "Erasmus+": (1, 4_492_000, 1, 3_369_000),  # 300 000 euro granted, at 11,23 kr
 }
 TOTAL_BUDGET = 37_468_000
-GRANTED_AMOUNT = 13_492_000
+GRANTED_AMOUNT = 12_369_000
 MISSING = ["Fritidsnämnden (utkast)", "Grundskolenämnden (returnerad)", "MKB Fastighets AB (ej påbörjad)"]
 FOCUS = {
     "2a": {"Eurocities miljöforum", "Gröna tak", "Delegation från Rostock"},
@@ -160,7 +164,7 @@ def test_markdown(tmp_path: Path) -> None:
     summary = _md_section(text, "Sammanfattning")
     assert "- Antal EU-ansökningar: 5" in summary
     assert "- Summa totalbudget för ansökningarna: 37 468 000 kr" in summary
-    assert "- Summa beviljade belopp: 13 492 000 kr" in summary
+    assert "- Summa beviljade belopp: 12 369 000 kr" in summary
     assert "- Beviljade ansökningar: 2" in summary
     assert "- Organisationer som inte har lämnat någon redovisning: 3" in summary
 
@@ -188,6 +192,9 @@ def test_markdown(tmp_path: Path) -> None:
     horizon = next(row for row in applications if row[0] == "EU-2026-0002")
     assert horizon[5] == "1 200 000 euro (ungefär 13 476 000 kr)"
     assert horizon[7] == "–"
+    # A grant in euro is shown as given, with its conversion, like the budget.
+    assert next(row for row in applications if row[0] == "EU-2026-0004")[5:] == [
+        "400 000 euro (ungefär 4 492 000 kr)", "pågående", "300 000 euro (ungefär 3 369 000 kr)"]
     assert next(row for row in applications if row[0] == "EU-2026-0001")[5:] == [
         "14 500 000 kr", "beviljad", "9 000 000 kr"]
 
@@ -195,7 +202,7 @@ def test_markdown(tmp_path: Path) -> None:
     assert programmes[0] == ["Program", "Antal ansökningar", "Totalbudget", "Beviljade", "Beviljat belopp"]
     assert programmes[1:-1] == [[name, str(n), f"{budget:,} kr".replace(",", " "), str(g), f"{amount:,} kr".replace(
         ",", " ")] for name, (n, budget, g, amount) in PER_PROGRAMME.items()]
-    assert programmes[-1] == ["Totalt", "5", "37 468 000 kr", "2", "13 492 000 kr"]
+    assert programmes[-1] == ["Totalt", "5", "37 468 000 kr", "2", "12 369 000 kr"]
 
     assert _md_section(text, MISSING_HEADING) == [f"- {line}" for line in MISSING]
 
@@ -249,7 +256,7 @@ def test_docx(tmp_path: Path) -> None:
     summary = [text for _, text in _docx_after(blocks, "Sammanfattning")]
     assert "Antal EU-ansökningar: 5" in summary
     assert "Summa totalbudget för ansökningarna: 37 468 000 kr" in summary
-    assert "Summa beviljade belopp: 13 492 000 kr" in summary
+    assert "Summa beviljade belopp: 12 369 000 kr" in summary
 
     kultur = _docx_after(blocks, "Kulturnämnden (nämnd)")
     assert ("List Bullet", "Status för redovisningen: inskickad") in kultur
@@ -268,13 +275,14 @@ def test_docx(tmp_path: Path) -> None:
     assert len(rows) == 6
     assert rows[2][:6] == ["EU-2026-0002", "Klimatneutrala städer", "Miljönämnden", "Horisont Europa", "partner",
                            "1 200 000 euro (ungefär 13 476 000 kr)"]
+    assert rows[4][7] == "300 000 euro (ungefär 3 369 000 kr)"
 
     [(_, programmes)] = _docx_after(blocks, "Per program")
     rows = _rows(programmes)
     assert {row[0]: row[1:] for row in rows[1:-1]} == {
         name: [str(n), f"{budget:,} kr".replace(",", " "), str(g), f"{amount:,} kr".replace(",", " ")]
         for name, (n, budget, g, amount) in PER_PROGRAMME.items()}
-    assert rows[-1] == ["Totalt", "5", "37 468 000 kr", "2", "13 492 000 kr"]
+    assert rows[-1] == ["Totalt", "5", "37 468 000 kr", "2", "12 369 000 kr"]
 
     assert _docx_after(blocks, MISSING_HEADING) == [("List Bullet", line) for line in MISSING]
 
@@ -329,11 +337,89 @@ def test_xlsx(tmp_path: Path) -> None:
     assert all(row[budget_sek].number_format == SEK_FORMAT for row in lines)
     horizon = next(row for row in lines if row[0].value == "EU-2026-0002")
     assert [c.value for c in horizon[5:8]] == [1_200_000, "EUR", 13_476_000]
+    assert [c.value for c in horizon[9:12]] == [None, None, None]
+    sports = next(row for row in lines if row[0].value == "EU-2026-0004")
+    assert headers[9:12] == ["Beviljat belopp (angivet belopp)", "Valuta (beviljat)", "Beviljat belopp (kr)"]
+    assert [c.value for c in sports[9:12]] == [300_000, "EUR", 3_369_000]
 
     programmes = list(workbook["Per program"].iter_rows(min_row=2))
-    assert {row[0].value: tuple(c.value for c in row[1:]) for row in programmes[:-1]} == PER_PROGRAMME
-    assert [c.value for c in programmes[-1]] == ["Totalt", 5, TOTAL_BUDGET, 2, GRANTED_AMOUNT]
-    assert all(row[2].number_format == SEK_FORMAT and row[4].number_format == SEK_FORMAT for row in programmes)
+    assert [c.value for c in workbook["Per program"][1]] == [
+        "Program", "Antal ansökningar", "Totalbudget (kr)", "Beviljade", "Beviljade utan angivet belopp",
+        "Beviljat belopp (kr)"]
+    assert {row[0].value: tuple(c.value for c in row[1:]) for row in programmes[:-1]} == {
+        name: (n, budget, g, 0, amount) for name, (n, budget, g, amount) in PER_PROGRAMME.items()}
+    assert [c.value for c in programmes[-1]] == ["Totalt", 5, TOTAL_BUDGET, 2, 0, GRANTED_AMOUNT]
+    assert all(row[2].number_format == SEK_FORMAT and row[5].number_format == SEK_FORMAT for row in programmes)
+
+
+# ---- granted applications whose amount nobody has given ------------------------------------------------
+
+
+def _granted_without_amounts() -> Compilation:
+    """Two granted applications have an amount, two have none: one of Interreg's two, and Erasmus+'s only one."""
+    return Compilation(year=2026, generated_on=GENERATED, organisations=[
+        OrganisationReport(name="Miljönämnden", kind="namnd", status="approved", applications=[
+            _application("EU-2026-0001", "Gröna tak i Malmö", OKS, "owner", 14_500_000, "SEK", 14_500_000,
+                         "granted", 9_000_000),
+            _application("EU-2026-0002", "Blå gårdar", OKS, "partner", 5_000_000, "SEK", 5_000_000, "ongoing"),
+            _application("EU-2026-0003", "Idrott för alla", "Erasmus+", "owner", 400_000, "EUR", 4_600_000,
+                         "granted"),
+            _application("EU-2026-0004", "Kultur utan gränser", "Kreativa Europa", "owner", 2_000_000, "SEK",
+                         2_000_000, "closed", 1_000_000),
+            _application("EU-2026-0005", "Klimatneutrala städer", "Horisont Europa", "partner", 1_200_000, "EUR",
+                         13_476_000, "submitted"),
+        ]),
+    ])
+
+
+def test_the_totals_count_the_grants_without_an_amount() -> None:
+    t = totals(_granted_without_amounts())
+    assert (t.granted_count, t.granted_without_amount, t.granted_amount_sek) == (4, 2, 10_000_000)
+    assert {p.programme_name: (p.granted_count, p.granted_without_amount, p.granted_amount_sek)
+            for p in t.per_programme} == {OKS: (2, 1, 9_000_000), "Erasmus+": (1, 1, 0),
+                                          "Kreativa Europa": (1, 0, 1_000_000), "Horisont Europa": (0, 0, 0)}
+    assert totals(_seeded()).granted_without_amount == 0
+
+
+def test_markdown_and_word_say_how_many_grants_have_no_amount(tmp_path: Path) -> None:
+    compilation = _granted_without_amounts()
+    markdown = write_markdown(compilation, tmp_path / "k.md").read_text(encoding="utf-8")
+    docx = _docx_blocks(write_docx(compilation, tmp_path / "k.docx"))
+    docx_summary = [text for _, text in _docx_after(docx, "Sammanfattning")]
+    [(_, docx_applications)] = _docx_after(docx, "EU-ansökningar")
+    [(_, docx_programmes)] = _docx_after(docx, "Per program")
+    for summary, applications, programmes in (
+        ([line[2:] for line in _md_section(markdown, "Sammanfattning")],
+         _md_table(_md_section(markdown, "EU-ansökningar")), _md_table(_md_section(markdown, "Per program"))),
+        (docx_summary, _rows(docx_applications), _rows(docx_programmes)),
+    ):
+        assert "Beviljade ansökningar: 4, varav 2 utan angivet belopp" in summary
+        assert "Summa beviljade belopp: 10 000 000 kr (uppgift saknas för 2 beviljade ansökningar)" in summary
+        granted = {row[0]: row[7] for row in applications[1:]}
+        assert granted == {"EU-2026-0001": "9 000 000 kr", "EU-2026-0002": "uppgift saknas",
+                           "EU-2026-0003": "uppgift saknas", "EU-2026-0004": "1 000 000 kr", "EU-2026-0005": "–"}
+        assert {row[0]: row[3:] for row in programmes[1:]} == {
+            OKS: ["2, varav 1 utan angivet belopp", "9 000 000 kr (uppgift saknas för 1 beviljad ansökan)"],
+            "Erasmus+": ["1, varav 1 utan angivet belopp", "uppgift saknas"],
+            "Kreativa Europa": ["1", "1 000 000 kr"],
+            "Horisont Europa": ["0", "0 kr"],
+            "Totalt": ["4, varav 2 utan angivet belopp",
+                       "10 000 000 kr (uppgift saknas för 2 beviljade ansökningar)"],
+        }
+
+
+def test_excel_counts_the_grants_without_an_amount(tmp_path: Path) -> None:
+    workbook = load_workbook(write_xlsx(_granted_without_amounts(), tmp_path / "k.xlsx"))
+    summary = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(min_row=2, values_only=True)}
+    assert (summary["Beviljade ansökningar"], summary["Beviljade utan angivet belopp"],
+            summary["Summa beviljade belopp (kr)"]) == (4, 2, 10_000_000)
+    applications = {row[0]: row[9:12] for row in workbook["EU-ansökningar"].iter_rows(min_row=2, values_only=True)}
+    assert applications["EU-2026-0002"] == ("uppgift saknas", None, None)
+    assert applications["EU-2026-0005"] == (None, None, None)  # not granted: nothing to give
+    assert applications["EU-2026-0001"] == (9_000_000, "SEK", 9_000_000)
+    programmes = {row[0]: row[3:] for row in workbook["Per program"].iter_rows(min_row=2, values_only=True)}
+    assert programmes == {OKS: (2, 1, 9_000_000), "Erasmus+": (1, 1, 0), "Kreativa Europa": (1, 0, 1_000_000),
+                          "Horisont Europa": (0, 0, 0), "Totalt": (4, 2, 10_000_000)}
 
 
 # ---- where it is written ---------------------------------------------------------------------------------

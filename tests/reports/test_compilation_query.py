@@ -122,13 +122,14 @@ async def test_the_compilation_written_as_word_excel_and_markdown_shows_the_seed
     assert (summary["Beviljade ansökningar"], summary["Summa beviljade belopp (kr)"]) == (GRANTED, GRANTED_AMOUNT)
     assert summary["Antal organisationer utan redovisning"] == ORGANISATIONS - 3
     assert {row[0]: tuple(row[1:]) for row in workbook[SHEETS[4]].iter_rows(min_row=2, values_only=True)
-            if row[0] != "Totalt"} == PER_PROGRAMME
+            if row[0] != "Totalt"} == {name: (n, budget, granted, 0, amount)  # none granted without an amount
+                                       for name, (n, budget, granted, amount) in PER_PROGRAMME.items()}
     organisations = {row[0]: row for row in workbook[SHEETS[1]].iter_rows(min_row=2, values_only=True)}
     assert len(organisations) == ORGANISATIONS
     assert organisations["Miljönämnden"][2:9] == ("godkänd", "ja", "Anna Andersson", "ja", 2, 2, 27_976_000)
     assert organisations["Fritidsnämnden"][2:9] == ("utkast", "nej", None, "uppgift saknas", 0, 1, 4_600_000)
     applications = list(workbook[SHEETS[3]].iter_rows(min_row=2, values_only=True))
-    assert sorted((row[3], row[5], row[6], row[7], row[9]) for row in applications) == sorted([
+    assert sorted((row[3], row[5], row[6], row[7], row[11]) for row in applications) == sorted([
         (OKS, 14_500_000, "SEK", 14_500_000, 9_000_000),
         ("Horisont Europa", 1_200_000, "EUR", 13_476_000, None),
         ("Kreativa Europa", 2_000_000, "SEK", 2_000_000, None),
@@ -143,6 +144,45 @@ async def test_the_compilation_written_as_word_excel_and_markdown_shows_the_seed
     assert "Fritidsnämnden (utkast)" in missing_lines and "MKB Fastighets AB (ej påbörjad)" in missing_lines
     assert not [line for line in missing_lines if line.split(" (")[0] in REPORTED]
     assert "| Totalt | 5 | 37 576 000 kr | 2 | 12 450 000 kr |" in markdown
+
+
+async def test_a_grant_in_euro_is_shown_as_given_with_its_conversion(session_factory: Factory, tmp_path: Path
+                                                                    ) -> None:
+    await seed_year(session_factory)  # Idrott för alla: 300 000 euro granted, at the default 11,5 kr
+    compilation = await _compilation(session_factory)
+    [sports] = next(o for o in compilation.organisations if o.name == "Fritidsnämnden").applications
+    assert (sports.granted_amount, sports.granted_amount_sek) == (Money.of(300_000, "EUR"), 3_450_000)
+    markdown = write_compilation(compilation, "md", out=tmp_path).read_text(encoding="utf-8")
+    [row] = [line for line in markdown.splitlines() if "| Idrott för alla |" in line]
+    assert row.endswith("| pågående | 300 000 euro (ungefär 3 450 000 kr) |")
+    workbook = load_workbook(write_compilation(compilation, "xlsx", out=tmp_path / "k.xlsx"))
+    [line] = [r for r in workbook[SHEETS[3]].iter_rows(min_row=2, values_only=True) if r[1] == "Idrott för alla"]
+    assert line[9:12] == (300_000, "EUR", 3_450_000)
+
+
+async def test_a_grant_without_an_amount_is_counted_as_unknown_not_as_nothing(session_factory: Factory,
+                                                                                tmp_path: Path) -> None:
+    await seed_year(session_factory)
+    async with session_factory.begin() as session:
+        grundskola = await get_organisation(session, "grundskolenamnden")
+        creator = await make_user(session, "29:gs", "Gun Skola", grundskola)
+        await add_application(session, grundskola, creator, "Läsande Europa", programme="erasmus_plus",
+                              role=MalmoRole.OWNER, budget=Money.of(1_000_000, "SEK"), planned=date(YEAR, 6, 1),
+                              status=ApplicationStatus.GRANTED)
+    compilation = await _compilation(session_factory)
+    markdown = write_compilation(compilation, "md", out=tmp_path).read_text(encoding="utf-8")
+    assert f"- Beviljade ansökningar: {GRANTED + 1}, varav 1 utan angivet belopp" in markdown
+    assert "- Summa beviljade belopp: 12 450 000 kr (uppgift saknas för 1 beviljad ansökan)" in markdown
+    assert "| Erasmus+ | 2 | 5 600 000 kr | 2, varav 1 utan angivet belopp | 3 450 000 kr (uppgift saknas för 1 " \
+           "beviljad ansökan) |" in markdown
+    [row] = [line for line in markdown.splitlines() if "| Läsande Europa |" in line]
+    assert row.endswith("| beviljad | uppgift saknas |")
+    text = docx_text(write_compilation(compilation, "docx", out=tmp_path))
+    assert f"Beviljade ansökningar: {GRANTED + 1}, varav 1 utan angivet belopp" in text
+    workbook = load_workbook(write_compilation(compilation, "xlsx", out=tmp_path / "k.xlsx"))
+    summary = {row[0]: row[1] for row in workbook[SHEETS[0]].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert (summary["Beviljade ansökningar"], summary["Beviljade utan angivet belopp"]) == (GRANTED + 1, 1)
+    assert summary["Summa beviljade belopp (kr)"] == GRANTED_AMOUNT
 
 
 async def test_an_inactive_organisation_with_an_application_of_the_year_is_still_counted(
