@@ -32,6 +32,8 @@ from storage.users import find_users, list_users, set_user_organisation, set_use
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MISSING = "saknas"
+# `users organisation USER ingen` takes the user out of every organisation, as "organisation USER: ingen" in chat.
+NO_ORGANISATION = frozenset({"ingen", "inget", "none", "-"})
 
 
 def add_arguments(commands: argparse._SubParsersAction) -> None:
@@ -43,9 +45,10 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     grant = actions.add_parser("grant", help="give a user a role: " + ", ".join(role.value for role in Role))
     grant.add_argument("role", choices=[role.value for role in Role])
     grant.add_argument("user", help="Teams user id, Entra object id, e-mail or display name")
-    place = actions.add_parser("organisation", help="place a user in a nämnd or bolag")
+    place = actions.add_parser("organisation", help="place a user in a nämnd or bolag, or in none")
     place.add_argument("user", help="Teams user id, Entra object id, e-mail or display name")
-    place.add_argument("organisation", help='the name or slug, e.g. "Miljönämnden" or miljonamnden')
+    place.add_argument("organisation", help='the name or slug, e.g. "Miljönämnden" or miljonamnden; '
+                                            '"ingen", "none" or "-" for none')
     contact = actions.add_parser(
         "contact", help="name a nämnd's contact person (3.3) or a bolag's representative (3.4)"
     )
@@ -83,6 +86,10 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
             if args.users_command == "grant":
                 await set_user_role(session, user, Role(args.role), actor=None)
                 print(f"{user.name}: {args.role}")
+                return 0
+            if args.organisation.strip().casefold() in NO_ORGANISATION:
+                await set_user_organisation(session, user, None, actor=None)
+                print(f"{user.name}: no organisation")
                 return 0
             organisation = await _organisation(session, args.organisation)
             if organisation is None:

@@ -50,6 +50,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     dialogs.add(ConsultationDialog(settings.eur_sek_rate))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))
+    dialogs.add(ContactCommands.replacement_dialog(session_factory))
     dialogs.add(AnnualReportDialog(session_factory, settings, **({"clock": clock} if clock else {})))
     # Chat commands, in the order they are tried (see dialogs/chat_commands.py); a dialog they start is
     # added to `dialogs` here too.

@@ -6,6 +6,10 @@ administrator's own role is not changed here: that is the operator's command lin
 the audit trail by `storage.users`. A user is named as `storage.users.find_users` understands it (name, Teams
 id, e-mail); several users of one name are listed with their Teams ids so that the next try names one.
 Private chats only: the answers name people and their roles.
+
+A sentence with a colon is a question, not this command, when what follows the colon begins with a question word
+("Roll i EU-projekt: vad innebär det att vara lead partner") or the "user" begins with a preposition
+("Organisation av det internationella arbetet: …"): the policy answers get it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,15 @@ from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, lookup, text
-from dialogs.contact_commands import Words, is_question, match_phrase, phrases, split_at_colon
+from dialogs.contact_commands import (
+    Words,
+    is_question,
+    match_phrase,
+    phrases,
+    split_at_colon,
+    starts_with_question_word,
+    word_set,
+)
 from dialogs.input_parsing import plain
 from dialogs.people_cards import organisation_label, role_label, users_card
 from dialogs.turn_user import acting_user
@@ -69,13 +81,15 @@ class AdminCommands:
         if split is None:
             return None
         head, typed_value = split
-        if is_question(typed_value):
+        if is_question(typed_value) or starts_with_question_word(typed_value):
             return None
         words = Words.of(head)
         for action in ("role", "organisation"):
             taken = match_phrase(words.folded, 0, phrases(f"user_admin.words.{action}"))
-            # A user must be named: "Organisation: …" alone is a sentence, not this command.
-            if taken and taken < len(words.folded):
+            # A user must be named: "Organisation: …" alone is a sentence, not this command, and so is
+            # "Roll i EU-projekt: …" (nobody's name begins with "i").
+            if taken and taken < len(words.folded) and words.folded[taken] not in word_set(
+                    "user_admin.words.prepositions"):
                 who = " ".join(words.typed[taken:])
                 return AdminRequest(action, who=who, value=" ".join(typed_value.split()))  # type: ignore[arg-type]
         return None
@@ -141,14 +155,19 @@ class AdminCommands:
         before = names.get(target.organisation_id) if target.organisation_id is not None else None
         after = organisation.name if organisation is not None else None
         if target.organisation_id == (organisation.id if organisation is not None else None):
-            return text("user_admin.organisation_unchanged", lang, name=target.name,
-                        organisation=organisation_label(after, lang))
+            if after is None:
+                return text("user_admin.organisation_unchanged_none", lang, name=target.name)
+            return text("user_admin.organisation_unchanged", lang, name=target.name, organisation=after)
         try:
             await place_user(session, target, organisation, actor)
         except AccessDenied:
             return text("user_admin.not_allowed", lang)
-        return text("user_admin.organisation_changed", lang, name=target.name, to=organisation_label(after, lang),
-                    **{"from": organisation_label(before, lang)})
+        # "tillhör nu ingen" is no Swedish: leaving every organisation, or coming from none, has its own sentence.
+        if after is None:
+            return text("user_admin.organisation_removed", lang, name=target.name, **{"from": before})
+        if before is None:
+            return text("user_admin.organisation_placed", lang, name=target.name, to=after)
+        return text("user_admin.organisation_changed", lang, name=target.name, to=after, **{"from": before})
 
 
 async def _organisation_names(session: AsyncSession) -> dict[int, str]:

@@ -16,11 +16,13 @@ from botbuilder.schema import Attachment
 from bot.cards import adaptive_card
 from bot.i18n import Language, text
 from dialogs.application_cards import STOCKHOLM, format_when
-from dialogs.formatting import format_date
+from dialogs.formatting import format_date, format_money
+from storage.application_data import Money
 from storage.history import HistoryEntry
 from storage.models import Organisation, Role, User
 
 USERS_LIMIT = 100
+COMMENT_LIMIT = 200  # characters of a returned report's comment shown in the history
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,82 @@ def _change_value(entry: HistoryEntry, value: Any, lang: Language) -> str:
     return str(value)
 
 
+def _money_label(value: Any, lang: Language) -> str:
+    """An event's amount ("1500000 SEK", minor units and currency) as the reader writes it: "15 000 kr"."""
+    try:
+        minor, currency = str(value).split()
+        return format_money(Money(amount_minor=int(minor), currency=currency), lang)  # type: ignore[arg-type]
+    except ValueError:  # not of that shape (pydantic's ValidationError is a ValueError too): shown as stored
+        return str(value)
+
+
+def _flag_label(value: Any, lang: Language) -> str:
+    if value is None:
+        return text("event_history.not_given", lang)
+    return text("event_history.flag_yes" if value else "event_history.flag_no", lang)
+
+
+def _name_label(value: Any, lang: Language) -> str:
+    return text("event_history.nothing", lang) if value in (None, "") else str(value)
+
+
+def _field_changes(details: Mapping[str, Any], lang: Language) -> list[str]:
+    """A report's details_changed: {"in_verksamhetsplan": {"from": …, "to": …}, "contact_name": {…}}."""
+    parts = []
+    for field in ("in_verksamhetsplan", "contact_name"):
+        change = details.get(field)
+        if not isinstance(change, Mapping):
+            continue
+        label = _flag_label if field == "in_verksamhetsplan" else _name_label
+        parts.append(text("event_history.field_change", lang, field=text(f"event_history.fields.{field}", lang),
+                          to=label(change.get("to"), lang), **{"from": label(change.get("from"), lang)}))
+    return parts
+
+
+def _shortened(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= COMMENT_LIMIT else value[:COMMENT_LIMIT - 1].rstrip() + "…"
+
+
+def _event_parts(entry: HistoryEntry, lang: Language) -> list[str]:
+    """What an event's details say, each part for the parentheses after the subject."""
+    details = entry.details
+    parts = []
+    if "to" in details:  # a change from one value to another (role, organisation, contact person, status)
+        before, after = details.get("from"), details.get("to")
+        if before != after:
+            parts.append(text("event_history.change", lang, **{"from": _change_value(entry, before, lang),
+                                                                "to": _change_value(entry, after, lang)}))
+        elif entry.source == "contact_person":  # the same name linked anew to a Lotsen user
+            parts.append(_change_value(entry, after, lang))
+    elif entry.source == "contact_person" and details.get("from"):  # removed: whom
+        parts.append(text("event_history.previous", lang, name=details["from"]))
+    if "granted_amount" in details:
+        parts.append(text("event_history.granted_amount", lang, amount=_money_label(details["granted_amount"], lang)))
+    if "granted_amount_cleared" in details:
+        parts.append(text("event_history.granted_amount_cleared", lang,
+                          amount=_money_label(details["granted_amount_cleared"], lang)))
+    if entry.source == "annual_report" and details.get("comment"):
+        parts.append(text("event_history.comment", lang, comment=_shortened(str(details["comment"]))))
+    if entry.source == "annual_report" and entry.kind == "details_changed":
+        parts += _field_changes(details, lang)
+    return parts
+
+
 def describe_history_entry(entry: HistoryEntry, lang: Language) -> str:
-    """What happened, in words: "Roll ändrad: Bo Berg (tjänsteperson → KS-samordnare)"."""
+    """What happened, in words: "Roll ändrad: Bo Berg (tjänsteperson → KS-samordnare)", "Ansökans status ändrad:
+    EU-2027-0001 (inskickad → beviljad, beviljat belopp 1 500 000 kr)"."""
     what = text(f"event_history.kinds.{entry.source}.{entry.kind}", lang)
+    details = entry.details
+    if (entry.source == "application" and entry.kind == "status_changed" and "granted_amount" in details
+            and details.get("from") == details.get("to")):
+        what = text("event_history.granted_amount_changed", lang)  # the status stayed granted: a corrected amount
     subject = entry.subject
     if entry.source == "annual_report":
         subject = text("event_history.subjects.annual_report", lang, year=entry.subject)
-    details = entry.details
-    if "to" in details:  # a change from one value to another (role, organisation, contact person, status)
-        change = text("event_history.change", lang, **{"from": _change_value(entry, details.get("from"), lang),
-                                                        "to": _change_value(entry, details.get("to"), lang)})
-        return text("event_history.what_change", lang, what=what, subject=subject, change=change)
+    parts = _event_parts(entry, lang)
+    if parts:
+        return text("event_history.what_change", lang, what=what, subject=subject, change="; ".join(parts))
     return text("event_history.what", lang, what=what, subject=subject)
 
 

@@ -95,6 +95,29 @@ async def test_grants_and_placements_are_recorded_as_the_operators(database_url,
     assert len({event.organisation_id for event in events}) == 1 and events[0].organisation_id is not None
 
 
+async def test_a_user_is_taken_out_of_every_organisation_with_ingen_none_or_a_dash(database_url, session_factory):
+    async with session_factory.begin() as session:
+        asa = await make_user(session, "29:asa", "Åsa Öberg", await get_organisation(session, "miljonamnden"))
+
+    async def organisation_id() -> int | None:
+        async with session_factory() as session:
+            return (await session.get(User, asa.id)).organisation_id
+
+    for none in ("ingen", "none", "-"):
+        out = _run(database_url, "organisation", "29:asa", none)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "Åsa Öberg: no organisation"
+        assert await organisation_id() is None
+        assert _run(database_url, "organisation", "29:asa", "Kulturnämnden").returncode == 0
+        assert await organisation_id() is not None
+    events = [e for e in await _audit(session_factory) if e.kind == AuditEventKind.ORGANISATION_CHANGED]
+    assert [(e.details["from"], e.details["to"], e.actor_user_id) for e in events] == [
+        (None, "Miljönämnden", None),  # make_user's placement
+        ("Miljönämnden", None, None), (None, "Kulturnämnden", None),
+        ("Kulturnämnden", None, None), (None, "Kulturnämnden", None),
+        ("Kulturnämnden", None, None), (None, "Kulturnämnden", None)]
+
+
 async def test_the_contact_person_registry_from_the_command_line(database_url, session_factory):
     async with session_factory.begin() as session:
         miljo = await get_organisation(session, "miljonamnden")

@@ -32,7 +32,7 @@ async def test_an_admin_lists_the_users_with_role_and_organisation(session_facto
     assert "Anna Andersson: tjänsteperson, Miljönämnden" in listing
     assert "Karin Karlsson: KS-samordnare, Kommunstyrelsen" in listing
     assert "Ada Admin: administratör, Kommunstyrelsen" in listing
-    assert "Nils Nilsson: tjänsteperson, ingen" in listing
+    assert "Nils Nilsson: tjänsteperson, utan nämnd eller bolag" in listing
     assert "Teams-id 29:bo" in listing
 
 
@@ -109,7 +109,8 @@ async def test_several_users_of_one_name_are_listed_and_the_teams_id_picks_one(s
 async def test_an_admin_places_a_user_in_an_organisation_and_out_of_it(session_factory):
     people = await seed_people(session_factory)
     answer = await ask(session_factory, ADA, "organisation Nils Nilsson: miljönämnden")
-    assert answer == "Klart: Nils Nilsson tillhör nu Miljönämnden (tidigare ingen)."
+    assert answer == ("Klart: Nils Nilsson tillhör nu Miljönämnden (tidigare inte placerad i någon nämnd eller "
+                      "något bolag).")
     environment_id = people.anna.organisation_id
     assert (await _user(session_factory, NILS.id)).organisation_id == environment_id
     [event] = await _chat_events(session_factory, AuditEventKind.ORGANISATION_CHANGED)
@@ -120,8 +121,12 @@ async def test_an_admin_places_a_user_in_an_organisation_and_out_of_it(session_f
     assert await ask(session_factory, ADA, "organisation Nils Nilsson: Miljönämnden") == (
         "Nils Nilsson tillhör redan Miljönämnden.")
     answer = await ask(session_factory, ADA, "organisation Nils Nilsson: ingen")
-    assert answer == "Klart: Nils Nilsson tillhör nu ingen (tidigare Miljönämnden)."
+    assert answer == ("Klart: Nils Nilsson är inte längre placerad i någon nämnd eller något bolag "
+                      "(tidigare Miljönämnden).")
     assert (await _user(session_factory, NILS.id)).organisation_id is None
+    assert await ask(session_factory, ADA, "organisation Nils Nilsson: ingen nämnd") == (
+        "Nils Nilsson är inte placerad i någon nämnd eller något bolag, så det finns inget att ändra.")
+    assert len(await _chat_events(session_factory, AuditEventKind.ORGANISATION_CHANGED)) == 2
 
 
 async def test_user_management_answers_only_in_a_private_chat(session_factory):
@@ -149,3 +154,26 @@ async def test_english(session_factory):
     assert answer.startswith("Only an administrator can see Lotsen's users")
     listing = await ask(session_factory, ADA, "users", locale="en-US")
     assert "Bo Berg: KS coordinator, Fritidsnämnden" in listing
+
+
+async def test_out_of_an_organisation_in_english(session_factory):
+    await seed_people(session_factory)
+    answer = await ask(session_factory, ADA, "organisation Bo Berg: none", locale="en-US")
+    assert answer == "Done: Bo Berg is no longer placed in any committee or company (before: Fritidsnämnden)."
+    answer = await ask(session_factory, ADA, "organisation Bo Berg: Kulturnämnden", locale="en-US")
+    assert answer == "Done: Bo Berg now belongs to Kulturnämnden (before: not placed in any committee or company)."
+
+
+async def test_policy_questions_with_a_colon_are_not_taken_for_commands(session_factory):
+    people = await seed_people(session_factory)
+    for question in ("Roll i EU-projekt: vad innebär det att vara lead partner",
+                     "Organisation av det internationella arbetet: hur ser den ut",
+                     "roll för kommunstyrelsen: vilken är den",
+                     "Role of the lead partner: what is it"):
+        answer = await ask(session_factory, ADA, question)
+        assert answer and not answer.startswith(("Jag hittar ingen", "Skriv", "Klart")), (question, answer)
+        # Not even the refusal an official would get for a command of administrators.
+        assert not (await ask(session_factory, ANNA, question)).startswith("Bara en administratör"), question
+    assert (await _user(session_factory, BO.id)).organisation_id == people.bo.organisation_id
+    assert await _chat_events(session_factory, AuditEventKind.ROLE_CHANGED) == []
+    assert await _chat_events(session_factory, AuditEventKind.ORGANISATION_CHANGED) == []

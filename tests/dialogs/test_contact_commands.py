@@ -14,7 +14,18 @@ from dialogs.people_cards import STOCKHOLM
 from storage.models import AuditEvent, AuditEventKind, ContactPerson, Role
 from storage.organisations import get_organisation, list_organisations
 from tests.support.people import make_user
-from tests.support.people_chat import ADA, ANNA, BO, KARIN, NILS, ask, mentioning_lotsen, seed_people
+from tests.support.people_chat import (
+    ADA,
+    ANNA,
+    BO,
+    KARIN,
+    NILS,
+    ask,
+    chat,
+    mentioning_lotsen,
+    said,
+    seed_people,
+)
 
 
 async def _contact(session_factory, slug: str) -> ContactPerson | None:
@@ -194,3 +205,120 @@ async def test_questions_about_contact_persons_are_left_to_the_policy_answers(se
                      "Kontaktperson: vad betyder det?", "what does a contact person do?"):
         assert commands.recognise(question, None, "sv") is None, question
     assert commands.recognise("vem är kontaktperson för Miljönämnden?", None, "sv") is not None
+
+
+# --- questions with a colon, and replacing a registered contact person ---------------------------------------
+
+
+async def _bo_registered(session_factory) -> None:
+    """Fritidsnämnden's contact person is Bo Berg, registered by himself."""
+    await seed_people(session_factory)
+    assert (await ask(session_factory, BO, "kontaktperson Fritidsnämnden: Bo Berg")).startswith("Klart")
+
+
+async def test_a_question_after_the_colon_is_answered_and_leaves_the_registry_alone(session_factory):
+    await _bo_registered(session_factory)
+    commands = ContactCommands(session_factory)
+    for question in ("kontaktperson: vad innebär det",
+                     "kontaktperson för internationella frågor: vem utser den och vad gör den",
+                     "Kontaktperson: Måste vi ha en",
+                     "kontaktperson: vi har ingen än",
+                     "kontaktperson: inte bestämt",
+                     "kontaktperson: 2 personer",
+                     "representant för bolagen: vad gäller",
+                     "contact person: what does that mean"):
+        assert commands.recognise(question, None, "sv") is None, question
+        answer = await ask(session_factory, BO, question)
+        assert answer and not answer.startswith(("Klart", "Ska jag registrera", "Jag hittar ingen")), (question, answer)
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Bo Berg"
+    assert len(await _contact_events(session_factory)) == 1
+    # A name that begins like a question word but is written as a name is still a name.
+    assert commands.recognise("kontaktperson Miljönämnden: May Andersson", None, "sv").name == "May Andersson"
+
+
+async def test_replacing_the_own_organisations_contact_person_asks_first_and_ja_replaces(session_factory):
+    await _bo_registered(session_factory)
+    bo = chat(session_factory, BO)
+    assert await said(bo, "kontaktperson: Anna Andersson") == (
+        "Ska jag registrera ”Anna Andersson” som kontaktperson för Fritidsnämnden i stället för Bo Berg? "
+        "Svara ja eller nej.")
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Bo Berg"
+    answer = await said(chat(session_factory, BO), "ja")  # the next turn, even after a restart
+    assert answer.startswith("Klart: kontaktperson för internationella frågor i Fritidsnämnden är nu Anna Andersson.")
+    assert "Tidigare: Bo Berg." in answer
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Anna Andersson"
+    assert [event.details["to"] for event in await _contact_events(session_factory)] == ["Bo Berg", "Anna Andersson"]
+    # The question is over: a further "ja" is no answer to it.
+    assert not (await said(bo, "ja")).startswith("Klart")
+    assert len(await _contact_events(session_factory)) == 2
+
+
+async def test_nej_or_another_message_keeps_the_registered_contact_person(session_factory):
+    await _bo_registered(session_factory)
+    bo = chat(session_factory, BO)
+    assert (await said(bo, "kontaktperson: Anna Andersson")).startswith("Ska jag registrera")
+    assert await said(bo, "nej") == (
+        "Okej, jag har inte ändrat något: Bo Berg är kvar som kontaktperson för Fritidsnämnden.")
+
+    assert (await said(bo, "kontaktperson: Anna Andersson")).startswith("Ska jag registrera")
+    answer = await said(bo, "vem är kontaktperson för Miljönämnden?")
+    # Not an answer to the question: the registry stays, and the message is answered as itself.
+    assert answer.startswith("Jag har inte registrerat ”Anna Andersson”: Bo Berg är kvar som kontaktperson för "
+                             "Fritidsnämnden.")
+    assert "Miljönämnden har ingen kontaktperson för internationella frågor registrerad i Lotsen." in answer
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Bo Berg"
+    assert len(await _contact_events(session_factory)) == 1
+
+
+async def test_the_same_name_or_a_named_organisation_sets_without_asking(session_factory):
+    await _bo_registered(session_factory)
+    assert (await ask(session_factory, BO, "kontaktperson: bo berg")).startswith(
+        "Klart: kontaktperson för internationella frågor i Fritidsnämnden är nu bo berg.")
+    answer = await ask(session_factory, BO, "kontaktperson Fritidsnämnden: Anna Andersson")  # explicit
+    assert answer.startswith("Klart") and "Tidigare: bo berg." in answer
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Anna Andersson"
+
+
+async def test_in_a_channel_the_replacement_is_not_asked_but_explained(session_factory):
+    await _bo_registered(session_factory)
+    channel = chat(session_factory, BO, conversation_type="channel")
+    assert await said(channel, mentioning_lotsen("kontaktperson: Anna Andersson")) == (
+        "Bo Berg är redan registrerad som kontaktperson för Fritidsnämnden. Vill du byta till Anna Andersson, skriv "
+        "”kontaktperson Fritidsnämnden: Anna Andersson”.")
+    assert not (await said(channel, mentioning_lotsen("ja"))).startswith("Klart")
+    assert (await _contact(session_factory, "fritidsnamnden")).name == "Bo Berg"
+
+
+async def test_replacing_in_english(session_factory):
+    await _bo_registered(session_factory)
+    bo = chat(session_factory, BO, locale="en-US")
+    assert await said(bo, "contact person: Anna Andersson") == (
+        "Shall I register “Anna Andersson” as the contact person of Fritidsnämnden instead of Bo Berg? "
+        "Answer yes or no.")
+    assert (await said(bo, "yes")).startswith(
+        "Done: the contact person for international questions of Fritidsnämnden is now Anna Andersson.")
+
+
+# --- looking up by the start of a name -----------------------------------------------------------------------
+
+
+async def test_a_look_up_finds_the_one_organisation_whose_name_starts_so(session_factory):
+    await seed_people(session_factory)
+    await ask(session_factory, ANNA, "kontaktperson Miljönämnden: Anna Andersson")
+    assert (await ask(session_factory, BO, "vem är kontaktperson för Miljö?")).startswith(
+        "Kontaktperson för internationella frågor i Miljönämnden (avsnitt 3.3): Anna Andersson")
+    assert (await ask(session_factory, BO, "vem är kontaktperson för MKB?")).startswith(
+        "MKB Fastighets AB har ingen representant för internationella frågor registrerad i Lotsen.")
+    answer = await ask(session_factory, BO, "vem är representant för Malmö?")
+    assert answer.startswith("Flera nämnder och bolag börjar med ”Malmö”: ")
+    assert "Malmö Stadsteater AB" in answer and "Malmö Live Konserthus AB" in answer
+    assert "”vem är kontaktperson för " in answer
+    answer = await ask(session_factory, BO, "vem är kontaktperson för XYZ?")  # an acronym of none
+    assert answer.startswith("Jag hittar ingen nämnd eller inget bolag som heter ”XYZ”.")
+    commands = ContactCommands(session_factory)
+    # Words that begin no organisation's name whole are a question for the policy answers.
+    for question in ("vem är kontaktperson för Malmö stad?", "vem är kontaktperson för EU?"):
+        assert commands.recognise(question, None, "sv") is None, question
+    # Setting takes no shortened name: it changes the registry.
+    assert (await ask(session_factory, KARIN, "kontaktperson MKB: Bo Berg")).startswith(
+        "Jag hittar ingen nämnd eller inget bolag som heter ”MKB”.")

@@ -7,8 +7,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import update
 
+from storage.annual_reports import get_or_create_draft, return_for_completion, set_details, submit
 from storage.application_data import ApplicationData, ApplicationStatus, MalmoRole, Money
 from storage.applications import application_reference, create_application, set_status
+from storage.contact_persons import remove_contact_person
 from storage.models import AuditEvent
 from storage.organisations import get_organisation
 from tests.support.people_chat import ADA, ANNA, BO, KARIN, ask, mentioning_lotsen, seed_people
@@ -119,3 +121,59 @@ async def test_english(session_factory):
     assert history[0] == "History of Miljönämnden"
     assert "3 June 2027, 14:05 · Anna Andersson · Miljönämnden" in history
     assert "Contact person registered: Miljönämnden (none → Anna Andersson)" in history
+
+
+async def test_granted_amounts_are_named_with_the_amount(session_factory):
+    people = await seed_people(session_factory)
+    async with session_factory.begin() as session:
+        environment = await get_organisation(session, "miljonamnden")
+        application, _ = await create_application(
+            session, data=ApplicationData(project_name="Gröna tak", organisation_slug="miljonamnden"),
+            organisation=environment, created_by=people.anna, submission_key="green-roofs", eur_sek_rate=None,
+            information_item_required=False, information_item_draft=None,
+        )
+        await set_status(session, application, ApplicationStatus.SUBMITTED, people.anna)
+        await set_status(session, application, ApplicationStatus.GRANTED, people.anna,
+                         granted_amount=Money.of(1_500_000, "SEK"))
+        await set_status(session, application, ApplicationStatus.GRANTED, people.anna,  # corrected
+                         granted_amount=Money.of(250_000.5, "EUR"))
+        await set_status(session, application, ApplicationStatus.REJECTED, people.anna)
+        reference = application_reference(application)
+    lines = (await ask(session_factory, KARIN, "historik Miljönämnden")).splitlines()
+    assert f"Ansökans status ändrad: {reference} (inskickad → beviljad; beviljat belopp 1 500 000 kr)" in lines
+    assert f"Beviljat belopp ändrat: {reference} (beviljat belopp 250 000,50 euro)" in lines
+    assert (f"Ansökans status ändrad: {reference} (beviljad → avslagen; beviljat belopp borttaget, var "
+            f"250 000,50 euro)") in lines
+    assert not any("beviljad → beviljad" in line for line in lines)
+    english = (await ask(session_factory, KARIN, "history Miljönämnden", locale="en-US")).splitlines()
+    assert f"Granted amount changed: {reference} (granted amount EUR 250,000.50)" in english
+    assert f"Application status changed: {reference} (submitted → granted; granted amount SEK 1,500,000)" in english
+
+
+async def test_a_returned_reports_comment_and_changed_details_are_shown(session_factory):
+    people = await seed_people(session_factory)
+    async with session_factory.begin() as session:
+        report = await get_or_create_draft(session, people.anna.organisation_id, 2026, people.anna)
+        await set_details(session, report, people.anna, in_verksamhetsplan=True, contact_name="Anna Andersson")
+        await set_details(session, report, people.anna, in_verksamhetsplan=False)
+        await submit(session, report, people.anna)
+        await return_for_completion(session, report, people.karin, "Lägg till resultaten av vänortssamarbetet.")
+    lines = (await ask(session_factory, KARIN, "historik Miljönämnden")).splitlines()
+    assert ("Redovisningen returnerad för komplettering: redovisningen för 2026 "
+            "(kommentar: ”Lägg till resultaten av vänortssamarbetet.”)") in lines
+    assert ("Redovisningens uppgifter ändrade: redovisningen för 2026 (internationellt arbete i verksamhetsplanen: "
+            "inte angivet → ja; kontaktperson: ingen → Anna Andersson)") in lines
+    assert ("Redovisningens uppgifter ändrade: redovisningen för 2026 (internationellt arbete i verksamhetsplanen: "
+            "ja → nej)") in lines
+    english = (await ask(session_factory, KARIN, "history Miljönämnden", locale="en-US")).splitlines()
+    assert ("Report returned for completion: the report for 2026 "
+            "(comment: “Lägg till resultaten av vänortssamarbetet.”)") in english
+
+
+async def test_a_removed_contact_person_is_named(session_factory):
+    await seed_people(session_factory)
+    await ask(session_factory, ANNA, "kontaktperson Miljönämnden: Anna Andersson")
+    async with session_factory.begin() as session:
+        await remove_contact_person(session, await get_organisation(session, "miljonamnden"), actor=None)
+    lines = (await ask(session_factory, KARIN, "historik Miljönämnden")).splitlines()
+    assert "Kontaktperson borttagen: Miljönämnden (tidigare Anna Andersson)" in lines

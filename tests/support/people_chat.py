@@ -64,3 +64,8 @@ def mentioning_lotsen(message: str) -> Activity:
 async def ask(session_factory, user: ChannelAccount, message: str | Activity, **options) -> str:
     """Everything Lotsen answers `user` (in a new chat, see `chat`), as the terminal chat prints it."""
     return text_of(await say(chat(session_factory, user, **options), message))
+
+
+async def said(adapter: TestAdapter, message: str | Activity) -> str:
+    """What Lotsen answers one message in an ongoing chat (see `chat`): for answers that need the next turn."""
+    return text_of(await say(adapter, message))
