@@ -3,16 +3,19 @@
 "årsredovisning" opens the report of the user's organisation for last year (or the one named: "årsredovisning
 Miljönämnden 2025"). A new or untouched draft is walked through part by part (the kinds of work of section 1,
 each item with its focus areas of section 2), then the verksamhetsplan question (4) and the contact person
-(3.3; a bolag's representative, 3.4), and ends at the review; a draft someone has worked on opens at the review.
-"Skicka in" checks that nothing is missing, submits, and posts a summary to KS förvaltning.
+(3.3; a bolag's representative, 3.4, which a bolag may also not have), and ends at the review; a draft someone
+has worked on opens at the review, with any EU application registered since it was created added to it.
+"Skicka in" checks that nothing is missing, submits, and posts a summary to KS förvaltning. KS coordinators and
+admins see another organisation's report read-only: only its own users create and change it.
 
 Every answer is written to the database at once (storage.annual_reports), in one transaction per turn; the
 dialog's own state is plain JSON saying where the user is (which part, which question of which item), so a
 restart continues mid-question and a colleague opening the same report sees everything written so far. Who
 may see and change a report is decided by storage; a submitted report is locked there (ReportLocked).
 
-A message that is none of the dialog's commands, while a part or the review is shown, ends the dialog and is
-handed back (`passed_on`), so that a question asked meanwhile is answered rather than refused.
+A question or another command, while a part or the review is shown, ends the dialog and is handed back
+(`passed_on`), so that it is answered rather than refused; a short reply meant for no one else ("ok", "3")
+is answered with the hint of what can be done there.
 """
 
 from __future__ import annotations
@@ -52,10 +55,12 @@ from dialogs.annual_report_cards import (
     focus_card,
     focus_label,
     items_of,
+    kind_key,
     ks_summary_card,
     missing_card,
     needs_confirmation,
     part_card,
+    quoted,
     review_card,
     submitted_card,
 )
@@ -63,10 +68,14 @@ from dialogs.annual_report_input import (
     NAME_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     OpenRequest,
+    is_bare_number,
     is_one_of,
+    is_small_talk,
+    means_no_one,
     numbered,
     parse_focus_areas,
     parse_open,
+    part_command,
     read_name,
 )
 from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_yes_no
@@ -78,6 +87,8 @@ from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
     ReportLocked,
     add_item,
+    add_new_applications,
+    can_change_report,
     can_view_report,
     get_or_create_draft,
     get_report,
@@ -98,6 +109,7 @@ from storage.models import (
     AnnualReportStatus,
     Application,
     Organisation,
+    OrganisationKind,
     User,
 )
 from storage.organisations import find_organisation
@@ -123,15 +135,25 @@ def default_year(now: datetime) -> int:
     return now.astimezone(STOCKHOLM).year - 1
 
 
+def latest_year(now: datetime) -> int:
+    """The latest year a report may be for: the current one in Malmö (begun early), never a later one."""
+    return now.astimezone(STOCKHOLM).year
+
+
 def what_is_missing(report: AnnualReport) -> list[Missing]:
-    """Every item needs a focus area (section 2); the verksamhetsplan question (4) and a contact person (3.3)."""
+    """Every item needs a focus area (section 2); the verksamhetsplan question (4); a nämnd's contact person
+    (3.3). A bolag is given the opportunity to appoint a representative (3.4), so it may report without one."""
     missing = [Missing("item_focus", item) for kind in PARTS for item in items_of(report, kind)
                if not item.focus_areas]
     if report.in_verksamhetsplan is None:
         missing.append(Missing("plan"))
-    if not report.contact_name:
+    if not report.contact_name and report.organisation.kind == OrganisationKind.NAMND:
         missing.append(Missing("contact"))
     return missing
+
+
+def _same_name(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 @dataclass
@@ -161,6 +183,10 @@ class _Turn:
 
     def button(self, name: str) -> str:
         return text(f"annual_report.buttons.{name}", self.lang)
+
+    def by_kind(self, key: str) -> str:
+        """The catalog key's text for a nämnd or for a bolag ("kontaktperson" or "representant")."""
+        return f"{key}.{kind_key(self.report)}"
 
     def item(self, item_id: int | None) -> AnnualReportItem | None:
         return next((item for item in self.report.items if item.id == item_id), None)
@@ -258,7 +284,10 @@ class AnnualReportSteps(Dialog):
                 (value.get("organisation_id"), value.get("year")) != (state["organisation_id"], state["year"])):
             # A button of another report's card: open that one.
             return await dc.replace_dialog(self.id, _button_options(value))
-        if value is None and (request := parse_open(message)) is not None:
+        # While a free-text question is open, "Årsredovisningen visade …" is the answer: only the command alone
+        # (with a year or an organisation) opens a report then.
+        strict = state.get("mode") in (ITEM, PLAN, CONTACT, CONTACT_NAME)
+        if value is None and (request := parse_open(message, strict=strict)) is not None:
             return await dc.replace_dialog(self.id, _start_options(request))
         if action == CLOSE_ACTION or (value is None and (is_cancel(message) or is_one_of(message, "words.close"))):
             await dc.context.send_activity(text("annual_report.saved_and_closed", lang))
@@ -295,8 +324,14 @@ class AnnualReportSteps(Dialog):
         return await dc.end_dialog({PASSED_ON: True} if outcome == PASS else None)
 
     async def _guarded(self, turn: _Turn, step: Callable[[], Any], *, change_asked: bool) -> str:
-        """Runs a step; a report that is (or has just become) locked is shown read-only instead, saying that the
-        change asked for (`change_asked`: a button or an answer, not just opening it) cannot be made."""
+        """Runs a step; a report that is (or has just become) locked, or is another organisation's (a KS
+        coordinator's view), is shown read-only instead, saying that the change asked for (`change_asked`: a
+        button or an answer, not just opening it) cannot be made."""
+        if not can_change_report(turn.user, turn.report.organisation_id):
+            if change_asked:
+                turn.say("annual_report.view_only_change")
+            await self._show_locked(turn)
+            return END
         if turn.report.status not in OPEN_ANNUAL_REPORT_STATUSES:
             if change_asked:
                 turn.say("annual_report.locked")
@@ -314,16 +349,21 @@ class AnnualReportSteps(Dialog):
 
     async def _open(self, session: AsyncSession, user: User, options: dict[str, Any], lang: Language,
                     replies: list[Activity]) -> AnnualReport | None:
-        """The report asked for, created as a draft when there is none; None (and why, in `replies`) if refused."""
+        """The report asked for, created as a draft when there is none (by the organisation's own users; others
+        see it as it is); None (and why, in `replies`) if refused or not started."""
         def say(key: str, **values: object) -> None:
             replies.append(MessageFactory.text(text(key, lang, **values)))
 
-        year_now = default_year(self._clock())
+        now = self._clock()
+        year_now = default_year(now)
         if options.get("bad_year"):
             say("annual_report.bad_year", year=options["bad_year"], example=year_now)
             return None
         year = options.get("year")
         year = year if isinstance(year, int) and not isinstance(year, bool) else year_now
+        if year > latest_year(now):
+            say("annual_report.bad_year", year=year, example=year_now)
+            return None
         organisation: Organisation | None
         if options.get("organisation_id") is not None:
             organisation_id = options["organisation_id"]
@@ -346,20 +386,36 @@ class AnnualReportSteps(Dialog):
         if not can_view_report(user, organisation.id):
             say("annual_report.refused")
             return None
+        if not can_change_report(user, organisation.id):
+            # KS förvaltning looks at another organisation's report: shown as it is, never created.
+            try:
+                return await get_report(session, organisation.id, year, user)
+            except NotFound:
+                say("annual_report.not_started", organisation=organisation.name, year=year)
+                return None
         try:
-            return await get_or_create_draft(session, organisation.id, year, user)
+            report = await get_or_create_draft(session, organisation.id, year, user)
         except AccessDenied:
             say("annual_report.refused")
             return None
+        if report.status in OPEN_ANNUAL_REPORT_STATUSES:
+            added = await add_new_applications(session, report, user)
+            if added:
+                say("annual_report.applications_added", year=year,
+                    titles=", ".join(quoted(item.title, lang) for item in added))
+        return report
 
     async def _first_turn(self, turn: _Turn, state: dict[str, Any], value: dict[str, Any] | None) -> str:
         if value is not None:  # a button of an older card: do what it says
             return await self._act(turn, state, "", value)
         events = await list_events(turn.session, turn.report)
         if turn.report.status == AnnualReportStatus.DRAFT and all(
-                event.kind == AnnualReportEventKind.CREATED for event in events):
-            # Nobody has answered anything yet: walk through the parts.
-            turn.say("annual_report.start_walk", organisation=turn.report.organisation.name, year=turn.report.year)
+                event.kind == AnnualReportEventKind.CREATED
+                or (event.kind == AnnualReportEventKind.ITEM_ADDED and (event.details or {}).get("prefilled"))
+                for event in events):
+            # Nobody has answered anything yet (Lotsen may have added applications): walk through the parts.
+            turn.say(turn.by_kind("annual_report.start_walk"), organisation=turn.report.organisation.name,
+                     year=turn.report.year)
             state["walk"] = True
             return await self._enter_part(turn, state, PARTS[0])
         return await self._show_review(turn, state)
@@ -408,9 +464,18 @@ class AnnualReportSteps(Dialog):
                 return await self._show_current(turn, state)
             if action == FOCUS_ACTION:
                 spec = state.get("item")
+                chosen = str(value.get(FOCUS_INPUT) or "")
                 if state["mode"] == ITEM and spec and spec["id"] == item.id and spec["fields"][0] == "focus_areas":
-                    return await self._answer_item(turn, state, "", str(value.get(FOCUS_INPUT) or ""))
-                # The focus card of an earlier question: ask about that item's focus now.
+                    return await self._answer_item(turn, state, "", chosen)
+                areas = parse_focus_areas(chosen) if chosen else None
+                if areas is not None:
+                    # The focus card of an earlier question, with areas chosen: saved as chosen; then on with
+                    # whatever the user is at now.
+                    await update_item(turn.session, turn.report, turn.user, item.id, focus_areas=areas)
+                    turn.say("annual_report.focus_saved", title=quoted(item.title, turn.lang),
+                             areas=focus_label(areas, turn.lang))
+                    return await self._show_current(turn, state)
+                # Nothing chosen on it: ask about that item's focus now.
                 return await self._start_item(turn, state, item.kind, item, ["focus_areas"], then=PART)
             if action == REMOVE_ITEM_ACTION:
                 return await self._remove(turn, state, item)
@@ -457,26 +522,17 @@ class AnnualReportSteps(Dialog):
 
     async def _part_command(self, turn: _Turn, state: dict[str, Any], message: str) -> str:
         kind = AnnualReportItemKind(state["part"])
-        items = items_of(turn.report, kind)
         hint = "annual_report.part_hint_walk" if state["walk"] else "annual_report.part_hint_review"
         if not message:
             turn.say(hint)
             return WAIT
-        if is_one_of(message, "words.add"):
-            return await self._start_item(turn, state, kind, None, list(ITEM_FIELDS), then=PART)
-        for key in ("words.remove", "words.edit"):
-            matched, number = numbered(message, key)
-            if not matched:
-                continue
-            if number is None or not 1 <= number <= len(items):
-                turn.say("annual_report.retry.no_such_item", number=number if number is not None else "?")
-                return WAIT
-            item = items[number - 1]
-            if key == "words.remove":
-                return await self._remove(turn, state, item)
-            return await self._start_item(turn, state, kind, item, _fields_for(item), then=PART)
-        if is_one_of(message, "words.next"):
-            return await self._next(turn, state, kind)
+        command = part_command(message)
+        if command is None and is_skip(message):
+            command = ("next", None)  # "hoppa över" the part
+        if command is None and (number := is_bare_number(message)) is not None:
+            command = ("edit", number)  # "2" for the second item, as its number on the card
+        if command is not None:
+            return await self._part_action(turn, state, kind, *command)
         if is_back(message):
             position = PARTS.index(kind)
             if not state["walk"]:
@@ -489,7 +545,26 @@ class AnnualReportSteps(Dialog):
             return await self._show_review(turn, state)
         if is_one_of(message, "words.submit"):
             return await self._submit(turn, state)
+        if is_small_talk(message):
+            turn.say(hint)
+            return WAIT
         return self._pass_on(turn)
+
+    async def _part_action(self, turn: _Turn, state: dict[str, Any], kind: AnnualReportItemKind, name: str,
+                           number: int | None) -> str:
+        """What a part card's command does: "add", "next", or "edit"/"remove" the item of that number."""
+        if name == "add":
+            return await self._start_item(turn, state, kind, None, list(ITEM_FIELDS), then=PART)
+        if name == "next":
+            return await self._next(turn, state, kind)
+        items = items_of(turn.report, kind)
+        if number is None or not 1 <= number <= len(items):
+            turn.say("annual_report.retry.no_such_item", number=number if number is not None else "?")
+            return WAIT
+        item = items[number - 1]
+        if name == "remove":
+            return await self._remove(turn, state, item)
+        return await self._start_item(turn, state, kind, item, _fields_for(item), then=PART)
 
     async def _remove(self, turn: _Turn, state: dict[str, Any], item: AnnualReportItem) -> str:
         kind, title = item.kind, item.title
@@ -517,7 +592,7 @@ class AnnualReportSteps(Dialog):
             return await self._back_from_item(turn, state)
         lang = turn.lang
         kind = AnnualReportItemKind(spec["kind"])
-        title = f"”{item.title}”" if item is not None else ""
+        title = quoted(item.title, lang) if item is not None else ""
         example = text(f"annual_report.parts.{kind.value}.title_example", lang)
         if retry is not None:
             question = text(retry, lang, **retry_values)
@@ -547,6 +622,17 @@ class AnnualReportSteps(Dialog):
         if spec["id"] is not None and item is None:
             turn.say("annual_report.retry.item_gone")
             return await self._back_from_item(turn, state)
+        if chosen is None and (command := part_command(message, strict=True)) is not None:
+            # "ta bort 2", "ändra 1", "lägg till", "nästa" typed at a question: what the part card does, never
+            # the answer. A prefilled project left unconfirmed is not asked about again at once.
+            kind = AnnualReportItemKind(spec["kind"])
+            name, number = command
+            if name in ("edit", "remove") and not 1 <= (number or 0) <= len(items_of(turn.report, kind)):
+                turn.say("annual_report.retry.no_such_item", number=number)
+                return await self._ask_item(turn, state)  # the question is still open
+            if item is not None and needs_confirmation(item) and item.id not in state["skipped"]:
+                state["skipped"].append(item.id)
+            return await self._part_action(turn, state, kind, name, number)
         if chosen is None and is_back(message):
             if item is not None and item.id not in state["skipped"]:
                 state["skipped"].append(item.id)
@@ -654,45 +740,71 @@ class AnnualReportSteps(Dialog):
             turn.say("annual_report.questions.contact_confirm", [turn.button("yes")], role=role, name=registry.name)
         else:
             state.update(mode=CONTACT_NAME, proposed=None)
-            turn.say("annual_report.questions.contact_name", role_lower=contact_role(report, lang, lower=True))
+            self._ask_contact_name(turn)
         return WAIT
+
+    @staticmethod
+    def _ask_contact_name(turn: _Turn) -> None:
+        turn.say(turn.by_kind("annual_report.questions.contact_name"),
+                 role_lower=contact_role(turn.report, turn.lang, lower=True))
 
     async def _answer_contact(self, turn: _Turn, state: dict[str, Any], message: str) -> str:
         if is_back(message):
             return await self._back_from_contact(turn, state)
+        if means_no_one(message):
+            return await self._no_one(turn, state)
         answer = parse_yes_no(message)
         if answer is True or (answer is None and is_one_of(message, "words.keep")):
             return await self._set_contact(turn, state, state["proposed"])
         if answer is False:
             state["mode"] = CONTACT_NAME
-            turn.say("annual_report.questions.contact_name",
-                     role_lower=contact_role(turn.report, turn.lang, lower=True))
+            self._ask_contact_name(turn)
             return WAIT
         return await self._answer_contact_name(turn, state, message)
 
     async def _answer_contact_name(self, turn: _Turn, state: dict[str, Any], message: str) -> str:
         if is_back(message):
             return await self._back_from_contact(turn, state)
+        if means_no_one(message):
+            return await self._no_one(turn, state)
         name = turn.user.name if means_me(message) and turn.user.name else read_name(message)
         if name is None or is_skip(message):
             state["mode"] = CONTACT_NAME
-            turn.say("annual_report.retry.contact_name")
+            turn.say(turn.by_kind("annual_report.retry.contact_name"))
             return WAIT
         return await self._set_contact(turn, state, name)
 
+    async def _no_one(self, turn: _Turn, state: dict[str, Any]) -> str:
+        """"Ingen": a bolag may have no representative (3.4), noted in the report and the registry left as it is;
+        a nämnd is to appoint a contact person (3.3), so the question is asked again, saying so."""
+        if turn.report.organisation.kind == OrganisationKind.NAMND:
+            state["mode"] = CONTACT_NAME
+            turn.say("annual_report.retry.contact_required")
+            return WAIT
+        await set_details(turn.session, turn.report, turn.user, contact_name=None)
+        turn.say("annual_report.no_representative_saved")
+        return await self._contact_done(turn, state)
+
     async def _set_contact(self, turn: _Turn, state: dict[str, Any], name: str) -> str:
-        """The contact person in the report, and in the registry too when it names someone else (or no one)."""
+        """The contact person in the report; in the registry too when it names someone else, and only from the
+        report of the latest year (or a later one): an older year's report says who it was then, not now."""
         report = turn.report
         await set_details(turn.session, report, turn.user, contact_name=name[:NAME_MAX_LENGTH])
-        turn.say("annual_report.contact_saved", name=report.contact_name)
-        registry = await get_contact_person(turn.session, report.organisation_id)
-        if registry is None or registry.name != report.contact_name:
-            try:
-                await set_contact_person(turn.session, report.organisation, report.contact_name, turn.user)
-            except AccessDenied:
-                turn.say("annual_report.contact_registry_refused")
-            else:
-                turn.say("annual_report.contact_registry_saved", name=report.contact_name)
+        name = report.contact_name or name
+        turn.say(turn.by_kind("annual_report.contact_saved"), name=name)
+        if report.year >= default_year(self._clock()):
+            registry = await get_contact_person(turn.session, report.organisation_id)
+            # The same name (as the registry has it, case aside) is left alone, and so is its link to a user.
+            if registry is None or not _same_name(registry.name, name):
+                try:
+                    await set_contact_person(turn.session, report.organisation, name, turn.user)
+                except AccessDenied:
+                    turn.say(turn.by_kind("annual_report.contact_registry_refused"))
+                else:
+                    turn.say(turn.by_kind("annual_report.contact_registry_saved"), name=name)
+        return await self._contact_done(turn, state)
+
+    async def _contact_done(self, turn: _Turn, state: dict[str, Any]) -> str:
         if state["walk"]:
             state["walk"] = False
             turn.say("annual_report.walk_done")
@@ -723,7 +835,9 @@ class AnnualReportSteps(Dialog):
             return await self._ask_plan(turn, state)
         if matched and number == CONTACT_NUMBER:
             return await self._ask_contact(turn, state)
-        if matched or not message or is_back(message) or is_one_of(message, "words.review"):
+        if (matched or not message or is_back(message) or is_one_of(message, "words.review")
+                or is_small_talk(message)):
+            # "ok", "tack", "klar", "3": not for anyone else, so not a reason to close the report.
             turn.say("annual_report.retry.review")
             return WAIT
         return self._pass_on(turn)
@@ -739,7 +853,15 @@ class AnnualReportSteps(Dialog):
         return END
 
     async def _show_locked(self, turn: _Turn) -> None:
+        """The report read-only: submitted or approved (saying when, and by whom), or another organisation's."""
         report, lang = turn.report, turn.lang
+        if report.status in OPEN_ANNUAL_REPORT_STATUSES:
+            events = await list_events(turn.session, report)
+            last = events[-1] if events else None
+            note = text("annual_report.review.view_only", lang, organisation=report.organisation.name)
+            turn.show(review_card(report, lang, lock_note=note,
+                                  last_change=(last.actor.name if last.actor else None, last.at) if last else None))
+            return
         if report.status == AnnualReportStatus.APPROVED:
             note = text("annual_report.review.locked_approved", lang,
                         when=_when(report.approved_at or report.updated_at, lang))

@@ -25,6 +25,7 @@ from storage.models import (
     AnnualReportStatus,
     Application,
     FocusArea,
+    OrganisationKind,
 )
 
 PARTS: tuple[AnnualReportItemKind, ...] = tuple(AnnualReportItemKind)  # policy section 1's order
@@ -76,10 +77,30 @@ def focus_label(areas: list[str], lang: Language) -> str:
     return ", ".join(text(f"annual_report.focus_areas.{FocusArea(area).value}", lang) for area in areas)
 
 
+def kind_key(report: AnnualReport) -> str:
+    """"namnd" or "bolag": the catalog's texts about the contact person differ (3.3 and 3.4)."""
+    return OrganisationKind(report.organisation.kind).value
+
+
 def contact_role(report: AnnualReport, lang: Language, *, lower: bool = False) -> str:
     """"Kontaktperson för internationella frågor (3.3)" for a nämnd, "Representant … (3.4)" for a bolag."""
     key = "contact_roles_lower" if lower else "contact_roles"
-    return text(f"annual_report.{key}.{report.organisation.kind.value}", lang)
+    return text(f"annual_report.{key}.{kind_key(report)}", lang)
+
+
+def quoted(value: str, lang: Language) -> str:
+    """A title or comment in the language's quotation marks (”…” in Swedish, “…” in English)."""
+    return text("annual_report.quoted", lang, value=value)
+
+
+def _contact_shown(report: AnnualReport, lang: Language) -> tuple[str, bool]:
+    """The contact person or representative as the review shows it, and whether it is missing (a bolag may
+    have no representative, 3.4: that is no gap)."""
+    if report.contact_name:
+        return report.contact_name, False
+    if OrganisationKind(report.organisation.kind) == OrganisationKind.BOLAG:
+        return text("annual_report.review.no_representative", lang), False
+    return text("annual_report.review.not_answered", lang), True
 
 
 def items_of(report: AnnualReport, kind: AnnualReportItemKind | str) -> list[AnnualReportItem]:
@@ -196,7 +217,7 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
         when = format_when(returned_when or report.returned_at, lang) if (returned_when or report.returned_at) else ""
         body.append({"type": "Container", "style": "attention", "items": [
             _text_block(text("annual_report.review.returned", lang, when=when), weight="Bolder"),
-            _text_block(f"”{report.returned_comment}”"),
+            _text_block(quoted(report.returned_comment, lang)),
         ]})
     if last_change is not None:
         who, when = last_change
@@ -226,12 +247,13 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
             text("annual_report.buttons.edit_plan", lang), action_data(EDIT_PLAN_ACTION, report))]})
     body.append(_text_block(text("annual_report.review.contact_heading", lang, number=CONTACT_NUMBER,
                                  role=contact_role(report, lang)), weight="Bolder", spacing="Large"))
-    body.append(_text_block(report.contact_name or text("annual_report.review.not_answered", lang), spacing="None",
-                            **({} if report.contact_name else {"color": "Attention"})))
+    contact, contact_missing = _contact_shown(report, lang)
+    body.append(_text_block(contact, spacing="None", **({"color": "Attention"} if contact_missing else {})))
     if not editable:
         return adaptive_card(body)
     body.append({"type": "ActionSet", "actions": [_submit(
-        text("annual_report.buttons.edit_contact", lang), action_data(EDIT_CONTACT_ACTION, report))]})
+        text(f"annual_report.buttons.edit_contact.{kind_key(report)}", lang),
+        action_data(EDIT_CONTACT_ACTION, report))]})
     actions = [
         _submit(text("annual_report.buttons.submit", lang), action_data(SUBMIT_ACTION, report), style="positive"),
         _submit(text("annual_report.buttons.close", lang), action_data(CLOSE_ACTION, report)),
@@ -273,7 +295,7 @@ def missing_card(report: AnnualReport, missing: list[Missing], lang: Language) -
         else:
             body.append(_text_block("• " + text("annual_report.missing.contact", lang,
                                                 role=contact_role(report, lang)), spacing="Small"))
-            actions.append(_submit(text("annual_report.buttons.fix_contact", lang),
+            actions.append(_submit(text(f"annual_report.buttons.fix_contact.{kind_key(report)}", lang),
                                    action_data(EDIT_CONTACT_ACTION, report)))
     return adaptive_card(body, actions)
 
@@ -329,7 +351,7 @@ def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Attach
         (text("annual_report.ks_card.organisation", lang), report.organisation.name),
         (text("annual_report.ks_card.year", lang), str(report.year)),
         (text("annual_report.ks_card.plan", lang), plan),
-        (text("annual_report.ks_card.contact", lang), report.contact_name or "–"),
+        (text(f"annual_report.ks_card.contact.{kind_key(report)}", lang), report.contact_name or "–"),
         (text("annual_report.ks_card.submitted_by", lang), submitted_by or "–"),
         (text("annual_report.ks_card.submitted_at", lang),
          format_when(report.submitted_at, lang) if report.submitted_at else "–"),

@@ -1,6 +1,6 @@
 """Reading what officials type in the annual report: the command that opens it ("årsredovisning Miljönämnden
 2025"), the list commands ("ändra 2", "ta bort 2"), focus areas ("a och c", "verksamhetsutveckling, profilering",
-"2b") and names.
+"2b"), names ("Anna Andersson", or "ingen" for no one) and questions asked meanwhile.
 
 Pure functions on top of `dialogs.input_parsing.plain`; the words are in the catalogs (annual_report.words),
 both languages at once, because people type either whatever their Teams locale says.
@@ -15,6 +15,7 @@ from functools import cache
 from bot.i18n import LANGUAGES, lookup
 from dialogs.input_parsing import plain
 from storage.models import FocusArea
+from storage.organisations import load_organisation_entries, normalise, slugify
 
 # Reports are kept for these years (the table's check constraint).
 FIRST_YEAR, LAST_YEAR = 2000, 2200
@@ -25,6 +26,18 @@ _LEADING_FILLERS = frozenset({"for", "av", "of", "ar", "year", "till", "to"})
 _FOCUS_SEPARATORS = re.compile(r"[,;/+&().:\-–]")
 _FOCUS_LETTER = re.compile(r"^2?([abc])$")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ .'’\-]*(?:[ .'’\-]+[^\W\d_]+)*\.?$")
+_NUMBER = re.compile(r"^\d{1,4}$")
+# Other features' commands (their catalogs), so that one typed at the review is passed on rather than re-asked.
+# A key another part of the bot no longer has is skipped: the command is then re-asked when it is short.
+_OTHER_COMMAND_KEYS = (
+    "commands.register", "commands.my_applications", "commands.conversation_id",
+    "reminders.words.my_reminders", "reminders.words.pause", "reminders.words.resume",
+    "ks.words.status", "ks.words.return", "ks.words.approve", "ks.words.compilation",
+    "contacts.words.nouns", "contacts.words.overview", "contacts.words.ask",
+    "user_admin.words.list", "user_admin.words.role", "user_admin.words.organisation",
+    "event_history.words.command",
+)
+SHORT_REPLY_WORDS = 3  # at most this many words, and neither a question nor a command: not for anyone else
 
 
 @cache
@@ -50,6 +63,28 @@ def is_one_of(message: str, key: str) -> bool:
     return plain(message) in phrases(key)
 
 
+@cache
+def _known_organisations() -> frozenset[str]:
+    """Every organisation's name (folded) and slug, from the file the database is seeded from."""
+    entries = load_organisation_entries()
+    return frozenset({normalise(entry.name) for entry in entries} | {entry.slug for entry in entries})
+
+
+def is_known_organisation(name: str) -> bool:
+    """Whether `name` is a nämnd's or bolag's name or slug, as storage.organisations.find_organisation matches."""
+    known = _known_organisations()
+    return normalise(name) in known or slugify(name) in known
+
+
+def _looks_like_organisation(name: str) -> bool:
+    """"Månnämnden", "Malmö Foo AB": the shape of an organisation's name, so that a misspelt one is answered with
+    an example rather than taken for a question; a rest starting with a question word never is."""
+    words = plain(name).split()
+    if not words or words[0] in phrases("words.question_words"):
+        return False
+    return any(words[-1].endswith(ending) for ending in phrases("words.organisation_endings"))
+
+
 @dataclass(frozen=True)
 class OpenRequest:
     """What "årsredovisning …" asked for: an organisation by name and a year, each None when not given."""
@@ -59,12 +94,15 @@ class OpenRequest:
     bad_year: str | None = None  # a number that cannot be a report's year, as typed
 
 
-def parse_open(message: str) -> OpenRequest | None:
+def parse_open(message: str, *, strict: bool = False) -> OpenRequest | None:
     """The request when `message` is the command that opens the annual report, else None.
 
     "årsredovisning", "årsredovisning 2025", "årsredovisning Miljönämnden 2025", "annual report for 2025".
-    A question ("årsredovisning – hur gör vi?") is left to the policy answers, and "annual report status" to
-    KS förvaltning's command.
+    What follows the command must be a year, an organisation, or both: anything else ("årsredovisning när ska
+    den vara inne", "annual report deadline") is a question for the policy answers, and "annual report status"
+    is KS förvaltning's command. An organisation is one of the city's, or (unless `strict`) something shaped like
+    one ("Månnämnden"), which is then answered with an example. `strict` is for a free-text answer being typed:
+    "Årsredovisningen visade …" is the answer, only the command itself reopens.
     """
     message = " ".join((message or "").split())
     rest = rest_after(message, phrases("commands"))
@@ -89,7 +127,67 @@ def parse_open(message: str) -> OpenRequest | None:
                 bad_year = typed
             break
     organisation = " ".join(words) or None
+    if organisation is not None and not (
+            is_known_organisation(organisation) or (not strict and _looks_like_organisation(organisation))):
+        return None
     return OpenRequest(organisation=organisation, year=year, bad_year=bad_year)
+
+
+def part_command(message: str, *, strict: bool = False) -> tuple[str, int | None] | None:
+    """A part card's command typed as the whole message: ("add", None), ("next", None), ("edit", n) or
+    ("remove", n); None otherwise. `strict` (while a question about an item is open, where "inget" or "klar"
+    may be an answer) takes only the unmistakable ones: "lägg till", "nästa", "ändra 2", "ta bort 2"."""
+    if is_one_of(message, "words.add"):
+        return "add", None
+    if is_one_of(message, "words.next_strict") or (not strict and is_one_of(message, "words.next")):
+        return "next", None
+    for name, key in (("remove", "words.remove"), ("edit", "words.edit")):
+        matched, number = numbered(message, key)
+        if matched and (number is not None or (not strict and is_one_of(message, key))):
+            return name, number
+    return None
+
+
+def is_question(message: str) -> bool:
+    """A question asked meanwhile: it ends with "?" or starts with a question word ("hur", "vem", "what")."""
+    stripped = message.strip()
+    if stripped.endswith("?"):
+        return True
+    words = plain(stripped).split()
+    return bool(words) and words[0] in phrases("words.question_words")
+
+
+@cache
+def _other_commands() -> tuple[tuple[str, ...], ...]:
+    found: set[tuple[str, ...]] = set()
+    for key in _OTHER_COMMAND_KEYS:
+        for lang in LANGUAGES:
+            try:
+                words = lookup(key, lang)
+            except (KeyError, TypeError):
+                continue
+            found |= {tuple(plain(str(word)).split()) for word in words if plain(str(word))}
+    return tuple(found)
+
+
+def is_other_command(message: str) -> bool:
+    """The message starts with a command of another part of the bot ("mina ansökningar", "kontaktpersoner")."""
+    folded = plain(message).split()
+    return any(folded[: len(phrase)] == list(phrase) for phrase in _other_commands())
+
+
+def is_small_talk(message: str) -> bool:
+    """A short reply meant for no one else: "ok", "tack", "klar", "3" — neither a question nor a command."""
+    words = plain(message).split()
+    if not words or len(words) > SHORT_REPLY_WORDS:
+        return False
+    return not is_question(message) and not is_other_command(message)
+
+
+def is_bare_number(message: str) -> int | None:
+    """"3" typed alone: the number, else None."""
+    folded = plain(message)
+    return int(folded) if _NUMBER.match(folded) else None
 
 
 def numbered(message: str, key: str) -> tuple[bool, int | None]:
@@ -150,8 +248,17 @@ def parse_focus_areas(answer: str) -> list[str] | None:
 
 def read_name(answer: str) -> str | None:
     """A person's first and last name as typed ("Anna Andersson", "Per-Olof O'Neill"), with single spaces; None
-    when it is no such name (one word such as "kanske", digits, a question, too long)."""
+    when it is no such name: one word ("kanske"), digits, a question, too long, or words no name has ("vi har
+    inte", "not yet", "det är Anna"), which are sentences rather than names."""
     cleaned = " ".join(answer.split()).strip(" ,;:")
     if not cleaned or len(cleaned) > NAME_MAX_LENGTH or not _NAME.match(cleaned) or len(cleaned.split()) < 2:
         return None
+    not_in_names = set(phrases("words.not_in_names"))
+    if any(plain(word) in not_in_names for word in re.split(r"[ \-]+", cleaned)):
+        return None
     return cleaned
+
+
+def means_no_one(answer: str) -> bool:
+    """The answer says there is no contact person or representative ("ingen", "vi har ingen", "nobody")."""
+    return is_one_of(answer, "words.no_one")

@@ -3,8 +3,8 @@
 Everything a card says comes from the reminder's `details` (copied in when it was planned: project, reference,
 deadline, organisation, the source section) and the catalog, so a card can be built from the reminder alone —
 the scheduler needs no other lookup to send it. Every button carries the reminder's id ("Klart", "Påminn mig
-om en vecka"), or the application's ("Öppna", handled by "mina ansökningar"), so an old card still acts on
-the reminder it was sent for.
+om en vecka"), or the application's ("Öppna", handled by "mina ansökningar"), or the annual report's year
+("Öppna" sends "årsredovisning 2026"), so an old card still acts on the reminder it was sent for.
 """
 
 from __future__ import annotations
@@ -101,6 +101,18 @@ def _source_line(reminder: Reminder, lang: Language) -> str:
     return text("reminders.card.source", lang, section=section, title=title).rstrip()
 
 
+def report_year_of(reminder: Reminder) -> int | None:
+    """The year of the annual report a reminder is about. One asked for by KS förvaltning says so
+    (`report_year`); a planned one has the deadline's `year`, and the report is of the year before it."""
+    details: dict[str, Any] = reminder.details or {}
+    for key, offset in (("report_year", 0), ("year", 1)):
+        value = details.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value - offset
+    deadline = _deadline(reminder)
+    return deadline.year - 1 if deadline is not None else None
+
+
 def _open_action(reminder: Reminder, lang: Language) -> dict[str, Any] | None:
     title = text("reminders.card.buttons.open", lang)
     kind = _kind(reminder)
@@ -110,6 +122,9 @@ def _open_action(reminder: Reminder, lang: Language) -> dict[str, Any] | None:
             return None
         return {"type": "Action.Submit", "title": title,
                 "data": {"action": OPEN_APPLICATION_ACTION, "application_id": application_id}}
+    if kind == ReminderKind.ANNUAL_REPORT.value and (year := report_year_of(reminder)) is not None:
+        # The report the reminder is about, not whichever year "årsredovisning" alone would open.
+        return send_text_action(title, text("annual_report.open_command", lang, year=year))
     return send_text_action(title, text(f"reminders.card.open_messages.{kind}", lang))
 
 

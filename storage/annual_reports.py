@@ -2,9 +2,14 @@
 
 One report per organisation and year. It is a draft (or returned) while the organisation works on it, and
 locked once submitted: KS förvaltning (coordinators, admins) may return it with a comment, which opens it
-again, or approve it. Officials and contact persons see and change only their own organisation's report;
-KS coordinators and admins all. Every change records an `AnnualReportEvent` in the same transaction.
-Relationships are `lazy="raise"`, so every function returning a report loads its organisation and items.
+again, or approve it. Only the organisation's own users (whatever their role) create and change its report;
+KS coordinators and admins see every organisation's, and return or approve them, but write none but their own
+organisation's. Every change records an `AnnualReportEvent` in the same transaction. Relationships are
+`lazy="raise"`, so every function returning a report loads its organisation and items.
+
+The EU projects part follows the organisation's registered applications of the year: a new draft gets one item
+per application, and `add_new_applications` adds those registered later, except any an official removed on
+purpose (the ITEM_REMOVED event keeps the application's id).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from storage._sql import dialect_insert
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
-from storage.applications import list_applications
+from storage.applications import in_year
 from storage.contact_persons import contact_persons_by_organisation
 from storage.models import (
     OPEN_ANNUAL_REPORT_STATUSES,
@@ -30,6 +35,7 @@ from storage.models import (
     AnnualReportItem,
     AnnualReportItemKind,
     AnnualReportStatus,
+    Application,
     ContactPerson,
     FocusArea,
     Organisation,
@@ -54,6 +60,7 @@ __all__ = [
     "OrganisationStatus",
     "ReportLocked",
     "add_item",
+    "add_new_applications",
     "approve",
     "can_change_report",
     "can_view_report",
@@ -103,19 +110,21 @@ def can_view_report(user: User, organisation_id: int) -> bool:
 
 
 def can_change_report(user: User, organisation_id: int) -> bool:
-    """Whoever may see a report works on it (a colleague continues another's draft)."""
-    return can_view_report(user, organisation_id)
+    """The organisation's own users, any of them (a colleague continues another's draft). KS coordinators and
+    admins see every report but create and change only their own organisation's: they return or approve."""
+    return user.organisation_id is not None and user.organisation_id == organisation_id
 
 
 async def get_or_create_draft(
     session: AsyncSession, organisation_id: int, year: int, actor: User
 ) -> AnnualReport:
-    """The organisation's report for `year`, created as a draft when there is none.
+    """The organisation's report for `year`, created as a draft when there is none; only the organisation's own
+    users may (`can_change_report`), others are AccessDenied.
 
     A new draft gets one EU project item per application registered for that organisation and year
-    (`list_applications(…, year=year)`), to be confirmed or corrected. The insert is INSERT … ON CONFLICT DO
+    (`storage.applications.in_year`), to be confirmed or corrected. The insert is INSERT … ON CONFLICT DO
     NOTHING on (organisation, year), so two colleagues starting at once share one report, prefilled once.
-    An existing report is returned whatever its status.
+    An existing report is returned whatever its status, as it is (`add_new_applications` brings it up to date).
     """
     if not can_change_report(actor, organisation_id):
         raise AccessDenied(f"User {actor.id} may not report for organisation {organisation_id}")
@@ -139,32 +148,55 @@ async def get_or_create_draft(
     if new_id is None:
         return await _load(session, organisation_id, year)
 
-    applications = await list_applications(session, actor, organisation_id=organisation_id, year=year)
-    # Oldest first, as they were registered during the year.
-    for position, application in enumerate(reversed(applications)):
-        session.add(
-            AnnualReportItem(
-                report_id=new_id,
-                kind=AnnualReportItemKind.EU_PROJECT,
-                title=_title(application.project_name or f"EU-ansökan {application.id}"),
-                description=application.description,
-                focus_areas=[],
-                results=None,
-                application_id=application.id,
-                position=position,
-                created_at=now,
-            )
-        )
+    applications = await _applications_of_year(session, organisation_id, year)
+    for position, application in enumerate(applications):
+        session.add(_project_item(new_id, application, position, now))
     _record(
         session,
         new_id,
         AnnualReportEventKind.CREATED,
         actor,
-        {"year": year, "prefilled_application_ids": [application.id for application in reversed(applications)]},
+        {"year": year, "prefilled_application_ids": [application.id for application in applications]},
         at=now,
     )
     await session.flush()
     return await _load(session, organisation_id, year)
+
+
+async def add_new_applications(session: AsyncSession, report: AnnualReport, actor: User) -> list[AnnualReportItem]:
+    """Adds an EU project item for each application of the report's organisation and year that was registered
+    after the draft was prefilled: one no item links and no one removed from this report on purpose.
+
+    Each gets an ITEM_ADDED event whose details say `"prefilled": True` (Lotsen added it, nobody answered
+    anything). Returns the items added, oldest application first; [] when there were none. The report must be
+    open (draft or returned) and the actor one of the organisation's own users.
+    """
+    _require_open(session, report, actor)
+    linked = {item.application_id for item in report.items if item.application_id is not None}
+    removed = await _removed_application_ids(session, report)
+    wanted = [application for application in await _applications_of_year(session, report.organisation_id, report.year)
+              if application.id not in linked and application.id not in removed]
+    if not wanted:
+        return []
+    last = await session.scalar(
+        select(func.max(AnnualReportItem.position)).where(AnnualReportItem.report_id == report.id)
+    )
+    now = utc_now()
+    added = []
+    for offset, application in enumerate(wanted, start=1):
+        item = _project_item(report.id, application, (-1 if last is None else last) + offset, now)
+        session.add(item)
+        added.append(item)
+    await session.flush()
+    for item in added:
+        _record(
+            session, report.id, AnnualReportEventKind.ITEM_ADDED, actor,
+            {"item_id": item.id, "kind": item.kind.value, "title": item.title,
+             "application_id": item.application_id, "prefilled": True},
+            at=now,
+        )
+    await _touched(session, report)
+    return added
 
 
 async def get_report(session: AsyncSession, organisation_id: int, year: int, viewer: User) -> AnnualReport:
@@ -253,9 +285,11 @@ async def update_item(
 
 
 async def remove_item(session: AsyncSession, report: AnnualReport, actor: User, item_id: int) -> None:
+    """Removes an item; the event keeps the application it was about (if any), which is then not added again."""
     _require_open(session, report, actor)
     item = await _item(session, report, item_id)
-    details = {"item_id": item.id, "kind": item.kind.value, "title": item.title}
+    details = {"item_id": item.id, "kind": item.kind.value, "title": item.title,
+               "application_id": item.application_id}
     await session.delete(item)
     _record(session, report.id, AnnualReportEventKind.ITEM_REMOVED, actor, details)
     await _touched(session, report)
@@ -267,17 +301,19 @@ async def set_details(
     actor: User,
     *,
     in_verksamhetsplan: bool | None = None,
-    contact_name: str | None = None,
+    contact_name: str | None = _UNCHANGED,
 ) -> AnnualReport:
-    """Sets whether international work is in the verksamhetsplan and the contact person; None leaves a value."""
+    """Sets whether international work is in the verksamhetsplan (None leaves it) and the contact person or
+    representative: a name, or None for "no one" (a bolag need not have a representative, 3.4); left out, it
+    stays."""
     _require_open(session, report, actor)
     changes: dict[str, dict[str, Any]] = {}
     if in_verksamhetsplan is not None and report.in_verksamhetsplan != in_verksamhetsplan:
         changes["in_verksamhetsplan"] = {"from": report.in_verksamhetsplan, "to": in_verksamhetsplan}
         report.in_verksamhetsplan = in_verksamhetsplan
-    if contact_name is not None:
-        name = " ".join(contact_name.split())
-        if not name or len(name) > _CONTACT_NAME_MAX_LENGTH:
+    if contact_name is not _UNCHANGED:
+        name = None if contact_name is None else " ".join(contact_name.split())
+        if name is not None and (not name or len(name) > _CONTACT_NAME_MAX_LENGTH):
             raise ValueError(f"contact_name must be 1 to {_CONTACT_NAME_MAX_LENGTH} characters")
         if report.contact_name != name:
             changes["contact_name"] = {"from": report.contact_name, "to": name}
@@ -389,6 +425,42 @@ async def _load(session: AsyncSession, organisation_id: int, year: int) -> Annua
     if report is None:
         raise NotFound(f"No annual report of organisation {organisation_id} for {year}")
     return report
+
+
+async def _applications_of_year(session: AsyncSession, organisation_id: int, year: int) -> list[Application]:
+    """The organisation's applications of `year` (`in_year`), oldest first, as they were registered."""
+    result = await session.scalars(
+        select(Application)
+        .where(Application.organisation_id == organisation_id, in_year(year))
+        .order_by(Application.created_at, Application.id)
+    )
+    return list(result.all())
+
+
+async def _removed_application_ids(session: AsyncSession, report: AnnualReport) -> set[int]:
+    """The applications whose items someone removed from this report (read from its ITEM_REMOVED events)."""
+    details = await session.scalars(
+        select(AnnualReportEvent.details).where(
+            AnnualReportEvent.report_id == report.id, AnnualReportEvent.kind == AnnualReportEventKind.ITEM_REMOVED
+        )
+    )
+    found = (detail.get("application_id") for detail in details.all() if isinstance(detail, dict))
+    return {value for value in found if isinstance(value, int) and not isinstance(value, bool)}
+
+
+def _project_item(report_id: int, application: Application, position: int, now: datetime) -> AnnualReportItem:
+    """An EU project item prefilled from a registered application, to be confirmed."""
+    return AnnualReportItem(
+        report_id=report_id,
+        kind=AnnualReportItemKind.EU_PROJECT,
+        title=_title(application.project_name or f"EU-ansökan {application.id}"),
+        description=application.description,
+        focus_areas=[],
+        results=None,
+        application_id=application.id,
+        position=position,
+        created_at=now,
+    )
 
 
 async def _touched(session: AsyncSession, report: AnnualReport) -> None:

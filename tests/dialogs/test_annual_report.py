@@ -20,6 +20,7 @@ from bot.card_text import render_attachment
 from bot.sql_storage import SqlStorage
 from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
 from dialogs.annual_report_cards import ks_summary_card
+from dialogs.annual_report_input import OpenRequest, parse_open
 from settings import Settings
 from storage.annual_reports import (
     add_item,
@@ -456,9 +457,13 @@ async def test_the_report_speaks_english_to_an_english_locale(session_factory):
     adapter = _adapter(_services(session_factory), locale="en-US")
     opened = text_of(await say(adapter, "annual report"))
     assert "Part 1 of 6: EU-funded projects" in opened and "Project owner" in opened
-    assert f"Briefly describe what you did: ”{PROJECTS[0]}”" in opened
-    assert "Which focus" in text_of(await say(adapter, "keep"))
-    assert "What results" in text_of(await say(adapter, "business development and profiling"))
+    # English quotation marks around titles, and the policy's own English for focus area 2a.
+    assert f"Briefly describe what you did: “{PROJECTS[0]}”" in opened and f"”{PROJECTS[0]}" not in opened
+    focus = text_of(await say(adapter, "keep"))
+    assert "Which focus" in focus and "a) development of operations, b) strategic influence, c) profiling" in focus
+    assert "What results" in text_of(await say(adapter, "development of operations and profiling"))
+    saved = text_of(await say(adapter, "skip"))
+    assert "Focus: Development of operations (2a), Profiling (2c)" in saved
 
 
 async def test_save_and_close_keeps_the_draft_and_a_question_is_passed_on(session_factory):
@@ -521,3 +526,247 @@ async def test_the_ks_card_shows_the_report_and_carries_the_review_actions(sessi
         ("Returnera för komplettering", {"action": "annual_report_return", "report_id": report.id}),
         ("Godkänn", {"action": "annual_report_approve", "report_id": report.id}),
     ]
+
+
+# --- fixes from the review of issue 7 -------------------------------------------------------------------
+
+LIV = ChannelAccount(id="29:liv", name="Liv Lund")  # official, Malmö Stadshus AB (a helägt bolag)
+
+
+async def _environment_id(session_factory) -> int:
+    async with session_factory() as session:
+        return (await get_organisation(session, "miljonamnden")).id
+
+
+async def _registry_name(session_factory, slug: str = "miljonamnden") -> str | None:
+    async with session_factory() as session:
+        row = await get_contact_person(session, (await get_organisation(session, slug)).id)
+        return row.name if row is not None else None
+
+
+async def _at_the_contact_question(adapter: TestAdapter, command: str = "årsredovisning") -> str:
+    """Opens a new report, walks past the six empty parts and answers the plan question."""
+    await say(adapter, command)
+    await _next_parts(adapter, 6)
+    return text_of(await say(adapter, "ja"))
+
+
+async def test_a_namnd_is_asked_again_for_no_one_and_sentences_are_no_names(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    assert "nämndens kontaktperson" in await _at_the_contact_question(adapter)
+    no_one = text_of(await say(adapter, "vi har ingen"))
+    assert "Enligt policyn (avsnitt 3.3) ska varje nämnd utse en kontaktperson" in no_one
+    assert "till exempel ”Anna Andersson”" in no_one
+    for sentence in ("Vi Har Inte", "Det är oklart", "Anna 2", "we have not"):
+        retry = text_of(await say(adapter, sentence))
+        assert "Skriv för- och efternamn på kontaktpersonen, till exempel ”Anna Andersson”" in retry, sentence
+    assert (await _report(session_factory)).contact_name is None
+    assert await _registry_name(session_factory) is None  # nothing of it reached the registry
+    review = text_of(await say(adapter, "Cecilia Carlsson"))
+    assert "Kontaktpersonen i årsredovisningen är Cecilia Carlsson." in review
+    assert await _registry_name(session_factory) == "Cecilia Carlsson"
+
+
+async def test_a_bolag_may_have_no_representative_and_is_told_of_a_representant(session_factory):
+    await _people(session_factory)
+    async with session_factory.begin() as session:
+        await make_user(session, LIV.id, LIV.name, await get_organisation(session, "malmo-stadshus-ab"))
+    adapter = _adapter(_services(session_factory), LIV)
+    opened = text_of(await say(adapter, "årsredovisning"))
+    assert "sedan verksamhetsplanen och representanten" in opened and "ontaktperson" not in opened
+    await _next_parts(adapter, 6)
+    asked = text_of(await say(adapter, "ja"))
+    assert "bolagets representant för internationella frågor (policyn avsnitt 3.4)" in asked and "”ingen”" in asked
+    assert "Skriv för- och efternamn på representanten" in text_of(await say(adapter, "Bo 2"))
+    review = text_of(await say(adapter, "vi har ingen"))
+    assert "Noterat – bolaget har ingen representant för internationella frågor." in review
+    assert "Registret har jag inte ändrat." in review
+    assert "Ingen representant utsedd (frivilligt för bolag, policyn avsnitt 3.4)" in review
+    assert "[Ändra: representant]" in review and "ontaktperson" not in review
+    assert "är inskickad" in text_of(await say(adapter, "skicka in"))  # no representative is not missing
+    async with session_factory() as session:
+        company = await get_organisation(session, "malmo-stadshus-ab")
+        report = await get_report(session, company.id, YEAR, await make_user(session, LIV.id, LIV.name, company))
+    assert report.status == "submitted" and report.contact_name is None
+    assert await _registry_name(session_factory, "malmo-stadshus-ab") is None
+
+
+async def test_an_older_years_report_leaves_the_registry_alone(session_factory):
+    await _people(session_factory)
+    async with session_factory.begin() as session:
+        await set_contact_person(session, await get_organisation(session, "miljonamnden"), "Berit Bengtsson", None)
+    adapter = _adapter(_services(session_factory))
+    assert "enligt registret: Berit Bengtsson" in await _at_the_contact_question(adapter, "årsredovisning 2024")
+    review = text_of(await say(adapter, "David Dahl"))
+    assert "Kontaktpersonen i årsredovisningen är David Dahl." in review and "registret" not in review
+    assert await _registry_name(session_factory) == "Berit Bengtsson"
+
+
+async def test_the_same_name_keeps_the_registry_and_its_link_to_a_user(session_factory):
+    await _people(session_factory)
+    async with session_factory.begin() as session:
+        environment = await get_organisation(session, "miljonamnden")
+        bo = await make_user(session, BO.id, BO.name, environment)
+        await set_contact_person(session, environment, "Bo Berg", None)  # linked to Bo, of that name
+    adapter = _adapter(_services(session_factory))
+    await _at_the_contact_question(adapter)
+    review = text_of(await say(adapter, "bo berg"))
+    assert "Kontaktpersonen i årsredovisningen är bo berg." in review and "registret" not in review
+    async with session_factory() as session:
+        row = await get_contact_person(session, environment.id)
+    assert (row.name, row.user_id) == ("Bo Berg", bo.id)
+
+
+async def test_a_ks_coordinator_sees_another_organisations_report_but_cannot_change_it(session_factory):
+    await _people(session_factory)
+    await _ready_report(session_factory, complete=False)
+    adapter = _adapter(_services(session_factory), KARIN)
+    shown = text_of(await say(adapter, "årsredovisning Miljönämnden 2025"))
+    assert "Granska årsredovisningen" in shown and "Status: utkast" in shown and "Eurocities" in shown
+    assert "Du kan se årsredovisningen men inte ändra den: det gör Miljönämnden själva." in shown
+    assert "[" not in shown  # no button to change anything
+    # A button of a card shown to Anna, pressed by Karin, changes nothing either.
+    environment_id = await _environment_id(session_factory)
+    refused = text_of(await say(adapter, value={"action": "annual_report_edit_plan",
+                                                "organisation_id": environment_id, "year": YEAR}))
+    assert "Den här årsredovisningen kan du se men inte ändra" in refused and "verksamhetsplanen?" not in refused
+    not_started = await say(adapter, "årsredovisning Kulturnämnden 2025")
+    assert text_of(not_started) == ("Kulturnämnden har inte påbörjat årsredovisningen för 2025 (status: ej påbörjad). "
+                                    "Den skapas när någon i Kulturnämnden skriver ”årsredovisning”.")
+    assert await _report_count(session_factory) == 1
+    report = await _report(session_factory)
+    assert report.in_verksamhetsplan is None and [item.title for item in report.items] == ["Eurocities"]
+
+
+async def test_part_commands_typed_at_an_items_question_are_done_not_stored(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    await _adding_eurocities(adapter)  # its description is asked for
+    removed = text_of(await say(adapter, "ta bort 1"))
+    assert "Jag tog bort ”Eurocities”." in removed and "Del 2 av 6" in removed
+    assert (await _report(session_factory)).items == []
+    await say(adapter, "lägg till")
+    await say(adapter, "ICLEI")
+    assert "Vilken inriktning" in text_of(await say(adapter, "Vi deltog i kongressen."))
+    assert "Del 3 av 6: Vänortssamarbete" in text_of(await say(adapter, "nästa"))  # at the focus question
+    await say(adapter, "tillbaka")
+    assert "Vad kallar ni arbetet?" in text_of(await say(adapter, "ändra 1"))
+    assert "Nu:" not in text_of(await say(adapter, "lägg till"))  # a new item's title, at ICLEI's title
+    await say(adapter, "Eurocities")
+    no_such = text_of(await say(adapter, "ta bort 5"))  # no item 5: the question stays open
+    assert "Det finns ingen punkt 5 här." in no_such and "Beskriv kort vad ni gjorde: ”Eurocities”" in no_such
+    assert "Jag tog bort ”Eurocities”." in text_of(await say(adapter, "ta bort 2"))
+    report = await _report(session_factory)
+    assert [(item.title, item.description, item.focus_areas) for item in report.items] == [
+        ("ICLEI", "Vi deltog i kongressen.", [])]
+
+
+async def test_free_text_starting_with_the_command_word_is_the_answer(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    await say(adapter, "årsredovisning")
+    await say(adapter, "nästa")
+    await say(adapter, "lägg till")
+    assert "Beskriv kort" in text_of(await say(adapter, "Årsredovisning av Eurocities styrelse"))
+    await say(adapter, "Vi granskade nätverkets ekonomi.")
+    await say(adapter, "b")
+    assert "Sparat: Årsredovisning av Eurocities styrelse." in text_of(
+        await say(adapter, "Annual report of the board"))
+    [item] = (await _report(session_factory)).items
+    assert (item.title, item.results) == ("Årsredovisning av Eurocities styrelse", "Annual report of the board")
+    # The command alone still opens the report, at a question too.
+    await say(adapter, "lägg till")
+    assert "Granska årsredovisningen" in text_of(await say(adapter, "årsredovisning 2025"))
+
+
+def test_a_rest_that_is_no_organisation_or_year_is_not_the_command():
+    for question in ("årsredovisningen vem sammanställer den", "årsredovisning när ska den vara inne",
+                     "annual report deadline", "Årsredovisning: hur gör vi med bolagen"):
+        assert parse_open(question) is None, question
+    assert parse_open("årsredovisning Miljönämnden 2025") == OpenRequest("Miljönämnden", 2025)
+    assert parse_open("annual report for 2025") == OpenRequest(None, 2025)
+    assert parse_open("årsredovisning 1850") == OpenRequest(None, None, "1850")
+    assert parse_open("årsredovisning Månnämnden") == OpenRequest("Månnämnden")  # answered with an example
+    assert parse_open("årsredovisning av Eurocities styrelse", strict=True) is None
+    assert parse_open("årsredovisning malmo-live-konserthus-ab 2025", strict=True) == OpenRequest(
+        "malmo-live-konserthus-ab", 2025)
+
+
+async def test_a_policy_question_starting_with_the_command_word_gets_the_policy_answer(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    for question, section in (("årsredovisning när ska den vara inne", "§ 3.3 Nämnder"),
+                              ("Årsredovisning: hur gör vi med bolagen", "§ 3.4 Helägda bolag"),
+                              ("årsredovisningen vem sammanställer den", "§ 3.2.1 Kommunstyrelsens förvaltning")):
+        answer = text_of(await say(adapter, question))
+        assert f"Källa: {section}" in answer, answer
+        assert "Del 1 av 6" not in answer and "Jag hittar ingen nämnd" not in answer, answer
+    assert await _report_count(session_factory) == 0
+
+
+async def test_an_application_registered_after_the_draft_is_added_when_it_is_opened(session_factory):
+    await _people(session_factory)
+    await _ready_report(session_factory, complete=False)  # a draft someone has worked on
+    await _applications(session_factory)  # registered since
+    adapter = _adapter(_services(session_factory))
+    opened = await say(adapter, "årsredovisning")
+    shown = text_of(opened)
+    assert ("EU-ansökningar som har registrerats för 2025 sedan utkastet skapades ligger nu under EU-finansierade "
+            f"projekt: ”{PROJECTS[0]}”, ”{PROJECTS[1]}”.") in shown
+    assert "Granska årsredovisningen" in shown and f"• {PROJECTS[0]}" in shown
+    part = await say(adapter, value=button(opened, "Ändra: EU-finansierade projekt"))
+    assert f"Jag tog bort ”{PROJECTS[1]}”." in text_of(
+        await say(adapter, value=button(part, f"Ta bort: {PROJECTS[1]}")))
+    await say(adapter, "spara och stäng")
+    again = text_of(await say(adapter, "årsredovisning"))  # removed on purpose: not added again
+    assert "sedan utkastet skapades" not in again and PROJECTS[1] not in again and PROJECTS[0] in again
+    assert sorted(item.title for item in (await _report(session_factory)).items) == ["Eurocities", PROJECTS[0]]
+
+
+async def test_ordinary_words_at_a_part_or_the_review_do_not_close_the_report(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    await say(adapter, "årsredovisning")
+    assert "Del 2 av 6" in text_of(await say(adapter, "hoppa över"))
+    assert text_of(await say(adapter, "ok")) == (
+        "Skriv till exempel ”lägg till”, ”ändra 2”, ”ta bort 2”, ”nästa” eller ”tillbaka”.")
+    await say(adapter, "lägg till")
+    for answer in ("Eurocities", "Arbetsgrupp om klimat.", "b", "hoppa över"):
+        await say(adapter, answer)
+    edit = text_of(await say(adapter, "1"))  # the item's number: "ändra 1"
+    assert "Vad kallar ni arbetet?" in edit and "Nu: ”Eurocities”" in edit
+    for _ in range(4):
+        await say(adapter, "behåll")
+    await say(adapter, "granska")
+    hint = "Välj en knapp, eller skriv till exempel ”skicka in”, ”ändra 2” eller ”spara och stäng”."
+    for reply in ("ok", "tack", "klar", "3"):
+        assert text_of(await say(adapter, reply)) == hint, reply
+    passed = await say(adapter, "mina ansökningar")  # another command: passed on
+    assert text_of(passed).startswith("Utkastet är sparat") and len(passed) > 1
+    assert [item.title for item in (await _report(session_factory)).items] == ["Eurocities"]
+
+
+async def test_the_current_year_may_be_started_but_no_later_one(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    assert text_of(await say(adapter, "årsredovisning 2027")) == (
+        "Året 2027 kan jag inte ta emot. Skriv till exempel ”årsredovisning 2025”.")
+    assert await _report_count(session_factory) == 0
+    assert "Årsredovisning 2026 av det internationella arbetet i Miljönämnden" in text_of(
+        await say(adapter, "årsredovisning 2026"))
+
+
+async def test_a_stale_focus_card_saves_the_areas_chosen_on_it(session_factory):
+    await _people(session_factory)
+    await _ready_report(session_factory, complete=False)
+    adapter = _adapter(_services(session_factory))
+    await say(adapter, "årsredovisning")
+    [item] = (await _report(session_factory)).items
+    card = {"action": "annual_report_focus", "organisation_id": await _environment_id(session_factory),
+            "year": YEAR, "item_id": item.id}
+    saved = text_of(await say(adapter, value={**card, "focus_areas": "2b,2c"}))
+    assert "Sparat: inriktning för ”Eurocities”: Strategisk påverkan (2b), Profilering (2c)." in saved
+    assert "Granska årsredovisningen" in saved and "Vilken inriktning" not in saved
+    assert (await _report(session_factory)).items[0].focus_areas == ["2b", "2c"]
+    assert "Vilken inriktning" in text_of(await say(adapter, value={**card, "focus_areas": ""}))

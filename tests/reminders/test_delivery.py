@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,9 +16,11 @@ from sqlalchemy import select
 
 from bot.reminder_delivery import classify
 
+from dialogs.annual_report_input import parse_open
 from dialogs.my_applications import MyApplicationsDialog
 from reminders.delivery import DeliveryStatus
-from reminders.planner import ensure_recurring_reminders
+from reminders.on_request import plan_reminders_on_request
+from reminders.planner import ensure_recurring_reminders, plan_annual_report
 from storage.application_data import ApplicationData, MalmoRole, Money
 from storage.applications import application_reference, create_application
 from storage.db import create_engine, create_session_factory
@@ -136,8 +139,34 @@ async def test_the_card_speaks_english_to_an_english_user_and_opens_the_annual_r
     assert source == "Source: § 3.3 Committees"
     assert [action["title"] for action in card["actions"]] == ["Done", "Remind me in a week", "Open"]
     assert button_data(card, "reminder_snooze") == {"action": "reminder_snooze", "reminder_id": reminder_id}
-    # "Open" writes the annual report command for the user, as if typed.
-    assert card["actions"][2]["data"] == {"msteams": {"type": "imBack", "value": "årsredovisning"}}
+    # "Open" writes the annual report command for the user, as if typed, with the year the report is for: the
+    # year before the deadline's.
+    assert card["actions"][2]["data"] == {"msteams": {"type": "imBack", "value": "annual report 2026"}}
+
+
+async def test_open_names_the_report_year_of_a_planned_and_of_a_requested_reminder(session_factory, connector):
+    """A planned reminder has the deadline's year (the report is of the year before); one KS förvaltning asked
+    for has the report's own year beside it. "Öppna" opens that report, not whichever year is the default."""
+    standin, service_url = connector
+    async with session_factory.begin() as session:
+        anna = await add_user(session, "29:anna", "Anna Andersson", service_url=service_url,
+                              role=Role.CONTACT_PERSON, organisation_slug="miljonamnden")
+        organisation = await get_organisation(session, "miljonamnden")
+    clock = Clock(malmo("2027-03-01 09:00"))
+    organisations = [(organisation.id, organisation.name)]
+    planned = plan_annual_report(organisations, {organisation.id: [anna.id]}, year=2027, deadline_mmdd="03-31",
+                                 now=malmo("2027-02-01 09:00"), hour=9)[0]
+    requested = plan_reminders_on_request(organisations, {organisation.id: [anna.id]}, report_year=2024,
+                                          deadline_mmdd="03-31", requested_at=clock.now,
+                                          requested_by_user_id=None).specs[0]
+    for spec in (planned, requested):
+        await _schedule(session_factory, replace(spec, due_at=clock.now))
+    async with teams_scheduler(session_factory, clock) as scheduler:
+        assert (await scheduler.run_due()).delivered == 2
+    opened = sorted(action["data"]["msteams"]["value"] for card in standin.cards() for action in card["actions"]
+                    if action["title"] == "Öppna")
+    assert opened == ["årsredovisning 2024", "årsredovisning 2026"]
+    assert [parse_open(value).year for value in opened] == [2024, 2026]
 
 
 async def test_a_ks_coordinator_is_reminded_of_a_namnd_without_contact_person(session_factory, connector):

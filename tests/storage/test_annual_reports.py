@@ -21,6 +21,7 @@ from storage.annual_reports import (
     NotFound,
     ReportLocked,
     add_item,
+    add_new_applications,
     approve,
     get_or_create_draft,
     get_report,
@@ -181,10 +182,11 @@ async def test_items_are_added_updated_and_removed(session_factory: Factory) -> 
         (AnnualReportEventKind.ITEM_REMOVED, people.official.id),
     ]
     assert events[3].details == {"item_id": network.id, "fields": ["focus_areas", "results"]}
-    assert events[4].details == {"item_id": visit.id, "kind": "visit", "title": "Besök från Gdańsk"}
+    assert events[4].details == {"item_id": visit.id, "kind": "visit", "title": "Besök från Gdańsk",
+                                 "application_id": None}
 
 
-async def test_access_own_organisation_only_coordinators_all(session_factory: Factory) -> None:
+async def test_access_own_organisation_changes_coordinators_see_all(session_factory: Factory) -> None:
     people = await _people(session_factory)
     async with session_factory() as session:
         with pytest.raises(NotFound):  # never started
@@ -207,13 +209,25 @@ async def test_access_own_organisation_only_coordinators_all(session_factory: Fa
             await report_status_overview(session, YEAR, people.contact)
         assert (await get_report(session, people.own.id, YEAR, people.coordinator)).id == report.id
         assert (await get_report(session, people.own.id, YEAR, people.admin)).id == report.id
-        # A coordinator may start another organisation's report too.
-        other = await get_or_create_draft(session, people.other.id, YEAR, people.coordinator)
+        # KS förvaltning sees every report but neither starts nor changes another organisation's.
+        for outsider in (people.coordinator, people.admin):
+            with pytest.raises(AccessDenied):
+                await get_or_create_draft(session, people.own.id, YEAR + 1, outsider)
+            with pytest.raises(AccessDenied):
+                await add_item(session, report, outsider, kind="visit", title="Från KS", description=None,
+                               focus_areas=[], results=None)
+            with pytest.raises(AccessDenied):
+                await set_details(session, report, outsider, in_verksamhetsplan=True)
+            with pytest.raises(AccessDenied):
+                await submit(session, report, outsider)
+        # The admin is placed in the other organisation: its own report is theirs to write.
+        other = await get_or_create_draft(session, people.other.id, YEAR, people.admin)
         assert other.organisation_id == people.other.id
-        with pytest.raises(NotFound):
+        with pytest.raises(AccessDenied):
             await get_or_create_draft(session, 999_999, YEAR, people.coordinator)
         count = await session.scalar(select(func.count()).select_from(AnnualReportItem))
-    assert count == 0
+        reports = await session.scalar(select(func.count()).select_from(AnnualReport))
+    assert count == 0 and reports == 2
 
 
 async def test_submit_locks_return_reopens_resubmit_and_approve(session_factory: Factory) -> None:
@@ -260,7 +274,7 @@ async def test_submit_locks_return_reopens_resubmit_and_approve(session_factory:
         await approve(session, report, people.admin)
         assert report.status is AnnualReportStatus.APPROVED and report.approved_at is not None
         with pytest.raises(ReportLocked):
-            await set_details(session, report, people.admin, contact_name="Någon annan")
+            await set_details(session, report, people.colleague, contact_name="Någon annan")
         with pytest.raises(InvalidReportStatus):
             await return_for_completion(session, report, people.coordinator, "För sent")
 
@@ -325,9 +339,87 @@ async def test_overview_lists_every_active_organisation_with_status_and_contact_
 async def test_one_report_per_organisation_and_year(session_factory: Factory) -> None:
     people = await _people(session_factory)
     first = await _draft(session_factory, people, people.official)
-    second = await _draft(session_factory, people, people.coordinator)
+    second = await _draft(session_factory, people, people.contact)
     assert first == second
     async with session_factory() as session:
         with pytest.raises(IntegrityError):
             async with session.begin():
                 session.add(AnnualReport(organisation_id=people.own.id, year=YEAR))
+
+
+async def test_applications_registered_later_are_added_unless_removed_on_purpose(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    first = await _application(session_factory, people, "a", "Gröna tak", date(YEAR, 2, 1), people.own)
+    await _draft(session_factory, people)
+    later = await _application(session_factory, people, "b", "Rena hav", date(YEAR, 6, 1), people.own)
+    latest = await _application(session_factory, people, "c", "Blå städer", date(YEAR, 9, 1), people.own)
+    await _application(session_factory, people, "d", "Annan nämnd", date(YEAR, 6, 1), people.other)
+    await _application(session_factory, people, "e", "Nästa år", date(YEAR + 1, 1, 15), people.own)
+
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        [prefilled] = report.items
+        assert prefilled.application_id == first.id
+        await remove_item(session, report, people.official, prefilled.id)  # not ours to report, say
+        added = await add_new_applications(session, report, people.colleague)
+        assert [(item.title, item.application_id, item.kind) for item in added] == [
+            ("Rena hav", later.id, AnnualReportItemKind.EU_PROJECT),
+            ("Blå städer", latest.id, AnnualReportItemKind.EU_PROJECT),
+        ]
+        assert [item.application_id for item in report.items] == [later.id, latest.id]
+        assert all(item.focus_areas == [] and item.description.startswith("Om ") for item in report.items)
+        assert await add_new_applications(session, report, people.official) == []  # nothing twice
+
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        # The removed one stays removed, whoever opens the report and however often.
+        assert await add_new_applications(session, report, people.contact) == []
+        assert [item.application_id for item in report.items] == [later.id, latest.id]
+        events = await list_events(session, report)
+    assert [(event.kind, event.actor_user_id, event.details) for event in events[1:]] == [
+        (AnnualReportEventKind.ITEM_REMOVED, people.official.id,
+         {"item_id": prefilled.id, "kind": "eu_project", "title": "Gröna tak", "application_id": first.id}),
+        (AnnualReportEventKind.ITEM_ADDED, people.colleague.id,
+         {"item_id": added[0].id, "kind": "eu_project", "title": "Rena hav", "application_id": later.id,
+          "prefilled": True}),
+        (AnnualReportEventKind.ITEM_ADDED, people.colleague.id,
+         {"item_id": added[1].id, "kind": "eu_project", "title": "Blå städer", "application_id": latest.id,
+          "prefilled": True}),
+    ]
+
+
+async def test_no_application_is_added_to_a_locked_report_or_by_ks(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    await _draft(session_factory, people)
+    await _application(session_factory, people, "a", "Gröna tak", date(YEAR, 2, 1), people.own)
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        with pytest.raises(AccessDenied):
+            await add_new_applications(session, report, people.coordinator)
+        await submit(session, report, people.official)
+        with pytest.raises(ReportLocked):
+            await add_new_applications(session, report, people.official)
+        assert report.items == []
+
+
+async def test_the_contact_name_may_be_cleared_for_no_representative(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        await set_details(session, report, people.official, contact_name="Kim Kontakt")
+        await set_details(session, report, people.official, in_verksamhetsplan=False)  # the name stays
+        assert report.contact_name == "Kim Kontakt"
+        await set_details(session, report, people.official, contact_name=None)
+        await set_details(session, report, people.official, contact_name=None)  # already none: nothing recorded
+        with pytest.raises(ValueError):
+            await set_details(session, report, people.official, contact_name="   ")
+    async with session_factory() as session:
+        report = await get_report(session, people.own.id, YEAR, people.official)
+        assert report.contact_name is None and report.in_verksamhetsplan is False
+        events = await list_events(session, report)
+    assert [event.details for event in events[1:]] == [
+        {"contact_name": {"from": None, "to": "Kim Kontakt"}},
+        {"in_verksamhetsplan": {"from": None, "to": False}},
+        {"contact_name": {"from": "Kim Kontakt", "to": None}},
+    ]
