@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage._sql import dialect_insert
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
@@ -329,7 +330,7 @@ async def submit(session: AsyncSession, report: AnnualReport, actor: User) -> An
     _require_open(session, report, actor)
     previous = report.status
     now = utc_now()
-    report.status = AnnualReportStatus.SUBMITTED
+    await _move(session, report, OPEN_ANNUAL_REPORT_STATUSES, AnnualReportStatus.SUBMITTED, "submit")
     report.submitted_at = now
     report.submitted_by_user_id = actor.id
     _record(session, report.id, AnnualReportEventKind.SUBMITTED, actor, {"from": previous.value}, at=now)
@@ -348,7 +349,7 @@ async def return_for_completion(
     if report.status is not AnnualReportStatus.SUBMITTED:
         raise InvalidReportStatus(f"Report {report.id} is {report.status.value}, not submitted: cannot return it")
     now = utc_now()
-    report.status = AnnualReportStatus.RETURNED
+    await _move(session, report, (AnnualReportStatus.SUBMITTED,), AnnualReportStatus.RETURNED, "return")
     report.returned_comment = comment
     report.returned_at = now
     report.returned_by_user_id = actor.id
@@ -363,7 +364,7 @@ async def approve(session: AsyncSession, report: AnnualReport, actor: User) -> A
     if report.status is not AnnualReportStatus.SUBMITTED:
         raise InvalidReportStatus(f"Report {report.id} is {report.status.value}, not submitted: cannot approve it")
     now = utc_now()
-    report.status = AnnualReportStatus.APPROVED
+    await _move(session, report, (AnnualReportStatus.SUBMITTED,), AnnualReportStatus.APPROVED, "approve")
     report.approved_at = now
     _record(session, report.id, AnnualReportEventKind.APPROVED, actor, {}, at=now)
     await _touched(session, report)
@@ -461,6 +462,30 @@ def _project_item(report_id: int, application: Application, position: int, now: 
         position=position,
         created_at=now,
     )
+
+
+async def _move(
+    session: AsyncSession,
+    report: AnnualReport,
+    expected: tuple[AnnualReportStatus, ...],
+    new_status: AnnualReportStatus,
+    action: str,
+) -> None:
+    """Moves the report to `new_status` only if it is still in one of `expected`, in one conditional UPDATE.
+
+    The status the caller loaded may be stale: two coordinators returning and approving at once, or a double
+    press, would otherwise both succeed. The second finds no row in the expected status and is refused.
+    """
+    result = await session.execute(
+        update(AnnualReport)
+        .where(AnnualReport.id == report.id, AnnualReport.status.in_([status.value for status in expected]))
+        .values(status=new_status.value)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        await session.refresh(report, ["status"])
+        raise InvalidReportStatus(f"Report {report.id} is {report.status.value} by now: cannot {action} it")
+    set_committed_value(report, "status", new_status)
 
 
 async def _touched(session: AsyncSession, report: AnnualReport) -> None:

@@ -230,6 +230,29 @@ async def test_access_own_organisation_changes_coordinators_see_all(session_fact
     assert count == 0 and reports == 2
 
 
+async def test_a_report_loaded_before_a_colleague_returned_it_cannot_be_approved(session_factory: Factory) -> None:
+    """Two coordinators at once (or one pressing twice): the second step finds the status moved and is refused."""
+    people = await _people(session_factory)
+    await _draft(session_factory, people)
+    async with session_factory.begin() as session:
+        await submit(session, await get_report(session, people.own.id, YEAR, people.official), people.official)
+    async with session_factory() as stale_session:
+        stale = await get_report(stale_session, people.own.id, YEAR, people.admin)
+        assert stale.status is AnnualReportStatus.SUBMITTED
+        async with session_factory.begin() as session:
+            report = await get_report(session, people.own.id, YEAR, people.coordinator)
+            await return_for_completion(session, report, people.coordinator, "Komplettera med vänorterna.")
+        with pytest.raises(InvalidReportStatus):
+            await approve(stale_session, stale, people.admin)
+        assert stale.status is AnnualReportStatus.RETURNED  # the refusal shows what it is now
+        await stale_session.rollback()
+    async with session_factory() as session:
+        report = await get_report(session, people.own.id, YEAR, people.coordinator)
+        kinds = [event.kind for event in await list_events(session, report)]
+    assert report.status is AnnualReportStatus.RETURNED and report.approved_at is None
+    assert AnnualReportEventKind.APPROVED not in kinds and kinds.count(AnnualReportEventKind.RETURNED) == 1
+
+
 async def test_submit_locks_return_reopens_resubmit_and_approve(session_factory: Factory) -> None:
     people = await _people(session_factory)
     await _draft(session_factory, people)
