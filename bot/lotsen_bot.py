@@ -13,8 +13,7 @@ from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
-from dialogs.annual_report import AnnualReportDialog
-from dialogs.chat_commands import ChatCommand
+from dialogs.chat_commands import ChatCommand, passed_on
 from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
@@ -107,8 +106,8 @@ class LotsenBot(TeamsActivityHandler):
             await turn_context.send_activity(text("cancelled", lang))
         elif active:
             result = await dialog_context.continue_dialog()
-            if MyApplicationsDialog.passed_on(result) or AnnualReportDialog.passed_on(result):
-                # "Mina ansökningar" or the annual report closed on a message that was not for it: route that message afresh.
+            if passed_on(result):
+                # The dialog closed on a message that was not for it: route that message afresh.
                 await self.on_message_activity(turn_context)
         elif in_group and _is_personal_request(message, activity.value, lang):
             # Applications are an organisation's own business: not shown or filled in where others read along.

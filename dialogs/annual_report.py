@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -78,6 +78,7 @@ from dialogs.annual_report_input import (
     part_command,
     read_name,
 )
+from dialogs.chat_commands import PASSED_ON
 from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_yes_no
 from dialogs.ks_notification import post_to_ks_administration
 from dialogs.registration import supports_forms
@@ -115,7 +116,6 @@ from storage.models import (
 from storage.organisations import find_organisation
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-PASSED_ON = "passed_on"
 TITLE_MAX_LENGTH = 200
 # What the next message answers.
 PART, ITEM, PLAN, CONTACT, CONTACT_NAME, REVIEW = "part", "item", "plan", "contact", "contact_name", "review"
@@ -238,11 +238,6 @@ class AnnualReportDialog(ComponentDialog):
         self.add_dialog(AnnualReportSteps(session_factory, settings, clock))
         self.initial_dialog_id = AnnualReportSteps.__name__
 
-    @staticmethod
-    def passed_on(result: DialogTurnResult) -> bool:
-        """True when the dialog ended on a message that was not for it: route that message as a new one."""
-        return (result.status == DialogTurnStatus.Complete and isinstance(result.result, dict)
-                and result.result.get(PASSED_ON) is True)
 
 
 class AnnualReportSteps(Dialog):

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from botbuilder.dialogs import DialogContext
+from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
 from bot.i18n import Language
+
+
+# A dialog that ends on a message that was not for it returns {PASSED_ON: True}: LotsenBot then routes that
+# message afresh, so that it is answered rather than refused.
+PASSED_ON = "passed_on"
+
+
+def passed_on(result: DialogTurnResult) -> bool:
+    """True when the dialog ended on a message that was not for it: route that message as a new one."""
+    return (result.status == DialogTurnStatus.Complete and isinstance(result.result, dict)
+            and result.result.get(PASSED_ON) is True)
 
 
 class ChatCommand(Protocol):

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import LANGUAGES, Language, language_of, lookup, text
 from dialogs.input_parsing import parse_yes_no, plain
-from dialogs.my_applications import PASSED_ON
+from dialogs.chat_commands import PASSED_ON
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
 from dialogs.turn_user import acting_user
 from storage.access import AccessDenied, can_see_all_organisations
@@ -479,7 +479,7 @@ class ContactReplacementDialog(ComponentDialog):
 
     Options: organisation_id, organisation (its name), kind, name, previous. "ja" sets the name (permissions
     checked again, as a turn later the writer's rights may have changed), "nej" keeps the registry; anything else
-    keeps it too, says so, and is handed back to the bot as a new message (MyApplicationsDialog's PASSED_ON, which
+    keeps it too, says so, and is handed back to the bot as a new message (dialogs.chat_commands' PASSED_ON, which
     LotsenBot routes afresh).
     """
 

@@ -23,7 +23,6 @@ from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
     DialogTurnResult,
-    DialogTurnStatus,
     WaterfallDialog,
     WaterfallStepContext,
 )
@@ -47,6 +46,7 @@ from dialogs.application_cards import (
     status_card,
     status_label,
 )
+from dialogs.chat_commands import PASSED_ON
 from dialogs.formatting import format_date, format_money
 from dialogs.input_parsing import (
     command_rest,
@@ -77,7 +77,6 @@ from storage.models import Application, Organisation, User
 
 # What is shown, and so what the next message is about.
 LIST, DETAIL, STATUS, SENT_DATE, GRANTED_AMOUNT = "list", "detail", "status", "sent_date", "granted_amount"
-PASSED_ON = "passed_on"
 _STATUS_VALUES = frozenset(status.value for status in ApplicationStatus)
 
 
@@ -182,11 +181,6 @@ class MyApplicationsDialog(ComponentDialog):
             return {"view": LIST, "input": {"text": message, "value": None}}
         return None
 
-    @staticmethod
-    def passed_on(result: DialogTurnResult) -> bool:
-        """True when the dialog ended on a message that was not for it: route that message as a new one."""
-        return (result.status == DialogTurnStatus.Complete and isinstance(result.result, dict)
-                and result.result.get(PASSED_ON) is True)
 
     # --- the two steps: show what the state says, then act on the answer ----------------------------------
 

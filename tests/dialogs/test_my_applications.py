@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.sql_storage import SqlStorage
 from bot.terminal_chat import TerminalAdapter, TerminalConversation
 from dialogs.application_cards import describe_event
+from dialogs.chat_commands import passed_on
 from dialogs.my_applications import MyApplicationsDialog
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_reference, create_application, record_ks_administration_informed
@@ -131,7 +132,7 @@ def _bot(session_factory):
                 await turn_context.send_activity(NOT_FOR_THE_DIALOG)
             else:
                 await dialog_context.begin_dialog(MyApplicationsDialog.__name__, options)
-        elif MyApplicationsDialog.passed_on(result):
+        elif passed_on(result):
             await turn_context.send_activity(PASSED_ON)
         await conversation_state.save_changes(turn_context)
 
