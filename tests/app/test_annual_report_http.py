@@ -11,9 +11,9 @@ from sqlalchemy import select
 from storage.application_data import ApplicationData, MalmoRole, Money
 from storage.applications import create_application
 from storage.db import create_engine, create_session_factory
-from storage.models import AnnualReport
+from storage.models import AnnualReport, Role
 from storage.organisations import get_organisation
-from tests.support.activities import channel_mention, message
+from tests.support.activities import BOT_ID, channel_mention, message
 from tests.support.people import make_user
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
@@ -73,20 +73,8 @@ def _button(standin, title: str) -> dict[str, Any]:
     raise AssertionError(f"no button {title!r}")
 
 
-async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(start_app, connector, tmp_path):
-    standin, service_url = connector
-    database_url = f"sqlite+aiosqlite:///{tmp_path}/report.db"
-    client = await start_app(database_url=database_url, ks_administration_conversation_id=KS_CHANNEL)
-    # Lotsen is installed in KS förvaltning's channel: someone writes there, and the reference is kept.
-    await client.post("/api/messages", json=message(
-        service_url, "konversations-id", conversation_type="channel", conversation_id=KS_CHANNEL,
-        user_id="29:ks", user_name="KS förvaltning"))
-    await _seed(database_url)
-
-    async def say(text: str | None = None, value: dict[str, Any] | None = None) -> None:
-        response = await client.post("/api/messages", json=message(service_url, text, value=value))
-        assert response.status in (200, 201)
-
+async def _walk_to_the_review(say, standin) -> None:
+    """Anna's report from the first question to the review, pressing the buttons Teams shows."""
     standin.clear()
     await say(f"årsredovisning {YEAR}")
     [part] = standin.cards()
@@ -110,6 +98,23 @@ async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(st
     await say("jag")
     review = standin.cards()[-1]
     assert review["body"][0]["text"] == "Granska årsredovisningen"
+
+
+async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(start_app, connector, tmp_path):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/report.db"
+    client = await start_app(database_url=database_url, ks_administration_conversation_id=KS_CHANNEL)
+    # Lotsen is installed in KS förvaltning's channel: someone writes there, and the reference is kept.
+    await client.post("/api/messages", json=message(
+        service_url, "konversations-id", conversation_type="channel", conversation_id=KS_CHANNEL,
+        user_id="29:ks", user_name="KS förvaltning"))
+    await _seed(database_url)
+
+    async def say(text: str | None = None, value: dict[str, Any] | None = None) -> None:
+        response = await client.post("/api/messages", json=message(service_url, text, value=value))
+        assert response.status in (200, 201)
+
+    await _walk_to_the_review(say, standin)
 
     submit = _button(standin, "Skicka in")
     standin.clear()
@@ -157,3 +162,75 @@ async def test_the_annual_report_stays_out_of_channels(start_app, connector, tmp
     await client.post("/api/messages", json=channel_mention(service_url, "årsredovisning"))
     assert "privat chatt" in standin.texts()[-1]
     assert standin.cards() == []
+
+
+async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitted_again(
+    start_app, connector, tmp_path
+):
+    """The whole round over HTTP: Anna submits, a KS coordinator returns it from the channel card with a comment,
+    Anna is told, her colleague Bo opens it, sees the comment, adds what was asked for and submits it again."""
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/round.db"
+    client = await start_app(database_url=database_url, ks_administration_conversation_id=KS_CHANNEL)
+    in_ks_channel = {"conversation_type": "channel", "conversation_id": KS_CHANNEL,
+                     "user_id": "29:karin", "user_name": "Karin Karlsson"}
+    await client.post("/api/messages", json=message(service_url, "konversations-id", **in_ks_channel))
+    await _seed(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            environment = await get_organisation(session, "miljonamnden")
+            await make_user(session, "29:karin", "Karin Karlsson", None, Role.KS_COORDINATOR)
+            await make_user(session, "29:bo", "Bo Berg", environment)
+    finally:
+        await engine.dispose()
+
+    async def say(text: str | None = None, value: dict[str, Any] | None = None, **who: str) -> None:
+        response = await client.post("/api/messages", json=message(service_url, text, value=value, **who))
+        assert response.status in (200, 201)
+
+    await _walk_to_the_review(say, standin)
+    await say(None, _button(standin, "Skicka in"))
+    report = await _report(database_url)
+    assert report.status == "submitted"
+
+    # Karin writes the comment in the card's field and presses "Returnera för komplettering" in the channel.
+    ks_card = [item.activity["attachments"][0]["content"] for item in standin.received
+               if item.conversation_id == KS_CHANNEL][-1]
+    return_data = next(action["data"] for action in _actions(ks_card)
+                       if action["title"] == "Returnera för komplettering")
+    standin.clear()
+    await say(None, {**return_data, "comment": "Lägg till vänortssamarbetet."}, **in_ks_channel)
+    assert (await _report(database_url)).status == "returned"
+    to_anna = " ".join(str(item.activity) for item in standin.received if item.conversation_id == ANNA_CONVERSATION)
+    assert "Lägg till vänortssamarbetet." in to_anna and f"årsredovisning {YEAR}" in to_anna
+
+    bo = {"user_id": "29:bo", "user_name": "Bo Berg"}
+    standin.clear()
+    await say(f"årsredovisning {YEAR}", **bo)
+    opened = " ".join(standin.texts() + [str(card) for card in standin.cards()])
+    assert "Lägg till vänortssamarbetet." in opened and "Granska årsredovisningen" in opened
+    await say(None, _button(standin, "Ändra: Vänortssamarbete"), **bo)
+    await say(None, _button(standin, "Lägg till"), **bo)
+    await say("Vänort Rostock", **bo)
+    await say("Gemensamt arbete om dagvatten.", **bo)
+    await say(None, {**_button(standin, "Spara inriktning"), "focus_areas": "2a"}, **bo)
+    await say("Två gemensamma seminarier.", **bo)
+    await say(None, _button(standin, "Klar – till granskningen"), **bo)
+    assert standin.cards()[-1]["body"][0]["text"] == "Granska årsredovisningen"
+
+    submit = _button(standin, "Skicka in")
+    standin.clear()
+    await say(None, submit, **bo)
+    report = await _report(database_url)
+    assert report.status == "submitted" and report.submitted_by_user_id is not None
+    [again] = [str(item.activity["attachments"][0]["content"]) for item in standin.received
+               if item.conversation_id == KS_CHANNEL]
+    assert "Inskickad igen efter komplettering" in again and "Vänortssamarbete" in again
+
+    standin.clear()
+    await say("<at>Lotsen</at> status årsredovisning 2025", entities=[{
+        "type": "mention", "text": "<at>Lotsen</at>", "mentioned": {"id": BOT_ID, "name": "Lotsen"}}],
+        **in_ks_channel)
+    overview = " ".join(str(card) for card in standin.cards())
+    assert "inskickad · Kontaktperson: Anna Andersson · Senast ändrad:" in overview
