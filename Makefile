@@ -43,6 +43,7 @@ bench: install-dev
 	$(PY) bench/turns.py
 	$(PY) bench/qa.py
 	$(PY) bench/reminders.py
+	$(PY) bench/compilation.py
 
 manifest: install
 	$(PY) -m manifest build
