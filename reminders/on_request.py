@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reminders.calendar import local_date
-from reminders.planner import annual_report_deadline
+from reminders.planner import annual_report_deadline, annual_report_details
 from reminders.rules import get_rule
 from storage.models import ReminderKind, ReminderSubjectType
 from storage.reminders import ReminderSpec
@@ -85,14 +85,8 @@ def plan_reminders_on_request(
                     due_at=requested_at,
                     idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{day}",
                     details={
-                        "source": rule.policy_sections[0],
-                        "sources": list(rule.source),
-                        "organisation": name,
-                        "organisation_id": organisation_id,
-                        "deadline": deadline.isoformat(),
-                        "days_before": days_left,
+                        **annual_report_details(rule, organisation_id, name, deadline, days_left),
                         # The planner's "year" is the deadline's; the report's own year is kept beside it.
-                        "year": deadline.year,
                         "report_year": report_year,
                         "on_request": True,
                         "requested_by_user_id": requested_by_user_id,

@@ -55,6 +55,7 @@ from storage.reminders import (
 
 __all__ = [
     "annual_report_deadline",
+    "annual_report_details",
     "annual_report_year",
     "ensure_recurring_reminders",
     "plan_annual_report",
@@ -213,6 +214,19 @@ def annual_report_year(today: date, deadline_mmdd: str) -> int:
     return today.year if annual_report_deadline(today.year, deadline_mmdd) >= today else today.year + 1
 
 
+def annual_report_details(
+    rule: ReminderRule, organisation_id: int, organisation_name: str, deadline: date, days_before: int
+) -> dict[str, Any]:
+    """What an annual report reminder's card shows, planned or asked for by KS ("year" is the deadline's)."""
+    return {
+        **_common_details(rule, organisation_name),
+        "organisation_id": organisation_id,
+        "deadline": deadline.isoformat(),
+        "days_before": days_before,
+        "year": deadline.year,
+    }
+
+
 def plan_annual_report(
     organisations: list[tuple[int, str]],
     contact_users: dict[int, list[int]],
@@ -246,13 +260,8 @@ def plan_annual_report(
                         idempotency_key=(
                             f"annual_report:{organisation_id}:{deadline.isoformat()}:{days_before}:{user_id}"
                         ),
-                        details={
-                            **_common_details(rule, organisation_name),
-                            "organisation_id": organisation_id,
-                            "deadline": deadline.isoformat(),
-                            "days_before": days_before,
-                            "year": year,
-                        },
+                        details=annual_report_details(rule, organisation_id, organisation_name, deadline,
+                                                      days_before),
                         recipient_user_id=user_id,
                         cycle=deadline.isoformat(),
                     )
