@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,7 +81,7 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
                 if args.users_command == "contact-remove":
                     return await _remove_contact(session, organisation)
                 return await _set_contact(session, organisation, " ".join(args.name))
-            user = await _one_user(session, args.user)
+            user = await one_user(session, args.user)
             if user is None:
                 return 2
             if args.users_command == "grant":
@@ -187,14 +188,15 @@ async def _organisation(session: AsyncSession, text: str) -> Organisation | None
     return organisation
 
 
-async def _one_user(session: AsyncSession, who: str) -> User | None:
+async def one_user(session: AsyncSession, who: str, *, stream: TextIO | None = None) -> User | None:
+    """The one user `who` names; else None, after saying on `stream` (default stdout) why and what to give."""
     users = await find_users(session, who)
     if len(users) == 1:
         return users[0]
     if not users:
-        print(f"no user {who!r}: a user appears once they have written to Lotsen")
+        print(f"no user {who!r}: a user appears once they have written to Lotsen", file=stream)
     else:
-        print(f"{len(users)} users match {who!r}; give the Teams user id instead:")
+        print(f"{len(users)} users match {who!r}; give the Teams user id instead:", file=stream)
         for user in users:
-            print(f"  {user.teams_user_id}  {user.name}")
+            print(f"  {user.teams_user_id}  {user.name}", file=stream)
     return None

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from admin_cli import one_user
 from dialogs.programmes import load_programmes
 from policy import load_policy, parameter_value
 from reports.compilation import (
@@ -50,9 +51,7 @@ from storage.annual_reports import can_view_report
 from storage.application_data import Money
 from storage.applications import Application, application_reference, find_application_by_reference
 from storage.db import create_engine, create_session_factory
-from storage.models import User
 from storage.organisations import find_organisation
-from storage.users import find_users
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -163,18 +162,6 @@ async def _compile_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _one_user(session: AsyncSession, who: str) -> User | None:
-    users = await find_users(session, who)
-    if len(users) == 1:
-        return users[0]
-    if not users:
-        print(f"no user {who!r}: a user appears once they have written to Lotsen", file=sys.stderr)
-    else:
-        ids = ", ".join(user.teams_user_id for user in users)
-        print(f"{len(users)} users match {who!r}; give the Teams user id instead ({ids})", file=sys.stderr)
-    return None
-
-
 def _money_text(money: Money, eur_sek_rate: float | None, default_rate: float) -> str:
     texts = load_policy().texts
     shown = texts.money(money.amount, money.currency, "sv")
@@ -254,7 +241,7 @@ async def _report_show_command(settings: Settings, args: argparse.Namespace) -> 
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
-            user = await _one_user(session, args.as_user)
+            user = await one_user(session, args.as_user, stream=sys.stderr)
             if user is None:
                 return INVALID_INPUT
             organisation = await find_organisation(session, args.organisation)
@@ -278,7 +265,7 @@ async def _application_show_command(settings: Settings, args: argparse.Namespace
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
-            user = await _one_user(session, args.as_user)
+            user = await one_user(session, args.as_user, stream=sys.stderr)
             if user is None:
                 return INVALID_INPUT
             try:
