@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -37,48 +36,18 @@ from storage.application_data import ApplicationData
 from storage.applications import create_application
 from storage.contact_persons import set_contact_person
 from storage.models import AnnualReport, Application, Organisation, User
-from storage.organisations import get_organisation
-from storage.users import Role
-from tests.support.people import make_user
+from tests.support.people import OTHER, OWN, Cast, seed_cast
 
 Factory = async_sessionmaker[AsyncSession]
-OWN = "miljonamnden"
-OTHER = "fritidsnamnden"
 YEAR = 2026
 
 
-@dataclass
-class People:
-    own: Organisation
-    other: Organisation
-    official: User
-    colleague: User
-    contact: User  # contact person of OWN
-    outsider: User  # official of OTHER
-    coordinator: User
-    admin: User
-
-
-
-async def _people(session_factory: Factory) -> People:
-    async with session_factory.begin() as session:
-        own = await get_organisation(session, OWN)
-        other = await get_organisation(session, OTHER)
-        assert own is not None and other is not None
-        return People(
-            own=own,
-            other=other,
-            official=await make_user(session, "29:asa", "Åsa Öberg", own),
-            colleague=await make_user(session, "29:bo", "Bo Ek", own),
-            contact=await make_user(session, "29:kim", "Kim Kontakt", own, Role.CONTACT_PERSON),
-            outsider=await make_user(session, "29:cia", "Cia Ljung", other),
-            coordinator=await make_user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
-            admin=await make_user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
-        )
+async def _people(session_factory: Factory) -> Cast:
+    return await seed_cast(session_factory)
 
 
 async def _application(
-    session_factory: Factory, people: People, key: str, name: str, planned: date, organisation: Organisation
+    session_factory: Factory, people: Cast, key: str, name: str, planned: date, organisation: Organisation
 ) -> Application:
     async with session_factory.begin() as session:
         application, created = await create_application(
@@ -95,7 +64,7 @@ async def _application(
         return application
 
 
-async def _draft(session_factory: Factory, people: People, actor: User | None = None) -> int:
+async def _draft(session_factory: Factory, people: Cast, actor: User | None = None) -> int:
     async with session_factory.begin() as session:
         report = await get_or_create_draft(session, people.own.id, YEAR, actor or people.official)
         return report.id

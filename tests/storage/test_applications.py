@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -47,43 +46,14 @@ from storage.applications import (
     set_status,
 )
 from storage.models import Organisation, User
-from storage.organisations import get_organisation
 from storage.users import Role, set_user_organisation
-from tests.support.people import make_user
+from tests.support.people import OTHER, OWN, Cast, seed_cast
 
 Factory = async_sessionmaker[AsyncSession]
-OWN = "miljonamnden"
-OTHER = "fritidsnamnden"
 
 
-@dataclass
-class People:
-    own: Organisation
-    other: Organisation
-    official: User  # works for OWN
-    colleague: User  # also OWN
-    outsider: User  # works for OTHER
-    homeless: User  # organisation not known
-    coordinator: User  # KS coordinator, no organisation
-    admin: User  # admin, working for OTHER
-
-
-
-async def _people(session_factory: Factory) -> People:
-    async with session_factory.begin() as session:
-        own = await get_organisation(session, OWN)
-        other = await get_organisation(session, OTHER)
-        assert own is not None and other is not None
-        return People(
-            own=own,
-            other=other,
-            official=await make_user(session, "29:asa", "Åsa Öberg", own),
-            colleague=await make_user(session, "29:bo", "Bo Ek", own),
-            outsider=await make_user(session, "29:cia", "Cia Ljung", other),
-            homeless=await make_user(session, "29:dan", "Dan Utan", None),
-            coordinator=await make_user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
-            admin=await make_user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
-        )
+async def _people(session_factory: Factory) -> Cast:
+    return await seed_cast(session_factory)
 
 
 def _full_data(slug: str | None = OWN) -> ApplicationData:
@@ -112,7 +82,7 @@ def _full_data(slug: str | None = OWN) -> ApplicationData:
 
 async def _create(
     session_factory: Factory,
-    people: People,
+    people: Cast,
     key: str,
     *,
     data: ApplicationData | None = None,

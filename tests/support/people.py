@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Organisation, Role, User
+from storage.organisations import get_organisation
 from storage.users import set_user_organisation, set_user_role, upsert_user
 
 
@@ -15,3 +18,40 @@ async def make_user(
     await set_user_organisation(session, user, organisation)
     await set_user_role(session, user, role)
     return user
+
+
+OWN = "miljonamnden"
+OTHER = "fritidsnamnden"
+
+
+@dataclass
+class Cast:
+    """Who the storage access tests ask on behalf of: two organisations and one person in each place."""
+
+    own: Organisation
+    other: Organisation
+    official: User  # works for OWN
+    colleague: User  # also OWN
+    contact: User  # contact person (role) of OWN
+    outsider: User  # works for OTHER
+    homeless: User  # organisation not known
+    coordinator: User  # KS coordinator, no organisation
+    admin: User  # admin, working for OTHER
+
+
+async def seed_cast(session_factory: async_sessionmaker[AsyncSession]) -> Cast:
+    async with session_factory.begin() as session:
+        own = await get_organisation(session, OWN)
+        other = await get_organisation(session, OTHER)
+        assert own is not None and other is not None
+        return Cast(
+            own=own,
+            other=other,
+            official=await make_user(session, "29:asa", "Åsa Öberg", own),
+            colleague=await make_user(session, "29:bo", "Bo Ek", own),
+            contact=await make_user(session, "29:kim", "Kim Kontakt", own, Role.CONTACT_PERSON),
+            outsider=await make_user(session, "29:cia", "Cia Ljung", other),
+            homeless=await make_user(session, "29:dan", "Dan Utan", None),
+            coordinator=await make_user(session, "29:ks", "Karin KS", None, Role.KS_COORDINATOR),
+            admin=await make_user(session, "29:admin", "Adam Admin", other, Role.ADMIN),
+        )
