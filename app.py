@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -48,6 +49,7 @@ from settings import Settings
 from storage.access import can_see_all_organisations
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
+from storage.policy_learning import list_bad_answers, list_clarifications
 from storage.questions import list_unanswered_questions
 from storage.users import get_user
 
@@ -184,19 +186,58 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _printable(text: str) -> str:
+    """User text made safe for the operator's terminal: one line, no control or invisible characters (an
+    escape sequence in a question must not reach the terminal as one)."""
+    return "".join(
+        " " if character in "\t\n\r" or unicodedata.category(character) in ("Zl", "Zp")
+        else "\ufffd" if unicodedata.category(character).startswith("C")
+        else character
+        for character in text
+    )
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def _print_section(heading: str, lines: list[str]) -> None:
+    print(heading)
+    for line in lines or ["(inga)"]:
+        print(line)
+
+
 async def _print_unanswered(settings: Settings, limit: int) -> int:
-    """For KS förvaltning: what officials ask that the policy does not answer (no identities are kept)."""
+    """For KS förvaltning: what officials ask that the policy does not answer, the answers they marked 👎, and
+    the questions Lotsen was unsure about with the topic they chose. Newest first, `limit` per list; no
+    identities are kept for any of them."""
+    if limit < 1:
+        print("--limit must be at least 1, e.g. --limit 100", file=sys.stderr)
+        return 2
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
             questions = await list_unanswered_questions(session, limit)
+            bad_answers = await list_bad_answers(session, limit)
+            clarifications = await list_clarifications(session, limit)
     finally:
         await engine.dispose()
-    for question in questions:
-        asked = question.asked_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-        print(f"{asked}  [{question.lang}]  {question.text}")
-    if not questions:
-        print("no unanswered questions")
+    _print_section("Obesvarade frågor", [
+        f"{_local_time(question.asked_at)}  [{question.lang}]  {_printable(question.text)}" for question in questions
+    ])
+    print()
+    _print_section("Dåliga svar (👎)", [
+        f"{_local_time(answer.created_at)}  [{answer.lang}]  {_printable(answer.question)}"
+        f"  (ämne: {_printable(answer.topic or '-')})"
+        for answer in bad_answers
+    ])
+    print()
+    _print_section("Osäkra frågor", [
+        f"{_local_time(clarification.asked_at)}  [{clarification.lang}]  {_printable(clarification.question)}"
+        f"  (erbjudna: {_printable(', '.join(clarification.offered) or '-')};"
+        f" valt: {_printable(clarification.chosen) if clarification.chosen else 'inget val'})"
+        for clarification in clarifications
+    ])
     return 0
 
 
@@ -205,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the bot over HTTP (the default)")
     commands.add_parser("migrate", help="bring the database schema up to date and seed organisations")
-    unanswered = commands.add_parser("unanswered", help="questions the policy module could not answer, newest first")
-    unanswered.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    unanswered = commands.add_parser(
+        "unanswered", help="unanswered questions, answers marked 👎 and unsure questions, newest first")
+    unanswered.add_argument("--limit", type=int, default=50, help="how many of each (default 50)")
     admin_cli.add_arguments(commands)
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")

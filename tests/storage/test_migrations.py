@@ -36,6 +36,9 @@ TABLES = {
     "annual_report_events",
     "contact_persons",
     "audit_events",
+    "answer_feedback",
+    "taught_questions",
+    "clarifications",
     "alembic_version",
 }
 
@@ -64,7 +67,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0006"
+    assert await current_revision(database_url) == head_revision() == "0007"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 
