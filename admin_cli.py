@@ -27,12 +27,14 @@ from storage.contact_persons import (
 from storage.db import create_engine, create_session_factory
 from storage.history import MAX_LIMIT, OPERATOR, read_history
 from storage.models import Organisation, Role, User
-from storage.organisations import find_organisation, list_organisations
+from storage.organisations import duties_of, find_organisation, list_organisations
 from storage.reminders import contact_person_ids_by_organisation
 from storage.users import find_users, list_users, set_user_organisation, set_user_role
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MISSING = "saknas"
+# A bolag without a representative: nothing is missing, the policy only gives it the opportunity (3.4).
+NOT_APPOINTED = "ingen utsedd (frivilligt, {section})"
 # `users organisation USER ingen` takes the user out of every organisation, as "organisation USER: ingen" in chat.
 NO_ORGANISATION = frozenset({"ingen", "inget", "none", "-"})
 
@@ -141,13 +143,16 @@ async def _list(session: AsyncSession) -> int:
 
 async def _contacts(session: AsyncSession) -> int:
     """Every active organisation: the registry's name (and the Lotsen user it reaches), users with role
-    contact_person, or "saknas" when there is neither."""
+    contact_person, or when there is neither "saknas" for one that must appoint a contact person (a nämnd, 3.3)
+    and "ingen utsedd (frivilligt, 3.4)" for one that need not (a bolag's representative)."""
     registry = await contact_persons_by_organisation(session)
     reached = await contact_person_ids_by_organisation(session)
     users = {user.id: user for user in await list_users(session)}
     for organisation in await list_organisations(session):
         row = registry.get(organisation.id)
-        named = row.name if row is not None else MISSING
+        duty = duties_of(organisation.kind).contact
+        named = (row.name if row is not None
+                 else MISSING if duty.required else NOT_APPOINTED.format(section=duty.section))
         role_users = [
             users[user_id].name
             for user_id in reached.get(organisation.id, [])

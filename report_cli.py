@@ -36,7 +36,6 @@ from reports.compilation import (
     ITEM_KIND_LABELS,
     KIND_LABELS,
     NO_CONTACT,
-    REPORT_STATUS_LABELS,
     ROLE_LABELS,
     TEXTS,
     Compilation,
@@ -178,11 +177,12 @@ def organisation_report_text(report: OrganisationReport, year: int) -> str:
     """One organisation's report and applications as Markdown, in the compilation's own words."""
     texts = load_policy().texts
     lines = [f"# {report.name} ({KIND_LABELS[report.kind].lower()}), {year}", "",
-             "- " + TEXTS["status"].format(status=REPORT_STATUS_LABELS[report.status]),
+             "- " + TEXTS["status"].format(status=report.status_label),
              "- " + CONTACT_LABELS[report.kind].format(name=report.contact_name or NO_CONTACT),
              "- " + TEXTS["verksamhetsplan"].format(answer=ANSWERS[report.in_verksamhetsplan]), ""]
     if report.status == "not_started":
-        lines += [TEXTS["no_report"], ""]
+        # A bolag that has not reported is not behind: it has no duty to (3.4).
+        lines += [TEXTS["no_report"] if report.must_report else TEXTS["no_voluntary_report"], ""]
     elif not report.items:
         lines += [TEXTS["no_items"], ""]
     for kind, label in ITEM_KIND_LABELS.items():

@@ -21,13 +21,15 @@ from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
 from dialogs.chat_commands import ChatCommand
 from dialogs.compilation_command import CompilationCommand
 from dialogs.consultation import ConsultationDialog
-from dialogs.contact_commands import ContactCommands
+from dialogs.contact_commands import ContactCommands, ContactRequest
 from dialogs.history_commands import HistoryCommands
+from dialogs.learning_commands import LearningCommands
 from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
+from dialogs.policy_memory import PolicyMemory
 from dialogs.registration import RegistrationDialog
 from dialogs.report_review import ReportReviewCommand
-from dialogs.report_status import ReportStatusCommand
+from dialogs.report_status import ReportStatusCommand, StatusRequest
 from dialogs.reminders import ReminderCommands
 from settings import Settings
 
@@ -47,7 +49,9 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     user_state = UserState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     registration = RegistrationDialog(session_factory, settings, user_state, **({"clock": clock} if clock else {}))
-    dialogs.add(ConsultationDialog(settings.eur_sek_rate))
+    # What the conversation told Lotsen about its project, for the next policy question (dialogs/policy_memory.py).
+    memory = PolicyMemory(conversation_state.create_property("PolicyMemory"))
+    dialogs.add(ConsultationDialog(settings.eur_sek_rate, memory))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))
     dialogs.add(ContactCommands.replacement_dialog(session_factory))
@@ -58,18 +62,24 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     commands.append(AnnualReportCommand(AnnualReportDialog.__name__))
     # KS förvaltning's side of the annual reports: status and "Påminn alla", return/approve, the compilation.
     ks_clock = {"clock": clock} if clock else {}
-    commands.append(ReportStatusCommand(session_factory, settings, **ks_clock))
+    report_status = ReportStatusCommand(session_factory, settings, **ks_clock)
+    commands.append(report_status)
     commands.append(ReportReviewCommand(session_factory, settings, **ks_clock))
     commands.append(CompilationCommand(session_factory, settings, **ks_clock))
-    commands.append(ContactCommands(session_factory))
+    # Teaching Lotsen ("lär Lotsen: … → …") before the commands that read "<words>: <value>".
+    commands.append(LearningCommands(session_factory))
+    contacts = ContactCommands(session_factory)
+    commands.append(contacts)
     commands.append(AdminCommands(session_factory))
     commands.append(HistoryCommands(session_factory))
+    # A question that asks for KS förvaltning's views is shown the view itself, to those who may see it.
+    views = {"report_status": (report_status, StatusRequest("show")), "contacts": (contacts, ContactRequest("overview"))}
     bot = LotsenBot(
         conversation_state,
         user_state,
         ConversationTracker(session_factory),
         dialogs,
-        PolicyQuestions(session_factory, settings.eur_sek_rate),
+        PolicyQuestions(session_factory, settings.eur_sek_rate, memory, views=views),
         registration,
         ReminderCommands(session_factory, hour=settings.reminder_hour, **({"clock": clock} if clock else {})),
         commands,

@@ -22,6 +22,9 @@ class Choice:
     value: dict[str, Any] | None = None
     url: str | None = None
     reveal: list[str] = field(default_factory=list)
+    # A button of an ActionSet in the card's body stands where the card shows it: after this many of the
+    # rendered lines. None: at the end, with the card's own actions.
+    after_line: int | None = None
 
 
 @dataclass
@@ -85,7 +88,8 @@ class _AdaptiveRenderer:
             for column in element.get("columns") or []:
                 self._element(column, out)
         elif kind == "ActionSet":
-            self._actions(element.get("actions") or [])
+            visible = out is self._rendered.lines
+            self._actions(element.get("actions") or [], after_line=len(out) if visible else None)
         elif kind == "Image":
             out.append(f"[bild: {element.get('altText', '')}]")
         elif kind.startswith("Input."):
@@ -99,9 +103,11 @@ class _AdaptiveRenderer:
             return f"{label} ({options})"
         return f"{label}: ____"
 
-    def _actions(self, actions: list[dict[str, Any]]) -> None:
+    def _actions(self, actions: list[dict[str, Any]], after_line: int | None = None) -> None:
         for action in actions:
-            self._rendered.choices.append(self._choice(action))
+            choice = self._choice(action)
+            choice.after_line = after_line
+            self._rendered.choices.append(choice)
 
     def _choice(self, action: dict[str, Any]) -> Choice:
         kind, title = action.get("type"), action.get("title", "")

@@ -42,11 +42,11 @@ def welcome_card(lang: Language, in_group: bool = False) -> Attachment:
     ]
     if in_group:
         body.append({"type": "TextBlock", "text": text("welcome.channel_hint", lang), "wrap": True, "isSubtle": True})
-    actions = [
-        send_text_action(
-            text(f"welcome.actions.{name}", lang),
-            text("welcome.help_command", lang) if name == "help" else text(f"welcome.questions.{name}", lang),
-        )
-        for name in WELCOME_ACTIONS
-    ]
-    return adaptive_card(body, actions)
+    return adaptive_card(body, [welcome_action(name, lang) for name in WELCOME_ACTIONS])
+
+
+def welcome_action(name: str, lang: Language) -> dict[str, Any]:
+    """One of the welcome card's buttons ("register", "my_applications", …): other cards that start the same
+    thing (an answer that offers to register the application, say) show the very same button."""
+    message = text("welcome.help_command", lang) if name == "help" else text(f"welcome.questions.{name}", lang)
+    return send_text_action(text(f"welcome.actions.{name}", lang), message)

@@ -101,6 +101,9 @@ class LotsenBot(TeamsActivityHandler):
             else:
                 # A reminder's buttons and commands are answered at once and leave a running dialog where it was.
                 await self._reminders.handle(turn_context, reminder_request, lang)
+        elif (policy_request := PolicyQuestions.recognise(message, activity.value)) is not None:
+            # 👍/👎, "Menar du …?" and "glöm uppgifterna" are answered at once, whatever dialog is running.
+            await self._questions.handle(dialog_context, policy_request, lang, in_group=in_group)
         elif active and active.id not in DIALOGS_WITH_OWN_CANCEL and is_cancel(message):
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(text("cancelled", lang))
@@ -126,7 +129,7 @@ class LotsenBot(TeamsActivityHandler):
         elif not message:
             await turn_context.send_activity(text("empty_message", lang))
         else:
-            await self._questions.answer(dialog_context, message, lang)
+            await self._questions.answer(dialog_context, message, lang, in_group=in_group)
 
     def _recognise(self, message: str, value: object, lang: Language) -> tuple[ChatCommand, object] | None:
         for command in self._commands:

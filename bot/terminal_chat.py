@@ -61,18 +61,27 @@ class TerminalAdapter(BotAdapter):
     def _show(self, activity: Activity) -> None:
         lines: list[str] = [activity.text] if activity.text else []
         choices: list[Choice] = []
+
+        def numbered(choice: Choice) -> str:
+            choices.append(choice)
+            return f"  [{len(choices)}] {choice.label}"
+
+        trailing: list[Choice] = []
         for attachment in activity.attachments or []:
             rendered = render_attachment(attachment.content_type, attachment.content)
-            lines.extend(rendered.lines)
-            choices.extend(rendered.choices)
+            # Buttons in the card's body stand under the text they belong to ("Hjälpte svaret?" 👍 👎); the
+            # card's own actions follow its text, numbered in the order they are shown.
+            inline = [choice for choice in rendered.choices if choice.after_line is not None]
+            for index, line in enumerate(rendered.lines):
+                lines.extend(numbered(choice) for choice in inline if choice.after_line == index)
+                lines.append(line)
+            lines.extend(numbered(choice) for choice in inline if choice.after_line >= len(rendered.lines))
+            lines.extend(numbered(choice) for choice in rendered.choices if choice.after_line is None)
         if activity.suggested_actions and activity.suggested_actions.actions:
-            choices.extend(
-                Choice(action.title, message=str(action.value)) for action in activity.suggested_actions.actions
-            )
+            trailing = [Choice(action.title, message=str(action.value)) for action in activity.suggested_actions.actions]
+        lines.extend(numbered(choice) for choice in trailing)
         # Numbers typed next pick from the latest message only: a question without buttons takes the digits.
         self.choices = choices
-        if choices:
-            lines.extend(f"  [{number}] {choice.label}" for number, choice in enumerate(choices, start=1))
         self.write("Lotsen: " + "\n        ".join(line for line in lines if line is not None))
 
 

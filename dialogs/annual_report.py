@@ -110,10 +110,9 @@ from storage.models import (
     AnnualReportStatus,
     Application,
     Organisation,
-    OrganisationKind,
     User,
 )
-from storage.organisations import find_organisation
+from storage.organisations import find_organisation, must_appoint_contact, must_report
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TITLE_MAX_LENGTH = 200
@@ -147,7 +146,7 @@ def what_is_missing(report: AnnualReport) -> list[Missing]:
                if not item.focus_areas]
     if report.in_verksamhetsplan is None:
         missing.append(Missing("plan"))
-    if not report.contact_name and report.organisation.kind == OrganisationKind.NAMND:
+    if not report.contact_name and must_appoint_contact(report.organisation.kind):
         missing.append(Missing("contact"))
     return missing
 
@@ -386,7 +385,9 @@ class AnnualReportSteps(Dialog):
             try:
                 return await get_report(session, organisation.id, year, user)
             except NotFound:
-                say("annual_report.not_started", organisation=organisation.name, year=year)
+                # A bolag need not report (3.4): not having started is then no gap, and is not put as one.
+                say("annual_report.not_started" if must_report(organisation.kind)
+                    else "annual_report.not_started_voluntary", organisation=organisation.name, year=year)
                 return None
         try:
             report = await get_or_create_draft(session, organisation.id, year, user)
@@ -772,7 +773,7 @@ class AnnualReportSteps(Dialog):
     async def _no_one(self, turn: _Turn, state: dict[str, Any]) -> str:
         """"Ingen": a bolag may have no representative (3.4), noted in the report and the registry left as it is;
         a nämnd is to appoint a contact person (3.3), so the question is asked again, saying so."""
-        if turn.report.organisation.kind == OrganisationKind.NAMND:
+        if must_appoint_contact(turn.report.organisation.kind):
             state["mode"] = CONTACT_NAME
             turn.say("annual_report.retry.contact_required")
             return WAIT

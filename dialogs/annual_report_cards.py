@@ -18,6 +18,7 @@ from bot.cards import adaptive_card
 from bot.i18n import Language, text
 from dialogs.application_cards import format_when, money_label, programme_label, status_label
 from storage.applications import application_data
+from storage.organisations import must_appoint_contact, must_report
 from storage.models import (
     AnnualReport,
     AnnualReportItem,
@@ -98,7 +99,7 @@ def _contact_shown(report: AnnualReport, lang: Language) -> tuple[str, bool]:
     have no representative, 3.4: that is no gap)."""
     if report.contact_name:
         return report.contact_name, False
-    if OrganisationKind(report.organisation.kind) == OrganisationKind.BOLAG:
+    if not must_appoint_contact(report.organisation.kind):
         return text("annual_report.review.no_representative", lang), False
     return text("annual_report.review.not_answered", lang), True
 
@@ -366,7 +367,9 @@ def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Attach
     body: list[dict[str, Any]] = [
         _text_block(text("annual_report.ks_card.title", lang, year=report.year, organisation=report.organisation.name),
                     size="Large", weight="Bolder"),
-        _text_block(text("annual_report.ks_card.intro", lang, year=report.year,
+        # A bolag's report is voluntary (3.4), and KS förvaltning is told so.
+        _text_block(text("annual_report.ks_card.intro" if must_report(report.organisation.kind)
+                         else "annual_report.ks_card.intro_voluntary", lang, year=report.year,
                          organisation=report.organisation.name)),
     ]
     if report.returned_comment:

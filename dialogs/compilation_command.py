@@ -4,7 +4,8 @@ nämnders' reported international work for kommunfullmäktige (policy 3.1, 3.2.1
 Only KS coordinators and administrators get it. The links (Word, Excel, Markdown) are signed for the user and
 valid for a day (`reports.download_links`); the app builds the file from the database when one is opened. A
 link works for whoever holds it until it expires, so it is given only in a private chat, never in a channel.
-The card also counts the reports submitted and approved against the organisations that should report.
+The card also counts the reports submitted and approved against the organisations that must report (the
+nämnder, 3.3 and 4), and apart from them the reports helägda bolag handed in voluntarily (they have no duty, 3.4).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, lookup, text
-from dialogs.ks_cards import CompilationCounts, compilation_card
+from dialogs.ks_cards import HANDED_IN, CompilationCounts, compilation_card
 from dialogs.input_parsing import command_rest
 from dialogs.report_status import default_report_year, looks_like_year, read_year, utc_now
 from dialogs.turn_user import acting_user
@@ -79,10 +80,12 @@ class CompilationCommand:
                 return
             overview = await report_status_overview(session, year, user)
             user_id = user.id
+        duty = [line for line in overview if line.must_report]
         counts = CompilationCounts(
-            organisations=len(overview),
-            submitted=sum(1 for line in overview if line.status == AnnualReportStatus.SUBMITTED.value),
-            approved=sum(1 for line in overview if line.status == AnnualReportStatus.APPROVED.value),
+            organisations=len(duty),
+            submitted=sum(1 for line in duty if line.status == AnnualReportStatus.SUBMITTED.value),
+            approved=sum(1 for line in duty if line.status == AnnualReportStatus.APPROVED.value),
+            voluntary=sum(1 for line in overview if not line.must_report and line.status in HANDED_IN),
         )
         links = {fmt: compilation_link_for(self._settings, year, fmt, user_id, now) for fmt in FORMATS}
         card = compilation_card(year, links, counts, now + DEFAULT_VALID_FOR, lang)

@@ -1,7 +1,9 @@
 """A short consultation: asks only for the facts a question about routine 4.1 lacked, then gives the verdict.
 
-The dialog's state is plain JSON (the question, the language and the facts so far), so that it survives a
-restart: the next message after a restart continues with the next question.
+The dialog's state is plain JSON (the question, its topic, the language, the rate and the facts so far), so
+that it survives a restart: the next message after a restart continues with the next question. It starts from
+what the conversation remembers (the answer's facts) and keeps each fact it learns there too
+(`dialogs.policy_memory`), so that the next question knows it as well.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from botbuilder.dialogs import (
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.i18n import Language, text
-from dialogs.answer_cards import answer_card
+from dialogs.answer_cards import answer_card, new_ref
 from dialogs.input_parsing import parse_role, parse_yes_no
+from dialogs.policy_memory import PolicyMemory
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
 from storage.application_data import MalmoRole
 
@@ -42,27 +45,40 @@ class ConsultationDialog(ComponentDialog):
     AMOUNT_PROMPT = "amount_prompt"
     STEPS = "consultation_steps"
 
-    def __init__(self, eur_sek_rate: float | None) -> None:
+    def __init__(self, eur_sek_rate: float | None, memory: PolicyMemory) -> None:
         super().__init__(ConsultationDialog.__name__)
         self._eur_sek_rate = eur_sek_rate
+        self._memory = memory
         self.add_dialog(TextPrompt(self.YES_NO_PROMPT, self._is_yes_or_no))
         self.add_dialog(TextPrompt(self.AMOUNT_PROMPT, self._is_amount))
         self.add_dialog(WaterfallDialog(self.STEPS, [self._ask_next_fact, self._record_fact]))
         self.initial_dialog_id = self.STEPS
 
     @staticmethod
-    def options(question: str, lang: Language, facts: ProjectFacts) -> dict[str, Any]:
-        return {"question": question, "lang": lang, "facts": facts.model_dump(mode="json")}
+    def options(question: str, lang: Language, facts: ProjectFacts, *, topic: str | None = None,
+                eur_sek_rate: float | None = None) -> dict[str, Any]:
+        """`topic`: the first answer's, so that the verdict answers the same question; `eur_sek_rate`: the rate
+        the first answer used (the official's own, or the configured one)."""
+        return {"question": question, "lang": lang, "facts": facts.model_dump(mode="json"), "topic": topic,
+                "eur_sek_rate": eur_sek_rate}
+
+    def _rate(self, options: dict[str, Any]) -> float | None:
+        # Consultations begun before the rate was kept in their state use the configured one.
+        rate = options.get("eur_sek_rate")
+        return rate if isinstance(rate, (int, float)) and not isinstance(rate, bool) else self._eur_sek_rate
 
     async def _ask_next_fact(self, step: WaterfallStepContext) -> DialogTurnResult:
         options = step.options
         lang: Language = options["lang"]
         facts = ProjectFacts.model_validate(options["facts"])
-        routine = evaluate_eu_routine(facts, eur_sek_rate=self._eur_sek_rate, lang=lang)
+        rate = self._rate(options)
+        routine = evaluate_eu_routine(facts, eur_sek_rate=rate, lang=lang)
         if not routine.missing_facts:
-            final = answer(options["question"], lang=lang, eur_sek_rate=self._eur_sek_rate, facts=facts)
+            final = answer(options["question"], lang=lang, eur_sek_rate=rate, facts=facts, topic=options.get("topic"))
+            await self._memory.remember_facts(step.context, final.facts)
             offer = bool(final.verdict and final.verdict.routine_applies)
-            await step.context.send_activity(MessageFactory.attachment(answer_card(final, lang, offer_registration=offer)))
+            card = answer_card(final, lang, offer_registration=offer, feedback_ref=new_ref())
+            await step.context.send_activity(MessageFactory.attachment(card))
             return await step.end_dialog(final.verdict.model_dump() if final.verdict else None)
 
         missing = routine.missing_facts[0]
@@ -95,6 +111,8 @@ class ConsultationDialog(ComponentDialog):
             # A reply to "what is the total budget?" is the total itself, whatever bound a question implied.
             facts["budget_bound"] = "exact"
         options["facts"] = facts
+        # Remembered at once: a question asked before the consultation ends knows this fact too.
+        await self._memory.remember_facts(step.context, ProjectFacts.model_validate(facts))
         return await step.replace_dialog(self.STEPS, options)
 
     @staticmethod

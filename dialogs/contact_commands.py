@@ -10,7 +10,9 @@ representative (3.4).
 - "vem är kontaktperson för Miljönämnden?", "vem är vår kontaktperson?", "who is the contact person for …"
   look it up (anyone may: the registry is no secret inside the city); "…för MKB?" finds the one organisation
   whose name starts so (`organisations_starting_with`);
-- "kontaktpersoner" lists every active organisation for KS coordinators and admins, the own one for others.
+- "kontaktpersoner" lists every active organisation for KS coordinators and admins, the own one for others:
+  the nämnder without a contact person (3.3) as missing, and apart from them, as no gap, the bolag that have
+  not appointed a representative (which 3.4 leaves to them).
 
 Who may set what is decided by `storage.contact_persons`. The reading helpers at the top are shared with the
 admin and history commands: the words come from the catalogs (both languages, whatever the locale), compared
@@ -48,6 +50,7 @@ from storage.contact_persons import (
     contact_persons_by_organisation,
     get_contact_person,
     organisations_without_contact_person,
+    organisations_without_representative,
     set_contact_person,
 )
 from storage.models import ContactPerson, Organisation, Role, User
@@ -381,13 +384,14 @@ class ContactCommands:
         registry = await contact_persons_by_organisation(session)
         by_role = await _role_contacts(session)
         missing = await organisations_without_contact_person(session)
-        missing_ids = {organisation.id for organisation in missing}
+        optional = await organisations_without_representative(session)
+        without_ids = {organisation.id for organisation in [*missing, *optional]}
         present = [
             _overview_entry(organisation, registry.get(organisation.id), by_role.get(organisation.id, []), lang)
             for organisation in await list_organisations(session)
-            if organisation.id not in missing_ids
+            if organisation.id not in without_ids
         ]
-        return contacts_overview_card(missing, present, lang)
+        return contacts_overview_card(missing, present, lang, optional)
 
 
 def _overview_entry(organisation: Organisation, contact: ContactPerson | None, role_names: list[str],
@@ -425,7 +429,8 @@ async def _refusal(session: AsyncSession, organisation: Organisation, name: str,
                    lang: Language) -> str | None:
     """Why `user` may not name `name` as the organisation's contact person, or None when they may."""
     if not organisation.active:
-        return text("contacts.inactive", lang, organisation=organisation.name)
+        return text("contacts.inactive", lang, organisation=organisation.name,
+                    role=text(f"contacts.role_word.{organisation.kind.value}", lang))
     if user is None or not can_set_contact_person(user, organisation.id):
         return await _not_allowed(session, organisation, user, lang)
     if len(name) > NAME_MAX_LENGTH:
@@ -463,7 +468,8 @@ async def _apply(session: AsyncSession, organisation: Organisation, name: str, u
         parts = [text(f"contacts.set.{kind}", lang, **values)]
         if before_name is not None and before_name != contact.name:
             parts.append(text("contacts.previous", lang, name=before_name))
-    parts.append(text("contacts.linked" if contact.user_id is not None else "contacts.not_linked", lang, **values))
+    parts.append(text(f"contacts.linked.{kind}" if contact.user_id is not None else "contacts.not_linked", lang,
+                      **values))
     return " ".join(parts)
 
 
@@ -513,6 +519,7 @@ class ContactReplacementDialog(ComponentDialog):
 
 async def _not_allowed(session: AsyncSession, organisation: Organisation, user: User | None, lang: Language) -> str:
     own = await session.get(Organisation, user.organisation_id) if user and user.organisation_id else None
+    role = text(f"contacts.role_word.{organisation.kind.value}", lang)
     if own is None:
-        return text("contacts.not_allowed_no_organisation", lang, organisation=organisation.name)
-    return text("contacts.not_allowed", lang, organisation=organisation.name, own=own.name)
+        return text("contacts.not_allowed_no_organisation", lang, organisation=organisation.name, role=role)
+    return text("contacts.not_allowed", lang, organisation=organisation.name, own=own.name, role=role)

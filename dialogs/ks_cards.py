@@ -3,6 +3,10 @@ the notice to whoever submitted a report that KS returned or approved, and the c
 
 Every card is built from plain values (names, statuses, times) and the `ks` catalog, so the commands decide
 what is shown and these functions only how. Times are shown in Malmö time.
+
+Only nämnder must report (3.3, 4); a helägt bolag need not (3.4). The overview counts, lists as not started and
+offers to remind the nämnder; bolag appear in a part of their own, "frivillig redovisning (3.4)", and only those
+that have a report. Which is which is the policy's rule (`storage.organisations.must_report`), not the card's.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from dialogs.annual_report_cards import KS_APPROVE_ACTION, KS_COMMENT_INPUT, KS_
 from dialogs.formatting import format_date
 from reminders.calendar import STOCKHOLM
 from reports.compilation import FORMATS
-from storage.annual_reports import NOT_STARTED, AnnualReportStatus
+from storage.annual_reports import NOT_STARTED, AnnualReportStatus, needs_report_reminder
+from storage.organisations import OrganisationKind, must_appoint_contact, must_report
 
 REMIND_ALL_ACTION = "annual_report_remind_all"
 # The KS summary card's buttons and comment field (dialogs/annual_report_cards.py) are answered by
@@ -49,13 +54,22 @@ class StatusRow:
     status: str  # a value of STATUS_ORDER
     contact: str | None  # who to ask; None: nobody is named
     last_change: datetime | None
+    kind: str = OrganisationKind.NAMND.value  # the organisation's kind: "namnd" or "bolag"
+
+    @property
+    def must_report(self) -> bool:
+        return must_report(self.kind)
 
 
 @dataclass(frozen=True)
 class CompilationCounts:
-    organisations: int
+    """The compilation card's figures: of the organisations that must report (the nämnder), and apart from them
+    the reports handed in voluntarily by organisations that need not (bolag, 3.4)."""
+
+    organisations: int  # that must report
     submitted: int  # submitted and waiting for KS förvaltning's review
     approved: int
+    voluntary: int = 0  # handed in (submitted or approved) without a duty to report
 
     @property
     def missing(self) -> int:
@@ -86,50 +100,69 @@ def _facts(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _row_text(row: StatusRow, lang: Language) -> str:
-    contact = row.contact or text("ks.status.no_contact", lang)
-    status = status_label(row.status, lang)
+    # Nobody named: a nämnd's contact person is missing (3.3); a bolag's representative is its own choice (3.4).
+    contact = row.contact or text("ks.status.no_contact" if must_appoint_contact(row.kind)
+                                  else "ks.status.no_representative", lang)
+    label = text(f"ks.status.contact_labels.{OrganisationKind(row.kind).value}", lang)
+    if row.status == NOT_STARTED and not row.must_report:
+        status = text("ks.status.voluntary_not_started", lang)
+    else:
+        status = status_label(row.status, lang)
     if row.last_change is None:
-        return text("ks.status.line_not_started", lang, status=status, contact=contact)
-    return text("ks.status.line", lang, status=status, contact=contact, changed=format_moment(row.last_change, lang))
+        return text("ks.status.line_not_started", lang, status=status, contact_label=label, contact=contact)
+    return text("ks.status.line", lang, status=status, contact_label=label, contact=contact,
+                changed=format_moment(row.last_change, lang))
 
 
 def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Language) -> Attachment:
-    """Every organisation with its report's status, the counts per status, who has not started, and (while any
-    has not submitted) the button that reminds them all."""
-    counts = {status: sum(1 for row in rows if row.status == status) for status in STATUS_ORDER}
-    not_started = [row.organisation for row in rows if row.status == NOT_STARTED]
+    """The organisations that must report (nämnder) with their reports' status, the counts per status and who has
+    not started; then, apart, the organisations that need not (bolag, 3.4) and have a voluntary report. The button
+    that reminds them all is there while anyone is still to be reminded (`needs_report_reminder`)."""
+    duty = [row for row in rows if row.must_report]
+    voluntary = [row for row in rows if not row.must_report and row.status != NOT_STARTED]
+    counts = {status: sum(1 for row in duty if row.status == status) for status in STATUS_ORDER}
+    not_started = [row.organisation for row in duty if row.status == NOT_STARTED]
     body: list[dict[str, Any]] = [
         _title(text("ks.status.title", lang, year=year)),
         _paragraph(text("ks.status.intro", lang, year=year, deadline=format_date(deadline, lang)), isSubtle=True),
         _paragraph(text("ks.status.counts_heading", lang), weight="Bolder"),
         _facts([(status_label(status, lang), str(counts[status])) for status in STATUS_ORDER]),
         _paragraph(text("ks.status.organisations_heading", lang), weight="Bolder"),
-        _facts([(row.organisation, _row_text(row, lang)) for row in rows]),
+        _facts([(row.organisation, _row_text(row, lang)) for row in duty]),
     ]
     if not_started:
         body.append(_paragraph(text("ks.status.not_started_heading", lang), weight="Bolder"))
         body.append(_paragraph(", ".join(not_started)))
     else:
         body.append(_paragraph(text("ks.status.not_started_none", lang)))
+    body.append(_paragraph(text("ks.status.voluntary_heading", lang), weight="Bolder"))
+    body.append(_paragraph(text("ks.status.voluntary_intro", lang), isSubtle=True))
+    if voluntary:
+        body.append(_facts([(row.organisation, _row_text(row, lang)) for row in voluntary]))
+    else:
+        body.append(_paragraph(text("ks.status.voluntary_none", lang, year=year)))
     actions = None
-    if any(row.status not in HANDED_IN for row in rows):
+    if any(needs_report_reminder(row.must_report, row.status) for row in rows):
         actions = [{"type": "Action.Submit", "title": text("ks.status.remind_all", lang),
                     "data": {"action": REMIND_ALL_ACTION, "year": year}}]
     return adaptive_card(body, actions)
 
 
 def own_status_card(year: int, row: StatusRow, lang: Language) -> Attachment:
-    """A contact person's view: their own organisation's line only."""
+    """A contact person's view: their own organisation's line only (a bolag's says its report is voluntary)."""
+    hint = "ks.status.own_hint" if row.must_report else "ks.status.own_hint_voluntary"
     return adaptive_card([
         _title(text("ks.status.own_title", lang, year=year, organisation=row.organisation)),
         _paragraph(_row_text(row, lang)),
-        _paragraph(text("ks.status.own_hint", lang, year=year), isSubtle=True),
+        _paragraph(text(hint, lang, year=year), isSubtle=True),
     ])
 
 
 def remind_result_card(year: int, reminded: Sequence[str], people: int, without_contact: Sequence[str],
-                       lang: Language) -> Attachment:
-    """What "Påminn alla" did: how many organisations and people, and who could not be reminded."""
+                       lang: Language, without_representative: Sequence[str] = ()) -> Attachment:
+    """What "Påminn alla" did: how many organisations and people, and who could not be reminded: organisations
+    that must appoint a contact person (3.3) and have none, and apart from them those that need not (a bolag with
+    a voluntary report open, 3.4) and have no representative."""
     body: list[dict[str, Any]] = [
         _title(text("ks.remind.title", lang, year=year)),
         _facts([(text("ks.remind.organisations", lang), str(len(reminded))),
@@ -142,6 +175,10 @@ def remind_result_card(year: int, reminded: Sequence[str], people: int, without_
         body.append(_paragraph(text("ks.remind.without_contact_heading", lang), weight="Bolder", color="Attention"))
         body.append(_paragraph(", ".join(without_contact)))
         body.append(_paragraph(text("ks.remind.without_contact_hint", lang), isSubtle=True))
+    if without_representative:
+        body.append(_paragraph(text("ks.remind.without_representative_heading", lang), weight="Bolder"))
+        body.append(_paragraph(", ".join(without_representative)))
+        body.append(_paragraph(text("ks.remind.without_representative_hint", lang), isSubtle=True))
     return adaptive_card(body)
 
 
@@ -170,6 +207,7 @@ def compilation_card(year: int, links: Mapping[str, str], counts: CompilationCou
             (text("ks.compilation.submitted", lang), str(counts.submitted)),
             (text("ks.compilation.approved", lang), str(counts.approved)),
             (text("ks.compilation.missing", lang), str(counts.missing)),
+            (text("ks.compilation.voluntary", lang), str(counts.voluntary)),
         ]),
         _paragraph(text("ks.compilation.valid", lang, until=format_moment(valid_until, lang)), isSubtle=True),
     ]

@@ -58,20 +58,23 @@ def _line(value: str, **style: Any) -> dict[str, Any]:
 # --- contact persons --------------------------------------------------------------------------------------
 
 
-def contacts_overview_card(missing: Sequence[Organisation], present: Sequence[OverviewEntry],
-                           lang: Language) -> Attachment:
-    """Every active organisation: those without a contact person first, under their own heading."""
+def contacts_overview_card(missing: Sequence[Organisation], present: Sequence[OverviewEntry], lang: Language,
+                           optional: Sequence[Organisation] = ()) -> Attachment:
+    """Every active organisation: first those that must appoint a contact person and have none (nämnder, 3.3);
+    then, as no gap, those that may appoint a representative and have not (bolag, 3.4); then the rest."""
     body = [
         _heading(text("contacts.overview.title", lang), "Large"),
         _line(text("contacts.overview.intro", lang), isSubtle=True),
         _heading(text("contacts.overview.missing_heading", lang, count=len(missing))),
     ]
     if missing:
-        body += [_line(text("contacts.overview.missing_entry", lang, organisation=organisation.name,
-                            kind=text(f"contacts.overview.kinds.{organisation.kind.value}", lang)))
+        body += [_line(text("contacts.overview.missing_entry", lang, organisation=organisation.name))
                  for organisation in missing]
     else:
         body.append(_line(text("contacts.overview.none_missing", lang)))
+    if optional:
+        body.append(_heading(text("contacts.overview.optional_heading", lang, count=len(optional))))
+        body.append(_line(", ".join(organisation.name for organisation in optional)))
     body.append(_heading(text("contacts.overview.present_heading", lang, count=len(present))))
     body += [_line(entry.line) for entry in present]
     return adaptive_card(body)

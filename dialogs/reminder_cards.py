@@ -33,6 +33,14 @@ def _kind(reminder: Reminder) -> str:
     return ReminderKind(reminder.kind).value
 
 
+def _card_key(reminder: Reminder) -> str:
+    """Which card texts: the kind's, or for a bolag's voluntary annual report (3.4) texts that say it is one."""
+    kind = _kind(reminder)
+    if kind == ReminderKind.ANNUAL_REPORT.value and (reminder.details or {}).get("voluntary") is True:
+        return "annual_report_voluntary"
+    return kind
+
+
 def _deadline(reminder: Reminder) -> date | None:
     value = (reminder.details or {}).get("deadline")
     if isinstance(value, date):
@@ -68,7 +76,7 @@ def _values(reminder: Reminder, lang: Language, today: date | None = None) -> di
 
 
 def reminder_title(reminder: Reminder, lang: Language) -> str:
-    return text(f"reminders.card.{_kind(reminder)}.title", lang, **_values(reminder, lang))
+    return text(f"reminders.card.{_card_key(reminder)}.title", lang, **_values(reminder, lang))
 
 
 def reminder_subject(reminder: Reminder, lang: Language) -> str:
@@ -130,11 +138,11 @@ def _open_action(reminder: Reminder, lang: Language) -> dict[str, Any] | None:
 
 def reminder_card(reminder: Reminder, lang: Language, today: date) -> Attachment:
     values = _values(reminder, lang, today)
-    kind = _kind(reminder)
+    key = _card_key(reminder)
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": text(f"reminders.card.{kind}.title", lang, **values), "size": "Medium",
+        {"type": "TextBlock", "text": text(f"reminders.card.{key}.title", lang, **values), "size": "Medium",
          "weight": "Bolder", "wrap": True},
-        {"type": "TextBlock", "text": text(f"reminders.card.{kind}.body", lang, **values), "wrap": True},
+        {"type": "TextBlock", "text": text(f"reminders.card.{key}.body", lang, **values), "wrap": True},
     ]
     body.append({"type": "TextBlock", "text": _source_line(reminder, lang), "isSubtle": True, "size": "Small",
                  "wrap": True, "spacing": "Small"})

@@ -45,7 +45,7 @@ from storage.annual_reports import (
 )
 from storage.conversations import get_personal_reference_for_user
 from storage.models import User
-from storage.organisations import find_organisation
+from storage.organisations import find_organisation, must_report
 
 Action = Literal["return", "approve"]
 # The organisation named in the examples when the request named none we know.
@@ -183,7 +183,9 @@ class ReportReviewCommand:
         try:
             return await get_report(session, organisation.id, year, user)
         except NotFound:
-            return text("ks.review.no_report", lang, organisation=organisation.name, year=year)
+            # A bolag that has not reported is not behind: it has no duty to (3.4).
+            key = "ks.review.no_report" if must_report(organisation.kind) else "ks.review.no_report_voluntary"
+            return text(key, lang, organisation=organisation.name, year=year)
 
     async def _act(self, session: AsyncSession, request: ReviewRequest, report: AnnualReport, user: User,
                    lang: Language) -> _Outcome:

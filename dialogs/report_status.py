@@ -5,9 +5,12 @@ KS coordinators and administrators see every organisation; a contact person (`is
 organisation's line; anyone else a refusal naming who may see it. The same in a channel: KS förvaltning's
 coordinators work in theirs, and whoever presses a button there is asked for their own role.
 
-"Påminn alla" plans an annual report reminder, due now, to each contact person of each organisation that has
-not submitted (`reminders.on_request`), and schedules them; the scheduler delivers them. The answer says how
-many organisations and people were reminded, and which organisations have nobody to remind.
+"Påminn alla" plans an annual report reminder, due now, to each contact person of each organisation still to be
+reminded (`reminders.on_request`), and schedules them; the scheduler delivers them. Who is still to be reminded
+is `storage.annual_reports.needs_report_reminder`: a nämnd that has not handed its report in, and a bolag, which
+has no duty to report (3.4), only while a voluntary report it started is open. The answer says how many organisations and people were
+reminded, and which organisations have nobody to remind (nämnder without a contact person, 3.3, apart from
+bolag without a representative, 3.4).
 
 The year readers below (`read_year`, `looks_like_year`) are shared by KS förvaltning's other annual report
 commands (`dialogs.report_review`, `dialogs.compilation_command`).
@@ -29,7 +32,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import Language, lookup, text
 from dialogs.input_parsing import command_rest, plain
 from dialogs.ks_cards import (
-    HANDED_IN,
     REMIND_ALL_ACTION,
     StatusRow,
     own_status_card,
@@ -42,9 +44,16 @@ from reminders.on_request import plan_reminders_on_request
 from reminders.planner import annual_report_deadline
 from settings import Settings
 from storage.access import NotFound, can_see_all_organisations
-from storage.annual_reports import NOT_STARTED, OrganisationStatus, get_report, report_status_overview
+from storage.annual_reports import (
+    NOT_STARTED,
+    OrganisationStatus,
+    get_report,
+    needs_report_reminder,
+    report_status_overview,
+)
 from storage.contact_persons import get_contact_person, is_contact_person
 from storage.models import Organisation, Role, User
+from storage.organisations import duties_of, must_appoint_contact
 from storage.reminders import contact_person_ids_by_organisation, schedule_many
 from storage.users import list_users
 
@@ -159,7 +168,8 @@ class ReportStatusCommand:
             user = await acting_user(session, context)
             if user is not None and can_see_all_organisations(user):
                 overview = await report_status_overview(session, year, user)
-                rows = [StatusRow(line.organisation.name, line.status, contact_of(line), line.last_change)
+                rows = [StatusRow(line.organisation.name, line.status, contact_of(line), line.last_change,
+                                  line.organisation.kind.value)
                         for line in overview]
                 return MessageFactory.attachment(status_card(year, rows, deadline, lang))
             if user is not None and await is_contact_person(session, user):
@@ -185,9 +195,10 @@ class ReportStatusCommand:
                 person.name for person in await list_users(session)
                 if person.role == Role.CONTACT_PERSON and person.organisation_id == organisation_id
             ) or None
+        kind = organisation.kind.value
         if report is None:
-            return StatusRow(organisation.name, NOT_STARTED, contact, None)
-        return StatusRow(organisation.name, report.status.value, contact, report.updated_at)
+            return StatusRow(organisation.name, NOT_STARTED, contact, None, kind)
+        return StatusRow(organisation.name, report.status.value, contact, report.updated_at, kind)
 
     # --- "Påminn alla som inte har skickat in" -------------------------------------------------------------
 
@@ -198,20 +209,27 @@ class ReportStatusCommand:
             if user is None or not can_see_all_organisations(user):
                 return text("ks.remind.refused", lang)
             overview = await report_status_overview(session, year, user)
-            pending = [(line.organisation.id, line.organisation.name) for line in overview
-                       if line.status not in HANDED_IN]
+            pending = [line for line in overview if needs_report_reminder(line.must_report, line.status)]
             if not pending:
                 return text("ks.remind.nobody_left", lang, year=year)
             plan = plan_reminders_on_request(
-                pending,
+                [(line.organisation.id, line.organisation.name) for line in pending],
                 await contact_person_ids_by_organisation(session),
                 report_year=year,
                 deadline_mmdd=self._deadline_mmdd,
                 requested_at=now,
                 requested_by_user_id=user.id,
+                voluntary={line.organisation.id: duties_of(line.organisation.kind).annual_report.section
+                           for line in pending if not line.must_report},
             )
             new = await schedule_many(session, plan.specs)
         if plan.specs and new == 0:
             return text("ks.remind.already", lang, year=year)
+        # Nobody to remind: a nämnd is to appoint a contact person (3.3); a bolag may appoint a representative (3.4).
+        kinds = {line.organisation.id: line.organisation.kind for line in pending}
+        without_contact = [name for organisation_id, name in plan.without_contact
+                           if must_appoint_contact(kinds[organisation_id])]
+        without_representative = [name for organisation_id, name in plan.without_contact
+                                  if not must_appoint_contact(kinds[organisation_id])]
         return MessageFactory.attachment(remind_result_card(
-            year, [name for _, name in plan.reminded], plan.people, [name for _, name in plan.without_contact], lang))
+            year, [name for _, name in plan.reminded], plan.people, without_contact, lang, without_representative))

@@ -23,8 +23,10 @@ from policy.model import (
     ProjectFacts,
     RoutineResult,
     Section,
+    TopicOption,
     Verdict,
 )
+from policy.teachings import Teachings, teaching_text
 from policy.parameters import parameter_entry, parameter_value
 from policy.replies import parse_amount
 from policy.rules import evaluate_eu_routine, missing_fact_question
@@ -41,6 +43,8 @@ __all__ = [
     "ProjectFacts",
     "RoutineResult",
     "Section",
+    "Teachings",
+    "TopicOption",
     "UnknownParameterError",
     "UnknownSectionError",
     "Verdict",
@@ -52,4 +56,5 @@ __all__ = [
     "parameter_entry",
     "parameter_value",
     "parse_amount",
+    "teaching_text",
 ]

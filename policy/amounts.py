@@ -1,4 +1,5 @@
-"""Money amounts in questions: "12,5 miljoner", "14 500 000 kr", "1,2 MEUR", "€2m", "20 million SEK".
+"""Money amounts in questions: "12,5 miljoner", "14 500 000 kr", "1,2 MEUR", "€2m", "20 million SEK",
+"900 k€", "3 mille", and spoken ones: "tolv miljoner", "en och en halv miljon euro", "two point five million".
 
 Each amount is read with what it is about (the total budget, a part of it, or the 4.1 threshold
 itself) and how it bounds the total ("över 15 miljoner"). The words come from facts.yaml.
@@ -46,49 +47,108 @@ class AmountReader:
     def __init__(self, vocab: dict[str, Any]) -> None:
         self.multipliers = {fold(k): v for k, v in vocab["multipliers"].items()}
         self.currencies = {fold(k): v for k, v in vocab["currencies"].items()}
-        self.number_words = {fold(k): v for k, v in vocab["number_words"].items()}
+        self.number_words = {fold(k): Decimal(str(v)) for k, v in vocab["number_words"].items()}
+        self.fractions = {fold(k): Decimal(str(v)) for k, v in vocab["fraction_words"].items()}
         self.bare_minimum = Decimal(vocab["bare_minimum"])
         self.window = int(vocab["window"])
         self.cues_before = {kind: _phrases(ws) for kind, ws in vocab["cues_before"].items()}
         self.cues_after = {kind: _phrases(ws) for kind, ws in vocab["cues_after"].items()}
-        self._mult = re.compile(rf"(?P<space> ?)(?P<mult>{_alternation(list(self.multipliers))})(?![a-z])\.?")
+        mult = _alternation(list(self.multipliers))
+        self._mult = re.compile(rf"(?P<space> ?)(?P<mult>{mult})(?![a-z])\.?")
         self._cur_after = re.compile(rf" ?(?P<cur>{_alternation(list(self.currencies))})(?![a-z])")
         self._cur_before = re.compile(r"(?<![a-z])(?P<cur>€|eur|sek|kr) ?$")
-        self._number_word = re.compile(rf"(?<![\w])(?P<word>{_alternation(list(self.number_words))}) (?={_alternation(list(self.multipliers))}\b)")
+        self._number_word = re.compile(_alternation(list(self.number_words)))
+        # Never a number word before "k" or "m": "sjuk" is not 7 000, "fourm" not 4 million.
+        plain = [w for w, spec in self.multipliers.items() if not spec.get("ambiguous")]
+        self._spoken = self._spoken_pattern(vocab, _alternation(plain))
         self._threshold_after = re.compile(r"^ ?(?:" + "|".join(fold(p) for p in vocab["threshold_after"]) + ")")
         self._threshold_before = re.compile(r"(?:" + "|".join(fold(p) for p in vocab["threshold_before"]) + r") ?$")
+        self._threshold_named = re.compile("|".join(fold(p) for p in vocab["threshold_named"]))
         self._equal_before = re.compile(r"\b(?:" + "|".join(vocab["threshold_if_equal_before"]) + r") ?$")
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
         self._comp_after = {b: re.compile(rf"^ ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
 
+    def _spoken_pattern(self, vocab: dict[str, Any], mult: str) -> re.Pattern[str]:
+        """Number words before a multiplier: "tjugofem", "en och en halv", "två komma fem", "half a".
+
+        A digit may start the phrase only when a spoken part follows ("1 och en halv miljon").
+        """
+        ones = _alternation(list(self.number_words))
+        whole = rf"(?:{ones})(?:[ -]?(?:{ones}))*"
+        frac = _alternation(list(self.fractions))
+        point = _alternation([fold(w) for w in vocab["decimal_words"]])
+        conj = _alternation([fold(w) for w in vocab["and_words"]])
+        return re.compile(
+            rf"(?<![\w.,])(?:(?P<int>\d+(?= (?:{conj}|{point}) )|{whole})"
+            rf"(?: (?:{point}) (?P<dec>\d+|{whole}))?"
+            rf"(?: (?:{conj}) (?:(?:en|ett|a) )?(?P<frac>{frac}))?"
+            rf"|(?:(?:en|ett|a) )?(?P<half>{frac})(?: (?:a|an|en))?)"
+            rf"(?= ?(?:{mult})(?![a-z]))"
+        )
+
+    def multiplier_at(self, text: str, pos: int) -> bool:
+        """Whether a multiplier ("miljoner", "mkr") follows at `pos`: the number before it is an amount."""
+        return self._mult.match(text, pos) is not None
+
     # ---- reading ---------------------------------------------------------------------------
 
-    def read(self, text: str, threshold: Decimal) -> list[Amount]:
-        """Every amount in `text` (already cleaned and folded), in order."""
+    def read(self, text: str, threshold: Decimal, about_a_project: bool = False) -> list[Amount]:
+        """Every amount in `text` (already cleaned and folded), in order.
+
+        `about_a_project`: the question states facts about a project (owner, programme), so a bare
+        amount equal to the threshold is more likely its budget than the threshold itself.
+        """
         found: list[Amount] = []
         prev_end = 0
-        for start, num_end, raw, is_word in self._numbers(text):
-            parsed = self._unit(text, start, num_end, raw, is_word)
+        for start, num_end, raw, spoken in self._numbers(text):
+            parsed = self._unit(text, start, num_end, raw, spoken)
             if parsed is None:
                 continue
             value, currency, start, end = parsed
-            # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
-            kind = self._kind(text, start, end, prev_end, value == threshold and currency != "EUR")
             bound = self._bound(text, start, end)
+            # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
+            equal = value == threshold and currency != "EUR"
+            kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project)
             found.append(Amount(value, currency, kind, bound, start, end))
             prev_end = end
         return found
 
-    def _numbers(self, text: str) -> list[tuple[int, int, str, bool]]:
-        spans = [(m.start(), m.end(), m.group(1), False) for m in _NUMBER.finditer(text)]
-        spans += [(m.start(), m.end("word"), m.group("word"), True) for m in self._number_word.finditer(text)]
-        return sorted(spans)
+    def _numbers(self, text: str) -> list[tuple[int, int, str, Decimal | None]]:
+        """(start, end, digits, value of a spoken number or None), left to right, not overlapping."""
+        spans = [(m.start(), m.end(), m.group(1), None) for m in _NUMBER.finditer(text)]
+        spans += [(m.start(), m.end(), m.group(0), self._spoken_value(m)) for m in self._spoken.finditer(text)]
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        kept: list[tuple[int, int, str, Decimal | None]] = []
+        for span in spans:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
 
-    def _unit(self, text: str, start: int, end: int, raw: str, is_word: bool) -> tuple[Decimal, str | None, int, int] | None:
+    def _spoken_value(self, m: re.Match[str]) -> Decimal:
+        if m["half"]:
+            return self.fractions[m["half"]]
+        value = _compose(self._words(m["int"]))
+        if m["dec"]:
+            digits = self._words(m["dec"])
+            # "komma fem" is .5, "komma två fem" .25, "komma tjugofem" .25
+            text = "".join(str(d) for d in digits) if all(d < 10 for d in digits) else str(_compose(digits))
+            value += Decimal("0." + text)
+        if m["frac"]:
+            value += self.fractions[m["frac"]]
+        return value
+
+    def _words(self, text: str) -> list[Decimal]:
+        if text.isdigit():
+            return [Decimal(text)]
+        return [self.number_words[w] for w in self._number_word.findall(text)]
+
+    def _unit(self, text: str, start: int, end: int, raw: str, spoken: Decimal | None) -> tuple[Decimal, str | None, int, int] | None:
         factor, currency = Decimal(1), None
         mult = self._mult.match(text, end)
-        if mult and self.multipliers[mult["mult"]].get("attached_only") and mult["space"]:
+        # "2m", "800k", "1.2 m eur": an ambiguous multiplier needs the number or a currency at its side.
+        if (mult and self.multipliers[mult["mult"]].get("ambiguous") and mult["space"]
+                and not self._cur_after.match(text, mult.end())):
             mult = None
         if mult:
             spec = self.multipliers[mult["mult"]]
@@ -102,12 +162,9 @@ class AmountReader:
         if before and currency is None:
             currency = self.currencies[before["cur"]]
             start = before.start()
-        if is_word:
-            number = Decimal(self.number_words[raw])
-        else:
-            number = _parse_number(raw, has_multiplier=mult is not None)
-            if number is None:
-                return None
+        number = spoken if spoken is not None else _parse_number(raw, has_multiplier=mult is not None)
+        if number is None:
+            return None
         value = number * factor
         # A bare number is an amount only when large: years, counts and section ids are not.
         if mult is None and currency is None and value < self.bare_minimum:
@@ -116,7 +173,9 @@ class AmountReader:
 
     # ---- what the amount is about ------------------------------------------------------------
 
-    def _kind(self, text: str, start: int, end: int, prev_end: int, equal: bool) -> Kind:
+    def _kind(self, text: str, start: int, end: int, prev_end: int, equal: bool, stated: bool) -> Kind:
+        """What the amount is about. `stated`: the amount is bounded ("under 12 milj") or the question
+        is about a project, so without threshold words it is not the threshold itself."""
         before_text = text[prev_end:start]
         if self._threshold_after.search(text[end:]) or self._threshold_before.search(before_text):
             return "threshold"
@@ -127,12 +186,17 @@ class AmountReader:
         if equal and (self._equal_before.search(before_text) or self._equal_question.search(text)):
             return "threshold"
         after = _WORD.findall(text[end:])[:3]
-        for kind, cues in self.cues_after.items():
-            if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after))):
+        marked = [kind for kind, cues in self.cues_after.items()
+                  if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after)))]
+        for kind in marked:
+            if kind != "unmarked":
                 return kind  # type: ignore[return-value]
         if _nearest_cue(before, {"total": self.cues_before["weak"]}):
             return "total"
-        return "threshold" if equal else "unmarked"
+        # "12 miljoner jämnt" is a figure given; a bare "12 miljoner" the threshold, unless stated.
+        if equal and not marked and not (stated and not self._threshold_named.search(text)):
+            return "threshold"
+        return "unmarked"
 
     def _bound(self, text: str, start: int, end: int) -> Bound:
         head = text[max(0, start - 30):start]
@@ -155,6 +219,14 @@ def _nearest_cue(words: list[str], cues: dict[str, list[tuple[str, ...]]]) -> st
             if any(_starts_at(words, i, cue) for cue in phrases):
                 return kind
     return None
+
+
+def _compose(numbers: list[Decimal]) -> Decimal:
+    """Spoken number words as one number: [20, 5] is 25, [2, 100, 50] is 250."""
+    value = Decimal(0)
+    for n in numbers:
+        value = (value or 1) * n if n == 100 else value + n
+    return value
 
 
 def _parse_number(raw: str, has_multiplier: bool) -> Decimal | None:

@@ -1,24 +1,39 @@
-"""Answering a question: read its facts, pick its topic, build the answer from catalog texts.
+"""Answering a question: read its facts, choose its topic, build the answer from catalog texts.
 
-No topic scoring high enough means out of scope: an honest answer with no citation, never a
-guess. Every citation quotes the policy's own Swedish words.
+The topic is chosen by the classifier (classifier.py) or by a taught question; the 4.1 verdict is
+always decided by the rules (rules.py). When the classifier is not sure, the answer says so and
+offers the nearest topics ("Menar du …?") instead of guessing; a question it places outside the
+policy gets no citation. Every citation quotes the policy's own Swedish words.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from policy.dates import today
 from policy.errors import InvalidInputError
 from policy.extract import Extraction
 from policy.language import detect_language
-from policy.loader import PolicyData, load_policy
-from policy.matching import Topic
-from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult
+from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
+from policy.normalise import fold, tokens
+from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
 from policy.rules import THRESHOLD_PARAMETER, evaluate_eu_routine, resolve_rate
 from policy.sections import quote
+from policy.teachings import Teachings
 from policy.texts import LANGS
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the question is about, as decided before any text is written."""
+
+    kind: Literal["topic", "feature", "out_of_scope", "clarify", "section"]
+    label: str | None = None
+    options: list[str] = field(default_factory=list)
+    taught: bool = False
 
 
 def answer(
@@ -29,104 +44,206 @@ def answer(
     facts: ProjectFacts | None = None,
     *,
     policy: PolicyData | None = None,
+    topic: str | None = None,
+    teachings: Teachings | None = None,
 ) -> Answer:
     """Answer `question` from the policy in force on `on` (default today).
 
-    `facts` are what an ongoing consultation already knows; facts in the question win.
+    `facts` are what the conversation already knows; facts in the question win. A rate named in the
+    question ("räkna med 11,25") wins over `eur_sek_rate`. `topic` forces the topic (the user chose
+    it from "Menar du …?"); `teachings` are the questions KS coordinators have taught.
     """
     policy = policy or load_policy()
     if not question or not question.strip():
         raise InvalidInputError("empty_question")
     if lang is not None and lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    if eur_sek_rate is not None:
-        resolve_rate(eur_sek_rate, on or today(), policy)
-    lang = lang or detect_language(question, policy.markers)
+    question = question[: policy.decision.max_question_length]
     day = on or today()
+    lang = lang or detect_language(question, policy.markers)
     threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, day)))
     extraction = policy.fact_reader.read(question, threshold, day)
+    named_rate = getattr(extraction, "eur_sek_rate", None)
+    rate = float(named_rate) if named_rate is not None else eur_sek_rate
+    if rate is not None:
+        resolve_rate(rate, day, policy)
     known = (facts or ProjectFacts()).merged_with(extraction.facts)
-
-    ranking = policy.matcher.rank(question, extraction)
-    if not ranking:
-        return _out_of_scope(question, lang, known, policy)
-    best = ranking[0].topic
-    if best is None:
-        return _section_answer(question, lang, day, known, extraction.section_refs[0], policy)
-    if best.routine:
-        result = evaluate_eu_routine(known, on, eur_sek_rate, lang, policy=policy)
-        return _routine_answer(question, lang, best, result, known, extraction, policy)
-    return _topic_answer(question, lang, day, best, known, policy)
+    choice = _choose(question, extraction, known, policy, topic, teachings)
+    builder = _Builder(question, lang, day, on, rate, known, extraction, policy)
+    result = builder.build(choice)
+    return result.model_copy(update={"eur_sek_rate": float(named_rate) if named_rate is not None else None,
+                                     "taught": choice.taught})
 
 
-def _citations(topic: Topic, day: date, lang: Lang, policy: PolicyData) -> list[Citation]:
-    version = policy.version_on(day)
-    cites = []
-    for sid in topic.sections:
-        section = version.section(sid)
-        assert section is not None  # checked when the data was loaded
-        cites.append(Citation(section=sid, title=section.title.get(lang),
-                              quote=quote(section.text.sv, topic.quotes.get(sid))))
-    return cites
+# ---- choosing -----------------------------------------------------------------------------------
 
 
-def _duties(actor: str, day: date, lang: Lang, policy: PolicyData) -> str:
-    records = [r for r in policy.version_on(day).responsibilities if r.actor == actor]
-    return "\n".join(policy.texts.text("format.list_item", lang, text=r.duty.get(lang)) for r in records)
+def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: PolicyData, forced: str | None,
+            teachings: Teachings | None) -> Choice:
+    if forced is not None:
+        if forced not in policy.classifier.topics:
+            raise InvalidInputError("unknown_topic", topic=forced)
+        return _labelled(forced, policy)
+    if teachings is not None:
+        taught = teachings.topic_for(question, similar=policy.similar_taught)
+        if taught is not None and taught in policy.classifier.topics:
+            return _labelled(taught, policy, taught=True)
+    decision = policy.decision
+    ranking = policy.classifier.rank(question)
+    best, second = ranking[0], ranking[1]
+    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
+    if extraction.section_refs:
+        fits = sure and best.topic in policy.topics and policy.topics[best.topic].sections[0] == extraction.section_refs[0]
+        return _labelled(best.topic, policy) if fits else Choice("section", extraction.section_refs[0])
+    if sure or _facts_for_the_routine(best.topic, known, policy):
+        return _labelled(best.topic, policy, question=question)
+    options = [s.topic for s in ranking if s.topic in policy.topics and s.score >= decision.option_score]
+    options = options[: decision.options]
+    if best.topic == OUT_OF_SCOPE or not options:
+        return _out_of_scope(question, ranking, policy)
+    return Choice("clarify", options=options)
 
 
-def _suggestions(key: str, lang: Lang, policy: PolicyData) -> list[str]:
-    return policy.texts.texts(f"suggestions.{key}", lang)[:3]
+def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) -> bool:
+    """A question leaning to a 4.1 topic, with project facts known (in it or earlier in the conversation),
+    is answered with the verdict even when the classifier hesitates between the 4.1 topics: the rules
+    decide the verdict, not the topic."""
+    topic = policy.topics.get(label)
+    return (topic is not None and topic.verdict is not None
+            and (facts.malmo_is_project_owner is not None or facts.total_budget is not None))
 
 
-def _topic_answer(question: str, lang: Lang, day: date, topic: Topic, known: ProjectFacts,
-                  policy: PolicyData) -> Answer:
-    params = {"duties": _duties(topic.duties_of, day, lang, policy)} if topic.duties_of else {}
-    return Answer(
-        question=question, answer=policy.texts.text(f"answers.{topic.id}", lang, **params),
-        citations=_citations(topic, day, lang, policy), verdict=None, missing_facts=[], out_of_scope=False,
-        lang=lang, facts=known, suggestions=_suggestions(topic.id, lang, policy), topic=topic.id,
-    )
+def _labelled(label: str, policy: PolicyData, *, taught: bool = False, question: str | None = None) -> Choice:
+    if label == OUT_OF_SCOPE:
+        if question is not None:
+            return _out_of_scope(question, policy.classifier.rank(question), policy)
+        return Choice("out_of_scope", taught=taught)
+    if label in policy.features:
+        return Choice("feature", label, taught=taught)
+    return Choice("topic", label, taught=taught)
 
 
-def _routine_answer(question: str, lang: Lang, topic: Topic, result: RoutineResult, known: ProjectFacts,
-                    extraction: Extraction, policy: PolicyData) -> Answer:
-    texts = policy.texts
-    parts: list[str] = []
-    if not (topic.lead_when_open and result.verdict.routine_applies is not None):
-        parts.append(texts.text(f"answers.{topic.id}", lang, threshold=texts.money(result.threshold_sek, "SEK", lang)))
-    asked = extraction.facts
-    if extraction.budget_is_part and asked.total_budget is not None:
-        parts.append(texts.text("routine.part_note", lang, amount=texts.money(asked.total_budget, asked.currency or "SEK", lang)))
-    parts.append(result.explanation)
-    citations = _citations(topic, result.on, lang, policy)
-    if result.verdict.routine_applies is False and known.malmo_is_project_owner is False:
-        for sid, words in policy.topics_doc.get("partner_support", {}).items():
-            section = policy.section(sid, result.on)
-            citations.append(Citation(section=sid, title=section.title.get(lang), quote=quote(section.text.sv, words)))
-    return Answer(
-        question=question, answer=" ".join(p for p in parts if p), citations=citations, verdict=result.verdict,
-        missing_facts=list(result.missing_facts), out_of_scope=False, lang=lang, facts=known,
-        suggestions=_suggestions(topic.id, lang, policy), topic=topic.id,
-    )
+def _out_of_scope(question: str, ranking: list, policy: PolicyData) -> Choice:
+    """Outside the policy; when the question names one of its concepts, the nearest topics are offered."""
+    if not policy.names_concept(question):
+        return Choice("out_of_scope")
+    nearest = [s.topic for s in ranking if s.topic in policy.topics][: policy.decision.options]
+    return Choice("out_of_scope", options=nearest)
 
 
-def _section_answer(question: str, lang: Lang, day: date, known: ProjectFacts, section_id: str,
-                    policy: PolicyData) -> Answer:
-    section = policy.section(section_id, day)
-    text = policy.texts.text("answers.section_lookup", lang, section=section.id, title=section.title.get(lang),
-                             text=section.text.get(lang))
-    return Answer(
-        question=question, answer=text,
-        citations=[Citation(section=section.id, title=section.title.get(lang), quote=section.text.sv)],
-        verdict=None, missing_facts=[], out_of_scope=False, lang=lang, facts=known,
-        suggestions=_suggestions("section_lookup", lang, policy), topic="section_lookup",
-    )
+# ---- writing the answer -------------------------------------------------------------------------
 
 
-def _out_of_scope(question: str, lang: Lang, known: ProjectFacts, policy: PolicyData) -> Answer:
-    return Answer(
-        question=question, answer=policy.texts.text("out_of_scope", lang), citations=[], verdict=None,
-        missing_facts=[], out_of_scope=True, lang=lang, facts=known,
-        suggestions=_suggestions("out_of_scope", lang, policy), topic=None,
-    )
+class _Builder:
+    def __init__(self, question: str, lang: Lang, day: date, on: date | None, rate: float | None,
+                 known: ProjectFacts, extraction: Extraction, policy: PolicyData) -> None:
+        self.question, self.lang, self.day, self.on, self.rate = question, lang, day, on, rate
+        self.known, self.extraction, self.policy = known, extraction, policy
+        self.texts = policy.texts
+
+    def build(self, choice: Choice) -> Answer:
+        if choice.kind == "clarify":
+            return self._plain("clarify", self.texts.text("clarify", self.lang), options=choice.options)
+        if choice.kind == "out_of_scope":
+            key = "out_of_scope_near" if choice.options else "out_of_scope"
+            return self._plain("out_of_scope", self.texts.text(key, self.lang), options=choice.options,
+                               suggestions=self._suggestions("out_of_scope"))
+        if choice.kind == "feature":
+            feature = self.policy.features[choice.label]  # type: ignore[index]
+            return self._plain("feature", self.texts.text(f"features.{feature}", self.lang), feature=feature)
+        if choice.kind == "section":
+            return self._section(choice.label)  # type: ignore[arg-type]
+        topic = self.policy.topics[choice.label]  # type: ignore[index]
+        if topic.verdict == "asked" or (topic.verdict == "with_facts" and self._project_facts_known()):
+            return self._routine(topic)
+        return self._topic(topic)
+
+    def _project_facts_known(self) -> bool:
+        return self.known.malmo_is_project_owner is not None or self.known.total_budget is not None
+
+    def _base(self, **fields: object) -> Answer:
+        values: dict[str, object] = dict(question=self.question, citations=[], verdict=None, missing_facts=[],
+                                         out_of_scope=False, lang=self.lang, facts=self.known, suggestions=[],
+                                         topic=None)
+        values.update(fields)
+        return Answer(**values)  # type: ignore[arg-type]
+
+    def _plain(self, kind: str, text: str, *, options: list[str] = (), feature: str | None = None,  # type: ignore[assignment]
+               suggestions: list[str] = ()) -> Answer:  # type: ignore[assignment]
+        offered = [TopicOption(topic=t, title=self.policy.topic_title(t, self.lang)) for t in options]
+        return self._base(answer=text, kind=kind, options=offered, feature=feature, suggestions=list(suggestions),
+                          out_of_scope=kind == "out_of_scope")
+
+    def _sections(self, topic: Topic) -> list[str]:
+        words = [fold(w) for w in tokens(self.question)]
+        for sid, starts in topic.first_section_when.items():
+            if any(w.startswith(fold(s)) for w in words for s in starts):
+                return [sid, *(s for s in topic.sections if s != sid)]
+        return topic.sections
+
+    def _citations(self, topic: Topic, day: date) -> list[Citation]:
+        version = self.policy.version_on(day)
+        cites = []
+        for sid in self._sections(topic):
+            section = version.section(sid)
+            assert section is not None  # checked when the data was loaded
+            cites.append(Citation(section=sid, title=section.title.get(self.lang),
+                                  quote=quote(section.text.sv, topic.quotes.get(sid))))
+        return cites
+
+    def _suggestions(self, key: str) -> list[str]:
+        return self.texts.texts(f"suggestions.{key}", self.lang)[:3]
+
+    def _topic(self, topic: Topic) -> Answer:
+        params = {"duties": self._duties(topic.duties_of)} if topic.duties_of else {}
+        if topic.verdict:
+            params["threshold"] = self._threshold_text()
+        return self._base(answer=self.texts.text(f"answers.{topic.id}", self.lang, **params),
+                          citations=self._citations(topic, self.day), suggestions=self._suggestions(topic.id),
+                          topic=topic.id, feature=topic.feature)
+
+    def _threshold_text(self) -> str:
+        threshold = Decimal(str(self.policy.parameter_value(THRESHOLD_PARAMETER, self.day)))
+        return self.texts.money(threshold, "SEK", self.lang)
+
+    def _duties(self, actor: str) -> str:
+        records = [r for r in self.policy.version_on(self.day).responsibilities if r.actor == actor]
+        return "\n".join(self.texts.text("format.list_item", self.lang, text=r.duty.get(self.lang)) for r in records)
+
+    def _routine(self, topic: Topic) -> Answer:
+        """The topic's own answer first, then the verdict for the facts known."""
+        # Without a date asked for, the submission date decides the rules in force (see rules.py).
+        result: RoutineResult = evaluate_eu_routine(self.known, self.on, self.rate, self.lang, policy=self.policy)
+        parts: list[str] = []
+        if not (topic.lead == "when_open" and result.verdict.routine_applies is not None):
+            parts.append(self.texts.text(f"answers.{topic.id}", self.lang,
+                                         threshold=self.texts.money(result.threshold_sek, "SEK", self.lang)))
+        asked = self.extraction.facts
+        if self.extraction.budget_is_part and asked.total_budget is not None:
+            parts.append(self.texts.text("routine.part_note", self.lang,
+                                         amount=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
+        parts.append(result.explanation)
+        citations = self._citations(topic, result.on)
+        if result.verdict.routine_applies is False and self.known.malmo_is_project_owner is False:
+            for sid, words in self.policy.topics_doc.get("partner_support", {}).items():
+                section = self.policy.section(sid, result.on)
+                citations.append(Citation(section=sid, title=section.title.get(self.lang),
+                                          quote=quote(section.text.sv, words)))
+        return self._base(answer=" ".join(p for p in parts if p), citations=citations, verdict=result.verdict,
+                          missing_facts=list(result.missing_facts), suggestions=self._suggestions(topic.id),
+                          topic=topic.id, consult=bool(result.missing_facts) and self._verdict_asked(topic),
+                          feature=topic.feature)
+
+    def _verdict_asked(self, topic: Topic) -> bool:
+        """The verdict is what was asked: a topic that asks it, or a question telling of its own project."""
+        told = self.extraction.facts
+        return topic.verdict == "asked" or told.malmo_is_project_owner is not None or told.total_budget is not None
+
+    def _section(self, section_id: str) -> Answer:
+        section = self.policy.section(section_id, self.day)
+        text = self.texts.text("answers.section_lookup", self.lang, section=section.id,
+                               title=section.title.get(self.lang), text=section.text.get(self.lang))
+        return self._base(answer=text, kind="section", topic="section_lookup",
+                          citations=[Citation(section=section.id, title=section.title.get(self.lang),
+                                              quote=section.text.sv)],
+                          suggestions=self._suggestions("section_lookup"))

@@ -1,4 +1,5 @@
-"""Command line: `python -m policy ask [--json] [--lang sv|en] [--date YYYY-MM-DD] [--eur-sek-rate R] QUESTION`.
+"""Command line: `python -m policy ask [--json] [--lang sv|en] [--date YYYY-MM-DD] [--eur-sek-rate R] QUESTION`,
+and `python -m policy train [--cv K]` (retrains the topic classifier, see policy/train.py).
 
 With QUESTION "-" the questions are read from stdin, one a line, and answered in order (with
 --json: one JSON object a line). Bad input gives a message and exit code 2, never a traceback.
@@ -50,7 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: the question's)")
     ask.add_argument("--date", type=_date, help="the policy in force on this date (default: today)")
     ask.add_argument("--eur-sek-rate", type=_rate, help="SEK per EUR (default: $EUR_SEK_RATE, else the configured default)")
+    train = commands.add_parser("train", help="retrain the topic classifier from policy/data/corpus (needs requirements-dev)")
+    train.add_argument("--cv", type=int, metavar="K", help="only report K-fold cross-validated accuracy on the corpus")
     return parser
+
+
+def _train(args: argparse.Namespace, out: TextIO) -> int:
+    from policy import train  # scikit-learn: only when training
+
+    if args.cv:
+        out.write(f"{args.cv}-fold cross-validation on the corpus: {train.cross_validate(args.cv):.1%} right\n")
+        return 0
+    out.write(f"wrote {train.train()}\n")
+    return 0
 
 
 def to_json(a: Answer) -> dict[str, Any]:
@@ -85,6 +98,8 @@ def _readable(a: Answer) -> str:
                                               for name in ("routine_applies", "inform_ks_administration", "information_item_to_ks")]
     if a.missing_facts:
         lines += ["", f"{t('missing')}:"] + [f"  - {missing_fact_question(k, a.lang)}" for k in a.missing_facts]
+    if a.options:
+        lines += ["", f"{t('options')}:"] + [f"  - {o.title}" for o in a.options]
     if a.suggestions:
         lines += ["", f"{t('suggestions')}:"] + [f"  - {s}" for s in a.suggestions]
     return "\n".join(lines)
@@ -109,6 +124,8 @@ def _answer_one(question: str, args: argparse.Namespace, rate: float | None, out
 def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     args = _parser().parse_args(argv)
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    if args.command == "train":
+        return _train(args, stdout)
     lang: Lang = args.lang or "sv"
     try:
         rate = args.eur_sek_rate if args.eur_sek_rate is not None else _env_rate()

@@ -1,6 +1,7 @@
 """Facts read out of a question: project owner or partner, EU funding and programme, total
-budget, submission date, and any section the question names. The words are data (facts.yaml,
-programmes.yaml); what is not said stays unknown (None), never guessed.
+budget, the official's own EUR/SEK rate, submission date, and any section the question names.
+The words are data (facts.yaml, programmes.yaml); what is not said stays unknown (None), never
+guessed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Extraction:
     amounts: list[Amount] = field(default_factory=list)
     budget_is_part: bool = False  # the budget figure is Malmö's share or the grant, not the total
     section_refs: list[str] = field(default_factory=list)
+    eur_sek_rate: Decimal | None = None  # SEK per EUR the question says to use ("räkna med 11,25")
 
     @property
     def mentions_amount(self) -> bool:
@@ -32,13 +34,155 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{fold(p)})" for p in patterns))
 
 
+_TERM = re.compile(r"\{(\w+)\}")
+
+
+def _expand(pattern: str, terms: dict[str, str]) -> str:
+    """`pattern` with each {name} of `terms` written out (terms may use terms); {2} and the like stay."""
+    while True:
+        expanded = _TERM.sub(lambda m: terms[m[1]] if m[1] in terms else m[0], pattern)
+        if expanded == pattern:
+            return expanded
+        pattern = expanded
+
+
+def _words(words: list[str]) -> str:
+    return "|".join(f"(?:{fold(w)})" for w in words)
+
+
+class OwnerReader:
+    """Whether Malmö stad is the project owner, from the patterns of facts.yaml's project_owner.
+
+    A pattern may name who has the role ({who} before the verb, {by} after it): Malmö stad (also
+    one of its förvaltningar or nämnder), another organisation, or no one ("vem leder?").
+    Patterns are not folded: they are written folded, and fold would lower-case (?P<...>).
+    """
+
+    def __init__(self, vocab: dict[str, Any]) -> None:
+        terms = {name: str(p) for name, p in vocab["terms"].items()}
+        self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
+        # (pattern, verdict when Malmö has the role, verdict when another has it): another as the
+        # owner means Malmö is not; another as a partner says nothing about Malmö.
+        self._rules: list[tuple[re.Pattern[str], bool, bool | None]] = (
+            [(re.compile(_expand(p, terms)), False, None) for p in vocab["partner"]]
+            + [(re.compile(_expand(p, terms)), True, False) for p in vocab["owner"]]
+        )
+        malmo = _words(vocab["malmo"])
+        self._malmo_last = re.compile(rf"(?:^| )(?:{malmo})$")
+        self._malmo_first = re.compile(rf"^(?:{malmo})(?: |$)")
+        self._not_malmo = re.compile(rf"\b(?:{_words(vocab['not_malmo'])})\b")
+        self._no_actor = {fold(w) for w in vocab["no_actor"]}
+        self._asking = {fold(w) for w in vocab["question_words"]}
+        self._skip = {fold(w) for w in vocab["skip"]}
+        self._other = {fold(w) for w in vocab["other"]}
+        self._generic = {fold(w) for w in vocab["generic"]}
+        self._joins = {fold(w) for w in vocab["joins"]}
+
+    def read(self, text: str) -> bool | None:
+        if any(p.search(text) for p in self._ambiguous):
+            return None
+        verdicts = {v for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
+                    if (v := self._verdict(m, if_malmo, if_other)) is not None}
+        # "Not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
+        if False in verdicts:
+            return False
+        return True if True in verdicts else None
+
+    def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None) -> bool | None:
+        groups = m.groupdict()
+        flips = sum(1 for name, value in groups.items() if name.startswith("neg") and value)
+        who, by = groups.get("who"), groups.get("by")
+        if who is not None:
+            side = self._party(who, last=True)
+        elif by is not None:
+            side = self._party(by, last=False)
+        else:
+            side = "malmo"  # no subject: the asker speaks of their own project
+        if side is None or (side == "other" and flips % 2):
+            return None  # "Lund leder inte projektet" says nothing of who does
+        verdict = if_malmo if side == "malmo" else if_other
+        return None if verdict is None else verdict != bool(flips % 2)
+
+    def _party(self, words: str, last: bool) -> str | None:
+        """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""
+        parts: list[list[str]] = [[]]
+        for token in words.split():
+            if token in self._joins:
+                parts.append([])
+            else:
+                parts[-1].append(token)
+        if last and not parts[-1]:
+            return "malmo"  # "vi söker och är projektägare": the subject left out is the asker's
+        sides = [self._side(part, last) for part in parts if part]
+        if "malmo" in sides:
+            return "malmo"
+        return sides[-1 if last else 0] if sides else None
+
+    def _side(self, words: list[str], last: bool) -> str | None:
+        """"malmo", "other", or None when the words name no one (or only a kind: "en nämnd").
+
+        `last`: the words stand before the verb, so their last word is the subject's head;
+        otherwise they follow it ("leds av Region Skåne") and the first words count.
+        """
+        tokens = [t for t in words if t not in self._skip]
+        # "vem leder", "vilken stad leder": a question word next to the verb asks who it is
+        if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
+            return None
+        text = " ".join(tokens)
+        if last:
+            # The words next to the verb decide: "en annan stad leder, vi är partner" is about "vi".
+            found = self._malmo_last.search(text)
+            if found and not self._not_malmo.search(text[found.start():]):
+                return self._malmo_or_kind(text[:found.start()].split())
+        if self._not_malmo.search(text) or self._other.intersection(tokens):
+            return "other"
+        if not last:
+            head: list[str] = []
+            while len(tokens) > 1 and (tokens[0] in self._generic or tokens[0] == "the"):
+                head.append(tokens.pop(0))
+            if self._malmo_first.search(" ".join(tokens)):
+                return self._malmo_or_kind(head)
+        return None if (tokens[-1] if last else tokens[0]) in self._no_actor else "other"
+
+    def _malmo_or_kind(self, before: list[str]) -> str | None:
+        """Malmö, unless only a kind is meant: "en nämnd", "a committee"."""
+        return None if before and before[-1] in self._generic else "malmo"
+
+
+class RateReader:
+    """The EUR/SEK rate a question asks to use, and where it was said (not an amount, not a section)."""
+
+    def __init__(self, vocab: dict[str, Any], amounts: AmountReader) -> None:
+        terms = {name: str(p) for name, p in vocab["terms"].items()}
+        self._patterns = [re.compile(_expand(p, terms)) for p in vocab["patterns"]]
+        low, high = vocab["plausible"]
+        self._plausible = (Decimal(str(low)), Decimal(str(high)))
+        self._amounts = amounts
+
+    def read(self, text: str) -> tuple[Decimal | None, list[tuple[int, int]]]:
+        """The first plausible rate, and the spans of every rate phrase."""
+        found: list[tuple[int, int, Decimal]] = []
+        for pattern in self._patterns:
+            for m in pattern.finditer(text):
+                # "räkna med 12 miljoner" is an amount, not a rate.
+                if self._amounts.multiplier_at(text, m.end("rate")):
+                    continue
+                value = Decimal(m["rate"].replace(",", "."))
+                if self._plausible[0] <= value <= self._plausible[1]:
+                    found.append((m.start(), m.end(), value))
+        found.sort()
+        return (found[0][2] if found else None), [(start, end) for start, end, _ in found]
+
+
 class FactReader:
     def __init__(self, vocab: dict[str, Any], programmes: dict[str, Any], section_ids: set[str]) -> None:
         self.amounts = AmountReader(vocab["amounts"])
-        owner = vocab["project_owner"]
-        self._owner_rules = [(None, _any(owner["ambiguous"])), (False, _any(owner["partner"])), (True, _any(owner["owner"]))]
+        self._contractions = [(re.compile(p), r) for p, r in vocab.get("contractions", [])]
+        self.owner = OwnerReader(vocab["project_owner"])
+        self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
         eu = vocab["eu_funding"]
         self._not_eu = _any(eu["not_eu"])
+        self._other_funders = _any(eu["other_funders"])
         self._eu_words = _any(eu["eu_words"])
         self._funding_words = _any(eu["funding_words"])
         self._programmes: list[tuple[re.Pattern[str], bool, str, bool]] = []
@@ -65,11 +209,19 @@ class FactReader:
 
     def read(self, question: str, threshold: Decimal, today: date) -> Extraction:
         text = fold(clean(question))
-        amounts = self.amounts.read(text, threshold)
-        budget, is_part = _budget(amounts)
+        for pattern, replacement in self._contractions:
+            text = pattern.sub(replacement, text)
+        rate, rate_spans = self.rate.read(text)
+        # The rate's digits are neither an amount nor a section: blank them out for those readers.
+        rest = text
+        for start, end in rate_spans:
+            rest = rest[:start] + " " * (end - start) + rest[end:]
+        owner = self.owner.read(text)
         programme, programme_is_eu = self._programme(question, text)
+        amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
+        budget, is_part = _budget(amounts)
         facts = ProjectFacts(
-            malmo_is_project_owner=self._owner(text),
+            malmo_is_project_owner=owner,
             eu_funding=self._eu_funding(text, programme, programme_is_eu),
             total_budget=budget.value if budget else None,
             currency=budget.currency if budget else None,
@@ -77,13 +229,7 @@ class FactReader:
             programme=programme,
             submission_date=self._submission_date(text, today),
         )
-        return Extraction(facts, amounts, is_part, self._sections(text))
-
-    def _owner(self, text: str) -> bool | None:
-        for verdict, pattern in self._owner_rules:
-            if pattern.search(text):
-                return verdict
-        return None
+        return Extraction(facts, amounts, is_part, self._sections(rest), rate)
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
         for pattern, sensitive, name, is_eu in self._programmes:
@@ -92,13 +238,14 @@ class FactReader:
         return None, False
 
     def _eu_funding(self, text: str, programme: str | None, programme_is_eu: bool) -> bool | None:
-        if self._not_eu.search(text) or (programme and not programme_is_eu):
+        if self._not_eu.search(text):
             return False
         if programme:
-            return True
+            return programme_is_eu
         if self._eu_words.search(text) and self._funding_words.search(text):
             return True
-        return None
+        # Vinnova or "statliga medel" alone: not EU money (but Vinnova may come with Horizon Europe).
+        return False if self._other_funders.search(text) else None
 
     def _submission_date(self, text: str, today: date) -> date | None:
         if not self._submission_cue.search(text):

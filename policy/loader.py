@@ -19,13 +19,14 @@ from pydantic import ValidationError
 from policy.dates import today
 from policy.errors import NotInForceError, PolicyDataError, UnknownParameterError, UnknownSectionError
 from policy.extract import FactReader
-from policy.matching import Matcher
-from policy.model import Actor, Parameter, ParameterValue, PolicyVersion, Section
-from policy.normalise import tokens
+from policy.classifier import SimilarTaught, TopicClassifier
+from policy.model import Actor, Decision, Parameter, ParameterValue, PolicyVersion, Section, Topic
+from policy.normalise import fold, tokens
 from policy.sections import plain_text, quote
 from policy.texts import LANGS, Catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+OUT_OF_SCOPE = "out_of_scope"  # the classifier's label for questions the policy does not answer
 
 
 def _read(path: Path) -> Any:
@@ -63,10 +64,24 @@ class PolicyData:
         self.texts = Catalog({lang: _read(data_dir / "texts" / f"{lang}.yaml") for lang in LANGS})
         self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))
                         for lang in LANGS}
+        self.topics: dict[str, Topic] = {
+            t["id"]: self._model(Topic, t, data_dir / "topics.yaml") for t in self.topics_doc["topics"]
+        }
+        self.decision: Decision = self._model(Decision, self.topics_doc["decision"], data_dir / "topics.yaml")
+        self.features: dict[str, str] = dict(self.topics_doc.get("features", {}))
+        # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
+        aliases = [alias for actor in self.actors.values() for names in actor.aliases.values() for alias in names]
+        self.concepts: tuple[str, ...] = tuple(
+            " ".join(fold(w) for w in tokens(str(c))) for c in [*self.topics_doc.get("concepts", []), *aliases]
+        )
+        model_path = data_dir / "model.json"
+        if not model_path.exists():
+            raise PolicyDataError(f"{model_path}: no trained topic classifier; run `python -m policy train`")
+        self.classifier = TopicClassifier.load(model_path)
+        self.similar_taught = SimilarTaught(self.classifier, self.decision.taught_similarity)
         self._check()
-        # Built now, not on the first question: a bad word list or pattern should stop the loading.
+        # Built now, not on the first question: a bad pattern should stop the loading.
         try:
-            self.matcher = Matcher(self.topics_doc, self.actors, self.language_doc)
             section_ids = {s.id for v in self.versions for s in v.sections}
             self.fact_reader = FactReader(self.facts_doc, self.programmes, section_ids)
         except (KeyError, ValueError, TypeError, re.error) as e:
@@ -105,6 +120,30 @@ class PolicyData:
     def parameter_value(self, name: str, on: date) -> Any:
         return self.parameter_entry(name, on).value
 
+    def names_concept(self, question: str) -> bool:
+        """Whether `question` names a concept of the policy: a phrase at the start of a word, a short word
+        (KS, KF, lead) at the start of a token, a longer one anywhere in a token (compounds: "projektpartner")."""
+        words = [fold(w) for w in tokens(question)]
+        text = f" {' '.join(words)} "
+        return any(self._names(concept, words, text) for concept in self.concepts)
+
+    @staticmethod
+    def _names(concept: str, words: list[str], text: str) -> bool:
+        if " " in concept:
+            return f" {concept}" in text
+        if len(concept) < 5:
+            return any(w.startswith(concept) for w in words)
+        return any(concept in w for w in words)
+
+    @property
+    def topic_ids(self) -> list[str]:
+        """Every topic a question can be taught to, and out_of_scope."""
+        return [*self.topics, OUT_OF_SCOPE]
+
+    def topic_title(self, topic_id: str, lang: str) -> str:
+        """A topic's short title (fits a Teams button)."""
+        return self.texts.text(f"titles.{topic_id}", lang)  # type: ignore[arg-type]
+
     # ---- consistency ------------------------------------------------------------------------
 
     def _check(self) -> None:
@@ -131,12 +170,21 @@ class PolicyData:
         keys = {lang: self.texts.keys(lang) for lang in LANGS}
         if keys["sv"] != keys["en"]:
             problems.append(f"texts: keys differ between sv and en: {sorted(keys['sv'] ^ keys['en'])}")
-        for topic in self.topics_doc["topics"]:
-            for key in (f"answers.{topic['id']}", f"suggestions.{topic['id']}"):
+        for topic in self.topics.values():
+            for key in (f"answers.{topic.id}", f"suggestions.{topic.id}", f"titles.{topic.id}"):
                 if not self.texts.has(key):
                     problems.append(f"texts: missing {key}")
-            if topic.get("duties_of") and topic["duties_of"] not in self.actors:
-                problems.append(f"topics.yaml: topic {topic['id']} lists duties of unknown actor {topic['duties_of']}")
+            if not set(topic.first_section_when) <= set(topic.sections):
+                problems.append(f"topics.yaml: topic {topic.id}: first_section_when names a section it does not cite")
+            if topic.duties_of and topic.duties_of not in self.actors:
+                problems.append(f"topics.yaml: topic {topic.id} lists duties of unknown actor {topic.duties_of}")
+        for label, feature in self.features.items():
+            if not self.texts.has(f"features.{feature}"):
+                problems.append(f"texts: missing features.{feature} (label {label})")
+        labels = {*self.topics, *self.features, OUT_OF_SCOPE}
+        if set(self.classifier.topics) != labels:
+            problems.append(f"model.json: labels differ from topics.yaml: {sorted(set(self.classifier.topics) ^ labels)}; "
+                            "run `python -m policy train`")
         if problems:
             raise PolicyDataError(f"{self.data_dir}:\n  " + "\n  ".join(problems))
 

@@ -103,6 +103,30 @@ class Parameter(_Frozen):
     values: list[ParameterValue]
 
 
+class Topic(_Frozen):
+    """A topic Lotsen answers (topics.yaml)."""
+
+    id: str
+    sections: list[str]
+    quotes: dict[str, list[str]] = Field(default_factory=dict)
+    verdict: Literal["asked", "with_facts"] | None = None
+    lead: Literal["when_open"] | None = None
+    duties_of: str | None = None
+    feature: str | None = None
+    first_section_when: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Decision(_Frozen):
+    """How sure the topic classifier must be before it answers (topics.yaml `decision`)."""
+
+    answer_score: float
+    answer_margin: float
+    option_score: float
+    options: int = Field(ge=1, le=3)
+    taught_similarity: float = Field(gt=0, le=1)
+    max_question_length: int = Field(gt=0)
+
+
 # ---- answers ------------------------------------------------------------------------------
 
 
@@ -177,6 +201,17 @@ class RoutineResult(BaseModel):
     citations: list[Citation]
 
 
+AnswerKind = Literal["answer", "clarify", "out_of_scope", "feature", "section"]
+Feature = Literal["register", "my_applications", "annual_report", "report_status", "contacts"]
+
+
+class TopicOption(BaseModel):
+    """One of the nearest topics offered when Lotsen is unsure ("Menar du …?")."""
+
+    topic: str
+    title: str  # short enough for a Teams button (at most 36 characters)
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -188,3 +223,16 @@ class Answer(BaseModel):
     facts: ProjectFacts
     suggestions: list[str]
     topic: str | None
+    # answer: a cited answer; clarify: unsure, `options` are the nearest topics; out_of_scope: no citation
+    # (with `options` when the question names a policy concept); feature: the user asked for one of
+    # Lotsen's features (`feature`); section: a section looked up by its number.
+    kind: AnswerKind = "answer"
+    options: list[TopicOption] = Field(default_factory=list)
+    feature: Feature | None = None
+    # The official's own exchange rate when the question names one ("räkna med 11,25"); the
+    # conversation remembers it for her next questions.
+    eur_sek_rate: float | None = None
+    # A topic was chosen from a taught question (KS coordinators' "lär Lotsen").
+    taught: bool = False
+    # The verdict is what was asked and facts are missing: the bot asks for them (a consultation).
+    consult: bool = False

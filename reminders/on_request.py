@@ -17,7 +17,7 @@ The cycle is the deadline, as the planner's: "Klart" on one of them ends the rou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,9 +60,12 @@ def plan_reminders_on_request(
     deadline_mmdd: str,
     requested_at: datetime,
     requested_by_user_id: int | None,
+    voluntary: Mapping[int, str] | None = None,
 ) -> RemindAllPlan:
-    """One reminder, due at `requested_at`, to each contact person of each of `organisations` (those that have not
-    submitted the report for `report_year`, which is due on the deadline of the following year)."""
+    """One reminder, due at `requested_at`, to each contact person of each of `organisations` (those still to be
+    reminded of the report for `report_year`, which is due on the deadline of the following year:
+    `storage.annual_reports.needs_report_reminder`). `voluntary` maps those reminded of a voluntary report (a
+    bolag's, 3.4) to the section their cards cite, as the planner's."""
     day = request_day(requested_at)
     rule = get_rule(ReminderKind.ANNUAL_REPORT)
     deadline = annual_report_deadline(report_year + 1, deadline_mmdd)
@@ -85,7 +88,8 @@ def plan_reminders_on_request(
                     due_at=requested_at,
                     idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{day}",
                     details={
-                        **annual_report_details(rule, organisation_id, name, deadline, days_left),
+                        **annual_report_details(rule, organisation_id, name, deadline, days_left,
+                                                voluntary_section=(voluntary or {}).get(organisation_id)),
                         # The planner's "year" is the deadline's; the report's own year is kept beside it.
                         "report_year": report_year,
                         "on_request": True,

@@ -20,7 +20,9 @@ The deadline is part of an application's keys: when the call deadline changes, c
 "organisation" (its name); per kind also —
     application_deadline   application_id, reference, project_name, deadline, days_before
     information_item       application_id, reference, project_name, planned_submission_date, occurrence
-    annual_report          organisation_id, deadline, days_before, year
+    annual_report          organisation_id, deadline, days_before, year; and "voluntary": true for a bolag's
+                           voluntary report (3.4: no duty, reminded only while a report it started is open),
+                           whose "source" is then the section that gives it no duty
     missing_contact_person organisation_id, occurrence
 Dates are ISO strings ("2027-03-15").
 """
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,10 +40,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reminders.calendar import local_date, parse_rrule, send_time, workday_on_or_before
 from reminders.rules import ReminderRule, get_rule
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus
+from storage.annual_reports import organisations_reminded_of_report
 from storage.applications import application_data, application_reference
 from storage.contact_persons import organisations_without_contact_person
 from storage.models import ReminderKind, ReminderSubjectType
-from storage.organisations import list_organisations
+from storage.organisations import duties_of
 from storage.reminders import (
     ReminderSpec,
     applications_to_remind,
@@ -215,16 +218,23 @@ def annual_report_year(today: date, deadline_mmdd: str) -> int:
 
 
 def annual_report_details(
-    rule: ReminderRule, organisation_id: int, organisation_name: str, deadline: date, days_before: int
+    rule: ReminderRule, organisation_id: int, organisation_name: str, deadline: date, days_before: int,
+    *, voluntary_section: str | None = None,
 ) -> dict[str, Any]:
-    """What an annual report reminder's card shows, planned or asked for by KS ("year" is the deadline's)."""
-    return {
+    """What an annual report reminder's card shows, planned or asked for by KS ("year" is the deadline's).
+
+    `voluntary_section`: the reminder is about a voluntary report (a bolag's), and the card cites that section
+    (3.4) instead of the duty's; the details then say "voluntary": True."""
+    details: dict[str, Any] = {
         **_common_details(rule, organisation_name),
         "organisation_id": organisation_id,
         "deadline": deadline.isoformat(),
         "days_before": days_before,
         "year": deadline.year,
     }
+    if voluntary_section is not None:
+        details.update(source=voluntary_section, voluntary=True)
+    return details
 
 
 def plan_annual_report(
@@ -235,11 +245,13 @@ def plan_annual_report(
     deadline_mmdd: str,
     now: datetime,
     hour: int,
+    voluntary: Mapping[int, str] | None = None,
 ) -> list[ReminderSpec]:
     """The annual report reminders (3.3, 4) for `year`'s deadline, to each contact person of each organisation.
 
     Only those due within the rule's plan_ahead_days of `now` (contact persons change; the hourly planning
-    reaches the later ones in time).
+    reaches the later ones in time). `voluntary` maps the organisations reminded of a voluntary report (a
+    bolag's open one, 3.4) to the section their cards cite; see `annual_report_details`.
     """
     _require_aware(now)
     rule = get_rule(ReminderKind.ANNUAL_REPORT)
@@ -260,8 +272,9 @@ def plan_annual_report(
                         idempotency_key=(
                             f"annual_report:{organisation_id}:{deadline.isoformat()}:{days_before}:{user_id}"
                         ),
-                        details=annual_report_details(rule, organisation_id, organisation_name, deadline,
-                                                      days_before),
+                        details=annual_report_details(
+                            rule, organisation_id, organisation_name, deadline, days_before,
+                            voluntary_section=(voluntary or {}).get(organisation_id)),
                         recipient_user_id=user_id,
                         cycle=deadline.isoformat(),
                     )
@@ -277,7 +290,9 @@ def plan_missing_contact_person(
     hour: int,
 ) -> list[ReminderSpec]:
     """To each KS coordinator, one reminder per organisation without a contact person (3.3), for the rule's
-    next occurrence only (whether the organisation still lacks one is asked again before each)."""
+    next occurrence only (whether the organisation still lacks one is asked again before each). The caller
+    passes only organisations that must appoint one (`storage.contact_persons.organisations_without_contact_person`):
+    a bolag may appoint a representative (3.4), and is not reminded about."""
     _require_aware(now)
     if not organisations_without_contact or not coordinator_user_ids:
         return []
@@ -310,8 +325,11 @@ def plan_missing_contact_person(
 async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, deadline_mmdd: str, hour: int) -> int:
     """Plans what the rules ask for as of `now` and schedules it idempotently; returns how many are new.
 
-    - annual report reminders for the next deadline, to each active organisation's contact persons;
-    - missing-contact-person reminders for the next occurrence, to the KS coordinators;
+    - annual report reminders for the next deadline, to the contact persons of each active organisation that
+      must report (a nämnd), and of each that need not (a bolag, 3.4) only while its voluntary report of that
+      year is open (`storage.annual_reports.organisations_reminded_of_report`);
+    - missing-contact-person reminders for the next occurrence, to the KS coordinators, about the
+      organisations that must appoint a contact person and have none (nämnder, 3.3);
     - application reminders: deadlines of drafts, and the next weeks of each informationsärende still to do
       (so the weekly reminders go on for as long as it is not sent, and applications registered before
       reminders existed are covered too).
@@ -322,15 +340,18 @@ async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, de
     today = local_date(now)
     await cancel_resolved(session)
 
-    organisations = [(organisation.id, organisation.name) for organisation in await list_organisations(session)]
+    deadline_year = annual_report_year(today, deadline_mmdd)
+    reminded = await organisations_reminded_of_report(session, deadline_year - 1)
     contacts = await contact_person_ids_by_organisation(session)
     specs = plan_annual_report(
-        organisations,
+        [(organisation.id, organisation.name) for organisation, _ in reminded],
         contacts,
-        year=annual_report_year(today, deadline_mmdd),
+        year=deadline_year,
         deadline_mmdd=deadline_mmdd,
         now=now,
         hour=hour,
+        voluntary={organisation.id: duties_of(organisation.kind).annual_report.section
+                   for organisation, voluntary in reminded if voluntary},
     )
     # "Missing" follows the registry (a named contact who does not use Lotsen is still a contact), not who
     # can be reached: an organisation with a name but nobody reachable gets no missing-contact reminder.

@@ -8,6 +8,11 @@ reports/ may not import bot/. The policy's own words in the introduction come fr
 Only submitted or approved reports count as reported: the contents of a draft or a returned report are not
 shown (the organisation is listed among those that have not reported). Applications are shown whatever the
 report's status, since they are registered in Lotsen on their own.
+
+Only the nämnder must report (3.3, 4); a helägt bolag has no duty to (3.4), and Lotsen lets it report
+voluntarily. So the figures, the part per organisation and the list of those that have not reported are the
+nämnder's, and the bolag that handed a report in have a part of their own; a bolag is never listed as missing.
+Which kind must report is the policy's rule (`storage.organisations.must_report`), asked per organisation.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policy import PolicyData, get_section, load_policy
 from policy.model import Section
 from storage.application_data import ApplicationStatus, MalmoRole, Money
+from storage.organisations import must_report
 
 OrganisationKind = Literal["namnd", "bolag"]
 ReportStatus = Literal["not_started", "draft", "submitted", "returned", "approved"]
@@ -43,8 +49,9 @@ REPORTED: frozenset[str] = frozenset({"submitted", "approved"})
 # Applications that led to a funded project (granted, then running, then closed).
 GRANTED: frozenset[ApplicationStatus] = frozenset(
     {ApplicationStatus.GRANTED, ApplicationStatus.ONGOING, ApplicationStatus.CLOSED})
-# The sections the introduction cites, each with the word that finds its sentence on the yearly report.
-INTRO_SECTIONS = ("3.1", "3.2.1", "3.3", "4")
+# The sections the introduction cites, each with the word that finds its sentence on the yearly report (3.4, on
+# the helägda bolag, has none: cited by its title).
+INTRO_SECTIONS = ("3.1", "3.2.1", "3.3", "3.4", "4")
 YEARLY_WORD = "årlig"
 
 FILE_NAME = "sammanstallning-internationellt-arbete-{year}.{fmt}"
@@ -55,13 +62,15 @@ TEXTS = {
     "generated": "Sammanställd av kommunstyrelsens förvaltning den {date} med Lotsen.",
     "intro": "Enligt {policy} redovisar nämnderna varje år sitt internationella arbete till kommunstyrelsen, "
              "vars förvaltning sammanställer redovisningarna för kommunfullmäktige. Sammanställningen omfattar "
-             "nämndernas och de helägda bolagens internationella arbete under {year}.",
+             "nämndernas internationella arbete under {year}. Helägda bolag har ingen skyldighet att redovisa "
+             "(avsnitt 3.4); det som bolag har redovisat frivilligt står i en egen del.",
     "intro_quote": "Avsnitt {section} {title}: ”{quote}”",
     "intro_title_only": "Avsnitt {section} {title}",
     "summary": "Sammanfattning",
-    "organisations_count": "Nämnder och helägda bolag: {count}",
-    "reported_count": "Inskickade eller godkända redovisningar: {count}",
-    "missing_count": "Organisationer som inte har lämnat någon redovisning: {count}",
+    "organisations_count": "Nämnder: {count}",
+    "reported_count": "Nämnder med inskickad eller godkänd redovisning: {count}",
+    "missing_count": "Nämnder som inte har lämnat någon redovisning: {count}",
+    "voluntary_count": "Helägda bolag som har redovisat frivilligt (avsnitt 3.4): {count}",
     "applications_count": "Antal EU-ansökningar: {count}",
     "total_budget": "Summa totalbudget för ansökningarna: {amount}",
     "granted_count": "Beviljade ansökningar: {count}",
@@ -71,7 +80,14 @@ TEXTS = {
     "amount_missing": "uppgift saknas",
     "amount_partly_missing": "{amount} (uppgift saknas för {missing} {applications})",
     "per_status": "Ansökningar per status: {statuses}",
-    "per_organisation": "Redovisning per organisation",
+    "per_organisation": "Redovisning per nämnd",
+    "voluntary": "Helägda bolag: frivillig redovisning (avsnitt 3.4)",
+    "voluntary_intro": "Helägda bolag har ingen skyldighet att redovisa sitt internationella arbete enligt policyn "
+                       "(avsnitt 3.4; den årliga redovisningen i avsnitt 4 gäller nämnderna). Här står de bolag "
+                       "som ändå har lämnat en redovisning; de räknas inte med i nämndernas siffror ovan.",
+    "voluntary_none": "Inget helägt bolag har lämnat någon frivillig redovisning.",
+    "voluntary_not_started": "ingen redovisning (frivillig för helägda bolag, avsnitt 3.4)",
+    "no_voluntary_report": "Bolaget har inte lämnat någon frivillig redovisning.",
     "status": "Status för redovisningen: {status}",
     "verksamhetsplan": "Internationellt arbete i verksamhetsplanen: {answer}",
     "no_report": "Ingen redovisning har lämnats in.",
@@ -84,8 +100,8 @@ TEXTS = {
     "applications": "EU-ansökningar",
     "no_applications": "Inga EU-ansökningar är registrerade för året.",
     "per_programme": "Per program",
-    "missing": "Organisationer som inte har lämnat någon redovisning",
-    "missing_none": "Alla nämnder och helägda bolag har lämnat sin redovisning.",
+    "missing": "Nämnder som inte har lämnat någon redovisning",
+    "missing_none": "Alla nämnder har lämnat sin redovisning.",
     "missing_line": "{name} ({status})",
     "total_row": "Totalt",
     "converted": "{eur} (ungefär {sek})",
@@ -96,6 +112,8 @@ TEXTS = {
 }
 
 KIND_LABELS = {"namnd": "Nämnd", "bolag": "Helägt bolag"}
+# The Excel sheet of organisations: a bolag is there only with a report it handed in voluntarily.
+KIND_LABELS_VOLUNTARY = {"namnd": "Nämnd", "bolag": "Helägt bolag (frivillig redovisning)"}
 CONTACT_LABELS = {  # 3.3: a nämnd appoints a contact person; 3.4: a bolag may appoint a representative
     "namnd": "Kontaktperson för internationella frågor: {name}",
     "bolag": "Representant för internationella frågor: {name}",
@@ -193,6 +211,18 @@ class OrganisationReport(_Model):
     def reported(self) -> bool:
         return self.status in REPORTED
 
+    @property
+    def must_report(self) -> bool:
+        """A nämnd must report (3.3, 4); a helägt bolag need not (3.4), so its report is voluntary."""
+        return must_report(self.kind)
+
+    @property
+    def status_label(self) -> str:
+        """"godkänd", "ej påbörjad"; for an organisation that need not report and has not, that it is voluntary."""
+        if self.status == "not_started" and not self.must_report:
+            return TEXTS["voluntary_not_started"]
+        return REPORT_STATUS_LABELS[self.status]
+
 
 class Compilation(_Model):
     year: int
@@ -215,9 +245,10 @@ class ProgrammeTotal:
 
 @dataclass
 class Totals:
-    organisations: int
-    reported: int
-    missing: list[OrganisationReport]
+    organisations: int  # that must report (the nämnder)
+    reported: int  # of those, handed in
+    missing: list[OrganisationReport]  # of those, not handed in
+    voluntary: list[OrganisationReport]  # handed in by organisations that need not report (bolag, 3.4)
     applications: list[tuple[OrganisationReport, ApplicationLine]]
     total_budget_sek: Decimal
     granted_count: int
@@ -241,10 +272,12 @@ def totals(compilation: Compilation) -> Totals:
         p.granted_without_amount += a.granted_without_amount
         p.granted_amount_sek += a.granted_amount_sek or 0
         per_status[a.status] += 1
+    duty = [o for o in compilation.organisations if o.must_report]
     return Totals(
-        organisations=len(compilation.organisations),
-        reported=sum(o.reported for o in compilation.organisations),
-        missing=[o for o in compilation.organisations if not o.reported],
+        organisations=len(duty),
+        reported=sum(o.reported for o in duty),
+        missing=[o for o in duty if not o.reported],
+        voluntary=[o for o in compilation.organisations if not o.must_report and o.reported],
         applications=applications,
         total_budget_sek=sum((a.total_budget_sek for _, a in applications), Decimal(0)),
         granted_count=sum(a.status in GRANTED for _, a in applications),
@@ -360,6 +393,7 @@ def _summary(t: Totals, f: _Formatter) -> list[_Block]:
         TEXTS["organisations_count"].format(count=t.organisations),
         TEXTS["reported_count"].format(count=t.reported),
         TEXTS["missing_count"].format(count=len(t.missing)),
+        TEXTS["voluntary_count"].format(count=len(t.voluntary)),
         TEXTS["applications_count"].format(count=len(t.applications)),
         TEXTS["total_budget"].format(amount=f.sek(t.total_budget_sek)),
         TEXTS["granted_count"].format(count=f.granted_count(t.granted_count, t.granted_without_amount)),
@@ -375,7 +409,7 @@ def _organisation(o: OrganisationReport, f: _Formatter) -> list[_Block]:
     blocks: list[_Block] = [
         _Heading(2, f"{o.name} ({KIND_LABELS[o.kind].lower()})"),
         _Bullets([
-            TEXTS["status"].format(status=REPORT_STATUS_LABELS[o.status]),
+            TEXTS["status"].format(status=o.status_label),
             CONTACT_LABELS[o.kind].format(name=o.contact_name or NO_CONTACT),
             TEXTS["verksamhetsplan"].format(answer=ANSWERS[o.in_verksamhetsplan]),
         ]),
@@ -427,7 +461,16 @@ def _document(compilation: Compilation, policy: PolicyData | None = None) -> lis
 
     blocks.append(_Heading(1, TEXTS["per_organisation"]))
     for o in compilation.organisations:
-        blocks += _organisation(o, f)
+        if o.must_report:
+            blocks += _organisation(o, f)
+
+    blocks.append(_Heading(1, TEXTS["voluntary"]))
+    blocks.append(_Paragraph(TEXTS["voluntary_intro"]))
+    if t.voluntary:
+        for o in t.voluntary:
+            blocks += _organisation(o, f)
+    else:
+        blocks.append(_Paragraph(TEXTS["voluntary_none"]))
 
     blocks.append(_Heading(1, TEXTS["per_focus_area"]))
     for area, label in FOCUS_AREA_LABELS.items():
@@ -555,9 +598,10 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
     summary: list[list[object]] = [
         ["År", compilation.year],
         ["Sammanställd", compilation.generated_on],
-        ["Nämnder och helägda bolag", t.organisations],
-        ["Inskickade eller godkända redovisningar", t.reported],
-        ["Antal organisationer utan redovisning", len(t.missing)],
+        ["Nämnder", t.organisations],
+        ["Nämnder med inskickad eller godkänd redovisning", t.reported],
+        ["Antal nämnder utan redovisning", len(t.missing)],
+        ["Helägda bolag som har redovisat frivilligt (avsnitt 3.4)", len(t.voluntary)],
         ["Antal EU-ansökningar", len(t.applications)],
         ["Summa totalbudget (kr)", t.total_budget_sek],
         ["Beviljade ansökningar", t.granted_count],
@@ -577,10 +621,10 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
     sheet.cell(row=len(summary) - len(t.missing) + 1, column=2).font = Font(bold=True)
 
     organisations = [
-        [o.name, KIND_LABELS[o.kind], REPORT_STATUS_LABELS[o.status], "ja" if o.reported else "nej",
+        [o.name, KIND_LABELS_VOLUNTARY[o.kind], o.status_label, "ja" if o.reported else "nej",
          o.contact_name or "", ANSWERS[o.in_verksamhetsplan], len(o.items) if o.reported else 0,
          len(o.applications), sum((a.total_budget_sek for a in o.applications), Decimal(0))]
-        for o in compilation.organisations]
+        for o in compilation.organisations if o.must_report or o.reported]
     _sheet(workbook, SHEETS[1], ["Organisation", "Typ", "Status", "Redovisning lämnad",
                                  "Kontaktperson eller representant", "I verksamhetsplanen",
                                  "Redovisade aktiviteter", "EU-ansökningar", "Totalbudget EU-ansökningar (kr)"],

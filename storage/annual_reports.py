@@ -7,6 +7,12 @@ KS coordinators and admins see every organisation's, and return or approve them,
 organisation's. Every change records an `AnnualReportEvent` in the same transaction. Relationships are
 `lazy="raise"`, so every function returning a report loads its organisation and items.
 
+A nämnd must report every year (3.3, 4); a helägt bolag need not (3.4), but may report voluntarily — Lotsen's
+choice where the policy is silent (`storage.organisations.must_report` says which is which). So a bolag without
+a report is never "missing": `OrganisationStatus.must_report` tells the overview's readers apart, and
+`needs_report_reminder` decides, for both the planned reminders and KS förvaltning's "Påminn alla", who is
+reminded: a nämnd until it has handed its report in, a bolag only while a voluntary report it started is open.
+
 The EU projects part follows the organisation's registered applications of the year: a new draft gets one item
 per application, and `add_new_applications` adds those registered later, except any an official removed on
 purpose (the ITEM_REMOVED event keeps the application's id).
@@ -44,7 +50,7 @@ from storage.models import (
     User,
     utc_now,
 )
-from storage.organisations import swedish_sort_key
+from storage.organisations import must_report, swedish_sort_key
 
 __all__ = [
     "NOT_STARTED",
@@ -68,6 +74,8 @@ __all__ = [
     "get_or_create_draft",
     "get_report",
     "list_events",
+    "needs_report_reminder",
+    "organisations_reminded_of_report",
     "remove_item",
     "report_status_overview",
     "return_for_completion",
@@ -101,6 +109,20 @@ class OrganisationStatus:
     last_change: datetime | None  # when the report last changed (None when not started)
     # The contact-person registry's row (3.3 / 3.4), with its linked user loaded; None when nobody is named.
     contact: ContactPerson | None = None
+
+    @property
+    def must_report(self) -> bool:
+        """A nämnd must report (3.3, 4); a bolag's report is voluntary (3.4), and its absence no gap."""
+        return must_report(self.organisation.kind)
+
+
+def needs_report_reminder(organisation_must_report: bool, status: str) -> bool:
+    """Whether an organisation whose report is in `status` (an AnnualReportStatus value, or NOT_STARTED) is
+    reminded of it: one that must report until it has handed the report in; one that need not (a bolag, 3.4)
+    only while a voluntary report it has started is open (draft or returned), never for not starting one."""
+    if status in {s.value for s in OPEN_ANNUAL_REPORT_STATUSES}:
+        return True
+    return organisation_must_report and status == NOT_STARTED
 
 
 def can_view_report(user: User, organisation_id: int) -> bool:
@@ -403,6 +425,31 @@ async def report_status_overview(session: AsyncSession, year: int, viewer: User)
             )
         )
     return lines
+
+
+async def organisations_reminded_of_report(session: AsyncSession, year: int) -> list[tuple[Organisation, bool]]:
+    """The active organisations the yearly reminders before the deadline of `year`'s report go to, in Swedish
+    order, each with whether it is reminded of a voluntary report (a bolag with an open one, 3.4) rather than of
+    its duty. Every one that must report is here, whatever its report's status (the planned reminders are
+    planned ahead, and "Klart" ends a round); one that need not only while its report of `year` is open."""
+    organisations = (await session.scalars(select(Organisation).where(Organisation.active.is_(True)))).all()
+    open_reports = set(
+        (
+            await session.scalars(
+                select(AnnualReport.organisation_id).where(
+                    AnnualReport.year == year,
+                    AnnualReport.status.in_([status.value for status in OPEN_ANNUAL_REPORT_STATUSES]),
+                )
+            )
+        ).all()
+    )
+    found = []
+    for organisation in sorted(organisations, key=lambda organisation: swedish_sort_key(organisation.name)):
+        if must_report(organisation.kind):
+            found.append((organisation, False))
+        elif organisation.id in open_reports:
+            found.append((organisation, True))
+    return found
 
 
 async def list_events(session: AsyncSession, report: AnnualReport) -> list[AnnualReportEvent]:

@@ -6,6 +6,9 @@ Lotsen user of that name placed in that organisation when there is exactly one, 
 Users with role contact_person count as contact persons of their organisation too (the role came first), so
 "who is the contact person" is answered here and in `storage.reminders` from both sources. Every change is
 recorded in the audit trail; the operator's command line acts with actor None.
+
+Only a kind of organisation that must appoint one (`storage.organisations.must_appoint_contact`: a nämnd, 3.3)
+is ever "without a contact person"; one that may (a bolag, 3.4) is "without a representative", which is no gap.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from storage.models import (
     User,
     utc_now,
 )
-from storage.organisations import swedish_sort_key
+from storage.organisations import OrganisationKind, duties_of, kinds_that_must_appoint_contact, swedish_sort_key
 
 __all__ = [
     "NAME_MAX_LENGTH",
@@ -37,6 +40,7 @@ __all__ = [
     "get_contact_person",
     "is_contact_person",
     "organisations_without_contact_person",
+    "organisations_without_representative",
     "remove_contact_person",
     "set_contact_person",
 ]
@@ -165,7 +169,22 @@ async def contact_persons_by_organisation(session: AsyncSession) -> dict[int, Co
 
 
 async def organisations_without_contact_person(session: AsyncSession) -> list[Organisation]:
-    """Active organisations with neither a registry row nor a user with role contact_person, in Swedish order."""
+    """Active organisations that must appoint a contact person (3.3) and have neither a registry row nor a user
+    with role contact_person, in Swedish order. A bolag is never among them: it may appoint one (3.4)."""
+    return await _without_contact(session, kinds_that_must_appoint_contact())
+
+
+async def organisations_without_representative(session: AsyncSession) -> list[Organisation]:
+    """Active organisations that may but need not appoint someone (a bolag's representative, 3.4) and have not,
+    in Swedish order: for overviews that show them apart from the missing ones, never for reminders."""
+    optional = frozenset(kind for kind in OrganisationKind
+                         if duties_of(kind).contact.allowed and not duties_of(kind).must_appoint_contact)
+    return await _without_contact(session, optional)
+
+
+async def _without_contact(session: AsyncSession, kinds: frozenset[OrganisationKind]) -> list[Organisation]:
+    if not kinds:
+        return []
     with_registry = select(ContactPerson.organisation_id)
     with_role_user = select(User.organisation_id).where(
         User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)
@@ -173,6 +192,7 @@ async def organisations_without_contact_person(session: AsyncSession) -> list[Or
     organisations = await session.scalars(
         select(Organisation).where(
             Organisation.active.is_(True),
+            Organisation.kind.in_(sorted(kinds)),
             Organisation.id.not_in(with_registry),
             Organisation.id.not_in(with_role_user),
         )

@@ -1,10 +1,18 @@
-"""Malmö stad's nämnder and helägda bolag (seeded from storage/data/organisations.yaml)."""
+"""Malmö stad's nämnder and helägda bolag (seeded from storage/data/organisations.yaml), and what the policy asks
+of each kind (`duties_of`).
+
+Whether an organisation must report its international work every year, and whether it must appoint a contact
+person, follows from its kind alone, and the answer is the policy module's (parameter `organisation_duties`):
+a nämnd must do both (3.3, 4); a helägt bolag has no duty to report and may appoint a representative (3.4).
+Every status count, reminder and compilation asks here rather than comparing kinds itself.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -12,14 +20,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.organisation_duties import OrganisationDuties, organisation_duties
 from storage._sql import dialect_insert
 from storage.models import Organisation, OrganisationKind, utc_now
 
 __all__ = [
     "DEFAULT_ORGANISATIONS_PATH",
+    "POLICY_ACTORS",
     "Organisation",
+    "OrganisationDuties",
     "OrganisationEntry",
     "OrganisationKind",
+    "duties_of",
+    "kinds_that_must_appoint_contact",
+    "kinds_that_must_report",
+    "must_appoint_contact",
+    "must_report",
     "find_organisation",
     "get_organisation",
     "list_organisations",
@@ -53,6 +69,37 @@ def swedish_sort_key(text: str) -> str:
         else:
             key.append(normalise(char) or char)
     return "".join(key)
+
+
+# The policy's actor (policy/data/actors.yaml) each kind of organisation is.
+POLICY_ACTORS: dict[OrganisationKind, str] = {
+    OrganisationKind.NAMND: "committee",
+    OrganisationKind.BOLAG: "wholly_owned_company",
+}
+
+
+def duties_of(kind: OrganisationKind | str, on: date | None = None) -> OrganisationDuties:
+    """What the policy in force on `on` (default: today) asks of an organisation of this kind: the yearly report
+    (`annual_report`, with its section) and the contact person or representative (`contact`, with its role)."""
+    return organisation_duties(POLICY_ACTORS[OrganisationKind(kind)], on)
+
+
+def must_report(kind: OrganisationKind | str, on: date | None = None) -> bool:
+    """Whether an organisation of this kind must report its international work every year (nämnd: 3.3, 4)."""
+    return duties_of(kind, on).must_report
+
+
+def must_appoint_contact(kind: OrganisationKind | str, on: date | None = None) -> bool:
+    """Whether it must appoint a contact person for international matters (nämnd: 3.3; a bolag may, 3.4)."""
+    return duties_of(kind, on).must_appoint_contact
+
+
+def kinds_that_must_report(on: date | None = None) -> frozenset[OrganisationKind]:
+    return frozenset(kind for kind in OrganisationKind if must_report(kind, on))
+
+
+def kinds_that_must_appoint_contact(on: date | None = None) -> frozenset[OrganisationKind]:
+    return frozenset(kind for kind in OrganisationKind if must_appoint_contact(kind, on))
 
 
 def slugify(text: str) -> str:

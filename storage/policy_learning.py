@@ -38,6 +38,7 @@ __all__ = [
     "REF_MAX_LENGTH",
     "TaughtQuestion",
     "active_teachings",
+    "get_clarification",
     "list_bad_answers",
     "list_clarifications",
     "record_clarification",
@@ -246,6 +247,13 @@ async def record_clarification(
     session.add(row)
     await session.flush()
     return row
+
+
+async def get_clarification(session: AsyncSession, ref: str) -> Clarification | None:
+    """The clarification recorded for the card `ref`, None when there is none: the bot reads what was asked
+    and offered from here when a choice is pressed, rather than from the press."""
+    result = await session.execute(select(Clarification).where(Clarification.ref == ref))
+    return result.scalar_one_or_none()
 
 
 async def record_clarification_choice(session: AsyncSession, *, ref: str, chosen: str) -> Clarification | None:

@@ -26,6 +26,8 @@ from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, InformationItemStatus
 from storage.models import (
     CLAIMABLE_REMINDER_STATES,
+    OPEN_ANNUAL_REPORT_STATUSES,
+    AnnualReport,
     Application,
     ContactPerson,
     InformationItem,
@@ -39,6 +41,7 @@ from storage.models import (
     User,
     utc_now,
 )
+from storage.organisations import OrganisationKind, kinds_that_must_appoint_contact, kinds_that_must_report
 
 __all__ = [
     "AccessDenied",
@@ -595,7 +598,10 @@ async def cancel_resolved(session: AsyncSession) -> int:
     - an application's deadline reminders, once the application is no longer a draft (it was submitted);
     - an informationsärende's reminders, once it is marked sent;
     - an organisation's missing-contact-person reminders, once it has a contact person (a row in the
-      registry, or a user with role contact_person);
+      registry, or a user with role contact_person), and any about a kind of organisation that need not
+      appoint one (a bolag, 3.4: planned before that was known, or its kind changed);
+    - annual report reminders to an organisation that need not report (a bolag, 3.4) unless its voluntary
+      report of the reminder's year is open (`storage.annual_reports.needs_report_reminder`);
     - an organisation's reminders of either kind, once it is no longer active.
     Only facts about subjects that exist count: a reminder whose subject is not found is left alone.
     """
@@ -608,11 +614,14 @@ async def cancel_resolved(session: AsyncSession) -> int:
         select(User.organisation_id).where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)),
     )
     inactive_organisations = select(Organisation.id).where(Organisation.active.is_(False))
+    need_no_contact = select(Organisation.id).where(
+        Organisation.kind.not_in(sorted(kinds_that_must_appoint_contact())))
     conditions = [
         (ReminderKind.APPLICATION_DEADLINE, ReminderSubjectType.APPLICATION, submitted_applications),
         (ReminderKind.INFORMATION_ITEM, ReminderSubjectType.INFORMATION_ITEM, sent_items),
         (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, organisations_with_contact),
         (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, inactive_organisations),
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, need_no_contact),
         (ReminderKind.ANNUAL_REPORT, ReminderSubjectType.ORGANISATION, inactive_organisations),
     ]
     for kind, subject_type, resolved_subjects in conditions:
@@ -628,4 +637,54 @@ async def cancel_resolved(session: AsyncSession) -> int:
             .execution_options(synchronize_session="fetch")
         )
         cancelled += result.rowcount  # type: ignore[attr-defined]
-    return cancelled
+    return cancelled + await _cancel_unasked_report_reminders(session)
+
+
+def _report_year(cycle: str | None) -> int | None:
+    """The year of the report an annual report reminder is about: its cycle is the deadline, in the year after."""
+    try:
+        return date.fromisoformat(cycle).year - 1 if cycle else None
+    except ValueError:
+        return None
+
+
+async def _cancel_unasked_report_reminders(session: AsyncSession) -> int:
+    """Cancels the annual report reminders to organisations that need not report (a bolag, 3.4) whose report of
+    the reminder's year is not open: never started (no duty to remind of), or handed in (nothing left to do)."""
+    voluntary_kinds = sorted(set(OrganisationKind) - kinds_that_must_report())
+    if not voluntary_kinds:
+        return 0
+    rows = (
+        await session.execute(
+            select(Reminder.id, Reminder.subject_id, Reminder.cycle)
+            .join(Organisation, Organisation.id == Reminder.subject_id)
+            .where(
+                Reminder.kind == ReminderKind.ANNUAL_REPORT,
+                Reminder.subject_type == ReminderSubjectType.ORGANISATION,
+                Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
+                Organisation.kind.in_(voluntary_kinds),
+            )
+        )
+    ).all()
+    if not rows:
+        return 0
+    open_reports = set(
+        (
+            await session.execute(
+                select(AnnualReport.organisation_id, AnnualReport.year).where(
+                    AnnualReport.organisation_id.in_({row.subject_id for row in rows}),
+                    AnnualReport.status.in_([status.value for status in OPEN_ANNUAL_REPORT_STATUSES]),
+                )
+            )
+        ).all()
+    )
+    unasked = [row.id for row in rows if (row.subject_id, _report_year(row.cycle)) not in open_reports]
+    if not unasked:
+        return 0
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(unasked), Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
+        .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]

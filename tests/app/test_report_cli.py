@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reports.compilation import SHEETS
+from report_cli import organisation_report_text
+from reports.compilation import SHEETS, OrganisationReport
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from tests.support.app_process import run_app
@@ -158,3 +159,13 @@ async def test_applications_show_follows_the_same_rule(seeded, tmp_path: Path) -
     assert coordinator[0] == 0 and "Program: Kreativa Europa" in coordinator[1]
     assert not_a_reference[:2] == (2, "") and "give it like EU-2026-0007" in not_a_reference[2]
     assert unknown[:2] == (2, "") and "no application 'EU-2026-9999'" in unknown[2]
+
+
+def test_a_bolag_without_a_report_is_shown_as_having_no_duty_and_a_namnd_as_not_reported() -> None:
+    bolag = organisation_report_text(OrganisationReport(name="MKB Fastighets AB", kind="bolag", status="not_started",
+                                                        contact_name="Dan Ek"), 2026)
+    assert "- Status för redovisningen: ingen redovisning (frivillig för helägda bolag, avsnitt 3.4)" in bolag
+    assert "- Representant för internationella frågor: Dan Ek" in bolag
+    assert "Bolaget har inte lämnat någon frivillig redovisning." in bolag and "ej påbörjad" not in bolag
+    namnd = organisation_report_text(OrganisationReport(name="Valnämnden", kind="namnd", status="not_started"), 2026)
+    assert "- Status för redovisningen: ej påbörjad" in namnd and "Ingen redovisning har lämnats in." in namnd

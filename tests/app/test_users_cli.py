@@ -138,6 +138,8 @@ async def test_the_contact_person_registry_from_the_command_line(database_url, s
     assert "Extern Representant" in lines["MKB Fastighets AB"] and "bolag" in lines["MKB Fastighets AB"]
     assert "saknas; contact_person: Kim Kontakt" in lines["Fritidsnämnden"]  # only the role
     assert "saknas" in lines["Kulturnämnden"] and "contact_person" not in lines["Kulturnämnden"]
+    # A bolag without a representative lacks nothing: 3.4 only gives it the opportunity to appoint one.
+    assert "ingen utsedd (frivilligt, 3.4)" in lines["Boplats Syd AB"] and "saknas" not in lines["Boplats Syd AB"]
     assert len(listing.stdout.splitlines()) == 23  # every active organisation
 
     removed = _app(database_url, "users", "contact-remove", "miljonamnden")

@@ -12,6 +12,7 @@ from bot.terminal_chat import TerminalAdapter, TerminalConversation
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.policy_learning import list_bad_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,31 @@ async def test_numbered_choices_press_the_buttons(tmp_path):
         output.clear()
         await conversation.say("7")  # the help button: the same card again
         assert "Hej! Jag är Lotsen" in output[-1]
+    finally:
+        await engine.dispose()
+
+
+async def test_an_answers_vote_stands_under_its_question_and_a_number_casts_it(tmp_path):
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/chat.db"
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    output: list[str] = []
+    try:
+        session_factory = create_session_factory(engine)
+        services = build_bot(Settings(_env_file=None, database_url=database_url), session_factory)
+        adapter = TerminalAdapter(output.append)
+        conversation = TerminalConversation(adapter, services.bot.on_turn, "29:chat", "Chatt", "sv-SE")
+        await conversation.say("Vem beslutar om nya partnerstäder?")
+        lines = [line.strip() for line in output[-1].splitlines()]
+        question = lines.index("Hjälpte svaret?")
+        assert lines[question + 1:question + 3] == ["[1] 👍 Ja", "[2] 👎 Nej"]
+        assert "[3] Visa policytext" in lines[question + 3:]  # the card's own buttons follow, numbered on
+        output.clear()
+        await conversation.say("2")
+        assert output[-1].startswith("Lotsen: Tack för svaret!")
+        async with session_factory() as session:
+            [vote] = await list_bad_answers(session)
+        assert vote.question == "Vem beslutar om nya partnerstäder?"
     finally:
         await engine.dispose()
 

@@ -575,6 +575,9 @@ async def test_a_bolag_may_have_no_representative_and_is_told_of_a_representant(
     adapter = _adapter(_services(session_factory), LIV)
     opened = text_of(await say(adapter, "årsredovisning"))
     assert "sedan verksamhetsplanen och representanten" in opened and "ontaktperson" not in opened
+    # A bolag has no duty to report (3.4; 4 speaks of the nämnder): it is told the report is voluntary.
+    assert "Helägda bolag har ingen skyldighet att redovisa enligt policyn (avsnitt 3.4" in opened
+    assert "redovisningen är frivillig" in opened and "3.3" not in opened
     await _next_parts(adapter, 6)
     asked = text_of(await say(adapter, "ja"))
     assert "bolagets representant för internationella frågor (policyn avsnitt 3.4)" in asked and "”ingen”" in asked
@@ -590,6 +593,11 @@ async def test_a_bolag_may_have_no_representative_and_is_told_of_a_representant(
         report = await get_report(session, company.id, YEAR, await make_user(session, LIV.id, LIV.name, company))
     assert report.status == "submitted" and report.contact_name is None
     assert await _registry_name(session_factory, "malmo-stadshus-ab") is None
+    # KS förvaltning is told it is a voluntary report, and that the bolag has no representative.
+    lines = "\n".join(render_attachment("application/vnd.microsoft.card.adaptive",
+                                        ks_summary_card(report, submitted_by=LIV.name).content).lines)
+    assert "Malmö Stadshus AB har skickat in en frivillig redovisning" in lines and "avsnitt 3.4" in lines
+    assert "avsnitt 3.3" not in lines and "Representant: –" in lines
 
 
 async def test_an_older_years_report_leaves_the_registry_alone(session_factory):
@@ -634,6 +642,11 @@ async def test_a_ks_coordinator_sees_another_organisations_report_but_cannot_cha
     not_started = await say(adapter, "årsredovisning Kulturnämnden 2025")
     assert text_of(not_started) == ("Kulturnämnden har inte påbörjat årsredovisningen för 2025 (status: ej påbörjad). "
                                     "Den skapas när någon i Kulturnämnden skriver ”årsredovisning”.")
+    # A bolag that has not reported is not behind: it has no duty to (3.4).
+    voluntary = text_of(await say(adapter, "årsredovisning Malmö Stadshus AB 2025"))
+    assert voluntary.startswith("Malmö Stadshus AB har ingen redovisning för 2025. Helägda bolag har ingen "
+                                "skyldighet att redovisa enligt policyn (avsnitt 3.4)")
+    assert "ej påbörjad" not in voluntary
     assert await _report_count(session_factory) == 1
     report = await _report(session_factory)
     assert report.in_verksamhetsplan is None and [item.title for item in report.items] == ["Eurocities"]
@@ -696,8 +709,8 @@ def test_a_rest_that_is_no_organisation_or_year_is_not_the_command():
 async def test_a_policy_question_starting_with_the_command_word_gets_the_policy_answer(session_factory):
     await _people(session_factory)
     adapter = _adapter(_services(session_factory))
-    for question, section in (("årsredovisning när ska den vara inne", "§ 3.3 Nämnder"),
-                              ("Årsredovisning: hur gör vi med bolagen", "§ 3.4 Helägda bolag"),
+    for question, section in (("årsredovisning, måste nämnden lämna en varje år", "§ 3.3 Nämnder"),
+                              ("Årsredovisning: vad säger policyn om de helägda bolagen", "§ 3.4 Helägda bolag"),
                               ("årsredovisningen vem sammanställer den", "§ 3.2.1 Kommunstyrelsens förvaltning")):
         answer = text_of(await say(adapter, question))
         assert f"Källa: {section}" in answer, answer

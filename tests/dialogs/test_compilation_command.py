@@ -9,9 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from reports.download_links import LinkExpired, signing_secret, verify_compilation_link
+from storage.annual_reports import get_or_create_draft, submit
+from storage.organisations import get_organisation
 from settings import Settings
 from tests.support.chat import buttons, say, text_of
-from tests.support.ks_setup import BO, KARIN, NOT_MINE, NOW, OLLE, adapter, seed
+from tests.support.ks_setup import BO, KARIN, NOT_MINE, NOW, OLLE, YEAR, adapter, seed
+from tests.support.people import make_user
 
 SECRET = "a-shared-secret-for-the-tests"
 BASE_URL = "https://lotsen.malmo.example"
@@ -34,10 +37,12 @@ async def test_a_coordinator_gets_three_links_valid_for_a_day_and_the_counts(ses
     text = text_of(replies)
     assert "Sammanställning för kommunfullmäktige 2025" in text
     assert "avsnitt 3.1, 3.2.1, 3.3 och 4" in text
-    # Miljönämnden submitted, Kulturnämnden approved; the draft and the returned report are not handed in.
-    for line in ("Nämnder och bolag: 23", "Inskickade, väntar på granskning: 1", "Godkända: 1",
-                 "Inte inskickade: 21"):
+    # Miljönämnden submitted, Kulturnämnden approved; the draft and the returned report are not handed in. Only
+    # the 16 nämnder must report (3.3, 4): the helägda bolag are never counted as not submitted (3.4).
+    for line in ("Nämnder: 16", "Inskickade, väntar på granskning: 1", "Godkända: 1", "Inte inskickade: 14",
+                 "Bolag som har redovisat frivilligt (avsnitt 3.4): 0"):
         assert line in text
+    assert "Helägda bolag har ingen skyldighet att redovisa (avsnitt 3.4)" in text
     assert "Länkarna gäller till 4 februari 2026 kl. 09.15." in text  # 24 hours, in Malmö time
     links = buttons(replies)
     assert list(links) == ["Word", "Excel", "Markdown"]
@@ -58,12 +63,29 @@ async def test_the_ways_of_asking_and_the_default_year(session_factory, message)
     assert _check(buttons(replies)["Word"]["url"], year=2025, fmt="docx") == seeded.users["karin"].id
 
 
+async def test_a_bolags_voluntary_report_is_counted_apart_from_the_namnder(session_factory):
+    await seed(session_factory)
+    async with session_factory.begin() as session:
+        for slug, hand_in in (("mkb-fastighets-ab", True), ("malmo-stadsteater-ab", False)):
+            organisation = await get_organisation(session, slug)
+            official = await make_user(session, f"29:{slug}", f"Tjänsteperson {slug}", organisation)
+            report = await get_or_create_draft(session, organisation.id, YEAR, official)
+            if hand_in:
+                await submit(session, report, official)
+    text = text_of(await say(adapter(session_factory, **LINK_SETTINGS), "sammanställning 2025"))
+    # The nämnders' figures are unchanged; MKB's submitted report counts as voluntary, the draft not at all.
+    for line in ("Nämnder: 16", "Inskickade, väntar på granskning: 1", "Inte inskickade: 14",
+                 "Bolag som har redovisat frivilligt (avsnitt 3.4): 1"):
+        assert line in text
+
+
 async def test_the_compilation_in_english(session_factory):
     await seed(session_factory)
     replies = await say(adapter(session_factory, locale="en-US", **LINK_SETTINGS), "compilation for KF 2024")
     text = text_of(replies)
     assert "Compilation for the city council 2024" in text
-    assert "Nämnder and companies: 23" in text and "Not submitted: 23" in text
+    assert "Nämnder: 16" in text and "Not submitted: 16" in text
+    assert "Companies that reported voluntarily (section 3.4): 0" in text
     assert "The links are valid until 4 February 2026 at 09:15." in text
     assert _check(buttons(replies)["Excel"]["url"], year=2024, fmt="xlsx") > 0
 

@@ -6,13 +6,14 @@ The users and the chat are tests/support/people_chat.py's, shared with the admin
 
 from __future__ import annotations
 
+from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
 from dialogs.contact_commands import ContactCommands
 from dialogs.formatting import format_date
 from dialogs.people_cards import STOCKHOLM
 from storage.models import AuditEvent, AuditEventKind, ContactPerson, Role
-from storage.organisations import get_organisation, list_organisations
+from storage.organisations import OrganisationKind, get_organisation, list_organisations
 from tests.support.people import make_user
 from tests.support.people_chat import (
     ADA,
@@ -96,6 +97,22 @@ async def test_a_ks_coordinator_names_a_bolags_representative_under_3_4(session_
     assert (contact.name, contact.user_id) == ("Bo Berg", None)
 
 
+async def test_a_bolags_own_official_names_its_representative_and_is_told_about_3_4_not_3_3(session_factory):
+    await seed_people(session_factory)
+    async with session_factory.begin() as session:
+        await make_user(session, "29:mats", "Mats Berg", await get_organisation(session, "mkb-fastighets-ab"))
+    mats = ChannelAccount(id="29:mats", name="Mats Berg")
+    answer = await ask(session_factory, mats, "representant: Mats Berg")  # the writer's own bolag
+    assert answer.startswith("Klart: representant för internationella frågor i MKB Fastighets AB är nu Mats Berg.")
+    assert "avsnitt 3.4" in answer and "3.3" not in answer and "varje nämnd" not in answer
+    # Linked: the reminders it reaches are the bolag's (a voluntary report), not a nämnd's yearly duty.
+    assert "mina påminnelser till representanten, till exempel om en frivillig årsredovisning" in answer
+    assert "den årliga redovisningen" not in answer
+    # Someone else's bolag: refused, naming the representative, not a contact person.
+    answer = await ask(session_factory, BO, "representant MKB Fastighets AB: Bo Berg")
+    assert answer.startswith("Du kan bara registrera representant för den nämnd eller det bolag du själv tillhör")
+
+
 async def test_an_official_of_another_organisation_is_refused_and_nothing_is_stored(session_factory):
     await seed_people(session_factory)
     answer = await ask(session_factory, BO, "kontaktperson Miljönämnden: Bo Berg")
@@ -163,16 +180,23 @@ async def test_the_overview_lists_those_without_a_contact_person_first_for_coord
     await ask(session_factory, KARIN, "representant Malmö Stadsteater AB: Bo Berg")
     contact = await _contact(session_factory, "miljonamnden")
     async with session_factory() as session:
-        active = len(await list_organisations(session))
+        namnder = len(await list_organisations(session, OrganisationKind.NAMND))
+        bolag = len(await list_organisations(session, OrganisationKind.BOLAG))
     for user in (KARIN, ADA):
         overview = (await ask(session_factory, user, "kontaktpersoner")).splitlines()
         assert overview[0] == "Kontaktpersoner och representanter för internationella frågor"
-        missing = overview.index(f"Utan kontaktperson eller representant ({active - 2})")
+        # Only a nämnd is to appoint a contact person (3.3): the bolag without a representative come apart, as
+        # the opportunity 3.4 gives them, not as missing.
+        missing = overview.index(f"Nämnder utan kontaktperson ({namnder - 1})")
+        optional = overview.index(f"Bolag utan representant, frivilligt enligt avsnitt 3.4 ({bolag - 1})")
         present = overview.index("Med kontaktperson eller representant (2)")
-        # In Swedish name order, nämnder and bolag together.
-        assert missing < overview.index("Boplats Syd AB (bolag)") < overview.index("Fritidsnämnden (nämnd)") < present
+        assert missing < overview.index("Fritidsnämnden") < optional < present
+        assert overview[optional + 1].startswith("Boplats Syd AB, Malmö Kommuns Parkerings AB, ")
+        assert "Malmö Stadsteater AB" not in overview[optional + 1]
+        assert not [line for line in overview[missing:optional] if " AB" in line]
         assert f"Miljönämnden: Anna Andersson, sedan {_malmo_date(contact)}" in overview[present:]
-        assert "Miljönämnden (nämnd)" not in overview
+        assert any(line.startswith("Malmö Stadsteater AB: Bo Berg") for line in overview[present:])
+        assert "Miljönämnden" not in overview[missing:optional]
     # An official gets the one line of the own organisation.
     assert (await ask(session_factory, BO, "kontaktpersoner")).startswith("Fritidsnämnden har ingen kontaktperson")
 

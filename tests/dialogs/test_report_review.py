@@ -219,6 +219,10 @@ async def test_typed_commands_that_cannot_be_carried_out_say_why_with_an_example
             "Jag känner inte igen nämnden eller bolaget ”Månnämnden”. Skriv till exempel ”godkänn årsredovisning "
             "Miljönämnden 2025”.",
         "godkänn årsredovisning Valnämnden 2025": "Valnämnden har ingen årsredovisning för 2025 än (ej påbörjad).",
+        # A bolag without a report is not behind: it has no duty to report (3.4).
+        "godkänn årsredovisning MKB Fastighets AB 2025":
+            "MKB Fastighets AB har ingen redovisning för 2025. Helägda bolag har ingen skyldighet att redovisa "
+            "(avsnitt 3.4); de kan redovisa frivilligt.",
         "godkänn årsredovisning Miljönämnden 1850":
             "Jag förstod inte vilket år du menar. Skriv ett årtal, till exempel ”godkänn årsredovisning Miljönämnden "
             "2025”.",

@@ -21,7 +21,7 @@ def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subpr
 def test_json_lines_from_stdin_in_order() -> None:
     questions = ["Vem beslutar om nya partnerstäder?",
                  "Vi är projektägare i Interreg, totalbudget 11 999 999 kr. Informationsärende?",
-                 "Is the 12 million threshold about our share or the total budget?",
+                 "Do we have to inform KS about our application?",
                  "What is the capital of France?"]
     result = run("--json", "--date", "2025-06-01", "-", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr

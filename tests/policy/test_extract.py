@@ -22,6 +22,10 @@ def test_fact_case(case: dict[str, Any], policy: PolicyData) -> None:
         assert getattr(extraction.facts, name) == getattr(expected, name), name
     if "sections" in case:
         assert extraction.section_refs == case["sections"]
+    if "rate" in case:
+        assert extraction.eur_sek_rate == (None if case["rate"] is None else Decimal(case["rate"]))
+    if "part" in case:
+        assert extraction.budget_is_part is case["part"]
 
 
 def test_a_share_is_marked_as_part_of_the_budget(policy: PolicyData) -> None:

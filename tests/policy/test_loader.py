@@ -60,7 +60,7 @@ def test_catalogs_must_have_the_same_keys(tmp_path: Path) -> None:
 
 def test_a_topic_naming_an_unknown_actor_is_refused(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
-    _edit(data / "topics.yaml", lambda doc: doc["topics"][0]["groups"].append({"weight": 1, "sv": ["@mayor"]}))
+    _edit(data / "topics.yaml", lambda doc: doc["topics"][0].update(duties_of="mayor"))
     with pytest.raises(PolicyDataError, match="mayor"):
         load_policy(data)
 

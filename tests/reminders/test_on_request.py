@@ -65,6 +65,28 @@ def test_the_details_are_the_planners_so_the_reminder_card_renders_them():
     assert reminder_subject(reminder, "sv") == "årsredovisningen för Miljönämnden"
 
 
+def test_a_bolags_voluntary_report_is_reminded_of_as_voluntary_citing_3_4():
+    plan = plan_reminders_on_request([(2, "Miljönämnden"), (5, "MKB Fastighets AB")], {2: [21], 5: [51]},
+                                     report_year=2025, deadline_mmdd="03-31", requested_at=REQUESTED_AT,
+                                     requested_by_user_id=99, voluntary={5: "3.4"})
+    namnd, bolag = plan.specs
+    assert "voluntary" not in namnd.details and namnd.details["source"] == "3.3"
+    assert (bolag.details["voluntary"], bolag.details["source"], bolag.details["report_year"]) == (True, "3.4", 2025)
+    for lang, expected in (("sv", ("Frivillig redovisning av det internationella arbetet: MKB Fastighets AB",
+                                   "Helägda bolag har ingen skyldighet att redovisa enligt policyn",
+                                   "skicka in den senast 31 mars 2026, om 56 dagar", "Källa: § 3.4 Helägda bolag")),
+                           ("en", ("Voluntary report of the international work: MKB Fastighets AB",
+                                   "wholly owned companies have no duty to report", "Source: § 3.4"))):
+        reminder = Reminder(id=8, kind=bolag.kind, subject_type=bolag.subject_type, subject_id=bolag.subject_id,
+                            recipient_user_id=bolag.recipient_user_id, due_at=bolag.due_at, details=bolag.details,
+                            state=ReminderState.PENDING, idempotency_key=bolag.idempotency_key, cycle=bolag.cycle)
+        shown = "\n".join(render_attachment("application/vnd.microsoft.card.adaptive",
+                                            reminder_card(reminder, lang, date(2026, 2, 3)).content).lines)
+        for words in expected:
+            assert words in shown, (lang, words)
+        assert "Nämnden ska varje år" not in shown and "committee reports" not in shown
+
+
 def test_the_key_names_year_organisation_user_and_the_day_in_malmo():
     keys = [spec.idempotency_key for spec in _plan().specs]
     assert keys == [

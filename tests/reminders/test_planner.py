@@ -22,6 +22,7 @@ from reminders.planner import (
     plan_for_application,
     plan_missing_contact_person,
 )
+from storage.annual_reports import get_or_create_draft, submit
 from storage.application_data import ApplicationData, ApplicationStatus
 from storage.applications import (
     Application,
@@ -33,7 +34,7 @@ from storage.applications import (
 )
 from storage.contact_persons import set_contact_person
 from storage.models import Organisation, Reminder, ReminderKind, User
-from storage.organisations import get_organisation
+from storage.organisations import OrganisationKind, get_organisation, list_organisations
 from storage.reminders import ReminderSpec, claim_due, list_reminders, mark_done, mark_sent
 from storage.users import Role
 from tests.support.people import make_user
@@ -163,6 +164,20 @@ def test_annual_reminders_go_to_every_contact_person_and_carry_the_deadline() ->
                              "days_before": 30, "year": 2027}
 
 
+def test_reminders_of_a_bolags_voluntary_report_say_so_and_cite_3_4() -> None:
+    # A helägt bolag has no duty to report (3.4): the caller passes the section its cards cite instead of 3.3.
+    specs = plan_annual_report([(1, "Miljönämnden"), (2, "MKB Fastighets AB")], {1: [5], 2: [7]},
+                               year=2027, deadline_mmdd="03-31",
+                               now=datetime(2027, 2, 20, 12, tzinfo=timezone.utc), hour=9, voluntary={2: "3.4"})
+    assert len(specs) == 6
+    bolag = next(spec for spec in specs if spec.subject_id == 2 and spec.details["days_before"] == 30)
+    assert bolag.details == {"source": "3.4", "sources": ["3.3", "4", "configuration"],
+                             "organisation": "MKB Fastighets AB", "organisation_id": 2, "deadline": "2027-03-31",
+                             "days_before": 30, "year": 2027, "voluntary": True}
+    namnd = next(spec for spec in specs if spec.subject_id == 1 and spec.details["days_before"] == 30)
+    assert namnd.details["source"] == "3.3" and "voluntary" not in namnd.details
+
+
 def test_no_coordinators_or_no_organisations_means_no_missing_contact_reminders() -> None:
     now = datetime(2027, 4, 20, 12, tzinfo=timezone.utc)
     assert plan_missing_contact_person([(1, "Miljönämnden")], [], now=now, hour=9) == []
@@ -195,6 +210,9 @@ def test_a_naive_clock_is_refused() -> None:
 
 NOW = datetime.fromisoformat("2027-02-20T12:00:00+01:00")
 ORGANISATIONS = 23  # seeded from storage/data/organisations.yaml
+# Of them the nämnder: only they must appoint a contact person (3.3), so only they are reminded about as missing
+# one; the seven helägda bolag may appoint a representative (3.4) and never are.
+NAMNDER = 16
 
 
 @dataclass
@@ -243,7 +261,7 @@ async def _by_kind(session_factory: Factory, states: tuple[str, ...] = ("pending
 
 async def test_ensure_plans_every_rule_once(session_factory: Factory) -> None:
     world = await _world(session_factory)
-    assert await _ensure(session_factory) == 3 + (ORGANISATIONS - 1) * 2 + 3 + 7
+    assert await _ensure(session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
     assert await _ensure(session_factory) == 0  # the hourly run again: nothing new
 
     planned = await _by_kind(session_factory)
@@ -263,7 +281,7 @@ async def test_ensure_plans_every_rule_once(session_factory: Factory) -> None:
     ]
 
     # Ten days on: next month's missing-contact reminders and two more weeks of the informationsärende.
-    assert await _ensure(session_factory, NOW + timedelta(days=10)) == (ORGANISATIONS - 1) * 2 + 2
+    assert await _ensure(session_factory, NOW + timedelta(days=10)) == (NAMNDER - 1) * 2 + 2
 
 
 async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_factory: Factory) -> None:
@@ -282,7 +300,7 @@ async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_fact
     assert "application_deadline" not in pending
     assert "information_item" not in pending
     assert other.id not in {reminder.subject_id for reminder in pending["missing_contact_person"]}
-    assert len(pending["missing_contact_person"]) == (ORGANISATIONS - 2) * 2
+    assert len(pending["missing_contact_person"]) == (NAMNDER - 2) * 2
     cancelled = await _by_kind(session_factory, ("cancelled",))
     assert len(cancelled["application_deadline"]) == 3
     assert len(cancelled["information_item"]) == 7
@@ -302,7 +320,7 @@ async def test_klart_on_a_weekly_reminder_ends_the_weekly_reminders(session_fact
         await mark_done(session, item_reminder.id, user_id=world.asa.id)
 
     # The informationsärende is still "to do" in the application, but its recipient said it is done.
-    assert await _ensure(session_factory, first_item_day + timedelta(weeks=4)) == (ORGANISATIONS - 1) * 2
+    assert await _ensure(session_factory, first_item_day + timedelta(weeks=4)) == (NAMNDER - 1) * 2
     assert "information_item" not in await _by_kind(session_factory)
 
 
@@ -321,14 +339,14 @@ async def test_an_inactive_organisation_gets_no_reminders(session_factory: Facto
         own = await session.get(Organisation, world.own.id)
         assert own is not None
         own.active = False
-    assert await _ensure(session_factory) == (ORGANISATIONS - 1) * 2 + 3 + 7
+    assert await _ensure(session_factory) == (NAMNDER - 1) * 2 + 3 + 7
     assert "annual_report" not in await _by_kind(session_factory)
 
 
 async def test_several_instances_planning_at_once_plan_everything_once(session_factory: Factory) -> None:
     await _world(session_factory)
     results = await asyncio.gather(*[_ensure(session_factory) for _ in range(3)])
-    assert sum(results) == 3 + (ORGANISATIONS - 1) * 2 + 3 + 7
+    assert sum(results) == 3 + (NAMNDER - 1) * 2 + 3 + 7
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Reminder)) == sum(results)
 
@@ -339,10 +357,10 @@ async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_mi
     world = await _world(session_factory)
     async with session_factory.begin() as session:
         own = await session.get(Organisation, world.own.id)
-        bolag = await get_organisation(session, "mkb-fastighets-ab")
-        assert own is not None and bolag is not None
+        kultur = await get_organisation(session, "kulturnamnden")
+        assert own is not None and kultur is not None
         await set_contact_person(session, own, "Bo Ek", world.asa)  # Bo, a Lotsen user of Miljönämnden
-        await set_contact_person(session, bolag, "Extern Representant", None)  # 3.4, not in Lotsen
+        await set_contact_person(session, kultur, "Extern Kontakt", None)  # named, but not in Lotsen
     await _ensure(session_factory)
     await _ensure(session_factory, NOW + timedelta(hours=1))  # the next hourly run tidies up
 
@@ -350,7 +368,48 @@ async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_mi
     # Miljönämnden's annual reminders reach its registry contact and its contact_person, each once per round.
     annual = planned["annual_report"]
     assert sorted(reminder.recipient_user_id for reminder in annual) == sorted([world.bo.id, world.contact.id] * 3)
-    # MKB has a representative: no missing-contact reminders are left, though nobody there can be reached.
+    # Kulturnämnden has a contact person: no missing-contact reminders are left, though nobody there can be reached.
     missing_subjects = {reminder.subject_id for reminder in planned["missing_contact_person"]}
-    assert world.own.id not in missing_subjects and bolag.id not in missing_subjects
-    assert len(planned["missing_contact_person"]) == (ORGANISATIONS - 2) * 2
+    assert world.own.id not in missing_subjects and kultur.id not in missing_subjects
+    assert len(planned["missing_contact_person"]) == (NAMNDER - 2) * 2
+
+
+async def test_a_bolag_is_never_missing_a_contact_and_is_reminded_only_of_a_voluntary_report_it_started(
+    session_factory: Factory,
+) -> None:
+    world = await _world(session_factory)
+    async with session_factory.begin() as session:
+        bolag_ids = {organisation.id for organisation in await list_organisations(session, OrganisationKind.BOLAG)}
+        mkb = await get_organisation(session, "mkb-fastighets-ab")
+        assert mkb is not None
+        mkb_official = await make_user(session, "29:mkb", "Maja Berg", mkb)
+        mkb_contact = await make_user(session, "29:mkb-kp", "Mats Kontakt", mkb, Role.CONTACT_PERSON)
+    # No bolag has to appoint anyone (3.4) or report (3.4, 4): none is reminded about, and MKB's contact gets
+    # nothing, although the nämnder's contact persons get their annual report reminders.
+    assert await _ensure(session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
+    planned = await _by_kind(session_factory)
+    assert not {reminder.subject_id for reminder in planned["missing_contact_person"]} & bolag_ids
+    assert {reminder.recipient_user_id for reminder in planned["annual_report"]} == {world.contact.id}
+
+    # MKB starts a voluntary report of 2026 (due 31 March 2027): its contact person is reminded, citing 3.4.
+    async with session_factory.begin() as session:
+        report = await get_or_create_draft(session, mkb.id, 2026, mkb_official)
+    assert await _ensure(session_factory, NOW + timedelta(hours=1)) == 3
+    voluntary = [reminder for reminder in (await _by_kind(session_factory))["annual_report"]
+                 if reminder.subject_id == mkb.id]
+    assert {reminder.recipient_user_id for reminder in voluntary} == {mkb_contact.id}
+    assert sorted(reminder.details["days_before"] for reminder in voluntary) == [3, 14, 30]
+    assert all(reminder.details["voluntary"] is True and reminder.details["source"] == "3.4"
+               for reminder in voluntary)
+    # A report of another year is no reason to remind of this deadline.
+    async with session_factory.begin() as session:
+        await get_or_create_draft(session, mkb.id, 2025, mkb_official)
+
+    # Handed in: nothing is left to remind of, so the next run cancels them and plans no more.
+    async with session_factory.begin() as session:
+        report = await get_or_create_draft(session, mkb.id, 2026, mkb_official)
+        await submit(session, report, mkb_official)
+    assert await _ensure(session_factory, NOW + timedelta(hours=2)) == 0
+    assert {reminder.subject_id for reminder in (await _by_kind(session_factory))["annual_report"]} == {world.own.id}
+    cancelled = (await _by_kind(session_factory, ("cancelled",)))["annual_report"]
+    assert sorted(reminder.subject_id for reminder in cancelled) == [mkb.id] * 3

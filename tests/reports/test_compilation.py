@@ -101,7 +101,8 @@ PER_PROGRAMME = {
 }
 TOTAL_BUDGET = 37_468_000
 GRANTED_AMOUNT = 12_369_000
-MISSING = ["Fritidsnämnden (utkast)", "Grundskolenämnden (returnerad)", "MKB Fastighets AB (ej påbörjad)"]
+# Only nämnder can be missing: MKB, a helägt bolag that has not reported, has no duty to (3.4).
+MISSING = ["Fritidsnämnden (utkast)", "Grundskolenämnden (returnerad)"]
 FOCUS = {
     "2a": {"Eurocities miljöforum", "Gröna tak", "Delegation från Rostock"},
     "2b": {"Eurocities miljöforum", "Remissyttrande om vattendirektivet"},
@@ -109,17 +110,20 @@ FOCUS = {
 }
 NOT_SHOWN = ("Halvfärdigt seminarium", "Returnerad konferens")  # items of reports not handed in
 TITLE = "Sammanställning av Malmö stads internationella arbete 2026"
-MISSING_HEADING = "Organisationer som inte har lämnat någon redovisning"
+MISSING_HEADING = "Nämnder som inte har lämnat någon redovisning"
+VOLUNTARY_HEADING = "Helägda bolag: frivillig redovisning (avsnitt 3.4)"
 
 
 def test_totals() -> None:
     t = totals(_seeded())
-    assert (t.organisations, t.reported, len(t.applications)) == (6, 3, 5)
+    # The figures are the four nämnders'; Malmö Live's approved report is voluntary, and MKB is not missing.
+    assert (t.organisations, t.reported, len(t.applications)) == (4, 2, 5)
+    assert [o.name for o in t.voluntary] == ["Malmö Live Konserthus AB"]
     assert t.total_budget_sek == TOTAL_BUDGET
     assert (t.granted_count, t.granted_amount_sek) == (2, GRANTED_AMOUNT)
     assert {p.programme_name: (p.count, p.total_budget_sek, p.granted_count, p.granted_amount_sek)
             for p in t.per_programme} == PER_PROGRAMME
-    assert [o.name for o in t.missing] == ["Fritidsnämnden", "Grundskolenämnden", "MKB Fastighets AB"]
+    assert [o.name for o in t.missing] == ["Fritidsnämnden", "Grundskolenämnden"]
     assert t.per_status == {ApplicationStatus.GRANTED: 1, ApplicationStatus.SUBMITTED: 1,
                             ApplicationStatus.REJECTED: 1, ApplicationStatus.ONGOING: 1, ApplicationStatus.DRAFT: 1}
 
@@ -159,6 +163,8 @@ def test_markdown(tmp_path: Path) -> None:
     assert "Sammanställd av kommunstyrelsens förvaltning den 10 februari 2027 med Lotsen." in text
     for section_id in ("3.1", "3.2.1", "3.3", "4"):
         assert f"Avsnitt {section_id} {get_section(section_id, GENERATED).title.sv}: ”" in text
+    assert "- Avsnitt 3.4 Helägda bolag" in text.splitlines()  # no yearly duty to quote: by its title
+    assert "Helägda bolag har ingen skyldighet att redovisa (avsnitt 3.4)" in text
     assert "tar årligen del av den samlade redovisningen av stadens internationella arbete" in text
 
     summary = _md_section(text, "Sammanfattning")
@@ -166,7 +172,10 @@ def test_markdown(tmp_path: Path) -> None:
     assert "- Summa totalbudget för ansökningarna: 37 468 000 kr" in summary
     assert "- Summa beviljade belopp: 12 369 000 kr" in summary
     assert "- Beviljade ansökningar: 2" in summary
-    assert "- Organisationer som inte har lämnat någon redovisning: 3" in summary
+    assert "- Nämnder: 4" in summary
+    assert "- Nämnder med inskickad eller godkänd redovisning: 2" in summary
+    assert "- Nämnder som inte har lämnat någon redovisning: 2" in summary
+    assert "- Helägda bolag som har redovisat frivilligt (avsnitt 3.4): 1" in summary
 
     miljo = _md_section(text, "Miljönämnden (nämnd)")
     assert "- Status för redovisningen: godkänd" in miljo
@@ -176,9 +185,13 @@ def test_markdown(tmp_path: Path) -> None:
     assert "- Fokusområden: 2a verksamhetsutveckling, 2b strategisk påverkan" in miljo
     assert "- Resultat: Två studiebesök om skyfallssäkring." in miljo
     assert "EU-ansökningar under året: 2, total budget 27 976 000 kr." in miljo
-    mkb = _md_section(text, "MKB Fastighets AB (helägt bolag)")
-    assert "- Representant för internationella frågor: ingen utsedd" in mkb
-    assert "Ingen redovisning har lämnats in." in mkb
+    # Per nämnd only; the bolag that reported voluntarily in a part of their own, and MKB (no report) nowhere.
+    assert "Malmö Live Konserthus AB" not in "\n".join(_md_section(text, "Redovisning per nämnd"))
+    live = _md_section(text, "Malmö Live Konserthus AB (helägt bolag)")
+    assert "- Status för redovisningen: godkänd" in live
+    assert "- Representant för internationella frågor: Dan Ek" in live
+    assert "Malmö Live Konserthus AB (helägt bolag)" in "\n".join(_md_section(text, VOLUNTARY_HEADING))
+    assert "MKB Fastighets AB" not in text
 
     for area, label in (("2a", "Verksamhetsutveckling"), ("2b", "Strategisk påverkan"), ("2c", "Profilering")):
         table = _md_table(_md_section(text, f"{area} {label}"))
@@ -213,8 +226,35 @@ def test_markdown_with_everything_reported_and_no_applications(tmp_path: Path) -
     text = write_markdown(compilation, tmp_path / "k.md").read_text(encoding="utf-8")
     assert "Redovisningen tar inte upp något internationellt arbete." in text
     assert _md_section(text, "EU-ansökningar") == ["Inga EU-ansökningar är registrerade för året."]
-    assert _md_section(text, MISSING_HEADING) == ["Alla nämnder och helägda bolag har lämnat sin redovisning."]
+    assert _md_section(text, MISSING_HEADING) == ["Alla nämnder har lämnat sin redovisning."]
+    assert _md_section(text, VOLUNTARY_HEADING)[1:] == ["Inget helägt bolag har lämnat någon frivillig redovisning."]
     assert "- Summa totalbudget för ansökningarna: 0 kr" in text
+
+
+def test_bolag_are_compiled_apart_never_as_missing_and_their_applications_still_count(tmp_path: Path) -> None:
+    compilation = Compilation(year=2025, generated_on=date(2026, 1, 20), organisations=[
+        OrganisationReport(name="Kulturnämnden", kind="namnd", status="not_started"),
+        # A bolag with EU applications but no report, and one whose voluntary report is still a draft.
+        OrganisationReport(name="MKB Fastighets AB", kind="bolag", status="not_started", applications=[
+            _application("EU-2025-0001", "Energismarta hus", "LIFE", "owner", 5_000_000, "SEK", 5_000_000,
+                         "granted", 4_000_000)]),
+        OrganisationReport(name="Malmö Stadsteater AB", kind="bolag", status="draft",
+                           items=[ReportItem(kind="visit", title="Gästspel i Gdańsk", focus_areas=["2c"])]),
+    ])
+    t = totals(compilation)
+    assert (t.organisations, t.reported, [o.name for o in t.missing], t.voluntary) == (1, 0, ["Kulturnämnden"], [])
+    assert (len(t.applications), t.total_budget_sek, t.granted_amount_sek) == (1, 5_000_000, 4_000_000)
+    text = write_markdown(compilation, tmp_path / "k.md").read_text(encoding="utf-8")
+    assert _md_section(text, MISSING_HEADING) == ["- Kulturnämnden (ej påbörjad)"]
+    assert _md_section(text, VOLUNTARY_HEADING)[1:] == ["Inget helägt bolag har lämnat någon frivillig redovisning."]
+    assert "Gästspel i Gdańsk" not in text  # a draft is not the bolag's word yet
+    assert _md_table(_md_section(text, "EU-ansökningar"))[1][2] == "MKB Fastighets AB"
+    assert "MKB Fastighets AB (helägt bolag)" not in text
+    organisations = {row[0]: row for row in load_workbook(write_xlsx(compilation, tmp_path / "k.xlsx"))[
+        "Organisationer"].iter_rows(min_row=2, values_only=True)}
+    assert list(organisations) == ["Kulturnämnden"]
+    assert OrganisationReport(name="MKB Fastighets AB", kind="bolag", status="not_started").status_label == (
+        "ingen redovisning (frivillig för helägda bolag, avsnitt 3.4)")
 
 
 # ---- Word ------------------------------------------------------------------------------------------------
@@ -250,8 +290,8 @@ def test_docx(tmp_path: Path) -> None:
     blocks = _docx_blocks(path)
     assert blocks[0] == ("Title", TITLE)
     headings = [text for style, text in blocks if style == "Heading 1"]
-    assert headings == ["Sammanfattning", "Redovisning per organisation", "Per fokusområde", "EU-ansökningar",
-                        "Per program", MISSING_HEADING]
+    assert headings == ["Sammanfattning", "Redovisning per nämnd", VOLUNTARY_HEADING, "Per fokusområde",
+                        "EU-ansökningar", "Per program", MISSING_HEADING]
 
     summary = [text for _, text in _docx_after(blocks, "Sammanfattning")]
     assert "Antal EU-ansökningar: 5" in summary
@@ -305,7 +345,9 @@ def test_xlsx(tmp_path: Path) -> None:
     assert summary["Summa totalbudget (kr)"] == TOTAL_BUDGET
     assert summary["Summa beviljade belopp (kr)"] == GRANTED_AMOUNT
     assert summary["Beviljade ansökningar"] == 2
-    assert summary["Antal organisationer utan redovisning"] == 3
+    assert summary["Nämnder"] == 4
+    assert summary["Antal nämnder utan redovisning"] == 2
+    assert summary["Helägda bolag som har redovisat frivilligt (avsnitt 3.4)"] == 1
     rows = list(workbook["Sammanfattning"].iter_rows(min_row=2, values_only=True))
     start = rows.index((MISSING_HEADING, "Status"))
     assert [f"{name} ({status})" for name, status in rows[start + 1:]] == MISSING
@@ -313,11 +355,13 @@ def test_xlsx(tmp_path: Path) -> None:
     assert sek_cell.number_format == SEK_FORMAT
 
     organisations = {row[0]: row for row in workbook["Organisationer"].iter_rows(min_row=2, values_only=True)}
-    assert len(organisations) == 6
+    assert len(organisations) == 5  # the nämnder, and the bolag that reported voluntarily
     assert organisations["Miljönämnden"][1:] == ("Nämnd", "godkänd", "ja", "Anna Andersson", "ja", 3, 2, 27_976_000)
     assert organisations["Fritidsnämnden"][2:4] == ("utkast", "nej")
     assert organisations["Fritidsnämnden"][6] == 0  # a draft's items are not counted
-    assert organisations["MKB Fastighets AB"][1:5] == ("Helägt bolag", "ej påbörjad", "nej", None)
+    assert organisations["Malmö Live Konserthus AB"][1:5] == ("Helägt bolag (frivillig redovisning)", "godkänd",
+                                                               "ja", "Dan Ek")
+    assert "MKB Fastighets AB" not in organisations
 
     focus = workbook["Fokusområden"]
     headers = [c.value for c in focus[1]]

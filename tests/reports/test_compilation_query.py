@@ -23,6 +23,7 @@ from tests.support.compilation_seed import (
     DEFAULT_RATE,
     GRANTED,
     GRANTED_AMOUNT,
+    NAMNDER,
     NOT_SHOWN,
     OKS,
     ORGANISATIONS,
@@ -30,6 +31,7 @@ from tests.support.compilation_seed import (
     PROGRAMME_NAMES,
     REPORTED,
     TOTAL_BUDGET,
+    VOLUNTARY,
     YEAR,
     Factory,
     add_application,
@@ -97,15 +99,19 @@ async def test_the_compilation_written_as_word_excel_and_markdown_shows_the_seed
 
     docx = write_compilation(compilation, "docx", out=tmp_path)
     text = docx_text(docx)
-    for line in (f"Nämnder och helägda bolag: {ORGANISATIONS}", "Inskickade eller godkända redovisningar: 3",
-                 f"Organisationer som inte har lämnat någon redovisning: {ORGANISATIONS - 3}",
+    # The figures are the nämnders' (3.3, 4); the bolag's voluntary report is counted apart (3.4).
+    for line in (f"Nämnder: {NAMNDER}", "Nämnder med inskickad eller godkänd redovisning: 2",
+                 f"Nämnder som inte har lämnat någon redovisning: {NAMNDER - 2}",
+                 "Helägda bolag som har redovisat frivilligt (avsnitt 3.4): 1",
+                 "Helägda bolag: frivillig redovisning (avsnitt 3.4)", "Malmö Live Konserthus AB (helägt bolag)",
                  f"Antal EU-ansökningar: {APPLICATIONS}", "Summa totalbudget för ansökningarna: 37 576 000 kr",
                  f"Beviljade ansökningar: {GRANTED}", "Summa beviljade belopp: 12 450 000 kr",
                  "Kontaktperson för internationella frågor: Anna Andersson",
-                 "Representant för internationella frågor: Dan Ek",
+                 "Representant för internationella frågor: ingen utsedd",
                  "1 200 000 euro (ungefär 13 476 000 kr)", "Eurocities miljöforum", "Samarbete med Gdańsk"):
         assert line in text, line
     assert not [hidden for hidden in NOT_SHOWN if hidden in text]
+    assert "MKB Fastighets AB" not in text  # a bolag without a report is not missing: it has no duty (3.4)
     programmes = docx_table(docx, "Program")
     assert {row[0]: tuple(row[1:]) for row in programmes[:-1]} == {
         OKS: ("2", "17 500 000 kr", "1", "9 000 000 kr"),
@@ -120,12 +126,13 @@ async def test_the_compilation_written_as_word_excel_and_markdown_shows_the_seed
     assert summary["Antal EU-ansökningar"] == APPLICATIONS
     assert summary["Summa totalbudget (kr)"] == TOTAL_BUDGET
     assert (summary["Beviljade ansökningar"], summary["Summa beviljade belopp (kr)"]) == (GRANTED, GRANTED_AMOUNT)
-    assert summary["Antal organisationer utan redovisning"] == ORGANISATIONS - 3
+    assert summary["Antal nämnder utan redovisning"] == NAMNDER - 2
+    assert summary["Helägda bolag som har redovisat frivilligt (avsnitt 3.4)"] == len(VOLUNTARY)
     assert {row[0]: tuple(row[1:]) for row in workbook[SHEETS[4]].iter_rows(min_row=2, values_only=True)
             if row[0] != "Totalt"} == {name: (n, budget, granted, 0, amount)  # none granted without an amount
                                        for name, (n, budget, granted, amount) in PER_PROGRAMME.items()}
     organisations = {row[0]: row for row in workbook[SHEETS[1]].iter_rows(min_row=2, values_only=True)}
-    assert len(organisations) == ORGANISATIONS
+    assert len(organisations) == NAMNDER + len(VOLUNTARY)
     assert organisations["Miljönämnden"][2:9] == ("godkänd", "ja", "Anna Andersson", "ja", 2, 2, 27_976_000)
     assert organisations["Fritidsnämnden"][2:9] == ("utkast", "nej", None, "uppgift saknas", 0, 1, 4_600_000)
     applications = list(workbook[SHEETS[3]].iter_rows(min_row=2, values_only=True))
@@ -138,10 +145,11 @@ async def test_the_compilation_written_as_word_excel_and_markdown_shows_the_seed
     ])
 
     markdown = write_compilation(compilation, "md", out=tmp_path).read_text(encoding="utf-8")
-    missing = markdown.split("## Organisationer som inte har lämnat någon redovisning", 1)[1]
+    missing = markdown.split("## Nämnder som inte har lämnat någon redovisning", 1)[1]
     missing_lines = [line[2:] for line in missing.splitlines() if line.startswith("- ")]
-    assert len(missing_lines) == ORGANISATIONS - 3
-    assert "Fritidsnämnden (utkast)" in missing_lines and "MKB Fastighets AB (ej påbörjad)" in missing_lines
+    assert len(missing_lines) == NAMNDER - 2
+    assert "Fritidsnämnden (utkast)" in missing_lines
+    assert not [line for line in missing_lines if " AB " in line]  # no bolag is ever missing
     assert not [line for line in missing_lines if line.split(" (")[0] in REPORTED]
     assert "| Totalt | 5 | 37 576 000 kr | 2 | 12 450 000 kr |" in markdown
 

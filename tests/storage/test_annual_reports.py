@@ -25,6 +25,8 @@ from storage.annual_reports import (
     get_or_create_draft,
     get_report,
     list_events,
+    needs_report_reminder,
+    organisations_reminded_of_report,
     remove_item,
     report_status_overview,
     return_for_completion,
@@ -35,8 +37,9 @@ from storage.annual_reports import (
 from storage.application_data import ApplicationData
 from storage.applications import create_application
 from storage.contact_persons import set_contact_person
-from storage.models import AnnualReport, Application, Organisation, User
-from tests.support.people import OTHER, OWN, Cast, seed_cast
+from storage.models import AnnualReport, Application, Organisation, OrganisationKind, User
+from storage.organisations import get_organisation
+from tests.support.people import OTHER, OWN, Cast, make_user, seed_cast
 
 Factory = async_sessionmaker[AsyncSession]
 YEAR = 2026
@@ -326,6 +329,47 @@ async def test_overview_lists_every_active_organisation_with_status_and_contact_
     async with session_factory() as session:
         earlier = await report_status_overview(session, YEAR - 1, people.admin)
     assert {line.organisation.slug for line in earlier if line.status != NOT_STARTED} == {OTHER}
+
+
+@pytest.mark.parametrize(("must_report", "status", "reminded"), [
+    (True, NOT_STARTED, True), (True, "draft", True), (True, "returned", True),
+    (True, "submitted", False), (True, "approved", False),
+    # A bolag (no duty, 3.4): never for not having started; only while a voluntary report it started is open.
+    (False, NOT_STARTED, False), (False, "draft", True), (False, "returned", True),
+    (False, "submitted", False), (False, "approved", False),
+])
+def test_who_is_reminded_of_the_annual_report(must_report: bool, status: str, reminded: bool) -> None:
+    assert needs_report_reminder(must_report, status) is reminded
+
+
+async def test_bolag_have_no_duty_to_report_and_are_reminded_only_of_an_open_voluntary_report(
+    session_factory: Factory,
+) -> None:
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        mkb = await get_organisation(session, "mkb-fastighets-ab")
+        teater = await get_organisation(session, "malmo-stadsteater-ab")
+        assert mkb is not None and teater is not None
+        mats = await make_user(session, "29:mats", "Mats Berg", mkb)
+        tea = await make_user(session, "29:tea", "Tea Teater", teater)
+        await get_or_create_draft(session, mkb.id, YEAR, mats)
+        await submit(session, await get_or_create_draft(session, teater.id, YEAR, tea), tea)
+        await get_or_create_draft(session, teater.id, YEAR - 1, tea)  # another year's, open
+    async with session_factory() as session:
+        overview = {line.organisation.slug: line for line in await report_status_overview(
+            session, YEAR, people.coordinator)}
+        reminded = await organisations_reminded_of_report(session, YEAR)
+        earlier = await organisations_reminded_of_report(session, YEAR - 1)
+    # The overview has every active organisation, and says which must report: the nämnder (3.3, 4), not a bolag.
+    assert {slug for slug, line in overview.items() if line.must_report} == {
+        slug for slug, line in overview.items() if line.organisation.kind == OrganisationKind.NAMND}
+    assert not overview["mkb-fastighets-ab"].must_report and overview[OWN].must_report
+    # Every nämnd is reminded of its duty; of the bolag only MKB, whose voluntary report of the year is open.
+    by_slug = {organisation.slug: voluntary for organisation, voluntary in reminded}
+    assert {slug for slug, voluntary in by_slug.items() if voluntary} == {"mkb-fastighets-ab"}
+    assert {slug for slug, voluntary in by_slug.items() if not voluntary} == {
+        slug for slug, line in overview.items() if line.must_report}
+    assert [organisation.slug for organisation, voluntary in earlier if voluntary] == ["malmo-stadsteater-ab"]
 
 
 async def test_one_report_per_organisation_and_year(session_factory: Factory) -> None:

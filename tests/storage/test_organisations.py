@@ -9,11 +9,17 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.organisations import (
+    POLICY_ACTORS,
     OrganisationKind,
+    duties_of,
     find_organisation,
     get_organisation,
+    kinds_that_must_appoint_contact,
+    kinds_that_must_report,
     list_organisations,
     load_organisation_entries,
+    must_appoint_contact,
+    must_report,
     seed_organisations,
     slugify,
     swedish_sort_key,
@@ -183,3 +189,15 @@ async def test_find_organisation_ignores_case_and_diacritics(
 async def test_find_organisation_is_exact(session_factory: Factory, text: str) -> None:
     async with session_factory() as session:
         assert await find_organisation(session, text) is None
+
+
+def test_what_the_policy_asks_of_each_kind_is_the_policy_modules_answer() -> None:
+    # Every kind is one of the policy's actors (policy/data/actors.yaml), and its duties are the policy's.
+    assert POLICY_ACTORS == {OrganisationKind.NAMND: "committee", OrganisationKind.BOLAG: "wholly_owned_company"}
+    assert must_report("namnd") and must_appoint_contact(OrganisationKind.NAMND)  # 3.3, 4
+    assert not must_report("bolag") and not must_appoint_contact(OrganisationKind.BOLAG)  # 3.4
+    assert kinds_that_must_report() == kinds_that_must_appoint_contact() == frozenset({OrganisationKind.NAMND})
+    assert (duties_of("bolag").contact.role, duties_of("bolag").contact.section) == ("representative", "3.4")
+    assert duties_of("bolag").annual_report.voluntary  # Lotsen's choice: a bolag may still report
+    with pytest.raises(ValueError):
+        must_report("forvaltning")

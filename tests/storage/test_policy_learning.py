@@ -17,6 +17,7 @@ from storage.policy_learning import (
     NORMALISED_QUESTION_MAX_LENGTH,
     active_teachings,
     list_bad_answers,
+    get_clarification,
     list_clarifications,
     record_clarification,
     record_clarification_choice,
@@ -264,6 +265,17 @@ async def test_clarification_and_the_first_choice_wins(session_factory: Factory)
         ("c-1", "Måste vi informera KS?", ["eu_routine", "ks_role"], "eu_routine", "sv"),
     ]
     assert [c.ref for c in newest] == ["c-2"]
+
+
+async def test_a_clarification_is_read_back_by_its_ref(session_factory: Factory) -> None:
+    async with session_factory.begin() as session:
+        await record_clarification(session, ref="c-1", question="Vem beslutar?", offered=["ks_role", "kf_role"],
+                                   lang="sv")
+    async with session_factory() as session:
+        found = await get_clarification(session, "c-1")
+        assert found is not None
+        assert (found.question, found.offered, found.chosen) == ("Vem beslutar?", ["ks_role", "kf_role"], None)
+        assert await get_clarification(session, "c-2") is None
 
 
 async def test_two_choices_at_once_keep_one(session_factory: Factory) -> None:

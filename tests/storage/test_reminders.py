@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.access import AccessDenied, NotFound
+from storage.annual_reports import get_or_create_draft, submit
 from storage.application_data import ApplicationData, ApplicationStatus
 from storage.applications import create_application, get_application, mark_information_item_sent, set_status
 from storage.db import create_engine, create_session_factory
@@ -772,13 +773,13 @@ async def test_cancel_resolved_cancels_only_what_the_data_shows_done(session_fac
 
 async def test_a_name_in_the_registry_resolves_the_missing_contact_person_reminders(session_factory: Factory) -> None:
     people = await _people(session_factory)
-    bolag_id = await _organisation_id(session_factory, "mkb-fastighets-ab")
+    culture_id = await _organisation_id(session_factory, "kulturnamnden")
     ids = await _schedule(
         session_factory,
         _spec("own", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
               subject_id=people.own.id),
-        _spec("bolag", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
-              subject_id=bolag_id),
+        _spec("culture", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=culture_id),
         _spec("other", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
               subject_id=people.other.id),
     )
@@ -786,14 +787,51 @@ async def test_a_name_in_the_registry_resolves_the_missing_contact_person_remind
         # Set and removed again: no contact after all.
         await set_contact_person(session, people.own, "Åsa Öberg", None)
         await remove_contact_person(session, people.own, None)
-        # A representative of MKB who does not use Lotsen is still MKB's representative (3.4).
-        bolag = await session.get(Organisation, bolag_id)
-        assert bolag is not None
-        await set_contact_person(session, bolag, "Extern Representant", None)
+        # A contact person of Kulturnämnden who does not use Lotsen is still its contact person (3.3).
+        culture = await session.get(Organisation, culture_id)
+        assert culture is not None
+        await set_contact_person(session, culture, "Extern Kontakt", None)
     async with session_factory.begin() as session:
         assert await cancel_resolved(session) == 1
     states = [(await _get(session_factory, reminder_id)).state for reminder_id in ids]
     assert states == [ReminderState.PENDING, ReminderState.CANCELLED, ReminderState.PENDING]
+
+
+async def test_reminders_a_bolag_was_never_due_are_cancelled(session_factory: Factory) -> None:
+    """Planned before the duties were the policy's (or by anyone): a helägt bolag is never missing a contact person
+    (3.4 only gives it the opportunity) and is reminded of the annual report only while its voluntary report of
+    the reminder's year is open (its cycle is the deadline, in the year after the report's)."""
+    people = await _people(session_factory)
+    mkb_id = await _organisation_id(session_factory, "mkb-fastighets-ab")
+    teater_id = await _organisation_id(session_factory, "malmo-stadsteater-ab")
+    live_id = await _organisation_id(session_factory, "malmo-live-konserthus-ab")
+    async with session_factory.begin() as session:
+        mkb = await session.get(Organisation, mkb_id)
+        teater = await session.get(Organisation, teater_id)
+        live = await session.get(Organisation, live_id)
+        mats = await make_user(session, "29:mats", "Mats Berg", mkb)
+        tea = await make_user(session, "29:tea", "Tea Teater", teater)
+        lo = await make_user(session, "29:lo", "Lo Live", live)
+        await get_or_create_draft(session, mkb_id, 2026, mats)  # open: reminded of the 2027-03-31 deadline
+        await get_or_create_draft(session, teater_id, 2025, tea)  # open, but of another year
+        await submit(session, await get_or_create_draft(session, live_id, 2026, lo), lo)  # handed in
+    annual = {"kind": "annual_report", "subject_type": "organisation", "cycle": "2027-03-31"}
+    ids = await _schedule(
+        session_factory,
+        _spec("missing-mkb", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=mkb_id),
+        _spec("missing-namnd", user=people.coordinator, kind="missing_contact_person", subject_type="organisation",
+              subject_id=people.other.id),
+        _spec("annual-mkb", user=mats, subject_id=mkb_id, **annual),
+        _spec("annual-teater", user=tea, subject_id=teater_id, **annual),
+        _spec("annual-live", user=lo, subject_id=live_id, **annual),
+        _spec("annual-namnd", user=people.asa, subject_id=people.own.id, **annual),  # a nämnd's duty: kept
+    )
+    async with session_factory.begin() as session:
+        assert await cancel_resolved(session) == 3
+    states = [(await _get(session_factory, reminder_id)).state for reminder_id in ids]
+    assert states == [ReminderState.CANCELLED, ReminderState.PENDING, ReminderState.PENDING,
+                      ReminderState.CANCELLED, ReminderState.CANCELLED, ReminderState.PENDING]
 
 
 async def _organisation_id(session_factory: Factory, slug: str) -> int:

@@ -157,5 +157,7 @@ TOTAL_BUDGET = 37_576_000
 GRANTED = 2
 GRANTED_AMOUNT = 12_450_000
 ORGANISATIONS = 22  # the 23 seeded, Revisorskollegiet inactive
+NAMNDER = 15  # of them the nämnder, which must report (3.3, 4); the seven helägda bolag need not (3.4)
 REPORTED = ["Kulturnämnden", "Malmö Live Konserthus AB", "Miljönämnden"]
+VOLUNTARY = ["Malmö Live Konserthus AB"]  # of REPORTED, the bolag's voluntary report
 NOT_SHOWN = ("Halvfärdigt seminarium", "Förra året", "Nästa år", "Utkast Namn", "Registrerad Miljö")
