@@ -2,8 +2,11 @@
 
 Three figures of rightness, kept apart on purpose:
 - unseen: tests/policy/data/unseen/*.yaml, written from the policy text alone by people (helpers) who
-  never saw the topics, the corpus or the code, before any tuning; frozen (a test checks their hashes).
-  This is the figure that says how Lotsen does on the next official's words.
+  never saw the topics, the corpus or the code; frozen (a test checks their hashes), run only as a
+  whole, never read while tuning. This is the figure that says how Lotsen does on the next official's
+  words.
+- dev: tests/policy/data/dev/*.yaml, two sets written the same way, which were the unseen sets of the
+  first measurements and whose misses were then read to find what to improve (frozen too).
 - tuning: tests/policy/data/questions.yaml, the questions the module was developed against.
 - corpus cross-validation (--cv K): each fold of the training corpus answered by a model trained on
   the other folds (needs requirements-dev).
@@ -38,6 +41,7 @@ from policy import Answer, answer, load_policy  # noqa: E402
 DATA = REPO / "tests" / "policy" / "data"
 TUNING = DATA / "questions.yaml"
 UNSEEN = sorted((DATA / "unseen").glob("*.yaml"))
+DEV = sorted((DATA / "dev").glob("*.yaml"))
 ANSWER_DAY = date(2025, 6, 1)  # the day the question sets are written for
 VERDICT_FIELDS = ("routine_applies", "inform_ks_administration", "information_item_to_ks")
 
@@ -164,6 +168,13 @@ def main() -> int:
         unseen_all.merge(tally)
     if UNSEEN:
         unseen_all.report("unseen, all", show_kinds=True)
+    dev = Tally()
+    for path in DEV:
+        tally, t = measure(load_cases(path))
+        timings += t
+        dev.merge(tally)
+    if DEV:
+        dev.report("dev (read after measuring)", show_kinds=False)
     tuning, t = measure(load_cases(TUNING))
     timings += t
     tuning.report("tuning", show_kinds=False)

@@ -176,8 +176,9 @@ class _Builder:
 
     def _sections(self, topic: Topic) -> list[str]:
         words = [fold(w) for w in tokens(self.question)]
+        text = f" {' '.join(words)} "
         for sid, starts in topic.first_section_when.items():
-            if any(w.startswith(fold(s)) for w in words for s in starts):
+            if any(f" {fold(s)} " in text if " " in s else any(w.startswith(fold(s)) for w in words) for s in starts):
                 return [sid, *(s for s in topic.sections if s != sid)]
         return topic.sections
 

@@ -13,20 +13,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-UNSEEN = Path(__file__).parent / "data" / "unseen"
+DATA = Path(__file__).parent / "data"
+# dev/: the first two unseen sets; their misses were read after they had been measured, so they are a
+# development set now (still never edited). unseen/: the sets never read.
 FROZEN = {
-    "set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
-    "set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
+    "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
+    "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
+    "unseen/set-3.yaml": "34fa627a7760b839ab2b8449f2d3ed6812fac41989408e5be6c228560f3c7285",
+    "unseen/set-4.yaml": "d194efe377e84e49e43580f071cf5ca008a2e39fd0e166821b097b169d70bba7",
 }
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
 def test_an_unseen_set_is_never_edited(name: str) -> None:
-    assert hashlib.sha256((UNSEEN / name).read_bytes()).hexdigest() == FROZEN[name]
+    assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == FROZEN[name]
 
 
-def test_every_unseen_set_is_pinned() -> None:
-    assert sorted(p.name for p in UNSEEN.glob("*.yaml")) == sorted(FROZEN)
+def test_every_unseen_and_dev_set_is_pinned() -> None:
+    found = [f"{p.parent.name}/{p.name}" for folder in ("unseen", "dev") for p in (DATA / folder).glob("*.yaml")]
+    assert sorted(found) == sorted(FROZEN)
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
@@ -34,5 +39,5 @@ def test_no_unseen_question_is_in_the_training_corpus(name: str) -> None:
     from policy.train import load_corpus  # reads YAML only; scikit-learn is not needed for this
 
     trained = {q.strip().lower() for q in load_corpus()[0]}
-    cases = yaml.safe_load((UNSEEN / name).read_text(encoding="utf-8"))
+    cases = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     assert not [c["q"] for c in cases if c["q"].strip().lower() in trained]
