@@ -8,6 +8,7 @@ policy gets no citation. Every citation quotes the policy's own Swedish words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,9 @@ from policy.dates import today
 from policy.errors import InvalidInputError
 from policy.extract import Extraction
 from policy.language import detect_language
+from policy.classifier import Score
 from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
-from policy.normalise import fold, tokens
+from policy.normalise import FoldedWords, fold
 from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
 from policy.rules import THRESHOLD_PARAMETER, evaluate_eu_routine, resolve_rate
 from policy.sections import quote
@@ -63,16 +65,14 @@ def answer(
     lang = lang or detect_language(question, policy.markers)
     threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, day)))
     extraction = policy.fact_reader.read(question, threshold, day)
-    named_rate = getattr(extraction, "eur_sek_rate", None)
-    rate = float(named_rate) if named_rate is not None else eur_sek_rate
+    named_rate = float(extraction.eur_sek_rate) if extraction.eur_sek_rate is not None else None
+    rate = named_rate if named_rate is not None else eur_sek_rate
     if rate is not None:
         resolve_rate(rate, day, policy)
     known = (facts or ProjectFacts()).merged_with(extraction.facts)
     choice = _choose(question, extraction, known, policy, topic, teachings)
-    builder = _Builder(question, lang, day, on, rate, known, extraction, policy)
-    result = builder.build(choice)
-    return result.model_copy(update={"eur_sek_rate": float(named_rate) if named_rate is not None else None,
-                                     "taught": choice.taught})
+    builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)
+    return builder.build(choice).model_copy(update={"eur_sek_rate": named_rate, "taught": choice.taught})
 
 
 # ---- choosing -----------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         fits = sure and best.topic in policy.topics and policy.topics[best.topic].sections[0] == extraction.section_refs[0]
         return _labelled(best.topic, policy) if fits else Choice("section", extraction.section_refs[0])
     if sure or _facts_for_the_routine(best.topic, known, policy):
-        return _labelled(best.topic, policy, question=question)
+        return _labelled(best.topic, policy, ranking=ranking, question=question)
     options = [s.topic for s in ranking if s.topic in policy.topics and s.score >= decision.option_score]
     options = options[: decision.options]
     if best.topic == OUT_OF_SCOPE or not options:
@@ -109,21 +109,22 @@ def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) 
     is answered with the verdict even when the classifier hesitates between the 4.1 topics: the rules
     decide the verdict, not the topic."""
     topic = policy.topics.get(label)
-    return (topic is not None and topic.verdict is not None
-            and (facts.malmo_is_project_owner is not None or facts.total_budget is not None))
+    return topic is not None and topic.verdict is not None and facts.tell_of_a_project()
 
 
-def _labelled(label: str, policy: PolicyData, *, taught: bool = False, question: str | None = None) -> Choice:
+def _labelled(label: str, policy: PolicyData, *, taught: bool = False, ranking: list[Score] | None = None,
+              question: str = "") -> Choice:
+    """The choice for a label; a classified out-of-scope question (with its `ranking`) may be offered topics."""
     if label == OUT_OF_SCOPE:
-        if question is not None:
-            return _out_of_scope(question, policy.classifier.rank(question), policy)
+        if ranking is not None:
+            return _out_of_scope(question, ranking, policy)
         return Choice("out_of_scope", taught=taught)
     if label in policy.features:
         return Choice("feature", label, taught=taught)
     return Choice("topic", label, taught=taught)
 
 
-def _out_of_scope(question: str, ranking: list, policy: PolicyData) -> Choice:
+def _out_of_scope(question: str, ranking: list[Score], policy: PolicyData) -> Choice:
     """Outside the policy; when the question names one of its concepts, the nearest topics are offered."""
     if not policy.names_concept(question):
         return Choice("out_of_scope")
@@ -135,9 +136,10 @@ def _out_of_scope(question: str, ranking: list, policy: PolicyData) -> Choice:
 
 
 class _Builder:
-    def __init__(self, question: str, lang: Lang, day: date, on: date | None, rate: float | None,
+    def __init__(self, question: str, lang: Lang, day: date, on: date | None, rate: float | None, threshold: Decimal,
                  known: ProjectFacts, extraction: Extraction, policy: PolicyData) -> None:
         self.question, self.lang, self.day, self.on, self.rate = question, lang, day, on, rate
+        self.threshold = threshold
         self.known, self.extraction, self.policy = known, extraction, policy
         self.texts = policy.texts
 
@@ -154,12 +156,9 @@ class _Builder:
         if choice.kind == "section":
             return self._section(choice.label)  # type: ignore[arg-type]
         topic = self.policy.topics[choice.label]  # type: ignore[index]
-        if topic.verdict == "asked" or (topic.verdict == "with_facts" and self._project_facts_known()):
+        if topic.verdict == "asked" or (topic.verdict == "with_facts" and self.known.tell_of_a_project()):
             return self._routine(topic)
         return self._topic(topic)
-
-    def _project_facts_known(self) -> bool:
-        return self.known.malmo_is_project_owner is not None or self.known.total_budget is not None
 
     def _base(self, **fields: object) -> Answer:
         values: dict[str, object] = dict(question=self.question, citations=[], verdict=None, missing_facts=[],
@@ -168,17 +167,16 @@ class _Builder:
         values.update(fields)
         return Answer(**values)  # type: ignore[arg-type]
 
-    def _plain(self, kind: str, text: str, *, options: list[str] = (), feature: str | None = None,  # type: ignore[assignment]
-               suggestions: list[str] = ()) -> Answer:  # type: ignore[assignment]
+    def _plain(self, kind: str, text: str, *, options: Sequence[str] = (), feature: str | None = None,
+               suggestions: Sequence[str] = ()) -> Answer:
         offered = [TopicOption(topic=t, title=self.policy.topic_title(t, self.lang)) for t in options]
         return self._base(answer=text, kind=kind, options=offered, feature=feature, suggestions=list(suggestions),
                           out_of_scope=kind == "out_of_scope")
 
     def _sections(self, topic: Topic) -> list[str]:
-        words = [fold(w) for w in tokens(self.question)]
-        text = f" {' '.join(words)} "
+        words = FoldedWords(self.question)
         for sid, starts in topic.first_section_when.items():
-            if any(f" {fold(s)} " in text if " " in s else any(w.startswith(fold(s)) for w in words) for s in starts):
+            if any(words.has_phrase(f"{fold(s)} ") if " " in s else words.has_word_starting(fold(s)) for s in starts):
                 return [sid, *(s for s in topic.sections if s != sid)]
         return topic.sections
 
@@ -198,14 +196,10 @@ class _Builder:
     def _topic(self, topic: Topic) -> Answer:
         params = {"duties": self._duties(topic.duties_of)} if topic.duties_of else {}
         if topic.verdict:
-            params["threshold"] = self._threshold_text()
+            params["threshold"] = self.texts.money(self.threshold, "SEK", self.lang)
         return self._base(answer=self.texts.text(f"answers.{topic.id}", self.lang, **params),
                           citations=self._citations(topic, self.day), suggestions=self._suggestions(topic.id),
                           topic=topic.id, feature=topic.feature)
-
-    def _threshold_text(self) -> str:
-        threshold = Decimal(str(self.policy.parameter_value(THRESHOLD_PARAMETER, self.day)))
-        return self.texts.money(threshold, "SEK", self.lang)
 
     def _duties(self, actor: str) -> str:
         records = [r for r in self.policy.version_on(self.day).responsibilities if r.actor == actor]
@@ -237,8 +231,7 @@ class _Builder:
 
     def _verdict_asked(self, topic: Topic) -> bool:
         """The verdict is what was asked: a topic that asks it, or a question telling of its own project."""
-        told = self.extraction.facts
-        return topic.verdict == "asked" or told.malmo_is_project_owner is not None or told.total_budget is not None
+        return topic.verdict == "asked" or self.extraction.facts.tell_of_a_project()
 
     def _section(self, section_id: str) -> Answer:
         section = self.policy.section(section_id, self.day)

@@ -27,7 +27,6 @@ class TopicClassifier:
     def __init__(self, model: dict) -> None:
         self.topics: list[str] = model["classes"]
         self.fingerprint: str = model["fingerprint"]
-        self.settings: dict = model["settings"]
         self._idf: dict[str, float] = model["idf"]
         # Sparse: per feature, the classes (by index) it weighs for.
         self._weights: dict[str, list[tuple[int, float]]] = {

@@ -21,7 +21,7 @@ from policy.errors import NotInForceError, PolicyDataError, UnknownParameterErro
 from policy.extract import FactReader
 from policy.classifier import SimilarTaught, TopicClassifier
 from policy.model import Actor, Decision, Parameter, ParameterValue, PolicyVersion, Section, Topic
-from policy.normalise import fold, tokens
+from policy.normalise import FoldedWords, fold, tokens
 from policy.sections import plain_text, quote
 from policy.texts import LANGS, Catalog
 
@@ -123,17 +123,11 @@ class PolicyData:
     def names_concept(self, question: str) -> bool:
         """Whether `question` names a concept of the policy: a phrase at the start of a word, a short word
         (KS, KF, lead) at the start of a token, a longer one anywhere in a token (compounds: "projektpartner")."""
-        words = [fold(w) for w in tokens(question)]
-        text = f" {' '.join(words)} "
-        return any(self._names(concept, words, text) for concept in self.concepts)
-
-    @staticmethod
-    def _names(concept: str, words: list[str], text: str) -> bool:
-        if " " in concept:
-            return f" {concept}" in text
-        if len(concept) < 5:
-            return any(w.startswith(concept) for w in words)
-        return any(concept in w for w in words)
+        words = FoldedWords(question)
+        return any(
+            words.has_phrase(c) if " " in c else words.has_word_starting(c) if len(c) < 5 else words.has_word_containing(c)
+            for c in self.concepts
+        )
 
     @property
     def topic_ids(self) -> list[str]:

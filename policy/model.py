@@ -153,6 +153,11 @@ class ProjectFacts(BaseModel):
     # below. Malmö's share or the grant applied for is read as at_least: the total is no smaller.
     budget_bound: Literal["exact", "at_least", "below", "at_most"] = "exact"
 
+    def tell_of_a_project(self) -> bool:
+        """Whether these facts say something of a real project: who owns it, or its budget. (EU funding alone
+        does not: "vår Interreg-ansökan" is how officials name any application.)"""
+        return self.malmo_is_project_owner is not None or self.total_budget is not None
+
     def merged_with(self, other: "ProjectFacts") -> "ProjectFacts":
         """These facts, overridden by every fact `other` knows.
 

@@ -67,3 +67,22 @@ def term_keys(word: str, lang: str) -> frozenset[str]:
     if len(folded) <= 4:
         return frozenset({folded})
     return frozenset({folded, stem_sv(word) if lang == "sv" else stem_en(folded)})
+
+
+class FoldedWords:
+    """A question's words folded ("Förvaltningen" -> "forvaltningen"), for data-driven look-ups of
+    word starts and phrases (topics.yaml `concepts`, `first_section_when`)."""
+
+    def __init__(self, text: str) -> None:
+        self.words = [fold(w) for w in tokens(text)]
+        self._padded = f" {' '.join(self.words)} "
+
+    def has_phrase(self, phrase: str) -> bool:
+        """`phrase` (folded, words one space apart) at the start of a word."""
+        return f" {phrase}" in self._padded
+
+    def has_word_starting(self, start: str) -> bool:
+        return any(w.startswith(start) for w in self.words)
+
+    def has_word_containing(self, part: str) -> bool:
+        return any(part in w for w in self.words)

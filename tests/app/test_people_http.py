@@ -4,11 +4,9 @@ gives a role and names a contact person in chat, and a KS coordinator then reads
 from __future__ import annotations
 
 from bot.card_text import render_attachment
-from storage.db import create_engine, create_session_factory
 from storage.models import Role
-from storage.organisations import get_organisation
-from storage.users import get_user_by_teams_id, set_user_organisation, set_user_role
 from tests.support.activities import message
+from tests.support.people import operator_places
 
 PEOPLE = {"29:ada": "Ada Admin", "29:karin": "Karin Karlsson", "29:anna": "Anna Andersson", "29:bo": "Bo Berg"}
 
@@ -17,32 +15,16 @@ def _says(user_id: str, service_url: str, text: str) -> dict:
     return message(service_url, text, user_id=user_id, user_name=PEOPLE[user_id])
 
 
-async def _operator_sets_up(database_url: str) -> None:
-    """What the operator's command line does (`python app.py users grant/organisation`): actor None."""
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            board = await get_organisation(session, "kommunstyrelsen")
-            environment = await get_organisation(session, "miljonamnden")
-            leisure = await get_organisation(session, "fritidsnamnden")
-            for teams_id, role, organisation in (("29:ada", Role.ADMIN, board),
-                                                 ("29:karin", Role.KS_COORDINATOR, board),
-                                                 ("29:anna", Role.OFFICIAL, environment),
-                                                 ("29:bo", Role.OFFICIAL, leisure)):
-                user = await get_user_by_teams_id(session, teams_id)
-                await set_user_role(session, user, role)
-                await set_user_organisation(session, user, organisation)
-    finally:
-        await engine.dispose()
-
-
 async def test_an_admin_changes_a_role_and_a_contact_and_a_coordinator_reads_both_in_the_history(
         start_app, connector, database_url):
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True)
     for user_id in PEOPLE:  # everyone has written to Lotsen once, so that Lotsen knows them
         assert (await client.post("/api/messages", json=_says(user_id, service_url, "hej"))).status == 201
-    await _operator_sets_up(database_url)
+    await operator_places(database_url, [("29:ada", Role.ADMIN, "kommunstyrelsen"),
+                                         ("29:karin", Role.KS_COORDINATOR, "kommunstyrelsen"),
+                                         ("29:anna", Role.OFFICIAL, "miljonamnden"),
+                                         ("29:bo", Role.OFFICIAL, "fritidsnamnden")])
 
     standin.clear()
     response = await client.post("/api/messages", json=_says("29:ada", service_url, "roll Bo Berg: samordnare"))

@@ -11,10 +11,9 @@ from bot.card_text import render_attachment
 from policy import ProjectFacts, answer
 from storage.db import create_engine, create_session_factory
 from storage.models import Role
-from storage.organisations import get_organisation
 from storage.policy_learning import list_bad_answers, list_clarifications
-from storage.users import get_user_by_teams_id, set_user_organisation, set_user_role
 from tests.support.activities import message
+from tests.support.people import operator_places
 
 PEOPLE = {"29:karin": "Karin Karlsson", "29:anna": "Anna Andersson", "29:bo": "Bo Berg"}
 PARTNER = "vi är bara partner"
@@ -38,22 +37,6 @@ def _buttons(card: dict) -> dict[str, dict]:
             for choice in rendered.choices}
 
 
-async def _operator_sets_up(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            board = await get_organisation(session, "kommunstyrelsen")
-            environment = await get_organisation(session, "miljonamnden")
-            for teams_id, role, organisation in (("29:karin", Role.KS_COORDINATOR, board),
-                                                 ("29:anna", Role.OFFICIAL, environment),
-                                                 ("29:bo", Role.OFFICIAL, environment)):
-                user = await get_user_by_teams_id(session, teams_id)
-                await set_user_role(session, user, role)
-                await set_user_organisation(session, user, organisation)
-    finally:
-        await engine.dispose()
-
-
 async def _stored(database_url: str, read):
     engine = create_engine(database_url)
     try:
@@ -75,7 +58,9 @@ async def test_questions_votes_and_a_teaching_over_http(start_app, connector, da
 
     for user_id in PEOPLE:
         await post(user_id, "hej")
-    await _operator_sets_up(database_url)
+    await operator_places(database_url, [("29:karin", Role.KS_COORDINATOR, "kommunstyrelsen"),
+                                         ("29:anna", Role.OFFICIAL, "miljonamnden"),
+                                         ("29:bo", Role.OFFICIAL, "miljonamnden")])
 
     # Anna tells Lotsen they are a partner; the next question is answered knowing it.
     await post("29:anna", PARTNER)

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Organisation, Role, User
 from storage.organisations import get_organisation
-from storage.users import set_user_organisation, set_user_role, upsert_user
+from storage.db import create_engine, create_session_factory
+from storage.users import get_user_by_teams_id, set_user_organisation, set_user_role, upsert_user
 
 
 async def make_user(
@@ -18,6 +19,20 @@ async def make_user(
     await set_user_organisation(session, user, organisation)
     await set_user_role(session, user, role)
     return user
+
+
+async def operator_places(database_url: str, placements: list[tuple[str, Role, str]]) -> None:
+    """What the operator's command line does (`python app.py users grant/organisation`, actor None) for people
+    who have written to Lotsen: (Teams id, role, organisation key) each, in one transaction."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            for teams_id, role, organisation_key in placements:
+                user = await get_user_by_teams_id(session, teams_id)
+                await set_user_role(session, user, role)
+                await set_user_organisation(session, user, await get_organisation(session, organisation_key))
+    finally:
+        await engine.dispose()
 
 
 OWN = "miljonamnden"
