@@ -129,3 +129,21 @@ def test_a_conversation_keeps_the_budget_across_questions() -> None:
     assert first.facts.total_budget == Decimal("14000000")
     second = answer("Och vi är projektägare, måste KS få ett informationsärende?", on=ANSWER_DAY, facts=first.facts)
     assert second.verdict is not None and second.verdict.information_item_to_ks is True
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    # Who handles EU projects in the nämnd's own verksamhet is 3.3's sentence; the nämnd's 4.1 duties follow.
+    ("Vem sköter hanteringen av internationella projekt inom nämndens egen verksamhet?", "3.3"),
+    # Whom the policy applies to is section 1's sentence; what the companies do is 3.4's.
+    ("Omfattas stadens helägda bolag av policyn?", "1"),
+])
+def test_the_first_citation_is_the_sentence_that_answers(question: str, first: str) -> None:
+    assert answer(question, on=ANSWER_DAY).citations[0].section == first
+
+
+def test_where_the_policy_is_silent_lotsen_says_so_and_names_who_to_ask() -> None:
+    half_owned = answer("Gäller policyn för ett bolag där staden bara äger hälften?", on=ANSWER_DAY)
+    assert half_owned.topic == "partly_owned" and "omfattas inte" in half_owned.answer
+    how = answer("Ska vi informera stadskontoret via mejl eller finns det ett formulär?", on=ANSWER_DAY)
+    assert how.topic == "how_to_inform" and how.feature == "register" and how.verdict is None
+    assert "inte i vilken form" in how.answer and "kommunstyrelsens förvaltning" in how.answer
