@@ -10,7 +10,8 @@ request has returned, which for every target is after its reply reached the stan
 Targets:
   stock        botbuilder's CloudAdapter + ConfigurationBotFrameworkAuthentication + an ActivityHandler echo,
                written here from the public API as the botbuilder samples do (the baseline)
-  lotsen-echo  Lotsen's HTTP handler, adapter and pooled connector clients, with an echo bot
+  lotsen-echo  Lotsen's HTTP handler, adapter, pooled connector clients and turn pipeline (the activity
+               claimed and the replies recorded in SQLite, in one transaction), with an echo bot
   lotsen-full  Lotsen as `python app.py` runs it (SQLite state, user/conversation tracking, the welcome card)
   floor        a bare aiohttp handler that posts one reply with a shared client session (the floor)
 """
@@ -68,21 +69,28 @@ def stock_app() -> web.Application:
     return app
 
 
-def lotsen_echo_app() -> web.Application:
+def lotsen_echo_app(database_path: str) -> web.Application:
     from botbuilder.core import ActivityHandler, TurnContext
 
     from app import ENDPOINT_KEY, errors_as_json, post_messages
     from bot.adapter import BotEndpoint, LotsenAdapter
     from bot.authentication import LotsenAuthentication
     from settings import Settings
+    from storage.db import create_engine, create_session_factory
+    from storage.migrate import upgrade
+    from storage.unit_of_work import TurnSessions
 
     class EchoBot(ActivityHandler):
         async def on_message_activity(self, turn_context: TurnContext) -> None:
             await turn_context.send_activity(f"Echo: {turn_context.activity.text}")
 
     settings = Settings(_env_file=None)
+    # The turn pipeline's bookkeeping (the activity claimed, the replies recorded) needs its tables.
+    database_url = f"sqlite+aiosqlite:///{database_path}"
+    asyncio.run(upgrade(database_url))
+    sessions = TurnSessions(create_session_factory(create_engine(database_url)))
     app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes)
-    app[ENDPOINT_KEY] = BotEndpoint(LotsenAdapter(LotsenAuthentication(settings)), EchoBot(), frozenset())
+    app[ENDPOINT_KEY] = BotEndpoint(LotsenAdapter(LotsenAuthentication(settings)), EchoBot(), sessions, frozenset())
     app.router.add_post("/api/messages", post_messages)
 
     async def close(app: web.Application) -> None:
@@ -125,7 +133,7 @@ def floor_app() -> web.Application:
 def serve(target: str, port: int, database_path: str) -> None:
     builders = {
         "stock": stock_app,
-        "lotsen-echo": lotsen_echo_app,
+        "lotsen-echo": lambda: lotsen_echo_app(database_path),
         "lotsen-full": lambda: lotsen_full_app(database_path),
         "floor": floor_app,
     }

@@ -6,19 +6,19 @@ or `TenantNotAllowed` for the HTTP layer to turn into 400, 401 and 403, and neve
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from bot.activity import parse_activity, tenant_id_of
 from bot.authentication import AuthenticationFailed, LotsenAuthentication
 from bot.i18n import language_of, text
+from bot.turns import TurnPipeline, current_replies, repeat_pending_question
+from storage.unit_of_work import TurnSessions
 
 logger = logging.getLogger("lotsen.adapter")
 
@@ -48,23 +48,49 @@ class LotsenAdapter(CloudAdapter):
             activity.conversation.id if activity.conversation else None,
             exc_info=error,
         )
-        # The user hears about it; the stored state is left alone (the turn's changes are simply not saved),
-        # so a draft the user was filling in survives the failure.
+        # The turn's transaction is rolled back whole (bot/turns.py), so a draft the user was filling in is as
+        # it was. The user hears about it, and is shown the question they are answering again.
+        buffer = current_replies.get()
+        if buffer is not None and buffer.holds(turn_context):
+            buffer.fail()
         if activity.type == ActivityTypes.message:
             try:
                 await turn_context.send_activity(text("turn_error", language_of(activity.locale)))
+                await repeat_pending_question(turn_context, buffer)
             except Exception:  # the connector itself may be what failed
                 logger.exception("could not tell the user about the failed turn %s", activity.id)
 
+    async def send_activities(self, context: TurnContext, activities: list[Activity]) -> list[ResourceResponse]:
+        """Replies of a running turn are held until its transaction commits (bot/turns.py); everything else
+        (proactive messages, invoke responses) goes at once."""
+        buffer = current_replies.get()
+        if buffer is None or not buffer.holds(context):
+            return await super().send_activities(context, activities)
+        responses: list[ResourceResponse] = []
+        for activity in activities:
+            if activity.type in _SENT_AT_ONCE:
+                responses.extend(await super().send_activities(context, [activity]))
+            else:
+                buffer.activities.append(activity)
+                responses.append(ResourceResponse(id=""))
+        return responses
+
+    async def deliver(self, context: TurnContext, activities: list[Activity]) -> None:
+        """Sends held replies through the connector of the turn they belong to."""
+        await super().send_activities(context, activities)
+
+
+# Not messages to the user: the invoke response is the HTTP answer itself, a trace and a delay send nothing.
+_SENT_AT_ONCE = frozenset({ActivityTypes.invoke_response, ActivityTypes.trace, "delay"})
+
 
 class BotEndpoint:
-    def __init__(self, adapter: LotsenAdapter, bot: Bot, allowed_tenant_ids: frozenset[str]) -> None:
+    def __init__(self, adapter: LotsenAdapter, bot: Bot, sessions: TurnSessions,
+                 allowed_tenant_ids: frozenset[str]) -> None:
         self._adapter = adapter
-        self._bot = bot
         self._allowed_tenant_ids = allowed_tenant_ids
-        # One turn at a time per conversation in this process: a double-click or two quick messages then
-        # queue instead of racing for the same conversation state (which the e_tag would refuse).
-        self._conversation_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # One turn at a time per conversation, on every instance, atomic with its replies (bot/turns.py).
+        self._turns = TurnPipeline(bot, sessions, adapter.deliver)
 
     @property
     def adapter(self) -> LotsenAdapter:
@@ -76,11 +102,8 @@ class BotEndpoint:
         result = await self._adapter.authentication.authenticate_request(activity, auth_header)
         if self._allowed_tenant_ids and tenant_id_of(activity) not in self._allowed_tenant_ids:
             raise TenantNotAllowed(tenant_id_of(activity) or "(none)")
-        lock = self._conversation_locks.get(activity.conversation.id)
-        if lock is None:
-            lock = self._conversation_locks[activity.conversation.id] = asyncio.Lock()
-        async with lock:
-            invoke_response = await self._adapter.process_activity(result, activity, self._bot.on_turn)
+        invoke_response = await self._turns.run(
+            activity, lambda logic: self._adapter.process_activity(result, activity, logic))
         if invoke_response:
             return TurnResult(invoke_response.status, invoke_response.body)
         return TurnResult(201)

@@ -32,6 +32,7 @@ from dialogs.report_review import ReportReviewCommand
 from dialogs.report_status import ReportStatusCommand, StatusRequest
 from dialogs.reminders import ReminderCommands
 from settings import Settings
+from storage.unit_of_work import TurnSessions
 
 
 @dataclass
@@ -41,9 +42,12 @@ class BotServices:
     user_state: UserState
 
 
-def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSession],
+def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSession] | TurnSessions,
               clock: Callable[[], datetime] | None = None) -> BotServices:
-    """`clock` (UTC now) is for tests that let days pass between two turns."""
+    """`clock` (UTC now) is for tests that let days pass between two turns. Everything built here opens its
+    sessions through `TurnSessions`, so that inside a turn they all share the turn's one transaction."""
+    if not isinstance(session_factory, TurnSessions):
+        session_factory = TurnSessions(session_factory)
     storage = SqlStorage(session_factory)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
@@ -93,5 +97,6 @@ def build_endpoint(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
 ) -> BotEndpoint:
     adapter = LotsenAdapter(LotsenAuthentication(settings, credentials_factory))
-    services = build_bot(settings, session_factory)
-    return BotEndpoint(adapter, services.bot, settings.allowed_tenant_ids)
+    sessions = TurnSessions(session_factory)
+    services = build_bot(settings, sessions)
+    return BotEndpoint(adapter, services.bot, sessions, settings.allowed_tenant_ids)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.activity import base_conversation_id, tenant_id_of
 from storage.conversations import save_conversation_reference
+from storage.unit_of_work import after_commit
 from storage.users import upsert_user
 
 
@@ -81,9 +82,14 @@ class ConversationTracker:
                     reference=reference,
                     user_id=personal_user_id,
                 )
-        # Only after the commit: a failed write is retried on the next turn.
-        self._users[activity.from_property.id] = (user_snapshot, user_id)
-        self._conversations[conversation_id] = conversation_snapshot
+        # Only after the commit (of the whole turn, when there is one): a failed write is retried next turn.
+        sender_id = activity.from_property.id
+
+        def remember() -> None:
+            self._users[sender_id] = (user_snapshot, user_id)
+            self._conversations[conversation_id] = conversation_snapshot
+
+        after_commit(remember)
 
 
 def _user_snapshot(activity: Activity) -> _UserSnapshot:

@@ -13,6 +13,7 @@ from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
+from bot.turns import AWAITING_ANSWER
 from dialogs.chat_commands import ChatCommand, passed_on
 from dialogs.input_parsing import is_cancel, plain
 from dialogs.my_applications import MyApplicationsDialog
@@ -71,6 +72,9 @@ class LotsenBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._tracker.track(turn_context)
         await super().on_turn(turn_context)
+        # Whether the replies end in a question a dialog waits for: shown again if they may not have arrived.
+        dialog_context = await self._dialogs.create_context(turn_context)
+        turn_context.turn_state[AWAITING_ANSWER] = dialog_context.active_dialog is not None
         # Saved only when the turn succeeded: a failed turn leaves the stored state (drafts) as it was.
         await self._conversation_state.save_changes(turn_context)
         await self._user_state.save_changes(turn_context)

@@ -196,6 +196,37 @@ class BotStateRecord(Base):
     )
 
 
+class TurnReplies(Base):
+    """What the last turn of a conversation replied, kept so that it can be shown again.
+
+    Written in the turn's own transaction and marked delivered once the connector took every reply. A row
+    still undelivered when the next activity comes means the process stopped in between: the user may not
+    have seen the last question, so Lotsen shows it again before it takes an answer (bot/turns.py).
+    Keys are SHA-256 hex digests: conversation and activity ids are long and come from outside.
+    """
+
+    __tablename__ = "turn_replies"
+
+    conversation_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    activity_key: Mapped[str] = mapped_column(String(64))
+    replies: Mapped[str] = mapped_column(Text)  # JSON list of serialised Bot Framework activities
+    awaiting_answer: Mapped[bool] = mapped_column(default=False, server_default=false())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now()
+    )
+
+
+class ProcessedActivity(Base):
+    """An incoming activity already handled: Teams redelivers an activity after a timeout, and a
+    redelivered one must have no second effect."""
+
+    __tablename__ = "processed_activities"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of conversation and activity id
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, index=True)
+
+
 class UnansweredQuestion(Base):
     """A question the policy module could not answer, kept for KS förvaltning to review.
 

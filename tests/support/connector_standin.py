@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ class ConnectorStandIn:
     received: list[Received] = field(default_factory=list)
     fail_with: list[int] = field(default_factory=list)
     delay_seconds: float = 0.0  # a slow connector: keeps a turn open long enough for another to overlap it
+    # Called with each activity as it arrives, before the bot gets its answer (tests kill the bot there).
+    on_receive: Callable[[Received], None] | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event | None = None
 
@@ -58,6 +61,8 @@ class ConnectorStandIn:
         )
         if self._arrived is not None:
             self._arrived.set()
+        if self.on_receive is not None:
+            self.on_receive(self.received[-1])
         return web.json_response({"id": f"reply-{next(self._ids)}"}, status=200)
 
     @property

@@ -1,0 +1,228 @@
+"""One turn, atomic with what the user is shown.
+
+A turn runs under its conversation's lock (every instance, storage/unit_of_work.py) in one transaction.
+Its replies are held back (`ReplyBuffer`, filled by `LotsenAdapter.send_activities`) and stored in that same
+transaction with the state they belong to; they reach the connector only after the commit, and are marked
+delivered after that. So whatever moment the process dies:
+
+- before the commit: nothing is stored and nothing was shown; the user's message is simply not answered
+  (Teams redelivers it, or the user writes it again) and the previous question is still the pending one;
+- after the commit, before the replies are marked delivered: the next activity finds them undelivered. A
+  redelivery of the same activity delivers them; any other activity may have been written while the user
+  still saw the previous question, so Lotsen shows the replies again and, when they end in a question,
+  asks for the answer again instead of filing this one under a question the user may not have seen.
+
+A failed turn is rolled back whole; the user is told, and the pending question is repeated so that a retry
+answers it and not the next one. An activity delivered twice (same id) has one effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from botbuilder.core import Bot, InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.i18n import language_of, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import utc_now
+from storage.turns import (
+    LastReplies,
+    activity_key,
+    claim_activity,
+    conversation_key,
+    forget_processed_before,
+    last_replies,
+    mark_delivered,
+    record_replies,
+)
+from storage.unit_of_work import SerialisedTurn, TurnSessions
+
+logger = logging.getLogger("lotsen.turns")
+
+# Set by the bot at the end of a turn: True when a dialog waits for the user's next answer.
+AWAITING_ANSWER = "lotsen.awaiting_answer"
+# How long handled activity ids are remembered; Teams redelivers within minutes.
+PROCESSED_ACTIVITIES_KEPT = timedelta(days=2)
+_PRUNE_EVERY_TURNS = 500
+
+Logic = Callable[[TurnContext], Awaitable[None]]
+Process = Callable[[Logic], Awaitable[InvokeResponse | None]]
+
+
+@dataclass
+class ReplyBuffer:
+    """The replies of the running turn, held until its transaction has committed."""
+
+    previous: LastReplies | None = None
+    context: TurnContext | None = None
+    activities: list[Activity] = field(default_factory=list)
+    awaiting_answer: bool = False
+    failed: bool = False
+
+    def holds(self, context: TurnContext) -> bool:
+        return context is self.context
+
+    def fail(self) -> None:
+        """The turn failed: what it meant to say is dropped with its transaction."""
+        self.failed = True
+        self.activities.clear()
+
+
+current_replies: ContextVar[ReplyBuffer | None] = ContextVar("lotsen_replies", default=None)
+
+
+class _TurnFailed(Exception):
+    """Raised inside the turn's transaction to roll it back after the bot reported a failure."""
+
+
+class TurnPipeline:
+    def __init__(self, bot: Bot, sessions: TurnSessions,
+                 deliver: Callable[[TurnContext, list[Activity]], Awaitable[None]]) -> None:
+        self._bot = bot
+        self._sessions = sessions
+        self._deliver = deliver
+        self._turns = 0
+
+    async def run(self, activity: Activity, process: Process) -> InvokeResponse | None:
+        conversation = conversation_key(activity.channel_id or "", activity.conversation.id)
+        # An activity without an id cannot be recognised when it comes again; it still gets a key of its own.
+        this_activity = activity_key(conversation, activity.id or f"no-id:{uuid.uuid4()}")
+        buffer = ReplyBuffer()
+        response: InvokeResponse | None = None
+        async with self._sessions.serialised(conversation) as turn:
+            try:
+                async with turn.transaction() as session:
+                    buffer.previous = await last_replies(session, conversation)
+                    if activity.id and not await claim_activity(session, this_activity):
+                        redelivered = True
+                    else:
+                        redelivered = False
+                        response = await self._run_turn(buffer, process)
+                        if buffer.failed:
+                            raise _TurnFailed
+                        if buffer.activities:
+                            await record_replies(session, conversation, this_activity,
+                                                 [reply.serialize() for reply in buffer.activities],
+                                                 awaiting_answer=buffer.awaiting_answer)
+                        await self._prune(session)
+            except _TurnFailed:
+                # Nothing of the turn was stored; the error text (and the pending question) go out as they are.
+                await self._send(buffer)
+                return response
+            if redelivered:
+                return await self._redeliver(turn, buffer.previous, conversation, this_activity, process)
+            if buffer.activities:
+                if not await self._send_committed(buffer):
+                    return response
+                async with turn.transaction() as session:
+                    await mark_delivered(session, conversation, this_activity)
+        return response
+
+    async def _send_committed(self, buffer: ReplyBuffer) -> bool:
+        """Delivers a committed turn's replies; when the connector refuses them they stay undelivered, to be
+        shown again with the conversation's next activity, and the user is told something went wrong."""
+        try:
+            await self._send(buffer)
+            return True
+        except Exception:
+            logger.exception("the replies of a committed turn could not be delivered")
+        assert buffer.context is not None
+        apology = Activity(type=ActivityTypes.message,
+                           text=text("turn_error", language_of(buffer.context.activity.locale)))
+        try:
+            await self._deliver(buffer.context, [TurnContext.apply_conversation_reference(
+                apology, TurnContext.get_conversation_reference(buffer.context.activity))])
+        except Exception:
+            logger.exception("could not tell the user that the replies were not delivered")
+        return False
+
+    async def _run_turn(self, buffer: ReplyBuffer, process: Process) -> InvokeResponse | None:
+        previous = buffer.previous
+        uncertain = previous is not None and not previous.delivered
+
+        async def logic(context: TurnContext) -> None:
+            buffer.context = context
+            if uncertain:
+                assert previous is not None
+                lang = language_of(context.activity.locale)
+                await context.send_activity(text("replies_repeated", lang))
+                await context.send_activities(_restored(previous))
+                if previous.awaiting_answer and context.activity.type in _USER_ACTIONS:
+                    # This message may answer the question before the one repeated: it is not filed anywhere.
+                    await context.send_activity(text("replies_repeated_answer_again", lang))
+                    buffer.awaiting_answer = True
+                    await _acknowledge_invoke(context)
+                    return
+            await self._bot.on_turn(context)
+            buffer.awaiting_answer = bool(context.turn_state.get(AWAITING_ANSWER))
+
+        token = current_replies.set(buffer)
+        try:
+            return await process(logic)
+        finally:
+            current_replies.reset(token)
+
+    async def _redeliver(self, turn: SerialisedTurn, previous: LastReplies | None, conversation: str,
+                         this_activity: str, process: Process) -> InvokeResponse | None:
+        """The same activity again: its replies are delivered if they were not; nothing else happens."""
+        if previous is None or previous.activity_key != this_activity or previous.delivered:
+            logger.info("activity delivered again; already handled")
+            return None
+        buffer = ReplyBuffer()
+
+        async def logic(context: TurnContext) -> None:
+            buffer.context = context
+            await context.send_activities(_restored(previous))
+            await _acknowledge_invoke(context)
+
+        token = current_replies.set(buffer)
+        try:
+            response = await process(logic)
+        finally:
+            current_replies.reset(token)
+        await self._send(buffer)
+        async with turn.transaction() as session:
+            await mark_delivered(session, conversation, this_activity)
+        return response
+
+    async def _send(self, buffer: ReplyBuffer) -> None:
+        if buffer.context is not None and buffer.activities:
+            await self._deliver(buffer.context, buffer.activities)
+
+    async def _prune(self, session: AsyncSession) -> None:
+        self._turns += 1
+        if self._turns % _PRUNE_EVERY_TURNS == 0:
+            await forget_processed_before(session, utc_now() - PROCESSED_ACTIVITIES_KEPT)
+
+
+_USER_ACTIONS = frozenset({ActivityTypes.message, ActivityTypes.invoke})
+
+
+def _restored(previous: LastReplies) -> list[Activity]:
+    restored = []
+    for stored in previous.replies:
+        activity = Activity().deserialize(stored)
+        activity.id = None
+        restored.append(activity)
+    return restored
+
+
+async def _acknowledge_invoke(context: TurnContext) -> None:
+    if context.activity.type == ActivityTypes.invoke:
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
+
+
+async def repeat_pending_question(context: TurnContext, buffer: ReplyBuffer | None) -> None:
+    """After a failed turn: the question the user is answering, again, so that a retry lands in its field."""
+    previous = buffer.previous if buffer is not None else None
+    if previous is None or not previous.awaiting_answer:
+        return
+    await context.send_activity(text("turn_error_repeat", language_of(context.activity.locale)))
+    await context.send_activities(_restored(previous))
