@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from storage.db import create_engine
 from storage.models import Application
@@ -126,3 +126,32 @@ async def test_every_field_ends_right_when_killed_as_a_reply_arrives(database_ur
     assert str(application.project_end) == "2029-08-31"
     assert application.decision_reference == "SN-2026-77"
     assert application.information_item_required is True  # 15 MSEK: the informationsärende is not lost
+
+
+async def _rename_table(database_url: str, old: str, new: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+    finally:
+        await engine.dispose()
+
+
+async def test_after_a_failed_turn_the_pending_question_is_asked_again(start_app, connector, database_url):
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True)
+    await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
+    await client.post("/api/messages", json=message(service_url, "en fråga i taget"))
+    await client.post("/api/messages", json=message(service_url, "Cirkulära Malmö"))
+    assert "Beskriv kort projektet" in standin.texts()[-1]
+    # The draft cannot be saved: the turn fails, and nothing of it may be kept.
+    await _rename_table(database_url, "registration_drafts", "registration_drafts_away")
+    standin.clear()
+    await client.post("/api/messages", json=message(service_url, "Återbruk av byggmaterial."))
+    texts = standin.texts()
+    assert texts[0].startswith("Något gick fel")
+    assert texts[1] == "Här är frågan jag väntar svar på igen:"
+    assert "Beskriv kort projektet" in texts[2]
+    await _rename_table(database_url, "registration_drafts_away", "registration_drafts")
+    await client.post("/api/messages", json=message(service_url, "Återbruk av byggmaterial."))  # the retry
+    assert "Vilket EU-program" in standin.texts()[-1]  # filed as the description, and the dialog goes on
