@@ -41,6 +41,7 @@ test: install-dev schemas
 
 bench: install-dev
 	$(PY) bench/turns.py
+	$(PY) bench/long_messages.py
 	$(PY) bench/qa.py
 	$(PY) bench/reminders.py
 	$(PY) bench/compilation.py

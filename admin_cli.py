@@ -30,6 +30,7 @@ from storage.models import Organisation, Role, User
 from storage.organisations import duties_of, find_organisation, list_organisations
 from storage.reminders import contact_person_ids_by_organisation
 from storage.users import find_users, list_users, set_user_organisation, set_user_role
+from storage.user_text import clean, terminal_line
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MISSING = "saknas"
@@ -69,7 +70,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
 
 
 async def users_command(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine).begin() as session:
             if args.users_command == "list":
@@ -82,23 +83,23 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
                     return 2
                 if args.users_command == "contact-remove":
                     return await _remove_contact(session, organisation)
-                return await _set_contact(session, organisation, " ".join(args.name))
+                return await _set_contact(session, organisation, clean(" ".join(args.name)))
             user = await one_user(session, args.user)
             if user is None:
                 return 2
             if args.users_command == "grant":
                 await set_user_role(session, user, Role(args.role), actor=None)
-                print(f"{user.name}: {args.role}")
+                print(f"{terminal_line(user.name)}: {args.role}")
                 return 0
             if args.organisation.strip().casefold() in NO_ORGANISATION:
                 await set_user_organisation(session, user, None, actor=None)
-                print(f"{user.name}: no organisation")
+                print(f"{terminal_line(user.name)}: no organisation")
                 return 0
             organisation = await _organisation(session, args.organisation)
             if organisation is None:
                 return 2
             await set_user_organisation(session, user, organisation, actor=None)
-            print(f"{user.name}: {organisation.name}")
+            print(f"{terminal_line(user.name)}: {organisation.name}")
             return 0
     finally:
         await engine.dispose()
@@ -109,7 +110,7 @@ async def history_command(settings: Settings, args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         print(f"--limit must be 1 to {MAX_LIMIT}, e.g. --limit 100")
         return 2
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine)() as session:
             organisation_id = None
@@ -123,10 +124,10 @@ async def history_command(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
     for entry in entries:
         at = entry.at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-        details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
+        details = terminal_line(json.dumps(entry.details, ensure_ascii=False, sort_keys=True))
         print(
-            f"{at}  {entry.source:14} {entry.kind:30} {entry.subject:25} {entry.organisation_name or '-':35} "
-            f"{entry.actor_name or 'operator/Lotsen':25} {details}"
+            f"{at}  {entry.source:14} {entry.kind:30} {terminal_line(entry.subject):25} "
+            f"{entry.organisation_name or '-':35} {terminal_line(entry.actor_name or 'operator/Lotsen'):25} {details}"
         )
     if not entries:
         print("no history yet")
@@ -136,8 +137,8 @@ async def history_command(settings: Settings, args: argparse.Namespace) -> int:
 async def _list(session: AsyncSession) -> int:
     for user in await list_users(session):
         organisation = await session.get(Organisation, user.organisation_id) if user.organisation_id else None
-        print(f"{user.name:30} {user.role.value:15} {organisation.name if organisation else '-':40} "
-              f"{user.teams_user_id}")
+        print(f"{terminal_line(user.name):30} {user.role.value:15} {organisation.name if organisation else '-':40} "
+              f"{terminal_line(user.teams_user_id)}")
     return 0
 
 
@@ -151,14 +152,14 @@ async def _contacts(session: AsyncSession) -> int:
     for organisation in await list_organisations(session):
         row = registry.get(organisation.id)
         duty = duties_of(organisation.kind).contact
-        named = (row.name if row is not None
+        named = (terminal_line(row.name) if row is not None
                  else MISSING if duty.required else NOT_APPOINTED.format(section=duty.section))
         role_users = [
-            users[user_id].name
+            terminal_line(users[user_id].name)
             for user_id in reached.get(organisation.id, [])
             if users[user_id].role == Role.CONTACT_PERSON
         ]
-        link = f" (Lotsen: {row.user.teams_user_id})" if row is not None and row.user is not None else ""
+        link = f" (Lotsen: {terminal_line(row.user.teams_user_id)})" if row is not None and row.user is not None else ""
         also = f"; contact_person: {', '.join(role_users)}" if role_users else ""
         print(f"{organisation.name:45} {organisation.kind.value:6} {named}{link}{also}")
     return 0
@@ -171,9 +172,9 @@ async def _set_contact(session: AsyncSession, organisation: Organisation, name: 
         print('give the contact person\'s name, 1 to 200 characters, e.g. "Anna Andersson"')
         return 2
     if row.user is not None:
-        print(f"{organisation.name}: {row.name} (Lotsen user {row.user.teams_user_id})")
+        print(f"{organisation.name}: {terminal_line(row.name)} (Lotsen user {terminal_line(row.user.teams_user_id)})")
     else:
-        print(f"{organisation.name}: {row.name} (not linked: no single Lotsen user of that name in "
+        print(f"{organisation.name}: {terminal_line(row.name)} (not linked: no single Lotsen user of that name in "
               f"{organisation.name}; placing them there links them)")
     return 0
 
@@ -203,5 +204,5 @@ async def one_user(session: AsyncSession, who: str, *, stream: TextIO | None = N
     else:
         print(f"{len(users)} users match {who!r}; give the Teams user id instead:", file=stream)
         for user in users:
-            print(f"  {user.teams_user_id}  {user.name}", file=stream)
+            print(f"  {terminal_line(user.teams_user_id)}  {terminal_line(user.name)}", file=stream)
     return None

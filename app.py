@@ -20,7 +20,6 @@ import asyncio
 import json
 import logging
 import sys
-import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -37,6 +36,7 @@ from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
 from bot.reminder_delivery import build_reminder_scheduler
 from bot.reminders_cli import add_reminders_parser, reminders_command
+from dialogs.preload import load_data_files
 from reports.compilation import default_file_name
 from reports.download_links import (
     DownloadLinkError,
@@ -51,6 +51,7 @@ from storage.db import DatabaseUnavailable, create_engine, create_session_factor
 from storage.migrate import upgrade
 from storage.policy_learning import list_bad_answers, list_clarifications
 from storage.questions import list_unanswered_questions
+from storage.user_text import terminal_line
 from storage.users import get_user
 
 logger = logging.getLogger("lotsen.app")
@@ -84,10 +85,14 @@ async def errors_as_json(request: web.Request, handler: Callable[[web.Request], 
 
 async def post_messages(request: web.Request) -> web.Response:
     endpoint = request.app[ENDPOINT_KEY]
-    raw = await request.read()  # over client_max_size aiohttp raises 413 here
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        async with asyncio.timeout(request.app[SETTINGS_KEY].request_body_timeout):
+            raw = await request.read()  # over client_max_size aiohttp raises 413 here
+    except TimeoutError:
+        return _body_too_slow(request)
+    try:
+        body = json.loads(raw, parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return _error(400, "the body is not valid JSON")
     try:
         result = await endpoint.process(body, request.headers.get("Authorization", ""))
@@ -101,7 +106,26 @@ async def post_messages(request: web.Request) -> web.Response:
         return _error(403, "tenant not allowed")
     if result.body is None:
         return web.Response(status=result.status)
-    return web.json_response(result.body, status=result.status)
+    return web.json_response(_as_json(result.body), status=result.status)
+
+
+def _no_constants(constant: str) -> object:
+    """NaN and Infinity are not JSON, although Python's reader takes them."""
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _as_json(body: object) -> object:
+    """An invoke's answer as JSON: botbuilder answers some (a malformed card action's 400) with a model object."""
+    serialize = getattr(body, "serialize", None)
+    return serialize() if callable(serialize) else body
+
+
+def _body_too_slow(request: web.Request) -> web.Response:
+    """408 for a request whose body did not arrive in time, and its connection closed: it is not read further."""
+    logger.warning("closed a request to %s whose body did not arrive in time", request.path)
+    response = _error(408, "the request body did not arrive in time")
+    response.force_close()
+    return response
 
 
 async def get_health(request: web.Request) -> web.Response:
@@ -147,12 +171,17 @@ async def get_compilation_download(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings | None = None, *, credentials_factory=None) -> web.Application:
     settings = settings or Settings()
-    app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes)
+    # After an early answer (408, 413) the rest of a body is read and dropped for `lingering_time` before the
+    # connection closes; aiohttp's 10 s would let a client that sends nothing hold it that much longer.
+    app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes,
+                          handler_args={"lingering_time": settings.request_body_timeout})
     app[SETTINGS_KEY] = settings
     app[BACKGROUND_TASKS_KEY] = set()
 
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        # Read now, off the event loop, rather than by the first turn that needs them, on it.
+        await asyncio.to_thread(load_data_files)
+        engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
         if settings.should_auto_migrate:
             await upgrade(settings.database_url)
         app[ENGINE_KEY] = engine
@@ -186,17 +215,6 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def _printable(text: str) -> str:
-    """User text made safe for the operator's terminal: one line, no control or invisible characters (an
-    escape sequence in a question must not reach the terminal as one)."""
-    return "".join(
-        " " if character in "\t\n\r" or unicodedata.category(character) in ("Zl", "Zp")
-        else "\ufffd" if unicodedata.category(character).startswith("C")
-        else character
-        for character in text
-    )
-
-
 def _local_time(moment: datetime) -> str:
     return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
@@ -214,7 +232,7 @@ async def _print_unanswered(settings: Settings, limit: int) -> int:
     if limit < 1:
         print("--limit must be at least 1, e.g. --limit 100", file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine)() as session:
             questions = await list_unanswered_questions(session, limit)
@@ -223,19 +241,19 @@ async def _print_unanswered(settings: Settings, limit: int) -> int:
     finally:
         await engine.dispose()
     _print_section("Obesvarade frågor", [
-        f"{_local_time(question.asked_at)}  [{question.lang}]  {_printable(question.text)}" for question in questions
+        f"{_local_time(question.asked_at)}  [{question.lang}]  {terminal_line(question.text)}" for question in questions
     ])
     print()
     _print_section("Dåliga svar (👎)", [
-        f"{_local_time(answer.created_at)}  [{answer.lang}]  {_printable(answer.question)}"
-        f"  (ämne: {_printable(answer.topic or '-')})"
+        f"{_local_time(answer.created_at)}  [{answer.lang}]  {terminal_line(answer.question)}"
+        f"  (ämne: {terminal_line(answer.topic or '-')})"
         for answer in bad_answers
     ])
     print()
     _print_section("Osäkra frågor", [
-        f"{_local_time(clarification.asked_at)}  [{clarification.lang}]  {_printable(clarification.question)}"
-        f"  (erbjudna: {_printable(', '.join(clarification.offered) or '-')};"
-        f" valt: {_printable(clarification.chosen) if clarification.chosen else 'inget val'})"
+        f"{_local_time(clarification.asked_at)}  [{clarification.lang}]  {terminal_line(clarification.question)}"
+        f"  (erbjudna: {terminal_line(', '.join(clarification.offered) or '-')};"
+        f" valt: {terminal_line(clarification.chosen) if clarification.chosen else 'inget val'})"
         for clarification in clarifications
     ])
     return 0

@@ -51,6 +51,7 @@ from storage.application_data import Money
 from storage.applications import Application, application_reference, find_application_by_reference
 from storage.db import create_engine, create_session_factory
 from storage.organisations import find_organisation
+from storage.user_text import terminal_line
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -147,7 +148,7 @@ async def _compile_command(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as error:
         return _fail(str(error), INVALID_INPUT)
     on = today_in_malmo()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine)() as session:
             compilation = await compile_year(session, settings, args.year, on)
@@ -170,7 +171,7 @@ def _money_text(money: Money, eur_sek_rate: float | None, default_rate: float) -
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return terminal_line(text).replace("|", "\\|")
 
 
 def organisation_report_text(report: OrganisationReport, year: int) -> str:
@@ -178,7 +179,7 @@ def organisation_report_text(report: OrganisationReport, year: int) -> str:
     texts = load_policy().texts
     lines = [f"# {report.name} ({KIND_LABELS[report.kind].lower()}), {year}", "",
              "- " + TEXTS["status"].format(status=report.status_label),
-             "- " + CONTACT_LABELS[report.kind].format(name=report.contact_name or NO_CONTACT),
+             "- " + CONTACT_LABELS[report.kind].format(name=terminal_line(report.contact_name or NO_CONTACT)),
              "- " + TEXTS["verksamhetsplan"].format(answer=ANSWERS[report.in_verksamhetsplan]), ""]
     if report.status == "not_started":
         # A bolag that has not reported is not behind: it has no duty to (3.4).
@@ -190,14 +191,14 @@ def organisation_report_text(report: OrganisationReport, year: int) -> str:
         if items:
             lines += [f"## {label}", ""]
         for item in items:
-            lines.append(f"- **{item.title}**")
+            lines.append(f"- **{terminal_line(item.title)}**")
             if item.description:
-                lines.append(f"  {item.description}")
+                lines.append(f"  {terminal_line(item.description)}")
             if item.focus_areas:
                 lines.append("  " + TEXTS["focus_areas"].format(
                     areas=", ".join(f"{area} {FOCUS_AREA_LABELS[area].lower()}" for area in item.focus_areas)))
             if item.results:
-                lines.append("  " + TEXTS["results"].format(results=item.results))
+                lines.append("  " + TEXTS["results"].format(results=terminal_line(item.results)))
         if items:
             lines.append("")
     lines += [f"## {TEXTS['applications']}", ""]
@@ -226,9 +227,9 @@ def application_text(application: Application, names: dict[str, str], default_ra
                if application.granted_amount_minor is not None else None)
     values = [
         application_reference(application),
-        application.project_name or TEXTS["none"],
+        terminal_line(application.project_name or TEXTS["none"]),
         application.organisation.name,
-        programme_name(application, names),
+        terminal_line(programme_name(application, names)),
         ROLE_LABELS[application.malmo_role] if application.malmo_role else TEXTS["none"],
         _money_text(budget, application.eur_sek_rate, default_rate) if budget else TEXTS["none"],
         APPLICATION_STATUS_LABELS[application.status],
@@ -238,7 +239,7 @@ def application_text(application: Application, names: dict[str, str], default_ra
 
 
 async def _report_show_command(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine)() as session:
             user = await one_user(session, args.as_user, stream=sys.stderr)
@@ -249,7 +250,8 @@ async def _report_show_command(settings: Settings, args: argparse.Namespace) -> 
                 return _fail(f"no organisation called {args.organisation!r} (see storage/data/organisations.yaml)",
                              INVALID_INPUT)
             if not can_view_report(user, organisation.id):
-                return _fail(f"refused: {user.name} ({user.teams_user_id}) may not see the report of "
+                return _fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
+                             f"see the report of "
                              f"{organisation.name}; officials see only their own organisation's", ACCESS_REFUSED)
             on = today_in_malmo()
             report = await build_organisation_report(session, organisation.id, args.year,
@@ -262,7 +264,7 @@ async def _report_show_command(settings: Settings, args: argparse.Namespace) -> 
 
 
 async def _application_show_command(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         async with create_session_factory(engine)() as session:
             user = await one_user(session, args.as_user, stream=sys.stderr)
@@ -276,7 +278,8 @@ async def _application_show_command(settings: Settings, args: argparse.Namespace
             except NotFound:
                 return _fail(f"no application {args.reference!r}", INVALID_INPUT)
             except AccessDenied:
-                return _fail(f"refused: {user.name} ({user.teams_user_id}) may not see application "
+                return _fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
+                             f"see application "
                              f"{args.reference}; officials see only their own organisation's", ACCESS_REFUSED)
             text = application_text(application, programme_names(), default_eur_sek_rate(settings, today_in_malmo()))
     finally:

@@ -14,6 +14,8 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+from storage.db import DatabaseTimeouts
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/lotsen.db"
 
 
@@ -40,7 +42,21 @@ class Settings(BaseSettings):
         frozenset(), validation_alias="ALLOWED_TENANT_IDS"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
+    # The largest HTTP request body; larger ones get 413. Teams sends at most about 28 KB of text, so this leaves
+    # room for its envelope; what a typed message may be is bounded further in bot/message_limits.py.
     max_body_bytes: int = Field(256 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
+    # Seconds a request may take to send its body after its headers; a client that never sends it (slow loris)
+    # gets 408 and its connection is closed instead of holding it open.
+    request_body_timeout: float = Field(10.0, gt=0, validation_alias="REQUEST_BODY_TIMEOUT")
+    # PostgreSQL timeouts in seconds (storage.db.DatabaseTimeouts), so that a database that stops answering
+    # fails a turn with a clear error within seconds instead of holding it for minutes. 0: no limit.
+    database_connect_timeout: float = Field(DatabaseTimeouts.connect, ge=0,
+                                            validation_alias="DATABASE_CONNECT_TIMEOUT")
+    database_statement_timeout: float = Field(DatabaseTimeouts.statement, ge=0,
+                                              validation_alias="DATABASE_STATEMENT_TIMEOUT")
+    database_lock_timeout: float = Field(DatabaseTimeouts.lock, ge=0, validation_alias="DATABASE_LOCK_TIMEOUT")
+    database_command_timeout: float = Field(DatabaseTimeouts.command, ge=0,
+                                            validation_alias="DATABASE_COMMAND_TIMEOUT")
     # Where the Bot Framework publishes its token signing keys. Only tests and sovereign clouds change it.
     openid_metadata_url: str = Field("", validation_alias="BOT_OPENID_METADATA_URL")
     # SEK per EUR for converting budgets given in euro (policy 4.1 states its threshold in SEK).
@@ -88,6 +104,11 @@ class Settings(BaseSettings):
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(connect=self.database_connect_timeout, statement=self.database_statement_timeout,
+                                lock=self.database_lock_timeout, command=self.database_command_timeout)
 
     @property
     def should_auto_migrate(self) -> bool:

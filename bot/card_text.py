@@ -6,11 +6,18 @@ button becomes a numbered choice that, when picked, does what the button would h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
+# A Markdown backslash escape (bot/cards.py escapes user text on cards): the terminal shows the character itself.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _plain(markdown: object) -> str:
+    return _ESCAPED.sub(r"\1", str(markdown))
 
 
 @dataclass
@@ -77,11 +84,12 @@ class _AdaptiveRenderer:
     def _element(self, element: dict[str, Any], out: list[str]) -> None:
         kind = element.get("type", "")
         if kind == "TextBlock":
-            out.append(str(element.get("text", "")))
+            out.append(_plain(element.get("text", "")))
         elif kind == "RichTextBlock":
             out.append("".join(str(inline.get("text", "")) for inline in element.get("inlines") or []))
         elif kind == "FactSet":
-            out.extend(f"{fact.get('title', '')}: {fact.get('value', '')}" for fact in element.get("facts") or [])
+            out.extend(f"{_plain(fact.get('title', ''))}: {_plain(fact.get('value', ''))}"
+                       for fact in element.get("facts") or [])
         elif kind in ("Container", "Column"):
             self._elements(element.get("items") or [], out)
         elif kind == "ColumnSet":

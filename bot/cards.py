@@ -1,4 +1,5 @@
-"""Adaptive Cards the bot itself shows (welcome and help). Dialogs build their own cards in their own files."""
+"""Adaptive Cards the bot itself shows (welcome and help). Dialogs build their own cards in their own files, all
+through `adaptive_card`, which is where what the card says becomes Markdown."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
 from bot.i18n import Language, lookup, text
+from storage.user_text import card_markdown
 
 ADAPTIVE_CARD_VERSION = "1.5"
 WELCOME_ACTIONS = ("register", "my_applications", "annual_report", "my_reminders", "ask_inform_ks", "ask_threshold",
@@ -15,6 +17,7 @@ WELCOME_ACTIONS = ("register", "my_applications", "annual_report", "my_reminders
 
 
 def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Attachment:
+    """A card of `body` and `actions`, built from plain text: user text is shown as written, never as Markdown."""
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -23,7 +26,29 @@ def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | No
     }
     if actions:
         card["actions"] = actions
-    return CardFactory.adaptive_card(card)
+    return CardFactory.adaptive_card(_as_markdown(card))
+
+
+def _as_markdown(element: Any) -> Any:
+    """The one place where card text becomes Markdown: a TextBlock's text and a Fact's title and value are the
+    only texts a card renders as Markdown (Teams: links, bold, italic, lists), so a project called
+    "[logga in](https://…)" is escaped there, wherever on whichever card it is shown. Lotsen's own texts (the
+    catalogs, the policy) contain nothing the escaping changes; a test keeps it so. Inputs' values, labels and
+    button titles are not Markdown, and are left as they are."""
+    if isinstance(element, list):
+        return [_as_markdown(item) for item in element]
+    if not isinstance(element, dict):
+        return element
+    # What a button sends back and an input's value are data, never shown: kept exactly.
+    shown = {key: value if key in ("data", "value") else _as_markdown(value) for key, value in element.items()}
+    kind = element.get("type")
+    if kind == "TextBlock" and isinstance(element.get("text"), str):
+        shown["text"] = card_markdown(element["text"])
+    elif kind == "FactSet":
+        shown["facts"] = [{**fact, **{key: card_markdown(fact[key]) for key in ("title", "value")
+                                      if isinstance(fact.get(key), str)}}
+                          for fact in element.get("facts") or []]
+    return shown
 
 
 def send_text_action(title: str, message: str) -> dict[str, Any]:

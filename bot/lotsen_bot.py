@@ -13,6 +13,7 @@ from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
 from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
+from bot.message_limits import is_too_long, too_long_reply
 from bot.turns import AWAITING_ANSWER
 from dialogs.chat_commands import ChatCommand, passed_on
 from dialogs.input_parsing import is_cancel, plain
@@ -93,6 +94,10 @@ class LotsenBot(TeamsActivityHandler):
         message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
         # Dialogs read the activity: they get the message as the user meant it, without "<at>Lotsen</at>".
         activity.text = message
+        if is_too_long(message):
+            # Before anything parses it: a pasted document must not cost a turn (or the next one) much.
+            await turn_context.send_activity(too_long_reply(lang))
+            return
         command = command_key(message)
         dialog_context = await self._dialogs.create_context(turn_context)
         active = dialog_context.active_dialog

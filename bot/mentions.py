@@ -6,7 +6,9 @@ import re
 
 from botbuilder.schema import Activity
 
-_AT_TAG = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+# A mention tag whose name holds no other mention tag: with `.*?` every unclosed "<at>" searched to the end of the
+# text, which made a long message of them cost the square of its length.
+_AT_TAG = re.compile(r"<at(?:\s[^<>]*)?>((?:(?!</?at[\s>]).)*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
 def strip_bot_mention(activity: Activity) -> str:
@@ -17,9 +19,13 @@ def strip_bot_mention(activity: Activity) -> str:
         if (entity.type or "").lower() != "mention":
             continue
         properties = entity.additional_properties or {}
-        mentioned = properties.get("mentioned") or {}
+        # An entity is only as well-formed as its sender made it: a mention of something else is no mention.
+        mentioned = properties.get("mentioned")
+        if not isinstance(mentioned, dict):
+            continue
         if bot_id and mentioned.get("id") == bot_id:
-            text = text.replace(properties.get("text") or f"<at>{mentioned.get('name', '')}</at>", " ")
+            tag = properties.get("text")
+            text = text.replace(tag if isinstance(tag, str) and tag else f"<at>{mentioned.get('name', '')}</at>", " ")
     # Any mention tag left names someone else: keep the name, drop the markup.
-    text = _AT_TAG.sub(lambda match: re.sub(r"</?at[^>]*>", "", match.group(0)), text)
+    text = _AT_TAG.sub(lambda match: match.group(1), text)
     return " ".join(text.split())

@@ -23,6 +23,7 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Reminder, ReminderKind, ReminderState
 from storage.reminders import list_reminders
+from storage.user_text import terminal_line
 
 COLUMNS = ("id", "kind", "recipient", "due (Europe/Stockholm)", "state", "attempts")
 
@@ -55,7 +56,7 @@ def add_reminders_parser(commands: argparse._SubParsersAction) -> None:
 async def reminders_command(settings: Settings, args: argparse.Namespace) -> int:
     if settings.should_auto_migrate:
         await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         session_factory = create_session_factory(engine)
         if args.reminders_command == "list":
@@ -87,11 +88,13 @@ def _local(moment: datetime) -> str:
 
 
 def _recipient(reminder: Reminder) -> str:
+    """Who a reminder goes to, as the terminal may show it (a name is user text)."""
     user = reminder.recipient_user
     if user is not None:
-        return f"{user.name} ({user.teams_user_id})" if user.name else user.teams_user_id
+        shown = f"{user.name} ({user.teams_user_id})" if user.name else user.teams_user_id
+        return terminal_line(shown)
     if reminder.recipient_conversation_id:
-        return f"conversation {reminder.recipient_conversation_id}"
+        return f"conversation {terminal_line(reminder.recipient_conversation_id)}"
     return "–"
 
 

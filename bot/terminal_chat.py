@@ -29,6 +29,7 @@ from bot.i18n import language_of, text
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.user_text import clean
 
 TERMINAL_SERVICE_URL = "terminal://chat"
 BOT_ACCOUNT = ChannelAccount(id="lotsen", name="Lotsen")
@@ -112,8 +113,9 @@ class TerminalConversation:
         await self._run(self._activity(type=ActivityTypes.conversation_update, members_added=[BOT_ACCOUNT]))
 
     async def say(self, line: str) -> None:
-        """A typed line; a number picks that choice from the last card shown."""
-        stripped = line.strip()
+        """A typed line; a number picks that choice from the last card shown. Cleaned as Teams' activities are
+        (bot/activity.py): a pasted escape sequence or zero-width space is not part of what was meant."""
+        stripped = clean(line).strip()
         if stripped.isdecimal() and stripped.isascii() and 1 <= int(stripped) <= len(self._adapter.choices):
             await self.pick(self._adapter.choices[int(stripped) - 1])
         else:
@@ -134,7 +136,7 @@ class TerminalConversation:
 async def run_chat(settings: Settings, *, user_id: str, user_name: str, locale: str) -> int:
     if settings.should_auto_migrate:
         await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     try:
         services = build_bot(settings, create_session_factory(engine))
         adapter = TerminalAdapter(print)

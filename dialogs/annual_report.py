@@ -32,6 +32,7 @@ from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction, Sug
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, language_of, text
+from dialogs.card_values import record_id
 from dialogs.application_cards import format_when
 from dialogs.annual_report_cards import (
     ACTIONS,
@@ -65,6 +66,7 @@ from dialogs.annual_report_cards import (
     submitted_card,
 )
 from dialogs.annual_report_input import (
+    FIRST_YEAR,
     NAME_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     OpenRequest,
@@ -355,14 +357,13 @@ class AnnualReportSteps(Dialog):
             return None
         year = options.get("year")
         year = year if isinstance(year, int) and not isinstance(year, bool) else year_now
-        if year > latest_year(now):
+        if year > latest_year(now) or year < FIRST_YEAR:  # a button's year is not trusted either
             say("annual_report.bad_year", year=year, example=year_now)
             return None
         organisation: Organisation | None
         if options.get("organisation_id") is not None:
-            organisation_id = options["organisation_id"]
-            valid = isinstance(organisation_id, int) and not isinstance(organisation_id, bool)
-            organisation = await session.get(Organisation, organisation_id) if valid else None
+            organisation_id = record_id(options["organisation_id"])
+            organisation = await session.get(Organisation, organisation_id) if organisation_id else None
             if organisation is None:
                 say("annual_report.refused")
                 return None

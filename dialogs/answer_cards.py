@@ -53,10 +53,15 @@ def answer_card(answer: Answer, lang: Language, offer_registration: bool = False
             {"type": "TextBlock", "text": f"{text('answer.sources', lang)}: {chips}", "wrap": True,
              "isSubtle": True, "size": "Small"}
         )
+        # The section's heading bold by the card's own styling, not Markdown: card text is plain (bot/cards.py).
         quotes = [
-            {"type": "TextBlock", "text": f"**{citation.section} {citation.title}**\n\n{citation.quote}",
-             "wrap": True, "fontType": "Default", "size": "Small"}
+            block
             for citation in answer.citations
+            for block in (
+                {"type": "TextBlock", "text": f"{citation.section} {citation.title}", "wrap": True,
+                 "weight": "Bolder", "size": "Small"},
+                {"type": "TextBlock", "text": citation.quote, "wrap": True, "size": "Small", "spacing": "Small"},
+            )
         ]
         body.append({"type": "Container", "id": "policy-text", "isVisible": False, "style": "emphasis",
                      "items": quotes})

@@ -24,6 +24,7 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.i18n import Language, text
 from dialogs.answer_cards import answer_card, new_ref
+from dialogs.cpu_work import run_cpu_bound
 from dialogs.input_parsing import parse_role, parse_yes_no
 from dialogs.policy_memory import PolicyMemory
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
@@ -74,7 +75,8 @@ class ConsultationDialog(ComponentDialog):
         rate = self._rate(options)
         routine = evaluate_eu_routine(facts, eur_sek_rate=rate, lang=lang)
         if not routine.missing_facts:
-            final = answer(options["question"], lang=lang, eur_sek_rate=rate, facts=facts, topic=options.get("topic"))
+            final = await run_cpu_bound(answer, options["question"], lang=lang, eur_sek_rate=rate, facts=facts,
+                                        topic=options.get("topic"))
             await self._memory.remember_facts(step.context, final.facts)
             offer = bool(final.verdict and final.verdict.routine_applies)
             card = answer_card(final, lang, offer_registration=offer, feedback_ref=new_ref())

@@ -31,6 +31,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import LANGUAGES, Language, language_of, lookup, text
+from dialogs.card_values import record_id
 from dialogs.application_cards import (
     ACTIONS,
     CHANGE_STATUS_ACTION,
@@ -309,8 +310,8 @@ class MyApplicationsDialog(ComponentDialog):
         action = data["action"]
         if action == LIST_ACTION:
             return await self._go(step, LIST, None)
-        application_id = data.get("application_id")
-        if not isinstance(application_id, int) or isinstance(application_id, bool):
+        application_id = record_id(data.get("application_id"))
+        if application_id is None:
             await step.context.send_activity(text("applications.not_understood", lang))
             return await self._return_to(step, fallback)
         if action == OPEN_ACTION:

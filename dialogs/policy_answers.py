@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -42,10 +43,12 @@ from dialogs.answer_cards import (
 )
 from dialogs.chat_commands import ChatCommand
 from dialogs.consultation import ConsultationDialog
+from dialogs.cpu_work import run_cpu_bound
+from dialogs.formatting import format_amount
 from dialogs.policy_memory import PolicyMemory, Remembered, describe_remembered, is_forget_request
 from dialogs.teachings_cache import TeachingsCache
 from dialogs.turn_user import acting_user
-from policy import Answer, InvalidInputError, answer
+from policy import Answer, InvalidInputError, answer, load_policy
 from storage.access import can_see_all_organisations
 from storage.policy_learning import get_clarification, record_clarification, record_clarification_choice, record_feedback
 from storage.questions import record_unanswered_question
@@ -143,7 +146,8 @@ class PolicyQuestions:
             return
         remembered = await self._memory.load(context)
         try:
-            result = answer(question, eur_sek_rate=self._rate(remembered), facts=remembered.facts, topic=press.topic)
+            result = await run_cpu_bound(answer, question, eur_sek_rate=self._rate(remembered),
+                                         facts=remembered.facts, topic=press.topic)
         except InvalidInputError:
             # A topic the policy no longer has (offered before the policy data changed).
             await context.send_activity(text("policy_chat.choices.unreadable", locale_lang))
@@ -159,10 +163,16 @@ class PolicyQuestions:
 
     async def answer(self, dialog_context: DialogContext, question: str, locale_lang: Language, *,
                      in_group: bool = False) -> None:
+        if len(question) > max_question_length():
+            # Said plainly rather than answered from the question's start, which may leave out what matters.
+            await dialog_context.context.send_activity(question_too_long_reply(locale_lang))
+            return
         remembered = await self._memory.load(dialog_context.context)
         async with self._session_factory() as session:
             teachings = await self._teachings.current(session)
-        result = answer(question, eur_sek_rate=self._rate(remembered), facts=remembered.facts, teachings=teachings)
+        # CPU work: in the worker thread, so that other conversations' turns go on meanwhile.
+        result = await run_cpu_bound(answer, question, eur_sek_rate=self._rate(remembered), facts=remembered.facts,
+                                     teachings=teachings)
         await self._respond(dialog_context, result, remembered, locale_lang, in_group=in_group, consult=True)
 
     def _rate(self, remembered: Remembered) -> float | None:
@@ -214,6 +224,15 @@ class PolicyQuestions:
         async with self._session_factory() as session:
             user = await acting_user(session, context)
             return user is not None and can_see_all_organisations(user)
+
+
+def max_question_length() -> int:
+    """The longest question the policy answers, from its data (topics.yaml `decision`)."""
+    return load_policy().decision.max_question_length
+
+
+def question_too_long_reply(lang: Language) -> str:
+    return text("too_long.question", lang, max=format_amount(Decimal(max_question_length()), lang))
 
 
 def _in_consultation(dialog_context: DialogContext) -> bool:

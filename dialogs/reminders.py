@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cards import adaptive_card
 from bot.i18n import LANGUAGES, Language, lookup, text
+from dialogs.card_values import record_id
 from dialogs.formatting import format_date
 from dialogs.input_parsing import plain
 from dialogs.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
@@ -75,17 +76,6 @@ def kind_named(words: str) -> str | None:
     return None
 
 
-def _reminder_id(value: dict[str, Any]) -> int | None:
-    reminder_id = value.get("reminder_id")
-    if isinstance(reminder_id, bool):
-        return None
-    if isinstance(reminder_id, int):
-        return reminder_id
-    if isinstance(reminder_id, str) and reminder_id.isdigit():
-        return int(reminder_id)
-    return None
-
-
 def snooze_until(now: datetime, hour: int) -> datetime:
     """A week from today at the reminder hour, on the working day before if that day is a holiday."""
     return send_time(workday_on_or_before(local_date(now) + timedelta(days=SNOOZE_DAYS)), hour)
@@ -108,7 +98,7 @@ class ReminderCommands:
         """The request when a turn is a reminder button or command, else None (the turn is for someone else)."""
         if isinstance(value, dict) and value.get("action") in (DONE_ACTION, SNOOZE_ACTION):
             action: Action = "done" if value["action"] == DONE_ACTION else "snooze"
-            return ReminderRequest(action, reminder_id=_reminder_id(value))
+            return ReminderRequest(action, reminder_id=record_id(value.get("reminder_id")))
         command = plain(message or "")
         if not command:
             return None

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, language_of, text
 from bot.proactive import is_terminal, send_proactively
+from dialogs.card_values import record_id
 from dialogs.input_parsing import command_rest, command_words, plain
 from dialogs.ks_cards import APPROVE_ACTION, COMMENT_INPUT, RETURN_ACTION, review_notice_card, status_label
 from dialogs.report_status import (
@@ -75,16 +76,6 @@ class _Outcome:
     submitter_id: int | None = None
 
 
-def _report_id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _read_typed(action: Action, rest: str) -> ReviewRequest:
     """ "Miljönämnden 2025: komplettera med …" → the organisation, the year and the comment."""
     head, colon, comment = rest.partition(":")
@@ -119,7 +110,7 @@ class ReportReviewCommand:
             comment = value.get(COMMENT_INPUT)
             return ReviewRequest(
                 "return" if value["action"] == RETURN_ACTION else "approve",
-                report_id=_report_id(value.get("report_id")),
+                report_id=record_id(value.get("report_id")),
                 comment=comment.strip() if isinstance(comment, str) else None,
             )
         for action, key in (("return", "ks.words.return"), ("approve", "ks.words.approve")):

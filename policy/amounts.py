@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -23,6 +24,11 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?: \d{3})+(?:,\d+)?|\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\d]|[.,]\d)"
 )
 _WORD = re.compile(r"[^\W_]+")
+# The most number words one spoken number has ("tre hundra fyrtio fem"). Unbounded, a run of number words
+# without a multiplier after it ("a a a …") was searched again from every word: the square of its length.
+_SPOKEN_PARTS = 6
+# How far before a number a currency written before it ("€ 2 m", "sek 500 000") may start.
+_CURRENCY_BEFORE = 8
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,19 @@ class Amount:
     bound: Bound
     start: int
     end: int
+
+
+class _Searched:
+    """Whether a pattern occurs anywhere in a text, searched once per text however many of its amounts ask."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: dict[re.Pattern[str], bool] = {}
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        if pattern not in self._found:
+            self._found[pattern] = pattern.search(self._text) is not None
+        return self._found[pattern]
 
 
 def _alternation(words: list[str]) -> str:
@@ -61,13 +80,14 @@ class AmountReader:
         # Never a number word before "k" or "m": "sjuk" is not 7 000, "fourm" not 4 million.
         plain = [w for w, spec in self.multipliers.items() if not spec.get("ambiguous")]
         self._spoken = self._spoken_pattern(vocab, _alternation(plain))
-        self._threshold_after = re.compile(r"^ ?(?:" + "|".join(fold(p) for p in vocab["threshold_after"]) + ")")
+        # Matched at the amount's end (`match(text, end)`), not searched in a copy of the rest of the text.
+        self._threshold_after = re.compile(r" ?(?:" + "|".join(fold(p) for p in vocab["threshold_after"]) + ")")
         self._threshold_before = re.compile(r"(?:" + "|".join(fold(p) for p in vocab["threshold_before"]) + r") ?$")
         self._threshold_named = re.compile("|".join(fold(p) for p in vocab["threshold_named"]))
         self._equal_before = re.compile(r"\b(?:" + "|".join(vocab["threshold_if_equal_before"]) + r") ?$")
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
-        self._comp_after = {b: re.compile(rf"^ ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
+        self._comp_after = {b: re.compile(rf" ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
 
     def _spoken_pattern(self, vocab: dict[str, Any], mult: str) -> re.Pattern[str]:
         """Number words before a multiplier: "tjugofem", "en och en halv", "två komma fem", "half a".
@@ -75,7 +95,7 @@ class AmountReader:
         A digit may start the phrase only when a spoken part follows ("1 och en halv miljon").
         """
         ones = _alternation(list(self.number_words))
-        whole = rf"(?:{ones})(?:[ -]?(?:{ones}))*"
+        whole = rf"(?:{ones})(?:[ -]?(?:{ones})){{0,{_SPOKEN_PARTS - 1}}}"
         frac = _alternation(list(self.fractions))
         point = _alternation([fold(w) for w in vocab["decimal_words"]])
         conj = _alternation([fold(w) for w in vocab["and_words"]])
@@ -101,6 +121,7 @@ class AmountReader:
         """
         found: list[Amount] = []
         prev_end = 0
+        searched = _Searched(text)
         for start, num_end, raw, spoken in self._numbers(text):
             parsed = self._unit(text, start, num_end, raw, spoken)
             if parsed is None:
@@ -109,7 +130,7 @@ class AmountReader:
             bound = self._bound(text, start, end)
             # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
             equal = value == threshold and currency != "EUR"
-            kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project)
+            kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project, searched)
             found.append(Amount(value, currency, kind, bound, start, end))
             prev_end = end
         return found
@@ -158,7 +179,9 @@ class AmountReader:
         if cur:
             currency = currency or self.currencies[cur["cur"]]
             end = cur.end()
-        before = self._cur_before.search(text, 0, start)
+        # Only the few characters before the number can hold it (a currency and a space); searching from the
+        # text's start made every number cost the length of the text before it.
+        before = self._cur_before.search(text, max(0, start - _CURRENCY_BEFORE), start)
         if before and currency is None:
             currency = self.currencies[before["cur"]]
             start = before.start()
@@ -173,19 +196,20 @@ class AmountReader:
 
     # ---- what the amount is about ------------------------------------------------------------
 
-    def _kind(self, text: str, start: int, end: int, prev_end: int, equal: bool, stated: bool) -> Kind:
+    def _kind(self, text: str, start: int, end: int, prev_end: int, equal: bool, stated: bool,
+              searched: _Searched) -> Kind:
         """What the amount is about. `stated`: the amount is bounded ("under 12 milj") or the question
         is about a project, so without threshold words it is not the threshold itself."""
         before_text = text[prev_end:start]
-        if self._threshold_after.search(text[end:]) or self._threshold_before.search(before_text):
+        if self._threshold_after.match(text, end) or self._threshold_before.search(before_text):
             return "threshold"
         before = _WORD.findall(before_text)[-self.window:]
         strong = _nearest_cue(before, {k: v for k, v in self.cues_before.items() if k != "weak"})
         if strong:
             return strong  # type: ignore[return-value]
-        if equal and (self._equal_before.search(before_text) or self._equal_question.search(text)):
+        if equal and (self._equal_before.search(before_text) or searched.has(self._equal_question)):
             return "threshold"
-        after = _WORD.findall(text[end:])[:3]
+        after = [m.group(0) for m in islice(_WORD.finditer(text, end), 3)]
         marked = [kind for kind, cues in self.cues_after.items()
                   if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after)))]
         for kind in marked:
@@ -194,7 +218,7 @@ class AmountReader:
         if _nearest_cue(before, {"total": self.cues_before["weak"]}):
             return "total"
         # "12 miljoner jämnt" is a figure given; a bare "12 miljoner" the threshold, unless stated.
-        if equal and not marked and not (stated and not self._threshold_named.search(text)):
+        if equal and not marked and not (stated and not searched.has(self._threshold_named)):
             return "threshold"
         return "unmarked"
 
@@ -204,7 +228,7 @@ class AmountReader:
             if pattern.search(head):
                 return bound  # type: ignore[return-value]
         for bound, pattern in self._comp_after.items():
-            if pattern.search(text[end:]):
+            if pattern.match(text, end):
                 return bound  # type: ignore[return-value]
         return "exact"
 

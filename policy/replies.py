@@ -22,6 +22,8 @@ def parse_amount(
     """
     policy = policy or load_policy()
     threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, on or today())))
+    # A reply is read no further than a question is: that bounds what one pasted text costs.
+    text = text[: policy.decision.max_question_length]
     amounts = policy.fact_reader.amounts.read(fold(clean(text)), threshold)
     if not amounts:
         return None

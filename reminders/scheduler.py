@@ -2,12 +2,18 @@
 
 Several instances may share one database. Each claim is its own short transaction that leases the claimed rows
 to this instance (`FOR UPDATE SKIP LOCKED` on PostgreSQL, see `storage.reminders.claim_due`); what was delivered
-is marked sent while the lease is still ours, so no other instance sends it again. An instance that dies
-mid-send leaves a lease that runs out, and the reminder is claimed again, by anyone.
+is marked sent while the lease is still ours, so no other instance sends it meanwhile. An instance that dies
+mid-send leaves a lease that runs out, and the reminder is claimed again, by anyone: if it died after Teams
+took the card and before "sent" was committed, the card is sent a second time. Delivery is therefore at least
+once; Teams' connector has no idempotency key for a proactive post, nor a way to ask whether one arrived.
+
+In the claim's transaction, before anything is sent, `reminders.relevance` sorts out what is no longer worth
+sending: a reminder whose deadline has passed, and all but the latest of a pile due at once (the app was down
+over several weekly reminders). Those are cancelled with the reason, never sent.
 
 `run_due` is one round at one moment (the CLI's `reminders run-due` and the tests call it with a simulated
 time); `start`/`stop` run rounds every `poll_seconds` inside the app. Missed reminders (the app was down) are
-simply due, and go out once on the next round. No botbuilder here: the deliverer is given.
+simply due, and go out on the next round, one per pile. No botbuilder here: the deliverer is given.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reminders.calendar import local_date
 from reminders.delivery import Deliverer, DeliveryOutcome, DeliveryStatus
 from reminders.planner import ensure_recurring_reminders
+from reminders.relevance import SkipReason, sort_out
 from storage.models import Reminder
-from storage.reminders import claim_due, mark_failed, mark_retry, mark_sent
+from storage.reminders import claim_due, due_alongside, mark_failed, mark_retry, mark_sent, mark_skipped
 
 logger = logging.getLogger("lotsen.reminders")
 
@@ -41,12 +49,20 @@ class RunStats:
     delivered: int = 0
     retried: int = 0
     failed: int = 0
+    deadline_passed: int = 0  # not sent: the deadline it led up to was over
+    superseded: int = 0  # not sent: a later reminder of its pile went instead
 
     def __iadd__(self, other: RunStats) -> RunStats:
         self.delivered += other.delivered
         self.retried += other.retried
         self.failed += other.failed
+        self.deadline_passed += other.deadline_passed
+        self.superseded += other.superseded
         return self
+
+    @property
+    def anything(self) -> bool:
+        return any((self.delivered, self.retried, self.failed, self.deadline_passed, self.superseded))
 
 
 def default_owner() -> str:
@@ -115,14 +131,37 @@ class ReminderScheduler:
             moment = _aware(now) if now is not None else self._clock()
             async with self._session_factory.begin() as session:
                 claimed = await claim_due(session, now=moment, owner=self.owner, lease=self._lease, limit=self._batch)
+                to_send, skipped = await self._skip_what_is_no_longer_worth_sending(session, claimed, moment)
             if not claimed:
                 break
             fresh = [reminder for reminder in claimed if reminder.id not in handled]
             handled.update(reminder.id for reminder in claimed)
-            stats += await self._deliver_batch(claimed, moment)
+            stats += skipped
+            stats += await self._deliver_batch(to_send, moment)
             if not fresh:  # only what this round already handled (and could not record): stop, never spin
                 break
         return stats
+
+    async def _skip_what_is_no_longer_worth_sending(
+        self, session: AsyncSession, claimed: Sequence[Reminder], moment: datetime
+    ) -> tuple[list[Reminder], RunStats]:
+        """Cancels the claimed reminders whose deadline has passed or that a later one of their pile replaces,
+        in the claim's transaction (so a skip is never sent, even if this instance dies next); returns the
+        rest, to send."""
+        if not claimed:
+            return [], RunStats()
+        sorting = sort_out(claimed, await due_alongside(session, claimed, now=moment), local_date(moment))
+        stats = RunStats()
+        for skip in sorting.skips:
+            await mark_skipped(session, skip.reminder, owner=self.owner, reason=skip.reason, at=moment,
+                               superseded_by=skip.superseded_by)
+            if skip.reason == SkipReason.DEADLINE_PASSED:
+                stats.deadline_passed += 1
+            else:
+                stats.superseded += 1
+            logger.info("reminder %s not sent: %s%s", skip.reminder.id, skip.reason.value,
+                        f" by {skip.superseded_by}" if skip.superseded_by is not None else "")
+        return sorting.to_send, stats
 
     async def _deliver_batch(self, reminders: Sequence[Reminder], claimed_at: datetime) -> RunStats:
         """Sends a batch, at most `concurrency` at a time; outcomes are recorded as they come, in groups.
@@ -233,9 +272,10 @@ class ReminderScheduler:
                         logger.info("planned %d recurring reminders", planned)
                     next_recurring = now + self._recurring_every
                 stats = await self.run_due()
-                if stats.delivered or stats.retried or stats.failed:
-                    logger.info("reminders: %d delivered, %d to retry, %d failed",
-                                stats.delivered, stats.retried, stats.failed)
+                if stats.anything:
+                    logger.info("reminders: %d delivered, %d to retry, %d failed; not sent: %d past their "
+                                "deadline, %d superseded", stats.delivered, stats.retried, stats.failed,
+                                stats.deadline_passed, stats.superseded)
             except Exception:  # the database may be away for a while: log, and try again next round
                 logger.exception("reminder round failed")
             try:

@@ -27,6 +27,7 @@ from typing import Literal, Union
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +36,7 @@ from policy import PolicyData, get_section, load_policy
 from policy.model import Section
 from storage.application_data import ApplicationStatus, MalmoRole, Money
 from storage.organisations import must_report
+from storage.user_text import clean_value, document_markdown
 
 OrganisationKind = Literal["namnd", "bolag"]
 ReportStatus = Literal["not_started", "draft", "submitted", "returned", "approved"]
@@ -160,6 +162,8 @@ FOCUS_HEADERS = ["Organisation", "Typ av arbete", "Rubrik"]
 XLSX_WITHOUT_AMOUNT = "Beviljade utan angivet belopp"
 
 SHEETS = ("Sammanfattning", "Organisationer", "Fokusområden", "EU-ansökningar", "Per program")
+# What a spreadsheet reads a typed cell beginning with as a formula (and a tab or line break before one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 # ---- the input model (filled by a storage query) ---------------------------------------------------------
@@ -510,24 +514,33 @@ def _document(compilation: Compilation, policy: PolicyData | None = None) -> lis
 # ---- writers ---------------------------------------------------------------------------------------------
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _cleaned(compilation: Compilation) -> Compilation:
+    """The compilation with every text cleaned (storage/user_text.py): text stored before Lotsen cleaned what it
+    was sent may still hold characters XML cannot (Word and Excel refuse the file), nor anyone see."""
+    return Compilation.model_validate(clean_value(compilation.model_dump()))
+
+
+def _md_line(text: str) -> str:
+    """Plain text on one Markdown line: a heading, a bold title or a table cell."""
+    return document_markdown(" ".join(text.split()))
 
 
 def write_markdown(compilation: Compilation, path: Path) -> Path:
+    """Every text of the document is plain (names, descriptions and results as people typed them, next to
+    Lotsen's own): escaped here, so that only the headings, lists and tables written below are Markdown."""
     lines: list[str] = []
-    for block in _document(compilation):
+    for block in _document(_cleaned(compilation)):
         if isinstance(block, _Heading):
-            lines += ["#" * (block.level + 1) + " " + block.text, ""]
+            lines += ["#" * (block.level + 1) + " " + _md_line(block.text), ""]
         elif isinstance(block, _Paragraph):
-            lines += [f"**{block.text}**" if block.bold else block.text, ""]
+            lines += [f"**{_md_line(block.text)}**" if block.bold else document_markdown(block.text), ""]
         elif isinstance(block, _Bullets):
-            lines += [f"- {item}" for item in block.items] + [""]
+            lines += [f"- {document_markdown(item)}" for item in block.items] + [""]
         else:
-            lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+            lines.append("| " + " | ".join(_md_line(h) for h in block.headers) + " |")
             lines.append("|" + "|".join("---:" if i in block.numeric else "---"
                                         for i in range(len(block.headers))) + "|")
-            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+            lines += ["| " + " | ".join(_md_line(c) for c in row) + " |" for row in block.rows]
             lines.append("")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -539,7 +552,7 @@ def write_docx(compilation: Compilation, path: Path) -> Path:
     document = Document()
     document.core_properties.title = TEXTS["title"].format(year=compilation.year)
     document.core_properties.language = "sv-SE"
-    for block in _document(compilation):
+    for block in _document(_cleaned(compilation)):
         if isinstance(block, _Heading):
             document.add_heading(block.text, level=block.level)
         elif isinstance(block, _Paragraph):
@@ -575,6 +588,10 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[o
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                _as_text(cell)
     for column in sek_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             if isinstance(cell.value, (int, float, Decimal)):
@@ -590,7 +607,15 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[o
         sheet.auto_filter.ref = sheet.dimensions
 
 
+def _as_text(cell: Cell) -> None:
+    """A cell whose text a spreadsheet would read as a formula ("=HYPERLINK(…)", "+46 …", "-5") kept as text:
+    a string cell, marked as typed with a leading apostrophe, so that editing it in Excel keeps it text too."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def write_xlsx(compilation: Compilation, path: Path) -> Path:
+    compilation = _cleaned(compilation)
     t = totals(compilation)
     workbook = Workbook()
     workbook.remove(workbook.active)

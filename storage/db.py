@@ -8,22 +8,68 @@ writes wait for the database's single write lock (busy_timeout) instead of faili
 before that first write see the latest committed data rather than one snapshot. PostgreSQL runs READ
 COMMITTED. Code that must read-then-write atomically uses one statement (INSERT … ON CONFLICT, conditional
 UPDATE), as the repositories here do.
+
+On PostgreSQL, `DatabaseTimeouts` bound every wait, so that a database that stops answering (a network
+partition, a statement stuck behind a lock) fails the turn with a clear error within seconds instead of
+holding it for minutes: the server cancels a statement or lock wait that takes too long, the driver gives up
+on a server that says nothing at all, and a pooled connection is pinged before it is used.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PING_TIMEOUT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long PostgreSQL work may take, in seconds. Settings (settings.py) may change each.
+
+    `connect`: opening a connection (0: asyncpg's default, 60 s). `statement` and `lock`: the server's
+    statement_timeout and lock_timeout, which cancel a statement with a message saying which (0: no limit).
+    `command`: asyncpg's command_timeout, for a server that does not answer at all (0: no limit); longer than
+    `statement`, so that a server that does answer says why itself, and `lock` shorter, so that a statement
+    waiting for a lock says so. A turn's statements take milliseconds, and Teams waits about 15 s for a turn's
+    answer: in a network partition the first turn fails after about `command` + 2 s (the pool's ping, then
+    its goodbye to the connection) + `connect`, and later turns after `connect`.
+    """
+
+    connect: float = 5.0
+    statement: float = 5.0
+    lock: float = 3.0
+    command: float = 8.0
+
+    def for_migrations(self) -> "DatabaseTimeouts":
+        """Only the connect timeout: a migration may rebuild a table, and waits for another migrator's lock."""
+        return replace(self, statement=0, lock=0, command=0)
+
+    def connect_args(self) -> dict[str, Any]:
+        """asyncpg's `connect()` arguments for these timeouts."""
+        args: dict[str, Any] = {
+            "server_settings": {"statement_timeout": _milliseconds(self.statement),
+                                "lock_timeout": _milliseconds(self.lock)},
+        }
+        if self.connect:
+            args["timeout"] = self.connect
+        if self.command:
+            args["command_timeout"] = self.command
+        return args
+
+
+def _milliseconds(seconds: float) -> str:
+    return str(round(seconds * 1000))
 
 
 class DatabaseUnavailable(Exception):
@@ -67,8 +113,12 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """Creates the engine for a `sqlite+aiosqlite` or `postgresql+asyncpg` URL (other spellings normalised)."""
+def create_engine(url: str, *, timeouts: DatabaseTimeouts | None = None) -> AsyncEngine:
+    """Creates the engine for a `sqlite+aiosqlite` or `postgresql+asyncpg` URL (other spellings normalised).
+
+    `timeouts` apply to PostgreSQL (default: `DatabaseTimeouts()`); SQLite waits for its write lock for
+    SQLITE_BUSY_TIMEOUT_MS and has nothing to time out on a network."""
+    timeouts = timeouts or DatabaseTimeouts()
     parsed = make_url(normalise_database_url(url))
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_file(parsed)
@@ -77,19 +127,68 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(parsed, json_serializer=_dumps)
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         parsed,
         json_serializer=_dumps,
         pool_size=10,
         max_overflow=10,
         pool_timeout=30,
         pool_recycle=1800,
-        pool_pre_ping=False,
-        connect_args={
-            "timeout": 10,
-            "server_settings": {"application_name": "lotsen", "timezone": "UTC"},
-        },
+        # A connection the network has dropped since it was last used fails its ping (within `command`) and is
+        # replaced, rather than failing the turn that happens to take it from the pool.
+        pool_pre_ping=True,
+        connect_args=_postgresql_connect_args(timeouts),
     )
+    event.listen(engine.sync_engine, "handle_error", _explain_silence(timeouts.command))
+    event.listen(engine.sync_engine, "do_connect", _connect_or_explain(timeouts.connect))
+    _silent_ping_fails(engine.sync_engine.dialect)
+    return engine
+
+
+def _explain_silence(command_timeout: float) -> Callable[[ExceptionContext], BaseException | None]:
+    """asyncpg gives up on a silent server with a bare TimeoutError; the turn's error says what happened."""
+
+    def explain(context: ExceptionContext) -> BaseException | None:
+        if not isinstance(context.original_exception, TimeoutError):
+            return None
+        context.is_disconnect = True  # the connection is not given back to the pool
+        return DatabaseUnavailable(f"PostgreSQL gave no answer within {command_timeout:g} s "
+                                   "(DATABASE_COMMAND_TIMEOUT)")
+
+    return explain
+
+
+def _silent_ping_fails(dialect: Any) -> None:
+    """A pre-ping the server does not answer (asyncpg's TimeoutError) counts as a failed ping, as a refused one
+    does: the pool drops its connections and opens a new one, which either works or says why it cannot."""
+    ping = dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        try:
+            return ping(dbapi_connection)
+        except TimeoutError:
+            return False
+
+    dialect.do_ping = do_ping
+
+
+def _connect_or_explain(connect_timeout: float) -> Callable[..., Any]:
+    """Opens a connection as the dialect does; a server that does not answer in time is said to be so."""
+
+    def connect(dialect: Any, _connection_record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except TimeoutError as error:
+            raise DatabaseUnavailable(f"PostgreSQL did not answer a new connection within {connect_timeout:g} s "
+                                      "(DATABASE_CONNECT_TIMEOUT)") from error
+
+    return connect
+
+
+def _postgresql_connect_args(timeouts: DatabaseTimeouts) -> dict[str, Any]:
+    args = timeouts.connect_args()
+    args["server_settings"] = {"application_name": "lotsen", "timezone": "UTC", **args["server_settings"]}
+    return args
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:

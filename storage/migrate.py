@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from storage.db import create_engine, create_session_factory
+from storage.db import DatabaseTimeouts, create_engine, create_session_factory
 from storage.organisations import seed_organisations
 
 MIGRATIONS_PATH = Path(__file__).parent / "migrations"
@@ -30,6 +30,8 @@ MIGRATIONS_PATH = Path(__file__).parent / "migrations"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/lotsen.db"
 
 logger = logging.getLogger(__name__)
+# A migration may take longer than a turn's statements may, and waits for another migrator's advisory lock.
+_MIGRATION_TIMEOUTS = DatabaseTimeouts().for_migrations()
 
 # Alembic keeps the running migration's context in a module global, so two upgrades in one process must not
 # overlap: one lock per event loop for coroutines, and one for threads with their own loops. Between
@@ -58,7 +60,7 @@ def head_revision() -> str | None:
 
 async def current_revision(database_url: str) -> str | None:
     """The revision the database is at (None: never migrated)."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, timeouts=_MIGRATION_TIMEOUTS)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(
@@ -76,7 +78,7 @@ def _upgrade_on(connection: Connection, config: Config) -> None:
 
 async def upgrade(database_url: str, *, organisations_path: Path | str | None = None) -> None:
     """Migrates to head and adds missing organisations (from `organisations_path`, default the packaged file)."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, timeouts=_MIGRATION_TIMEOUTS)
     try:
         async with _loop_lock(), engine.begin() as connection:
             await connection.run_sync(_upgrade_on, alembic_config())

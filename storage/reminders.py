@@ -2,9 +2,12 @@
 
 Every function takes the caller's session and opens none of its own. The delivery path is
 `claim_due` (commit at once, so that the lease is visible to every other instance) → send → `mark_sent`,
-`mark_retry` or `mark_failed` by the same `owner`, each in a short transaction of its own. A reminder is never
-delivered twice because its `idempotency_key` is inserted at most once and a claimed reminder is leased to one
-owner; a lease that runs out (the instance died mid-send) makes it claimable again.
+`mark_retry` or `mark_failed` by the same `owner`, each in a short transaction of its own; or, instead of
+sending, `mark_skipped` (its deadline passed, or a later one of its pile goes instead). Each occurrence is
+planned once (its `idempotency_key` is inserted at most once) and a claimed reminder is leased to one owner,
+so two instances never send it at the same time. Delivery is at least once, not exactly once: a lease that
+runs out before "sent" is recorded (the instance died between the post and the commit) makes the reminder
+claimable again, and it is sent again — Teams' connector takes no idempotency key for a proactive post.
 
 Users act on the reminders sent to them ("Klart", "Påminn mig om en vecka"): `mark_done` and `snooze` check
 that the user is the recipient (`storage.access.AccessDenied` otherwise).
@@ -12,6 +15,7 @@ that the user is the recipient (`storage.access.AccessDenied` otherwise).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -52,6 +56,7 @@ __all__ = [
     "ReminderSpec",
     "ReminderState",
     "ReminderSubjectType",
+    "SkipReason",
     "applications_to_remind",
     "cancel_for_subject",
     "cancel_resolved",
@@ -59,6 +64,7 @@ __all__ = [
     "claim_due",
     "contact_person_ids_by_organisation",
     "done_cycles",
+    "due_alongside",
     "get_reminder",
     "ks_coordinator_ids",
     "list_reminders",
@@ -67,11 +73,13 @@ __all__ = [
     "mark_failed",
     "mark_retry",
     "mark_sent",
+    "mark_skipped",
     "pause_kind",
     "paused_kinds",
     "resume_kind",
     "schedule",
     "schedule_many",
+    "skip_of",
     "snooze",
     "user_ids_by_teams_id",
 ]
@@ -83,6 +91,15 @@ _ERROR_MAX_LENGTH = 2000
 # Rows per INSERT in schedule_many: well under SQLite's and asyncpg's limits on bound parameters.
 _INSERT_CHUNK = 200
 _CLAIMABLE = tuple(state.value for state in CLAIMABLE_REMINDER_STATES)
+# Where a skipped reminder says why it was not sent: state cancelled (no new state, so no migration), and this.
+SKIPPED_DETAILS_KEY = "skipped"
+
+
+class SkipReason(enum.StrEnum):
+    """Why a due reminder was cancelled instead of sent (`reminders.relevance` decides)."""
+
+    DEADLINE_PASSED = "deadline_passed"  # the deadline it leads up to was over when it came to be sent
+    SUPERSEDED = "superseded"  # a later one of its pile (recipient, subject, kind; deadline) went instead
 
 
 @dataclass(frozen=True)
@@ -255,8 +272,11 @@ async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
     return list((await session.scalars(statement)).all())
 
 
-async def _finish_lease(session: AsyncSession, reminder_id: int, owner: str, values: dict[str, Any]) -> bool:
-    """Applies `values` if `owner` still holds the reminder's lease; the lease is released either way it goes."""
+async def _finish_lease(
+    session: AsyncSession, reminder_id: int, owner: str, values: dict[str, Any], *, attempted: bool = True
+) -> bool:
+    """Applies `values` if `owner` still holds the reminder's lease; the lease is released either way it goes.
+    `attempted`: a send was tried, and counts among the attempts."""
     statement = (
         update(Reminder)
         .where(
@@ -265,7 +285,7 @@ async def _finish_lease(session: AsyncSession, reminder_id: int, owner: str, val
             Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
         )
         .values(
-            attempts=Reminder.attempts + 1,
+            attempts=Reminder.attempts + (1 if attempted else 0),
             lease_owner=None,
             lease_expires_at=None,
             updated_at=utc_now(),
@@ -306,6 +326,77 @@ async def mark_failed(session: AsyncSession, reminder_id: int, *, owner: str, er
 
 def _short(error: str) -> str:
     return error if len(error) <= _ERROR_MAX_LENGTH else error[: _ERROR_MAX_LENGTH - 1] + "…"
+
+
+def _skipped_details(
+    reminder: Reminder, reason: SkipReason, at: datetime, superseded_by: int | None
+) -> dict[str, Any]:
+    """The reminder's details with why it was skipped added; what it was planned with stays as it was."""
+    record: dict[str, Any] = {"reason": SkipReason(reason).value, "at": at.isoformat()}
+    if superseded_by is not None:
+        record["superseded_by"] = superseded_by
+    return {**(reminder.details or {}), SKIPPED_DETAILS_KEY: record}
+
+
+async def mark_skipped(
+    session: AsyncSession,
+    reminder: Reminder,
+    *,
+    owner: str,
+    reason: SkipReason,
+    at: datetime,
+    superseded_by: int | None = None,
+) -> bool:
+    """Not sent, and never will be: cancelled, with `reason` (and the reminder sent instead) in
+    `details["skipped"]`, so that a list shows what became of it. Only while `owner` holds the lease; no
+    attempt is counted, since nothing was sent. False (nothing changed) when `owner` no longer holds it."""
+    _require_aware(at, "at")
+    values = {"state": ReminderState.CANCELLED, "details": _skipped_details(reminder, reason, at, superseded_by)}
+    return await _finish_lease(session, reminder.id, owner, values, attempted=False)
+
+
+def skip_of(reminder: Reminder) -> tuple[SkipReason, int | None] | None:
+    """Why a cancelled reminder was skipped instead of sent, and the one sent instead; None if it was not."""
+    record = (reminder.details or {}).get(SKIPPED_DETAILS_KEY)
+    if not isinstance(record, dict):
+        return None
+    try:
+        reason = SkipReason(record.get("reason"))
+    except ValueError:
+        return None
+    superseded_by = record.get("superseded_by")
+    return reason, superseded_by if isinstance(superseded_by, int) else None
+
+
+async def due_alongside(session: AsyncSession, reminders: Sequence[Reminder], *, now: datetime) -> list[Reminder]:
+    """The reminders about the same subjects, of the same kinds and to the same recipients as `reminders`, that
+    are due at `now` too: still to send (whoever holds them) or sent since the earliest of `reminders` fell due.
+    What a pile is made of, for `reminders.relevance.sort_out`; `reminders` themselves are among them."""
+    _require_aware(now, "now")
+    if not reminders:
+        return []
+    wanted = {_recipient_and_subject(reminder) for reminder in reminders}
+    statement = select(Reminder).where(
+        # Subject type and id together: what ix_reminders_subject_type_subject_id serves.
+        Reminder.subject_type.in_(sorted({ReminderSubjectType(reminder.subject_type) for reminder in reminders})),
+        Reminder.subject_id.in_(sorted({reminder.subject_id for reminder in reminders})),
+        Reminder.kind.in_(sorted({ReminderKind(reminder.kind) for reminder in reminders})),
+        Reminder.state.in_([*CLAIMABLE_REMINDER_STATES, ReminderState.SENT]),
+        Reminder.due_at <= now,
+        Reminder.due_at >= min(reminder.due_at for reminder in reminders),
+    )
+    found = (await session.scalars(statement)).all()
+    return [reminder for reminder in found if _recipient_and_subject(reminder) in wanted]
+
+
+def _recipient_and_subject(reminder: Reminder) -> tuple[Any, ...]:
+    return (
+        reminder.recipient_user_id,
+        reminder.recipient_conversation_id,
+        ReminderSubjectType(reminder.subject_type).value,
+        reminder.subject_id,
+        ReminderKind(reminder.kind).value,
+    )
 
 
 # --- What users do with their reminders ---------------------------------------------------------------------
@@ -479,8 +570,9 @@ async def cancel_superseded(
     """Of several overdue, undelivered reminders to one recipient about the same subject and kind, keeps the
     latest and cancels the earlier ones ("7 days left" makes "14 days left" pointless); returns how many.
 
-    For after a pause, and for a scheduler coming back after a long stop if it wants one reminder per
-    subject rather than every missed one. Reminders held by a claimer are left alone.
+    For resuming a paused kind, so that the pile is gone from "mina påminnelser" at once; the scheduler makes
+    the same choice itself as it sends (`reminders.relevance`). Reminders held by a claimer are left alone;
+    the cancelled ones say why, as `mark_skipped` does.
     """
     _require_aware(now, "now")
     statement = select(Reminder).where(
@@ -493,29 +585,22 @@ async def cancel_superseded(
     if kind is not None:
         statement = statement.where(Reminder.kind == ReminderKind(kind))
     overdue = (await session.scalars(statement.order_by(Reminder.due_at.desc(), Reminder.id.desc()))).all()
-    latest_seen: set[tuple[Any, ...]] = set()
-    superseded: list[int] = []
+    latest: dict[tuple[Any, ...], int] = {}
+    cancelled = 0
     for reminder in overdue:
-        group = (
-            reminder.recipient_user_id,
-            reminder.recipient_conversation_id,
-            reminder.subject_type,
-            reminder.subject_id,
-            reminder.kind,
+        group = _recipient_and_subject(reminder)
+        if group not in latest:
+            latest[group] = reminder.id
+            continue
+        result = await session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder.id, Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
+            .values(state=ReminderState.CANCELLED, updated_at=utc_now(),
+                    details=_skipped_details(reminder, SkipReason.SUPERSEDED, now, latest[group]))
+            .execution_options(synchronize_session="fetch")
         )
-        if group in latest_seen:
-            superseded.append(reminder.id)
-        else:
-            latest_seen.add(group)
-    if not superseded:
-        return 0
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(superseded), Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
-        .values(state=ReminderState.CANCELLED, updated_at=utc_now())
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+        cancelled += result.rowcount  # type: ignore[attr-defined]
+    return cancelled
 
 
 # --- What the planner reads, and what it tidies up ----------------------------------------------------------

@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+# How long a turn waits for the same conversation's turn on another instance before it gives up.
+CONVERSATION_LOCK_WAIT_SECONDS = 30
+LOCK_POLL_SECONDS = 0.02
+
 _current_turn: ContextVar[_TurnScope | None] = ContextVar("lotsen_turn", default=None)
 
 
@@ -89,7 +93,7 @@ class TurnSessions:
                 return
             async with self.engine.connect() as connection:
                 number = conversation_lock_key(key)
-                await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": number})
+                await _wait_for_advisory_lock(connection, number)
                 await connection.commit()
                 try:
                     yield SerialisedTurn(self, connection)
@@ -116,6 +120,21 @@ class TurnSessions:
             return
         yield scope.session
 
+
+
+async def _wait_for_advisory_lock(connection: AsyncConnection, number: int) -> None:
+    """Polls `pg_try_advisory_lock` rather than blocking in `pg_advisory_lock`: waiting for another instance's
+    turn of this conversation (its replies included) may take longer than the statement, lock and command
+    timeouts that bound ordinary statements (storage/db.py), and a poll never holds a statement open."""
+    deadline = asyncio.get_running_loop().time() + CONVERSATION_LOCK_WAIT_SECONDS
+    while True:
+        got = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": number})
+        if got:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            waited = CONVERSATION_LOCK_WAIT_SECONDS
+            raise TimeoutError(f"the conversation's turn on another instance took over {waited} s")
+        await asyncio.sleep(LOCK_POLL_SECONDS)
 
 
 def after_commit(callback: Callable[[], None]) -> None:

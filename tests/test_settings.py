@@ -8,6 +8,7 @@ import pytest
 from pydantic import AliasChoices, ValidationError
 
 from settings import Settings
+from storage.db import DatabaseTimeouts
 
 
 def test_bot_framework_names_and_lists(monkeypatch):
@@ -86,3 +87,14 @@ def test_env_example_lists_every_variable_with_a_comment_above_it():
         above = lines[number - 1]
         # PORT shares HOST's comment ("Address and port to listen on").
         assert above.startswith("# ") or lines[number - 1].split("=", 1)[0] == "HOST", name
+
+
+def test_settings_give_the_timeouts_and_migrations_do_without_the_statement_limits(monkeypatch) -> None:
+    for name, value in {"DATABASE_CONNECT_TIMEOUT": "2", "DATABASE_STATEMENT_TIMEOUT": "4.5",
+                        "DATABASE_LOCK_TIMEOUT": "1", "DATABASE_COMMAND_TIMEOUT": "0"}.items():
+        monkeypatch.setenv(name, value)
+    timeouts = Settings(_env_file=None).database_timeouts
+    assert timeouts == DatabaseTimeouts(connect=2, statement=4.5, lock=1, command=0)
+    assert timeouts.connect_args() == {"timeout": 2, "server_settings": {"statement_timeout": "4500",
+                                                                         "lock_timeout": "1000"}}
+    assert timeouts.for_migrations() == DatabaseTimeouts(connect=2, statement=0, lock=0, command=0)

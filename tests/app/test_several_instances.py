@@ -112,3 +112,18 @@ async def test_an_activity_delivered_twice_has_one_effect(two_instances, connect
     assert len(standin.texts()) == 1
     await second.post(message(service_url, "Återbruk av byggmaterial."))
     assert "Vilket EU-program" in standin.texts()[-1]  # the description was filed as the description
+
+
+async def test_a_turn_waits_for_a_slow_turn_on_the_other_instance_longer_than_a_statement_may_take(
+        two_instances, connector):
+    first, second = two_instances
+    standin, service_url = connector
+    await first.post(message(service_url, "registrera ansökan"))
+    await first.post(message(service_url, "en fråga i taget"))
+    standin.clear()
+    standin.delay_seconds = 3.5  # longer than DATABASE_LOCK_TIMEOUT (3 s): the wait must not count as one lock
+    statuses = await asyncio.gather(first.post(message(service_url, "Cirkulära Malmö")),
+                                    second.post(message(service_url, "Återbruk av byggmaterial.")))
+    assert statuses == [201, 201]
+    assert not any(text.startswith("Något gick fel") for text in standin.texts())
+    assert "Vilket EU-program" in standin.texts()[-1]

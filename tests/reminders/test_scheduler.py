@@ -49,14 +49,17 @@ async def _states(session_factory) -> dict[int, tuple[ReminderState, int]]:
         return {reminder_id: (state, attempts) for reminder_id, state, attempts in rows}
 
 
-async def test_a_restart_sends_the_reminders_missed_while_down_exactly_once(session_factory, connector, database_url):
+async def test_a_restart_sends_the_reminders_missed_while_down_once(session_factory, connector, database_url):
+    """Each missed reminder about its own application: all go out, once. (Several about one application are a
+    pile, of which only the latest goes: tests/reminders/test_relevance.py.)"""
     standin, service_url = connector
     async with session_factory.begin() as session:
         anna = await add_user(session, "29:anna", "Anna Andersson", service_url=service_url)
         bo = await add_user(session, "29:bo", "Bo Berg", service_url=service_url)
-        for user, due, key in ((anna, "2027-03-01 09:00", "a1"), (anna, "2027-03-02 09:00", "a2"),
-                               (bo, "2027-03-02 09:00", "b1"), (bo, "2027-03-20 09:00", "b2")):
-            await schedule(session, deadline_spec(user_id=user.id, due_at=malmo(due), key=key))
+        for user, due, key, application_id in ((anna, "2027-03-01 09:00", "a1", 7), (anna, "2027-03-02 09:00", "a2", 8),
+                                               (bo, "2027-03-02 09:00", "b1", 7), (bo, "2027-03-20 09:00", "b2", 8)):
+            await schedule(session, deadline_spec(user_id=user.id, due_at=malmo(due), key=key,
+                                                  application_id=application_id, deadline="2027-03-31"))
 
     clock = Clock(malmo("2027-02-28 12:00"))
     async with teams_scheduler(session_factory, clock, owner="before-restart") as scheduler:
@@ -197,7 +200,7 @@ async def test_stopping_mid_send_leaves_the_reminders_to_be_sent_once_later(sess
         anna = await add_user(session, "29:anna", "Anna Andersson", service_url=service_url)
         for number in range(3):
             await schedule(session, deadline_spec(user_id=anna.id, due_at=malmo("2027-03-01 09:00"),
-                                                  key=f"r{number}"))
+                                                  key=f"r{number}", application_id=number))
     clock = Clock(malmo("2027-03-01 09:00"))
     standin.delay_seconds = 30  # the connector hangs: the batch is still sending when the app stops
 
