@@ -454,9 +454,9 @@ class Reminder(Base):
     """One message Lotsen will send (or has sent) to a user or to a channel/chat, at `due_at`.
 
     `idempotency_key` names the occurrence ("application_deadline:7:2027-03-15:14"): it is inserted once, so
-    it is delivered at most once, whoever plans it and however often. `cycle` groups the reminders of one
-    round of a duty (the deadline they lead up to): "Klart" on one of them cancels the rest of that round and
-    no other. A scheduler claims a due reminder by setting `lease_owner` and `lease_expires_at`; a lease
+    it is planned once, whoever plans it and however often, and delivered at least once (README, Reliability).
+    `cycle` groups the reminders of one round of a duty (the deadline they lead up to): "Klart" on one of them
+    cancels the rest of that round and no other. A scheduler claims a due reminder by setting `lease_owner` and `lease_expires_at`; a lease
     that runs out (the instance died mid-send) lets another instance claim it again. `details` holds what the
     message needs (project name, reference, deadline, source section, …), copied in when planned.
     """
