@@ -72,7 +72,7 @@ def stock_app() -> web.Application:
 def lotsen_echo_app(database_path: str) -> web.Application:
     from botbuilder.core import ActivityHandler, TurnContext
 
-    from app import ENDPOINT_KEY, errors_as_json, post_messages
+    from app import ENDPOINT_KEY, SETTINGS_KEY, errors_as_json, post_messages
     from bot.adapter import BotEndpoint, LotsenAdapter
     from bot.authentication import LotsenAuthentication
     from settings import Settings
@@ -90,6 +90,7 @@ def lotsen_echo_app(database_path: str) -> web.Application:
     asyncio.run(upgrade(database_url))
     sessions = TurnSessions(create_session_factory(create_engine(database_url)))
     app = web.Application(middlewares=[errors_as_json], client_max_size=settings.max_body_bytes)
+    app[SETTINGS_KEY] = settings  # the handler reads its body timeout there
     app[ENDPOINT_KEY] = BotEndpoint(LotsenAdapter(LotsenAuthentication(settings)), EchoBot(), sessions, frozenset())
     app.router.add_post("/api/messages", post_messages)
 

@@ -22,7 +22,7 @@ from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Reminder, ReminderKind, ReminderState
-from storage.reminders import list_reminders
+from storage.reminders import SkipReason, list_reminders, skip_of
 from storage.user_text import terminal_line
 
 COLUMNS = ("id", "kind", "recipient", "due (Europe/Stockholm)", "state", "attempts")
@@ -79,7 +79,8 @@ async def _run_due(settings: Settings, session_factory, now: datetime) -> int:
     finally:
         await authentication.close()
     print(f"at {_local(now)} Europe/Stockholm: {planned} new reminders planned; "
-          f"{stats.delivered} delivered, {stats.retried} to retry, {stats.failed} failed")
+          f"{stats.delivered} delivered, {stats.retried} to retry, {stats.failed} failed; not sent: "
+          f"{stats.deadline_passed} past their deadline, {stats.superseded} superseded by a later one")
     return 0
 
 
@@ -98,13 +99,25 @@ def _recipient(reminder: Reminder) -> str:
     return "–"
 
 
+def _state(reminder: Reminder) -> str:
+    """The state, and for a reminder skipped instead of sent, why (reminders/relevance.py)."""
+    state = ReminderState(reminder.state).value
+    skipped = skip_of(reminder)
+    if skipped is None:
+        return state
+    reason, superseded_by = skipped
+    if reason is SkipReason.SUPERSEDED:
+        return f"{state} (superseded by {superseded_by})" if superseded_by else f"{state} (superseded)"
+    return f"{state} (deadline passed)"
+
+
 def format_table(reminders: list[Reminder]) -> str:
     """A plain-text table, one reminder a row; "no reminders" when there are none."""
     if not reminders:
         return "no reminders"
     rows = [
         (str(reminder.id), ReminderKind(reminder.kind).value, _recipient(reminder), _local(reminder.due_at),
-         ReminderState(reminder.state).value, str(reminder.attempts))
+         _state(reminder), str(reminder.attempts))
         for reminder in reminders
     ]
     widths = [max(len(column), *(len(row[index]) for row in rows)) for index, column in enumerate(COLUMNS)]

@@ -15,6 +15,7 @@ state the first one committed. SQLite serves one instance (README), so the proce
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -63,7 +64,7 @@ class SerialisedTurn:
         scope = _TurnScope(session)
         token = _current_turn.set(scope)
         try:
-            async with session:
+            async with self._sessions.writer_gate(), session:
                 async with session.begin():
                     yield session
         finally:
@@ -81,6 +82,13 @@ class TurnSessions:
         self.engine: AsyncEngine = engine
         self._uses_advisory_locks = engine.dialect.name == "postgresql"
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # SQLite has one writer at a time, and a waiting writer polls with sleeps (busy_timeout): turns that
+        # queue here instead wait without polling and take the write lock at once when it is their turn.
+        self._sqlite_turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    def writer_gate(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """One turn transaction at a time on SQLite; nothing on PostgreSQL, where rows lock, not the database."""
+        return self._sqlite_turns if self._sqlite_turns is not None else contextlib.nullcontext()
 
     @asynccontextmanager
     async def serialised(self, key: str) -> AsyncIterator[SerialisedTurn]:

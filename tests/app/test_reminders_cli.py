@@ -69,7 +69,8 @@ async def test_list_and_run_due_at_a_simulated_moment(tmp_path, connector):
     status, output, errors = await _app(database_url, tmp_path, "reminders", "run-due", "--now", "2027-02-01T09:00")
     assert status == 0, errors
     assert output.strip() == ("at 2027-02-01 09:00 Europe/Stockholm: 0 new reminders planned; "
-                              "1 delivered, 0 to retry, 0 failed")
+                              "1 delivered, 0 to retry, 0 failed; not sent: 0 past their deadline, "
+                              "0 superseded by a later one")
     assert reminder_ids_received(standin.cards()) == {ids["first"]: 1}
     assert "om 14 dagar" in standin.cards()[0]["body"][1]["text"]  # counted from the simulated day
     assert await _states(database_url) == {ids["first"]: (ReminderState.SENT, 1),
@@ -102,3 +103,20 @@ async def test_run_due_reports_a_conversation_that_is_gone_and_a_bad_moment(tmp_
     assert "not a date and time like 2027-02-01T09:00" in errors
     status, listing, _ = await _app(database_url, tmp_path, "reminders", "list", "--state", "done")
     assert (status, listing.strip()) == (0, "no reminders")
+
+
+async def test_a_reminder_picked_up_after_its_deadline_is_listed_with_why_it_was_not_sent(tmp_path, connector):
+    standin, service_url = connector
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'lotsen.db'}"
+    ids = await _seed(database_url, service_url)
+    # Lotsen was down from before the first reminder until after the deadline it led up to (15 February).
+    status, output, errors = await _app(database_url, tmp_path, "reminders", "run-due", "--now", "2027-02-20 09:00")
+    assert status == 0, errors
+    assert "0 delivered" in output and "1 past their deadline" in output
+    assert standin.received == []
+    status, listing, _ = await _app(database_url, tmp_path, "reminders", "list", "--state", "cancelled")
+    assert status == 0
+    assert _rows(listing) == [
+        [str(ids["first"]), "application_deadline", "Anna Andersson (29:anna)", "2027-02-01 09:00",
+         "cancelled (deadline passed)", "0"],
+    ]
