@@ -34,9 +34,11 @@ import report_cli
 from bot.activity import InvalidActivity
 from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
+from bot.notice_delivery import build_notice_outbox
 from bot.reminder_delivery import build_reminder_scheduler
 from bot.reminders_cli import add_reminders_parser, reminders_command
 from dialogs.preload import load_data_files
+from reminders.outbox import NoticeOutbox
 from reports.compilation import default_file_name
 from reports.download_links import (
     DownloadLinkError,
@@ -62,6 +64,7 @@ ENDPOINT_KEY = web.AppKey("endpoint", BotEndpoint)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSION_FACTORY_KEY = web.AppKey("session_factory", async_sessionmaker)
 BACKGROUND_TASKS_KEY = web.AppKey("background_tasks", set)
+NOTICE_OUTBOX_KEY = web.AppKey("notice_outbox", NoticeOutbox)
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
@@ -188,6 +191,10 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
         session_factory = create_session_factory(engine)
         app[SESSION_FACTORY_KEY] = session_factory
         app[ENDPOINT_KEY] = build_endpoint(settings, session_factory, credentials_factory)
+        # Notices (to KS förvaltning, to submitters) are delivered after the commit that added them.
+        outbox = build_notice_outbox(settings, session_factory, app[ENDPOINT_KEY].adapter)
+        app[NOTICE_OUTBOX_KEY] = outbox
+        outbox.start()
         scheduler = None
         if settings.reminder_poll_seconds > 0:
             # Due reminders go out through the bot's own adapter and pooled connector clients.
@@ -196,6 +203,7 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
         yield
         if scheduler is not None:
             await scheduler.stop()
+        await outbox.stop()
         tasks = app[BACKGROUND_TASKS_KEY]
         for task in tasks:
             task.cancel()

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # The Teams channel or chat of kommunstyrelsens förvaltning that Lotsen informs about EU applications
     # (policy 4.1). Lotsen must be installed there; "konversations-id" written there shows the id.
     ks_administration_conversation_id: str = Field("", validation_alias="KS_ADMINISTRATION_CONVERSATION_ID")
+    # Notices to KS förvaltning and to submitters go out at once after the change they are about; one that
+    # could not be delivered is tried again (with backoff) by a round every this many seconds.
+    notice_poll_seconds: float = Field(30.0, gt=0, validation_alias="NOTICE_POLL_SECONDS")
+    # How long an instance holds a notice it is posting; one that died mid-post leaves it to others after this.
+    notice_lease_seconds: float = Field(120.0, gt=0, validation_alias="NOTICE_LEASE_SECONDS")
 
     # Reminders (issue: proactive reminders). The annual report's deadline each year, as MM-DD: the policy says
     # "årligen" and leaves the date to the city.

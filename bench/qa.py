@@ -1,12 +1,13 @@
-"""How right and how fast the policy module answers: `python bench/qa.py [--cv K] [--wrong]` from the root.
+"""How right and how fast the policy module answers: `python bench/qa.py [--cv K] [--wrong] [--no-unseen]` from the root.
 
 Three figures of rightness, kept apart on purpose:
-- unseen: tests/policy/data/unseen/*.yaml, written from the policy text alone by people (helpers) who
-  never saw the topics, the corpus or the code; frozen (a test checks their hashes), run only as a
-  whole, never read while tuning. This is the figure that says how Lotsen does on the next official's
-  words.
-- dev: tests/policy/data/dev/*.yaml, two sets written the same way, which were the unseen sets of the
-  first measurements and whose misses were then read to find what to improve (frozen too).
+- unseen: tests/policy/data/unseen/*.yaml (sets 5 and 6), written from the policy text alone by people
+  (helpers) who never saw the topics, the corpus or the code; frozen (a test checks their hashes), run
+  only as a whole, never read while tuning: only their figures are printed. This is the figure that
+  says how Lotsen does on the next official's words.
+- dev: tests/policy/data/dev/*.yaml (sets 1-4), written the same way, which were the unseen sets of
+  earlier measurements (1-2, then 3-4) and whose misses were then read to find what to improve (frozen
+  too). `--wrong` lists the misses of the dev sets and of the tuning set, never of the unseen sets.
 - tuning: tests/policy/data/questions.yaml, the questions the module was developed against.
 - corpus cross-validation (--cv K): each fold of the training corpus answered by a model trained on
   the other folds (needs requirements-dev).
@@ -67,12 +68,16 @@ class Tally:
             self.right += 1
         elif outcome == "unsure, right offered":
             self.unsure_right_offered += 1
+            self.wrong_cases.append(f"[unsure, right offered] {case['q']}  → offered {[o.topic for o in a.options]} "
+                                    f"(expected §{case.get('section')})")
         elif outcome == "unsure":
             self.unsure_other += 1
+            self.wrong_cases.append(f"[unsure] {case['q']}  → offered {[o.topic for o in a.options]} "
+                                    f"(expected §{case.get('section')})")
         else:
             self.wrong += 1
             first = a.citations[0].section if a.citations else None
-            self.wrong_cases.append(f"{case['q']}  → {a.kind} {a.topic} §{first} verdict={_verdict(a)} "
+            self.wrong_cases.append(f"[{kind}] {case['q']}  → {a.kind} {a.topic} §{first} verdict={_verdict(a)} "
                                     f"(expected §{case.get('section')} verdict={case.get('verdict')} "
                                     f"feature={case.get('feature')})")
         if contradicts(case, a):
@@ -155,30 +160,42 @@ def start_up_seconds() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", type=int, metavar="K", help="also K-fold cross-validate the classifier on the corpus")
-    parser.add_argument("--wrong", action="store_true", help="list the questions answered wrongly (tuning set only)")
+    parser.add_argument("--wrong", action="store_true",
+                        help="list the questions answered wrongly in the dev sets and the tuning set (never unseen)")
+    parser.add_argument("--wrong-unseen", action="store_true",
+                        help="also list the unseen sets' misses: this spends them (they must become dev sets after)")
+    parser.add_argument("--no-unseen", action="store_true",
+                        help="leave the unseen sets out (for runs while tuning, so their figure is not watched)")
     args = parser.parse_args()
 
     print(f"start-up:       {start_up_seconds() * 1000:.0f} ms (fresh process: load data and model, first answer)")
     timings: list[float] = []
     unseen_all = Tally()
-    for path in UNSEEN:
+    for path in [] if args.no_unseen else UNSEEN:
         tally, t = measure(load_cases(path))
         timings += t
         tally.report(f"unseen {path.stem}", show_kinds=False)
         unseen_all.merge(tally)
-    if UNSEEN:
+        if args.wrong_unseen:
+            for line in tally.wrong_cases:
+                print(f"  wrong (unseen {path.stem}): {line}")
+    if UNSEEN and not args.no_unseen:
         unseen_all.report("unseen, all", show_kinds=True)
     dev = Tally()
+    dev_wrong: list[str] = []
     for path in DEV:
         tally, t = measure(load_cases(path))
         timings += t
         dev.merge(tally)
+        dev_wrong += [f"(dev {path.stem}) {line}" for line in tally.wrong_cases]
     if DEV:
         dev.report("dev (read after measuring)", show_kinds=False)
     tuning, t = measure(load_cases(TUNING))
     timings += t
     tuning.report("tuning", show_kinds=False)
     if args.wrong:
+        for line in dev_wrong:
+            print(f"  wrong: {line}")
         for line in tuning.wrong_cases:
             print(f"  wrong: {line}")
     if args.cv:

@@ -25,6 +25,7 @@ from dialogs.contact_commands import ContactCommands, ContactRequest
 from dialogs.history_commands import HistoryCommands
 from dialogs.learning_commands import LearningCommands
 from dialogs.my_applications import MyApplicationsDialog
+from dialogs.notice_commands import NoticeCommands
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.policy_memory import PolicyMemory
 from dialogs.registration import RegistrationDialog
@@ -68,7 +69,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     ks_clock = {"clock": clock} if clock else {}
     report_status = ReportStatusCommand(session_factory, settings, **ks_clock)
     commands.append(report_status)
-    commands.append(ReportReviewCommand(session_factory, settings, **ks_clock))
+    commands.append(ReportReviewCommand(session_factory, **ks_clock))
     commands.append(CompilationCommand(session_factory, settings, **ks_clock))
     # Teaching Lotsen ("lär Lotsen: … → …") before the commands that read "<words>: <value>".
     commands.append(LearningCommands(session_factory))
@@ -76,6 +77,8 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     commands.append(contacts)
     commands.append(AdminCommands(session_factory))
     commands.append(HistoryCommands(session_factory))
+    # What the notice outbox could not deliver, for KS coordinators.
+    commands.append(NoticeCommands(session_factory))
     # A question that asks for KS förvaltning's views is shown the view itself, to those who may see it.
     views = {"report_status": (report_status, StatusRequest("show")), "contacts": (contacts, ContactRequest("overview"))}
     bot = LotsenBot(

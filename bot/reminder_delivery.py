@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +32,7 @@ from reminders.delivery import DeliveryOutcome
 from reminders.scheduler import ReminderScheduler, default_owner, utc_clock
 from settings import Settings
 from storage.conversations import get_conversation_reference, get_personal_reference_for_user
-from storage.models import ConversationReferenceRecord, ConversationType, Reminder
+from storage.models import ConversationReferenceRecord, ConversationType, Notice, Reminder
 
 logger = logging.getLogger("lotsen.reminders.teams")
 
@@ -59,7 +59,7 @@ class TeamsReminderDeliverer:
 
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
         async with self._session_factory() as session:
-            record = await _reference_for(session, reminder)
+            record = await reference_for(session, reminder)
         if record is None:
             return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
         if is_terminal(record.service_url):
@@ -71,29 +71,37 @@ class TeamsReminderDeliverer:
         activity.summary = reminder_title(reminder, lang)  # what Teams shows in the notification
         if record.conversation_type == ConversationType.PERSONAL.value:
             activity.channel_data = {"notification": {"alert": True}}  # into the user's activity feed too
-        failure: list[BaseException] = []
+        return await post_proactively(self._adapter, reference, activity, self._app_id)
 
-        async def post(turn_context: TurnContext) -> None:
-            # Caught here: the adapter's turn-error handler would otherwise log and swallow it.
-            try:
-                await turn_context.send_activity(activity)
-            except Exception as error:
-                failure.append(error)
 
+async def post_proactively(adapter: BotAdapter, reference: ConversationReference, activity: Activity,
+                           app_id: str | None) -> DeliveryOutcome:
+    """Posts `activity` into the conversation of `reference`; what came of it, for a scheduler or the outbox
+    to act on (`classify`)."""
+    failure: list[BaseException] = []
+
+    async def post(turn_context: TurnContext) -> None:
+        # Caught here: the adapter's turn-error handler would otherwise log and swallow it.
         try:
-            await self._adapter.continue_conversation(reference, post, self._app_id)
-        except Exception as error:  # before the turn: the connector client or its token could not be had
+            await turn_context.send_activity(activity)
+        except Exception as error:
             failure.append(error)
-        if not failure:
-            return DeliveryOutcome.delivered()
-        return classify(failure[0])
+
+    try:
+        await adapter.continue_conversation(reference, post, app_id)
+    except Exception as error:  # before the turn: the connector client or its token could not be had
+        failure.append(error)
+    if not failure:
+        return DeliveryOutcome.delivered()
+    return classify(failure[0])
 
 
-async def _reference_for(session: AsyncSession, reminder: Reminder) -> ConversationReferenceRecord | None:
-    if reminder.recipient_user_id is not None:
-        return await get_personal_reference_for_user(session, reminder.recipient_user_id)
-    if reminder.recipient_conversation_id:
-        return await get_conversation_reference(session, reminder.recipient_conversation_id)
+async def reference_for(session: AsyncSession, recipient: Reminder | Notice) -> ConversationReferenceRecord | None:
+    """Where a reminder or notice goes: its user's 1:1 chat with Lotsen, or its channel or chat."""
+    if recipient.recipient_user_id is not None:
+        return await get_personal_reference_for_user(session, recipient.recipient_user_id)
+    if recipient.recipient_conversation_id:
+        return await get_conversation_reference(session, recipient.recipient_conversation_id)
     return None
 
 

@@ -82,7 +82,7 @@ from dialogs.annual_report_input import (
 )
 from dialogs.chat_commands import PASSED_ON
 from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_yes_no
-from dialogs.ks_notification import post_to_ks_administration
+from dialogs.ks_notification import NotificationOutcome, inform_ks_about_annual_report
 from dialogs.registration import supports_forms
 from dialogs.turn_user import acting_user_recorded
 from settings import Settings
@@ -167,7 +167,7 @@ class _Turn:
     report: AnnualReport
     lang: Language
     replies: list[Activity] = field(default_factory=list)
-    ks_card: Attachment | None = None  # set when the report was submitted: posted after the commit
+    submitted: NotificationOutcome | None = None  # set when the report was submitted: KS förvaltning's notice
 
     def say(self, key: str, buttons: list[str] | None = None, **values: object) -> None:
         self.say_text(text(key, self.lang, **values), buttons)
@@ -309,12 +309,12 @@ class AnnualReportSteps(Dialog):
 
     async def _finish(self, dc: DialogContext, replies: list[Activity], outcome: str,
                       turn: _Turn | None) -> DialogTurnResult:
-        """After the commit: say what the turn has to say, post a submitted report to KS, end or wait."""
+        """After the commit: say what the turn has to say (a submitted report's receipt last), end or wait."""
         for reply in replies:
             await dc.context.send_activity(reply)
-        if turn is not None and turn.ks_card is not None:
-            reason = await post_to_ks_administration(dc.context, self._session_factory, self._settings, turn.ks_card)
-            await dc.context.send_activity(MessageFactory.attachment(submitted_card(turn.report, turn.lang, reason)))
+        if turn is not None and turn.submitted is not None:
+            await dc.context.send_activity(MessageFactory.attachment(
+                submitted_card(turn.report, turn.lang, turn.submitted.reason)))
         if outcome == WAIT:
             return Dialog.end_of_turn
         return await dc.end_dialog({PASSED_ON: True} if outcome == PASS else None)
@@ -846,7 +846,10 @@ class AnnualReportSteps(Dialog):
             turn.show(missing_card(turn.report, missing, turn.lang))
             return WAIT
         await submit(turn.session, turn.report, turn.user)
-        turn.ks_card = ks_summary_card(turn.report, submitted_by=turn.user.name or None)
+        card = ks_summary_card(turn.report, submitted_by=turn.user.name or None)
+        subject = f"{turn.report.organisation.name} {turn.report.year}"
+        turn.submitted = await inform_ks_about_annual_report(turn.context, turn.session, self._settings,
+                                                             turn.report.id, subject, card, turn.lang)
         return END
 
     async def _show_locked(self, turn: _Turn) -> None:

@@ -327,7 +327,7 @@ def submitted_card(report: AnnualReport, lang: Language, not_reached_reason: str
     body = [_text_block(text("annual_report.submitted_title", lang, organisation=report.organisation.name,
                              year=report.year), size="Large", weight="Bolder")]
     if not_reached_reason is None:
-        body.append(_text_block(text("annual_report.ks_informed", lang)))
+        body.append(_text_block(text("annual_report.ks_informing", lang)))
     else:
         reason = text(f"registration.ks_reasons.{not_reached_reason}", lang)
         body.append(_text_block(text("annual_report.ks_not_reached", lang, reason=reason), color="Attention"))

@@ -1,66 +1,101 @@
-"""Informing kommunstyrelsens förvaltning (policy 4.1) by posting a card in its configured Teams conversation.
+"""Notices that Lotsen owes someone (policy 4.1 and 3.3): added to the outbox in the turn's own transaction,
+delivered after its commit and retried until they arrive (reminders/outbox.py, bot/notice_delivery.py).
 
-The message is proactive: it goes through the conversation reference stored when Lotsen was installed in
-that channel or chat. For an application, whether it reached them, or why not, is recorded in its history;
-other senders (the annual report) post with `post_to_ks_administration` and keep their own record.
+What can be known in the turn is answered in the turn: a terminal chat (nobody can be written to later), no
+KS conversation configured, Lotsen not installed there, or a submitter without a chat with Lotsen. Then there
+is no notice, and the caller says why (a key of registration.ks_reasons or ks.review.reasons). Otherwise the
+notice is on its way: the user is told so, and told again only if it cannot be delivered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.schema import Attachment, ConversationReference
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from botbuilder.core import TurnContext
+from botbuilder.schema import Attachment
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import text
-from bot.proactive import is_terminal, send_proactively
+from bot.activity import base_conversation_id
+from bot.i18n import Language, text
+from bot.notice_delivery import attachment_document
+from bot.proactive import is_terminal
 from settings import Settings
-from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
-from storage.conversations import get_conversation_reference
-from storage.models import Application
+from storage.applications import record_ks_administration_not_reached
+from storage.conversations import get_conversation_reference, get_personal_reference_for_user
+from storage.models import Application, NoticeKind, User
+from storage.notices import NoticeSpec, enqueue
 
 
 @dataclass(frozen=True)
 class NotificationOutcome:
-    informed_at: datetime | None  # when the card was posted; None when it was not
-    reason: str | None  # why not: a key of registration.ks_reasons in the catalogs
+    reason: str | None  # None: the notice is on its way; else why it cannot be sent (a key of the reasons)
+
+    @property
+    def queued(self) -> bool:
+        return self.reason is None
 
 
-async def notify_ks_administration(
-    context: TurnContext,
-    session_factory: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    application_id: int,
-    card: Attachment,
-) -> NotificationOutcome:
-    reason = await post_to_ks_administration(context, session_factory, settings, card)
-    informed_at = datetime.now(timezone.utc) if reason is None else None
-    async with session_factory.begin() as session:
-        application = await session.get_one(Application, application_id)
-        if informed_at is not None:
-            await record_ks_administration_informed(session, application, at=informed_at, actor=None)
-        else:
-            # The history is read by KS förvaltning: the reason is kept in Swedish.
-            await record_ks_administration_not_reached(
-                session, application, reason=text(f"registration.ks_reasons.{reason}", "sv"), actor=None)
-    return NotificationOutcome(informed_at, reason)
+async def inform_ks_about_application(context: TurnContext, session: AsyncSession, settings: Settings,
+                                      application: Application, card: Attachment, lang: Language
+                                      ) -> NotificationOutcome:
+    """KS förvaltning is informed of a registered application (4.1); a notice that cannot be sent is recorded
+    in the application's history as not reached, in Swedish (KS förvaltning reads it)."""
+    reason = await _ks_channel_problem(context, session, settings)
+    if reason is not None:
+        await record_ks_administration_not_reached(
+            session, application, reason=text(f"registration.ks_reasons.{reason}", "sv"), actor=None)
+        return NotificationOutcome(reason)
+    await enqueue(session, NoticeSpec(
+        kind=NoticeKind.KS_APPLICATION, subject_type="application", subject_id=application.id,
+        recipient_conversation_id=settings.ks_administration_conversation_id, card=attachment_document(card),
+        details={**_sender(context, lang), "subject_name": application.project_name,
+                 "not_reached_reason_sv": text("registration.ks_reasons.unreachable", "sv")}))
+    return NotificationOutcome(None)
 
 
-async def post_to_ks_administration(context: TurnContext, session_factory: async_sessionmaker[AsyncSession],
-                                    settings: Settings, card: Attachment) -> str | None:
-    """Posts the card in KS förvaltning's conversation; returns None when it got there, else why not (a key of
-    registration.ks_reasons in the catalogs). Records nothing: the caller keeps its own history."""
+async def inform_ks_about_annual_report(context: TurnContext, session: AsyncSession, settings: Settings,
+                                        report_id: int, subject_name: str, card: Attachment, lang: Language
+                                        ) -> NotificationOutcome:
+    """KS förvaltning gets the summary of a submitted annual report (3.3)."""
+    reason = await _ks_channel_problem(context, session, settings)
+    if reason is not None:
+        return NotificationOutcome(reason)
+    await enqueue(session, NoticeSpec(
+        kind=NoticeKind.KS_ANNUAL_REPORT, subject_type="annual_report", subject_id=report_id,
+        recipient_conversation_id=settings.ks_administration_conversation_id, card=attachment_document(card),
+        details={**_sender(context, lang), "subject_name": subject_name}))
+    return NotificationOutcome(None)
+
+
+async def tell_submitter(context: TurnContext, session: AsyncSession, submitter: User, report_id: int,
+                         subject_name: str, card: Attachment, lang: Language) -> NotificationOutcome:
+    """Whoever submitted an annual report hears, in their chat with Lotsen, that it was returned or approved."""
+    if is_terminal(context.activity.service_url):
+        return NotificationOutcome("terminal")
+    record = await get_personal_reference_for_user(session, submitter.id)
+    if record is None:
+        return NotificationOutcome("not_installed")
+    if is_terminal(record.service_url):
+        return NotificationOutcome("terminal")
+    await enqueue(session, NoticeSpec(
+        kind=NoticeKind.REVIEW_OUTCOME, subject_type="annual_report", subject_id=report_id,
+        recipient_user_id=submitter.id, card=attachment_document(card),
+        details={**_sender(context, lang), "subject_name": subject_name, "recipient_name": submitter.name}))
+    return NotificationOutcome(None)
+
+
+async def _ks_channel_problem(context: TurnContext, session: AsyncSession, settings: Settings) -> str | None:
+    """Why KS förvaltning's channel cannot be written to at all (a key of registration.ks_reasons), or None."""
     if is_terminal(context.activity.service_url):
         return "terminal"
     conversation_id = settings.ks_administration_conversation_id
     if not conversation_id:
         return "not_configured"
-    async with session_factory() as session:
-        record = await get_conversation_reference(session, conversation_id)
-    if record is None:
+    if await get_conversation_reference(session, conversation_id) is None:
         return "not_installed"
-    delivered = await send_proactively(context.adapter, ConversationReference().deserialize(record.reference),
-                                       MessageFactory.attachment(card), settings.microsoft_app_id)
-    return None if delivered else "unreachable"
+    return None
+
+
+def _sender(context: TurnContext, lang: Language) -> dict[str, str]:
+    """Where to tell whoever caused the notice if it cannot be delivered: the conversation they acted in."""
+    return {"sender_conversation_id": base_conversation_id(context.activity), "lang": lang}

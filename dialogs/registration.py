@@ -23,7 +23,7 @@ from bot.i18n import Language, language_of, lookup, text
 from bot.proactive import is_terminal
 from dialogs.formatting import format_date, format_money
 from dialogs.input_parsing import is_back, is_cancel, is_skip, parse_yes_no, plain
-from dialogs.ks_notification import notify_ks_administration
+from dialogs.ks_notification import inform_ks_about_application
 from dialogs.programmes import programme_name
 from dialogs.registration_answers import AnswerContext, Choice, programme_choices, read_answer
 from dialogs.registration_cards import form_card, ks_summary_card, review_card, saved_card
@@ -321,25 +321,25 @@ class RegistrationSteps(Dialog):
                 eur_sek_rate=routine.rate_used, information_item_required=bool(routine.verdict.information_item_to_ks),
                 information_item_draft=draft_text)
             reference = application_reference(application)
+            outcome = None
             if created:
                 if application.information_item is not None:
                     application.information_item.draft_text = draft_text.replace("[tilldelas]", reference)
                     draft_text = application.information_item.draft_text
                 await delete_draft(session, user)
                 await self._plan_reminders(session, application, data, user, reference, organisation.name)
-            user_name = user.name
+                if routine.verdict.inform_ks_administration:
+                    # In the application's own transaction: saved and KS förvaltning's notice, or neither.
+                    card = ks_summary_card(data, reference, organisation.name, _programme_label(data, "sv"),
+                                           routine, user.name)
+                    outcome = await inform_ks_about_application(dc.context, session, self._settings, application,
+                                                                card, lang)
         defaults = await self._remembered.get(dc.context, dict)
         defaults["organisation_slug"] = data.organisation_slug
         await self._remembered.set(dc.context, defaults)
         if not created:  # the same review submitted twice: the first one saved it
             await dc.context.send_activity(text("registration.already_saved", lang, reference=reference))
             return await dc.end_dialog({"application_id": application.id, "reference": reference})
-        outcome = None
-        if routine.verdict.inform_ks_administration:
-            card = ks_summary_card(data, reference, organisation.name, _programme_label(data, "sv"), routine,
-                                   user_name)
-            outcome = await notify_ks_administration(dc.context, self._session_factory, self._settings,
-                                                     application.id, card)
         await dc.context.send_activity(MessageFactory.attachment(saved_card(reference, routine, outcome, lang)))
         if draft_text:
             await dc.context.send_activity(text("registration.information_item_intro", lang))

@@ -4,7 +4,6 @@ the obligations of 4.1, and the summary posted to kommunstyrelsens förvaltning.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from botbuilder.schema import Attachment
 
@@ -17,7 +16,6 @@ from dialogs.registration_fields import FIELDS, catalog_key
 from storage.application_data import ApplicationData, Money
 from policy import RoutineResult
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 REVIEW_FIELDS = [field.name for field in FIELDS]
 
 
@@ -96,9 +94,8 @@ def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutc
         body.append({"type": "TextBlock", "text": f"{line} (§ {obligation.citation.section})", "wrap": True})
     if outcome is None:
         body.append({"type": "TextBlock", "text": text("registration.ks_not_needed", lang), "wrap": True})
-    elif outcome.informed_at is not None:
-        when = outcome.informed_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-        body.append({"type": "TextBlock", "text": text("registration.ks_informed", lang, when=when), "wrap": True})
+    elif outcome.queued:
+        body.append({"type": "TextBlock", "text": text("registration.ks_informing", lang), "wrap": True})
     else:
         reason = text(f"registration.ks_reasons.{outcome.reason}", lang)
         body.append({"type": "TextBlock", "text": text("registration.ks_not_reached", lang, reason=reason),

@@ -6,8 +6,9 @@ Two ways in: the buttons of the summary card posted in KS förvaltning's channel
 Miljönämnden 2025"). The card sits in a channel others read too, so whoever presses is asked for their role:
 only KS coordinators and administrators act. A return needs a comment saying what to complete.
 
-The change is committed first; then whoever submitted the report is told in their personal chat with Lotsen,
-with a button that opens the report, and the answer says whether they were reached.
+Whoever submitted the report is told in their personal chat with Lotsen, with a button that opens the report:
+the notice is added in the change's own transaction and delivered after the commit (dialogs/ks_notification.py),
+and the answer says that it is on its way, or why they cannot be reached.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import ConversationReference
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Language, language_of, text
-from bot.proactive import is_terminal, send_proactively
 from dialogs.card_values import record_id
+from dialogs.ks_notification import NotificationOutcome, tell_submitter
 from dialogs.input_parsing import command_rest, command_words, plain
 from dialogs.ks_cards import APPROVE_ACTION, COMMENT_INPUT, RETURN_ACTION, review_notice_card, status_label
 from dialogs.report_status import (
@@ -34,7 +34,6 @@ from dialogs.report_status import (
     utc_now,
 )
 from dialogs.turn_user import acting_user
-from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
     AnnualReport,
@@ -44,7 +43,6 @@ from storage.annual_reports import (
     get_report,
     return_for_completion,
 )
-from storage.conversations import get_personal_reference_for_user
 from storage.models import User
 from storage.organisations import find_organisation, must_report
 
@@ -74,6 +72,8 @@ class _Outcome:
     comment: str | None = None
     reviewer: str = ""
     submitter_id: int | None = None
+    submitter_name: str = ""
+    told: NotificationOutcome | None = None  # the submitter's notice: on its way, or why it cannot be sent
 
 
 def _read_typed(action: Action, rest: str) -> ReviewRequest:
@@ -98,11 +98,10 @@ def _read_typed(action: Action, rest: str) -> ReviewRequest:
 class ReportReviewCommand:
     """A `dialogs.chat_commands.ChatCommand`: return or approve a submitted annual report."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  clock: Callable[[], datetime] = utc_now) -> None:
         """`clock` (UTC now) decides the year a typed command without one is about."""
         self._session_factory = session_factory
-        self._app_id = settings.microsoft_app_id or None
         self._clock = clock
 
     def recognise(self, message: str, value: object, lang: Language) -> ReviewRequest | None:
@@ -129,12 +128,11 @@ class ReportReviewCommand:
         if outcome.submitter_id is None:
             await context.send_activity(text("ks.review.no_submitter", lang))
             return
-        name, reason = await self._tell_submitter(context, outcome)
-        if reason is None:
-            await context.send_activity(text("ks.review.submitter_told", lang, name=name))
+        if outcome.told is None or outcome.told.queued:
+            await context.send_activity(text("ks.review.submitter_being_told", lang, name=outcome.submitter_name))
         else:
-            await context.send_activity(text("ks.review.submitter_not_told", lang, name=name,
-                                             reason=text(f"ks.review.reasons.{reason}", lang)))
+            await context.send_activity(text("ks.review.submitter_not_told", lang, name=outcome.submitter_name,
+                                             reason=text(f"ks.review.reasons.{outcome.told.reason}", lang)))
 
     # --- the change ------------------------------------------------------------------------------------------
 
@@ -156,7 +154,10 @@ class ReportReviewCommand:
             found = await self._find(session, request, user, default_year, lang)
             if isinstance(found, str):
                 return _Outcome(found)
-            return await self._act(session, request, found, user, lang)
+            outcome = await self._act(session, request, found, user, lang)
+            if outcome.notice is not None and outcome.submitter_id is not None:
+                await self._tell_submitter(context, session, found, outcome)
+            return outcome
 
     async def _find(self, session: AsyncSession, request: ReviewRequest, user: User, default_year: int,
                     lang: Language) -> AnnualReport | str:
@@ -222,22 +223,18 @@ class ReportReviewCommand:
 
     # --- telling whoever submitted it ------------------------------------------------------------------------
 
-    async def _tell_submitter(self, context: TurnContext, outcome: _Outcome) -> tuple[str, str | None]:
-        """(the submitter's name, None when the notice reached their personal chat, else why not)."""
+    async def _tell_submitter(self, context: TurnContext, session: AsyncSession, report: AnnualReport,
+                              outcome: _Outcome) -> None:
+        """Adds the notice for whoever submitted the report, in the review's own transaction; `outcome` learns
+        their name and whether the notice is on its way (or why it cannot be sent)."""
         assert outcome.submitter_id is not None and outcome.notice is not None
-        async with self._session_factory() as session:
-            submitter = await session.get(User, outcome.submitter_id)
-            record = await get_personal_reference_for_user(session, outcome.submitter_id)
-        name = submitter.name if submitter is not None else str(outcome.submitter_id)
-        if is_terminal(context.activity.service_url):
-            return name, "terminal"
-        if record is None:
-            return name, "not_installed"
-        if is_terminal(record.service_url):
-            return name, "terminal"
-        lang = language_of(submitter.locale if submitter is not None else None)
+        submitter = await session.get(User, outcome.submitter_id)
+        if submitter is None:
+            outcome.submitter_name, outcome.told = str(outcome.submitter_id), NotificationOutcome("not_installed")
+            return
+        outcome.submitter_name = submitter.name
         card = review_notice_card(outcome.notice, outcome.organisation, outcome.year, outcome.reviewer,
-                                  outcome.comment, lang)
-        delivered = await send_proactively(context.adapter, ConversationReference().deserialize(record.reference),
-                                           MessageFactory.attachment(card), self._app_id)
-        return name, None if delivered else "unreachable"
+                                  outcome.comment, language_of(submitter.locale))
+        outcome.told = await tell_submitter(context, session, submitter, report.id,
+                                            f"{outcome.organisation} {outcome.year}", card,
+                                            language_of(context.activity.locale))

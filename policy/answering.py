@@ -20,7 +20,7 @@ from policy.extract import Extraction
 from policy.language import detect_language
 from policy.classifier import Score
 from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
-from policy.normalise import FoldedWords, fold
+from policy.normalise import FoldedWords, fold, tokens
 from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
 from policy.rules import THRESHOLD_PARAMETER, evaluate_eu_routine, resolve_rate
 from policy.sections import quote
@@ -77,6 +77,25 @@ def answer(
 
 # ---- choosing -----------------------------------------------------------------------------------
 
+_VAGUE_WORDS = 2  # a question of at most this many words names no more than a subject
+
+
+def cited_sections(topic: Topic, words: FoldedWords) -> list[str]:
+    """The sections `topic` cites for a question (its `words`), the first one first."""
+    for sid, starts in topic.first_section_when.items():
+        if any(words.has_phrase(f"{fold(s)} ") if " " in s else words.has_word_starting(fold(s)) for s in starts):
+            return [sid, *(s for s in topic.sections if s != sid)]
+    return topic.sections
+
+
+def _same_first_section(question: str, a: str, b: str, policy: PolicyData) -> bool:
+    """Whether topics `a` and `b` would cite the same section first for `question`: hesitating between
+    them is hesitating between two answers of one section, not about what the policy says."""
+    if a not in policy.topics or b not in policy.topics:
+        return False
+    words = FoldedWords(question)
+    return cited_sections(policy.topics[a], words)[0] == cited_sections(policy.topics[b], words)[0]
+
 
 def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: PolicyData, forced: str | None,
             teachings: Teachings | None) -> Choice:
@@ -91,7 +110,22 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     decision = policy.decision
     ranking = policy.classifier.rank(question)
     best, second = ranking[0], ranking[1]
-    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
+    clear = best.score - second.score >= decision.answer_margin
+    sure = clear and best.score >= decision.answer_score
+    # Two near topics answered from the same section agree on what the policy says: the better one
+    # answers although neither alone is sure enough. Not for a question of a word or two ("Vem
+    # bestämmer?"): it is too vague for one of the section's answers, so the topics are offered.
+    one_section = (not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
+                   and len(tokens(question)) > _VAGUE_WORDS and _same_first_section(question, best.topic, second.topic, policy))
+    sure = sure or one_section
+    if sure and one_section and not _facts_for_the_routine(best.topic, known, policy) \
+            and _facts_for_the_routine(second.topic, known, policy):
+        best = second  # between two answers of 4.1, with project facts known, the one that gives the verdict
+    if (best.topic == OUT_OF_SCOPE and not clear and second.score >= decision.option_score
+            and _facts_for_the_routine(second.topic, extraction.facts, policy) and extraction.facts.eu_funding):
+        # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
+        # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
+        best, sure = second, True
     if extraction.section_refs:
         fits = sure and best.topic in policy.topics and policy.topics[best.topic].sections[0] == extraction.section_refs[0]
         return _labelled(best.topic, policy) if fits else Choice("section", extraction.section_refs[0])
@@ -174,11 +208,7 @@ class _Builder:
                           out_of_scope=kind == "out_of_scope")
 
     def _sections(self, topic: Topic) -> list[str]:
-        words = FoldedWords(self.question)
-        for sid, starts in topic.first_section_when.items():
-            if any(words.has_phrase(f"{fold(s)} ") if " " in s else words.has_word_starting(fold(s)) for s in starts):
-                return [sid, *(s for s in topic.sections if s != sid)]
-        return topic.sections
+        return cited_sections(topic, FoldedWords(self.question))
 
     def _citations(self, topic: Topic, day: date) -> list[Citation]:
         version = self.policy.version_on(day)

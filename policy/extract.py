@@ -229,6 +229,9 @@ class FactReader:
             programme=programme,
             submission_date=self._submission_date(text, today),
         )
+        # An amount's digits are not a section number either: "3.2 million euros" is not section 3.2.
+        for a in amounts:
+            rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
         return Extraction(facts, amounts, is_part, self._sections(rest), rate)
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:

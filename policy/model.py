@@ -121,6 +121,8 @@ class Decision(_Frozen):
 
     answer_score: float
     answer_margin: float
+    # Near topics that cite the same section first: the better one answers from this score up.
+    same_section_score: float | None = None
     option_score: float
     options: int = Field(ge=1, le=3)
     taught_similarity: float = Field(gt=0, le=1)

@@ -539,6 +539,79 @@ class ReminderPause(Base):
         return f"ReminderPause(user_id={self.user_id!r}, kind={self.kind.value!r})"
 
 
+# --- Notices: the outbox of what Lotsen must tell someone (issue 12) ----------------------------------------
+
+
+class NoticeKind(enum.StrEnum):
+    """What a notice tells; the Teams deliverer (bot/notice_delivery.py) knows how each one is posted."""
+
+    KS_APPLICATION = "ks_application"  # an EU application, to KS förvaltning's channel (4.1)
+    KS_ANNUAL_REPORT = "ks_annual_report"  # a submitted annual report, to KS förvaltning's channel (3.3)
+    REVIEW_OUTCOME = "review_outcome"  # a report returned or approved, to whoever submitted it
+    UNDELIVERED = "undelivered"  # to whoever caused a notice: it did not reach its recipient
+
+
+class NoticeState(enum.StrEnum):
+    PENDING = "pending"  # to be delivered (again) at due_at
+    SENT = "sent"
+    FAILED = "failed"  # given up: the recipient cannot be reached; whoever caused it was told
+
+
+class Notice(Base):
+    """One message Lotsen owes someone, recorded in the transaction of what it is about and posted after.
+
+    The outbox (reminders/outbox.py) claims pending notices with a lease, as the reminder scheduler does,
+    posts them and retries with backoff, so a crash between the commit and the post, or a channel that is
+    down, delays a notice but never loses it. `card` is the Adaptive Card as it was composed when the thing
+    happened; `details` what the deliverer and the outcome's record need (the subject's name, the sender's
+    conversation and language). `subject_type`/`subject_id` name what it is about ("application", 7).
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", NoticeKind), name="kind"),
+        CheckConstraint(_in_values("state", NoticeState), name="state"),
+        CheckConstraint(
+            "(recipient_user_id IS NOT NULL AND recipient_conversation_id IS NULL) OR "
+            "(recipient_user_id IS NULL AND recipient_conversation_id IS NOT NULL)",
+            name="recipient",
+        ),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_notices_state_due_at", "state", "due_at"),
+        Index("ix_notices_subject_type_subject_id", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[NoticeKind] = mapped_column(Enum(NoticeKind, native_enum=False, length=32, values_callable=_enum_values))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    # A person (their 1:1 chat with Lotsen) or a channel or chat, by its Teams conversation id.
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    card: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    state: Mapped[NoticeState] = mapped_column(
+        Enum(NoticeState, native_enum=False, length=16, values_callable=_enum_values),
+        default=NoticeState.PENDING,
+        server_default=NoticeState.PENDING.value,
+    )
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now()
+    )
+
+    recipient_user: Mapped[User | None] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"Notice(id={self.id!r}, kind={self.kind!r}, state={self.state!r}, attempts={self.attempts!r})"
+
+
 # --- Annual report of international work (issue 7) -------------------------------------------------------
 
 

@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage._sql import dialect_insert
+from storage.leases import claim, finish_lease
+from storage.leases import require_aware as _require_aware
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, InformationItemStatus
 from storage.models import (
@@ -133,11 +135,6 @@ class ReminderSpec:
             raise ValueError(f"cycle must be at most {CYCLE_MAX_LENGTH} characters")
 
 
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime, not {value!r}")
-
-
 def _row(spec: ReminderSpec, now: datetime) -> dict[str, Any]:
     return {
         "kind": ReminderKind(spec.kind).value,
@@ -230,35 +227,12 @@ def _claimable_ids(now: datetime, limit: int) -> Select[tuple[int]]:
 async def claim_due(
     session: AsyncSession, *, now: datetime, owner: str, lease: timedelta, limit: int
 ) -> list[Reminder]:
-    """Takes up to `limit` due reminders for `owner` until `now + lease`; commit right after.
-
-    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, then UPDATE, in the caller's transaction: rows another
-    instance is claiming are skipped, not waited for, and READ COMMITTED re-checks the lease condition on a
-    row that changed meanwhile. SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING, atomic because
-    SQLite has one writer at a time. Either way no two claimers get the same reminder. The reminders come
-    back soonest first, with `recipient_user` loaded.
-    """
-    _require_aware(now, "now")
-    if not owner:
-        raise ValueError("owner is required: it is how a claimer proves the lease is its own")
-    if lease <= timedelta(0):
-        raise ValueError(f"lease must be positive, not {lease!r}")
+    """Takes up to `limit` due reminders for `owner` until `now + lease` (`storage.leases.claim`: no two
+    claimers get the same one); commit right after. They come back soonest first, `recipient_user` loaded."""
     if limit <= 0:
         return []
-    table = Reminder.__table__
-    claimed = {"lease_owner": owner, "lease_expires_at": now + lease, "updated_at": utc_now()}
-    candidates = _claimable_ids(now, limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list((await session.scalars(candidates.with_for_update(skip_locked=True))).all())
-        if not ids:
-            return []
-        await session.execute(update(table).where(table.c.id.in_(ids)).values(**claimed))
-    else:
-        statement = update(table).where(table.c.id.in_(candidates)).values(**claimed).returning(table.c.id)
-        ids = list((await session.scalars(statement)).all())
-        if not ids:
-            return []
-    return await _load(session, ids)
+    ids = await claim(session, Reminder.__table__, _claimable_ids(now, limit), now=now, owner=owner, lease=lease)
+    return await _load(session, ids) if ids else []
 
 
 async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
@@ -277,24 +251,8 @@ async def _finish_lease(
 ) -> bool:
     """Applies `values` if `owner` still holds the reminder's lease; the lease is released either way it goes.
     `attempted`: a send was tried, and counts among the attempts."""
-    statement = (
-        update(Reminder)
-        .where(
-            Reminder.id == reminder_id,
-            Reminder.lease_owner == owner,
-            Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
-        )
-        .values(
-            attempts=Reminder.attempts + (1 if attempted else 0),
-            lease_owner=None,
-            lease_expires_at=None,
-            updated_at=utc_now(),
-            **values,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    result = await session.execute(statement)
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return await finish_lease(session, Reminder, reminder_id, owner, CLAIMABLE_REMINDER_STATES, values,
+                              attempted=attempted)
 
 
 async def mark_sent(session: AsyncSession, reminder_id: int, *, owner: str, at: datetime) -> bool:

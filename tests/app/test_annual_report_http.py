@@ -119,6 +119,7 @@ async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(st
     submit = _button(standin, "Skicka in")
     standin.clear()
     await say(None, submit)
+    await standin.wait_for_in(KS_CHANNEL)  # posted once the submission has committed
     [ks_card] = [item.activity["attachments"][0]["content"] for item in standin.received
                  if item.conversation_id == KS_CHANNEL]
     report = await _report(database_url)
@@ -131,7 +132,7 @@ async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(st
         {"action": "annual_report_approve", "report_id": report.id},
     ]
     receipts = [str(item.activity) for item in standin.received if item.conversation_id == ANNA_CONVERSATION]
-    assert any("Jag har skickat en sammanfattning till kommunstyrelsens förvaltning." in receipt
+    assert any("Jag skickar nu en sammanfattning till kommunstyrelsens förvaltning." in receipt
                for receipt in receipts)
 
 
@@ -193,6 +194,8 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     await say(None, _button(standin, "Skicka in"))
     report = await _report(database_url)
     assert report.status == "submitted"
+    await standin.wait_until(lambda: any(item.conversation_id == KS_CHANNEL and item.activity.get("attachments")
+                                         for item in standin.received))  # the summary, after the commit
 
     # Karin writes the comment in the card's field and presses "Returnera för komplettering" in the channel.
     ks_card = [item.activity["attachments"][0]["content"] for item in standin.received
@@ -202,6 +205,7 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     standin.clear()
     await say(None, {**return_data, "comment": "Lägg till vänortssamarbetet."}, **in_ks_channel)
     assert (await _report(database_url)).status == "returned"
+    await standin.wait_for_in(ANNA_CONVERSATION)
     to_anna = " ".join(str(item.activity) for item in standin.received if item.conversation_id == ANNA_CONVERSATION)
     assert "Lägg till vänortssamarbetet." in to_anna and f"årsredovisning {YEAR}" in to_anna
 
@@ -224,6 +228,7 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     await say(None, submit, **bo)
     report = await _report(database_url)
     assert report.status == "submitted" and report.submitted_by_user_id is not None
+    await standin.wait_for_in(KS_CHANNEL)
     [again] = [str(item.activity["attachments"][0]["content"]) for item in standin.received
                if item.conversation_id == KS_CHANNEL]
     assert "Inskickad igen efter komplettering" in again and "Vänortssamarbete" in again

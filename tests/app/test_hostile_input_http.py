@@ -122,6 +122,7 @@ async def test_a_name_with_control_characters_gets_from_the_form_to_the_compilat
     [application] = await _stored(database_url, select(Application))
     assert application.project_name == CLEANED_NAME
     assert application.description == "Gröna tak på skolor.\nFyra skolor i första etappen."
+    await standin.wait_until(lambda: bool(_adaptive_cards(standin, KS_CHANNEL)))  # posted after the commit
     [ks_card] = _adaptive_cards(standin, KS_CHANNEL)
     assert CLEANED_NAME in render_attachment("application/vnd.microsoft.card.adaptive", ks_card).lines[0]
 
@@ -193,6 +194,7 @@ async def test_a_link_in_a_project_name_is_no_link_on_the_card_ks_forvaltning_re
     name = "[logga in](https://evil.example) **Brådskande**"
     await _register(client, standin, service_url, name)
 
+    await standin.wait_until(lambda: bool(_adaptive_cards(standin, KS_CHANNEL)))  # posted after the commit
     [card] = _adaptive_cards(standin, KS_CHANNEL)
     rendered = _rendered_texts(card)
     assert rendered and not any("<a " in text or "<strong>" in text for text in rendered)

@@ -83,13 +83,14 @@ async def test_returning_from_the_ks_channel_reaches_the_submitter_and_the_statu
         value={"action": "annual_report_return", "report_id": report_id,
                "comment": "Komplettera med vänortssamarbetet"}))
     assert response.status in (200, 201)
+    await standin.wait_for_in(ANNAS_CHAT)  # posted once the return has committed
     [notice] = _cards(standin, ANNAS_CHAT)
     assert f"Årsredovisningen {year} för Miljönämnden behöver kompletteras" in notice
     assert "Kommentar: Komplettera med vänortssamarbetet" in notice
     assert "Öppna årsredovisningen" in notice and f'"value": "årsredovisning {year}"' in notice
     in_channel = " ".join(_texts(standin, KS_CHANNEL))
     assert f"Årsredovisningen för Miljönämnden {year} är returnerad för komplettering." in in_channel
-    assert "Anna Andersson, som skickade in den, har fått besked i sin chatt med Lotsen." in in_channel
+    assert "Anna Andersson, som skickade in den, får besked i sin chatt med Lotsen nu." in in_channel
     report = await _stored_report(database_url, report_id)
     assert report.status is AnnualReportStatus.RETURNED
     assert report.returned_comment == "Komplettera med vänortssamarbetet"

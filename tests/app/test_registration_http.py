@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from storage.applications import application_reference
 from storage.db import create_engine, create_session_factory
-from storage.models import Application
+from storage.models import Application, ApplicationEvent
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
 from tests.support.activities import channel_mention, message
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
+ANNAS_CHAT = "a:conversation-29:anna"
 
 FORM = {
     "action": "registration_form",
@@ -86,11 +87,25 @@ async def test_the_form_the_review_and_the_notification_to_ks(start_app, connect
     standin.clear()
     await client.post("/api/messages", json=message(
         service_url, None, value={"action": "registration_save", "submission_key": _save_key_from(review)}))
+    await standin.wait_for_in(KS_CHANNEL)  # the notice goes out once the turn has committed
     [ks_card] = _cards(standin, KS_CHANNEL)
     assert "Cirkulära Malmö" in ks_card and "Servicenämnden" in ks_card and "Krävs" in ks_card
     receipt = " ".join(_cards(standin, "a:conversation-29:anna"))
-    assert "Jag har informerat kommunstyrelsens förvaltning" in receipt
+    assert "Jag skickar nu en sammanfattning till kommunstyrelsens förvaltning" in receipt
+    # and its delivery goes into the application's history, once the outbox has recorded it
+    async with asyncio.timeout(10):
+        while await _informed_at(database_url) is None:
+            await asyncio.sleep(0.05)
     assert any("Ekonomi" in text for text in standin.texts())  # the informationsärende draft
+
+
+async def _informed_at(database_url: str):
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(select(Application.ks_administration_informed_at))).scalar_one()
+    finally:
+        await engine.dispose()
 
 
 def _save_key_from(card_json: str) -> str:
@@ -178,19 +193,26 @@ async def test_a_refused_post_to_ks_is_reported_as_not_reached(start_app, connec
     await client.post("/api/messages", json=message(service_url, None, value=FORM))
     key = _save_key(standin)
     standin.clear()
-    standin.fail_with = [403]  # the KS channel refuses the card (Lotsen removed from it, say)
+    standin.refuse[KS_CHANNEL] = 403
     await client.post("/api/messages", json=message(
         service_url, None, value={"action": "registration_save", "submission_key": key}))
+    # After the receipt, the KS channel refuses the card (Lotsen removed from it, say): that is for good, and
+    # the official is told in her chat, to inform KS förvaltning herself.
+    await standin.wait_until(lambda: any("nådde inte" in text for text in standin.texts()))
+    follow_up = standin.received[-1]
     assert _cards(standin, KS_CHANNEL) == []
-    receipt = " ".join(_cards(standin))
-    assert "Jag kunde inte nå kommunstyrelsens förvaltning" in receipt and "kanalen gick inte att nå" in receipt
+    assert "Jag skickar nu en sammanfattning" in " ".join(_cards(standin, ANNAS_CHAT))
+    assert follow_up.activity["text"] == (
+        "Sammanfattningen av ansökan ”Cirkulära Malmö” nådde inte kommunstyrelsens förvaltning: deras kanal gick "
+        "inte att nå. Informera dem själv (§ 4.1), till exempel med ett mejl; ansökan är sparad som den är.")
+    assert await _informed_at(database_url) is None
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
-            informed = (await connection.execute(select(Application.ks_administration_informed_at))).scalar_one()
+            events = (await connection.execute(select(ApplicationEvent.kind, ApplicationEvent.details))).all()
     finally:
         await engine.dispose()
-    assert informed is None
+    assert ("ks_administration_not_reached", {"reason": "kanalen gick inte att nå"}) in [tuple(row) for row in events]
 
 
 async def test_applications_stay_out_of_channels(start_app, connector):

@@ -37,7 +37,7 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import AnnualReport, Role
 from storage.organisations import get_organisation
-from tests.support.chat import button, chat_adapter, install_in_channel, say, text_of
+from tests.support.chat import button, chat_adapter, deliver_notices, install_in_channel, say, text_of
 from tests.support.people import make_user
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=timezone.utc)  # the default year is then 2025
@@ -191,12 +191,14 @@ async def test_a_full_report_with_prefilled_projects_reaches_ks(session_factory)
     assert "[Skicka in]" in shown and "[Spara och stäng]" in shown
 
     submitted = await say(adapter, value=button(review, "Skicka in"))
-    [ks_card] = [reply for reply in submitted if reply.conversation.id == KS_CONVERSATION]
+    assert [reply for reply in submitted if reply.conversation.id == KS_CONVERSATION] == []  # after the commit
+    [ks_card] = await deliver_notices(adapter, session_factory)
+    assert ks_card.conversation.id == KS_CONVERSATION
     ks_text = json.dumps(ks_card.attachments[0].content, ensure_ascii=False)
     assert "Miljönämnden" in ks_text and "Eurocities" in ks_text and "Anna Andersson" in ks_text
     receipt = text_of([reply for reply in submitted if reply.conversation.id != KS_CONVERSATION])
     assert "Årsredovisningen för Miljönämnden 2025 är inskickad" in receipt
-    assert "Jag har skickat en sammanfattning till kommunstyrelsens förvaltning." in receipt
+    assert "Jag skickar nu en sammanfattning till kommunstyrelsens förvaltning." in receipt
 
     report = await _report(session_factory)
     assert report.status == "submitted" and report.in_verksamhetsplan is True
@@ -337,6 +339,7 @@ async def test_a_returned_report_shows_the_comment_and_is_submitted_again(sessio
     adapter = _adapter(_services(session_factory, ks_administration_conversation_id=KS_CONVERSATION))
     review = await say(adapter, "årsredovisning")
     await say(adapter, value=button(review, "Skicka in"))
+    assert len(await deliver_notices(adapter, session_factory)) == 1  # the first submission's summary
     async with session_factory.begin() as session:
         karin = await make_user(session, KARIN.id, KARIN.name, None, Role.KS_COORDINATOR)
         report = await get_report(session, (await get_organisation(session, "miljonamnden")).id, YEAR, karin)
@@ -354,8 +357,8 @@ async def test_a_returned_report_shows_the_comment_and_is_submitted_again(sessio
     await say(adapter, "a")
     await say(adapter, "Tre skolor deltog.")
     await say(adapter, "klar")
-    again = await say(adapter, "skicka in")
-    [ks_card] = [reply for reply in again if reply.conversation.id == KS_CONVERSATION]
+    await say(adapter, "skicka in")
+    [ks_card] = await deliver_notices(adapter, session_factory)
     ks_text = text_of([ks_card])
     assert "Inskickad igen efter komplettering" in ks_text and "Vänortssamarbete: 1 (Tammerfors)" in ks_text
     assert (await _report(session_factory)).status == "submitted"

@@ -17,7 +17,7 @@ from storage.migrate import upgrade
 from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft, Reminder
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
-from tests.support.chat import chat_adapter, install_in_channel, say
+from tests.support.chat import chat_adapter, deliver_notices, install_in_channel, say
 
 USER = ChannelAccount(id="29:anna", name="Anna Andersson")
 KS_CONVERSATION = "19:ks-forvaltning@thread.tacv2"
@@ -119,13 +119,16 @@ async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_
     review = await _fill_in(adapter, answers)
     assert "1 200 000 euro" in _text(review)
     saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
-    ks_cards = [reply for reply in saved if reply.conversation.id == KS_CONVERSATION]
-    assert len(ks_cards) == 1
+    assert [reply for reply in saved if reply.conversation.id == KS_CONVERSATION] == []  # not before the commit
+    async with session_factory() as session:  # saved with its notice, which is not delivered yet
+        assert (await session.execute(select(Application.ks_administration_informed_at))).scalar_one() is None
+    ks_cards = await deliver_notices(adapter, session_factory)
+    assert [card.conversation.id for card in ks_cards] == [KS_CONVERSATION]
     ks_text = _text(ks_cards)
     assert "Gröna tak i Malmö" in ks_text and "Miljönämnden" in ks_text
     assert "Krävs" in ks_text  # the informationsärende is required
     receipt = _text([reply for reply in saved if reply.conversation.id != KS_CONVERSATION])
-    assert "Jag har informerat kommunstyrelsens förvaltning" in receipt
+    assert "Jag skickar nu en sammanfattning till kommunstyrelsens förvaltning" in receipt
     assert "Ärende" in receipt and "Ekonomi" in receipt  # the informationsärende draft
     async with session_factory() as session:
         item = (await session.execute(select(InformationItem))).scalar_one()

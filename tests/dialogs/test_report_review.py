@@ -11,7 +11,7 @@ from dialogs.annual_report_cards import ks_summary_card
 from storage.annual_reports import AnnualReportEvent, AnnualReportEventKind, AnnualReportStatus, get_report, submit
 from storage.conversations import save_conversation_reference
 from storage.models import AnnualReport, User
-from tests.support.chat import buttons, say, text_of
+from tests.support.chat import buttons, deliver_notices, say, text_of
 from tests.support.ks_setup import ANNA, BO, KARIN, KS_CHANNEL, OLLE, SARA, Seeded, adapter, seed
 
 ANNA_CHAT = "a:personal-anna"
@@ -44,6 +44,13 @@ async def _events(session_factory, report_id: int) -> list[str]:
         return [AnnualReportEventKind(kind).value for kind in kinds.all()]
 
 
+async def _act(session_factory, message: str | None = None, *, value: dict | None = None, **adapter_options):
+    """Said or pressed as a KS coordinator (Karin), and then what the notice outbox posts after the commit."""
+    talking = adapter(session_factory, **adapter_options)
+    replies = await say(talking, message, value=value)
+    return replies + await deliver_notices(talking, session_factory)
+
+
 def _in(replies, conversation_id: str):
     return [reply for reply in replies if reply.conversation.id == conversation_id]
 
@@ -55,11 +62,11 @@ async def test_return_by_the_card_tells_the_submitter_with_the_comment_and_a_but
     seeded = await _with_annas_chat(session_factory)
     report_id = seeded.reports["miljonamnden"].id
     press = {"action": RETURN, "report_id": report_id, "comment": "  Komplettera med vänortssamarbetet. "}
-    replies = await say(adapter(session_factory, channel=True), value=press)
+    replies = await _act(session_factory, value=press, channel=True)
     channel = text_of(_in(replies, KS_CHANNEL))
     assert ("Årsredovisningen för Miljönämnden 2025 är returnerad för komplettering. Kommentar: ”Komplettera med "
             "vänortssamarbetet.”") in channel
-    assert "Anna Andersson, som skickade in den, har fått besked i sin chatt med Lotsen." in channel
+    assert "Anna Andersson, som skickade in den, får besked i sin chatt med Lotsen nu." in channel
     notice = _in(replies, ANNA_CHAT)
     assert len(notice) == 1
     told = text_of(notice)
@@ -96,11 +103,11 @@ async def test_return_without_a_comment_asks_for_one_with_an_example(session_fac
 async def test_approve_by_the_card_confirms_and_tells_the_submitter(session_factory):
     seeded = await _with_annas_chat(session_factory)
     report_id = seeded.reports["miljonamnden"].id
-    replies = await say(adapter(session_factory, channel=True),
-                        value={"action": APPROVE, "report_id": report_id, "comment": ""})
+    replies = await _act(session_factory, value={"action": APPROVE, "report_id": report_id, "comment": ""},
+                         channel=True)
     channel = text_of(_in(replies, KS_CHANNEL))
     assert "Årsredovisningen för Miljönämnden 2025 är godkänd." in channel
-    assert "Anna Andersson, som skickade in den, har fått besked" in channel
+    assert "Anna Andersson, som skickade in den, får besked" in channel
     told = text_of(_in(replies, ANNA_CHAT))
     assert "Årsredovisningen 2025 för Miljönämnden är godkänd" in told
     assert "Kommunstyrelsens förvaltning (Karin Karlsson) har godkänt årsredovisningen." in told
@@ -171,8 +178,8 @@ async def test_the_buttons_of_the_summary_card_posted_to_ks_are_answered(session
         card = ks_summary_card(report, submitted_by=anna.name)
     pressed = buttons([MessageFactory.attachment(card)])
     # Teams sends the button's data with the card's comment field filled in.
-    replies = await say(adapter(session_factory, channel=True),
-                        value={**pressed["Returnera för komplettering"], "comment": "Beskriv resultaten."})
+    replies = await _act(session_factory, value={**pressed["Returnera för komplettering"], "comment": "Beskriv resultaten."},
+                         channel=True)
     assert "Kommentar: Beskriv resultaten." in text_of(_in(replies, ANNA_CHAT))
     assert (await _report(session_factory, report.id)).status is AnnualReportStatus.RETURNED
     [reply] = await say(adapter(session_factory, channel=True), value={**pressed["Godkänn"], "comment": ""})
@@ -185,8 +192,7 @@ async def test_the_buttons_of_the_summary_card_posted_to_ks_are_answered(session
 async def test_typed_return_and_approval(session_factory):
     seeded = await _with_annas_chat(session_factory)
     report_id = seeded.reports["miljonamnden"].id
-    replies = await say(adapter(session_factory),
-                        "returnera årsredovisning Miljönämnden 2025: komplettera med vänortssamarbetet")
+    replies = await _act(session_factory, "returnera årsredovisning Miljönämnden 2025: komplettera med vänortssamarbetet")
     assert ("Årsredovisningen för Miljönämnden 2025 är returnerad för komplettering. Kommentar: ”komplettera med "
             "vänortssamarbetet”") in text_of(replies)
     assert "Kommentar: komplettera med vänortssamarbetet" in text_of(_in(replies, ANNA_CHAT))
@@ -243,12 +249,12 @@ async def test_typed_commands_from_others_change_nothing(session_factory):
 
 async def test_review_in_english(session_factory):
     seeded = await _with_annas_chat(session_factory)
-    replies = await say(adapter(session_factory, KARIN, locale="en-US"),
-                        "return annual report Miljönämnden 2025: add the partner city cooperation")
+    replies = await _act(session_factory, "return annual report Miljönämnden 2025: add the partner city cooperation",
+                         locale="en-US")
     text = text_of(_in(replies, f"personal-{KARIN.id}"))
     assert ("The annual report of Miljönämnden for 2025 has been returned for completion. Comment: “add the partner "
             "city cooperation”") in text
-    assert "Anna Andersson, who submitted it, has been told in their chat with Lotsen." in text
+    assert "Anna Andersson, who submitted it, is being told in their chat with Lotsen now." in text
     # Anna has not said she reads English: her notice is in Swedish.
     assert "behöver kompletteras" in text_of(_in(replies, ANNA_CHAT))
     assert (await _report(session_factory, seeded.reports["miljonamnden"].id)).status is AnnualReportStatus.RETURNED

@@ -21,7 +21,7 @@ def _never_sure(tmp_path: Path) -> PolicyData:
     """The shipped data with a classifier that is never sure enough to answer alone."""
     data = copy_data(tmp_path / "data")
     topics = yaml.safe_load((data / "topics.yaml").read_text(encoding="utf-8"))
-    topics["decision"].update(answer_score=50.0, option_score=-50.0)
+    topics["decision"].update(answer_score=50.0, same_section_score=50.0, option_score=-50.0)
     (data / "topics.yaml").write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
     return load_policy(data)
 

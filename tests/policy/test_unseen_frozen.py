@@ -2,7 +2,7 @@
 
 bench/qa.py reports Lotsen's accuracy on them as the figure for questions nobody tuned on. Editing
 them to make Lotsen pass would make that figure a lie, so their contents are pinned here; a change
-must be a new set (set-3.yaml, written the same way), never an edit.
+must be a new set (set-7.yaml, written the same way), never an edit.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ import pytest
 import yaml
 
 DATA = Path(__file__).parent / "data"
-# dev/: the first two unseen sets; their misses were read after they had been measured, so they are a
-# development set now (still never edited). unseen/: the sets never read.
+# dev/: sets 1-4, the unseen sets of earlier measurements (1-2 first, then 3-4); their misses were read
+# after they had been measured, so they are development sets now (still never edited). unseen/: sets 5-6,
+# the sets never read.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
-    "unseen/set-3.yaml": "34fa627a7760b839ab2b8449f2d3ed6812fac41989408e5be6c228560f3c7285",
-    "unseen/set-4.yaml": "d194efe377e84e49e43580f071cf5ca008a2e39fd0e166821b097b169d70bba7",
+    "dev/set-3.yaml": "34fa627a7760b839ab2b8449f2d3ed6812fac41989408e5be6c228560f3c7285",
+    "dev/set-4.yaml": "d194efe377e84e49e43580f071cf5ca008a2e39fd0e166821b097b169d70bba7",
+    "unseen/set-5.yaml": "cc5c1553844efd520f41428a45c95b126e1ee3a72a83f3aef59ae0fd9197474e",
+    "unseen/set-6.yaml": "88b7311840f0ada61ee7e4af8371d74912e0881c0aa6f82ddc6b85551d5b491b",
 }
 
 
@@ -40,4 +43,9 @@ def test_no_unseen_question_is_in_the_training_corpus(name: str) -> None:
 
     trained = {q.strip().lower() for q in load_corpus()[0]}
     cases = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    assert not [c["q"] for c in cases if c["q"].strip().lower() in trained]
+    leaked = [c["q"] for c in cases if c["q"].strip().lower() in trained]
+    if name.startswith("dev/"):
+        assert not leaked
+    else:  # an unseen set's questions are never printed, not even by a failing test: only their number
+        count = len(leaked)
+        assert count == 0

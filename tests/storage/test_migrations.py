@@ -26,6 +26,7 @@ TABLES = {
     "bot_state",
     "turn_replies",
     "processed_activities",
+    "notices",
     "unanswered_questions",
     "applications",
     "information_items",
@@ -69,7 +70,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0008"
+    assert await current_revision(database_url) == head_revision() == "0009"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 

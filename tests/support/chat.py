@@ -14,6 +14,8 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from bot.card_text import render_attachment
+from bot.notice_delivery import TeamsNoticeDeliverer
+from reminders.outbox import NoticeOutbox
 from storage.conversations import save_conversation_reference
 
 SERVICE_URL = "https://smba.example/emea/"
@@ -42,6 +44,17 @@ def chat_adapter(
         locale=locale,
     )
     return TestAdapter(on_turn, template_or_conversation=template)
+
+
+async def deliver_notices(adapter: TestAdapter, session_factory) -> list[Activity]:
+    """What the app's notice outbox does after a turn has committed (reminders/outbox.py): every due notice
+    posted, here through `adapter`; returns what it posted, as the TestAdapter's replies."""
+    outbox = NoticeOutbox(session_factory, TeamsNoticeDeliverer(adapter, session_factory, ""), owner="test-outbox")
+    await outbox.run_due()
+    posted = []
+    while (reply := adapter.get_next_activity()) is not None:
+        posted.append(reply)
+    return posted
 
 
 async def install_in_channel(session_factory, conversation_id: str) -> None:

@@ -30,6 +30,10 @@ class ConnectorStandIn:
 
     received: list[Received] = field(default_factory=list)
     fail_with: list[int] = field(default_factory=list)
+    # Conversations that answer every post with the given status (403: Lotsen was removed from there).
+    refuse: dict[str, int] = field(default_factory=dict)
+    # Conversations whose posts are taken in but never answered (a connector that hangs).
+    hang: set[str] = field(default_factory=set)
     delay_seconds: float = 0.0  # a slow connector: keeps a turn open long enough for another to overlap it
     # Called with each activity as it arrives, before the bot gets its answer (tests kill the bot there).
     on_receive: Callable[[Received], None] | None = None
@@ -46,8 +50,12 @@ class ConnectorStandIn:
     async def _send(self, request: web.Request) -> web.Response:
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
-        if self.fail_with:
+        if request.match_info["conversation_id"] in self.hang:
+            await asyncio.Event().wait()  # until the stand-in is shut down
+        status = self.refuse.get(request.match_info["conversation_id"])
+        if status is None and self.fail_with:
             status = self.fail_with.pop(0)
+        if status is not None:
             return web.json_response({"error": {"code": "Failure", "message": "stand-in failure"}}, status=status)
         activity = await request.json()
         self.received.append(
@@ -85,8 +93,19 @@ class ConnectorStandIn:
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> None:
         """For proactive sends that happen after the request returned: wait until `count` have arrived."""
+        await self.wait_until(lambda: len(self.received) >= count, timeout)
+
+    async def wait_for_in(self, conversation_id: str, count: int = 1, timeout: float = 10.0) -> list[Received]:
+        """Waits until `count` activities have arrived in `conversation_id` (notices are posted after the turn
+        that added them has answered); returns those there."""
+        def there() -> list[Received]:
+            return [item for item in self.received if item.conversation_id == conversation_id]
+        await self.wait_until(lambda: len(there()) >= count, timeout)
+        return there()
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
         self._arrived = asyncio.Event()
         async with asyncio.timeout(timeout):
-            while len(self.received) < count:
+            while not condition():
                 self._arrived.clear()
                 await self._arrived.wait()

@@ -77,7 +77,7 @@ def all_commands(session_factory, clock=lambda: NOW, **settings) -> list[ChatCom
     configured = Settings(_env_file=None, **settings)
     return [
         ReportStatusCommand(session_factory, configured, clock=clock),
-        ReportReviewCommand(session_factory, configured, clock=clock),
+        ReportReviewCommand(session_factory, clock=clock),
         CompilationCommand(session_factory, configured, clock=clock),
     ]
 

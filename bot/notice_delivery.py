@@ -1,0 +1,78 @@
+"""Delivering a notice of the outbox (reminders/outbox.py) in Teams: the card composed when the thing happened,
+or, for a follow-up to whoever caused a notice that could not be delivered, a message saying so.
+
+Posted proactively, as reminders are (`bot.reminder_delivery.post_proactively`), and the connector's answer is
+read the same way: 403/404, no stored conversation or a terminal chat are gone for good; the rest is tried again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from botbuilder.core import BotAdapter, MessageFactory
+from botbuilder.schema import Activity, Attachment, ConversationReference
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Language, language_of, text
+from bot.proactive import is_terminal
+from bot.reminder_delivery import post_proactively, reference_for
+from reminders.delivery import DeliveryOutcome
+from reminders.outbox import NoticeOutbox, utc_clock
+from reminders.scheduler import default_owner
+from settings import Settings
+from storage.models import ConversationType, Notice, NoticeKind
+from storage.user_text import card_markdown
+
+
+class TeamsNoticeDeliverer:
+    """A `reminders.outbox.NoticeDeliverer` that posts through the bot's adapter."""
+
+    def __init__(self, adapter: BotAdapter, session_factory: async_sessionmaker[AsyncSession], app_id: str) -> None:
+        self._adapter = adapter
+        self._session_factory = session_factory
+        self._app_id = app_id or None
+
+    async def deliver(self, notice: Notice) -> DeliveryOutcome:
+        async with self._session_factory() as session:
+            record = await reference_for(session, notice)
+        if record is None:
+            return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
+        if is_terminal(record.service_url):
+            return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
+        activity = notice_activity(notice)
+        if record.conversation_type == ConversationType.PERSONAL.value:
+            activity.channel_data = {"notification": {"alert": True}}  # into the person's activity feed too
+        reference = ConversationReference().deserialize(record.reference)
+        return await post_proactively(self._adapter, reference, activity, self._app_id)
+
+
+def notice_activity(notice: Notice) -> Activity:
+    if notice.card is not None:
+        return MessageFactory.attachment(Attachment(content_type=notice.card["contentType"],
+                                                    content=notice.card["content"]))
+    return MessageFactory.text(undelivered_text(notice))
+
+
+def undelivered_text(notice: Notice) -> str:
+    """The follow-up: which notice did not arrive, why in a word, and what to do instead."""
+    details = notice.details or {}
+    lang: Language = language_of(details.get("lang"))
+    about = details.get("about", NoticeKind.KS_APPLICATION.value)
+    # Teams renders a message's text as Markdown: the names (typed by users) are shown as written, never as links.
+    return text(f"notices.undelivered.{about}", lang, subject=card_markdown(details.get("subject_name", "")),
+                recipient=card_markdown(details.get("recipient_name", "")))
+
+
+def build_notice_outbox(settings: Settings, session_factory: async_sessionmaker[AsyncSession], adapter: BotAdapter,
+                        *, owner: str | None = None, clock: Callable[[], datetime] | None = None) -> NoticeOutbox:
+    """The outbox as the app runs it: Teams delivery through `adapter`, retried every `notice_poll_seconds`."""
+    return NoticeOutbox(session_factory, TeamsNoticeDeliverer(adapter, session_factory, settings.microsoft_app_id),
+                        owner=owner or default_owner(), clock=clock or utc_clock,
+                        poll_seconds=settings.notice_poll_seconds,
+                        lease=timedelta(seconds=settings.notice_lease_seconds))
+
+
+def attachment_document(attachment: Attachment) -> dict[str, object]:
+    """A card as the outbox stores it (`Notice.card`)."""
+    return {"contentType": attachment.content_type, "content": attachment.content}

@@ -1,0 +1,213 @@
+"""The notice outbox at work: delivers what `storage.notices` holds, at once after the commit that added it,
+and again with backoff while the recipient cannot be reached.
+
+A notice is added in the transaction of what it is about (an application saved, a report submitted, returned
+or approved). Its commit wakes this outbox, which claims it under a lease (as the reminder scheduler claims
+reminders), posts it through the given deliverer and records the outcome, with what follows from it, in one
+transaction:
+
+- delivered: the notice is sent; for an application, KS förvaltning informed (its history);
+- a passing failure (a 5xx, a timeout, 429): tried again after a pause that doubles, up to `max_backoff`;
+- gone (403/404, the conversation deleted) or out of attempts: the notice failed; for an application, KS
+  förvaltning not reached (its history); and whoever caused it is told in the conversation they acted in
+  (an `UNDELIVERED` notice), so that they can inform the recipient another way.
+
+An instance that dies after the commit and before the post leaves the notice pending: it is posted when this
+or another instance next runs (at start-up, on the next wake-up or poll). One that dies between the post and
+"sent" leaves a lease that runs out: the notice is posted again. Delivery is at least once. No botbuilder here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reminders.delivery import DeliveryOutcome, DeliveryStatus
+from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
+from storage.models import Application, Notice, NoticeKind
+from storage.notices import NoticeSpec, claim_due, enqueue, mark_failed, mark_retry, mark_sent, on_enqueued
+
+logger = logging.getLogger("lotsen.notices")
+
+
+class NoticeDeliverer(Protocol):
+    async def deliver(self, notice: Notice) -> DeliveryOutcome:
+        """Posts one claimed notice; never raises for a delivery failure."""
+        ...
+
+
+@dataclass
+class OutboxStats:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.delivered or self.retried or self.failed)
+
+
+def utc_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class NoticeOutbox:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        deliverer: NoticeDeliverer,
+        *,
+        owner: str,
+        clock: Callable[[], datetime] = utc_clock,
+        poll_seconds: float = 30.0,
+        lease: timedelta = timedelta(minutes=2),
+        batch: int = 20,
+        max_attempts: int = 10,
+        backoff_base: timedelta = timedelta(minutes=1),
+        max_backoff: timedelta = timedelta(hours=1),
+        stop_grace_seconds: float = 10.0,
+    ) -> None:
+        if batch < 1 or max_attempts < 1 or poll_seconds <= 0:
+            raise ValueError("batch and max_attempts must be at least 1, poll_seconds positive")
+        self._session_factory = session_factory
+        self._deliverer = deliverer
+        self.owner = owner
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._lease = lease
+        self._batch = batch
+        self.max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._max_backoff = max_backoff
+        self._stop_grace_seconds = stop_grace_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._woken = asyncio.Event()
+        self._unlisten: Callable[[], None] | None = None
+
+    # --- one round ------------------------------------------------------------------------------------------
+
+    async def run_due(self, now: datetime | None = None) -> OutboxStats:
+        """Delivers every notice due at `now` (default: the clock), one batch after another, each in turn
+        (notices are few: a handful a day); the follow-ups a failure adds go out in the same round."""
+        stats = OutboxStats()
+        handled: set[int] = set()
+        while not self._stopping.is_set():
+            moment = now or self._clock()
+            async with self._session_factory.begin() as session:
+                claimed = await claim_due(session, now=moment, owner=self.owner, lease=self._lease, limit=self._batch)
+            fresh = [notice for notice in claimed if notice.id not in handled]
+            if not fresh:
+                break
+            for notice in fresh:
+                handled.add(notice.id)
+                outcome = await self._deliver(notice)
+                await self._record(notice, outcome, moment, stats)
+        return stats
+
+    async def _deliver(self, notice: Notice) -> DeliveryOutcome:
+        try:
+            return await self._deliverer.deliver(notice)
+        except Exception as error:  # a deliverer's bug must not stop the others: try again later
+            logger.exception("delivering notice %s failed unexpectedly", notice.id)
+            return DeliveryOutcome.retry(f"{type(error).__name__}: {error}")
+
+    async def _record(self, notice: Notice, outcome: DeliveryOutcome, moment: datetime, stats: OutboxStats) -> None:
+        async with self._session_factory.begin() as session:
+            if outcome.status == DeliveryStatus.DELIVERED:
+                stats.delivered += 1
+                if await mark_sent(session, notice.id, owner=self.owner, at=moment):
+                    await _record_delivered(session, notice, moment)
+                else:
+                    logger.warning("notice %s was posted after its lease had passed to another instance", notice.id)
+            elif outcome.status == DeliveryStatus.GONE or notice.attempts + 1 >= self.max_attempts:
+                stats.failed += 1
+                logger.warning("notice %s did not reach its recipient, given up: %s", notice.id, outcome.error)
+                if await mark_failed(session, notice.id, owner=self.owner, error=outcome.error or ""):
+                    await _record_given_up(session, notice, outcome.error or "")
+            else:
+                stats.retried += 1
+                retry_at = moment + self.backoff(notice.attempts, outcome.retry_after)
+                logger.info("notice %s will be tried again at %s: %s", notice.id, retry_at, outcome.error)
+                await mark_retry(session, notice.id, owner=self.owner, error=outcome.error or "", retry_at=retry_at)
+
+    def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
+        """The pause after a failed attempt: base · 2^(attempts before it), capped; longer if the channel asks."""
+        delay = min(self._backoff_base * (2 ** min(attempts_before, 30)), self._max_backoff)
+        return max(delay, retry_after) if retry_after is not None else delay
+
+    # --- inside the app -------------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Something was enqueued and committed: deliver it now rather than at the next poll."""
+        self._woken.set()
+
+    def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping.clear()
+        self._unlisten = on_enqueued(self.wake)
+        self._task = asyncio.create_task(self._loop(), name=f"notice-outbox {self.owner}")
+
+    async def stop(self) -> None:
+        """Lets the current round finish (up to the grace period), then ends the task."""
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping.set()
+        self._woken.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self._stop_grace_seconds)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._woken.clear()
+            try:
+                stats = await self.run_due()
+                if stats.anything:
+                    logger.info("notices: %d delivered, %d to retry, %d given up", stats.delivered, stats.retried,
+                                stats.failed)
+            except Exception:  # the database may be away for a while: log, and try again next round
+                logger.exception("notice round failed")
+            try:
+                await asyncio.wait_for(self._woken.wait(), self._poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def _record_delivered(session: AsyncSession, notice: Notice, at: datetime) -> None:
+    if notice.kind == NoticeKind.KS_APPLICATION:
+        application = await session.get(Application, notice.subject_id)
+        if application is not None:
+            await record_ks_administration_informed(session, application, at=at, actor=None)
+
+
+async def _record_given_up(session: AsyncSession, notice: Notice, error: str) -> None:
+    """The notice will not reach its recipient: say so where it is recorded, and tell whoever caused it."""
+    details = notice.details or {}
+    if notice.kind == NoticeKind.KS_APPLICATION:
+        application = await session.get(Application, notice.subject_id)
+        if application is not None:
+            # The history is read by KS förvaltning: the reason was written in Swedish when the notice was added.
+            await record_ks_administration_not_reached(
+                session, application, reason=details.get("not_reached_reason_sv") or error, actor=None)
+    if notice.kind == NoticeKind.UNDELIVERED or not details.get("sender_conversation_id"):
+        return  # a follow-up that failed is not followed up again
+    await enqueue(session, NoticeSpec(
+        kind=NoticeKind.UNDELIVERED, subject_type="notice", subject_id=notice.id,
+        recipient_conversation_id=details["sender_conversation_id"],
+        details={"about": notice.kind.value, "subject_name": details.get("subject_name", ""),
+                 "lang": details.get("lang", "sv"), "recipient_name": details.get("recipient_name", ""),
+                 "error": error}))

@@ -1,0 +1,79 @@
+"""Kinds of failure found on the development sets, tested in words of their own (not the sets', not the corpus').
+
+Facts in more forms (programmes named short or in compounds, owner roles with other words, an own part of
+the budget, "nowhere near"), an amount's digits never read as a section, near topics of one section
+answered rather than offered, and a question telling of an EU project never refused for a near tie.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policy import answer, load_policy
+from tests.policy.helpers import ANSWER_DAY
+
+
+def _facts(question: str):
+    policy = load_policy()
+    return policy.fact_reader.read(question, Decimal(12_000_000), ANSWER_DAY)
+
+
+@pytest.mark.parametrize("question, programme", [
+    ("Vi driver ett Horizonprojekt om klimatanpassning", "Horisont Europa"),
+    ("ansökan till Horisont, vi koordinerar", "Horisont Europa"),
+    ("ett litet erasmusproj med en skola i Gent", "Erasmus+"),
+    ("Vi har fått socialfondsmedel via ESF-rådet", "ESF+"),
+])
+def test_a_programme_named_short_or_in_a_compound_is_eu_funding(question: str, programme: str) -> None:
+    facts = _facts(question).facts
+    assert facts.programme == programme and facts.eu_funding is True
+
+
+@pytest.mark.parametrize("question", [
+    "Servicenämnden är ansvarig sökande för ansökan.",
+    "Our unit is the coordinating partner of the consortium.",
+    "In this bid we are the coordinating organisation.",
+    "en ansökan där gatukontoret/fastighetsförv är projektägare",
+])
+def test_malmo_as_owner_said_with_other_words(question: str) -> None:
+    assert _facts(question).facts.malmo_is_project_owner is True
+
+
+def test_our_own_part_of_the_budget_is_not_the_total() -> None:
+    extraction = _facts("Vår egen del är 3 mkr, hela konsortiets budget 25 mkr. Vi leder ett Interregprojekt.")
+    assert extraction.facts.total_budget == Decimal(25_000_000)
+    assert [a.kind for a in extraction.amounts] == ["part", "total"]
+
+
+def test_nowhere_near_the_threshold_bounds_the_budget_below_it() -> None:
+    facts = _facts("Budgeten är inte ens i närheten av 12 miljoner.").facts
+    assert facts.budget_bound == "below" and facts.total_budget == Decimal(12_000_000)
+
+
+def test_an_amount_is_never_a_section_number() -> None:
+    assert _facts("Totalt 4.1 miljoner euro, vi leder projektet i LIFE.").section_refs == []
+    assert _facts("Vad står det i avsnitt 4.1 om budgeten?").section_refs == ["4.1"]
+
+
+def test_an_eu_project_with_its_facts_gets_the_verdict_although_the_amount_has_digits_like_a_section() -> None:
+    a = answer("We coordinate a LIFE bid with 2.1 million euros in total costs. What must we do towards KS?",
+               on=ANSWER_DAY)
+    assert a.kind == "answer" and a.citations[0].section == "4.1"
+    assert a.verdict is not None and a.verdict.routine_applies is True
+
+
+def test_a_company_in_the_eu_network_is_answered_from_3_4() -> None:
+    a = answer("Får ett av stadens helägda bolag ha en egen person i EU-nätverket?", on=ANSWER_DAY)
+    assert a.kind == "answer" and a.citations[0].section == "3.4"
+
+
+@pytest.mark.parametrize("question", [
+    "På vilken gata i Bryssel ligger stadens kontor, och vilken våning?",
+    "Finns det en färdig Word-mall för informationsärendet?",
+    "How much of the costs does the EU cover in a LIFE project – what is the co-financing rate?",
+])
+def test_what_the_policy_is_silent_on_gets_no_citation(question: str) -> None:
+    a = answer(question, on=ANSWER_DAY)
+    assert a.citations == [] and a.verdict is None
