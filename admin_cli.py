@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.dates import MALMO_TIME
 from settings import Settings
 from storage.contact_persons import (
     contact_persons_by_organisation,
@@ -32,7 +32,6 @@ from storage.reminders import contact_person_ids_by_organisation
 from storage.users import find_users, list_users, set_user_organisation, set_user_role
 from storage.user_text import clean, terminal_line
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MISSING = "saknas"
 # A bolag without a representative: nothing is missing, the policy only gives it the opportunity (3.4).
 NOT_APPOINTED = "ingen utsedd (frivilligt, {section})"
@@ -123,7 +122,7 @@ async def history_command(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await engine.dispose()
     for entry in entries:
-        at = entry.at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        at = entry.at.astimezone(MALMO_TIME).strftime("%Y-%m-%d %H:%M")
         details = terminal_line(json.dumps(entry.details, ensure_ascii=False, sort_keys=True))
         print(
             f"{at}  {entry.source:14} {entry.kind:30} {terminal_line(entry.subject):25} "

@@ -22,7 +22,6 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -38,6 +37,7 @@ from bot.notice_delivery import build_notice_outbox
 from bot.reminder_delivery import build_reminder_scheduler
 from bot.reminders_cli import add_reminders_parser, reminders_command
 from dialogs.preload import load_data_files
+from policy.dates import MALMO_TIME
 from reminders.outbox import NoticeOutbox
 from reports.compilation import default_file_name
 from reports.download_links import (
@@ -57,7 +57,6 @@ from storage.user_text import terminal_line
 from storage.users import get_user
 
 logger = logging.getLogger("lotsen.app")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ENDPOINT_KEY = web.AppKey("endpoint", BotEndpoint)
@@ -224,7 +223,7 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _local_time(moment: datetime) -> str:
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(MALMO_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def _print_section(heading: str, lines: list[str]) -> None:

@@ -17,7 +17,6 @@ import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin_cli import one_user
 from dialogs.programmes import load_programmes
 from policy import load_policy, parameter_value
+from policy.dates import MALMO_TIME
 from reports.compilation import (
     ANSWERS,
     APPLICATION_HEADERS,
@@ -53,7 +53,6 @@ from storage.db import create_engine, create_session_factory
 from storage.organisations import find_organisation
 from storage.user_text import terminal_line
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -75,7 +74,7 @@ def default_eur_sek_rate(settings: Settings, on: date) -> float:
 
 
 def today_in_malmo() -> date:
-    return datetime.now(STOCKHOLM).date()
+    return datetime.now(MALMO_TIME).date()
 
 
 async def compile_year(session: AsyncSession, settings: Settings, year: int, on: date) -> Compilation:

@@ -9,6 +9,7 @@ from typing import Any
 from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictStr, ValidationError
 
+from storage.conversations import base_conversation_id as conversation_base_id
 from storage.models import AnnualReport, Application, ContactPerson, ConversationReferenceRecord, User
 from storage.user_text import clean, fit
 
@@ -176,6 +177,5 @@ def tenant_id_of(activity: Activity) -> str | None:
 
 
 def base_conversation_id(activity: Activity) -> str:
-    """A channel's own id: Teams adds ";messageid=…" to the conversation id of a reply thread, and a message
-    sent to that longer id would land in the thread instead of as a new post in the channel."""
-    return activity.conversation.id.split(";messageid=", 1)[0]
+    """The id proactive messages to the activity's conversation go to (`storage.conversations.base_conversation_id`)."""
+    return conversation_base_id(activity.conversation.id)

@@ -16,9 +16,9 @@ from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from bot.activity import parse_activity, tenant_id_of
 from bot.authentication import AuthenticationFailed, LotsenAuthentication
-from bot.i18n import language_of, text
 from bot.turns import TurnPipeline, current_replies, repeat_pending_question
 from storage.unit_of_work import TurnSessions
+from texts import language_of, text
 
 logger = logging.getLogger("lotsen.adapter")
 

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
 
-from bot.cards import welcome_card
+from dialogs.cards import welcome_card
 from bot.activity import base_conversation_id
 from bot.conversation_tracking import ConversationTracker
-from bot.i18n import Language, language_of, lookup, text
 from bot.mentions import strip_bot_mention
 from bot.message_limits import is_too_long, too_long_reply
 from bot.turns import AWAITING_ANSWER
@@ -21,6 +20,7 @@ from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
 from dialogs.reminders import ReminderCommands
+from texts import Language, language_of, lookup, text
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
 # Dialogs that ask "are you sure?" themselves before "avbryt" throws work away.

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.i18n import Language, text
 from dialogs.formatting import format_amount
+from texts import Language, text
 
 MAX_MESSAGE_CHARACTERS = 5000
 

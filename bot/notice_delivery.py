@@ -11,18 +11,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from botbuilder.core import BotAdapter, MessageFactory
-from botbuilder.schema import Activity, Attachment, ConversationReference
+from botbuilder.schema import Activity, Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, language_of, text
-from bot.proactive import is_terminal
-from bot.reminder_delivery import post_proactively, reference_for
+from bot.proactive import post_to_recipient
+from reminders.background import default_owner, utc_clock
 from reminders.delivery import DeliveryOutcome
-from reminders.outbox import NoticeOutbox, utc_clock
-from reminders.scheduler import default_owner
+from reminders.outbox import NoticeOutbox
 from settings import Settings
-from storage.models import ConversationType, Notice, NoticeKind
+from storage.models import Notice, NoticeKind
 from storage.user_text import card_markdown
+from texts import Language, language_of, text
 
 
 class TeamsNoticeDeliverer:
@@ -34,17 +33,8 @@ class TeamsNoticeDeliverer:
         self._app_id = app_id or None
 
     async def deliver(self, notice: Notice) -> DeliveryOutcome:
-        async with self._session_factory() as session:
-            record = await reference_for(session, notice)
-        if record is None:
-            return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
-        if is_terminal(record.service_url):
-            return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
-        activity = notice_activity(notice)
-        if record.conversation_type == ConversationType.PERSONAL.value:
-            activity.channel_data = {"notification": {"alert": True}}  # into the person's activity feed too
-        reference = ConversationReference().deserialize(record.reference)
-        return await post_proactively(self._adapter, reference, activity, self._app_id)
+        return await post_to_recipient(self._adapter, self._session_factory, notice, lambda: notice_activity(notice),
+                                       self._app_id)
 
 
 def notice_activity(notice: Notice) -> Activity:
@@ -71,8 +61,3 @@ def build_notice_outbox(settings: Settings, session_factory: async_sessionmaker[
                         owner=owner or default_owner(), clock=clock or utc_clock,
                         poll_seconds=settings.notice_poll_seconds,
                         lease=timedelta(seconds=settings.notice_lease_seconds))
-
-
-def attachment_document(attachment: Attachment) -> dict[str, object]:
-    """A card as the outbox stores it (`Notice.card`)."""
-    return {"contentType": attachment.content_type, "content": attachment.content}

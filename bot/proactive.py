@@ -1,41 +1,126 @@
 """Proactive messages: an activity posted into a conversation Lotsen is not answering in, through the conversation
-reference stored when Lotsen was installed there or first written to."""
+reference stored when Lotsen was installed there or first written to; what the connector answered, read as what
+a sender (the reminder scheduler, the notice outbox) should do next (`reminders.delivery.DeliveryOutcome`):
+
+- 403 and 404 (the bot was removed, the conversation deleted, the user left the tenant): gone, never tried again;
+- 429, 5xx, timeouts and connection failures: try again later (429's Retry-After is passed on);
+- anything else (a 400 or 401 that may pass, a bug): try again too, until the attempts run out.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
 
+import aiohttp
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationReference
+from msrest.exceptions import ClientRequestError, HttpOperationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reminders.delivery import DeliveryOutcome
+from storage.conversations import get_conversation_reference, get_personal_reference_for_user, is_terminal
+from storage.models import ConversationReferenceRecord, ConversationType, Notice, Reminder
 
 logger = logging.getLogger("lotsen.proactive")
 
-# The terminal chat's conversations (bot/terminal_chat.py) have this scheme: nobody listens there later.
-TERMINAL_SCHEME = "terminal:"
+GONE_STATUSES = frozenset({403, 404})
+# The longest Retry-After honoured: a channel asking for more is tried again after this long.
+MAX_RETRY_AFTER = timedelta(hours=1)
 
 
-def is_terminal(service_url: str | None) -> bool:
-    """Whether the conversation is the terminal chat's, where nothing can be posted later."""
-    return (service_url or "").startswith(TERMINAL_SCHEME)
-
-
-async def send_proactively(
-    adapter: BotAdapter, reference: ConversationReference, activity: Activity, app_id: str | None
-) -> bool:
-    """Posts `activity` in the conversation of `reference`; True when it went out, False when it did not (the
-    reason is logged). Never raises for a failed send: the caller says so and records it as it needs."""
-    delivered = False
+async def post_proactively(adapter: BotAdapter, reference: ConversationReference, activity: Activity,
+                           app_id: str | None) -> DeliveryOutcome:
+    """Posts `activity` into the conversation of `reference`; what came of it, for a scheduler or the outbox
+    to act on (`classify`)."""
+    failure: list[BaseException] = []
 
     async def post(turn_context: TurnContext) -> None:
-        nonlocal delivered
-        await turn_context.send_activity(activity)
-        delivered = True
+        # Caught here: the adapter's turn-error handler would otherwise log and swallow it.
+        try:
+            await turn_context.send_activity(activity)
+        except Exception as error:
+            failure.append(error)
 
     try:
-        # A failed send inside the proactive turn is handled (and swallowed) by the adapter's turn-error handler,
-        # so whether the activity went out is read from `delivered`, not from an exception.
-        await adapter.continue_conversation(reference, post, app_id or None)
+        await adapter.continue_conversation(reference, post, app_id)
     except Exception as error:  # before the turn: the connector client or its token could not be had
-        conversation = reference.conversation.id if reference.conversation is not None else None
-        logger.warning("could not reach conversation %s: %s", conversation, error)
-    return delivered
+        failure.append(error)
+    if not failure:
+        return DeliveryOutcome.delivered()
+    return classify(failure[0])
+
+
+async def post_to_recipient(adapter: BotAdapter, session_factory: async_sessionmaker[AsyncSession],
+                            recipient: Reminder | Notice, activity_for: Callable[[], Activity],
+                            app_id: str | None) -> DeliveryOutcome:
+    """Posts what `activity_for` builds to a reminder's or notice's recipient: a person (their 1:1 chat, in
+    their activity feed too) or a channel or chat. Gone for good where no conversation is stored or it is the
+    terminal chat's."""
+    async with session_factory() as session:
+        record = await reference_for(session, recipient)
+    if record is None:
+        return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
+    if is_terminal(record.service_url):
+        return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
+    activity = activity_for()
+    if record.conversation_type == ConversationType.PERSONAL.value:
+        activity.channel_data = {"notification": {"alert": True}}  # into the person's activity feed too
+    reference = ConversationReference().deserialize(record.reference)
+    return await post_proactively(adapter, reference, activity, app_id)
+
+
+async def reference_for(session: AsyncSession, recipient: Reminder | Notice) -> ConversationReferenceRecord | None:
+    """Where a reminder or notice goes: its user's 1:1 chat with Lotsen, or its channel or chat."""
+    if recipient.recipient_user_id is not None:
+        return await get_personal_reference_for_user(session, recipient.recipient_user_id)
+    if recipient.recipient_conversation_id:
+        return await get_conversation_reference(session, recipient.recipient_conversation_id)
+    return None
+
+
+def classify(error: BaseException) -> DeliveryOutcome:
+    """What a failed send means for the reminder: gone for good, or worth another try."""
+    description = f"{type(error).__name__}: {error}"
+    if isinstance(error, HttpOperationError):
+        status = _status_of(error.response)
+        description = f"HTTP {status}: {error}"
+        if status in GONE_STATUSES:
+            return DeliveryOutcome.gone(description)
+        return DeliveryOutcome.retry(description, _retry_after(error.response) if status == 429 else None)
+    if isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ClientRequestError, OSError)):
+        return DeliveryOutcome.retry(description)
+    logger.warning("unexpected error while delivering a reminder: %s", description)
+    return DeliveryOutcome.retry(description)
+
+
+def _status_of(response: Any) -> int | None:
+    # msrest keeps the driver's response: aiohttp's has `status`, msrest's own wrappers `status_code`.
+    for name in ("status_code", "status"):
+        value = getattr(response, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _retry_after(response: Any) -> timedelta | None:
+    """Retry-After in seconds or as an HTTP date; None when absent or unreadable."""
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if not value:
+        return None
+    try:
+        delay = timedelta(seconds=max(0, int(value)))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if moment.tzinfo is None:  # "-0000": a date in UTC without saying so
+            moment = moment.replace(tzinfo=timezone.utc)
+        delay = max(moment - datetime.now(timezone.utc), timedelta(0))
+    return min(delay, MAX_RETRY_AFTER)

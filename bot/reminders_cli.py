@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from bot.adapter import LotsenAdapter
 from bot.authentication import LotsenAuthentication
 from bot.reminder_delivery import build_reminder_scheduler
-from reminders.calendar import STOCKHOLM
-from reminders.scheduler import default_owner
+from policy.dates import MALMO_TIME
+from reminders.background import default_owner
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -35,7 +35,7 @@ def parse_moment(value: str) -> datetime:
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a date and time like 2027-02-01T09:00: {value!r}") from error
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=STOCKHOLM)
+        moment = moment.replace(tzinfo=MALMO_TIME)
     return moment.astimezone(timezone.utc)
 
 
@@ -85,7 +85,7 @@ async def _run_due(settings: Settings, session_factory, now: datetime) -> int:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(MALMO_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def _recipient(reminder: Reminder) -> str:

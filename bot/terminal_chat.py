@@ -25,11 +25,11 @@ from botbuilder.schema import (
 
 from bot.assembly import build_bot
 from bot.card_text import Choice, render_attachment
-from bot.i18n import language_of, text
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.user_text import clean
+from texts import language_of, text
 
 TERMINAL_SERVICE_URL = "terminal://chat"
 BOT_ACCOUNT = ChannelAccount(id="lotsen", name="Lotsen")

@@ -28,7 +28,6 @@ from datetime import timedelta
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.i18n import language_of, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import utc_now
@@ -43,6 +42,7 @@ from storage.turns import (
     record_replies,
 )
 from storage.unit_of_work import SerialisedTurn, TurnSessions
+from texts import language_of, text
 
 logger = logging.getLogger("lotsen.turns")
 

@@ -22,7 +22,6 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, lookup, text
 from dialogs.contact_commands import (
     Words,
     is_question,
@@ -39,6 +38,7 @@ from storage.access import AccessDenied, can_manage_users
 from storage.models import Organisation, Role, User
 from storage.organisations import find_organisation, list_organisations
 from storage.users import find_users, grant_role, list_users, place_user
+from texts import Language, lookup, text
 
 Action = Literal["list", "role", "organisation"]
 

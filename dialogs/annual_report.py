@@ -24,16 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, language_of, text
 from dialogs.card_values import record_id
-from dialogs.application_cards import format_when
+from dialogs.formatting import format_moment
 from dialogs.annual_report_cards import (
     ACTIONS,
     ADD_ACTION,
@@ -85,6 +83,7 @@ from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_y
 from dialogs.ks_notification import NotificationOutcome, inform_ks_about_annual_report
 from dialogs.registration import supports_forms
 from dialogs.turn_user import acting_user_recorded
+from policy.dates import MALMO_TIME
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
@@ -115,8 +114,8 @@ from storage.models import (
     User,
 )
 from storage.organisations import find_organisation, must_appoint_contact, must_report
+from texts import Language, language_of, text
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TITLE_MAX_LENGTH = 200
 # What the next message answers.
 PART, ITEM, PLAN, CONTACT, CONTACT_NAME, REVIEW = "part", "item", "plan", "contact", "contact_name", "review"
@@ -133,12 +132,12 @@ def _utc_now() -> datetime:
 
 def default_year(now: datetime) -> int:
     """Reports are written after the year they report: last calendar year, in Malmö."""
-    return now.astimezone(STOCKHOLM).year - 1
+    return now.astimezone(MALMO_TIME).year - 1
 
 
 def latest_year(now: datetime) -> int:
     """The latest year a report may be for: the current one in Malmö (begun early), never a later one."""
-    return now.astimezone(STOCKHOLM).year
+    return now.astimezone(MALMO_TIME).year
 
 
 def what_is_missing(report: AnnualReport) -> list[Missing]:
@@ -915,4 +914,4 @@ def _current_value(item: AnnualReportItem, field_name: str, lang: Language) -> s
 
 
 def _when(moment: datetime, lang: Language) -> str:
-    return format_when(moment, lang)
+    return format_moment(moment, lang)

@@ -14,9 +14,9 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card
-from bot.i18n import Language, text
-from dialogs.application_cards import format_when, money_label, programme_label, status_label
+from dialogs.cards import adaptive_card
+from dialogs.application_cards import money_label, programme_label, status_label
+from dialogs.formatting import format_moment
 from storage.applications import application_data
 from storage.organisations import must_appoint_contact, must_report
 from storage.models import (
@@ -28,6 +28,7 @@ from storage.models import (
     FocusArea,
     OrganisationKind,
 )
+from texts import Language, text
 
 PARTS: tuple[AnnualReportItemKind, ...] = tuple(AnnualReportItemKind)  # policy section 1's order
 # The numbers of the two questions after the parts, in the review ("ändra 7").
@@ -215,7 +216,7 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
     if lock_note is not None:
         body.append(_text_block(lock_note, color="Attention", weight="Bolder"))
     if report.status == AnnualReportStatus.RETURNED and report.returned_comment:
-        when = format_when(returned_when or report.returned_at, lang) if (returned_when or report.returned_at) else ""
+        when = format_moment(returned_when or report.returned_at, lang) if (returned_when or report.returned_at) else ""
         body.append({"type": "Container", "style": "attention", "items": [
             _text_block(text("annual_report.review.returned", lang, when=when), weight="Bolder"),
             _text_block(quoted(report.returned_comment, lang)),
@@ -224,7 +225,7 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
         who, when = last_change
         body.append(_text_block(text("annual_report.review.last_change", lang,
                                      who=who or text("annual_report.review.someone", lang),
-                                     when=format_when(when, lang)), isSubtle=True, size="Small"))
+                                     when=format_moment(when, lang)), isSubtle=True, size="Small"))
     for number, kind in enumerate(PARTS, start=1):
         body.append(_text_block(text("annual_report.review.part_heading", lang, number=number,
                                      name=part_name(kind, lang)), weight="Bolder", spacing="Large"))
@@ -355,7 +356,7 @@ def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Attach
         (text(f"annual_report.ks_card.contact.{kind_key(report)}", lang), report.contact_name or "–"),
         (text("annual_report.ks_card.submitted_by", lang), submitted_by or "–"),
         (text("annual_report.ks_card.submitted_at", lang),
-         format_when(report.submitted_at, lang) if report.submitted_at else "–"),
+         format_moment(report.submitted_at, lang) if report.submitted_at else "–"),
     ]
     counts = []
     for kind in PARTS:

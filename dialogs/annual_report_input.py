@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from bot.i18n import LANGUAGES, lookup
 from dialogs.input_parsing import plain
 from storage.models import FocusArea
 from storage.organisations import load_organisation_entries, normalise, slugify
+from texts import LANGUAGES, lookup
 
 # Reports are kept for these years (the table's check constraint).
 FIRST_YEAR, LAST_YEAR = 2000, 2200

@@ -18,11 +18,11 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card, send_text_action, welcome_action
-from bot.i18n import LANGUAGES, Language, text
+from dialogs.cards import adaptive_card, send_text_action, welcome_action
 from policy import Answer
 from storage.policy_learning import TOPIC_MAX_LENGTH
 from storage.questions import MAX_QUESTION_LENGTH
+from texts import LANGUAGES, Language, text
 
 FEEDBACK_ACTION = "answer_feedback"
 CHOICE_ACTION = "policy_choice"
@@ -53,7 +53,7 @@ def answer_card(answer: Answer, lang: Language, offer_registration: bool = False
             {"type": "TextBlock", "text": f"{text('answer.sources', lang)}: {chips}", "wrap": True,
              "isSubtle": True, "size": "Small"}
         )
-        # The section's heading bold by the card's own styling, not Markdown: card text is plain (bot/cards.py).
+        # The section's heading bold by the card's own styling, not Markdown: card text is plain (dialogs/cards.py).
         quotes = [
             block
             for citation in answer.citations

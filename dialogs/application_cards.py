@@ -7,22 +7,20 @@ shows them as a numbered list without the rows around them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card, send_text_action
-from bot.i18n import Language, text
-from dialogs.formatting import format_amount, format_date, format_money
+from dialogs.cards import adaptive_card, send_text_action
+from dialogs.formatting import format_amount, format_date, format_moment, format_money
 from dialogs.programmes import OTHER as OTHER_PROGRAMME, programme_name
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_data, application_reference
 from storage.models import Application, ApplicationEvent, ApplicationEventKind
+from texts import Language, text
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A card in Teams must stay under about 28 KB: longer lists and histories show the most recent part.
 LIST_LIMIT = 25
 HISTORY_LIMIT = 30
@@ -45,13 +43,6 @@ ACTIONS = frozenset(
 
 def status_label(status: ApplicationStatus | str, lang: Language) -> str:
     return text(f"applications.statuses.{ApplicationStatus(status).value}", lang)
-
-
-def format_when(moment: datetime, lang: Language) -> str:
-    """A stored UTC time as Malmö reads it: "3 mars 2026 kl. 14.05"."""
-    local = moment.astimezone(STOCKHOLM)
-    return text("applications.format.date_time", lang, date=format_date(local.date(), lang),
-                hour=f"{local.hour:02d}", minute=f"{local.minute:02d}")
 
 
 def project_title(application: Application, lang: Language) -> str:
@@ -100,7 +91,7 @@ def information_item_open(application: Application) -> bool:
 def _ks_administration_label(application: Application, lang: Language) -> str:
     if application.ks_administration_informed_at is not None:
         return text("applications.ks_administration.informed", lang,
-                    when=format_when(application.ks_administration_informed_at, lang))
+                    when=format_moment(application.ks_administration_informed_at, lang))
     if application.malmo_role == MalmoRole.PARTNER:
         return text("applications.ks_administration.not_required", lang)
     return text("applications.ks_administration.not_informed", lang)
@@ -202,7 +193,7 @@ def detail_card(application: Application, events: list[ApplicationEvent], lang: 
     not_given = text("applications.values.not_given", lang)
     role = (text(f"applications.values.roles.{data.malmo_role.value}", lang) if data.malmo_role is not None
             else not_given)
-    registered = text("applications.detail.registered", lang, when=format_when(application.created_at, lang),
+    registered = text("applications.detail.registered", lang, when=format_moment(application.created_at, lang),
                       who=registered_by or text("applications.events.unknown_user", lang))
     facts = [
         (_label("organisation", lang), application.organisation.name),
@@ -274,7 +265,7 @@ def _history(events: list[ApplicationEvent], lang: Language) -> list[dict[str, A
                  "isSubtle": True}]
     shown = events[-HISTORY_LIMIT:]
     blocks = [{"type": "TextBlock", "wrap": True, "spacing": "Small", "size": "Small",
-               "text": text("applications.events.line", lang, when=format_when(event.at, lang),
+               "text": text("applications.events.line", lang, when=format_moment(event.at, lang),
                             who=_actor_name(event, lang), what=describe_event(event, lang))}
               for event in shown]
     if len(events) > len(shown):

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
-from bot.i18n import Language
+from texts import Language
 
 
 # A dialog that ends on a message that was not for it returns {PASSED_ON: True}: LotsenBot then routes that

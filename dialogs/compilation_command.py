@@ -18,7 +18,6 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, lookup, text
 from dialogs.ks_cards import HANDED_IN, CompilationCounts, compilation_card
 from dialogs.input_parsing import command_rest
 from dialogs.report_status import default_report_year, looks_like_year, read_year, utc_now
@@ -28,6 +27,7 @@ from reports.download_links import DEFAULT_VALID_FOR, compilation_link_for
 from settings import Settings
 from storage.access import can_see_all_organisations
 from storage.annual_reports import AnnualReportStatus, report_status_overview
+from texts import Language, lookup, text
 
 
 @dataclass(frozen=True)

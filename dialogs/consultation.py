@@ -22,13 +22,13 @@ from botbuilder.dialogs import (
 )
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
-from bot.i18n import Language, text
 from dialogs.answer_cards import answer_card, new_ref
 from dialogs.cpu_work import run_cpu_bound
 from dialogs.input_parsing import parse_role, parse_yes_no
 from dialogs.policy_memory import PolicyMemory
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
 from storage.application_data import MalmoRole
+from texts import Language, text
 
 YES_NO_FACTS = {"project_owner": "malmo_is_project_owner", "eu_funding": "eu_funding"}
 

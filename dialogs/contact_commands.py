@@ -38,7 +38,6 @@ from botbuilder.dialogs import (
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, Language, language_of, lookup, text
 from dialogs.input_parsing import parse_yes_no, plain
 from dialogs.chat_commands import PASSED_ON
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
@@ -62,6 +61,7 @@ from storage.organisations import (
     slugify,
 )
 from storage.users import list_users
+from texts import LANGUAGES, Language, language_of, lookup, text
 
 # --- reading what was typed (shared with dialogs/admin_commands.py and dialogs/history_commands.py) ---------
 

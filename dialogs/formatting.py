@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.i18n import Language, lookup, text
+from policy.dates import MALMO_TIME
 from storage.application_data import Money
+from texts import Language, lookup, text
 
 
 def format_date(value: date, lang: Language = "sv") -> str:
     month = lookup("format.months", lang)[value.month - 1]
     return text("format.date", lang, day=value.day, month=month, year=value.year)
+
+
+def format_moment(moment: datetime, lang: Language = "sv") -> str:
+    """An aware time as Malmö reads it: "3 mars 2026 kl. 14.05"."""
+    local = moment.astimezone(MALMO_TIME)
+    return text("format.date_time", lang, date=format_date(local.date(), lang), hour=f"{local.hour:02d}",
+                minute=f"{local.minute:02d}")
 
 
 def format_amount(value: Decimal, lang: Language = "sv") -> str:

@@ -14,7 +14,6 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, text
 from dialogs.contact_commands import Words, looks_like_organisation, match_phrase, phrases
 from dialogs.people_cards import history_card
 from dialogs.turn_user import acting_user
@@ -22,6 +21,7 @@ from storage.access import AccessDenied, can_see_all_organisations
 from storage.history import read_history
 from storage.models import User
 from storage.organisations import find_organisation
+from texts import Language, text
 
 HISTORY_LIMIT = 20
 

@@ -45,9 +45,9 @@ import yaml
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
-from bot.i18n import LANGUAGES, lookup
 from policy import parse_amount
 from storage.application_data import MalmoRole, Money
+from texts import LANGUAGES, lookup
 
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "input_words.yaml"
 YEAR_WINDOW = 30  # years either side of today that a typed year may be

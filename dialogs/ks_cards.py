@@ -18,14 +18,13 @@ from typing import Any, Literal
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card, send_text_action
-from bot.i18n import Language, text
+from dialogs.cards import adaptive_card, send_text_action
 from dialogs.annual_report_cards import KS_APPROVE_ACTION, KS_COMMENT_INPUT, KS_RETURN_ACTION
-from dialogs.formatting import format_date
-from reminders.calendar import STOCKHOLM
+from dialogs.formatting import format_date, format_moment
 from reports.compilation import FORMATS
 from storage.annual_reports import NOT_STARTED, AnnualReportStatus, needs_report_reminder
 from storage.organisations import OrganisationKind, must_appoint_contact, must_report
+from texts import Language, text
 
 REMIND_ALL_ACTION = "annual_report_remind_all"
 # The KS summary card's buttons and comment field (dialogs/annual_report_cards.py) are answered by
@@ -78,13 +77,6 @@ class CompilationCounts:
 
 def status_label(status: str, lang: Language) -> str:
     return text(f"ks.statuses.{status}", lang)
-
-
-def format_moment(moment: datetime, lang: Language) -> str:
-    """"3 mars 2026 kl. 14.05": an aware time shown in Malmö."""
-    local = moment.astimezone(STOCKHOLM)
-    return text("ks.moment", lang, date=format_date(local.date(), lang), hour=f"{local.hour:02d}",
-                minute=f"{local.minute:02d}")
 
 
 def _title(words: str) -> dict[str, Any]:

@@ -15,15 +15,17 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activity import base_conversation_id
-from bot.i18n import Language, text
-from bot.notice_delivery import attachment_document
-from bot.proactive import is_terminal
 from settings import Settings
 from storage.applications import record_ks_administration_not_reached
-from storage.conversations import get_conversation_reference, get_personal_reference_for_user
+from storage.conversations import (
+    base_conversation_id,
+    get_conversation_reference,
+    get_personal_reference_for_user,
+    is_terminal,
+)
 from storage.models import Application, NoticeKind, User
 from storage.notices import NoticeSpec, enqueue
+from texts import Language, text
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ async def _ks_channel_problem(context: TurnContext, session: AsyncSession, setti
     return None
 
 
+def attachment_document(attachment: Attachment) -> dict[str, object]:
+    """A card as the outbox keeps it (`Notice.card`), to be posted as it is (bot/notice_delivery.py)."""
+    return {"contentType": attachment.content_type, "content": attachment.content}
+
+
 def _sender(context: TurnContext, lang: Language) -> dict[str, str]:
     """Where to tell whoever caused the notice if it cannot be delivered: the conversation they acted in."""
-    return {"sender_conversation_id": base_conversation_id(context.activity), "lang": lang}
+    return {"sender_conversation_id": base_conversation_id(context.activity.conversation.id), "lang": lang}

@@ -12,11 +12,11 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card
-from bot.i18n import Language, text
-from dialogs.application_cards import format_when
+from dialogs.cards import adaptive_card
+from dialogs.formatting import format_moment
 from policy import load_policy
 from storage.models import AnswerFeedback, Clarification, TaughtQuestion, UnansweredQuestion
+from texts import Language, text
 
 # Questions are shown whole up to this many characters: a card in Teams must stay under about 28 KB.
 QUESTION_SHOWN_LENGTH = 300
@@ -61,7 +61,7 @@ def unanswered_card(questions: Sequence[UnansweredQuestion], lang: Language) -> 
     entries = []
     for question in questions:
         language = text(f"learning.languages.{question.lang}", lang) if question.lang in ("sv", "en") else question.lang
-        entries += [_meta(text("learning.unanswered.meta", lang, when=format_when(question.asked_at, lang),
+        entries += [_meta(text("learning.unanswered.meta", lang, when=format_moment(question.asked_at, lang),
                                language=language)),
                     _line(_shown(question.text))]
     return _card("unanswered", len(questions), lang, entries)
@@ -70,7 +70,7 @@ def unanswered_card(questions: Sequence[UnansweredQuestion], lang: Language) -> 
 def bad_answers_card(votes: Sequence[AnswerFeedback], lang: Language) -> Attachment:
     entries = []
     for vote in votes:
-        entries += [_meta(text("learning.bad_answers.meta", lang, when=format_when(vote.updated_at, lang),
+        entries += [_meta(text("learning.bad_answers.meta", lang, when=format_moment(vote.updated_at, lang),
                                topic=topic_title(vote.topic, lang))),
                     _line(_shown(vote.question))]
     return _card("bad_answers", len(votes), lang, entries)
@@ -79,7 +79,7 @@ def bad_answers_card(votes: Sequence[AnswerFeedback], lang: Language) -> Attachm
 def clarifications_card(clarifications: Sequence[Clarification], lang: Language) -> Attachment:
     entries = []
     for asked in clarifications:
-        when = format_when(asked.asked_at, lang)
+        when = format_moment(asked.asked_at, lang)
         meta = (text("learning.clarifications.meta_chosen", lang, when=when, chosen=topic_title(asked.chosen, lang))
                 if asked.chosen else text("learning.clarifications.meta_open", lang, when=when))
         offered = ", ".join(topic_title(topic, lang) for topic in asked.offered)
@@ -103,7 +103,7 @@ def taught_card(teachings: Sequence[TaughtQuestion], teachers: Mapping[int, str]
     for taught in reversed(teachings):  # newest first
         who = (teachers.get(taught.taught_by_user_id, "") if taught.taught_by_user_id is not None
                else text("learning.operator", lang))
-        entries += [_meta(text("learning.taught.meta", lang, when=format_when(taught.taught_at, lang), who=who)),
+        entries += [_meta(text("learning.taught.meta", lang, when=format_moment(taught.taught_at, lang), who=who)),
                     _line(text("learning.taught.entry", lang, question=_shown(taught.question),
                                title=topic_title(taught.topic, lang), topic=taught.topic))]
     return _card("taught", len(teachings), lang, entries)

@@ -22,7 +22,6 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, Language, lookup, text
 from dialogs.input_parsing import command_words, plain
 from dialogs.learning_cards import (
     bad_answers_card,
@@ -45,6 +44,7 @@ from storage.policy_learning import (
 )
 from storage.questions import list_unanswered_questions
 from storage.users import get_user
+from texts import LANGUAGES, Language, lookup, text
 
 LIST_LIMIT = 20
 TAUGHT_LIMIT = 100

@@ -30,7 +30,6 @@ from botbuilder.schema import Attachment
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, Language, language_of, lookup, text
 from dialogs.card_values import record_id
 from dialogs.application_cards import (
     ACTIONS,
@@ -75,6 +74,7 @@ from storage.applications import (
     set_status,
 )
 from storage.models import Application, Organisation, User
+from texts import LANGUAGES, Language, language_of, lookup, text
 
 # What is shown, and so what the next message is about.
 LIST, DETAIL, STATUS, SENT_DATE, GRANTED_AMOUNT = "list", "detail", "status", "sent_date", "granted_amount"

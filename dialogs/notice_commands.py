@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, text
 from dialogs.contact_commands import Words, match_phrase, phrases
-from dialogs.ks_cards import format_moment
+from dialogs.formatting import format_moment
 from dialogs.turn_user import acting_user
 from storage.access import can_see_all_organisations
 from storage.models import Notice, NoticeKind, NoticeState
 from storage.notices import list_undelivered
 from storage.user_text import card_markdown
+from texts import Language, text
 
 LISTED = 20
 

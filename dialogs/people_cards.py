@@ -13,13 +13,14 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card
-from bot.i18n import Language, text
-from dialogs.application_cards import STOCKHOLM, format_when
+from dialogs.cards import adaptive_card
+from dialogs.formatting import format_moment
 from dialogs.formatting import format_date, format_money
+from policy.dates import MALMO_TIME
 from storage.application_data import Money
 from storage.history import HistoryEntry
 from storage.models import Organisation, Role, User
+from texts import Language, text
 
 USERS_LIMIT = 100
 COMMENT_LIMIT = 200  # characters of a returned report's comment shown in the history
@@ -34,7 +35,7 @@ class OverviewEntry:
 
 def local_date_label(moment: datetime, lang: Language) -> str:
     """A stored UTC time's date in Malmö: "3 mars 2027"."""
-    return format_date(moment.astimezone(STOCKHOLM).date(), lang)
+    return format_date(moment.astimezone(MALMO_TIME).date(), lang)
 
 
 def role_label(role: Role | str | None, lang: Language) -> str:
@@ -209,7 +210,7 @@ def history_card(entries: Sequence[HistoryEntry], organisation_name: str | None,
         return adaptive_card(body)
     body.append(_line(text("event_history.intro", lang, count=len(entries)), isSubtle=True))
     for entry in entries:
-        body.append(_line(text("event_history.line", lang, when=format_when(entry.at, lang),
+        body.append(_line(text("event_history.line", lang, when=format_moment(entry.at, lang),
                                who=entry.actor_name or text("event_history.lotsen", lang),
                                organisation=entry.organisation_name or text("event_history.no_organisation", lang)),
                           isSubtle=True, size="Small", spacing="Medium"))

@@ -27,7 +27,6 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, Language, text
 from dialogs.answer_cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,
@@ -52,6 +51,7 @@ from policy import Answer, InvalidInputError, answer, load_policy
 from storage.access import can_see_all_organisations
 from storage.policy_learning import get_clarification, record_clarification, record_clarification_choice, record_feedback
 from storage.questions import record_unanswered_question
+from texts import LANGUAGES, Language, text
 
 logger = logging.getLogger("lotsen.questions")
 

@@ -20,10 +20,10 @@ from typing import Any
 from botbuilder.core import StatePropertyAccessor, TurnContext
 from pydantic import ValidationError
 
-from bot.i18n import Language, text
 from dialogs.formatting import format_amount, format_date
 from dialogs.input_parsing import command_words, plain
 from policy import ProjectFacts
+from texts import Language, text
 
 logger = logging.getLogger("lotsen.questions")
 

@@ -7,12 +7,12 @@ every other conversation's turn meanwhile.
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGES, catalog
 from dialogs.annual_report_input import is_known_organisation
 from dialogs.input_parsing import parse_yes_no
 from dialogs.programmes import load_programmes
 from policy import load_policy, parse_amount
 from reminders.rules import load_rules
+from texts import LANGUAGES, catalog
 
 
 def load_data_files() -> None:

@@ -12,15 +12,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory, TurnContext, UserState
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, language_of, lookup, text
-from bot.proactive import is_terminal
 from dialogs.formatting import format_date, format_money
 from dialogs.input_parsing import is_back, is_cancel, is_skip, parse_yes_no, plain
 from dialogs.ks_notification import inform_ks_about_application
@@ -30,20 +27,22 @@ from dialogs.registration_cards import form_card, ks_summary_card, review_card, 
 from dialogs.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
 from dialogs.turn_user import acting_user, acting_user_recorded
 from policy import ProjectFacts, evaluate_eu_routine
+from policy.dates import MALMO_TIME
 from reminders.planner import plan_for_application
 from reports.information_item import information_item_draft
 from settings import Settings
 from storage.application_data import ApplicationData, MalmoRole, Money
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.applications import application_reference, create_application, get_application_by_submission_key
+from storage.conversations import is_terminal
 from storage.models import Application, Organisation, User
 from storage.reminders import schedule_many
 from storage.organisations import get_organisation, list_organisations
 from storage.registration_drafts import delete_draft, draft_data, get_draft, save_draft
 from storage.users import get_user_by_teams_id
+from texts import Language, language_of, lookup, text
 
 logger = logging.getLogger("lotsen.registration")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Modes of the dialog: what the next message answers.
 ASKING, FORM, REVIEW, CONFIRM_DISCARD, RESUME_OFFER = "asking", "form", "review", "confirm_discard", "resume_offer"
@@ -315,7 +314,7 @@ class RegistrationSteps(Dialog):
                     data, organisation_name=organisation.name, reference="[tilldelas]",
                     programme_name=_programme_label(data, "sv"), budget_sek=routine.budget_sek,
                     rate_used=routine.rate_used, threshold_sek=routine.threshold_sek,
-                    registered_on=datetime.now(STOCKHOLM).date())
+                    registered_on=datetime.now(MALMO_TIME).date())
             application, created = await create_application(
                 session, data=data, organisation=organisation, created_by=user, submission_key=submission_key,
                 eur_sek_rate=routine.rate_used, information_item_required=bool(routine.verdict.information_item_to_ks),
@@ -380,7 +379,7 @@ class RegistrationSteps(Dialog):
                             changed_at: datetime) -> DialogTurnResult:
         lang: Language = state["lang"]
         state["mode"] = RESUME_OFFER
-        when = format_date(changed_at.astimezone(STOCKHOLM).date(), lang)
+        when = format_date(changed_at.astimezone(MALMO_TIME).date(), lang)
         offer = text("registration.resume_offer", lang, project=project or text("registration.resume_unnamed", lang),
                      when=when)
         return await self._yes_or_no(dc.context, offer, lang)
@@ -433,7 +432,7 @@ class RegistrationSteps(Dialog):
     async def _answer_context(self, session: AsyncSession, context: TurnContext, lang: Language) -> AnswerContext:
         sender = context.activity.from_property
         organisations = await self._organisation_choices(session, context)
-        return AnswerContext(today=datetime.now(STOCKHOLM).date(), user_name=sender.name or "",
+        return AnswerContext(today=datetime.now(MALMO_TIME).date(), user_name=sender.name or "",
                              user_teams_id=sender.id, organisations=organisations, lang=lang,
                              own_organisation=organisations[0] if len(organisations) == 1 else None)
 

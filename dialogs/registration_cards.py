@@ -7,14 +7,14 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card
-from bot.i18n import Language, text
+from dialogs.cards import adaptive_card
 from dialogs.formatting import format_date, format_money
 from dialogs.ks_notification import NotificationOutcome
 from dialogs.registration_answers import Choice
 from dialogs.registration_fields import FIELDS, catalog_key
 from storage.application_data import ApplicationData, Money
 from policy import RoutineResult
+from texts import Language, text
 
 REVIEW_FIELDS = [field.name for field in FIELDS]
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card, send_text_action
-from bot.i18n import Language, text
+from dialogs.cards import adaptive_card, send_text_action
 from dialogs.application_cards import OPEN_ACTION as OPEN_APPLICATION_ACTION
 from dialogs.formatting import format_date
 from policy import PolicyError, get_section
 from reminders.rules import get_rule
 from storage.models import Reminder, ReminderKind, ReminderSubjectType
+from texts import Language, text
 
 DONE_ACTION = "reminder_done"
 SNOOZE_ACTION = "reminder_snooze"

@@ -15,14 +15,13 @@ from typing import Any, Literal
 from botbuilder.core import MessageFactory, TurnContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cards import adaptive_card
-from bot.i18n import LANGUAGES, Language, lookup, text
+from dialogs.cards import adaptive_card
 from dialogs.card_values import record_id
-from dialogs.formatting import format_date
+from dialogs.formatting import format_date, format_moment
 from dialogs.input_parsing import plain
 from dialogs.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
 from dialogs.turn_user import acting_user
-from reminders.calendar import STOCKHOLM, local_date, send_time, workday_on_or_before
+from reminders.calendar import local_date, send_time, workday_on_or_before
 from storage.access import AccessDenied, NotFound
 from storage.models import Reminder, ReminderKind, ReminderState
 from storage.reminders import (
@@ -34,6 +33,7 @@ from storage.reminders import (
     resume_kind,
     snooze,
 )
+from texts import LANGUAGES, Language, lookup, text
 
 Action = Literal["done", "snooze", "list", "pause", "resume"]
 SNOOZE_DAYS = 7
@@ -193,9 +193,7 @@ class ReminderCommands:
             {"type": "TextBlock", "text": text("reminders.list.intro", lang), "wrap": True},
         ]
         for reminder in upcoming[:LIST_LIMIT]:
-            local = reminder.due_at.astimezone(STOCKHOLM)
-            item = text("reminders.list.item", lang, date=format_date(local.date(), lang),
-                        time=text("reminders.list.time", lang, hour=f"{local.hour:02d}", minute=f"{local.minute:02d}"),
+            item = text("reminders.list.item", lang, when=format_moment(reminder.due_at, lang),
                         subject=reminder_subject(reminder, lang))
             if ReminderKind(reminder.kind).value in paused:
                 item = text("reminders.list.paused_item", lang, item=item)

@@ -22,7 +22,6 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, language_of, text
 from dialogs.card_values import record_id
 from dialogs.ks_notification import NotificationOutcome, tell_submitter
 from dialogs.input_parsing import command_rest, command_words, plain
@@ -45,6 +44,7 @@ from storage.annual_reports import (
 )
 from storage.models import User
 from storage.organisations import find_organisation, must_report
+from texts import Language, language_of, text
 
 Action = Literal["return", "approve"]
 # The organisation named in the examples when the request named none we know.

@@ -29,7 +29,6 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Language, lookup, text
 from dialogs.input_parsing import command_rest, plain
 from dialogs.ks_cards import (
     REMIND_ALL_ACTION,
@@ -56,6 +55,7 @@ from storage.models import Organisation, Role, User
 from storage.organisations import duties_of, must_appoint_contact
 from storage.reminders import contact_person_ids_by_organisation, schedule_many
 from storage.users import list_users
+from texts import Language, lookup, text
 
 # The years an annual report may be for (storage.models.AnnualReport's check).
 MIN_YEAR, MAX_YEAR = 2000, 2200

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.rrule import rrule, rrulestr
+from policy.dates import MALMO_TIME
 
 __all__ = [
-    "STOCKHOLM",
+    "MALMO_TIME",
     "is_workday",
     "local_date",
     "non_working_reason",
@@ -28,7 +28,6 @@ __all__ = [
     "workday_on_or_before",
 ]
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _SATURDAY = 5
 # A year has at most 16 consecutive non-working days nowhere near; this only guards against a broken calendar.
 _MAX_DAYS_BACK = 31
@@ -42,14 +41,14 @@ def send_time(day: date, hour: int) -> datetime:
     """
     if not 0 <= hour <= 23:
         raise ValueError(f"hour must be 0 to 23, not {hour!r}")
-    return datetime.combine(day, time(hour), tzinfo=STOCKHOLM).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=MALMO_TIME).astimezone(timezone.utc)
 
 
 def local_date(moment: datetime) -> date:
     """The date in Malmö at `moment` (an aware datetime)."""
     if moment.tzinfo is None:
         raise ValueError(f"Refusing naive datetime {moment!r}")
-    return moment.astimezone(STOCKHOLM).date()
+    return moment.astimezone(MALMO_TIME).date()
 
 
 @lru_cache(maxsize=64)

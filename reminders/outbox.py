@@ -19,15 +19,15 @@ or another instance next runs (at start-up, on the next wake-up or poll). One th
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reminders.background import BackgroundWorker, backoff, utc_clock
 from reminders.delivery import DeliveryOutcome, DeliveryStatus
 from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
 from storage.models import Application, Notice, NoticeKind
@@ -53,11 +53,7 @@ class OutboxStats:
         return bool(self.delivered or self.retried or self.failed)
 
 
-def utc_clock() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class NoticeOutbox:
+class NoticeOutbox(BackgroundWorker):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
@@ -75,20 +71,17 @@ class NoticeOutbox:
     ) -> None:
         if batch < 1 or max_attempts < 1 or poll_seconds <= 0:
             raise ValueError("batch and max_attempts must be at least 1, poll_seconds positive")
+        super().__init__(kind="notice", owner=owner, poll_seconds=poll_seconds,
+                         stop_grace_seconds=stop_grace_seconds, logger=logger)
         self._session_factory = session_factory
         self._deliverer = deliverer
         self.owner = owner
         self._clock = clock
-        self._poll_seconds = poll_seconds
         self._lease = lease
         self._batch = batch
         self.max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._max_backoff = max_backoff
-        self._stop_grace_seconds = stop_grace_seconds
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-        self._woken = asyncio.Event()
         self._unlisten: Callable[[], None] | None = None
 
     # --- one round ------------------------------------------------------------------------------------------
@@ -138,53 +131,26 @@ class NoticeOutbox:
                 await mark_retry(session, notice.id, owner=self.owner, error=outcome.error or "", retry_at=retry_at)
 
     def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
-        """The pause after a failed attempt: base · 2^(attempts before it), capped; longer if the channel asks."""
-        delay = min(self._backoff_base * (2 ** min(attempts_before, 30)), self._max_backoff)
-        return max(delay, retry_after) if retry_after is not None else delay
+        return backoff(attempts_before, self._backoff_base, self._max_backoff, retry_after)
 
-    # --- inside the app -------------------------------------------------------------------------------------
-
-    def wake(self) -> None:
-        """Something was enqueued and committed: deliver it now rather than at the next poll."""
-        self._woken.set()
+    # --- inside the app: a round when woken (a notice was committed), else every poll_seconds -----------
 
     def start(self) -> None:
-        if self._task is not None and not self._task.done():
-            return
-        self._stopping.clear()
-        self._unlisten = on_enqueued(self.wake)
-        self._task = asyncio.create_task(self._loop(), name=f"notice-outbox {self.owner}")
+        if self._unlisten is None:
+            self._unlisten = on_enqueued(self.wake)
+        super().start()
 
     async def stop(self) -> None:
-        """Lets the current round finish (up to the grace period), then ends the task."""
         if self._unlisten is not None:
             self._unlisten()
             self._unlisten = None
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping.set()
-        self._woken.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self._stop_grace_seconds)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await super().stop()
 
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            self._woken.clear()
-            try:
-                stats = await self.run_due()
-                if stats.anything:
-                    logger.info("notices: %d delivered, %d to retry, %d given up", stats.delivered, stats.retried,
-                                stats.failed)
-            except Exception:  # the database may be away for a while: log, and try again next round
-                logger.exception("notice round failed")
-            try:
-                await asyncio.wait_for(self._woken.wait(), self._poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+    async def _round(self) -> None:
+        stats = await self.run_due()
+        if stats.anything:
+            logger.info("notices: %d delivered, %d to retry, %d given up", stats.delivered, stats.retried,
+                        stats.failed)
 
 
 async def _record_delivered(session: AsyncSession, notice: Notice, at: datetime) -> None:

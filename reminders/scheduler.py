@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reminders.background import BackgroundWorker, backoff, utc_clock
 from reminders.calendar import local_date
 from reminders.delivery import Deliverer, DeliveryOutcome, DeliveryStatus
 from reminders.planner import ensure_recurring_reminders
@@ -65,16 +63,7 @@ class RunStats:
         return any((self.delivered, self.retried, self.failed, self.deadline_passed, self.superseded))
 
 
-def default_owner() -> str:
-    """A name for this instance's leases: host, process and a random part (two schedulers in one process differ)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def utc_clock() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class ReminderScheduler:
+class ReminderScheduler(BackgroundWorker):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
@@ -96,11 +85,12 @@ class ReminderScheduler:
     ) -> None:
         if batch < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("batch, concurrency and max_attempts must be at least 1")
+        super().__init__(kind="reminder", owner=owner, poll_seconds=poll_seconds,
+                         stop_grace_seconds=stop_grace_seconds, logger=logger)
         self._session_factory = session_factory
         self._deliverer = deliverer
         self.owner = owner
         self._clock = clock
-        self._poll_seconds = poll_seconds
         self._lease = lease
         self._batch = batch
         self._concurrency = concurrency
@@ -110,9 +100,8 @@ class ReminderScheduler:
         self._recurring_every = recurring_every
         self._deadline_mmdd = deadline_mmdd
         self._hour = hour
-        self._stop_grace_seconds = stop_grace_seconds
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
+        # The recurring reminders are planned once an hour, not every round.
+        self._next_recurring: datetime | None = None
 
     # --- one round ------------------------------------------------------------------------------------------
 
@@ -233,55 +222,22 @@ class ReminderScheduler:
         return stats
 
     def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
-        """The pause after a failed attempt: base · 2^(attempts before it), capped; longer if the channel asks."""
-        delay = min(self._backoff_base * (2 ** min(attempts_before, 30)), self._max_backoff)
-        return max(delay, retry_after) if retry_after is not None else delay
+        return backoff(attempts_before, self._backoff_base, self._max_backoff, retry_after)
 
-    # --- inside the app -------------------------------------------------------------------------------------
+    # --- inside the app: one round every poll_seconds (reminders/background.py) ----------------------------
 
-    def start(self) -> None:
-        if self._task is not None and not self._task.done():
-            return
-        self._stopping.clear()
-        self._task = asyncio.create_task(self._loop(), name=f"reminder-scheduler {self.owner}")
-
-    async def stop(self) -> None:
-        """Lets the current batch finish (up to the grace period), then ends the task."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self._stop_grace_seconds)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    async def _loop(self) -> None:
-        next_recurring: datetime | None = None
-        while not self._stopping.is_set():
-            try:
-                now = self._clock()
-                if next_recurring is None or now >= next_recurring:
-                    planned = await self.ensure_recurring(now)
-                    if planned:
-                        logger.info("planned %d recurring reminders", planned)
-                    next_recurring = now + self._recurring_every
-                stats = await self.run_due()
-                if stats.anything:
-                    logger.info("reminders: %d delivered, %d to retry, %d failed; not sent: %d past their "
-                                "deadline, %d superseded", stats.delivered, stats.retried, stats.failed,
-                                stats.deadline_passed, stats.superseded)
-            except Exception:  # the database may be away for a while: log, and try again next round
-                logger.exception("reminder round failed")
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self._poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+    async def _round(self) -> None:
+        now = self._clock()
+        if self._next_recurring is None or now >= self._next_recurring:
+            planned = await self.ensure_recurring(now)
+            if planned:
+                logger.info("planned %d recurring reminders", planned)
+            self._next_recurring = now + self._recurring_every
+        stats = await self.run_due()
+        if stats.anything:
+            logger.info("reminders: %d delivered, %d to retry, %d failed; not sent: %d past their "
+                        "deadline, %d superseded", stats.delivered, stats.retried, stats.failed,
+                        stats.deadline_passed, stats.superseded)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from policy.dates import MALMO_TIME
 from storage._sql import dialect_insert
 from storage.reminders import cancel_for_subject
 from storage.access import (
@@ -63,7 +63,6 @@ __all__ = [
     "set_status",
 ]
 
-_MALMO = ZoneInfo("Europe/Stockholm")
 _SUBMISSION_KEY_MAX_LENGTH = 200
 # "EU-2026-0007", "eu-2026-7", "EU 2026 7", "#7", "7": the year is optional, the number is the id.
 _REFERENCE = re.compile(r"#?\s*(?:eu[\s\-–]*(?P<year>\d{4})[\s\-–]+)?(?P<id>\d{1,9})", re.IGNORECASE)
@@ -105,7 +104,7 @@ def application_data(application: Application) -> ApplicationData:
 
 def application_reference(application: Application) -> str:
     """"EU-2026-0007": the year it was registered (in Malmö) and its id, for people to quote."""
-    year = application.created_at.astimezone(_MALMO).year
+    year = application.created_at.astimezone(MALMO_TIME).year
     return f"EU-{year}-{application.id:04d}"
 
 
@@ -243,7 +242,7 @@ async def find_application_by_reference(session: AsyncSession, reference: str, v
         raise ValueError(f"{reference!r} is not an application reference (e.g. EU-2026-0007)")
     year, application_id = parsed
     application = await get_application(session, application_id, viewer)
-    if year is not None and application.created_at.astimezone(_MALMO).year != year:
+    if year is not None and application.created_at.astimezone(MALMO_TIME).year != year:
         raise NotFound(f"No application with reference {reference!r}")
     return application
 
@@ -251,8 +250,8 @@ async def find_application_by_reference(session: AsyncSession, reference: str, v
 def in_year(year: int) -> ColumnElement[bool]:
     """Whether an application belongs to `year`: that of its planned submission date, or of its registration (in
     Malmö) when no date was given. The one rule for "the applications of a year", in lists and the compilation."""
-    registered_from = datetime(year, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
-    registered_until = datetime(year + 1, 1, 1, tzinfo=_MALMO).astimezone(timezone.utc)
+    registered_from = datetime(year, 1, 1, tzinfo=MALMO_TIME).astimezone(timezone.utc)
+    registered_until = datetime(year + 1, 1, 1, tzinfo=MALMO_TIME).astimezone(timezone.utc)
     return or_(
         Application.planned_submission_date.between(date(year, 1, 1), date(year, 12, 31)),
         and_(

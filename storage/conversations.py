@@ -14,9 +14,25 @@ __all__ = [
     "ConversationReferenceRecord",
     "ConversationType",
     "get_conversation_reference",
+    "base_conversation_id",
     "get_personal_reference_for_user",
+    "is_terminal",
     "save_conversation_reference",
 ]
+
+# The terminal chat's conversations (bot/terminal_chat.py) have this scheme: nobody listens there later.
+TERMINAL_SCHEME = "terminal:"
+
+
+def is_terminal(service_url: str | None) -> bool:
+    """Whether the conversation is the terminal chat's, where nothing can be posted later."""
+    return (service_url or "").startswith(TERMINAL_SCHEME)
+
+
+def base_conversation_id(conversation_id: str) -> str:
+    """A channel's own id: Teams adds ";messageid=…" to the conversation id of a reply thread, and a message
+    sent to that longer id would land in the thread instead of as a new post in the channel."""
+    return conversation_id.split(";messageid=", 1)[0]
 
 
 async def save_conversation_reference(

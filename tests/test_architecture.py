@@ -1,5 +1,6 @@
 """Which way imports point: botbuilder only in bot/ and dialogs/ (so that moving to the Microsoft 365 Agents SDK
-touches those two alone), and policy/ importing nothing of ours."""
+touches those two alone); bot/ → dialogs/ one way (the bot routes turns to dialogs, dialogs never reach back
+into the bot); the text catalog (texts/) and policy/ importing nothing of ours."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_FRAMEWORK = ("botbuilder", "botframework")
-OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "settings", "app", "admin_cli", "report_cli")
+OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts", "settings", "app", "admin_cli",
+                "report_cli")
 
 
 def _imports(path: Path) -> set[str]:
@@ -27,7 +29,7 @@ def _sources(*folders: str) -> list[Path]:
     return [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
 
 
-@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports") + [ROOT / "app.py",
+@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports", "texts") + [ROOT / "app.py",
                                                                                          ROOT / "settings.py",
                                                                                          ROOT / "admin_cli.py",
                                                                                          ROOT / "report_cli.py"],
@@ -45,3 +47,13 @@ def test_the_policy_module_imports_nothing_of_ours(path):
 @pytest.mark.parametrize("path", _sources("storage", "reminders", "reports"), ids=lambda path: str(path.relative_to(ROOT)))
 def test_the_lower_layers_do_not_import_the_bot(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "dialogs", "app")}
+
+
+@pytest.mark.parametrize("path", _sources("dialogs"), ids=lambda path: str(path.relative_to(ROOT)))
+def test_dialogs_never_import_the_bot(path):
+    assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "app")}
+
+
+@pytest.mark.parametrize("path", _sources("texts"), ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_text_catalog_imports_nothing_of_ours(path):
+    assert not {name for name in _imports(path) if name.split(".")[0] in OUR_PACKAGES and name != "texts"}

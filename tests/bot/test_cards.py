@@ -1,4 +1,4 @@
-"""Every card's texts become Markdown in one place (bot/cards.py): user text there is shown as written, Lotsen's
+"""Every card's texts become Markdown in one place (dialogs/cards.py): user text there is shown as written, Lotsen's
 own texts are left exactly as they are, and what buttons send back and inputs hold is data, never escaped."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.card_text import render_attachment
-from bot.cards import adaptive_card
+from dialogs.cards import adaptive_card
 from storage.user_text import card_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
 def _shown_texts() -> list[tuple[str, str]]:
     """What Lotsen writes on cards: the bot's catalogs (less the word lists people type, which are never shown)
     and the policy's texts and sections."""
-    files = sorted((ROOT / "bot" / "texts").glob("*/*.yaml")) + sorted((ROOT / "policy" / "data" / "texts").glob(
+    files = sorted((ROOT / "texts").glob("*/*.yaml")) + sorted((ROOT / "policy" / "data" / "texts").glob(
         "*.yaml")) + sorted((ROOT / "policy" / "data" / "versions").glob("*.yaml"))
     return [(f"{file.relative_to(ROOT)}{path}", text)
             for file in files for path, text in _strings(yaml.safe_load(file.read_text(encoding="utf-8")))

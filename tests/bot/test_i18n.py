@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGES, catalog, language_of, text
+from texts import LANGUAGES, catalog, language_of, text
 
 
 def _keys(node, prefix=""):

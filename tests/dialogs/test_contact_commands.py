@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dialogs.contact_commands import ContactCommands
 from dialogs.formatting import format_date
-from dialogs.people_cards import STOCKHOLM
+from policy.dates import MALMO_TIME
 from storage.models import AuditEvent, AuditEventKind, ContactPerson, Role
 from storage.organisations import OrganisationKind, get_organisation, list_organisations
 from tests.support.people import make_user
@@ -43,7 +43,7 @@ async def _contact_events(session_factory) -> list[AuditEvent]:
 
 
 def _malmo_date(contact: ContactPerson) -> str:
-    return format_date(contact.updated_at.astimezone(STOCKHOLM).date(), "sv")
+    return format_date(contact.updated_at.astimezone(MALMO_TIME).date(), "sv")
 
 
 # --- setting -------------------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ async def test_english(session_factory):
     await _at_moment(session_factory)
     history = (await ask(session_factory, KARIN, "history Miljönämnden", locale="en-US")).splitlines()
     assert history[0] == "History of Miljönämnden"
-    assert "3 June 2027, 14:05 · Anna Andersson · Miljönämnden" in history
+    assert "3 June 2027 at 14:05 · Anna Andersson · Miljönämnden" in history
     assert "Contact person registered: Miljönämnden (none → Anna Andersson)" in history
 
 

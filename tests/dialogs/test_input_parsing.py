@@ -121,7 +121,7 @@ def test_check_decision_date(decision: date | None, submission: date | None, exp
 
 def test_problem_keys_are_the_registration_catalog_keys() -> None:
     # The dialog shows registration.retry.<key>; both catalogs must have a text for every key returned here.
-    catalogs = Path(__file__).resolve().parents[2] / "bot" / "texts"
+    catalogs = Path(__file__).resolve().parents[2] / "texts"
     for lang in ("sv", "en"):
         texts = yaml.safe_load((catalogs / lang / "registration.yaml").read_text(encoding="utf-8"))
         retry = texts["registration"]["retry"]

@@ -13,7 +13,6 @@ from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
-from bot.i18n import language_of
 from dialogs.reminders import ReminderCommands, ReminderRequest
 from storage.models import Reminder, ReminderState, Role
 from storage.reminders import get_reminder, schedule
@@ -29,6 +28,7 @@ from tests.support.reminder_setup import (
     reminder_ids_received,
     teams_scheduler,
 )
+from texts import language_of
 
 ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")
 BO = ChannelAccount(id="29:bo", name="Bo Berg")

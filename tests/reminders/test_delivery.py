@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from bot.reminder_delivery import classify
+from bot.proactive import classify
 
 from dialogs.annual_report_input import parse_open
 from dialogs.my_applications import MyApplicationsDialog

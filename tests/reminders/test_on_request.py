@@ -16,7 +16,7 @@ from storage.organisations import get_organisation
 from storage.reminders import schedule_many
 from tests.support.people import make_user
 
-# 3 February 2026, 09:15:40 in Malmö (08:15:40 UTC): the reports for 2025 are due on 31 March 2026.
+# 3 February 2026 at 09:15:40 in Malmö (08:15:40 UTC): the reports for 2025 are due on 31 March 2026.
 REQUESTED_AT = datetime(2026, 2, 3, 8, 15, 40, tzinfo=timezone.utc)
 ORGANISATIONS = [(1, "Fritidsnämnden"), (2, "Miljönämnden"), (3, "Kulturnämnden")]
 CONTACTS = {1: [11, 12], 2: [21]}

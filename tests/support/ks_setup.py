@@ -17,7 +17,6 @@ from botbuilder.dialogs import DialogSet
 from botbuilder.schema import ChannelAccount
 from sqlalchemy import update
 
-from bot.i18n import language_of
 from bot.sql_storage import SqlStorage
 from dialogs.chat_commands import ChatCommand
 from dialogs.compilation_command import CompilationCommand
@@ -30,8 +29,9 @@ from storage.models import AnnualReport, Role, User
 from storage.organisations import get_organisation
 from tests.support.chat import chat_adapter
 from tests.support.people import make_user
+from texts import language_of
 
-# 3 February 2026, 09:15 in Malmö: the reports for 2025 are being written (due 31 March 2026).
+# 3 February 2026 at 09:15 in Malmö: the reports for 2025 are being written (due 31 March 2026).
 NOW = datetime(2026, 2, 3, 8, 15, 40, tzinfo=timezone.utc)
 YEAR = 2025
 NOT_MINE = "(inget kommando)"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.adapter import LotsenAdapter
 from bot.authentication import LotsenAuthentication
 from bot.reminder_delivery import TeamsReminderDeliverer
-from reminders.calendar import STOCKHOLM
+from policy.dates import MALMO_TIME
 from reminders.scheduler import ReminderScheduler
 from settings import Settings
 from storage.conversations import save_conversation_reference
@@ -47,7 +47,7 @@ class Clock:
 
 def malmo(text: str) -> datetime:
     """"2027-03-01 09:00" in Malmö, as an aware UTC datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=STOCKHOLM).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=MALMO_TIME).astimezone(timezone.utc)
 
 
 def reference_for(service_url: str, conversation_id: str, *, user_id: str | None, conversation_type: str) -> dict:

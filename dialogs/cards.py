@@ -8,8 +8,8 @@ from typing import Any
 from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
-from bot.i18n import Language, lookup, text
 from storage.user_text import card_markdown
+from texts import Language, lookup, text
 
 ADAPTIVE_CARD_VERSION = "1.5"
 WELCOME_ACTIONS = ("register", "my_applications", "annual_report", "my_reminders", "ask_inform_ks", "ask_threshold",

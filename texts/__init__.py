@@ -11,7 +11,7 @@ import yaml
 Language = Literal["sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 DEFAULT_LANGUAGE: Language = "sv"
-_CATALOG_DIR = Path(__file__).parent / "texts"
+_CATALOG_DIR = Path(__file__).parent
 
 
 def language_of(locale: str | None) -> Language:
