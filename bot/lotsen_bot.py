@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botbuilder.core import ConversationState, MessageFactory, TurnContext, UserState
+from botbuilder.core import ConversationState, TurnContext, UserState
 from collections.abc import Sequence
 
 from botbuilder.core.teams import TeamsActivityHandler
@@ -20,6 +20,7 @@ from dialogs.my_applications import MyApplicationsDialog
 from dialogs.policy_answers import PolicyQuestions
 from dialogs.registration import RegistrationDialog
 from dialogs.reminders import ReminderCommands
+from dialogs.replies import card_message
 from texts import Language, language_of, lookup, text
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
@@ -103,7 +104,7 @@ class LotsenBot(TeamsActivityHandler):
         active = dialog_context.active_dialog
         if command in HELP_COMMANDS or message.strip() == "?":
             # Help never ends what the user is in the middle of: the next answer continues the dialog.
-            await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang, in_group)))
+            await turn_context.send_activity(card_message(welcome_card(lang, in_group)))
         elif (reminder_request := ReminderCommands.recognise(message, activity.value)) is not None:
             if in_group and reminder_request.action == "list":
                 await turn_context.send_activity(text("personal_only", lang))  # one's reminders name applications
@@ -150,4 +151,4 @@ class LotsenBot(TeamsActivityHandler):
         if turn_context.activity.conversation.conversation_type in GROUP_CONVERSATION_TYPES:
             await turn_context.send_activity(text("group_hello", lang))
         else:
-            await turn_context.send_activity(MessageFactory.attachment(welcome_card(lang)))
+            await turn_context.send_activity(card_message(welcome_card(lang)))

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from botbuilder.core import BotAdapter, MessageFactory
-from botbuilder.schema import Activity, Attachment
+from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
+from dialogs.replies import card_message
 from reminders.background import default_owner, utc_clock
 from reminders.delivery import DeliveryOutcome
 from reminders.outbox import NoticeOutbox
@@ -39,8 +40,7 @@ class TeamsNoticeDeliverer:
 
 def notice_activity(notice: Notice) -> Activity:
     if notice.card is not None:
-        return MessageFactory.attachment(Attachment(content_type=notice.card["contentType"],
-                                                    content=notice.card["content"]))
+        return card_message(notice.card["content"])
     return MessageFactory.text(undelivered_text(notice))
 
 

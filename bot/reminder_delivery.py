@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from botbuilder.core import BotAdapter, MessageFactory
+from botbuilder.core import BotAdapter
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
 from dialogs.reminder_cards import reminder_card, reminder_title
+from dialogs.replies import card_message
 from reminders.background import default_owner, utc_clock
 from reminders.calendar import local_date
 from reminders.delivery import DeliveryOutcome
@@ -46,7 +47,7 @@ class TeamsReminderDeliverer:
         lang = language_of(user.locale if user is not None else None)
 
         def card() -> Activity:
-            activity = MessageFactory.attachment(reminder_card(reminder, lang, local_date(self._clock())))
+            activity = card_message(reminder_card(reminder, lang, local_date(self._clock())))
             activity.summary = reminder_title(reminder, lang)  # what Teams shows in the notification
             return activity
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.contact_commands import (
@@ -34,6 +32,8 @@ from dialogs.contact_commands import (
 from dialogs.input_parsing import plain
 from dialogs.people_cards import organisation_label, role_label, users_card
 from dialogs.turn_user import acting_user
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from storage.access import AccessDenied, can_manage_users
 from storage.models import Organisation, Role, User
 from storage.organisations import find_organisation, list_organisations
@@ -103,7 +103,7 @@ class AdminCommands:
         async with self._session_factory.begin() as session:
             actor = await acting_user(session, turn_context)
             if actor is None or not can_manage_users(actor):
-                reply: str | Attachment = text("user_admin.not_allowed", lang)
+                reply: str | Card = text("user_admin.not_allowed", lang)
             elif request.action == "list":
                 reply = users_card(await list_users(session), await _organisation_names(session), lang)
             elif not request.value:
@@ -115,7 +115,7 @@ class AdminCommands:
         if isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:
-            await turn_context.send_activity(MessageFactory.attachment(reply))
+            await turn_context.send_activity(card_message(reply))
 
     @staticmethod
     async def _grant(session: AsyncSession, actor: User, request: AdminRequest, lang: Language) -> str:

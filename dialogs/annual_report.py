@@ -27,7 +27,7 @@ from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
-from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction, SuggestedActions
+from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.card_values import record_id
@@ -83,6 +83,8 @@ from dialogs.input_parsing import is_back, is_cancel, is_skip, means_me, parse_y
 from dialogs.ks_notification import NotificationOutcome, inform_ks_about_annual_report
 from dialogs.registration import supports_forms
 from dialogs.turn_user import acting_user_recorded
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from policy.dates import MALMO_TIME
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
@@ -178,8 +180,8 @@ class _Turn:
                 actions=[CardAction(type=ActionTypes.im_back, title=label, value=label) for label in buttons])
         self.replies.append(activity)
 
-    def show(self, card: Attachment) -> None:
-        self.replies.append(MessageFactory.attachment(card))
+    def show(self, card: Card) -> None:
+        self.replies.append(card_message(card))
 
     def button(self, name: str) -> str:
         return text(f"annual_report.buttons.{name}", self.lang)
@@ -312,7 +314,7 @@ class AnnualReportSteps(Dialog):
         for reply in replies:
             await dc.context.send_activity(reply)
         if turn is not None and turn.submitted is not None:
-            await dc.context.send_activity(MessageFactory.attachment(
+            await dc.context.send_activity(card_message(
                 submitted_card(turn.report, turn.lang, turn.submitted.reason)))
         if outcome == WAIT:
             return Dialog.end_of_turn

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card
+from dialogs.cards import Card, adaptive_card
 from dialogs.application_cards import money_label, programme_label, status_label
 from dialogs.formatting import format_moment
 from storage.applications import application_data
@@ -139,7 +138,7 @@ def _text_block(value: str, **extra: Any) -> dict[str, Any]:
 
 
 def part_card(report: AnnualReport, kind: AnnualReportItemKind, lang: Language,
-              applications: dict[int, Application], *, walk: bool) -> Attachment:
+              applications: dict[int, Application], *, walk: bool) -> Card:
     """The part's items with "Ändra" and "Ta bort" each; "Lägg till" and "Nästa" (or back to the review)."""
     number = PARTS.index(kind) + 1
     title = (text("annual_report.part_title", lang, number=number, total=len(PARTS), name=part_name(kind, lang))
@@ -203,7 +202,7 @@ def _item_blocks(item: AnnualReportItem, position: int, lang: Language,
 
 
 def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str | None, datetime] | None,
-                returned_when: datetime | None = None, lock_note: str | None = None) -> Attachment:
+                returned_when: datetime | None = None, lock_note: str | None = None) -> Card:
     """Everything in the report. Editable (an "Ändra" per part, "Skicka in", "Spara och stäng") unless
     `lock_note` is given, which says why it is read-only. A returned report shows KS förvaltning's comment."""
     editable = lock_note is None
@@ -279,7 +278,7 @@ def _review_item(item: AnnualReportItem, lang: Language) -> list[dict[str, Any]]
     return blocks
 
 
-def missing_card(report: AnnualReport, missing: list[Missing], lang: Language) -> Attachment:
+def missing_card(report: AnnualReport, missing: list[Missing], lang: Language) -> Card:
     """What must be completed before "Skicka in", each with a button that asks for it."""
     body: list[dict[str, Any]] = [_text_block(text("annual_report.missing.title", lang), size="Medium",
                                               weight="Bolder", color="Attention")]
@@ -302,7 +301,7 @@ def missing_card(report: AnnualReport, missing: list[Missing], lang: Language) -
     return adaptive_card(body, actions)
 
 
-def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, question: str) -> Attachment:
+def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, question: str) -> Card:
     """The focus areas as toggles (Teams): several may be chosen; what is chosen now is preselected."""
     choice_set = {
         "type": "Input.ChoiceSet", "id": FOCUS_INPUT, "isMultiSelect": True, "style": "expanded",
@@ -323,7 +322,7 @@ def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, que
     return adaptive_card(body, actions)
 
 
-def submitted_card(report: AnnualReport, lang: Language, not_reached_reason: str | None) -> Attachment:
+def submitted_card(report: AnnualReport, lang: Language, not_reached_reason: str | None) -> Card:
     """The receipt: submitted, whether KS förvaltning was reached (or why not), and that it is locked now."""
     body = [_text_block(text("annual_report.submitted_title", lang, organisation=report.organisation.name,
                              year=report.year), size="Large", weight="Bolder")]
@@ -339,7 +338,7 @@ def submitted_card(report: AnnualReport, lang: Language, not_reached_reason: str
 # --- for kommunstyrelsens förvaltning ---------------------------------------------------------------------
 
 
-def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Attachment:
+def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Card:
     """The summary posted to KS förvaltning when a report is submitted, always in Swedish (they read it).
 
     `report` must have its organisation and items loaded (as every storage.annual_reports function returns it);

@@ -16,9 +16,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card, send_text_action, welcome_action
+from dialogs.cards import Card, adaptive_card, send_text_action, welcome_action
 from policy import Answer
 from storage.policy_learning import TOPIC_MAX_LENGTH
 from storage.questions import MAX_QUESTION_LENGTH
@@ -39,7 +38,7 @@ def new_ref() -> str:
 
 
 def answer_card(answer: Answer, lang: Language, offer_registration: bool = False, *,
-                feedback_ref: str | None = None, note: str | None = None) -> Attachment:
+                feedback_ref: str | None = None, note: str | None = None) -> Card:
     """`offer_registration`: the consultation's verdict ends with a button that registers the application.
     `feedback_ref`: the card asks "Hjälpte svaret?" with 👍 / 👎 naming this ref. `note`: a subtle line under
     the answer (the facts remembered from earlier questions)."""
@@ -102,7 +101,7 @@ def button_title(title: str) -> str:
     return title if len(title) <= BUTTON_TITLE_MAX_LENGTH else title[:BUTTON_TITLE_MAX_LENGTH - 1].rstrip() + "…"
 
 
-def choices_card(answer: Answer, ref: str, lang: Language) -> Attachment:
+def choices_card(answer: Answer, ref: str, lang: Language) -> Card:
     """"Menar du …?": the answer's text and a button per option; a press answers the question on that topic."""
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": answer.answer, "wrap": True},
@@ -120,7 +119,7 @@ def choices_card(answer: Answer, ref: str, lang: Language) -> Attachment:
     return adaptive_card(body, actions)
 
 
-def feature_card(answer: Answer, lang: Language) -> Attachment:
+def feature_card(answer: Answer, lang: Language) -> Card:
     """The answer to "kan jag registrera ansökan här?" and the like, with the button that starts it."""
     actions = [welcome_action(answer.feature, lang)] if answer.feature in STARTABLE_FEATURES else []
     return adaptive_card([{"type": "TextBlock", "text": answer.answer, "wrap": True}], actions)

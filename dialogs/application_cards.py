@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card, send_text_action
+from dialogs.cards import Card, adaptive_card, send_text_action
 from dialogs.formatting import format_amount, format_date, format_moment, format_money
 from dialogs.programmes import OTHER as OTHER_PROGRAMME, programme_name
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
@@ -138,7 +137,7 @@ def _open_button(application: Application, lang: Language) -> dict[str, Any]:
 
 
 def list_card(applications: list[Application], lang: Language, *, all_organisations: bool,
-              organisation_name: str | None, own_only: bool = False) -> Attachment:
+              organisation_name: str | None, own_only: bool = False) -> Card:
     """One row per application (newest first): reference and project, programme, status, budget, item.
 
     `own_only`: the user belongs to no organisation yet and sees the applications they registered."""
@@ -186,7 +185,7 @@ def list_card(applications: list[Application], lang: Language, *, all_organisati
 
 
 def detail_card(application: Application, events: list[ApplicationEvent], lang: Language,
-                registered_by: str | None) -> Attachment:
+                registered_by: str | None) -> Card:
     """Every answer, the obligations of 4.1 and how far they have come, the history, and what can be done."""
     data = application_data(application)
     reference = application_reference(application)
@@ -335,7 +334,7 @@ def _event_money(value: object) -> Money | None:
 # --- the two questions -----------------------------------------------------------------------------------
 
 
-def status_card(application: Application, lang: Language) -> Attachment:
+def status_card(application: Application, lang: Language) -> Card:
     """The new status, one button each (the current one left out), and a way back."""
     reference = application_reference(application)
     body = [{"type": "TextBlock", "wrap": True,
@@ -351,7 +350,7 @@ def status_card(application: Application, lang: Language) -> Attachment:
     return adaptive_card(body, actions)
 
 
-def sent_date_card(application: Application, lang: Language, today: date) -> Attachment:
+def sent_date_card(application: Application, lang: Language, today: date) -> Card:
     """The date the informationsärende was sent: a date picker in Teams, typed in the terminal."""
     reference = application_reference(application)
     body = [

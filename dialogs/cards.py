@@ -1,22 +1,24 @@
-"""Adaptive Cards the bot itself shows (welcome and help). Dialogs build their own cards in their own files, all
-through `adaptive_card`, which is where what the card says becomes Markdown."""
+"""Adaptive Cards as plain data: `adaptive_card` is where every card's text becomes Markdown, and the cards the
+bot itself shows (welcome and help) are here. Dialogs build their own cards in their own files, all through
+`adaptive_card`; a card is a dict (`Card`) until `dialogs.replies.card_message` makes it an activity to send,
+so that no card code depends on the Bot Framework SDK."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import CardFactory
-from botbuilder.schema import Attachment
-
 from storage.user_text import card_markdown
 from texts import Language, lookup, text
 
 ADAPTIVE_CARD_VERSION = "1.5"
+ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+# An Adaptive Card's JSON, as Teams takes it in an attachment's content.
+Card = dict[str, Any]
 WELCOME_ACTIONS = ("register", "my_applications", "annual_report", "my_reminders", "ask_inform_ks", "ask_threshold",
                    "help")
 
 
-def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Attachment:
+def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Card:
     """A card of `body` and `actions`, built from plain text: user text is shown as written, never as Markdown."""
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -26,7 +28,7 @@ def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | No
     }
     if actions:
         card["actions"] = actions
-    return CardFactory.adaptive_card(_as_markdown(card))
+    return _as_markdown(card)
 
 
 def _as_markdown(element: Any) -> Any:
@@ -56,7 +58,7 @@ def send_text_action(title: str, message: str) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": title, "data": {"msteams": {"type": "imBack", "value": message}}}
 
 
-def welcome_card(lang: Language, in_group: bool = False) -> Attachment:
+def welcome_card(lang: Language, in_group: bool = False) -> Card:
     jobs = lookup("welcome.jobs", lang)
     body = [
         {"type": "TextBlock", "text": text("welcome.title", lang), "size": "Large", "weight": "Bolder", "wrap": True},

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +21,7 @@ from dialogs.ks_cards import HANDED_IN, CompilationCounts, compilation_card
 from dialogs.input_parsing import command_rest
 from dialogs.report_status import default_report_year, looks_like_year, read_year, utc_now
 from dialogs.turn_user import acting_user
+from dialogs.replies import card_message
 from reports.compilation import FORMATS
 from reports.download_links import DEFAULT_VALID_FOR, compilation_link_for
 from settings import Settings
@@ -89,4 +89,4 @@ class CompilationCommand:
         )
         links = {fmt: compilation_link_for(self._settings, year, fmt, user_id, now) for fmt in FORMATS}
         card = compilation_card(year, links, counts, now + DEFAULT_VALID_FOR, lang)
-        await context.send_activity(MessageFactory.attachment(card))
+        await context.send_activity(card_message(card))

@@ -26,6 +26,7 @@ from dialogs.answer_cards import answer_card, new_ref
 from dialogs.cpu_work import run_cpu_bound
 from dialogs.input_parsing import parse_role, parse_yes_no
 from dialogs.policy_memory import PolicyMemory
+from dialogs.replies import card_message
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
 from storage.application_data import MalmoRole
 from texts import Language, text
@@ -80,7 +81,7 @@ class ConsultationDialog(ComponentDialog):
             await self._memory.remember_facts(step.context, final.facts)
             offer = bool(final.verdict and final.verdict.routine_applies)
             card = answer_card(final, lang, offer_registration=offer, feedback_ref=new_ref())
-            await step.context.send_activity(MessageFactory.attachment(card))
+            await step.context.send_activity(card_message(card))
             return await step.end_dialog(final.verdict.model_dump() if final.verdict else None)
 
         missing = routine.missing_facts[0]

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -35,13 +34,14 @@ from botbuilder.dialogs import (
     WaterfallDialog,
     WaterfallStepContext,
 )
-from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.input_parsing import parse_yes_no, plain
 from dialogs.chat_commands import PASSED_ON
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
 from dialogs.turn_user import acting_user
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.contact_persons import (
     NAME_MAX_LENGTH,
@@ -346,7 +346,7 @@ class ContactCommands:
         elif isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:
-            await turn_context.send_activity(MessageFactory.attachment(reply))
+            await turn_context.send_activity(card_message(reply))
 
     @staticmethod
     async def _organisation(session: AsyncSession, request: ContactRequest, user: User | None,
@@ -373,7 +373,7 @@ class ContactCommands:
         return text("contacts.unknown_organisation", lang, name=request.organisation)
 
     @staticmethod
-    async def _overview(session: AsyncSession, user: User | None, lang: Language) -> str | Attachment:
+    async def _overview(session: AsyncSession, user: User | None, lang: Language) -> str | Card:
         """Every active organisation for KS coordinators and admins; the writer's own for anyone else."""
         if user is None or not can_see_all_organisations(user):
             if user is None or user.organisation_id is None:

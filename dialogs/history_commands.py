@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.contact_commands import Words, looks_like_organisation, match_phrase, phrases
 from dialogs.people_cards import history_card
 from dialogs.turn_user import acting_user
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.history import read_history
 from storage.models import User
@@ -58,10 +58,10 @@ class HistoryCommands:
         if isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:
-            await turn_context.send_activity(MessageFactory.attachment(reply))
+            await turn_context.send_activity(card_message(reply))
 
     async def _reply(self, session: AsyncSession, viewer: User | None, request: HistoryRequest,
-                     lang: Language) -> str | Attachment:
+                     lang: Language) -> str | Card:
         # Refused before anything is looked up, so that a refusal says nothing about what exists.
         if viewer is None or not can_see_all_organisations(viewer):
             return text("event_history.not_allowed", lang)

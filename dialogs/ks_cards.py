@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card, send_text_action
+from dialogs.cards import Card, adaptive_card, send_text_action
 from dialogs.annual_report_cards import KS_APPROVE_ACTION, KS_COMMENT_INPUT, KS_RETURN_ACTION
 from dialogs.formatting import format_date, format_moment
 from reports.compilation import FORMATS
@@ -106,7 +105,7 @@ def _row_text(row: StatusRow, lang: Language) -> str:
                 changed=format_moment(row.last_change, lang))
 
 
-def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Language) -> Attachment:
+def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Language) -> Card:
     """The organisations that must report (nämnder) with their reports' status, the counts per status and who has
     not started; then, apart, the organisations that need not (bolag, 3.4) and have a voluntary report. The button
     that reminds them all is there while anyone is still to be reminded (`needs_report_reminder`)."""
@@ -140,7 +139,7 @@ def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Lang
     return adaptive_card(body, actions)
 
 
-def own_status_card(year: int, row: StatusRow, lang: Language) -> Attachment:
+def own_status_card(year: int, row: StatusRow, lang: Language) -> Card:
     """A contact person's view: their own organisation's line only (a bolag's says its report is voluntary)."""
     hint = "ks.status.own_hint" if row.must_report else "ks.status.own_hint_voluntary"
     return adaptive_card([
@@ -151,7 +150,7 @@ def own_status_card(year: int, row: StatusRow, lang: Language) -> Attachment:
 
 
 def remind_result_card(year: int, reminded: Sequence[str], people: int, without_contact: Sequence[str],
-                       lang: Language, without_representative: Sequence[str] = ()) -> Attachment:
+                       lang: Language, without_representative: Sequence[str] = ()) -> Card:
     """What "Påminn alla" did: how many organisations and people, and who could not be reminded: organisations
     that must appoint a contact person (3.3) and have none, and apart from them those that need not (a bolag with
     a voluntary report open, 3.4) and have no representative."""
@@ -175,7 +174,7 @@ def remind_result_card(year: int, reminded: Sequence[str], people: int, without_
 
 
 def review_notice_card(outcome: Literal["returned", "approved"], organisation: str, year: int, reviewer: str,
-                       comment: str | None, lang: Language) -> Attachment:
+                       comment: str | None, lang: Language) -> Card:
     """To whoever submitted the report: KS förvaltning returned it (with the comment) or approved it."""
     body = [
         _title(text(f"ks.review.notice.{outcome}_title", lang, organisation=organisation, year=year)),
@@ -189,7 +188,7 @@ def review_notice_card(outcome: Literal["returned", "approved"], organisation: s
 
 
 def compilation_card(year: int, links: Mapping[str, str], counts: CompilationCounts, valid_until: datetime,
-                     lang: Language) -> Attachment:
+                     lang: Language) -> Card:
     """The compilation for kommunfullmäktige: the counts, and a download link per format."""
     body = [
         _title(text("ks.compilation.title", lang, year=year)),

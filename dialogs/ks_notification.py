@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogs.cards import ADAPTIVE_CARD_CONTENT_TYPE, Card
 from settings import Settings
 from storage.applications import record_ks_administration_not_reached
 from storage.conversations import (
@@ -38,7 +38,7 @@ class NotificationOutcome:
 
 
 async def inform_ks_about_application(context: TurnContext, session: AsyncSession, settings: Settings,
-                                      application: Application, card: Attachment, lang: Language
+                                      application: Application, card: Card, lang: Language
                                       ) -> NotificationOutcome:
     """KS förvaltning is informed of a registered application (4.1); a notice that cannot be sent is recorded
     in the application's history as not reached, in Swedish (KS förvaltning reads it)."""
@@ -56,7 +56,7 @@ async def inform_ks_about_application(context: TurnContext, session: AsyncSessio
 
 
 async def inform_ks_about_annual_report(context: TurnContext, session: AsyncSession, settings: Settings,
-                                        report_id: int, subject_name: str, card: Attachment, lang: Language
+                                        report_id: int, subject_name: str, card: Card, lang: Language
                                         ) -> NotificationOutcome:
     """KS förvaltning gets the summary of a submitted annual report (3.3)."""
     reason = await _ks_channel_problem(context, session, settings)
@@ -70,7 +70,7 @@ async def inform_ks_about_annual_report(context: TurnContext, session: AsyncSess
 
 
 async def tell_submitter(context: TurnContext, session: AsyncSession, submitter: User, report_id: int,
-                         subject_name: str, card: Attachment, lang: Language) -> NotificationOutcome:
+                         subject_name: str, card: Card, lang: Language) -> NotificationOutcome:
     """Whoever submitted an annual report hears, in their chat with Lotsen, that it was returned or approved."""
     if is_terminal(context.activity.service_url):
         return NotificationOutcome("terminal")
@@ -98,9 +98,10 @@ async def _ks_channel_problem(context: TurnContext, session: AsyncSession, setti
     return None
 
 
-def attachment_document(attachment: Attachment) -> dict[str, object]:
-    """A card as the outbox keeps it (`Notice.card`), to be posted as it is (bot/notice_delivery.py)."""
-    return {"contentType": attachment.content_type, "content": attachment.content}
+def attachment_document(card: Card) -> dict[str, object]:
+    """A card as the outbox keeps it (`Notice.card`): an attachment as Teams takes it, posted as it is
+    (bot/notice_delivery.py)."""
+    return {"contentType": ADAPTIVE_CARD_CONTENT_TYPE, "content": card}
 
 
 def _sender(context: TurnContext, lang: Language) -> dict[str, str]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card
+from dialogs.cards import Card, adaptive_card
 from dialogs.formatting import format_moment
 from policy import load_policy
 from storage.models import AnswerFeedback, Clarification, TaughtQuestion, UnansweredQuestion
@@ -47,7 +46,7 @@ def _shown(question: str) -> str:
     return question if len(question) <= QUESTION_SHOWN_LENGTH else question[:QUESTION_SHOWN_LENGTH - 1] + "…"
 
 
-def _card(kind: str, count: int, lang: Language, entries: list[dict[str, Any]]) -> Attachment:
+def _card(kind: str, count: int, lang: Language, entries: list[dict[str, Any]]) -> Card:
     body = [_heading(text(f"learning.{kind}.title", lang))]
     if not count:
         body.append(_line(text(f"learning.{kind}.none", lang)))
@@ -57,7 +56,7 @@ def _card(kind: str, count: int, lang: Language, entries: list[dict[str, Any]]) 
     return adaptive_card(body)
 
 
-def unanswered_card(questions: Sequence[UnansweredQuestion], lang: Language) -> Attachment:
+def unanswered_card(questions: Sequence[UnansweredQuestion], lang: Language) -> Card:
     entries = []
     for question in questions:
         language = text(f"learning.languages.{question.lang}", lang) if question.lang in ("sv", "en") else question.lang
@@ -67,7 +66,7 @@ def unanswered_card(questions: Sequence[UnansweredQuestion], lang: Language) -> 
     return _card("unanswered", len(questions), lang, entries)
 
 
-def bad_answers_card(votes: Sequence[AnswerFeedback], lang: Language) -> Attachment:
+def bad_answers_card(votes: Sequence[AnswerFeedback], lang: Language) -> Card:
     entries = []
     for vote in votes:
         entries += [_meta(text("learning.bad_answers.meta", lang, when=format_moment(vote.updated_at, lang),
@@ -76,7 +75,7 @@ def bad_answers_card(votes: Sequence[AnswerFeedback], lang: Language) -> Attachm
     return _card("bad_answers", len(votes), lang, entries)
 
 
-def clarifications_card(clarifications: Sequence[Clarification], lang: Language) -> Attachment:
+def clarifications_card(clarifications: Sequence[Clarification], lang: Language) -> Card:
     entries = []
     for asked in clarifications:
         when = format_moment(asked.asked_at, lang)
@@ -88,7 +87,7 @@ def clarifications_card(clarifications: Sequence[Clarification], lang: Language)
     return _card("clarifications", len(clarifications), lang, entries)
 
 
-def topics_card(lang: Language) -> Attachment:
+def topics_card(lang: Language) -> Card:
     policy = load_policy()
     entries = [_line(text("learning.topics.entry", lang, title=policy.topic_title(topic, lang), topic=topic))
                for topic in policy.topic_ids]
@@ -97,7 +96,7 @@ def topics_card(lang: Language) -> Attachment:
     return adaptive_card(body)
 
 
-def taught_card(teachings: Sequence[TaughtQuestion], teachers: Mapping[int, str], lang: Language) -> Attachment:
+def taught_card(teachings: Sequence[TaughtQuestion], teachers: Mapping[int, str], lang: Language) -> Card:
     """`teachers`: user id → name; a teaching without a user is the operator's command line."""
     entries = []
     for taught in reversed(teachings):  # newest first

@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Attachment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.input_parsing import command_words, plain
@@ -32,6 +30,8 @@ from dialogs.learning_cards import (
     unanswered_card,
 )
 from dialogs.turn_user import acting_user
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from policy import load_policy, teaching_text
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.models import User
@@ -122,16 +122,16 @@ class LearningCommands:
             user = await acting_user(session, turn_context)
             # Refused before anything is looked up, so that a refusal says nothing about what there is.
             if user is None or not can_see_all_organisations(user):
-                reply: str | Attachment = text("learning.not_allowed", lang)
+                reply: str | Card = text("learning.not_allowed", lang)
             else:
                 reply = await self._reply(session, user, request, lang)
         if isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:
-            await turn_context.send_activity(MessageFactory.attachment(reply))
+            await turn_context.send_activity(card_message(reply))
 
     async def _reply(self, session: AsyncSession, user: User, request: LearningRequest,
-                     lang: Language) -> str | Attachment:
+                     lang: Language) -> str | Card:
         if request.action == "unanswered":
             return unanswered_card(await list_unanswered_questions(session, limit=self._limit), lang)
         if request.action == "bad_answers":
@@ -147,7 +147,7 @@ class LearningCommands:
         return await self._forget(session, user, request, lang)
 
     @staticmethod
-    async def _taught(session: AsyncSession, lang: Language) -> Attachment:
+    async def _taught(session: AsyncSession, lang: Language) -> Card:
         teachings = (await active_teachings(session))[-TAUGHT_LIMIT:]
         teachers: dict[int, str] = {}
         for user_id in {taught.taught_by_user_id for taught in teachings} - {None}:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
@@ -26,7 +26,6 @@ from botbuilder.dialogs import (
     WaterfallDialog,
     WaterfallStepContext,
 )
-from botbuilder.schema import Attachment
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,6 +58,8 @@ from dialogs.input_parsing import (
     plain,
 )
 from dialogs.turn_user import acting_user
+from dialogs.cards import Card
+from dialogs.replies import card_message
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, Money
@@ -207,7 +208,7 @@ class MyApplicationsDialog(ComponentDialog):
 
     async def _show_list(self, step: WaterfallStepContext) -> DialogTurnResult:
         lang = language_of(step.context.activity.locale)
-        card: Attachment | None = None
+        card: Card | None = None
         async with self._session_factory.begin() as session:
             user = await acting_user(session, step.context)
             sees_all = user is not None and can_see_all_organisations(user)
@@ -223,13 +224,13 @@ class MyApplicationsDialog(ComponentDialog):
             await step.context.send_activity(reply)
             return await step.end_dialog()
         step.values["state"] = {"view": LIST, "application_id": None}
-        await step.context.send_activity(MessageFactory.attachment(card))
+        await step.context.send_activity(card_message(card))
         return Dialog.end_of_turn
 
     async def _show_application(self, step: WaterfallStepContext, state: dict[str, Any]) -> DialogTurnResult:
         lang = language_of(step.context.activity.locale)
         view = state["view"]
-        card: Attachment | None = None
+        card: Card | None = None
         async with self._session_factory.begin() as session:
             found = await self._find(session, step.context, state.get("application_id"), state.get("reference"))
             application = found.application
@@ -251,7 +252,7 @@ class MyApplicationsDialog(ComponentDialog):
                 return await self._wait(step, DETAIL, application.id)
             return await self._return_to(step, state.get("fallback"))
         step.values["state"] = {"view": view, "application_id": application.id}
-        await step.context.send_activity(MessageFactory.attachment(card))
+        await step.context.send_activity(card_message(card))
         return Dialog.end_of_turn
 
     # --- acting on a message ------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card
+from dialogs.cards import Card, adaptive_card
 from dialogs.formatting import format_moment
 from dialogs.formatting import format_date, format_money
 from policy.dates import MALMO_TIME
@@ -60,7 +59,7 @@ def _line(value: str, **style: Any) -> dict[str, Any]:
 
 
 def contacts_overview_card(missing: Sequence[Organisation], present: Sequence[OverviewEntry], lang: Language,
-                           optional: Sequence[Organisation] = ()) -> Attachment:
+                           optional: Sequence[Organisation] = ()) -> Card:
     """Every active organisation: first those that must appoint a contact person and have none (nämnder, 3.3);
     then, as no gap, those that may appoint a representative and have not (bolag, 3.4); then the rest."""
     body = [
@@ -90,7 +89,7 @@ def user_line(user: User, organisation_names: Mapping[int, str], lang: Language)
                 organisation=organisation_label(organisation, lang))
 
 
-def users_card(users: Sequence[User], organisation_names: Mapping[int, str], lang: Language) -> Attachment:
+def users_card(users: Sequence[User], organisation_names: Mapping[int, str], lang: Language) -> Card:
     """Every user (name, role, organisation) with the Teams id an administrator may need to tell two apart."""
     body = [_heading(text("user_admin.list.title", lang), "Large")]
     if not users:
@@ -199,7 +198,7 @@ def describe_history_entry(entry: HistoryEntry, lang: Language) -> str:
     return text("event_history.what", lang, what=what, subject=subject)
 
 
-def history_card(entries: Sequence[HistoryEntry], organisation_name: str | None, lang: Language) -> Attachment:
+def history_card(entries: Sequence[HistoryEntry], organisation_name: str | None, lang: Language) -> Card:
     """The events newest first: when (Malmö time), who, which organisation, and what."""
     title = (text("event_history.title_organisation", lang, organisation=organisation_name)
              if organisation_name is not None else text("event_history.title", lang))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -47,6 +47,7 @@ from dialogs.formatting import format_amount
 from dialogs.policy_memory import PolicyMemory, Remembered, describe_remembered, is_forget_request
 from dialogs.teachings_cache import TeachingsCache
 from dialogs.turn_user import acting_user
+from dialogs.replies import card_message
 from policy import Answer, InvalidInputError, answer, load_policy
 from storage.access import can_see_all_organisations
 from storage.policy_learning import get_clarification, record_clarification, record_clarification_choice, record_feedback
@@ -201,7 +202,7 @@ class PolicyQuestions:
                 note = describe_remembered(before, lang) if result.verdict is not None else None
                 feedback_ref = new_ref() if result.kind in FEEDBACK_KINDS else None
                 card = answer_card(result, lang, feedback_ref=feedback_ref, note=note)
-        await context.send_activity(MessageFactory.attachment(card))
+        await context.send_activity(card_message(card))
         # The policy module says when the verdict is what was asked and facts for it are missing (`consult`):
         # a verdict that merely comes along with another answer is not followed by questions.
         if consult and result.consult and result.verdict is not None and result.missing_facts:
@@ -218,7 +219,7 @@ class PolicyQuestions:
             command, request = view
             await command.handle(dialog_context, request, lang, in_group=in_group)
             return
-        await dialog_context.context.send_activity(MessageFactory.attachment(feature_card(result, lang)))
+        await dialog_context.context.send_activity(card_message(feature_card(result, lang)))
 
     async def _may_see_views(self, context: TurnContext) -> bool:
         async with self._session_factory() as session:

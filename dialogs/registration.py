@@ -26,6 +26,7 @@ from dialogs.registration_answers import AnswerContext, Choice, programme_choice
 from dialogs.registration_cards import form_card, ks_summary_card, review_card, saved_card
 from dialogs.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
 from dialogs.turn_user import acting_user, acting_user_recorded
+from dialogs.replies import card_message
 from policy import ProjectFacts, evaluate_eu_routine
 from policy.dates import MALMO_TIME
 from reminders.planner import plan_for_application
@@ -166,7 +167,7 @@ class RegistrationSteps(Dialog):
             async with self._session_factory() as session:
                 organisations = await self._organisation_choices(session, dc.context)
             await dc.context.send_activity(text("registration.form_offer", lang))
-            await dc.context.send_activity(MessageFactory.attachment(
+            await dc.context.send_activity(card_message(
                 form_card(self._data(state), lang, programme_choices(lang), organisations, {})))
             return Dialog.end_of_turn
         await dc.context.send_activity(text("registration.start", lang))
@@ -277,7 +278,7 @@ class RegistrationSteps(Dialog):
         state["data"], state["answered"] = data.model_dump(mode="json"), sorted(answered)
         await self._save_draft(dc.context, state)
         if errors:
-            await dc.context.send_activity(MessageFactory.attachment(
+            await dc.context.send_activity(card_message(
                 form_card(data, lang, programme_choices(lang), context.organisations, errors)))
             return Dialog.end_of_turn
         if data.aligned_with_policy is False or data.decision_anchored is False:
@@ -293,7 +294,7 @@ class RegistrationSteps(Dialog):
         data = self._data(state)
         async with self._session_factory() as session:
             organisation_name = await self._organisation_name(session, data.organisation_slug)
-        await dc.context.send_activity(MessageFactory.attachment(
+        await dc.context.send_activity(card_message(
             review_card(data, lang, _programme_label(data, lang), organisation_name, state["submission_key"])))
         return Dialog.end_of_turn
 
@@ -339,7 +340,7 @@ class RegistrationSteps(Dialog):
         if not created:  # the same review submitted twice: the first one saved it
             await dc.context.send_activity(text("registration.already_saved", lang, reference=reference))
             return await dc.end_dialog({"application_id": application.id, "reference": reference})
-        await dc.context.send_activity(MessageFactory.attachment(saved_card(reference, routine, outcome, lang)))
+        await dc.context.send_activity(card_message(saved_card(reference, routine, outcome, lang)))
         if draft_text:
             await dc.context.send_activity(text("registration.information_item_intro", lang))
             await dc.context.send_activity(draft_text)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card
+from dialogs.cards import Card, adaptive_card
 from dialogs.formatting import format_date, format_money
 from dialogs.ks_notification import NotificationOutcome
 from dialogs.registration_answers import Choice
@@ -41,7 +40,7 @@ def display_value(name: str, data: ApplicationData, lang: Language, programme_la
 
 
 def review_card(data: ApplicationData, lang: Language, programme_label: str, organisation_name: str,
-                submission_key: str) -> Attachment:
+                submission_key: str) -> Card:
     rows: list[dict[str, Any]] = []
     for name in REVIEW_FIELDS:
         if name == "programme_other":
@@ -78,7 +77,7 @@ def review_card(data: ApplicationData, lang: Language, programme_label: str, org
 
 
 def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutcome | None,
-               lang: Language) -> Attachment:
+               lang: Language) -> Card:
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": text("registration.saved_title", lang, reference=reference),
          "size": "Large", "weight": "Bolder", "wrap": True},
@@ -104,7 +103,7 @@ def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutc
 
 
 def ks_summary_card(data: ApplicationData, reference: str, organisation_name: str, programme_label: str,
-                    routine: RoutineResult, registered_by: str) -> Attachment:
+                    routine: RoutineResult, registered_by: str) -> Card:
     """Always in Swedish: it is read by kommunstyrelsens förvaltning."""
     lang: Language = "sv"
     facts = [
@@ -139,7 +138,7 @@ def ks_summary_card(data: ApplicationData, reference: str, organisation_name: st
 
 
 def form_card(data: ApplicationData, lang: Language, programmes: list[Choice], organisations: list[Choice],
-              errors: dict[str, str]) -> Attachment:
+              errors: dict[str, str]) -> Card:
     """All questions at once, for Teams; answers are read exactly as typed answers are."""
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": text("registration.form.title", lang), "size": "Large", "weight": "Bolder"},

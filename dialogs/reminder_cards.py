@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.schema import Attachment
 
-from dialogs.cards import adaptive_card, send_text_action
+from dialogs.cards import Card, adaptive_card, send_text_action
 from dialogs.application_cards import OPEN_ACTION as OPEN_APPLICATION_ACTION
 from dialogs.formatting import format_date
 from policy import PolicyError, get_section
@@ -136,7 +135,7 @@ def _open_action(reminder: Reminder, lang: Language) -> dict[str, Any] | None:
     return send_text_action(title, text(f"reminders.card.open_messages.{kind}", lang))
 
 
-def reminder_card(reminder: Reminder, lang: Language, today: date) -> Attachment:
+def reminder_card(reminder: Reminder, lang: Language, today: date) -> Card:
     values = _values(reminder, lang, today)
     key = _card_key(reminder)
     body: list[dict[str, Any]] = [

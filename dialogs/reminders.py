@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.cards import adaptive_card
@@ -21,6 +21,7 @@ from dialogs.formatting import format_date, format_moment
 from dialogs.input_parsing import plain
 from dialogs.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
 from dialogs.turn_user import acting_user
+from dialogs.replies import card_message
 from reminders.calendar import local_date, send_time, workday_on_or_before
 from storage.access import AccessDenied, NotFound
 from storage.models import Reminder, ReminderKind, ReminderState
@@ -184,7 +185,7 @@ class ReminderCommands:
                 reply += " " + self._paused_line(paused, lang)
             await turn_context.send_activity(reply)
             return
-        await turn_context.send_activity(MessageFactory.attachment(self._list_card(upcoming, paused, lang)))
+        await turn_context.send_activity(card_message(self._list_card(upcoming, paused, lang)))
 
     def _list_card(self, upcoming: list[Reminder], paused: set[str], lang: Language):
         body: list[dict[str, Any]] = [

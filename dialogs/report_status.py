@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Literal
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +38,7 @@ from dialogs.ks_cards import (
     status_card,
 )
 from dialogs.turn_user import acting_user
+from dialogs.replies import card_message
 from reminders.calendar import local_date
 from reminders.on_request import plan_reminders_on_request
 from reminders.planner import annual_report_deadline
@@ -171,12 +172,12 @@ class ReportStatusCommand:
                 rows = [StatusRow(line.organisation.name, line.status, contact_of(line), line.last_change,
                                   line.organisation.kind.value)
                         for line in overview]
-                return MessageFactory.attachment(status_card(year, rows, deadline, lang))
+                return card_message(status_card(year, rows, deadline, lang))
             if user is not None and await is_contact_person(session, user):
                 if user.organisation_id is None:
                     return text("ks.status.no_organisation", lang)
                 row = await self._own_row(session, user, user.organisation_id, year)
-                return MessageFactory.attachment(own_status_card(year, row, lang))
+                return card_message(own_status_card(year, row, lang))
         return text("ks.status.refused", lang, year=year)
 
     @staticmethod
@@ -231,5 +232,5 @@ class ReportStatusCommand:
                            if must_appoint_contact(kinds[organisation_id])]
         without_representative = [name for organisation_id, name in plan.without_contact
                                   if not must_appoint_contact(kinds[organisation_id])]
-        return MessageFactory.attachment(remind_result_card(
+        return card_message(remind_result_card(
             year, [name for _, name in plan.reminded], plan.people, without_contact, lang, without_representative))

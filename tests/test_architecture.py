@@ -57,3 +57,9 @@ def test_dialogs_never_import_the_bot(path):
 @pytest.mark.parametrize("path", _sources("texts"), ids=lambda path: str(path.relative_to(ROOT)))
 def test_the_text_catalog_imports_nothing_of_ours(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in OUR_PACKAGES and name != "texts"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "dialogs").glob("*cards.py")), ids=lambda path: path.name)
+def test_cards_are_plain_data_without_the_sdk(path):
+    """Cards are dicts (dialogs/cards.py); only dialogs/replies.py wraps one in a Bot Framework activity."""
+    assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}

@@ -7,8 +7,7 @@ from dialogs.cards import welcome_card
 
 
 def test_the_welcome_card_reads_as_text_with_numbered_choices():
-    attachment = welcome_card("sv")
-    rendered = render_attachment(attachment.content_type, attachment.content)
+    rendered = render_attachment(ADAPTIVE_CARD, welcome_card("sv"))
     assert rendered.lines[0] == "Hej! Jag är Lotsen"
     assert any(line.startswith("• Svara på frågor") for line in rendered.lines)
     labels = [choice.label for choice in rendered.choices]

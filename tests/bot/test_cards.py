@@ -46,7 +46,7 @@ def test_user_text_on_a_text_block_and_a_fact_is_escaped_and_reads_the_same_in_t
     card = adaptive_card([
         {"type": "TextBlock", "text": LINK},
         {"type": "Container", "items": [{"type": "FactSet", "facts": [{"title": "**Projekt**", "value": LINK}]}]},
-    ]).content
+    ])
     assert card["body"][0]["text"] == "\\[logga in\\](https\\://evil.example)"
     assert card["body"][1]["items"][0]["facts"] == [
         {"title": "\\*\\*Projekt\\*\\*", "value": "\\[logga in\\](https\\://evil.example)"}]
@@ -59,7 +59,7 @@ def test_inputs_and_button_data_are_data_not_markdown():
         [{"type": "Input.Text", "id": "project_name", "label": "Projekt", "value": LINK},
          {"type": "Input.ChoiceSet", "id": "c", "choices": [{"title": "_a_", "value": "*b*"}]}],
         [{"type": "Action.Submit", "title": "Spara [x]", "data": {"action": "x", "name": LINK}}],
-    ).content
+    )
     assert card["body"][0]["value"] == LINK
     assert card["body"][1]["choices"] == [{"title": "_a_", "value": "*b*"}]
     assert card["actions"][0] == {"type": "Action.Submit", "title": "Spara [x]", "data": {"action": "x", "name": LINK}}
@@ -67,5 +67,5 @@ def test_inputs_and_button_data_are_data_not_markdown():
 
 @pytest.mark.parametrize("shown", ["Gröna tak i Malmö", "EU-2026-0007 · Gröna tak i Malmö", "14 500 000 kr"])
 def test_ordinary_text_is_left_as_it_is(shown):
-    card = adaptive_card([{"type": "TextBlock", "text": shown}]).content
+    card = adaptive_card([{"type": "TextBlock", "text": shown}])
     assert card["body"][0]["text"] == shown

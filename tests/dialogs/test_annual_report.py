@@ -514,7 +514,7 @@ async def test_the_ks_card_shows_the_report_and_carries_the_review_actions(sessi
     await _applications(session_factory)
     await _ready_report(session_factory)
     report = await _report(session_factory)
-    card = ks_summary_card(report, submitted_by="Anna Andersson").content
+    card = ks_summary_card(report, submitted_by="Anna Andersson")
     rendered = render_attachment("application/vnd.microsoft.card.adaptive", card)
     lines = "\n".join(rendered.lines)
     assert "Årsredovisning av internationellt arbete 2025: Miljönämnden" in lines
@@ -598,7 +598,7 @@ async def test_a_bolag_may_have_no_representative_and_is_told_of_a_representant(
     assert await _registry_name(session_factory, "malmo-stadshus-ab") is None
     # KS förvaltning is told it is a voluntary report, and that the bolag has no representative.
     lines = "\n".join(render_attachment("application/vnd.microsoft.card.adaptive",
-                                        ks_summary_card(report, submitted_by=LIV.name).content).lines)
+                                        ks_summary_card(report, submitted_by=LIV.name)).lines)
     assert "Malmö Stadshus AB har skickat in en frivillig redovisning" in lines and "avsnitt 3.4" in lines
     assert "avsnitt 3.3" not in lines and "Representant: –" in lines
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from bot.card_text import render_attachment
+from bot.card_text import ADAPTIVE_CARD, render_attachment
 from dialogs.answer_cards import (
     ChoicePress,
     FeedbackPress,
@@ -32,8 +32,8 @@ def _answer(**fields) -> Answer:
     return Answer(**values)
 
 
-def _rendered(attachment):
-    return render_attachment(attachment.content_type, attachment.content)
+def _rendered(card):
+    return render_attachment(ADAPTIVE_CARD, card)
 
 
 def test_the_answer_card_asks_whether_it_helped_naming_its_ref():
@@ -47,7 +47,7 @@ def test_the_answer_card_asks_whether_it_helped_naming_its_ref():
                   "topic": "partner_cities", "lang": "sv"},
     }
     # The card's own actions stay the policy text and the follow-ups (Teams shows six at most).
-    content = answer_card(_answer(), "sv", feedback_ref=REF).content
+    content = answer_card(_answer(), "sv", feedback_ref=REF)
     assert [action["title"] for action in content["actions"]] == ["Visa policytext", "Vem beslutar om nätverk?"]
     english = _rendered(answer_card(_answer(lang="en"), "en", feedback_ref=REF))
     assert "Did this help?" in english.lines

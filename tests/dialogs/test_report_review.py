@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from botbuilder.core import MessageFactory
 
 from dialogs.annual_report_cards import ks_summary_card
+from dialogs.replies import card_message
 from storage.annual_reports import AnnualReportEvent, AnnualReportEventKind, AnnualReportStatus, get_report, submit
 from storage.conversations import save_conversation_reference
 from storage.models import AnnualReport, User
@@ -176,7 +176,7 @@ async def test_the_buttons_of_the_summary_card_posted_to_ks_are_answered(session
         anna = await session.get_one(User, seeded.users["anna"].id)
         report = await get_report(session, seeded.reports["miljonamnden"].organisation_id, 2025, anna)
         card = ks_summary_card(report, submitted_by=anna.name)
-    pressed = buttons([MessageFactory.attachment(card)])
+    pressed = buttons([card_message(card)])
     # Teams sends the button's data with the card's comment field filled in.
     replies = await _act(session_factory, value={**pressed["Returnera för komplettering"], "comment": "Beskriv resultaten."},
                          channel=True)

@@ -58,7 +58,7 @@ def test_the_details_are_the_planners_so_the_reminder_card_renders_them():
                         recipient_user_id=spec.recipient_user_id, due_at=spec.due_at, details=spec.details,
                         state=ReminderState.PENDING, idempotency_key=spec.idempotency_key, cycle=spec.cycle)
     rendered = render_attachment("application/vnd.microsoft.card.adaptive",
-                                 reminder_card(reminder, "sv", date(2026, 2, 3)).content)
+                                 reminder_card(reminder, "sv", date(2026, 2, 3)))
     shown = "\n".join(rendered.lines)
     assert "Årlig redovisning av det internationella arbetet: Miljönämnden" in shown
     assert "31 mars 2026, om 56 dagar" in shown
@@ -81,7 +81,7 @@ def test_a_bolags_voluntary_report_is_reminded_of_as_voluntary_citing_3_4():
                             recipient_user_id=bolag.recipient_user_id, due_at=bolag.due_at, details=bolag.details,
                             state=ReminderState.PENDING, idempotency_key=bolag.idempotency_key, cycle=bolag.cycle)
         shown = "\n".join(render_attachment("application/vnd.microsoft.card.adaptive",
-                                            reminder_card(reminder, lang, date(2026, 2, 3)).content).lines)
+                                            reminder_card(reminder, lang, date(2026, 2, 3))).lines)
         for words in expected:
             assert words in shown, (lang, words)
         assert "Nämnden ska varje år" not in shown and "committee reports" not in shown
