@@ -27,20 +27,15 @@ from dialogs.programmes import load_programmes
 from policy import load_policy, parameter_value
 from policy.dates import MALMO_TIME
 from reports.compilation import (
-    ANSWERS,
-    APPLICATION_HEADERS,
-    APPLICATION_STATUS_LABELS,
-    CONTACT_LABELS,
-    FOCUS_AREA_LABELS,
     FORMATS,
-    ITEM_KIND_LABELS,
-    KIND_LABELS,
-    NO_CONTACT,
-    ROLE_LABELS,
-    TEXTS,
     Compilation,
     OrganisationReport,
+    answer,
+    application_status,
+    compilation_text,
     default_file_name,
+    headers,
+    labels,
     write_compilation,
 )
 from reports.compilation_query import build_compilation, build_organisation_report, programme_name, to_sek
@@ -166,7 +161,8 @@ def _money_text(money: Money, eur_sek_rate: float | None, default_rate: float) -
     shown = texts.money(money.amount, money.currency, "sv")
     if money.currency == "SEK":
         return shown
-    return TEXTS["converted"].format(eur=shown, sek=texts.money(to_sek(money, eur_sek_rate, default_rate), "SEK", "sv"))
+    sek = texts.money(to_sek(money, eur_sek_rate, default_rate), "SEK", "sv")
+    return compilation_text("converted", eur=shown, sek=sek)
 
 
 def _cell(text: str) -> str:
@@ -176,16 +172,17 @@ def _cell(text: str) -> str:
 def organisation_report_text(report: OrganisationReport, year: int) -> str:
     """One organisation's report and applications as Markdown, in the compilation's own words."""
     texts = load_policy().texts
-    lines = [f"# {report.name} ({KIND_LABELS[report.kind].lower()}), {year}", "",
-             "- " + TEXTS["status"].format(status=report.status_label),
-             "- " + CONTACT_LABELS[report.kind].format(name=terminal_line(report.contact_name or NO_CONTACT)),
-             "- " + TEXTS["verksamhetsplan"].format(answer=ANSWERS[report.in_verksamhetsplan]), ""]
+    contact = terminal_line(report.contact_name or compilation_text("no_contact"))
+    lines = [f"# {report.name} ({labels('kinds')[report.kind].lower()}), {year}", "",
+             "- " + compilation_text("status", status=report.status_label),
+             "- " + compilation_text(f"contacts.{report.kind}", name=contact),
+             "- " + compilation_text("verksamhetsplan", answer=answer(report.in_verksamhetsplan)), ""]
     if report.status == "not_started":
         # A bolag that has not reported is not behind: it has no duty to (3.4).
-        lines += [TEXTS["no_report"] if report.must_report else TEXTS["no_voluntary_report"], ""]
+        lines += [compilation_text("no_report" if report.must_report else "no_voluntary_report"), ""]
     elif not report.items:
-        lines += [TEXTS["no_items"], ""]
-    for kind, label in ITEM_KIND_LABELS.items():
+        lines += [compilation_text("no_items"), ""]
+    for kind, label in labels("item_kinds").items():
         items = [item for item in report.items if item.kind == kind]
         if items:
             lines += [f"## {label}", ""]
@@ -194,26 +191,28 @@ def organisation_report_text(report: OrganisationReport, year: int) -> str:
             if item.description:
                 lines.append(f"  {terminal_line(item.description)}")
             if item.focus_areas:
-                lines.append("  " + TEXTS["focus_areas"].format(
-                    areas=", ".join(f"{area} {FOCUS_AREA_LABELS[area].lower()}" for area in item.focus_areas)))
+                names = labels("focus_area_names")
+                lines.append("  " + compilation_text(
+                    "focus_areas", areas=", ".join(f"{area} {names[area].lower()}" for area in item.focus_areas)))
             if item.results:
-                lines.append("  " + TEXTS["results"].format(results=terminal_line(item.results)))
+                lines.append("  " + compilation_text("results", results=terminal_line(item.results)))
         if items:
             lines.append("")
-    lines += [f"## {TEXTS['applications']}", ""]
+    lines += [f"## {compilation_text('applications')}", ""]
     if not report.applications:
-        lines.append(TEXTS["no_applications"])
+        lines.append(compilation_text("no_applications"))
     else:
-        headers = [h for h in APPLICATION_HEADERS if h != "Organisation"]
-        lines += ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        columns = headers("headers.applications")
+        del columns[2]  # the organisation: the report's own
+        lines += ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
         for a in report.applications:
             budget = texts.money(a.total_budget.amount, a.total_budget.currency, "sv")
             if a.total_budget.currency != "SEK":
-                budget = TEXTS["converted"].format(eur=budget, sek=texts.money(a.total_budget_sek, "SEK", "sv"))
+                budget = compilation_text("converted", eur=budget, sek=texts.money(a.total_budget_sek, "SEK", "sv"))
             granted = (texts.money(a.granted_amount_sek, "SEK", "sv") if a.granted_amount_sek is not None
-                       else TEXTS["none"])
-            cells = [a.reference, a.project_name, a.programme_name, ROLE_LABELS[a.malmo_role], budget,
-                     APPLICATION_STATUS_LABELS[a.status], granted]
+                       else compilation_text("none"))
+            cells = [a.reference, a.project_name, a.programme_name, labels("roles")[a.malmo_role], budget,
+                     application_status(a.status), granted]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -224,17 +223,18 @@ def application_text(application: Application, names: dict[str, str], default_ra
               if application.total_budget_minor is not None else None)
     granted = (Money(amount_minor=application.granted_amount_minor, currency=application.granted_amount_currency)
                if application.granted_amount_minor is not None else None)
+    none = compilation_text("none")
     values = [
         application_reference(application),
-        terminal_line(application.project_name or TEXTS["none"]),
+        terminal_line(application.project_name or none),
         application.organisation.name,
         terminal_line(programme_name(application, names)),
-        ROLE_LABELS[application.malmo_role] if application.malmo_role else TEXTS["none"],
-        _money_text(budget, application.eur_sek_rate, default_rate) if budget else TEXTS["none"],
-        APPLICATION_STATUS_LABELS[application.status],
-        _money_text(granted, application.eur_sek_rate, default_rate) if granted else TEXTS["none"],
+        labels("roles")[application.malmo_role] if application.malmo_role else none,
+        _money_text(budget, application.eur_sek_rate, default_rate) if budget else none,
+        application_status(application.status),
+        _money_text(granted, application.eur_sek_rate, default_rate) if granted else none,
     ]
-    return "\n".join(f"{label}: {value}" for label, value in zip(APPLICATION_HEADERS, values)) + "\n"
+    return "\n".join(f"{label}: {value}" for label, value in zip(headers("headers.applications"), values)) + "\n"
 
 
 async def _report_show_command(settings: Settings, args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from dialogs.input_parsing import plain
+from dialogs.input_parsing import command_words, plain, rest_after
 from storage.models import FocusArea
 from storage.organisations import load_organisation_entries, normalise, slugify
 from texts import LANGUAGES, lookup
@@ -40,23 +40,9 @@ _OTHER_COMMAND_KEYS = (
 SHORT_REPLY_WORDS = 3  # at most this many words, and neither a question nor a command: not for anyone else
 
 
-@cache
 def phrases(key: str) -> tuple[str, ...]:
     """A word list of the catalogs (`annual_report.<key>`), both languages, folded, longest phrase first."""
-    words = {plain(str(word)) for lang in LANGUAGES for word in lookup(f"annual_report.{key}", lang)}
-    return tuple(sorted(words, key=lambda phrase: (-len(phrase.split()), phrase)))
-
-
-def rest_after(message: str, candidates: tuple[str, ...]) -> str | None:
-    """What follows the longest of `candidates` that `message` starts with, word for word ("" for the phrase
-    alone), in the words as typed; None when it starts with none of them."""
-    words = message.split()
-    folded = [plain(word) for word in words]
-    for phrase in candidates:
-        phrase_words = phrase.split()
-        if folded[: len(phrase_words)] == phrase_words:
-            return " ".join(words[len(phrase_words):])
-    return None
+    return command_words(f"annual_report.{key}")
 
 
 def is_one_of(message: str, key: str) -> bool:

@@ -36,7 +36,7 @@ from botbuilder.dialogs import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.input_parsing import parse_yes_no, plain
+from dialogs.input_parsing import command_words, parse_yes_no, plain
 from dialogs.chat_commands import PASSED_ON
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
 from dialogs.turn_user import acting_user
@@ -61,15 +61,14 @@ from storage.organisations import (
     slugify,
 )
 from storage.users import list_users
-from texts import LANGUAGES, Language, language_of, lookup, text
+from texts import Language, language_of, text
 
 # --- reading what was typed (shared with dialogs/admin_commands.py and dialogs/history_commands.py) ---------
 
 
 def phrases(key: str) -> list[tuple[str, ...]]:
     """A word list of both catalogs, each phrase folded by `plain` and split into words, longest first."""
-    found = {tuple(plain(phrase).split()) for lang in LANGUAGES for phrase in lookup(key, lang)}
-    return sorted((phrase for phrase in found if phrase), key=lambda phrase: (-len(phrase), phrase))
+    return [tuple(phrase.split()) for phrase in command_words(key) if phrase]
 
 
 def match_phrase(words: Sequence[str], start: int, options: Sequence[tuple[str, ...]]) -> int:

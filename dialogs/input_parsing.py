@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -385,18 +386,31 @@ def parse_role(text: str) -> MalmoRole | None:
 # ---- commands typed with words of the catalogs ---------------------------------------------
 
 
-def command_words(key: str) -> list[str]:
+@cache
+def command_words(key: str) -> tuple[str, ...]:
     """A word list of both catalogs ("ks.words.status"), folded by `plain`, longest phrase first."""
-    words = {plain(word) for lang in LANGUAGES for word in lookup(key, lang)}
-    return sorted(words, key=lambda phrase: (-len(phrase.split()), phrase))
+    words = {plain(str(word)) for lang in LANGUAGES for word in lookup(key, lang)}
+    return tuple(sorted(words, key=lambda phrase: (-len(phrase.split()), phrase)))
+
+
+def split_after(message: str, phrases: Sequence[str]) -> tuple[str, str] | None:
+    """(the first of `phrases` — folded, longest first — that `message` starts with, word for word, and what
+    follows it as typed: "" for the phrase alone), or None when it starts with none of them."""
+    words = message.split()
+    folded = [plain(word) for word in words]
+    for phrase in phrases:
+        phrase_words = phrase.split()
+        if folded[: len(phrase_words)] == phrase_words:
+            return phrase, " ".join(words[len(phrase_words):])
+    return None
+
+
+def rest_after(message: str, phrases: Sequence[str]) -> str | None:
+    """What follows the first of `phrases` that `message` starts with, as typed ("" for the phrase alone), or None."""
+    found = split_after(message, phrases)
+    return found[1] if found is not None else None
 
 
 def command_rest(message: str, key: str) -> str | None:
     """What follows the phrase of `key` that `message` starts with, as typed ("" for the phrase alone), or None."""
-    words = message.split()
-    folded = [plain(word) for word in words]
-    for phrase in command_words(key):
-        phrase_words = phrase.split()
-        if folded[: len(phrase_words)] == phrase_words:
-            return " ".join(words[len(phrase_words):])
-    return None
+    return rest_after(message, command_words(key))

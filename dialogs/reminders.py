@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dialogs.cards import adaptive_card
 from dialogs.card_values import record_id
 from dialogs.formatting import format_date, format_moment
-from dialogs.input_parsing import plain
+from dialogs.input_parsing import command_words, plain, split_after
 from dialogs.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
 from dialogs.turn_user import acting_user
 from dialogs.replies import card_message
@@ -34,7 +34,7 @@ from storage.reminders import (
     resume_kind,
     snooze,
 )
-from texts import LANGUAGES, Language, lookup, text
+from texts import Language, text
 
 Action = Literal["done", "snooze", "list", "pause", "resume"]
 SNOOZE_DAYS = 7
@@ -52,27 +52,11 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _phrases(key: str) -> list[str]:
-    """A word list of both catalogs, compared without case or diacritics, longest first."""
-    words = {plain(word) for lang in LANGUAGES for word in lookup(key, lang)}
-    return sorted(words, key=lambda phrase: (-len(phrase.split()), phrase))
-
-
-def _rest_after(message: str, phrases: list[str]) -> tuple[str, str] | None:
-    """(the phrase `message` starts with, what follows it), or None."""
-    words = message.split()
-    for phrase in phrases:
-        phrase_words = phrase.split()
-        if words[: len(phrase_words)] == phrase_words:
-            return phrase, " ".join(words[len(phrase_words):])
-    return None
-
-
 def kind_named(words: str) -> str | None:
     """The kind of reminder `words` name ("informationsärenden", "annual report"), or None."""
     wanted = plain(words)
     for kind in ReminderKind:
-        if wanted in _phrases(f"reminders.kind_words.{kind.value}"):
+        if wanted in command_words(f"reminders.kind_words.{kind.value}"):
             return kind.value
     return None
 
@@ -103,10 +87,10 @@ class ReminderCommands:
         command = plain(message or "")
         if not command:
             return None
-        if command in _phrases("reminders.words.my_reminders"):
+        if command in command_words("reminders.words.my_reminders"):
             return ReminderRequest("list")
         for action in ("pause", "resume"):
-            found = _rest_after(command, _phrases(f"reminders.words.{action}"))
+            found = split_after(command, command_words(f"reminders.words.{action}"))
             if found is None:
                 continue
             phrase, rest = found

@@ -2,8 +2,8 @@
 
 Pure: it takes a `Compilation` (which a storage query fills) and writes it as Markdown, Word (python-docx) or
 Excel (openpyxl); it reads no database. The texts are Swedish whatever the coordinator's language, because the
-compilation goes to kommunfullmäktige; they are the constants below rather than the bot's catalogs, since
-reports/ may not import bot/. The policy's own words in the introduction come from the policy module.
+compilation goes to kommunfullmäktige; they come from the text catalog (texts/sv/compilation.yaml, and the
+statuses the bot shows too). The policy's own words in the introduction come from the policy module.
 
 Only submitted or approved reports count as reported: the contents of a draft or a returned report are not
 shown (the organisation is listed among those that have not reported). Applications are shown whatever the
@@ -37,6 +37,7 @@ from policy.model import Section
 from storage.application_data import ApplicationStatus, MalmoRole, Money
 from storage.organisations import must_report
 from storage.user_text import clean_value, document_markdown
+from texts import Language, lookup, text
 
 OrganisationKind = Literal["namnd", "bolag"]
 ReportStatus = Literal["not_started", "draft", "submitted", "returned", "approved"]
@@ -56,114 +57,49 @@ GRANTED: frozenset[ApplicationStatus] = frozenset(
 INTRO_SECTIONS = ("3.1", "3.2.1", "3.3", "3.4", "4")
 YEARLY_WORD = "årlig"
 
-FILE_NAME = "sammanstallning-internationellt-arbete-{year}.{fmt}"
 SEK_FORMAT = '#,##0 "kr"'
 
-TEXTS = {
-    "title": "Sammanställning av Malmö stads internationella arbete {year}",
-    "generated": "Sammanställd av kommunstyrelsens förvaltning den {date} med Lotsen.",
-    "intro": "Enligt {policy} redovisar nämnderna varje år sitt internationella arbete till kommunstyrelsen, "
-             "vars förvaltning sammanställer redovisningarna för kommunfullmäktige. Sammanställningen omfattar "
-             "nämndernas internationella arbete under {year}. Helägda bolag har ingen skyldighet att redovisa "
-             "(avsnitt 3.4); det som bolag har redovisat frivilligt står i en egen del.",
-    "intro_quote": "Avsnitt {section} {title}: ”{quote}”",
-    "intro_title_only": "Avsnitt {section} {title}",
-    "summary": "Sammanfattning",
-    "organisations_count": "Nämnder: {count}",
-    "reported_count": "Nämnder med inskickad eller godkänd redovisning: {count}",
-    "missing_count": "Nämnder som inte har lämnat någon redovisning: {count}",
-    "voluntary_count": "Helägda bolag som har redovisat frivilligt (avsnitt 3.4): {count}",
-    "applications_count": "Antal EU-ansökningar: {count}",
-    "total_budget": "Summa totalbudget för ansökningarna: {amount}",
-    "granted_count": "Beviljade ansökningar: {count}",
-    "granted_amount": "Summa beviljade belopp: {amount}",
-    # A granted application whose amount nobody has given yet: said wherever granted amounts are summed.
-    "without_amount": "{count}, varav {missing} utan angivet belopp",
-    "amount_missing": "uppgift saknas",
-    "amount_partly_missing": "{amount} (uppgift saknas för {missing} {applications})",
-    "per_status": "Ansökningar per status: {statuses}",
-    "per_organisation": "Redovisning per nämnd",
-    "voluntary": "Helägda bolag: frivillig redovisning (avsnitt 3.4)",
-    "voluntary_intro": "Helägda bolag har ingen skyldighet att redovisa sitt internationella arbete enligt policyn "
-                       "(avsnitt 3.4; den årliga redovisningen i avsnitt 4 gäller nämnderna). Här står de bolag "
-                       "som ändå har lämnat en redovisning; de räknas inte med i nämndernas siffror ovan.",
-    "voluntary_none": "Inget helägt bolag har lämnat någon frivillig redovisning.",
-    "voluntary_not_started": "ingen redovisning (frivillig för helägda bolag, avsnitt 3.4)",
-    "no_voluntary_report": "Bolaget har inte lämnat någon frivillig redovisning.",
-    "status": "Status för redovisningen: {status}",
-    "verksamhetsplan": "Internationellt arbete i verksamhetsplanen: {answer}",
-    "no_report": "Ingen redovisning har lämnats in.",
-    "no_items": "Redovisningen tar inte upp något internationellt arbete.",
-    "focus_areas": "Fokusområden: {areas}",
-    "results": "Resultat: {results}",
-    "organisation_applications": "EU-ansökningar under året: {count}, total budget {amount}.",
-    "per_focus_area": "Per fokusområde",
-    "focus_area_none": "Ingen redovisning tar upp arbete inom fokusområdet.",
-    "applications": "EU-ansökningar",
-    "no_applications": "Inga EU-ansökningar är registrerade för året.",
-    "per_programme": "Per program",
-    "missing": "Nämnder som inte har lämnat någon redovisning",
-    "missing_none": "Alla nämnder har lämnat sin redovisning.",
-    "missing_line": "{name} ({status})",
-    "total_row": "Totalt",
-    "converted": "{eur} (ungefär {sek})",
-    "none": "–",
-    "application_one": "beviljad ansökan",
-    "application_many": "beviljade ansökningar",
-    "mark": "x",
-}
+# The compilation goes to kommunfullmäktige: Swedish, whatever the coordinator's language. Its texts are the
+# catalog's `compilation` (texts/sv/compilation.yaml); the report and application statuses are the bot's own
+# (ks.statuses, applications.statuses), so that the compilation says what Lotsen says everywhere else.
+LANGUAGE: Language = "sv"
+SHEETS: tuple[str, ...] = tuple(lookup("compilation.xlsx.sheets", LANGUAGE))
 
-KIND_LABELS = {"namnd": "Nämnd", "bolag": "Helägt bolag"}
-# The Excel sheet of organisations: a bolag is there only with a report it handed in voluntarily.
-KIND_LABELS_VOLUNTARY = {"namnd": "Nämnd", "bolag": "Helägt bolag (frivillig redovisning)"}
-CONTACT_LABELS = {  # 3.3: a nämnd appoints a contact person; 3.4: a bolag may appoint a representative
-    "namnd": "Kontaktperson för internationella frågor: {name}",
-    "bolag": "Representant för internationella frågor: {name}",
-}
-NO_CONTACT = "ingen utsedd"
-ANSWERS = {True: "ja", False: "nej", None: "uppgift saknas"}
-
-REPORT_STATUS_LABELS = {
-    "not_started": "ej påbörjad",
-    "draft": "utkast",
-    "submitted": "inskickad",
-    "returned": "returnerad",
-    "approved": "godkänd",
-}
-FOCUS_AREA_LABELS = {
-    "2a": "Verksamhetsutveckling",
-    "2b": "Strategisk påverkan",
-    "2c": "Profilering",
-}
-ITEM_KIND_LABELS = {
-    "eu_project": "EU-finansierade projekt",
-    "network": "Internationella organisationer och nätverk",
-    "partner_city": "Samarbete med partnerstäder",
-    "visit": "Internationella besök, mottagna och gjorda",
-    "conference": "Kongresser, seminarier och expertgrupper",
-    "influence": "Bevakning av EU-lagstiftning och påverkansarbete",
-}
-ROLE_LABELS = {MalmoRole.OWNER: "projektägare", MalmoRole.PARTNER: "partner"}
-APPLICATION_STATUS_LABELS = {
-    ApplicationStatus.DRAFT: "utkast",
-    ApplicationStatus.SUBMITTED: "inskickad",
-    ApplicationStatus.GRANTED: "beviljad",
-    ApplicationStatus.REJECTED: "avslagen",
-    ApplicationStatus.ONGOING: "pågående",
-    ApplicationStatus.CLOSED: "avslutad",
-}
-
-APPLICATION_HEADERS = ["Referens", "Projekt", "Organisation", "Program", "Malmö stads roll", "Totalbudget",
-                       "Status", "Beviljat belopp"]
-PROGRAMME_HEADERS = ["Program", "Antal ansökningar", "Totalbudget", "Beviljade", "Beviljat belopp"]
-FOCUS_HEADERS = ["Organisation", "Typ av arbete", "Rubrik"]
-
-# The Excel column and summary row counting granted applications whose amount nobody has given.
-XLSX_WITHOUT_AMOUNT = "Beviljade utan angivet belopp"
-
-SHEETS = ("Sammanfattning", "Organisationer", "Fokusområden", "EU-ansökningar", "Per program")
 # What a spreadsheet reads a typed cell beginning with as a formula (and a tab or line break before one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def compilation_text(key: str, **values: object) -> str:
+    """The compilation's text at `compilation.<key>` in the catalog ("title", "contacts.namnd"), in Swedish."""
+    return text(f"compilation.{key}", LANGUAGE, **values)
+
+
+_t = compilation_text  # short, for the many texts below
+
+
+def labels(key: str) -> dict[str, str]:
+    """A table of the compilation's labels ("kinds", "item_kinds"), in the catalog's order."""
+    return lookup(f"compilation.{key}", LANGUAGE)
+
+
+def headers(key: str) -> list[str]:
+    """A row of column headers ("headers.applications", "xlsx.items"), a copy the caller may change."""
+    return list(lookup(f"compilation.{key}", LANGUAGE))
+
+
+def report_status(status: str) -> str:
+    """"godkänd", "ej påbörjad": the words of KS's own status view."""
+    return lookup("ks.statuses", LANGUAGE)[status]
+
+
+def application_status(status: str) -> str:
+    """"beviljad", "avslagen": the words of the bot's application list."""
+    return lookup("applications.statuses", LANGUAGE)[status]
+
+
+def answer(value: bool | None) -> str:
+    """A yes-or-no question's answer ("ja", "nej"), or that it is not known."""
+    return labels("answers")["unknown" if value is None else "yes" if value else "no"]
 
 
 # ---- the input model (filled by a storage query) ---------------------------------------------------------
@@ -224,8 +160,8 @@ class OrganisationReport(_Model):
     def status_label(self) -> str:
         """"godkänd", "ej påbörjad"; for an organisation that need not report and has not, that it is voluntary."""
         if self.status == "not_started" and not self.must_report:
-            return TEXTS["voluntary_not_started"]
-        return REPORT_STATUS_LABELS[self.status]
+            return _t("voluntary_not_started")
+        return report_status(self.status)
 
 
 class Compilation(_Model):
@@ -334,35 +270,34 @@ class _Formatter:
         shown = self.texts.money(money.amount, money.currency, "sv")
         if money.currency == "SEK":
             return shown
-        return TEXTS["converted"].format(eur=shown, sek=self.sek(sek))
+        return _t("converted", eur=shown, sek=self.sek(sek))
 
     @staticmethod
     def granted_count(count: int, missing: int) -> str:
         """"2", or "2, varav 1 utan angivet belopp"."""
-        return TEXTS["without_amount"].format(count=count, missing=missing) if missing else str(count)
+        return _t("without_amount", count=count, missing=missing) if missing else str(count)
 
     def granted_sum(self, value: Decimal, count: int, missing: int) -> str:
         """The sum of the amounts given, and for how many granted applications it is not known."""
         if not missing:
             return self.sek(value)
         if missing == count:
-            return TEXTS["amount_missing"]
-        noun = TEXTS["application_one" if missing == 1 else "application_many"]
-        return TEXTS["amount_partly_missing"].format(amount=self.sek(value), missing=missing, applications=noun)
+            return _t("amount_missing")
+        noun = _t("application_one" if missing == 1 else "application_many")
+        return _t("amount_partly_missing", amount=self.sek(value), missing=missing, applications=noun)
 
     def granted(self, a: ApplicationLine) -> str:
         """An application's granted amount as given (in euro also in SEK), "uppgift saknas", or "–" if not granted."""
         if a.granted_amount_sek is None:
-            return TEXTS["amount_missing"] if a.granted_without_amount else TEXTS["none"]
+            return _t("amount_missing") if a.granted_without_amount else _t("none")
         if a.granted_amount is None:
             return self.sek(a.granted_amount_sek)
         return self.stated(a.granted_amount, a.granted_amount_sek)
 
     @staticmethod
     def date(value: date) -> str:
-        months = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                  "oktober", "november", "december")
-        return f"{value.day} {months[value.month - 1]} {value.year}"
+        month = lookup("format.months", LANGUAGE)[value.month - 1]
+        return text("format.date", LANGUAGE, day=value.day, month=month, year=value.year)
 
 
 def _yearly_duty(section: Section) -> str | None:
@@ -381,133 +316,133 @@ def _intro(compilation: Compilation, policy: PolicyData, f: _Formatter) -> list[
         section = get_section(section_id, compilation.generated_on, policy=policy)
         quote = _yearly_duty(section)
         if quote:
-            quotes.append(TEXTS["intro_quote"].format(section=section.id, title=section.title.sv, quote=quote))
+            quotes.append(_t("intro_quote", section=section.id, title=section.title.sv, quote=quote))
         else:
-            quotes.append(TEXTS["intro_title_only"].format(section=section.id, title=section.title.sv))
+            quotes.append(_t("intro_title_only", section=section.id, title=section.title.sv))
     return [
-        _Paragraph(TEXTS["generated"].format(date=f.date(compilation.generated_on))),
-        _Paragraph(TEXTS["intro"].format(policy=version.title.sv, year=compilation.year)),
+        _Paragraph(_t("generated", date=f.date(compilation.generated_on))),
+        _Paragraph(_t("intro", policy=version.title.sv, year=compilation.year)),
         _Bullets(quotes),
     ]
 
 
 def _summary(t: Totals, f: _Formatter) -> list[_Block]:
-    statuses = ", ".join(f"{APPLICATION_STATUS_LABELS[s]} {n}" for s, n in t.per_status.items())
+    statuses = ", ".join(f"{application_status(s)} {n}" for s, n in t.per_status.items())
     lines = [
-        TEXTS["organisations_count"].format(count=t.organisations),
-        TEXTS["reported_count"].format(count=t.reported),
-        TEXTS["missing_count"].format(count=len(t.missing)),
-        TEXTS["voluntary_count"].format(count=len(t.voluntary)),
-        TEXTS["applications_count"].format(count=len(t.applications)),
-        TEXTS["total_budget"].format(amount=f.sek(t.total_budget_sek)),
-        TEXTS["granted_count"].format(count=f.granted_count(t.granted_count, t.granted_without_amount)),
-        TEXTS["granted_amount"].format(
+        _t("organisations_count", count=t.organisations),
+        _t("reported_count", count=t.reported),
+        _t("missing_count", count=len(t.missing)),
+        _t("voluntary_count", count=len(t.voluntary)),
+        _t("applications_count", count=len(t.applications)),
+        _t("total_budget", amount=f.sek(t.total_budget_sek)),
+        _t("granted_count", count=f.granted_count(t.granted_count, t.granted_without_amount)),
+        _t("granted_amount", 
             amount=f.granted_sum(t.granted_amount_sek, t.granted_count, t.granted_without_amount)),
     ]
     if statuses:
-        lines.append(TEXTS["per_status"].format(statuses=statuses))
-    return [_Heading(1, TEXTS["summary"]), _Bullets(lines)]
+        lines.append(_t("per_status", statuses=statuses))
+    return [_Heading(1, _t("summary")), _Bullets(lines)]
 
 
 def _organisation(o: OrganisationReport, f: _Formatter) -> list[_Block]:
     blocks: list[_Block] = [
-        _Heading(2, f"{o.name} ({KIND_LABELS[o.kind].lower()})"),
+        _Heading(2, f"{o.name} ({labels('kinds')[o.kind].lower()})"),
         _Bullets([
-            TEXTS["status"].format(status=o.status_label),
-            CONTACT_LABELS[o.kind].format(name=o.contact_name or NO_CONTACT),
-            TEXTS["verksamhetsplan"].format(answer=ANSWERS[o.in_verksamhetsplan]),
+            _t("status", status=o.status_label),
+            _t(f"contacts.{o.kind}", name=o.contact_name or _t("no_contact")),
+            _t("verksamhetsplan", answer=answer(o.in_verksamhetsplan)),
         ]),
     ]
     if not o.reported:
-        blocks.append(_Paragraph(TEXTS["no_report"]))
+        blocks.append(_Paragraph(_t("no_report")))
     elif not o.items:
-        blocks.append(_Paragraph(TEXTS["no_items"]))
+        blocks.append(_Paragraph(_t("no_items")))
     else:
-        for kind in ITEM_KIND_LABELS:
+        for kind, label in labels("item_kinds").items():
             items = [i for i in o.items if i.kind == kind]
             if not items:
                 continue
-            blocks.append(_Heading(3, ITEM_KIND_LABELS[kind]))
+            blocks.append(_Heading(3, label))
             for item in items:
                 blocks.append(_Paragraph(item.title, bold=True))
                 details = [d for d in (item.description,) if d]
                 if item.focus_areas:
-                    details.append(TEXTS["focus_areas"].format(
-                        areas=", ".join(f"{a} {FOCUS_AREA_LABELS[a].lower()}" for a in item.focus_areas)))
+                    details.append(_t("focus_areas", 
+                        areas=", ".join(f"{a} {labels('focus_area_names')[a].lower()}" for a in item.focus_areas)))
                 if item.results:
-                    details.append(TEXTS["results"].format(results=item.results))
+                    details.append(_t("results", results=item.results))
                 if details:
                     blocks.append(_Bullets(details))
     if o.applications:
         total = sum((a.total_budget_sek for a in o.applications), Decimal(0))
-        blocks.append(_Paragraph(TEXTS["organisation_applications"].format(
+        blocks.append(_Paragraph(_t("organisation_applications", 
             count=len(o.applications), amount=f.sek(total))))
     return blocks
 
 
 def _focus_rows(compilation: Compilation, area: str) -> list[list[str]]:
-    return [[o.name, ITEM_KIND_LABELS[i.kind], i.title]
+    return [[o.name, labels("item_kinds")[i.kind], i.title]
             for o in compilation.organisations if o.reported for i in o.items if area in i.focus_areas]
 
 
 def _application_row(o: OrganisationReport, a: ApplicationLine, f: _Formatter) -> list[str]:
-    return [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role],
-            f.stated(a.total_budget, a.total_budget_sek), APPLICATION_STATUS_LABELS[a.status], f.granted(a)]
+    return [a.reference, a.project_name, o.name, a.programme_name, labels("roles")[a.malmo_role],
+            f.stated(a.total_budget, a.total_budget_sek), application_status(a.status), f.granted(a)]
 
 
 def _document(compilation: Compilation, policy: PolicyData | None = None) -> list[_Block]:
     policy = policy or load_policy()
     f = _Formatter(policy)
     t = totals(compilation)
-    blocks: list[_Block] = [_Heading(0, TEXTS["title"].format(year=compilation.year))]
+    blocks: list[_Block] = [_Heading(0, _t("title", year=compilation.year))]
     blocks += _intro(compilation, policy, f)
     blocks += _summary(t, f)
 
-    blocks.append(_Heading(1, TEXTS["per_organisation"]))
+    blocks.append(_Heading(1, _t("per_organisation")))
     for o in compilation.organisations:
         if o.must_report:
             blocks += _organisation(o, f)
 
-    blocks.append(_Heading(1, TEXTS["voluntary"]))
-    blocks.append(_Paragraph(TEXTS["voluntary_intro"]))
+    blocks.append(_Heading(1, _t("voluntary")))
+    blocks.append(_Paragraph(_t("voluntary_intro")))
     if t.voluntary:
         for o in t.voluntary:
             blocks += _organisation(o, f)
     else:
-        blocks.append(_Paragraph(TEXTS["voluntary_none"]))
+        blocks.append(_Paragraph(_t("voluntary_none")))
 
-    blocks.append(_Heading(1, TEXTS["per_focus_area"]))
-    for area, label in FOCUS_AREA_LABELS.items():
+    blocks.append(_Heading(1, _t("per_focus_area")))
+    for area, label in labels("focus_area_names").items():
         blocks.append(_Heading(2, f"{area} {label}"))
         rows = _focus_rows(compilation, area)
-        blocks.append(_Table(FOCUS_HEADERS, rows) if rows else _Paragraph(TEXTS["focus_area_none"]))
+        blocks.append(_Table(headers("headers.focus"), rows) if rows else _Paragraph(_t("focus_area_none")))
 
-    blocks.append(_Heading(1, TEXTS["applications"]))
+    blocks.append(_Heading(1, _t("applications")))
     if t.applications:
-        blocks.append(_Table(APPLICATION_HEADERS, [_application_row(o, a, f) for o, a in t.applications],
+        blocks.append(_Table(headers("headers.applications"), [_application_row(o, a, f) for o, a in t.applications],
                              numeric=frozenset({5, 7})))
     else:
-        blocks.append(_Paragraph(TEXTS["no_applications"]))
+        blocks.append(_Paragraph(_t("no_applications")))
 
-    blocks.append(_Heading(1, TEXTS["per_programme"]))
+    blocks.append(_Heading(1, _t("per_programme")))
     if t.per_programme:
         rows = [[p.programme_name, str(p.count), f.sek(p.total_budget_sek),
                  f.granted_count(p.granted_count, p.granted_without_amount),
                  f.granted_sum(p.granted_amount_sek, p.granted_count, p.granted_without_amount)]
                 for p in t.per_programme]
-        rows.append([TEXTS["total_row"], str(len(t.applications)), f.sek(t.total_budget_sek),
+        rows.append([_t("total_row"), str(len(t.applications)), f.sek(t.total_budget_sek),
                      f.granted_count(t.granted_count, t.granted_without_amount),
                      f.granted_sum(t.granted_amount_sek, t.granted_count, t.granted_without_amount)])
-        blocks.append(_Table(PROGRAMME_HEADERS, rows, numeric=frozenset({1, 2, 3, 4})))
+        blocks.append(_Table(headers("headers.programmes"), rows, numeric=frozenset({1, 2, 3, 4})))
     else:
-        blocks.append(_Paragraph(TEXTS["no_applications"]))
+        blocks.append(_Paragraph(_t("no_applications")))
 
-    blocks.append(_Heading(1, TEXTS["missing"]))
+    blocks.append(_Heading(1, _t("missing")))
     if t.missing:
-        blocks.append(_Bullets([TEXTS["missing_line"].format(name=o.name, status=REPORT_STATUS_LABELS[o.status])
+        blocks.append(_Bullets([_t("missing_line", name=o.name, status=report_status(o.status))
                                 for o in t.missing]))
     else:
-        blocks.append(_Paragraph(TEXTS["missing_none"]))
+        blocks.append(_Paragraph(_t("missing_none")))
     return blocks
 
 
@@ -550,7 +485,7 @@ def write_markdown(compilation: Compilation, path: Path) -> Path:
 
 def write_docx(compilation: Compilation, path: Path) -> Path:
     document = Document()
-    document.core_properties.title = TEXTS["title"].format(year=compilation.year)
+    document.core_properties.title = _t("title", year=compilation.year)
     document.core_properties.language = "sv-SE"
     for block in _document(_cleaned(compilation)):
         if isinstance(block, _Heading):
@@ -569,8 +504,8 @@ def write_docx(compilation: Compilation, path: Path) -> Path:
                     run.bold = True
             for row in block.rows:
                 cells = table.add_row().cells
-                for i, (cell, text) in enumerate(zip(cells, row)):
-                    cell.text = text
+                for i, (cell, content) in enumerate(zip(cells, row)):
+                    cell.text = content
                     if i in block.numeric:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = Path(path)
@@ -620,57 +555,54 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
 
+    names = labels("xlsx.summary")  # of the summary's rows
     summary: list[list[object]] = [
-        ["År", compilation.year],
-        ["Sammanställd", compilation.generated_on],
-        ["Nämnder", t.organisations],
-        ["Nämnder med inskickad eller godkänd redovisning", t.reported],
-        ["Antal nämnder utan redovisning", len(t.missing)],
-        ["Helägda bolag som har redovisat frivilligt (avsnitt 3.4)", len(t.voluntary)],
-        ["Antal EU-ansökningar", len(t.applications)],
-        ["Summa totalbudget (kr)", t.total_budget_sek],
-        ["Beviljade ansökningar", t.granted_count],
-        [XLSX_WITHOUT_AMOUNT, t.granted_without_amount],
-        ["Summa beviljade belopp (kr)", t.granted_amount_sek],
+        [names["year"], compilation.year],
+        [names["generated"], compilation.generated_on],
+        [names["organisations"], t.organisations],
+        [names["reported"], t.reported],
+        [names["missing"], len(t.missing)],
+        [names["voluntary"], len(t.voluntary)],
+        [names["applications"], len(t.applications)],
+        [names["total_budget"], t.total_budget_sek],
+        [names["granted"], t.granted_count],
+        [names["without_amount"], t.granted_without_amount],
+        [names["granted_amount"], t.granted_amount_sek],
     ]
-    summary += [[f"Ansökningar med status {APPLICATION_STATUS_LABELS[s]}", n] for s, n in t.per_status.items()]
-    summary += [[], [TEXTS["missing"], "Status"]]
-    summary += [[o.name, REPORT_STATUS_LABELS[o.status]] for o in t.missing]
-    _sheet(workbook, SHEETS[0], ["Uppgift", "Värde"], summary, widths=[55, 22])
+    summary += [[_t("xlsx.summary.per_status", status=application_status(s)), n] for s, n in t.per_status.items()]
+    summary += [[], [_t("missing"), names["status"]]]
+    summary += [[o.name, report_status(o.status)] for o in t.missing]
+    _sheet(workbook, SHEETS[0], headers("xlsx.summary.headers"), summary, widths=[55, 22])
     sheet = workbook[SHEETS[0]]
     sheet["B3"].number_format = "yyyy-mm-dd"
-    for label in ("Summa totalbudget (kr)", "Summa beviljade belopp (kr)"):
+    for label in (names["total_budget"], names["granted_amount"]):
         row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == label)
         row[1].number_format = SEK_FORMAT
     sheet.cell(row=len(summary) - len(t.missing) + 1, column=1).font = Font(bold=True)
     sheet.cell(row=len(summary) - len(t.missing) + 1, column=2).font = Font(bold=True)
 
     organisations = [
-        [o.name, KIND_LABELS_VOLUNTARY[o.kind], o.status_label, "ja" if o.reported else "nej",
-         o.contact_name or "", ANSWERS[o.in_verksamhetsplan], len(o.items) if o.reported else 0,
+        [o.name, labels("kinds_voluntary")[o.kind], o.status_label, answer(o.reported),
+         o.contact_name or "", answer(o.in_verksamhetsplan), len(o.items) if o.reported else 0,
          len(o.applications), sum((a.total_budget_sek for a in o.applications), Decimal(0))]
         for o in compilation.organisations if o.must_report or o.reported]
-    _sheet(workbook, SHEETS[1], ["Organisation", "Typ", "Status", "Redovisning lämnad",
-                                 "Kontaktperson eller representant", "I verksamhetsplanen",
-                                 "Redovisade aktiviteter", "EU-ansökningar", "Totalbudget EU-ansökningar (kr)"],
-           organisations, sek_columns={8}, widths=[40, 14, 14, 12, 30, 12, 12, 12, 20])
+    _sheet(workbook, SHEETS[1], headers("xlsx.organisations"), organisations, sek_columns={8},
+           widths=[40, 14, 14, 12, 30, 12, 12, 12, 20])
 
     items = [
-        [o.name, ITEM_KIND_LABELS[i.kind], i.title, i.description, i.results]
-        + [TEXTS["mark"] if area in i.focus_areas else "" for area in FOCUS_AREA_LABELS]
+        [o.name, labels("item_kinds")[i.kind], i.title, i.description, i.results]
+        + [_t("mark") if area in i.focus_areas else "" for area in labels("focus_area_names")]
         for o in compilation.organisations if o.reported for i in o.items]
-    _sheet(workbook, SHEETS[2], ["Organisation", "Typ av arbete", "Rubrik", "Beskrivning", "Resultat"]
-           + [f"{a} {label}" for a, label in FOCUS_AREA_LABELS.items()], items,
+    _sheet(workbook, SHEETS[2], headers("xlsx.items")
+           + [f"{a} {label}" for a, label in labels("focus_area_names").items()], items,
            widths=[30, 30, 35, 50, 50, 14, 14, 14])
 
     applications = [
-        [a.reference, a.project_name, o.name, a.programme_name, ROLE_LABELS[a.malmo_role], a.total_budget.amount,
-         a.total_budget.currency, a.total_budget_sek, APPLICATION_STATUS_LABELS[a.status], *_xlsx_granted(a)]
+        [a.reference, a.project_name, o.name, a.programme_name, labels("roles")[a.malmo_role], a.total_budget.amount,
+         a.total_budget.currency, a.total_budget_sek, application_status(a.status), *_xlsx_granted(a)]
         for o, a in t.applications]
-    _sheet(workbook, SHEETS[3], ["Referens", "Projekt", "Organisation", "Program", "Malmö stads roll",
-                                 "Totalbudget (angivet belopp)", "Valuta", "Totalbudget (kr)", "Status",
-                                 "Beviljat belopp (angivet belopp)", "Valuta (beviljat)", "Beviljat belopp (kr)"],
-           applications, sek_columns={7, 11}, widths=[16, 35, 30, 30, 14, 18, 8, 18, 12, 18, 8, 18])
+    _sheet(workbook, SHEETS[3], headers("xlsx.applications"), applications, sek_columns={7, 11},
+           widths=[16, 35, 30, 30, 14, 18, 8, 18, 12, 18, 8, 18])
     for column in (6, 10):  # amounts as given, in their own currency
         for (cell,) in workbook[SHEETS[3]].iter_rows(min_row=2, min_col=column, max_col=column):
             if isinstance(cell.value, (int, float, Decimal)):
@@ -679,10 +611,9 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
     programmes: list[list[object]] = [
         [p.programme_name, p.count, p.total_budget_sek, p.granted_count, p.granted_without_amount,
          p.granted_amount_sek] for p in t.per_programme]
-    programmes.append([TEXTS["total_row"], len(t.applications), t.total_budget_sek, t.granted_count,
+    programmes.append([_t("total_row"), len(t.applications), t.total_budget_sek, t.granted_count,
                        t.granted_without_amount, t.granted_amount_sek])
-    _sheet(workbook, SHEETS[4], ["Program", "Antal ansökningar", "Totalbudget (kr)", "Beviljade",
-                                 XLSX_WITHOUT_AMOUNT, "Beviljat belopp (kr)"], programmes, sek_columns={2, 5},
+    _sheet(workbook, SHEETS[4], headers("xlsx.programmes"), programmes, sek_columns={2, 5},
            widths=[35, 12, 20, 12, 18, 20])
     last = workbook[SHEETS[4]].max_row
     for cell in workbook[SHEETS[4]][last]:
@@ -697,7 +628,7 @@ def write_xlsx(compilation: Compilation, path: Path) -> Path:
 def _xlsx_granted(a: ApplicationLine) -> list[object]:
     """The granted amount as given, its currency, and in SEK; "uppgift saknas" for a grant without an amount."""
     if a.granted_amount_sek is None:
-        return [TEXTS["amount_missing"] if a.granted_without_amount else None, None, None]
+        return [_t("amount_missing") if a.granted_without_amount else None, None, None]
     if a.granted_amount is None:  # only the SEK figure is known, not what was stated
         return [None, None, a.granted_amount_sek]
     return [a.granted_amount.amount, a.granted_amount.currency, a.granted_amount_sek]
@@ -707,7 +638,7 @@ WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "md": write_markdown}
 
 
 def default_file_name(year: int, fmt: str) -> str:
-    return FILE_NAME.format(year=year, fmt=fmt)
+    return _t("file_name", year=year, fmt=fmt)
 
 
 def write_compilation(compilation: Compilation, fmt: Format, out: Path | None = None,

@@ -63,3 +63,19 @@ def test_the_text_catalog_imports_nothing_of_ours(path):
 def test_cards_are_plain_data_without_the_sdk(path):
     """Cards are dicts (dialogs/cards.py); only dialogs/replies.py wraps one in a Bot Framework activity."""
     assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}
+
+
+SDK = ("botbuilder", "botframework", "msrest")
+SEAM_DOC = ROOT / "docs" / "agents-sdk.md"
+
+
+def test_the_sdk_seam_is_the_documented_one():
+    """docs/agents-sdk.md lists the files that import the Bot Framework SDK (or msrest); the list is the seam a move
+    to the Microsoft 365 Agents SDK touches, and must stay what it says."""
+    documented = {line.split("`")[1] for line in SEAM_DOC.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("| `")}
+    importing = {str(path.relative_to(ROOT)) for path in _sources("bot", "dialogs", "policy", "storage", "reminders",
+                                                                  "reports", "texts")
+                 + [ROOT / name for name in ("app.py", "settings.py", "admin_cli.py", "report_cli.py")]
+                 if any(name.split(".")[0] in SDK for name in _imports(path))}
+    assert importing == documented
