@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from reports.compilation import REPORTED, ApplicationLine, Compilation, OrganisationReport, ReportItem
+from reports.compilation import REPORTED, ApplicationLine, Compilation, OrganisationReport, ReportItem, compilation_text
 from storage.access import NotFound
 from storage.application_data import Money
 from storage.applications import application_reference, in_year
@@ -47,8 +47,8 @@ logger = logging.getLogger("lotsen.reports")
 NOT_STARTED = "not_started"
 OTHER_PROGRAMME = "other"  # the programme key whose name the official typed (programme_other)
 # Shown in the compilation (Swedish, like every text of it) when the registration left the value out.
-UNNAMED_PROGRAMME = "Program ej angivet"
-UNNAMED_PROJECT = "Projektnamn ej angivet"
+UNNAMED_PROGRAMME = compilation_text("unnamed_programme")
+UNNAMED_PROJECT = compilation_text("unnamed_project")
 
 _KRONA = Decimal(1)
 

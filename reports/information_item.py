@@ -12,7 +12,7 @@ the diarienummer) is written as FILL_IN, with a hint where the gap is a whole pa
 shows what the official must complete. Facts that are optional in the registration (call identifier, Malmö
 stad's share, call deadline, expected decision) are left out when not given.
 
-The texts are the constants below, in one place, rather than the bot's catalogs: reports/ may not import bot/.
+The texts are in the catalog (texts/sv/information_item.yaml), the dates in its Swedish format.
 """
 
 from __future__ import annotations
@@ -22,66 +22,19 @@ from decimal import Decimal
 
 from policy import PolicyData, load_policy
 from storage.application_data import ApplicationData, MalmoRole, Money
+from texts import Language, lookup, text
 
-FILL_IN = "[fyll i]"
+LANGUAGE: Language = "sv"  # kommunstyrelsen's ärenden are Swedish
+FILL_IN = text("information_item.fill_in", LANGUAGE)
 
-HEADINGS = {
-    "matter": "Ärende",
-    "summary": "Sammanfattning",
-    "background": "Bakgrund",
-    "economy": "Ekonomi",
-    "policy": "Koppling till policy och mål",
-    "proposal": "Förslag till beslut",
-}
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december")
+def _t(key: str, **values: object) -> str:
+    return text(f"information_item.texts.{key}", LANGUAGE, **values)
 
-TEXTS = {
-    "title": "Utkast: informationsärende till kommunstyrelsen",
-    "matter": "Information om ansökan om EU-finansiering för projektet {project} ({programme})",
-    "from": "Från: {organisation}",
-    "reference": "Diarienummer: {reference}",
-    "lotsen_reference": "Lotsens referens: {reference}",
-    "registered": "Registrerad i Lotsen: {date}",
-    "summary_applies": "{organisation} ansöker om finansiering från {programme} för projektet {project}, där "
-                       "Malmö stad är {role}. Projektets totalbudget är {total}.",
-    "summary_submission": "Ansökan planeras att lämnas in den {date}.",
-    "summary_reason": "Eftersom Malmö stad är projektägare och totalbudgeten är {threshold} eller mer informeras "
-                      "kommunstyrelsen om ansökan enligt avsnitt {section} i {policy}.",
-    "summary_for_information": "Kommunstyrelsen informeras om ansökan för kännedom.",
-    "description_missing": FILL_IN + " (vad projektet ska göra och varför)",
-    "call": "Utlysning: {call}",
-    "role": "Malmö stads roll: {role}",
-    "deadline": "Sista ansökningsdag: {date}",
-    "submission": "Planerad inlämning: {date}",
-    "decision": "Besked om finansiering väntas: {date}",
-    "period": "Projektperiod: {start} – {end}",
-    "period_missing": "Projektperiod: " + FILL_IN,
-    "contact": "Kontaktperson: {contact}",
-    "total": "Projektets totalbudget: {amount}",
-    "share": "Malmö stads andel: {amount}",
-    "converted": "{eur} (ungefär {sek} med kursen {rate})",
-    "converted_no_rate": "{eur} (ungefär {sek})",
-    "reaches": "Totalbudgeten är {threshold} eller mer.",
-    "below": "Totalbudgeten är under {threshold}.",
-    "budget_duty": "Enligt policyn gäller: ”{quote}”",
-    "item_quote": "Avsnitt {section} i {policy} ({title}) anger: ”{quote}”",
-    "alignment_quote": "Policyn anger också: ”{quote}”",
-    "aligned": "{organisation} har bedömt att projektet ligger i linje med Malmö stads internationella policy, "
-               "för sammanhanget relevanta styrdokument och kommunfullmäktiges mål.",
-    "alignment_missing": FILL_IN + " (hur projektet ligger i linje med Malmö stads internationella policy, "
-                                   "relevanta styrdokument och kommunfullmäktiges mål)",
-    "anchored": "{organisation} har beslutat om ansökan och förankrat den i verksamheten{reference}.",
-    "anchored_reference": " (diarienummer {reference})",
-    "anchoring_missing": FILL_IN + " (nämndens beslut om ansökan och hur den är förankrad i verksamheten)",
-    "proposal": "Kommunstyrelsen tar informationen till protokollet.",
-}
 
-ROLES = {
-    MalmoRole.OWNER: "projektägare (lead partner eller koordinator)",
-    MalmoRole.PARTNER: "partner",
-}
+# The draft's headings in order, each the start of a part of the city's template.
+HEADINGS: dict[str, str] = lookup("information_item.headings", LANGUAGE)
+
 
 # The 4.1 obligations whose words the draft quotes, by their id in the policy data.
 _INFORMATION_ITEM, _ALIGNMENT, _BUDGET = "information_item_to_ks", "align_with_policy", "follow_budget"
@@ -121,63 +74,63 @@ def information_item_draft(
     total = FILL_IN
     if data.total_budget is not None:
         total = f.stated(data.total_budget, budget_sek, rate_used)
-    role = ROLES.get(data.malmo_role, FILL_IN) if data.malmo_role else FILL_IN
+    role = text(f"information_item.roles.{MalmoRole(data.malmo_role).value}", LANGUAGE) if data.malmo_role else FILL_IN
     reaches = budget_sek is not None and budget_sek >= threshold_sek
 
     matter = [
-        TEXTS["matter"].format(project=data.project_name or FILL_IN, programme=programme_name or FILL_IN),
-        TEXTS["from"].format(organisation=organisation),
-        TEXTS["reference"].format(reference=data.decision_reference or FILL_IN),
-        TEXTS["lotsen_reference"].format(reference=reference),
-        TEXTS["registered"].format(date=f.date(registered_on)),
+        _t("matter", project=data.project_name or FILL_IN, programme=programme_name or FILL_IN),
+        _t("from", organisation=organisation),
+        _t("reference", reference=data.decision_reference or FILL_IN),
+        _t("lotsen_reference", reference=reference),
+        _t("registered", date=f.date(registered_on)),
     ]
 
-    summary = [TEXTS["summary_applies"].format(
+    summary = [_t("summary_applies", 
         organisation=organisation, programme=programme_name or FILL_IN, project=data.project_name or FILL_IN,
         role=role, total=total)]
-    summary.append(TEXTS["summary_submission"].format(date=f.date(data.planned_submission_date)))
+    summary.append(_t("summary_submission", date=f.date(data.planned_submission_date)))
     if data.malmo_role == MalmoRole.OWNER and reaches:
-        summary.append(TEXTS["summary_reason"].format(threshold=threshold, section=section.id, policy=policy_title))
+        summary.append(_t("summary_reason", threshold=threshold, section=section.id, policy=policy_title))
     else:
-        summary.append(TEXTS["summary_for_information"])
+        summary.append(_t("summary_for_information"))
 
-    background = [data.description or TEXTS["description_missing"], ""]
+    background = [data.description or _t("description_missing"), ""]
     if data.call_identifier:
-        background.append(TEXTS["call"].format(call=data.call_identifier))
-    background.append(TEXTS["role"].format(role=role))
+        background.append(_t("call", call=data.call_identifier))
+    background.append(_t("role", role=role))
     if data.call_deadline:
-        background.append(TEXTS["deadline"].format(date=f.date(data.call_deadline)))
-    background.append(TEXTS["submission"].format(date=f.date(data.planned_submission_date)))
+        background.append(_t("deadline", date=f.date(data.call_deadline)))
+    background.append(_t("submission", date=f.date(data.planned_submission_date)))
     if data.expected_decision_date:
-        background.append(TEXTS["decision"].format(date=f.date(data.expected_decision_date)))
+        background.append(_t("decision", date=f.date(data.expected_decision_date)))
     if data.project_start or data.project_end:
-        background.append(TEXTS["period"].format(start=f.date(data.project_start), end=f.date(data.project_end)))
+        background.append(_t("period", start=f.date(data.project_start), end=f.date(data.project_end)))
     else:
-        background.append(TEXTS["period_missing"])
-    background.append(TEXTS["contact"].format(contact=data.contact_name or FILL_IN))
+        background.append(_t("period_missing"))
+    background.append(_t("contact", contact=data.contact_name or FILL_IN))
 
-    economy = [TEXTS["total"].format(amount=total)]
+    economy = [_t("total", amount=total)]
     if data.malmo_share is not None:
         share_sek = None
         if data.malmo_share.currency == "EUR" and rate_used is not None:
             share_sek = data.malmo_share.amount * Decimal(str(rate_used))
-        economy.append(TEXTS["share"].format(amount=f.stated(data.malmo_share, share_sek, rate_used)))
+        economy.append(_t("share", amount=f.stated(data.malmo_share, share_sek, rate_used)))
     if budget_sek is not None:
-        economy.append(TEXTS["reaches" if reaches else "below"].format(threshold=threshold))
-    economy.append(TEXTS["budget_duty"].format(quote=quotes[_BUDGET]))
+        economy.append(_t("reaches" if reaches else "below", threshold=threshold))
+    economy.append(_t("budget_duty", quote=quotes[_BUDGET]))
 
     connection = [
-        TEXTS["item_quote"].format(section=section.id, policy=policy_title, title=section.title.sv,
+        _t("item_quote", section=section.id, policy=policy_title, title=section.title.sv,
                                    quote=quotes[_INFORMATION_ITEM]),
-        TEXTS["alignment_quote"].format(quote=quotes[_ALIGNMENT]),
+        _t("alignment_quote", quote=quotes[_ALIGNMENT]),
         "",
-        TEXTS["aligned"].format(organisation=organisation) if data.aligned_with_policy else TEXTS["alignment_missing"],
+        _t("aligned", organisation=organisation) if data.aligned_with_policy else _t("alignment_missing"),
     ]
     if data.decision_anchored:
-        ref = TEXTS["anchored_reference"].format(reference=data.decision_reference) if data.decision_reference else ""
-        connection.append(TEXTS["anchored"].format(organisation=organisation, reference=ref))
+        ref = _t("anchored_reference", reference=data.decision_reference) if data.decision_reference else ""
+        connection.append(_t("anchored", organisation=organisation, reference=ref))
     else:
-        connection.append(TEXTS["anchoring_missing"])
+        connection.append(_t("anchoring_missing"))
 
     parts = [
         (HEADINGS["matter"], matter),
@@ -185,9 +138,9 @@ def information_item_draft(
         (HEADINGS["background"], background),
         (HEADINGS["economy"], economy),
         (HEADINGS["policy"], connection),
-        (HEADINGS["proposal"], [TEXTS["proposal"]]),
+        (HEADINGS["proposal"], [_t("proposal")]),
     ]
-    blocks = [TEXTS["title"]] + [heading + "\n" + "\n".join(lines) for heading, lines in parts]
+    blocks = [_t("title")] + [heading + "\n" + "\n".join(lines) for heading, lines in parts]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -209,9 +162,12 @@ class _Formatter:
             return shown
         sek_text = self.money(sek.quantize(Decimal(1)), "SEK")
         if rate is None:
-            return TEXTS["converted_no_rate"].format(eur=shown, sek=sek_text)
-        return TEXTS["converted"].format(eur=shown, sek=sek_text, rate=self.texts.rate(rate, "sv"))
+            return _t("converted_no_rate", eur=shown, sek=sek_text)
+        return _t("converted", eur=shown, sek=sek_text, rate=self.texts.rate(rate, "sv"))
 
     @staticmethod
     def date(value: date | None) -> str:
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else FILL_IN
+        if value is None:
+            return FILL_IN
+        month = lookup("format.months", LANGUAGE)[value.month - 1]
+        return text("format.date", LANGUAGE, day=value.day, month=month, year=value.year)

@@ -26,9 +26,11 @@ def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
 
 
 def _shown_texts() -> list[tuple[str, str]]:
-    """What Lotsen writes on cards: the bot's catalogs (less the word lists people type, which are never shown)
-    and the policy's texts and sections."""
-    files = sorted((ROOT / "texts").glob("*/*.yaml")) + sorted((ROOT / "policy" / "data" / "texts").glob(
+    """What Lotsen writes on cards: the bot's catalogs (less the word lists people type, which are never shown,
+    and the documents' texts — the compilation and the informationsärende draft, with its "[fyll i]" — which
+    are never on a card) and the policy's texts and sections."""
+    documents = ("compilation.yaml", "information_item.yaml")
+    files = sorted(path for path in (ROOT / "texts").glob("*/*.yaml") if path.name not in documents) + sorted((ROOT / "policy" / "data" / "texts").glob(
         "*.yaml")) + sorted((ROOT / "policy" / "data" / "versions").glob("*.yaml"))
     return [(f"{file.relative_to(ROOT)}{path}", text)
             for file in files for path, text in _strings(yaml.safe_load(file.read_text(encoding="utf-8")))
