@@ -1,7 +1,7 @@
 """Delivering a notice of the outbox (reminders/outbox.py) in Teams: the card composed when the thing happened,
 or, for a follow-up to whoever caused a notice that could not be delivered, a message saying so.
 
-Posted proactively, as reminders are (`bot.reminder_delivery.post_proactively`), and the connector's answer is
+Posted proactively, as reminders are (`bot.proactive.post_to_recipient`), and the connector's answer is
 read the same way: 403/404, no stored conversation or a terminal chat are gone for good; the rest is tried again.
 """
 

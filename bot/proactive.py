@@ -84,7 +84,7 @@ async def reference_for(session: AsyncSession, recipient: Reminder | Notice) -> 
 
 
 def classify(error: BaseException) -> DeliveryOutcome:
-    """What a failed send means for the reminder: gone for good, or worth another try."""
+    """What a failed send means for a reminder or notice: gone for good, or worth another try."""
     description = f"{type(error).__name__}: {error}"
     if isinstance(error, HttpOperationError):
         status = _status_of(error.response)

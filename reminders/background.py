@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import uuid
+from abc import ABC, abstractmethod
 from datetime import datetime, timedelta, timezone
 
 
@@ -30,7 +31,7 @@ def backoff(attempts_before: int, base: timedelta, cap: timedelta, retry_after: 
     return max(delay, retry_after) if retry_after is not None else delay
 
 
-class BackgroundWorker:
+class BackgroundWorker(ABC):
     """Runs `_round` every `poll_seconds` (sooner after `wake`) from `start` until `stop`; a round that fails is
     logged and the next one tried, since the database may be away for a while."""
 
@@ -46,8 +47,9 @@ class BackgroundWorker:
         self._stopping = asyncio.Event()
         self._woken = asyncio.Event()
 
+    @abstractmethod
     async def _round(self) -> None:
-        raise NotImplementedError
+        """One round of the subclass's work: deliver what is due (and, for reminders, plan what the rules ask)."""
 
     def wake(self) -> None:
         """There is work now: run a round rather than wait for the next poll."""

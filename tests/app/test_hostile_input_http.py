@@ -28,6 +28,7 @@ from storage.models import Application, Organisation, Role, User
 from tests.support.activities import activity, message
 from tests.support.app_process import run_app
 from tests.support.people import operator_places
+from tests.support.registration_form import FORM as REGISTRATION_FORM, save_button
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
 SECRET = "a download secret for the tests"
@@ -36,26 +37,9 @@ TURN_ERROR = "Något gick fel hos mig"
 # a NUL and a soft hyphen, none of which anyone means to be part of a project's name.
 HOSTILE_NAME = "\ufeffGröna\x1b[31m tak\u200b i Mal\u00admö\u202e\x00"
 CLEANED_NAME = "Gröna[31m tak i Malmö"
-FORM = {
-    "action": "registration_form",
-    "description": "Gröna tak\x07 på skolor.\u2066\r\nFyra skolor i första etappen.",
-    "programme": "life",
-    "programme_other": "",
-    "call_identifier": "",
-    "organisation_slug": "servicenamnden",
-    "malmo_role": "owner",
-    "total_budget": "14 500 000 kr",
-    "malmo_share": "",
-    "planned_submission_date": "2027-03-01",
-    "call_deadline": "2027-03-15",
-    "expected_decision_date": "",
-    "project_start": "2027-09-01",
-    "project_end": "2029-08-31",
-    "contact_name": "Anna Andersson",
-    "aligned_with_policy": "true",
-    "decision_anchored": "true",
-    "decision_reference": "SN-2026-77",
-}
+# The form as a new user fills it in, with a description holding a bell, a bidi isolate and a carriage return.
+FORM = {**REGISTRATION_FORM, "description": "Gröna tak\x07 på skolor.\u2066\r\nFyra skolor i första etappen.",
+        "call_identifier": ""}
 
 
 def _adaptive_cards(standin, conversation_id: str | None = None) -> list[dict[str, Any]]:
@@ -66,11 +50,7 @@ def _adaptive_cards(standin, conversation_id: str | None = None) -> list[dict[st
 
 
 def _save_key(standin) -> str:
-    for card in reversed(_adaptive_cards(standin)):
-        for action in card.get("actions", []):
-            if action.get("data", {}).get("action") == "registration_save":
-                return action["data"]["submission_key"]
-    raise AssertionError("no review card was sent")
+    return save_button(standin)["submission_key"]
 
 
 async def _register(client, standin, service_url: str, project_name: str, *, contact: str = "Anna Andersson",

@@ -20,36 +20,18 @@ from storage.users import get_user_by_teams_id, set_user_role
 from tests.support.activities import message
 from tests.support.bot_process import BotProcess
 from tests.support.connector_standin import Received
+from tests.support.registration_form import FORM, save_button
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
 ANNAS_CHAT = "a:conversation-29:anna"  # the personal conversation tests.support.activities gives Anna
 IN_KS_CHANNEL = {"conversation_type": "channel", "conversation_id": KS_CHANNEL,
                  "user_id": "29:karin", "user_name": "Karin Karlsson"}
-FORM = {
-    "action": "registration_form", "project_name": "Cirkulära Malmö",
-    "description": "Återbruk av byggmaterial i stadens fastigheter.", "programme": "life", "programme_other": "",
-    "call_identifier": "LIFE-2027-CIRC", "organisation_slug": "servicenamnden", "malmo_role": "owner",
-    "total_budget": "14 500 000 kr", "malmo_share": "", "planned_submission_date": "2027-03-01",
-    "call_deadline": "2027-03-15", "expected_decision_date": "", "project_start": "2027-09-01",
-    "project_end": "2029-08-31", "contact_name": "Anna Andersson", "aligned_with_policy": "true",
-    "decision_anchored": "true", "decision_reference": "SN-2026-77",
-}
 SAVED = "är registrerad"
 
 
 def _shown(received: Received) -> str:
     return (received.activity.get("text") or "") + json.dumps(received.activity.get("attachments") or [],
                                                               ensure_ascii=False)
-
-
-def _save(standin) -> dict:
-    """The data of the review card's "Spara" button, the newest one shown."""
-    for received in reversed(standin.received):
-        for attachment in received.activity.get("attachments") or []:
-            for action in attachment["content"].get("actions", []):
-                if action.get("data", {}).get("action") == "registration_save":
-                    return action["data"]
-    raise AssertionError("no review card was sent")
 
 
 def _ks_cards(standin) -> list[Received]:
@@ -84,7 +66,7 @@ async def test_killed_after_the_commit_the_notice_goes_out_when_the_app_is_back(
         await bot.post(message(service_url, "konversations-id", **IN_KS_CHANNEL))  # Lotsen is in KS's channel
         await bot.post(message(service_url, "registrera ansökan"))
         await bot.post(message(service_url, None, value=FORM))
-        save = _save(standin)
+        save = save_button(standin)
         # The post to KS förvaltning does not get through before the process dies as the receipt arrives.
         standin.hang.add(KS_CHANNEL)
 
@@ -128,7 +110,7 @@ async def _registered_with_ks_down(start_app, connector, database_url, status: i
     standin.refuse[KS_CHANNEL] = status
     await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
     await client.post("/api/messages", json=message(service_url, None, value=FORM))
-    await client.post("/api/messages", json=message(service_url, None, value=_save(standin)))
+    await client.post("/api/messages", json=message(service_url, None, value=save_button(standin)))
     return client, standin, service_url
 
 

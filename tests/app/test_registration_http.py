@@ -14,31 +14,11 @@ from storage.models import Application, ApplicationEvent
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
 from tests.support.activities import channel_mention, message
+from tests.support.registration_form import FORM, save_button
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
 ANNAS_CHAT = "a:conversation-29:anna"
 
-FORM = {
-    "action": "registration_form",
-    "project_name": "Cirkulära Malmö",
-    "description": "Återbruk av byggmaterial i stadens fastigheter.",
-    "programme": "life",
-    "programme_other": "",
-    "call_identifier": "LIFE-2027-CIRC",
-    "organisation_slug": "servicenamnden",
-    "malmo_role": "owner",
-    "total_budget": "14 500 000 kr",
-    "malmo_share": "",
-    "planned_submission_date": "2027-03-01",
-    "call_deadline": "2027-03-15",
-    "expected_decision_date": "",
-    "project_start": "2027-09-01",
-    "project_end": "2029-08-31",
-    "contact_name": "Anna Andersson",
-    "aligned_with_policy": "true",
-    "decision_anchored": "true",
-    "decision_reference": "SN-2026-77",
-}
 
 
 def _cards(standin, conversation_id: str | None = None) -> list[str]:
@@ -51,12 +31,7 @@ def _cards(standin, conversation_id: str | None = None) -> list[str]:
 
 
 def _save_key(standin) -> str:
-    for item in reversed(standin.received):
-        for attachment in item.activity.get("attachments") or []:
-            for action in attachment["content"].get("actions", []):
-                if action.get("data", {}).get("action") == "registration_save":
-                    return action["data"]["submission_key"]
-    raise AssertionError("no review card was sent")
+    return save_button(standin)["submission_key"]
 
 
 async def _app_with_ks_channel(start_app, service_url, database_url):
