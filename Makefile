@@ -28,13 +28,13 @@ $(SCHEMA_DIR)/node_modules/.package-lock.json: $(SCHEMA_DIR)/package-lock.json
 schemas: $(SCHEMA_DIR)/node_modules/.package-lock.json
 
 migrate: install
-	$(PY) app.py migrate
+	$(PY) -m cli migrate
 
 run: migrate
 	$(PY) app.py
 
 chat: migrate
-	$(PY) app.py chat
+	$(PY) -m cli chat
 
 test: install-dev schemas
 	$(PY) -m pytest -n auto

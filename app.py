@@ -1,13 +1,8 @@
-"""Lotsen's entry point: the aiohttp application (`create_app`) and the command line (`python app.py …`).
+"""Lotsen's web application: `create_app` and its routes, and `serve`, which runs it on HOST:PORT.
 
-    python app.py            serve the bot (POST /api/messages, GET /healthz) on HOST:PORT
-    python app.py migrate    bring the database schema up to date and seed the organisations
-    python app.py chat       talk to the bot in this terminal, same bot, same database
-    python app.py report compile --year 2026 [--format docx|xlsx|md] [--out PATH]
-                             the year's compilation for kommunfullmäktige (policy 3.1, 3.3, 4)
-    python app.py report show --organisation ORG --year 2026 --as USER
-    python app.py applications show EU-2026-0007 --as USER
-                             one organisation's report, one application, as USER may see them
+    python app.py            serve the bot (POST /api/messages, GET /healthz) on HOST:PORT, as hosting runs it
+
+The operator's commands are `python -m cli …` (cli/main.py); `python app.py COMMAND …` forwards there.
 
 GET /downloads/compilation/{year}.{fmt}?user=…&expires=…&signature=… serves the compilation to a KS coordinator
 from a signed link the bot showed (reports/download_links.py).
@@ -15,7 +10,6 @@ from a signed link the bot showed (reports/download_links.py).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
@@ -24,22 +18,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 
 from aiohttp import web
-from pydantic import ValidationError
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-import admin_cli
-import report_cli
 from bot.activity import InvalidActivity
 from bot.adapter import AuthenticationFailed, BotEndpoint, TenantNotAllowed
 from bot.assembly import build_endpoint
 from bot.notice_delivery import build_notice_outbox
 from bot.reminder_delivery import build_reminder_scheduler
-from bot.reminders_cli import add_reminders_parser, reminders_command
 from dialogs.preload import load_data_files
-from policy.dates import MALMO_TIME
+from dialogs.programmes import load_programmes
 from reminders.outbox import NoticeOutbox
 from reports.compilation import default_file_name
+from reports.compilation_file import (
+    CONTENT_TYPES,
+    compilation_bytes,
+    compile_year,
+    swedish_programme_names,
+    today_in_malmo,
+)
 from reports.download_links import (
     DownloadLinkError,
     LinkExpired,
@@ -51,9 +47,6 @@ from settings import Settings
 from storage.access import can_see_all_organisations
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
-from storage.policy_learning import list_bad_answers, list_clarifications
-from storage.questions import list_unanswered_questions
-from storage.user_text import terminal_line
 from storage.users import get_user
 
 logger = logging.getLogger("lotsen.app")
@@ -155,17 +148,17 @@ async def get_compilation_download(request: web.Request) -> web.Response:
     except DownloadLinkError as error:
         logger.warning("refused a compilation download: %s", error)
         return _error(403, str(error))
-    year, on = int(year_text), report_cli.today_in_malmo()
+    year, on = int(year_text), today_in_malmo()
     async with request.app[SESSION_FACTORY_KEY]() as session:
         user = await get_user(session, user_id)
         # The role is asked again now: a link outlives a coordinator who has since changed jobs.
         if user is None or not can_see_all_organisations(user):
             logger.warning("refused a compilation download for user %s, who is not a KS coordinator", user_id)
             return _error(403, "only KS coordinators and administrators may download the compilation")
-        compilation = await report_cli.compile_year(session, settings, year, on)
-    content = await asyncio.to_thread(report_cli.compilation_bytes, compilation, fmt)
+        compilation = await compile_year(session, settings, year, on, swedish_programme_names(load_programmes()))
+    content = await asyncio.to_thread(compilation_bytes, compilation, fmt)
     return web.Response(body=content, headers={
-        "Content-Type": report_cli.CONTENT_TYPES[fmt],
+        "Content-Type": CONTENT_TYPES[fmt],
         "Content-Disposition": f'attachment; filename="{default_file_name(year, fmt)}"',
         "Cache-Control": "no-store",
     })
@@ -218,100 +211,15 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
     return app
 
 
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def _local_time(moment: datetime) -> str:
-    return moment.astimezone(MALMO_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-def _print_section(heading: str, lines: list[str]) -> None:
-    print(heading)
-    for line in lines or ["(inga)"]:
-        print(line)
-
-
-async def _print_unanswered(settings: Settings, limit: int) -> int:
-    """For KS förvaltning: what officials ask that the policy does not answer, the answers they marked 👎, and
-    the questions Lotsen was unsure about with the topic they chose. Newest first, `limit` per list; no
-    identities are kept for any of them."""
-    if limit < 1:
-        print("--limit must be at least 1, e.g. --limit 100", file=sys.stderr)
-        return 2
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            questions = await list_unanswered_questions(session, limit)
-            bad_answers = await list_bad_answers(session, limit)
-            clarifications = await list_clarifications(session, limit)
-    finally:
-        await engine.dispose()
-    _print_section("Obesvarade frågor", [
-        f"{_local_time(question.asked_at)}  [{question.lang}]  {terminal_line(question.text)}" for question in questions
-    ])
-    print()
-    _print_section("Dåliga svar (👎)", [
-        f"{_local_time(answer.created_at)}  [{answer.lang}]  {terminal_line(answer.question)}"
-        f"  (ämne: {terminal_line(answer.topic or '-')})"
-        for answer in bad_answers
-    ])
-    print()
-    _print_section("Osäkra frågor", [
-        f"{_local_time(clarification.asked_at)}  [{clarification.lang}]  {terminal_line(clarification.question)}"
-        f"  (erbjudna: {terminal_line(', '.join(clarification.offered) or '-')};"
-        f" valt: {terminal_line(clarification.chosen) if clarification.chosen else 'inget val'})"
-        for clarification in clarifications
-    ])
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="app.py", description="Lotsen, a Teams assistant for Malmö stad.")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="serve the bot over HTTP (the default)")
-    commands.add_parser("migrate", help="bring the database schema up to date and seed organisations")
-    unanswered = commands.add_parser(
-        "unanswered", help="unanswered questions, answers marked 👎 and unsure questions, newest first")
-    unanswered.add_argument("--limit", type=int, default=50, help="how many of each (default 50)")
-    admin_cli.add_arguments(commands)
-    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
-    chat.add_argument("--user", default="terminal-user", help="who you are in the chat (default: terminal-user)")
-    chat.add_argument("--name", default="Terminal User", help="your display name")
-    chat.add_argument("--locale", default="sv-SE", help="your locale: sv-SE (default) or en-US")
-    add_reminders_parser(commands)
-    report_cli.add_arguments(commands)
-    args = parser.parse_args(argv)
-
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        print(f"configuration error: {problems} (see .env.example)", file=sys.stderr)
-        return 2
-    _configure_logging(settings)
-    if args.command == "migrate":
-        asyncio.run(upgrade(settings.database_url))
-        print(f"database is up to date: {make_url(settings.database_url).render_as_string(hide_password=True)}")
-        return 0
-    if args.command == "users":
-        return asyncio.run(admin_cli.users_command(settings, args))
-    if args.command == "history":
-        return asyncio.run(admin_cli.history_command(settings, args))
-    if args.command == "unanswered":
-        return asyncio.run(_print_unanswered(settings, args.limit))
-    if args.command == "reminders":
-        return asyncio.run(reminders_command(settings, args))
-    if args.command in ("report", "applications"):
-        return report_cli.run(settings, args)
-    if args.command == "chat":
-        from bot.terminal_chat import run_chat
-
-        return asyncio.run(run_chat(settings, user_id=args.user, user_name=args.name, locale=args.locale))
+def serve(settings: Settings) -> None:
+    """Serves until the process is stopped."""
     logger.info("Lotsen listens on http://%s:%s/api/messages", settings.host, settings.port)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
-    return 0
 
 
 if __name__ == "__main__":
+    # `python app.py [COMMAND …]` is the command line's, which serves when given no command. Imported here, not
+    # above: cli/ imports this module.
+    from cli.main import main
+
     sys.exit(main())

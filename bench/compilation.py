@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.reminders import _drop_postgres, _postgres_database  # noqa: E402
-from report_cli import programme_names  # noqa: E402
+from dialogs.programmes import load_programmes  # noqa: E402
 from reports.compilation import FORMATS, write_compilation  # noqa: E402
+from reports.compilation_file import swedish_programme_names  # noqa: E402
 from reports.compilation_query import build_compilation  # noqa: E402
 from storage.annual_reports import add_item, get_or_create_draft, submit  # noqa: E402
 from storage.application_data import ApplicationData, ApplicationStatus, MalmoRole, Money  # noqa: E402
@@ -90,7 +91,7 @@ def _timed(run: Callable[[], object]) -> float:
 
 async def _measure(database_url: str, rounds: int) -> dict[str, float]:
     engine = create_engine(database_url)
-    names = programme_names()
+    names = swedish_programme_names(load_programmes())
     timings: dict[str, list[float]] = {"query": [], **{fmt: [] for fmt in FORMATS}}
     try:
         session_factory = create_session_factory(engine)

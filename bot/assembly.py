@@ -15,10 +15,10 @@ from bot.adapter import BotEndpoint, LotsenAdapter
 from bot.authentication import LotsenAuthentication
 from bot.conversation_tracking import ConversationTracker
 from bot.lotsen_bot import LotsenBot
+from bot.routes import RouteTargets, lotsen_routes
 from bot.sql_storage import SqlStorage
 from dialogs.admin_commands import AdminCommands
 from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
-from dialogs.chat_commands import ChatCommand
 from dialogs.compilation_command import CompilationCommand
 from dialogs.consultation import ConsultationDialog
 from dialogs.contact_commands import ContactCommands, ContactRequest
@@ -32,6 +32,7 @@ from dialogs.registration import RegistrationDialog
 from dialogs.report_review import ReportReviewCommand
 from dialogs.report_status import ReportStatusCommand, StatusRequest
 from dialogs.reminders import ReminderCommands
+from dialogs.routing import Router
 from settings import Settings
 from storage.unit_of_work import TurnSessions
 
@@ -41,6 +42,7 @@ class BotServices:
     bot: LotsenBot
     conversation_state: ConversationState
     user_state: UserState
+    router: Router
 
 
 def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSession] | TurnSessions,
@@ -53,45 +55,37 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    registration = RegistrationDialog(session_factory, settings, user_state, **({"clock": clock} if clock else {}))
+    with_clock = {"clock": clock} if clock else {}
+    registration = RegistrationDialog(session_factory, settings, user_state, **with_clock)
     # What the conversation told Lotsen about its project, for the next policy question (dialogs/policy_memory.py).
     memory = PolicyMemory(conversation_state.create_property("PolicyMemory"))
     dialogs.add(ConsultationDialog(settings.eur_sek_rate, memory))
     dialogs.add(registration)
     dialogs.add(MyApplicationsDialog(session_factory))
     dialogs.add(ContactCommands.replacement_dialog(session_factory))
-    dialogs.add(AnnualReportDialog(session_factory, settings, **({"clock": clock} if clock else {})))
-    # Chat commands, in the order they are tried (see dialogs/chat_commands.py); a dialog they start is
-    # added to `dialogs` here too.
-    commands: list[ChatCommand] = []
-    commands.append(AnnualReportCommand(AnnualReportDialog.__name__))
-    # KS förvaltning's side of the annual reports: status and "Påminn alla", return/approve, the compilation.
-    ks_clock = {"clock": clock} if clock else {}
-    report_status = ReportStatusCommand(session_factory, settings, **ks_clock)
-    commands.append(report_status)
-    commands.append(ReportReviewCommand(session_factory, **ks_clock))
-    commands.append(CompilationCommand(session_factory, settings, **ks_clock))
-    # Teaching Lotsen ("lär Lotsen: … → …") before the commands that read "<words>: <value>".
-    commands.append(LearningCommands(session_factory))
+    dialogs.add(AnnualReportDialog(session_factory, settings, **with_clock))
+    # What answers each message: bot/routes.py, one row per kind of message, in the order they are tried.
+    report_status = ReportStatusCommand(session_factory, settings, **with_clock)
     contacts = ContactCommands(session_factory)
-    commands.append(contacts)
-    commands.append(AdminCommands(session_factory))
-    commands.append(HistoryCommands(session_factory))
-    # What the notice outbox could not deliver, for KS coordinators.
-    commands.append(NoticeCommands(session_factory))
     # A question that asks for KS förvaltning's views is shown the view itself, to those who may see it.
     views = {"report_status": (report_status, StatusRequest("show")), "contacts": (contacts, ContactRequest("overview"))}
-    bot = LotsenBot(
-        conversation_state,
-        user_state,
-        ConversationTracker(session_factory),
-        dialogs,
-        PolicyQuestions(session_factory, settings.eur_sek_rate, memory, views=views),
-        registration,
-        ReminderCommands(session_factory, hour=settings.reminder_hour, **({"clock": clock} if clock else {})),
-        commands,
+    targets = RouteTargets(
+        questions=PolicyQuestions(session_factory, settings.eur_sek_rate, memory, views=views),
+        registration=registration,
+        reminders=ReminderCommands(session_factory, hour=settings.reminder_hour, **with_clock),
+        annual_report=AnnualReportCommand(AnnualReportDialog.__name__),
+        report_status=report_status,
+        report_review=ReportReviewCommand(session_factory, **with_clock),
+        compilation=CompilationCommand(session_factory, settings, **with_clock),
+        learning=LearningCommands(session_factory),
+        contacts=contacts,
+        admin=AdminCommands(session_factory),
+        history=HistoryCommands(session_factory),
+        notices=NoticeCommands(session_factory),
     )
-    return BotServices(bot, conversation_state, user_state)
+    router = Router(lotsen_routes(targets))
+    bot = LotsenBot(conversation_state, user_state, ConversationTracker(session_factory), dialogs, router)
+    return BotServices(bot, conversation_state, user_state, router)
 
 
 def build_endpoint(

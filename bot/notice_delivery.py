@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
 from dialogs.replies import card_message
-from reminders.background import default_owner, utc_clock
 from reminders.delivery import DeliveryOutcome
 from reminders.outbox import NoticeOutbox
 from settings import Settings
@@ -58,6 +57,6 @@ def build_notice_outbox(settings: Settings, session_factory: async_sessionmaker[
                         *, owner: str | None = None, clock: Callable[[], datetime] | None = None) -> NoticeOutbox:
     """The outbox as the app runs it: Teams delivery through `adapter`, retried every `notice_poll_seconds`."""
     return NoticeOutbox(session_factory, TeamsNoticeDeliverer(adapter, session_factory, settings.microsoft_app_id),
-                        owner=owner or default_owner(), clock=clock or utc_clock,
+                        owner=owner, clock=clock,
                         poll_seconds=settings.notice_poll_seconds,
                         lease=timedelta(seconds=settings.notice_lease_seconds))

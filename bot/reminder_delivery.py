@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.proactive import post_to_recipient
 from dialogs.reminder_cards import reminder_card, reminder_title
 from dialogs.replies import card_message
-from reminders.background import default_owner, utc_clock
+from reminders.background import utc_clock
 from reminders.calendar import local_date
 from reminders.delivery import DeliveryOutcome
 from reminders.scheduler import ReminderScheduler
@@ -68,7 +68,7 @@ def build_reminder_scheduler(
     return ReminderScheduler(
         session_factory,
         deliverer,
-        owner=owner or default_owner(),
+        owner=owner,
         clock=clock,
         poll_seconds=settings.reminder_poll_seconds,
         deadline_mmdd=settings.annual_report_deadline,

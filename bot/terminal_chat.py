@@ -1,4 +1,4 @@
-"""`python app.py chat`: the same bot and database, in this process, talked to from a terminal.
+"""`python -m cli chat` (cli/chat.py): the same bot and database, in this process, talked to from a terminal.
 
 The adapter below plays the part Teams plays: it turns a typed line (or a picked numbered choice) into an
 activity, runs the bot's turn, and prints what the bot sends, cards included, as text.

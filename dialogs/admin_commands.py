@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.contact_commands import (
@@ -29,6 +28,7 @@ from dialogs.contact_commands import (
     starts_with_question_word,
     word_set,
 )
+from dialogs.turn import Turn
 from dialogs.input_parsing import plain
 from dialogs.people_cards import organisation_label, role_label, users_card
 from dialogs.turn_user import acting_user
@@ -94,12 +94,9 @@ class AdminCommands:
                 return AdminRequest(action, who=who, value=" ".join(typed_value.split()))  # type: ignore[arg-type]
         return None
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
         assert isinstance(request, AdminRequest)
-        turn_context = dialog_context.context
-        if in_group:
-            await turn_context.send_activity(text("user_admin.personal_only", lang))
-            return
+        lang, turn_context = turn.lang, turn.context
         async with self._session_factory.begin() as session:
             actor = await acting_user(session, turn_context)
             if actor is None or not can_manage_users(actor):

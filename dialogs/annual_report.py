@@ -31,6 +31,7 @@ from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedAction
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.card_values import record_id
+from dialogs.turn import Turn
 from dialogs.formatting import format_moment
 from dialogs.annual_report_cards import (
     ACTIONS,
@@ -221,18 +222,18 @@ class AnnualReportCommand:
         request = parse_open(message or "")
         return AnnualReportRequest(_start_options(request)) if request is not None else None
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
-        if in_group:
-            # An organisation's own report: not shown or filled in where others read along.
-            await dialog_context.context.send_activity(text("personal_only", lang))
-            return
+    async def handle(self, turn: Turn, request: object) -> None:
+        # Personal chats only (bot/routes.py): an organisation's own report is not filled in where others read along.
         assert isinstance(request, AnnualReportRequest)
-        await dialog_context.begin_dialog(self._dialog_id, request.options)
+        await turn.dialogs.begin_dialog(self._dialog_id, request.options)
 
 
 class AnnualReportDialog(ComponentDialog):
     """The annual report as botbuilder's ComponentDialog; its steps are one state machine (AnnualReportSteps),
     because the official may add, change and remove items, go back, and jump from the review to any part."""
+
+    # "avbryt" keeps the draft and says so; the bot passes it on instead of ending the dialog.
+    asks_before_cancel = True
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
                  clock: Callable[[], datetime] = _utc_now) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from dialogs.cards import Card, adaptive_card, send_text_action
 from dialogs.formatting import format_amount, format_date, format_moment, format_money
 from dialogs.programmes import OTHER as OTHER_PROGRAMME, programme_name
+from policy.budget import in_sek
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_data, application_reference
 from storage.models import Application, ApplicationEvent, ApplicationEventKind
@@ -66,10 +67,9 @@ def money_label(money: Money | None, eur_sek_rate: float | None, lang: Language)
     shown = format_money(money, lang)
     if money.currency != "EUR" or not eur_sek_rate:
         return shown
-    rate = Decimal(str(eur_sek_rate))
-    sek = Money.of((money.amount * rate).quantize(Decimal(1)), "SEK")
+    sek = Money.of(in_sek(money.amount, money.currency, eur_sek_rate).quantize(Decimal(1)), "SEK")
     return text("applications.values.converted", lang, amount=shown, sek=format_money(sek, lang),
-                rate=format_amount(rate.quantize(Decimal("0.01")), lang))
+                rate=format_amount(Decimal(str(eur_sek_rate)).quantize(Decimal("0.01")), lang))
 
 
 def information_item_label(application: Application, lang: Language) -> str | None:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.ks_cards import HANDED_IN, CompilationCounts, compilation_card
+from dialogs.turn import Turn
 from dialogs.input_parsing import command_rest
 from dialogs.report_status import default_report_year, looks_like_year, read_year, utc_now
 from dialogs.turn_user import acting_user
@@ -60,9 +60,10 @@ class CompilationCommand:
             return CompilationRequest(year, bad_year=year is None)
         return None  # "sammanställning av …": a question, not this command
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         assert isinstance(request, CompilationRequest)
-        context = dialog_context.context
+        context = turn.context
         now = self._clock()
         default_year = default_report_year(now)
         if request.bad_year:
@@ -75,7 +76,7 @@ class CompilationCommand:
             if user is None or not can_see_all_organisations(user):
                 await context.send_activity(text("ks.compilation.refused", lang))
                 return
-            if in_group:
+            if turn.in_group:
                 await context.send_activity(text("ks.compilation.personal_only", lang, year=year))
                 return
             overview = await report_status_overview(session, year, user)

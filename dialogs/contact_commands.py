@@ -29,7 +29,6 @@ from typing import Any, Literal
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
-    DialogContext,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
@@ -37,6 +36,7 @@ from botbuilder.dialogs import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.input_parsing import command_words, parse_yes_no, plain
+from dialogs.turn import Turn
 from dialogs.chat_commands import PASSED_ON
 from dialogs.people_cards import OverviewEntry, contacts_overview_card, local_date_label
 from dialogs.turn_user import acting_user
@@ -311,10 +311,11 @@ class ContactCommands:
             return ContactRequest("overview")
         return _recognise_set(message) or _recognise_show(Words.of(message))
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         # Contact persons are no secret inside the city: they are looked up and set in channels too.
         assert isinstance(request, ContactRequest)
-        turn_context = dialog_context.context
+        turn_context = turn.context
         replacement: dict[str, Any] | None = None
         async with self._session_factory.begin() as session:
             user = await acting_user(session, turn_context)
@@ -340,8 +341,8 @@ class ContactCommands:
                     reply = _replacement_text("in_group", replacement, lang)
                 else:
                     reply = await _apply(session, organisation, request.name, user, lang)
-        if replacement is not None and not in_group:
-            await dialog_context.begin_dialog(ContactReplacementDialog.__name__, replacement)
+        if replacement is not None and not turn.in_group:
+            await turn.dialogs.begin_dialog(ContactReplacementDialog.__name__, replacement)
         elif isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:

@@ -1,35 +1,36 @@
-"""Dates and money the way a Swedish (or English) reader expects them: "15 mars 2027", "14 500 000 kr"."""
+"""Dates and money the way a Swedish (or English) reader expects them: "15 mars 2027", "14 500 000 kr".
+
+The figures come from the one formatter (policy.formatting, Babel); the words around them ("{amount} kr",
+"{date} kl. {time}") from the catalog.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from policy import formatting
 from policy.dates import MALMO_TIME
 from storage.application_data import Money
-from texts import Language, lookup, text
+from texts import Language, text
 
 
 def format_date(value: date, lang: Language = "sv") -> str:
-    month = lookup("format.months", lang)[value.month - 1]
-    return text("format.date", lang, day=value.day, month=month, year=value.year)
+    return formatting.format_date(value, lang)
 
 
 def format_moment(moment: datetime, lang: Language = "sv") -> str:
     """An aware time as Malmö reads it: "3 mars 2026 kl. 14.05"."""
     local = moment.astimezone(MALMO_TIME)
-    return text("format.date_time", lang, date=format_date(local.date(), lang), hour=f"{local.hour:02d}",
-                minute=f"{local.minute:02d}")
+    return text("format.date_time", lang, date=formatting.format_date(local.date(), lang),
+                time=formatting.format_time(local, lang))
 
 
 def format_amount(value: Decimal, lang: Language = "sv") -> str:
-    decimals = 0 if value == value.to_integral_value() else 2
-    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    whole, _, fraction = f"{rounded:,.{decimals}f}".partition(".")
-    whole = whole.replace(",", text("format.thousands", lang))
-    return f"{whole}{text('format.decimal', lang)}{fraction}" if fraction else whole
+    """A number as given: without decimals when whole, else with two ("4 500 000,50")."""
+    return formatting.format_amount(value, lang)
 
 
 def format_money(money: Money, lang: Language = "sv") -> str:
     key = "format.eur" if money.currency == "EUR" else "format.sek"
-    return text(key, lang, amount=format_amount(money.amount, lang))
+    return text(key, lang, amount=formatting.format_amount(money.amount, lang))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.contact_commands import Words, looks_like_organisation, match_phrase, phrases
+from dialogs.turn import Turn
 from dialogs.people_cards import history_card
 from dialogs.turn_user import acting_user
 from dialogs.cards import Card
@@ -47,12 +47,9 @@ class HistoryCommands:
             return None  # "historik om EU-samarbetet?": for the policy answers
         return HistoryRequest(organisation)
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
         assert isinstance(request, HistoryRequest)
-        turn_context = dialog_context.context
-        if in_group:
-            await turn_context.send_activity(text("user_admin.personal_only", lang))
-            return
+        lang, turn_context = turn.lang, turn.context
         async with self._session_factory.begin() as session:
             reply = await self._reply(session, await acting_user(session, turn_context), request, lang)
         if isinstance(reply, str):

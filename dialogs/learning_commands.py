@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.input_parsing import command_words, plain
+from dialogs.turn import Turn
 from dialogs.learning_cards import (
     bad_answers_card,
     clarifications_card,
@@ -115,9 +115,10 @@ class LearningCommands:
             return LearningRequest("forget", question=question, usage=not teaching_text(question))
         return None
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         assert isinstance(request, LearningRequest)
-        turn_context = dialog_context.context
+        turn_context = turn.context
         async with self._session_factory.begin() as session:
             user = await acting_user(session, turn_context)
             # Refused before anything is looked up, so that a refusal says nothing about what there is.

@@ -60,6 +60,7 @@ from dialogs.input_parsing import (
 from dialogs.turn_user import acting_user
 from dialogs.cards import Card
 from dialogs.replies import card_message
+from policy.budget import in_sek
 from policy.dates import today as malmo_today
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, Money
@@ -118,7 +119,7 @@ def _in_sek(money: Money, eur_sek_rate: float | None) -> Decimal | None:
     """The amount in kronor: as it is, or converted at the application's rate; None for euro without a rate."""
     if money.currency == "SEK":
         return money.amount
-    return money.amount * Decimal(str(eur_sek_rate)) if eur_sek_rate else None
+    return in_sek(money.amount, money.currency, eur_sek_rate) if eur_sek_rate else None
 
 
 def exceeds(granted: Money, total_budget: Money, eur_sek_rate: float | None) -> bool:

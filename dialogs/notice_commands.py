@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.contact_commands import Words, match_phrase, phrases
+from dialogs.turn import Turn
 from dialogs.formatting import format_moment
 from dialogs.turn_user import acting_user
 from storage.access import can_see_all_organisations
@@ -38,14 +38,15 @@ class NoticeCommands:
         taken = match_phrase(words.folded, 0, phrases("notices.words.command"))
         return UndeliveredRequest() if taken and taken == len(words.folded) else None
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         async with self._session_factory() as session:
-            viewer = await acting_user(session, dialog_context.context)
+            viewer = await acting_user(session, turn.context)
             if viewer is None or not can_see_all_organisations(viewer):
-                await dialog_context.context.send_activity(text("notices.not_allowed", lang))
+                await turn.context.send_activity(text("notices.not_allowed", lang))
                 return
             notices = await list_undelivered(session, limit=LISTED)
-        await dialog_context.context.send_activity(undelivered_list(notices, lang))
+        await turn.context.send_activity(undelivered_list(notices, lang))
 
 
 def undelivered_list(notices: list[Notice], lang: Language) -> str:

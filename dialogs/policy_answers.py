@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -48,6 +48,7 @@ from dialogs.policy_memory import PolicyMemory, Remembered, describe_remembered,
 from dialogs.teachings_cache import TeachingsCache
 from dialogs.turn_user import acting_user
 from dialogs.replies import card_message
+from dialogs.turn import Turn
 from policy import Answer, InvalidInputError, answer, load_policy
 from storage.access import can_see_all_organisations
 from storage.policy_learning import get_clarification, record_clarification, record_clarification_choice, record_feedback
@@ -103,15 +104,15 @@ class PolicyQuestions:
             return PolicyRequest("forget")
         return None
 
-    async def handle(self, dialog_context: DialogContext, request: PolicyRequest, lang: Language, *,
-                     in_group: bool = False) -> None:
-        context = dialog_context.context
+    async def handle(self, turn: Turn, request: PolicyRequest) -> None:
+        """A press on an answer's card or "glöm uppgifterna": answered at once, whatever dialog is running."""
+        dialog_context, context, lang = turn.dialogs, turn.context, turn.lang
         if request.kind == "feedback":
             assert request.feedback is not None
             await self._vote(context, request.feedback)
         elif request.kind == "choice":
             assert request.choice is not None
-            await self._choose(dialog_context, request.choice, lang, in_group=in_group)
+            await self._choose(turn, request.choice)
         elif request.kind == "forget":
             forgotten = await self._memory.forget(context)
             if _in_consultation(dialog_context):
@@ -130,11 +131,10 @@ class PolicyQuestions:
         key = "policy_chat.feedback.thanks" if press.helpful else "policy_chat.feedback.thanks_not_helpful"
         await context.send_activity(text(key, press.lang))
 
-    async def _choose(self, dialog_context: DialogContext, press: ChoicePress, locale_lang: Language, *,
-                      in_group: bool) -> None:
+    async def _choose(self, turn: Turn, press: ChoicePress) -> None:
         """Answers the question of a "Menar du …?" card on the topic pressed. The question and the topics
         offered are read from what was recorded when the card was shown, not from the press."""
-        context = dialog_context.context
+        dialog_context, context, locale_lang = turn.dialogs, turn.context, turn.lang
         async with self._session_factory.begin() as session:
             asked = await get_clarification(session, press.ref)
             if asked is None or press.topic not in asked.offered:
@@ -158,36 +158,35 @@ class PolicyQuestions:
             await dialog_context.cancel_all_dialogs()  # a new question: the consultation's is behind us
         elif dialog_context.active_dialog is not None:
             consult = False  # answered at once; the running dialog (a registration, say) stays where it was
-        await self._respond(dialog_context, result, remembered, locale_lang, in_group=in_group, consult=consult)
+        await self._respond(turn, result, remembered, consult=consult)
 
     # --- questions -------------------------------------------------------------------------------------------
 
-    async def answer(self, dialog_context: DialogContext, question: str, locale_lang: Language, *,
-                     in_group: bool = False) -> None:
+    async def answer(self, turn: Turn, question: str) -> None:
         if len(question) > max_question_length():
             # Said plainly rather than answered from the question's start, which may leave out what matters.
-            await dialog_context.context.send_activity(question_too_long_reply(locale_lang))
+            await turn.send(question_too_long_reply(turn.lang))
             return
-        remembered = await self._memory.load(dialog_context.context)
+        remembered = await self._memory.load(turn.context)
         async with self._session_factory() as session:
             teachings = await self._teachings.current(session)
         # CPU work: in the worker thread, so that other conversations' turns go on meanwhile.
         result = await run_cpu_bound(answer, question, eur_sek_rate=self._rate(remembered), facts=remembered.facts,
                                      teachings=teachings)
-        await self._respond(dialog_context, result, remembered, locale_lang, in_group=in_group, consult=True)
+        await self._respond(turn, result, remembered, consult=True)
 
     def _rate(self, remembered: Remembered) -> float | None:
         """The official's own rate, named in an earlier question, wins over the configured one."""
         return remembered.eur_sek_rate if remembered.eur_sek_rate is not None else self._eur_sek_rate
 
-    async def _respond(self, dialog_context: DialogContext, result: Answer, before: Remembered,
-                       locale_lang: Language, *, in_group: bool, consult: bool) -> None:
-        context = dialog_context.context
-        lang: Language = result.lang if result.lang in LANGUAGES else locale_lang
+    async def _respond(self, turn: Turn, result: Answer, before: Remembered, *, consult: bool) -> None:
+        """The answer in the language of the question when that is clear, else the Teams locale's."""
+        dialog_context, context = turn.dialogs, turn.context
+        lang: Language = result.lang if result.lang in LANGUAGES else turn.lang
         rate = result.eur_sek_rate if result.eur_sek_rate is not None else before.eur_sek_rate
         await self._memory.save(context, result.facts, rate)
         if result.kind == "feature":
-            await self._feature(dialog_context, result, lang, in_group=in_group)
+            await self._feature(turn, result, lang)
             return
         async with self._session_factory.begin() as session:
             if result.out_of_scope:
@@ -212,14 +211,14 @@ class PolicyQuestions:
                                            eur_sek_rate=rate if rate is not None else self._eur_sek_rate),
             )
 
-    async def _feature(self, dialog_context: DialogContext, result: Answer, lang: Language, *,
-                       in_group: bool) -> None:
+    async def _feature(self, turn: Turn, result: Answer, lang: Language) -> None:
         view = self._views.get(result.feature or "")
-        if view is not None and await self._may_see_views(dialog_context.context):
+        if view is not None and await self._may_see_views(turn.context):
             command, request = view
-            await command.handle(dialog_context, request, lang, in_group=in_group)
+            # Shown in the language the question was written in.
+            await command.handle(replace(turn, lang=lang), request)
             return
-        await dialog_context.context.send_activity(card_message(feature_card(result, lang)))
+        await turn.send(card_message(feature_card(result, lang)))
 
     async def _may_see_views(self, context: TurnContext) -> bool:
         async with self._session_factory() as session:

@@ -1,6 +1,7 @@
 """The EU programmes and funds an application can name: the choice list of the registration, and reading a typed name.
 
-The list is data (dialogs/data/eu_programmes.yaml; its header says how to add one). No botbuilder here.
+The list is the policy module's (policy/data/programmes.yaml, read by policy/programmes.py; its header says how
+to add one): the entries it offers, in its order. No botbuilder here.
 
 A typed answer is recognised, ignoring case, diacritics, hyphens and punctuation, in this order:
 1. the whole answer is a programme's key, name or alias ("ESF", "Horisont Europa", "södra östersjön");
@@ -15,40 +16,29 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
 from dialogs.input_parsing import plain
+from policy.programmes import OTHER, PROGRAMMES_FILE, Programme, ProgrammeDataError, read_programmes
 
-PROGRAMMES_FILE = Path(__file__).resolve().parent / "data" / "eu_programmes.yaml"
-OTHER = "other"  # the key of "annat": the official types the programme's name (programme_other)
+__all__ = [
+    "FUZZY_MARGIN",
+    "FUZZY_MIN",
+    "FUZZY_MIN_LENGTH",
+    "OTHER",
+    "PROGRAMMES_FILE",
+    "Programme",
+    "ProgrammeDataError",
+    "get_programme",
+    "load_programmes",
+    "match_programme",
+    "programme_name",
+]
+
 FUZZY_MIN = 80  # RapidFuzz ratio (0–100) a typed answer needs to count as a misspelt name
 FUZZY_MARGIN = 5  # how far ahead of every other programme the best one must be
 FUZZY_MIN_LENGTH = 4  # shorter answers ("ESF", "ISF", "CEF") are abbreviations: exact only
-
-
-class ProgrammeDataError(ValueError):
-    """eu_programmes.yaml is malformed; the message names the file and the problem."""
-
-
-class Programme(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: str = Field(pattern=r"^[a-z0-9_]+$")
-    name_sv: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-    kind: Literal["program", "fond", "annat"]  # "annat" only for OTHER
-    aliases: tuple[str, ...] = ()
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_sv
-
-    @property
-    def is_other(self) -> bool:
-        return self.key == OTHER
 
 
 def _match_form(text: str) -> str:
@@ -73,22 +63,7 @@ class _Catalogue:
 
 @lru_cache(maxsize=4)
 def _catalogue(path: Path) -> _Catalogue:
-    try:
-        with path.open(encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
-        programmes = tuple(Programme.model_validate(entry) for entry in doc["programmes"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as e:
-        raise ProgrammeDataError(f"{path}: {e}") from e
-    keys = [p.key for p in programmes]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        raise ProgrammeDataError(f"{path}: keys used twice: {', '.join(duplicates)}")
-    if OTHER not in keys:
-        raise ProgrammeDataError(f"{path}: the entry {OTHER!r} (annat) is missing")
-    wrong_kind = [p.key for p in programmes if (p.kind == "annat") != p.is_other]
-    if wrong_kind:
-        raise ProgrammeDataError(f"{path}: kind 'annat' is for {OTHER!r} alone: {', '.join(wrong_kind)}")
-    return _Catalogue(programmes, path)
+    return _Catalogue(read_programmes(path).offered, path)
 
 
 def load_programmes(path: Path | None = None) -> list[Programme]:
@@ -97,7 +72,7 @@ def load_programmes(path: Path | None = None) -> list[Programme]:
 
 
 def get_programme(key: str) -> Programme:
-    """The programme with this key; KeyError for a key not in the data."""
+    """The programme offered with this key; KeyError for any other key."""
     try:
         return _catalogue(PROGRAMMES_FILE).by_key[key]
     except KeyError:

@@ -27,8 +27,10 @@ from dialogs.registration_cards import form_card, ks_summary_card, review_card, 
 from dialogs.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
 from dialogs.turn_user import acting_user, acting_user_recorded
 from dialogs.replies import card_message
+from dialogs.turn import Turn
 from policy import ProjectFacts, evaluate_eu_routine
 from policy.dates import MALMO_TIME
+from policy.formatting import format_number
 from reminders.planner import plan_for_application
 from reports.information_item import information_item_draft
 from settings import Settings
@@ -70,8 +72,15 @@ class RegistrationDialog(ComponentDialog):
         self.add_dialog(self._steps)
         self.initial_dialog_id = RegistrationSteps.__name__
 
-    async def answer_stale_save(self, context: TurnContext, value: dict[str, Any], lang: Language) -> None:
-        await self._steps.answer_stale_save(context, value, lang)
+    # "avbryt" asks whether to throw the draft away, so the bot passes it on instead of ending the dialog.
+    asks_before_cancel = True
+
+    async def answer_stale_button(self, turn: Turn, action: str) -> None:
+        """A button of a registration card pressed after the registration ended."""
+        if action == SAVE_ACTION and isinstance(turn.value, dict):
+            await self._steps.answer_stale_save(turn.context, turn.value, turn.lang)
+        else:
+            await turn.send(text("registration.not_running", turn.lang))
 
 
 class RegistrationSteps(Dialog):
@@ -313,8 +322,7 @@ class RegistrationSteps(Dialog):
             if routine.verdict.information_item_to_ks:
                 draft_text = information_item_draft(
                     data, organisation_name=organisation.name, reference="[tilldelas]",
-                    programme_name=_programme_label(data, "sv"), budget_sek=routine.budget_sek,
-                    rate_used=routine.rate_used, threshold_sek=routine.threshold_sek,
+                    programme_name=_programme_label(data, "sv"), rate_used=routine.rate_used,
                     registered_on=datetime.now(MALMO_TIME).date())
             application, created = await create_application(
                 session, data=data, organisation=organisation, created_by=user, submission_key=submission_key,
@@ -457,7 +465,7 @@ class RegistrationSteps(Dialog):
         routine = evaluate_eu_routine(_facts(data), eur_sek_rate=self._settings.eur_sek_rate, lang=lang)
         sek = format_money(Money.of(routine.budget_sek, "SEK"), lang)
         return text("registration.converted", lang, eur=format_money(data.total_budget, lang), sek=sek,
-                    rate=f"{routine.rate_used:.2f}".replace(".", "," if lang == "sv" else "."))
+                    rate=format_number(routine.rate_used, lang, 2))
 
     async def _yes_or_no(self, context: TurnContext, question: str, lang: Language) -> DialogTurnResult:
         await self._send_with_buttons(context, question, lookup("registration.yes_no_buttons", lang))

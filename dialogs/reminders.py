@@ -16,6 +16,7 @@ from botbuilder.core import TurnContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.cards import adaptive_card
+from dialogs.turn import Turn
 from dialogs.card_values import record_id
 from dialogs.formatting import format_date, format_moment
 from dialogs.input_parsing import command_words, plain, split_after
@@ -101,7 +102,8 @@ class ReminderCommands:
             return ReminderRequest(action, kind=kind)  # type: ignore[arg-type]
         return None
 
-    async def handle(self, turn_context: TurnContext, request: ReminderRequest, lang: Language) -> None:
+    async def handle(self, turn: Turn, request: ReminderRequest) -> None:
+        turn_context, lang = turn.context, turn.lang
         if request.action == "done":
             reply = await self._done(turn_context, request.reminder_id, lang)
         elif request.action == "snooze":

@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import Literal
 
 from botbuilder.core import TurnContext
-from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.card_values import record_id
+from dialogs.turn import Turn
 from dialogs.ks_notification import NotificationOutcome, tell_submitter
 from dialogs.input_parsing import command_rest, command_words, plain
 from dialogs.ks_cards import APPROVE_ACTION, COMMENT_INPUT, RETURN_ACTION, review_notice_card, status_label
@@ -118,9 +118,10 @@ class ReportReviewCommand:
                 return _read_typed(action, rest)  # type: ignore[arg-type]
         return None
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         assert isinstance(request, ReviewRequest)
-        context = dialog_context.context
+        context = turn.context
         outcome = await self._review(context, request, lang)
         await context.send_activity(outcome.reply)
         if outcome.notice is None:

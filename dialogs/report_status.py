@@ -25,11 +25,11 @@ from datetime import date, datetime, timezone
 from typing import Literal
 
 from botbuilder.core import TurnContext
-from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.input_parsing import command_rest, plain
+from dialogs.turn import Turn
 from dialogs.ks_cards import (
     REMIND_ALL_ACTION,
     StatusRow,
@@ -147,9 +147,10 @@ class ReportStatusCommand:
             return StatusRequest("show", year, bad_year=year is None)
         return None  # "status årsredovisning för Miljönämnden": not this command (maybe a question)
 
-    async def handle(self, dialog_context: DialogContext, request: object, lang: Language, *, in_group: bool) -> None:
+    async def handle(self, turn: Turn, request: object) -> None:
+        lang = turn.lang
         assert isinstance(request, StatusRequest)
-        context = dialog_context.context
+        context = turn.context
         default_year = default_report_year(self._clock())
         if request.bad_year:
             example = f"{lookup('ks.words.status', lang)[0]} {default_year}"

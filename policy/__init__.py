@@ -7,6 +7,7 @@ database, nothing else of the project imported.
 """
 
 from policy.answering import answer
+from policy.budget import BudgetCheck, check_budget, in_sek, resolve_rate, threshold_on
 from policy.errors import (
     InvalidInputError,
     NotInForceError,
@@ -33,6 +34,7 @@ from policy.rules import evaluate_eu_routine, missing_fact_question
 
 __all__ = [
     "Answer",
+    "BudgetCheck",
     "Citation",
     "InvalidInputError",
     "NotInForceError",
@@ -49,12 +51,16 @@ __all__ = [
     "UnknownSectionError",
     "Verdict",
     "answer",
+    "check_budget",
     "evaluate_eu_routine",
     "get_section",
+    "in_sek",
     "load_policy",
     "missing_fact_question",
     "parameter_entry",
     "parameter_value",
     "parse_amount",
+    "resolve_rate",
     "teaching_text",
+    "threshold_on",
 ]

@@ -22,7 +22,8 @@ from policy.classifier import Score
 from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
 from policy.normalise import FoldedWords, fold, tokens
 from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
-from policy.rules import THRESHOLD_PARAMETER, evaluate_eu_routine, resolve_rate
+from policy.budget import resolve_rate, threshold_on
+from policy.rules import evaluate_eu_routine
 from policy.sections import quote
 from policy.teachings import Teachings
 from policy.texts import LANGS
@@ -63,12 +64,12 @@ def answer(
     question = question[: policy.decision.max_question_length]
     day = on or today()
     lang = lang or detect_language(question, policy.markers)
-    threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, day)))
+    threshold = threshold_on(day, policy=policy)
     extraction = policy.fact_reader.read(question, threshold, day)
     named_rate = float(extraction.eur_sek_rate) if extraction.eur_sek_rate is not None else None
     rate = named_rate if named_rate is not None else eur_sek_rate
     if rate is not None:
-        resolve_rate(rate, day, policy)
+        resolve_rate(rate, day, policy=policy)
     known = (facts or ProjectFacts()).merged_with(extraction.facts)
     choice = _choose(question, extraction, known, policy, topic, teachings)
     builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)

@@ -15,6 +15,7 @@ from typing import Any
 from policy.amounts import Amount, AmountReader
 from policy.model import ProjectFacts
 from policy.normalise import clean, fold
+from policy.programmes import Programmes
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class RateReader:
 
 
 class FactReader:
-    def __init__(self, vocab: dict[str, Any], programmes: dict[str, Any], section_ids: set[str]) -> None:
+    def __init__(self, vocab: dict[str, Any], programmes: Programmes, section_ids: set[str]) -> None:
         self.amounts = AmountReader(vocab["amounts"])
         self._contractions = [(re.compile(p), r) for p, r in vocab.get("contractions", [])]
         self.owner = OwnerReader(vocab["project_owner"])
@@ -186,13 +187,13 @@ class FactReader:
         self._eu_words = _any(eu["eu_words"])
         self._funding_words = _any(eu["funding_words"])
         self._programmes: list[tuple[re.Pattern[str], bool, str, bool]] = []
-        tails = "|".join(re.escape(fold(t)) for t in programmes.get("compound_tails", []))
-        for programme in programmes["programmes"]:
-            sensitive = bool(programme.get("case_sensitive"))
-            for alias in sorted(programme["aliases"], key=len, reverse=True):
+        tails = "|".join(re.escape(fold(t)) for t in programmes.compound_tails)
+        for programme in programmes.question_programmes:
+            sensitive = programme.case_sensitive
+            for alias in sorted(programme.names, key=len, reverse=True):
                 text = alias if sensitive else fold(alias)
                 pattern = re.compile(rf"(?<![\w]){re.escape(text)}(?:(?![\w])|(?=(?:{tails})\b))")
-                self._programmes.append((pattern, sensitive, programme["name"], programme.get("eu", True)))
+                self._programmes.append((pattern, sensitive, programme.name, programme.eu))
         submission = vocab["submission_date"]
         self._submission_cue = _any([rf"\b{re.escape(fold(c))}" for c in submission["cues"]])
         self.months = {fold(k): v for k, v in submission["months"].items()}

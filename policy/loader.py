@@ -22,6 +22,7 @@ from policy.extract import FactReader
 from policy.classifier import SimilarTaught, TopicClassifier
 from policy.model import Actor, Decision, Parameter, ParameterValue, PolicyVersion, Section, Topic
 from policy.normalise import FoldedWords, fold, tokens
+from policy.programmes import Programmes, read_programmes
 from policy.sections import plain_text, quote
 from policy.texts import LANGS, Catalog
 
@@ -59,7 +60,7 @@ class PolicyData:
         }
         self.topics_doc: dict[str, Any] = _read(data_dir / "topics.yaml")
         self.facts_doc: dict[str, Any] = _read(data_dir / "facts.yaml")
-        self.programmes: dict[str, Any] = _read(data_dir / "programmes.yaml")
+        self.programmes: Programmes = read_programmes(data_dir / "programmes.yaml")
         self.language_doc: dict[str, Any] = _read(data_dir / "language.yaml")
         self.texts = Catalog({lang: _read(data_dir / "texts" / f"{lang}.yaml") for lang in LANGS})
         self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))

@@ -6,10 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from policy.dates import today
+from policy.budget import threshold_on
 from policy.loader import PolicyData, load_policy
 from policy.normalise import clean, fold
-from policy.rules import THRESHOLD_PARAMETER
 
 
 def parse_amount(
@@ -21,7 +20,7 @@ def parse_amount(
     the currency is None when the reply names none (the rules then read it as SEK and say so).
     """
     policy = policy or load_policy()
-    threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, on or today())))
+    threshold = threshold_on(on, policy=policy)
     # A reply is read no further than a question is: that bounds what one pasted text costs.
     text = text[: policy.decision.max_question_length]
     amounts = policy.fact_reader.amounts.read(fold(clean(text)), threshold)

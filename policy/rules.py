@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from policy.budget import BudgetCheck, check_budget, threshold_on
 from policy.dates import today
 from policy.errors import InvalidInputError
 from policy.loader import PolicyData, load_policy
 from policy.model import Citation, Lang, MissingFact, Obligation, ProjectFacts, RoutineResult, Verdict
-
-THRESHOLD_PARAMETER = "information_item_threshold_sek"
 
 
 def _and(a: bool | None, b: bool | None) -> bool | None:
@@ -27,24 +26,17 @@ def _and(a: bool | None, b: bool | None) -> bool | None:
     return True
 
 
-def _reaches(budget_sek: Decimal | None, bound: str, threshold: Decimal) -> bool | None:
+def _reaches(check: BudgetCheck | None, bound: str) -> bool | None:
     """Whether the total budget is at or above the threshold, given how the figure bounds it."""
-    if budget_sek is None:
+    if check is None:
         return None
     if bound == "exact":
-        return budget_sek >= threshold
+        return check.reaches
     if bound == "at_least":
-        return True if budget_sek >= threshold else None
-    if bound == "below":
-        return False if budget_sek <= threshold else None
-    return False if budget_sek < threshold else None  # at_most
-
-
-def resolve_rate(eur_sek_rate: float | None, on: date, policy: PolicyData) -> float:
-    rate = eur_sek_rate if eur_sek_rate is not None else float(policy.parameter_value("eur_sek_default_rate", on))
-    if not rate > 0:
-        raise InvalidInputError("bad_rate", value=eur_sek_rate)
-    return rate
+        return True if check.reaches else None
+    if bound == "below":  # "under 12 miljoner": below the threshold even when the figure is the threshold
+        return False if check.budget_sek <= check.threshold_sek else None
+    return False if not check.reaches else None  # at_most
 
 
 def evaluate_eu_routine(
@@ -68,20 +60,17 @@ def evaluate_eu_routine(
     section = version.section(rule.section)
     assert section is not None  # checked when the data was loaded
     texts = policy.texts
-    threshold = Decimal(str(policy.parameter_value(THRESHOLD_PARAMETER, on)))
+    threshold = threshold_on(on, policy=policy)
     margin = Decimal(str(policy.parameter_value("uncertainty_margin", on)))
 
     owner, eu = facts.malmo_is_project_owner, facts.eu_funding
     applies = False if owner is False or eu is False else (True if owner and eu else None)
 
-    budget_sek: Decimal | None = None
-    rate_used: float | None = None
-    if facts.total_budget is not None:
-        budget_sek = facts.total_budget
-        if facts.currency == "EUR":
-            rate_used = resolve_rate(eur_sek_rate, on, policy)
-            budget_sek = facts.total_budget * Decimal(str(rate_used))
-    reaches = _reaches(budget_sek, facts.budget_bound, threshold)
+    check = (check_budget(facts.total_budget, facts.currency, on, eur_sek_rate, policy=policy)
+             if facts.total_budget is not None else None)
+    budget_sek = check.budget_sek if check else None
+    rate_used = check.rate_used if check else None
+    reaches = _reaches(check, facts.budget_bound)
     # Uncertain: a converted amount decides the information item but lies close to the threshold.
     uncertain = (
         applies is not False and rate_used is not None and reaches is not None and budget_sek is not None

@@ -1,10 +1,11 @@
-"""The catalog of user-facing texts (policy/data/texts/<lang>.yaml) and number formatting."""
+"""The catalog of user-facing texts (policy/data/texts/<lang>.yaml), and figures in its words ("12 000 000 kr")."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from policy.formatting import format_number
 from policy.model import Lang
 
 LANGS: tuple[Lang, ...] = ("sv", "en")
@@ -41,19 +42,14 @@ class Catalog:
 
     # ---- numbers ---------------------------------------------------------------------------
 
-    def number(self, value: Decimal | float, lang: str, decimals: int = 0) -> str:
-        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        whole, _, frac = f"{rounded:,.{decimals}f}".partition(".")
-        whole = whole.replace(",", self.text("format.thousands", lang))
-        return f"{whole}{self.text('format.decimal', lang)}{frac}" if frac else whole
-
     def money(self, value: Decimal, currency: str | None, lang: str) -> str:
+        """An amount the policy's answers name: whole kronor from 1 000 up ("12 650 000 kr"), else to the öre."""
         decimals = 0 if value == value.to_integral() or value >= 1000 else 2
         key = "format.eur" if currency == "EUR" else "format.sek"
-        return self.text(key, lang, amount=self.number(value, lang, decimals))
+        return self.text(key, lang, amount=format_number(value, lang, decimals))
 
     def rate(self, rate: float, lang: str) -> str:
-        return self.text("format.rate", lang, rate=self.number(Decimal(str(rate)), lang, 2))
+        return self.text("format.rate", lang, rate=format_number(Decimal(str(rate)), lang, 2))
 
 
 def flatten_keys(node: Any, prefix: str = "") -> set[str]:

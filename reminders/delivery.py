@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from storage.leases import shortened
 from storage.models import Reminder
 
 # Errors are kept on the reminder for operators to read; a connector's whole error page is not.
@@ -51,5 +52,4 @@ class Deliverer(Protocol):
 
 
 def _short(error: str) -> str:
-    error = " ".join(error.split())
-    return error if len(error) <= ERROR_MAX_LENGTH else error[: ERROR_MAX_LENGTH - 1] + "…"
+    return shortened(" ".join(error.split()), ERROR_MAX_LENGTH)

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reminders.calendar import local_date
-from reminders.planner import annual_report_deadline, annual_report_details
+from reminders.planner import annual_report_deadline, annual_report_spec
 from reminders.rules import get_rule
-from storage.models import ReminderKind, ReminderSubjectType
+from storage.models import ReminderKind
 from storage.reminders import ReminderSpec
 
 __all__ = ["RemindAllPlan", "plan_reminders_on_request", "request_day"]
@@ -81,22 +81,13 @@ def plan_reminders_on_request(
         reminded.append((organisation_id, name))
         for user_id in recipients:
             specs.append(
-                ReminderSpec(
-                    kind=ReminderKind.ANNUAL_REPORT.value,
-                    subject_type=ReminderSubjectType.ORGANISATION.value,
-                    subject_id=organisation_id,
-                    due_at=requested_at,
+                annual_report_spec(
+                    rule, organisation_id, name, user_id, deadline, days_left, due_at=requested_at,
                     idempotency_key=f"{KEY_PREFIX}:{report_year}:{organisation_id}:{user_id}:{day}",
-                    details={
-                        **annual_report_details(rule, organisation_id, name, deadline, days_left,
-                                                voluntary_section=(voluntary or {}).get(organisation_id)),
-                        # The planner's "year" is the deadline's; the report's own year is kept beside it.
-                        "report_year": report_year,
-                        "on_request": True,
-                        "requested_by_user_id": requested_by_user_id,
-                    },
-                    recipient_user_id=user_id,
-                    cycle=deadline.isoformat(),
+                    voluntary_section=(voluntary or {}).get(organisation_id),
+                    # The planner's "year" is the deadline's; the report's own year is kept beside it.
+                    extra_details={"report_year": report_year, "on_request": True,
+                                   "requested_by_user_id": requested_by_user_id},
                 )
             )
     return RemindAllPlan(specs, reminded, without_contact)

@@ -22,12 +22,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reminders.background import BackgroundWorker, backoff, utc_clock
+from reminders.background import BackgroundWorker, WorkerOptions
 from reminders.delivery import DeliveryOutcome, DeliveryStatus
 from storage.applications import record_ks_administration_informed, record_ks_administration_not_reached
 from storage.models import Application, Notice, NoticeKind
@@ -53,35 +53,22 @@ class OutboxStats:
         return bool(self.delivered or self.retried or self.failed)
 
 
-class NoticeOutbox(BackgroundWorker):
+class NoticeOutbox(BackgroundWorker[Notice]):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         deliverer: NoticeDeliverer,
         *,
-        owner: str,
-        clock: Callable[[], datetime] = utc_clock,
         poll_seconds: float = 30.0,
-        lease: timedelta = timedelta(minutes=2),
         batch: int = 20,
         max_attempts: int = 10,
-        backoff_base: timedelta = timedelta(minutes=1),
-        max_backoff: timedelta = timedelta(hours=1),
-        stop_grace_seconds: float = 10.0,
+        **options: Unpack[WorkerOptions],
     ) -> None:
-        if batch < 1 or max_attempts < 1 or poll_seconds <= 0:
-            raise ValueError("batch and max_attempts must be at least 1, poll_seconds positive")
-        super().__init__(kind="notice", owner=owner, poll_seconds=poll_seconds,
-                         stop_grace_seconds=stop_grace_seconds, logger=logger)
-        self._session_factory = session_factory
-        self._deliverer = deliverer
-        self.owner = owner
-        self._clock = clock
-        self._lease = lease
-        self._batch = batch
-        self.max_attempts = max_attempts
-        self._backoff_base = backoff_base
-        self._max_backoff = max_backoff
+        """As `BackgroundWorker`; `poll_seconds` must be positive: every instance runs the outbox."""
+        if poll_seconds <= 0:
+            raise ValueError("poll_seconds must be positive")
+        super().__init__(session_factory, deliverer, kind="notice", logger=logger, poll_seconds=poll_seconds,
+                         batch=batch, max_attempts=max_attempts, **options)
         self._unlisten: Callable[[], None] | None = None
 
     # --- one round ------------------------------------------------------------------------------------------
@@ -104,13 +91,6 @@ class NoticeOutbox(BackgroundWorker):
                 await self._record(notice, outcome, moment, stats)
         return stats
 
-    async def _deliver(self, notice: Notice) -> DeliveryOutcome:
-        try:
-            return await self._deliverer.deliver(notice)
-        except Exception as error:  # a deliverer's bug must not stop the others: try again later
-            logger.exception("delivering notice %s failed unexpectedly", notice.id)
-            return DeliveryOutcome.retry(f"{type(error).__name__}: {error}")
-
     async def _record(self, notice: Notice, outcome: DeliveryOutcome, moment: datetime, stats: OutboxStats) -> None:
         async with self._session_factory.begin() as session:
             if outcome.status == DeliveryStatus.DELIVERED:
@@ -119,7 +99,7 @@ class NoticeOutbox(BackgroundWorker):
                     await _record_delivered(session, notice, moment)
                 else:
                     logger.warning("notice %s was posted after its lease had passed to another instance", notice.id)
-            elif outcome.status == DeliveryStatus.GONE or notice.attempts + 1 >= self.max_attempts:
+            elif self._gives_up(outcome, notice.attempts):
                 stats.failed += 1
                 logger.warning("notice %s did not reach its recipient, given up: %s", notice.id, outcome.error)
                 if await mark_failed(session, notice.id, owner=self.owner, error=outcome.error or ""):
@@ -129,9 +109,6 @@ class NoticeOutbox(BackgroundWorker):
                 retry_at = moment + self.backoff(notice.attempts, outcome.retry_after)
                 logger.info("notice %s will be tried again at %s: %s", notice.id, retry_at, outcome.error)
                 await mark_retry(session, notice.id, owner=self.owner, error=outcome.error or "", retry_at=retry_at)
-
-    def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
-        return backoff(attempts_before, self._backoff_base, self._max_backoff, retry_after)
 
     # --- inside the app: a round when woken (a notice was committed), else every poll_seconds -----------
 

@@ -59,6 +59,7 @@ from storage.reminders import (
 __all__ = [
     "annual_report_deadline",
     "annual_report_details",
+    "annual_report_spec",
     "annual_report_year",
     "ensure_recurring_reminders",
     "plan_annual_report",
@@ -143,6 +144,11 @@ def plan_for_application(
     _require_aware(now)
     specs: list[ReminderSpec] = []
 
+    def about_application(rule: ReminderRule) -> dict[str, Any]:
+        """What both kinds of card show of the application."""
+        return {**_common_details(rule, organisation_name), "application_id": application_id,
+                "reference": reference, "project_name": data.project_name}
+
     deadline_rule = get_rule(ReminderKind.APPLICATION_DEADLINE)
     deadline_recipient = contact_user_id if contact_user_id is not None else registered_by_user_id
     deadline = data.call_deadline
@@ -156,10 +162,7 @@ def plan_for_application(
                     due_at=due,
                     idempotency_key=f"application_deadline:{application_id}:{deadline.isoformat()}:{days_before}",
                     details={
-                        **_common_details(deadline_rule, organisation_name),
-                        "application_id": application_id,
-                        "reference": reference,
-                        "project_name": data.project_name,
+                        **about_application(deadline_rule),
                         "deadline": deadline.isoformat(),
                         "days_before": days_before,
                     },
@@ -185,10 +188,7 @@ def plan_for_application(
                     due_at=due,
                     idempotency_key=f"information_item:{information_item_id}:{occurrence.isoformat()}",
                     details={
-                        **_common_details(item_rule, organisation_name),
-                        "application_id": application_id,
-                        "reference": reference,
-                        "project_name": data.project_name,
+                        **about_application(item_rule),
                         "planned_submission_date": (
                             data.planned_submission_date.isoformat() if data.planned_submission_date else None
                         ),
@@ -237,6 +237,30 @@ def annual_report_details(
     return details
 
 
+def annual_report_spec(
+    rule: ReminderRule, organisation_id: int, organisation_name: str, user_id: int, deadline: date,
+    days_before: int, *, due_at: datetime, idempotency_key: str, voluntary_section: str | None = None,
+    extra_details: Mapping[str, Any] | None = None,
+) -> ReminderSpec:
+    """One annual report reminder to `user_id` about the organisation's report due on `deadline`, planned or
+    asked for by KS (`reminders.on_request`): its round (cycle) is the deadline, so "Klart" on one ends them all.
+    `details` are `annual_report_details`, with `extra_details` added."""
+    return ReminderSpec(
+        kind=ReminderKind.ANNUAL_REPORT.value,
+        subject_type=ReminderSubjectType.ORGANISATION.value,
+        subject_id=organisation_id,
+        due_at=due_at,
+        idempotency_key=idempotency_key,
+        details={
+            **annual_report_details(rule, organisation_id, organisation_name, deadline, days_before,
+                                    voluntary_section=voluntary_section),
+            **(extra_details or {}),
+        },
+        recipient_user_id=user_id,
+        cycle=deadline.isoformat(),
+    )
+
+
 def plan_annual_report(
     organisations: list[tuple[int, str]],
     contact_users: dict[int, list[int]],
@@ -264,19 +288,12 @@ def plan_annual_report(
         for user_id in contact_users.get(organisation_id, []):
             for days_before, due in due_times:
                 specs.append(
-                    ReminderSpec(
-                        kind=ReminderKind.ANNUAL_REPORT.value,
-                        subject_type=ReminderSubjectType.ORGANISATION.value,
-                        subject_id=organisation_id,
-                        due_at=due,
+                    annual_report_spec(
+                        rule, organisation_id, organisation_name, user_id, deadline, days_before, due_at=due,
                         idempotency_key=(
                             f"annual_report:{organisation_id}:{deadline.isoformat()}:{days_before}:{user_id}"
                         ),
-                        details=annual_report_details(
-                            rule, organisation_id, organisation_name, deadline, days_before,
-                            voluntary_section=(voluntary or {}).get(organisation_id)),
-                        recipient_user_id=user_id,
-                        cycle=deadline.isoformat(),
+                        voluntary_section=(voluntary or {}).get(organisation_id),
                     )
                 )
     return specs

@@ -21,13 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reminders.background import BackgroundWorker, backoff, utc_clock
+from reminders.background import BackgroundWorker, WorkerOptions
 from reminders.calendar import local_date
 from reminders.delivery import Deliverer, DeliveryOutcome, DeliveryStatus
 from reminders.planner import ensure_recurring_reminders
@@ -63,40 +64,29 @@ class RunStats:
         return any((self.delivered, self.retried, self.failed, self.deadline_passed, self.superseded))
 
 
-class ReminderScheduler(BackgroundWorker):
+class ReminderScheduler(BackgroundWorker[Reminder]):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         deliverer: Deliverer,
         *,
-        owner: str,
-        clock: Callable[[], datetime] = utc_clock,
         poll_seconds: float,
-        lease: timedelta = timedelta(minutes=2),
+        deadline_mmdd: str,
+        hour: int,
         batch: int = 100,
         concurrency: int = 16,
         max_attempts: int = 6,
-        backoff_base: timedelta = timedelta(minutes=1),
-        max_backoff: timedelta = timedelta(hours=1),
         recurring_every: timedelta = timedelta(hours=1),
-        deadline_mmdd: str,
-        hour: int,
-        stop_grace_seconds: float = 10.0,
+        **options: Unpack[WorkerOptions],
     ) -> None:
-        if batch < 1 or concurrency < 1 or max_attempts < 1:
-            raise ValueError("batch, concurrency and max_attempts must be at least 1")
-        super().__init__(kind="reminder", owner=owner, poll_seconds=poll_seconds,
-                         stop_grace_seconds=stop_grace_seconds, logger=logger)
-        self._session_factory = session_factory
-        self._deliverer = deliverer
-        self.owner = owner
-        self._clock = clock
-        self._lease = lease
-        self._batch = batch
+        """`concurrency`: how many of a batch are posted at once; `recurring_every`: how often the recurring
+        reminders are planned; `deadline_mmdd` and `hour`: the annual report's deadline and the hour reminders
+        go out, Malmö time. The rest as `BackgroundWorker`."""
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        super().__init__(session_factory, deliverer, kind="reminder", logger=logger, poll_seconds=poll_seconds,
+                         batch=batch, max_attempts=max_attempts, **options)
         self._concurrency = concurrency
-        self._max_attempts = max_attempts
-        self._backoff_base = backoff_base
-        self._max_backoff = max_backoff
         self._recurring_every = recurring_every
         self._deadline_mmdd = deadline_mmdd
         self._hour = hour
@@ -190,13 +180,6 @@ class ReminderScheduler(BackgroundWorker):
             await asyncio.gather(*senders, return_exceptions=True)
         return stats
 
-    async def _deliver(self, reminder: Reminder) -> DeliveryOutcome:
-        try:
-            return await self._deliverer.deliver(reminder)
-        except Exception as error:  # a deliverer's bug must not stop the others: try again later
-            logger.exception("delivering reminder %s failed unexpectedly", reminder.id)
-            return DeliveryOutcome.retry(f"{type(error).__name__}: {error}")
-
     async def _record(self, group: list[tuple[Reminder, DeliveryOutcome | None]], claimed_at: datetime) -> RunStats:
         stats = RunStats()
         async with self._session_factory.begin() as session:
@@ -209,7 +192,7 @@ class ReminderScheduler(BackgroundWorker):
                     if not await mark_sent(session, reminder.id, owner=self.owner, at=claimed_at):
                         logger.warning("reminder %s was sent after its lease had passed to another instance",
                                        reminder.id)
-                elif outcome.status == DeliveryStatus.GONE or reminder.attempts + 1 >= self._max_attempts:
+                elif self._gives_up(outcome, reminder.attempts):
                     stats.failed += 1
                     logger.warning("reminder %s failed for good: %s", reminder.id, outcome.error)
                     await mark_failed(session, reminder.id, owner=self.owner, error=outcome.error or "")
@@ -220,9 +203,6 @@ class ReminderScheduler(BackgroundWorker):
                     await mark_retry(session, reminder.id, owner=self.owner, error=outcome.error or "",
                                      retry_at=retry_at)
         return stats
-
-    def backoff(self, attempts_before: int, retry_after: timedelta | None = None) -> timedelta:
-        return backoff(attempts_before, self._backoff_base, self._max_backoff, retry_after)
 
     # --- inside the app: one round every poll_seconds (reminders/background.py) ----------------------------
 

@@ -18,6 +18,7 @@ Which kind must report is the policy's rule (`storage.organisations.must_report`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field
 
 from policy import PolicyData, get_section, load_policy
+from policy.formatting import format_date
 from policy.model import Section
 from storage.application_data import ApplicationStatus, MalmoRole, Money
 from storage.organisations import must_report
@@ -170,6 +172,60 @@ class Compilation(_Model):
     organisations: list[OrganisationReport]  # in the order they are to be shown
 
 
+# ---- one organisation's report, as every view of it shows it ------------------------------------------------
+
+
+def _as_typed(value: str) -> str:
+    """Typed text unchanged: the document writers escape it for their own format."""
+    return value
+
+
+@dataclass(frozen=True)
+class ItemEntry:
+    """One reported item as shown: its title and the lines under it (description, focus areas, results)."""
+
+    title: str
+    details: list[str]
+
+
+def organisation_heading(report: OrganisationReport) -> str:
+    """"Miljönämnden (nämnd)": the heading of one organisation's part, in the compilation and in `report show`."""
+    return f"{report.name} ({labels('kinds')[report.kind].lower()})"
+
+
+def organisation_facts(report: OrganisationReport, shown: Callable[[str], str] = _as_typed) -> list[str]:
+    """The report's status, contact person (or representative) and verksamhetsplan answer, in that order: the
+    lines every view of one organisation's report opens with. `shown` makes typed text safe where it is shown."""
+    return [
+        _t("status", status=report.status_label),
+        _t(f"contacts.{report.kind}", name=shown(report.contact_name or _t("no_contact"))),
+        _t("verksamhetsplan", answer=answer(report.in_verksamhetsplan)),
+    ]
+
+
+def items_by_kind(items: Iterable[ReportItem], shown: Callable[[str], str] = _as_typed
+                  ) -> list[tuple[str, list[ItemEntry]]]:
+    """The items under their kind's label, the kinds in section 1's order, kinds without items left out."""
+    items = list(items)
+    names = labels("focus_area_names")
+    groups = []
+    for kind, label in labels("item_kinds").items():
+        entries = [ItemEntry(shown(item.title), _item_details(item, names, shown))
+                   for item in items if item.kind == kind]
+        if entries:
+            groups.append((label, entries))
+    return groups
+
+
+def _item_details(item: ReportItem, names: dict[str, str], shown: Callable[[str], str]) -> list[str]:
+    details = [shown(item.description)] if item.description else []
+    if item.focus_areas:
+        details.append(_t("focus_areas", areas=", ".join(f"{area} {names[area].lower()}" for area in item.focus_areas)))
+    if item.results:
+        details.append(_t("results", results=shown(item.results)))
+    return details
+
+
 # ---- figures ---------------------------------------------------------------------------------------------
 
 
@@ -296,8 +352,7 @@ class _Formatter:
 
     @staticmethod
     def date(value: date) -> str:
-        month = lookup("format.months", LANGUAGE)[value.month - 1]
-        return text("format.date", LANGUAGE, day=value.day, month=month, year=value.year)
+        return format_date(value, LANGUAGE)
 
 
 def _yearly_duty(section: Section) -> str | None:
@@ -345,34 +400,18 @@ def _summary(t: Totals, f: _Formatter) -> list[_Block]:
 
 
 def _organisation(o: OrganisationReport, f: _Formatter) -> list[_Block]:
-    blocks: list[_Block] = [
-        _Heading(2, f"{o.name} ({labels('kinds')[o.kind].lower()})"),
-        _Bullets([
-            _t("status", status=o.status_label),
-            _t(f"contacts.{o.kind}", name=o.contact_name or _t("no_contact")),
-            _t("verksamhetsplan", answer=answer(o.in_verksamhetsplan)),
-        ]),
-    ]
+    blocks: list[_Block] = [_Heading(2, organisation_heading(o)), _Bullets(organisation_facts(o))]
     if not o.reported:
         blocks.append(_Paragraph(_t("no_report")))
     elif not o.items:
         blocks.append(_Paragraph(_t("no_items")))
     else:
-        for kind, label in labels("item_kinds").items():
-            items = [i for i in o.items if i.kind == kind]
-            if not items:
-                continue
+        for label, entries in items_by_kind(o.items):
             blocks.append(_Heading(3, label))
-            for item in items:
-                blocks.append(_Paragraph(item.title, bold=True))
-                details = [d for d in (item.description,) if d]
-                if item.focus_areas:
-                    details.append(_t("focus_areas", 
-                        areas=", ".join(f"{a} {labels('focus_area_names')[a].lower()}" for a in item.focus_areas)))
-                if item.results:
-                    details.append(_t("results", results=item.results))
-                if details:
-                    blocks.append(_Bullets(details))
+            for entry in entries:
+                blocks.append(_Paragraph(entry.title, bold=True))
+                if entry.details:
+                    blocks.append(_Bullets(entry.details))
     if o.applications:
         total = sum((a.total_budget_sek for a in o.applications), Decimal(0))
         blocks.append(_Paragraph(_t("organisation_applications", 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from policy.budget import in_sek
 from reports.compilation import REPORTED, ApplicationLine, Compilation, OrganisationReport, ReportItem, compilation_text
 from storage.access import NotFound
 from storage.application_data import Money
@@ -57,8 +58,8 @@ def to_sek(money: Money, eur_sek_rate: float | None, default_eur_sek_rate: float
     """The amount in whole kronor: as it is in SEK, converted at the stored rate (else the default) in EUR."""
     if money.currency == "SEK":
         return money.amount.quantize(_KRONA, rounding=ROUND_HALF_UP)
-    rate = Decimal(str(eur_sek_rate if eur_sek_rate else default_eur_sek_rate))
-    return (money.amount * rate).quantize(_KRONA, rounding=ROUND_HALF_UP)
+    rate = eur_sek_rate if eur_sek_rate else default_eur_sek_rate
+    return in_sek(money.amount, money.currency, rate).quantize(_KRONA, rounding=ROUND_HALF_UP)
 
 
 def _money(minor: int | None, currency: str | None) -> Money | None:

@@ -3,8 +3,10 @@
 Plain text in Swedish (kommunstyrelsen's ärenden are Swedish whatever language the official uses with Lotsen),
 with the headings Ärende, Sammanfattning, Bakgrund, Ekonomi, Koppling till policy och mål and Förslag till
 beslut, so that each part can be pasted into the city's template. The policy's words are quoted from the policy
-module (the 4.1 obligations of the version in force), never retyped here; figures are formatted with the
-policy catalog's formats ("14 500 000 kr", "11,00 kr per euro").
+module (the 4.1 obligations of the version in force), never retyped here; whether the total budget reaches the
+threshold is the policy module's comparison (policy.check_budget), made on the date whose rules count; figures
+and dates are formatted by the one formatter (policy.formatting: "14 500 000 kr", "11,20 kr per euro",
+"15 mars 2027").
 
 What was not given: a fact kommunstyrelsen needs to understand the ärende (the description, the role, the
 budget, the planned submission, the project period, the contact person, the nämnd's assessment and decision,
@@ -12,7 +14,7 @@ the diarienummer) is written as FILL_IN, with a hint where the gap is a whole pa
 shows what the official must complete. Facts that are optional in the registration (call identifier, Malmö
 stad's share, call deadline, expected decision) are left out when not given.
 
-The texts are in the catalog (texts/sv/information_item.yaml), the dates in its Swedish format.
+The texts are in the catalog (texts/sv/information_item.yaml).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from policy import PolicyData, load_policy
+from policy import PolicyData, check_budget, in_sek, load_policy
+from policy.formatting import format_amount, format_date
 from storage.application_data import ApplicationData, MalmoRole, Money
 from texts import Language, lookup, text
 
@@ -46,18 +49,17 @@ def information_item_draft(
     organisation_name: str,
     programme_name: str,
     reference: str,
-    budget_sek: Decimal | None,
     rate_used: float | None,
-    threshold_sek: Decimal,
     registered_on: date,
     policy: PolicyData | None = None,
 ) -> str:
     """The draft as plain text.
 
     `programme_name` is the name to show (the caller resolves a programme key, or the official's own text for
-    "other"); `reference` is Lotsen's reference for the application; `budget_sek` the total budget in SEK
-    (converted when given in euro, at `rate_used` SEK per EUR); `threshold_sek` the 4.1 threshold in force.
-    The policy quoted is the version in force on the planned submission date, else on `registered_on`.
+    "other"); `reference` is Lotsen's reference for the application; `rate_used` the SEK per EUR the
+    registration converted a budget in euro at (stored with the application; the policy's default when None).
+    The policy quoted, and the threshold, are those in force on the planned submission date, else on
+    `registered_on`: the rules the registration's verdict used.
     """
     policy = policy or load_policy()
     on = data.planned_submission_date or registered_on
@@ -68,14 +70,16 @@ def information_item_draft(
     quotes = {o.id: o.quote for o in routine.obligations}
     f = _Formatter(policy)
     organisation = organisation_name
-    threshold = f.money(threshold_sek, "SEK")
     policy_title = version.title.sv
 
     total = FILL_IN
+    check = None
     if data.total_budget is not None:
-        total = f.stated(data.total_budget, budget_sek, rate_used)
+        check = check_budget(data.total_budget.amount, data.total_budget.currency, on, rate_used, policy=policy)
+        total = f.stated(data.total_budget, check.rate_used)
+    reaches = check is not None and check.reaches
+    threshold = f.money(check.threshold_sek, "SEK") if check else ""  # named only beside a budget
     role = text(f"information_item.roles.{MalmoRole(data.malmo_role).value}", LANGUAGE) if data.malmo_role else FILL_IN
-    reaches = budget_sek is not None and budget_sek >= threshold_sek
 
     matter = [
         _t("matter", project=data.project_name or FILL_IN, programme=programme_name or FILL_IN),
@@ -111,11 +115,9 @@ def information_item_draft(
 
     economy = [_t("total", amount=total)]
     if data.malmo_share is not None:
-        share_sek = None
-        if data.malmo_share.currency == "EUR" and rate_used is not None:
-            share_sek = data.malmo_share.amount * Decimal(str(rate_used))
-        economy.append(_t("share", amount=f.stated(data.malmo_share, share_sek, rate_used)))
-    if budget_sek is not None:
+        # A share in euro is shown in kronor too when the budget gave the rate (a budget in euro).
+        economy.append(_t("share", amount=f.stated(data.malmo_share, check.rate_used if check else None)))
+    if check is not None:
         economy.append(_t("reaches" if reaches else "below", threshold=threshold))
     economy.append(_t("budget_duty", quote=quotes[_BUDGET]))
 
@@ -145,29 +147,23 @@ def information_item_draft(
 
 
 class _Formatter:
-    """Swedish figures and dates, with the policy catalog's number formats."""
+    """Swedish figures and dates: amounts as given (to the öre when not whole), in the policy catalog's words."""
 
     def __init__(self, policy: PolicyData) -> None:
         self.texts = policy.texts
 
     def money(self, value: Decimal, currency: str) -> str:
-        decimals = 0 if value == value.to_integral_value() else 2
         key = "format.eur" if currency == "EUR" else "format.sek"
-        return self.texts.text(key, "sv", amount=self.texts.number(value, "sv", decimals))
+        return self.texts.text(key, LANGUAGE, amount=format_amount(value, LANGUAGE))
 
-    def stated(self, money: Money, sek: Decimal | None, rate: float | None) -> str:
-        """An amount as given; one in euro also in SEK, with the rate when known."""
+    def stated(self, money: Money, rate: float | None) -> str:
+        """An amount as given; one in euro also in whole kronor at `rate`, with the rate, when there is one."""
         shown = self.money(money.amount, money.currency)
-        if money.currency != "EUR" or sek is None:
+        if money.currency != "EUR" or rate is None:
             return shown
-        sek_text = self.money(sek.quantize(Decimal(1)), "SEK")
-        if rate is None:
-            return _t("converted_no_rate", eur=shown, sek=sek_text)
-        return _t("converted", eur=shown, sek=sek_text, rate=self.texts.rate(rate, "sv"))
+        sek = in_sek(money.amount, money.currency, rate).quantize(Decimal(1))
+        return _t("converted", eur=shown, sek=self.money(sek, "SEK"), rate=self.texts.rate(rate, LANGUAGE))
 
     @staticmethod
     def date(value: date | None) -> str:
-        if value is None:
-            return FILL_IN
-        month = lookup("format.months", LANGUAGE)[value.month - 1]
-        return text("format.date", LANGUAGE, day=value.day, month=month, year=value.year)
+        return FILL_IN if value is None else format_date(value, LANGUAGE)

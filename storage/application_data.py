@@ -61,7 +61,7 @@ class ApplicationData(BaseModel):
 
     project_name: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=4000)
-    programme: str | None = None  # a key of dialogs/data/eu_programmes.yaml, or "other"
+    programme: str | None = None  # a key offered in policy/data/programmes.yaml, or "other"
     programme_other: str | None = Field(None, max_length=200)  # free text when programme is "other"
     call_identifier: str | None = Field(None, max_length=200)
     organisation_slug: str | None = None  # the nämnd or bolag that owns the application

@@ -4,8 +4,9 @@ bolag's representative (3.4). Which of the two a row is follows from the organis
 One row per organisation. The name is what the organisation gives ("Anna Andersson"); it is linked to the
 Lotsen user of that name placed in that organisation when there is exactly one, so reminders can reach them.
 Users with role contact_person count as contact persons of their organisation too (the role came first), so
-"who is the contact person" is answered here and in `storage.reminders` from both sources. Every change is
-recorded in the audit trail; the operator's command line acts with actor None.
+"who is the contact person" is answered from both sources, in SQL by `placed_contact_person` (is this user one)
+and `has_contact_person` (has this organisation one), which every query of it uses. Every change is recorded in
+the audit trail; the operator's command line acts with actor None.
 
 Only a kind of organisation that must appoint one (`storage.organisations.must_appoint_contact`: a nämnd, 3.3)
 is ever "without a contact person"; one that may (a bolag, 3.4) is "without a representative", which is no gap.
@@ -13,7 +14,9 @@ is ever "without a contact person"; one that may (a bolag, 3.4) is "without a re
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -38,14 +41,37 @@ __all__ = [
     "clean_name",
     "contact_persons_by_organisation",
     "get_contact_person",
+    "has_contact_person",
     "is_contact_person",
     "organisations_without_contact_person",
     "organisations_without_representative",
+    "placed_contact_person",
     "remove_contact_person",
     "set_contact_person",
 ]
 
 NAME_MAX_LENGTH = 200
+
+
+def placed_contact_person() -> ColumnElement[bool]:
+    """A condition on `User`: the user is a contact person of the organisation they are placed in, by role
+    contact_person or linked in its registry row. Someone linked who has moved on is no longer its contact."""
+    linked = exists().where(ContactPerson.organisation_id == User.organisation_id, ContactPerson.user_id == User.id)
+    return (User.role == Role.CONTACT_PERSON) | linked
+
+
+def has_contact_person(organisation_id: ColumnElement[int], *, unlinked_name_counts: bool) -> ColumnElement[bool]:
+    """A condition on an organisation id: the organisation has a contact person (3.3) or representative (3.4).
+
+    `unlinked_name_counts=True`: a name in the registry counts even when no Lotsen user is linked to it, as
+    does a user with role contact_person (whether an organisation is *missing* one). False: only a Lotsen user
+    who is the organisation's contact person by `placed_contact_person` counts (whether anyone can be reached).
+    The organisation's kind is not looked at: the caller asks about the kinds it means.
+    """
+    reachable = exists().where(User.organisation_id == organisation_id, placed_contact_person())
+    if not unlinked_name_counts:
+        return reachable
+    return exists().where(ContactPerson.organisation_id == organisation_id) | reachable
 
 
 def can_set_contact_person(user: User, organisation_id: int) -> bool:
@@ -110,15 +136,8 @@ async def set_contact_person(
         row.user_id = linked_id
         row.set_by_user_id = actor.id if actor is not None else None
         row.updated_at = now
-    record_audit(
-        session,
-        AuditEventKind.CONTACT_PERSON_SET,
-        AuditSubjectType.CONTACT_PERSON,
-        organisation.id,
-        organisation_id=organisation.id,
-        actor=actor,
-        details={"from": previous_name, "to": cleaned, "user_id": linked_id},
-    )
+    _record_change(session, AuditEventKind.CONTACT_PERSON_SET, organisation.id, actor,
+                   {"from": previous_name, "to": cleaned, "user_id": linked_id})
     await session.flush()
     return await _load(session, organisation.id)
 
@@ -137,15 +156,8 @@ async def remove_contact_person(session: AsyncSession, organisation: Organisatio
     ).one_or_none()
     if removed is None:
         return False
-    record_audit(
-        session,
-        AuditEventKind.CONTACT_PERSON_REMOVED,
-        AuditSubjectType.CONTACT_PERSON,
-        organisation.id,
-        organisation_id=organisation.id,
-        actor=actor,
-        details={"from": removed.name, "user_id": removed.user_id},
-    )
+    _record_change(session, AuditEventKind.CONTACT_PERSON_REMOVED, organisation.id, actor,
+                   {"from": removed.name, "user_id": removed.user_id})
     await session.flush()
     return True
 
@@ -185,33 +197,21 @@ async def organisations_without_representative(session: AsyncSession) -> list[Or
 async def _without_contact(session: AsyncSession, kinds: frozenset[OrganisationKind]) -> list[Organisation]:
     if not kinds:
         return []
-    with_registry = select(ContactPerson.organisation_id)
-    with_role_user = select(User.organisation_id).where(
-        User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)
-    )
     organisations = await session.scalars(
         select(Organisation).where(
             Organisation.active.is_(True),
             Organisation.kind.in_(sorted(kinds)),
-            Organisation.id.not_in(with_registry),
-            Organisation.id.not_in(with_role_user),
+            ~has_contact_person(Organisation.id, unlinked_name_counts=True),
         )
     )
     return sorted(organisations.all(), key=lambda organisation: swedish_sort_key(organisation.name))
 
 
 async def is_contact_person(session: AsyncSession, user: User) -> bool:
-    """Role contact_person, or linked in the registry as the contact person of the organisation they are in."""
-    if user.role == Role.CONTACT_PERSON:
-        return True
-    if user.organisation_id is None:
-        return False
-    linked = await session.scalar(
-        select(ContactPerson.id).where(
-            ContactPerson.organisation_id == user.organisation_id, ContactPerson.user_id == user.id
-        )
-    )
-    return linked is not None
+    """Role contact_person, or linked in the registry as the contact person of the organisation they are in
+    (`placed_contact_person`)."""
+    found = await session.scalar(select(User.id).where(User.id == user.id, placed_contact_person()))
+    return found is not None
 
 
 async def link_placed_user(session: AsyncSession, user: User, actor: User | None) -> ContactPerson | None:
@@ -229,15 +229,8 @@ async def link_placed_user(session: AsyncSession, user: User, actor: User | None
     if named is None or named.id != user.id:
         return None  # another name, or several users of this name: no guessing
     row.user_id = user.id
-    record_audit(
-        session,
-        AuditEventKind.CONTACT_PERSON_SET,
-        AuditSubjectType.CONTACT_PERSON,
-        user.organisation_id,
-        organisation_id=user.organisation_id,
-        actor=actor,
-        details={"from": row.name, "to": row.name, "user_id": user.id},
-    )
+    _record_change(session, AuditEventKind.CONTACT_PERSON_SET, user.organisation_id, actor,
+                   {"from": row.name, "to": row.name, "user_id": user.id})
     await session.flush()
     return await _load(session, user.organisation_id)
 
@@ -251,6 +244,13 @@ async def _user_named(session: AsyncSession, organisation_id: int, name: str) ->
     users = (await session.scalars(select(User).where(User.organisation_id == organisation_id))).all()
     matches = [user for user in users if " ".join(user.name.split()).casefold() == wanted]
     return matches[0] if len(matches) == 1 else None
+
+
+def _record_change(session: AsyncSession, kind: AuditEventKind, organisation_id: int, actor: User | None,
+                   details: dict[str, Any]) -> None:
+    """Adds the audit event of a change to the organisation's contact person: its subject is the organisation."""
+    record_audit(session, kind, AuditSubjectType.CONTACT_PERSON, organisation_id, organisation_id=organisation_id,
+                 actor=actor, details=details)
 
 
 def _require_access(actor: User | None, organisation: Organisation) -> None:

@@ -8,6 +8,7 @@ Each source is read with one query, joined to the names it needs, and limited; t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal
@@ -79,60 +80,56 @@ async def read_history(
     return entries[:limit]
 
 
-async def _application_events(session: AsyncSession, organisation_id: int | None, limit: int) -> list[HistoryEntry]:
+def _entry(event: Any, source: HistorySource, subject: str, organisation_name: str | None,
+           actor_name: str | None) -> HistoryEntry:
+    """One event row as a line of the history."""
+    return HistoryEntry(
+        at=event.at,
+        source=source,
+        kind=event.kind.value,
+        actor_name=actor_name,
+        organisation_name=organisation_name,
+        subject=subject,
+        details=dict(event.details or {}),
+        event_id=event.id,
+    )
+
+
+async def _events_of(session: AsyncSession, organisation_id: int | None, limit: int, *, source: HistorySource,
+                     event: type[ApplicationEvent] | type[AnnualReportEvent],
+                     parent: type[Application] | type[AnnualReport], parent_id: Any, subject: Any,
+                     describe: Callable[[Any], str]) -> list[HistoryEntry]:
+    """The newest events of one kind of parent (an application, an annual report), with the parent's
+    organisation's name, the actor's name and `subject` (selected from the parent) as `describe` shows it."""
     actor = aliased(User)
     statement = (
-        select(ApplicationEvent, Application, Organisation.name, actor.name)
-        .join(Application, Application.id == ApplicationEvent.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(actor, actor.id == ApplicationEvent.actor_user_id)
-        .order_by(ApplicationEvent.at.desc(), ApplicationEvent.id.desc())
+        select(event, subject, Organisation.name, actor.name)
+        .join(parent, parent.id == parent_id)
+        .join(Organisation, Organisation.id == parent.organisation_id)
+        .outerjoin(actor, actor.id == event.actor_user_id)
+        .order_by(event.at.desc(), event.id.desc())
         .limit(limit)
     )
     if organisation_id is not None:
-        statement = statement.where(Application.organisation_id == organisation_id)
+        statement = statement.where(parent.organisation_id == organisation_id)
     return [
-        HistoryEntry(
-            at=event.at,
-            source="application",
-            kind=event.kind.value,
-            actor_name=actor_name,
-            organisation_name=organisation_name,
-            subject=application_reference(application),
-            details=dict(event.details or {}),
-            event_id=event.id,
-        )
-        for event, application, organisation_name, actor_name in (await session.execute(statement)).all()
+        _entry(row, source, describe(subject_value), organisation_name, actor_name)
+        for row, subject_value, organisation_name, actor_name in (await session.execute(statement)).all()
     ]
+
+
+async def _application_events(session: AsyncSession, organisation_id: int | None, limit: int) -> list[HistoryEntry]:
+    return await _events_of(session, organisation_id, limit, source="application", event=ApplicationEvent,
+                            parent=Application, parent_id=ApplicationEvent.application_id, subject=Application,
+                            describe=application_reference)
 
 
 async def _annual_report_events(
     session: AsyncSession, organisation_id: int | None, limit: int
 ) -> list[HistoryEntry]:
-    actor = aliased(User)
-    statement = (
-        select(AnnualReportEvent, AnnualReport.year, Organisation.name, actor.name)
-        .join(AnnualReport, AnnualReport.id == AnnualReportEvent.report_id)
-        .join(Organisation, Organisation.id == AnnualReport.organisation_id)
-        .outerjoin(actor, actor.id == AnnualReportEvent.actor_user_id)
-        .order_by(AnnualReportEvent.at.desc(), AnnualReportEvent.id.desc())
-        .limit(limit)
-    )
-    if organisation_id is not None:
-        statement = statement.where(AnnualReport.organisation_id == organisation_id)
-    return [
-        HistoryEntry(
-            at=event.at,
-            source="annual_report",
-            kind=event.kind.value,
-            actor_name=actor_name,
-            organisation_name=organisation_name,
-            subject=str(year),
-            details=dict(event.details or {}),
-            event_id=event.id,
-        )
-        for event, year, organisation_name, actor_name in (await session.execute(statement)).all()
-    ]
+    return await _events_of(session, organisation_id, limit, source="annual_report", event=AnnualReportEvent,
+                            parent=AnnualReport, parent_id=AnnualReportEvent.report_id, subject=AnnualReport.year,
+                            describe=str)
 
 
 async def _audit_events(session: AsyncSession, organisation_id: int | None, limit: int) -> list[HistoryEntry]:
@@ -159,17 +156,7 @@ async def _audit_events(session: AsyncSession, organisation_id: int | None, limi
         else:
             source = "contact_person"
             subject = organisation_name
-        entries.append(
-            HistoryEntry(
-                at=event.at,
-                source=source,
-                kind=event.kind.value,
-                actor_name=actor_name,
-                organisation_name=organisation_name,
-                # A deleted user or organisation leaves its event: then the id is all there is to show.
-                subject=subject if subject is not None else f"#{event.subject_id}",
-                details=dict(event.details or {}),
-                event_id=event.id,
-            )
-        )
+        # A deleted user or organisation leaves its event: then the id is all there is to show.
+        shown = subject if subject is not None else f"#{event.subject_id}"
+        entries.append(_entry(event, source, shown, organisation_name, actor_name))
     return entries

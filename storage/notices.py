@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.leases import claim, finish_lease, require_aware
+from storage import leases
+from storage.leases import finish_lease, require_aware, shortened
 from storage.models import Notice, NoticeKind, NoticeState, utc_now
 from storage.unit_of_work import after_commit
 
@@ -83,31 +84,10 @@ async def enqueue(session: AsyncSession, spec: NoticeSpec, *, due_at: datetime |
     return notice
 
 
-def _claimable_ids(now: datetime, limit: int) -> Select[tuple[int]]:
-    candidate = Notice.__table__.alias("candidate")
-    return (
-        select(candidate.c.id)
-        .where(
-            candidate.c.state.in_(_CLAIMABLE),
-            candidate.c.due_at <= now,
-            candidate.c.lease_expires_at.is_(None) | (candidate.c.lease_expires_at <= now),
-        )
-        .order_by(candidate.c.due_at, candidate.c.id)
-        .limit(limit)
-    )
-
-
 async def claim_due(session: AsyncSession, *, now: datetime, owner: str, lease: timedelta,
                     limit: int) -> list[Notice]:
-    """Leases up to `limit` due notices to `owner`, oldest first (`storage.leases.claim`); commit right after."""
-    if limit <= 0:
-        return []
-    ids = await claim(session, Notice.__table__, _claimable_ids(now, limit), now=now, owner=owner, lease=lease)
-    if not ids:
-        return []
-    statement = (select(Notice).where(Notice.id.in_(ids)).options(selectinload(Notice.recipient_user))
-                 .order_by(Notice.due_at, Notice.id).execution_options(populate_existing=True))
-    return list((await session.scalars(statement)).all())
+    """Leases up to `limit` due notices to `owner`, oldest first (`storage.leases.claim_due`); commit right after."""
+    return await leases.claim_due(session, Notice, _CLAIMABLE, now=now, owner=owner, lease=lease, limit=limit)
 
 
 async def mark_sent(session: AsyncSession, notice_id: int, *, owner: str, at: datetime) -> bool:
@@ -147,5 +127,5 @@ async def notices_about(session: AsyncSession, subject_type: str, subject_id: in
 
 
 def _short(error: str) -> str:
-    error = " ".join(error.split())
-    return error if len(error) <= ERROR_MAX_LENGTH else error[: ERROR_MAX_LENGTH - 1] + "…"
+    """On one line: the list for KS coordinators shows it."""
+    return shortened(" ".join(error.split()), ERROR_MAX_LENGTH)

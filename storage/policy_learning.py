@@ -2,7 +2,7 @@
 which topic people pick when Lotsen was unsure.
 
 - Feedback (👍/👎) and clarifications keep no user identity, like the unanswered questions: what is asked and
-  how it went matters, not who asked. They are for KS förvaltning to review (`python app.py unanswered`).
+  how it went matters, not who asked. They are for KS förvaltning to review (`python -m cli unanswered`).
 - Teaching is done by KS coordinators (and administrators, or the operator's command line with actor None)
   and records who taught. `taught_questions` is append-only: the newest row (highest id) of a normalised
   question decides, a row without topic forgets the teaching, and the rows together are the history.

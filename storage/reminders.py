@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, select, union, update
+from sqlalchemy import ColumnElement, FromClause, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage._sql import dialect_insert
-from storage.leases import claim, finish_lease
+from storage import leases
+from storage.leases import RELEASED, finish_lease, lease_is_free, release, shortened
 from storage.leases import require_aware as _require_aware
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, InformationItemStatus
@@ -35,7 +36,6 @@ from storage.models import (
     OPEN_ANNUAL_REPORT_STATUSES,
     AnnualReport,
     Application,
-    ContactPerson,
     InformationItem,
     Organisation,
     Reminder,
@@ -47,6 +47,7 @@ from storage.models import (
     User,
     utc_now,
 )
+from storage.contact_persons import has_contact_person, placed_contact_person
 from storage.organisations import OrganisationKind, kinds_that_must_appoint_contact, kinds_that_must_report
 
 __all__ = [
@@ -92,7 +93,6 @@ CYCLE_MAX_LENGTH = 64
 _ERROR_MAX_LENGTH = 2000
 # Rows per INSERT in schedule_many: well under SQLite's and asyncpg's limits on bound parameters.
 _INSERT_CHUNK = 200
-_CLAIMABLE = tuple(state.value for state in CLAIMABLE_REMINDER_STATES)
 # Where a skipped reminder says why it was not sent: state cancelled (no new state, so no migration), and this.
 SKIPPED_DETAILS_KEY = "skipped"
 
@@ -199,51 +199,24 @@ async def schedule_many(session: AsyncSession, specs: Iterable[ReminderSpec]) ->
 # --- Claiming and delivery outcomes -------------------------------------------------------------------------
 
 
-def _claimable_ids(now: datetime, limit: int) -> Select[tuple[int]]:
-    """Ids of due reminders nobody holds, whose recipient has not paused their kind, soonest first.
-
-    Built over an alias so that, used inside an UPDATE of the same table (SQLite), it is an independent
-    subquery rather than one correlated with the row being updated.
-    """
-    candidate = Reminder.__table__.alias("candidate")
+def _kind_not_paused(candidate: FromClause) -> ColumnElement[bool]:
+    """The candidate's recipient has not paused reminders of its kind."""
     paused = (
         select(ReminderPause.id)
         .where(ReminderPause.user_id == candidate.c.recipient_user_id, ReminderPause.kind == candidate.c.kind)
         .exists()
     )
-    return (
-        select(candidate.c.id)
-        .where(
-            candidate.c.state.in_(_CLAIMABLE),
-            candidate.c.due_at <= now,
-            (candidate.c.lease_expires_at.is_(None)) | (candidate.c.lease_expires_at <= now),
-            ~paused,
-        )
-        .order_by(candidate.c.due_at, candidate.c.id)
-        .limit(limit)
-    )
+    return ~paused
 
 
 async def claim_due(
     session: AsyncSession, *, now: datetime, owner: str, lease: timedelta, limit: int
 ) -> list[Reminder]:
-    """Takes up to `limit` due reminders for `owner` until `now + lease` (`storage.leases.claim`: no two
-    claimers get the same one); commit right after. They come back soonest first, `recipient_user` loaded."""
-    if limit <= 0:
-        return []
-    ids = await claim(session, Reminder.__table__, _claimable_ids(now, limit), now=now, owner=owner, lease=lease)
-    return await _load(session, ids) if ids else []
-
-
-async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
-    statement = (
-        select(Reminder)
-        .where(Reminder.id.in_(ids))
-        .options(selectinload(Reminder.recipient_user))
-        .order_by(Reminder.due_at, Reminder.id)
-        .execution_options(populate_existing=True)
-    )
-    return list((await session.scalars(statement)).all())
+    """Takes up to `limit` due reminders whose recipient has not paused their kind for `owner` until
+    `now + lease` (`storage.leases.claim_due`: no two claimers get the same one); commit right after. They come
+    back soonest first, `recipient_user` loaded."""
+    return await leases.claim_due(session, Reminder, CLAIMABLE_REMINDER_STATES, now=now, owner=owner, lease=lease,
+                                  limit=limit, also=_kind_not_paused)
 
 
 async def _finish_lease(
@@ -283,7 +256,7 @@ async def mark_failed(session: AsyncSession, reminder_id: int, *, owner: str, er
 
 
 def _short(error: str) -> str:
-    return error if len(error) <= _ERROR_MAX_LENGTH else error[: _ERROR_MAX_LENGTH - 1] + "…"
+    return shortened(error, _ERROR_MAX_LENGTH)
 
 
 def _skipped_details(
@@ -400,21 +373,15 @@ async def mark_done(
         return reminder
     reminder.state = ReminderState.DONE
     reminder.done_at = done_at
-    reminder.lease_owner = None
-    reminder.lease_expires_at = None
+    release(reminder)
     await session.flush()
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == reminder.subject_type,
-            Reminder.subject_id == reminder.subject_id,
-            Reminder.kind == reminder.kind,
-            Reminder.cycle == reminder.cycle,
-            Reminder.id != reminder.id,
-            Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
-        )
-        .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
-        .execution_options(synchronize_session="fetch")
+    await _cancel_still_to_come(
+        session,
+        Reminder.subject_type == reminder.subject_type,
+        Reminder.subject_id == reminder.subject_id,
+        Reminder.kind == reminder.kind,
+        Reminder.cycle == reminder.cycle,
+        Reminder.id != reminder.id,
     )
     return reminder
 
@@ -431,8 +398,7 @@ async def snooze(session: AsyncSession, reminder_id: int, *, user_id: int, until
         return reminder
     reminder.state = ReminderState.SNOOZED
     reminder.due_at = until
-    reminder.lease_owner = None
-    reminder.lease_expires_at = None
+    release(reminder)
     await session.flush()
     return reminder
 
@@ -445,15 +411,19 @@ async def cancel_for_subject(
     For the places where the thing gets done outside a reminder card: the informationsärende marked sent,
     the application submitted, the call deadline changed (cancel, then plan again).
     """
-    statement = update(Reminder).where(
-        Reminder.subject_type == ReminderSubjectType(subject_type),
-        Reminder.subject_id == subject_id,
-        Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
-    )
+    conditions = [Reminder.subject_type == ReminderSubjectType(subject_type), Reminder.subject_id == subject_id]
     if kinds is not None:
-        statement = statement.where(Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
+        conditions.append(Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
+    return await _cancel_still_to_come(session, *conditions)
+
+
+async def _cancel_still_to_come(session: AsyncSession, *conditions: ColumnElement[bool]) -> int:
+    """Cancels the reminders that meet `conditions` and are still to be sent (pending or snoozed), whoever
+    holds them: their lease is given back, and a claimer's outcome then changes nothing. Returns how many."""
     result = await session.execute(
-        statement.values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
+        update(Reminder)
+        .where(*conditions, Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
+        .values(state=ReminderState.CANCELLED, updated_at=utc_now(), **RELEASED)
         .execution_options(synchronize_session="fetch")
     )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
@@ -471,7 +441,7 @@ async def list_upcoming_for_user(session: AsyncSession, user_id: int, *, now: da
         .where(
             Reminder.recipient_user_id == user_id,
             Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
-            Reminder.lease_expires_at.is_(None) | (Reminder.lease_expires_at <= now),
+            lease_is_free(Reminder.lease_expires_at, now),
         )
         .options(selectinload(Reminder.recipient_user))
         .order_by(Reminder.due_at, Reminder.id)
@@ -536,7 +506,7 @@ async def cancel_superseded(
     statement = select(Reminder).where(
         Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
         Reminder.due_at <= now,
-        Reminder.lease_expires_at.is_(None) | (Reminder.lease_expires_at <= now),
+        lease_is_free(Reminder.lease_expires_at, now),
     )
     if user_id is not None:
         statement = statement.where(Reminder.recipient_user_id == user_id)
@@ -567,24 +537,20 @@ async def cancel_superseded(
 async def contact_person_ids_by_organisation(session: AsyncSession) -> dict[int, list[int]]:
     """For each active organisation that has any: the ids of its contact persons (3.3, 3.4), sorted.
 
-    Two sources: the user linked in the contact-person registry (while they are still placed in that
-    organisation: someone who moved on is no longer its contact), and users with role contact_person.
+    Two sources (`storage.contact_persons.placed_contact_person`): the user linked in the contact-person registry
+    (while they are still placed in that organisation: someone who moved on is no longer its contact), and
+    users with role contact_person.
     """
-    registry = await session.execute(
-        select(ContactPerson.organisation_id, ContactPerson.user_id)
-        .join(Organisation, Organisation.id == ContactPerson.organisation_id)
-        .join(User, User.id == ContactPerson.user_id)
-        .where(Organisation.active.is_(True), User.organisation_id == ContactPerson.organisation_id)
-    )
-    role_users = await session.execute(
+    rows = await session.execute(
         select(User.organisation_id, User.id)
         .join(Organisation, Organisation.id == User.organisation_id)
-        .where(User.role == Role.CONTACT_PERSON, Organisation.active.is_(True))
+        .where(Organisation.active.is_(True), placed_contact_person())
+        .order_by(User.organisation_id, User.id)
     )
-    by_organisation: dict[int, set[int]] = {}
-    for organisation_id, user_id in [*registry.all(), *role_users.all()]:
-        by_organisation.setdefault(organisation_id, set()).add(user_id)
-    return {organisation_id: sorted(ids) for organisation_id, ids in sorted(by_organisation.items())}
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in rows.all():
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    return by_organisation
 
 
 async def ks_coordinator_ids(session: AsyncSession) -> list[int]:
@@ -652,10 +618,8 @@ async def cancel_resolved(session: AsyncSession) -> int:
     submitted_applications = select(Application.id).where(Application.status != ApplicationStatus.DRAFT)
     sent_items = select(InformationItem.id).where(InformationItem.status == InformationItemStatus.SENT)
     # A name in the registry is a contact person even before they use Lotsen; so is a contact_person user.
-    organisations_with_contact = union(
-        select(ContactPerson.organisation_id),
-        select(User.organisation_id).where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None)),
-    )
+    organisations_with_contact = select(Organisation.id).where(
+        has_contact_person(Organisation.id, unlinked_name_counts=True))
     inactive_organisations = select(Organisation.id).where(Organisation.active.is_(False))
     need_no_contact = select(Organisation.id).where(
         Organisation.kind.not_in(sorted(kinds_that_must_appoint_contact())))
@@ -668,18 +632,12 @@ async def cancel_resolved(session: AsyncSession) -> int:
         (ReminderKind.ANNUAL_REPORT, ReminderSubjectType.ORGANISATION, inactive_organisations),
     ]
     for kind, subject_type, resolved_subjects in conditions:
-        result = await session.execute(
-            update(Reminder)
-            .where(
-                Reminder.kind == kind,
-                Reminder.subject_type == subject_type,
-                Reminder.subject_id.in_(resolved_subjects),
-                Reminder.state.in_(CLAIMABLE_REMINDER_STATES),
-            )
-            .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
-            .execution_options(synchronize_session="fetch")
+        cancelled += await _cancel_still_to_come(
+            session,
+            Reminder.kind == kind,
+            Reminder.subject_type == subject_type,
+            Reminder.subject_id.in_(resolved_subjects),
         )
-        cancelled += result.rowcount  # type: ignore[attr-defined]
     return cancelled + await _cancel_unasked_report_reminders(session)
 
 
@@ -724,10 +682,4 @@ async def _cancel_unasked_report_reminders(session: AsyncSession) -> int:
     unasked = [row.id for row in rows if (row.subject_id, _report_year(row.cycle)) not in open_reports]
     if not unasked:
         return 0
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(unasked), Reminder.state.in_(CLAIMABLE_REMINDER_STATES))
-        .values(state=ReminderState.CANCELLED, lease_owner=None, lease_expires_at=None, updated_at=utc_now())
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+    return await _cancel_still_to_come(session, Reminder.id.in_(unasked))

@@ -139,7 +139,7 @@ async def set_user_role(session: AsyncSession, user: User, role: Role, actor: Us
 
 async def grant_role(session: AsyncSession, target: User, role: Role | str, actor: User) -> User:
     """An administrator, in chat, gives `target` a role. Never the admin role, and never to or from an admin:
-    administrators are made (and unmade) only by the operator's command line (`python app.py users grant`)."""
+    administrators are made (and unmade) only by the operator's command line (`python -m cli users grant`)."""
     new_role = Role(role)
     _require_manager(actor, target)
     if new_role == Role.ADMIN or target.role == Role.ADMIN:

@@ -11,8 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_FRAMEWORK = ("botbuilder", "botframework")
-OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts", "settings", "app", "admin_cli",
-                "report_cli")
+OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts", "settings", "app", "cli")
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,10 +28,8 @@ def _sources(*folders: str) -> list[Path]:
     return [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
 
 
-@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports", "texts") + [ROOT / "app.py",
-                                                                                         ROOT / "settings.py",
-                                                                                         ROOT / "admin_cli.py",
-                                                                                         ROOT / "report_cli.py"],
+@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports", "texts", "cli")
+                         + [ROOT / "app.py", ROOT / "settings.py"],
                          ids=lambda path: str(path.relative_to(ROOT)))
 def test_botbuilder_stays_in_bot_and_dialogs(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}
@@ -46,7 +43,14 @@ def test_the_policy_module_imports_nothing_of_ours(path):
 
 @pytest.mark.parametrize("path", _sources("storage", "reminders", "reports"), ids=lambda path: str(path.relative_to(ROOT)))
 def test_the_lower_layers_do_not_import_the_bot(path):
-    assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "dialogs", "app")}
+    assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "dialogs", "app", "cli")}
+
+
+@pytest.mark.parametrize("path", _sources("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts")
+                         + [ROOT / "settings.py"], ids=lambda path: str(path.relative_to(ROOT)))
+def test_only_the_composition_roots_import_the_command_line(path):
+    """cli/ is a composition root like app.py: it may import any layer, and no layer imports it."""
+    assert not {name for name in _imports(path) if name.split(".")[0] == "cli"}
 
 
 @pytest.mark.parametrize("path", _sources("dialogs"), ids=lambda path: str(path.relative_to(ROOT)))
@@ -75,7 +79,7 @@ def test_the_sdk_seam_is_the_documented_one():
     documented = {line.split("`")[1] for line in SEAM_DOC.read_text(encoding="utf-8").splitlines()
                   if line.startswith("| `")}
     importing = {str(path.relative_to(ROOT)) for path in _sources("bot", "dialogs", "policy", "storage", "reminders",
-                                                                  "reports", "texts")
-                 + [ROOT / name for name in ("app.py", "settings.py", "admin_cli.py", "report_cli.py")]
+                                                                  "reports", "texts", "cli")
+                 + [ROOT / name for name in ("app.py", "settings.py")]
                  if any(name.split(".")[0] in SDK for name in _imports(path))}
     assert importing == documented

@@ -26,7 +26,7 @@ from reports.download_links import compilation_link
 from storage.db import create_engine, create_session_factory
 from storage.models import Application, Organisation, Role, User
 from tests.support.activities import activity, message
-from tests.support.app_process import run_app
+from tests.support.cli_process import run_cli
 from tests.support.people import operator_places
 from tests.support.registration_form import FORM as REGISTRATION_FORM, save_button
 
@@ -106,10 +106,10 @@ async def test_a_name_with_control_characters_gets_from_the_form_to_the_compilat
     [ks_card] = _adaptive_cards(standin, KS_CHANNEL)
     assert CLEANED_NAME in render_attachment("application/vnd.microsoft.card.adaptive", ks_card).lines[0]
 
-    # `python app.py report compile`, as the operator runs it, in every format.
+    # `python -m cli report compile`, as the operator runs it, in every format.
     for fmt in ("docx", "xlsx", "md"):
         out = tmp_path / f"compilation.{fmt}"
-        status, output, errors = await run_app(database_url, tmp_path, "report", "compile", "--year", "2027",
+        status, output, errors = await run_cli(database_url, tmp_path, "report", "compile", "--year", "2027",
                                                "--format", fmt, "--out", str(out))
         assert status == 0, errors
         assert "Traceback" not in errors

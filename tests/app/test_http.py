@@ -124,7 +124,7 @@ async def test_unanswered_questions_can_be_listed_for_review(start_app, connecto
     client = await start_app(database_url=database_url)
     await client.post("/api/messages", json=message(service_url, "Hur söker jag bygglov för ett garage?"))
     result = subprocess.run(
-        [sys.executable, "app.py", "unanswered"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "cli", "unanswered"], capture_output=True, text=True, timeout=60,
         cwd=Path(__file__).resolve().parents[2], env={**os.environ, "DATABASE_URL": database_url},
     )
     assert result.returncode == 0, result.stderr

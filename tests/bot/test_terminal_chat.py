@@ -62,10 +62,10 @@ async def test_an_answers_vote_stands_under_its_question_and_a_number_casts_it(t
 
 
 def test_make_chat_runs_in_a_terminal_session(tmp_path):
-    """`python app.py chat` as a person uses it: lines typed on standard input, answers on standard output."""
+    """`python -m cli chat` as a person uses it: lines typed on standard input, answers on standard output."""
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db", "LOG_LEVEL": "WARNING"}
     result = subprocess.run(
-        [sys.executable, "app.py", "chat"],
+        [sys.executable, "-m", "cli", "chat"],
         input="hjälp\n7\navsluta\n",
         capture_output=True,
         text=True,

@@ -69,7 +69,7 @@ async def test_making_someone_an_admin_in_chat_is_refused_with_the_reason(sessio
     await seed_people(session_factory)
     answer = await ask(session_factory, ADA, "roll Bo Berg: administratör")
     assert answer.startswith("Administratörer utses inte i chatten")
-    assert "python app.py users grant admin ANVÄNDARE" in answer
+    assert "python -m cli users grant admin ANVÄNDARE" in answer
     answer = await ask(session_factory, ADA, "roll Ada Admin: tjänsteperson")  # an admin's role, the own too
     assert answer.startswith("Ada Admin är administratör.")
     assert (await _user(session_factory, BO.id)).role == Role.OFFICIAL
@@ -149,7 +149,7 @@ async def test_english(session_factory):
     assert answer == "Done: Bo Berg now has the role KS coordinator (before: official)."
     answer = await ask(session_factory, ADA, "role Nils Nilsson: admin", locale="en-US")
     assert answer.startswith("Administrators are not appointed in the chat")
-    assert "python app.py users grant admin USER" in answer
+    assert "python -m cli users grant admin USER" in answer
     answer = await ask(session_factory, ANNA, "users", locale="en-US")
     assert answer.startswith("Only an administrator can see Lotsen's users")
     listing = await ask(session_factory, ADA, "users", locale="en-US")

@@ -21,6 +21,7 @@ from bot.sql_storage import SqlStorage
 from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
 from dialogs.annual_report_cards import ks_summary_card
 from dialogs.annual_report_input import OpenRequest, parse_open
+from dialogs.turn import Turn
 from settings import Settings
 from storage.annual_reports import (
     add_item,
@@ -483,7 +484,7 @@ async def test_save_and_close_keeps_the_draft_and_a_question_is_passed_on(sessio
 
 
 async def test_cancel_leaves_the_draft_saved(session_factory):
-    """"avbryt" inside the dialog, as LotsenBot passes it on once the dialog is among DIALOGS_WITH_OWN_CANCEL."""
+    """"avbryt" inside the dialog, as the router passes it on to a dialog that `asks_before_cancel`."""
     await _people(session_factory)
     conversation_state = ConversationState(SqlStorage(session_factory))
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
@@ -496,7 +497,7 @@ async def test_cancel_leaves_the_draft_saved(session_factory):
         if result.status == DialogTurnStatus.Empty:
             request = command.recognise(turn_context.activity.text or "", turn_context.activity.value, "sv")
             assert request is not None
-            await command.handle(dialog_context, request, "sv", in_group=False)
+            await command.handle(Turn.of(dialog_context), request)
         await conversation_state.save_changes(turn_context)
 
     adapter = chat_adapter(on_turn, ANNA, conversation_id="personal-anna", channel_id="test")

@@ -1,4 +1,5 @@
-"""The EU programme list (dialogs/data/eu_programmes.yaml) and recognising a typed programme."""
+"""The registration's EU programme list (the offered entries of policy/data/programmes.yaml) and recognising a typed
+programme."""
 
 from __future__ import annotations
 

@@ -7,13 +7,15 @@ is what LotsenBot hands these turns to. Both databases.
 
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
+from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 from botbuilder.core.adapters import TestAdapter
+from botbuilder.dialogs import DialogSet
 from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
 from dialogs.reminders import ReminderCommands, ReminderRequest
+from dialogs.turn import Turn
 from storage.models import Reminder, ReminderState, Role
 from storage.reminders import get_reminder, schedule
 from tests.support.chat import chat_adapter, say
@@ -28,7 +30,6 @@ from tests.support.reminder_setup import (
     reminder_ids_received,
     teams_scheduler,
 )
-from texts import language_of
 
 ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")
 BO = ChannelAccount(id="29:bo", name="Bo Berg")
@@ -38,14 +39,15 @@ NOT_FOR_US = "(inte en påminnelse)"
 
 def _adapter(session_factory, clock: Clock, user: ChannelAccount = ANNA, locale: str = "sv-SE") -> TestAdapter:
     commands = ReminderCommands(session_factory, hour=9, clock=clock)
+    dialogs = DialogSet(ConversationState(MemoryStorage()).create_property("DialogState"))
 
-    async def on_turn(turn_context: TurnContext) -> None:  # what LotsenBot does with these turns
+    async def on_turn(turn_context: TurnContext) -> None:  # what the reminder rows of bot/routes.py do
         activity = turn_context.activity
         request = ReminderCommands.recognise(activity.text or "", activity.value)
         if request is None:
             await turn_context.send_activity(NOT_FOR_US)
         else:
-            await commands.handle(turn_context, request, language_of(activity.locale))
+            await commands.handle(Turn.of(await dialogs.create_context(turn_context)), request)
 
     return chat_adapter(on_turn, user, conversation_id=f"a:personal-{user.id}", locale=locale)
 

@@ -130,6 +130,6 @@ def test_parameters_carry_section_and_date(policy: PolicyData) -> None:
 
 
 def test_programmes_are_data(policy: PolicyData) -> None:
-    names = {p["name"] for p in policy.programmes["programmes"]}
+    names = {p.name for p in policy.programmes.question_programmes}
     assert {"Interreg", "Horisont Europa", "Erasmus+", "ESF+", "ERUF", "LIFE", "URBACT", "AMIF", "CERV",
             "Kreativa Europa", "Digitala Europa", "EU4Health", "CEF"} <= names

@@ -1,5 +1,5 @@
 """A year of annual reports and EU applications for the compilation's tests (tests/reports/test_compilation_query.py,
-the command line in tests/app/test_report_cli.py, the downloads in tests/app/test_downloads.py), with its figures
+the command line in tests/cli/test_reports.py, the downloads in tests/app/test_downloads.py), with its figures
 worked out by hand."""
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ from dialogs.chat_commands import ChatCommand
 from dialogs.compilation_command import CompilationCommand
 from dialogs.report_review import ReportReviewCommand
 from dialogs.report_status import ReportStatusCommand
+from dialogs.routing import Route, Router, command_route
+from dialogs.turn import Turn
 from settings import Settings
 from storage.annual_reports import approve, get_or_create_draft, return_for_completion, submit
 from storage.contact_persons import set_contact_person
@@ -29,7 +31,7 @@ from storage.models import AnnualReport, Role, User
 from storage.organisations import get_organisation
 from tests.support.chat import chat_adapter
 from tests.support.people import make_user
-from texts import language_of
+
 
 # 3 February 2026 at 09:15 in Malmö: the reports for 2025 are being written (due 31 March 2026).
 NOW = datetime(2026, 2, 3, 8, 15, 40, tzinfo=timezone.utc)
@@ -52,25 +54,24 @@ class Seeded:
 
 
 def ks_bot(session_factory, commands: Sequence[ChatCommand]):
-    """What LotsenBot does with chat commands, on the real state storage."""
+    """`commands` as rows of a routing table (dialogs/routing.py), tried in the order given, on the real state
+    storage; a message none of them takes is answered NOT_MINE."""
     conversation_state = ConversationState(SqlStorage(session_factory))
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
+    routes = [command_route(type(command).__name__, rank, command) for rank, command in enumerate(commands)]
+    router = Router([*routes, Route("not mine", len(routes), lambda turn: True, _not_mine)])
 
     async def on_turn(turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        lang = language_of(activity.locale)
-        in_group = activity.conversation.conversation_type in ("channel", "groupChat")
-        dialog_context = await dialogs.create_context(turn_context)
-        for command in commands:
-            request = command.recognise(" ".join((activity.text or "").split()), activity.value, lang)
-            if request is not None:
-                await command.handle(dialog_context, request, lang, in_group=in_group)
-                break
-        else:
-            await turn_context.send_activity(NOT_MINE)
+        activity.text = " ".join((activity.text or "").split())
+        await router.route(Turn.of(await dialogs.create_context(turn_context)))
         await conversation_state.save_changes(turn_context)
 
     return on_turn
+
+
+async def _not_mine(turn: Turn, _request: object) -> None:
+    await turn.send(NOT_MINE)
 
 
 def all_commands(session_factory, clock=lambda: NOW, **settings) -> list[ChatCommand]:

@@ -22,7 +22,7 @@ async def make_user(
 
 
 async def operator_places(database_url: str, placements: list[tuple[str, Role, str]]) -> None:
-    """What the operator's command line does (`python app.py users grant/organisation`, actor None) for people
+    """What the operator's command line does (`python -m cli users grant/organisation`, actor None) for people
     who have written to Lotsen: (Teams id, role, organisation key) each, in one transaction."""
     engine = create_engine(database_url)
     try:

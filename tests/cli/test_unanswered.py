@@ -1,4 +1,4 @@
-"""`python app.py unanswered`, run as operators run it: a separate process on a SQLite file made by migrating
+"""`python -m cli unanswered`, run as operators run it: a separate process on a SQLite file made by migrating
 and adding unanswered questions, 👎 answers and clarifications."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from storage.models import AnswerFeedback, Clarification, UnansweredQuestion
 from storage.policy_learning import record_clarification, record_clarification_choice, record_feedback, teach
 from storage.questions import record_unanswered_question
 from storage.users import Role
-from tests.support.app_process import run_app
+from tests.support.cli_process import run_cli
 from tests.support.people import make_user
 
 # 08:00 UTC is 10:00 in Malmö in May (summer time).
@@ -58,7 +58,7 @@ async def _seed(database_url: str) -> None:
 async def test_three_lists_newest_first_with_language_and_date(tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'lotsen.db'}"
     await _seed(database_url)
-    status, output, errors = await run_app(database_url, tmp_path, "unanswered")
+    status, output, errors = await run_cli(database_url, tmp_path, "unanswered")
     assert status == 0, errors
     assert output.splitlines() == [
         "Obesvarade frågor",
@@ -76,7 +76,7 @@ async def test_three_lists_newest_first_with_language_and_date(tmp_path: Path) -
     # Nobody's identity is shown (the only person in the database taught a question).
     assert "Karin" not in output and "29:" not in output and "\x1b" not in output
 
-    status, output, errors = await run_app(database_url, tmp_path, "unanswered", "--limit", "1")
+    status, output, errors = await run_cli(database_url, tmp_path, "unanswered", "--limit", "1")
     assert status == 0, errors
     assert [line for line in output.splitlines() if line[:1].isdigit()] == [
         "2026-05-05 10:00  [sv]  Var är parkeringen?\ufffd[2J rad två",
@@ -84,7 +84,7 @@ async def test_three_lists_newest_first_with_language_and_date(tmp_path: Path) -
         "2026-05-05 10:00  [en]  Budget?  (erbjudna: eu_routine; valt: inget val)",
     ]
 
-    status, output, errors = await run_app(database_url, tmp_path, "unanswered", "--limit", "0")
+    status, output, errors = await run_cli(database_url, tmp_path, "unanswered", "--limit", "0")
     assert (status, output) == (2, "")
     assert "--limit must be at least 1" in errors
 
@@ -92,7 +92,7 @@ async def test_three_lists_newest_first_with_language_and_date(tmp_path: Path) -
 async def test_empty_lists_say_so(tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'lotsen.db'}"
     await upgrade(database_url)
-    status, output, errors = await run_app(database_url, tmp_path, "unanswered")
+    status, output, errors = await run_cli(database_url, tmp_path, "unanswered")
     assert status == 0, errors
     assert output.splitlines() == [
         "Obesvarade frågor", "(inga)", "", "Dåliga svar (👎)", "(inga)", "", "Osäkra frågor", "(inga)",

@@ -1,31 +1,32 @@
-"""`python app.py reminders …`: the scheduler's work without the scheduler, for operations and simulated time.
+"""`python -m cli reminders …`: the scheduler's work without the scheduler, for operations and simulated time.
 
-    python app.py reminders list [--state pending] [--limit 200]
-    python app.py reminders run-due [--now 2027-02-01T09:00]
+    python -m cli reminders list [--state pending] [--limit 200]
+    python -m cli reminders run-due [--now 2027-02-01T09:00]
 
 `run-due` plans the recurring reminders and sends what is due at that moment (naive times are Malmö's), through
-Teams exactly as the in-app scheduler would (the bot's credentials from the settings), prints what came of it
-and exits. Reminders that other instances hold a lease on are left to them.
+Teams exactly as the in-app scheduler would (the bot's adapter and credentials from the settings), prints what
+came of it and exits. Reminders that other instances hold a lease on are left to them.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from datetime import datetime, timezone
 
 from bot.adapter import LotsenAdapter
 from bot.authentication import LotsenAuthentication
 from bot.reminder_delivery import build_reminder_scheduler
+from cli.command import Command
+from cli.output import local_minute
+from cli.reminder_table import format_table
 from policy.dates import MALMO_TIME
 from reminders.background import default_owner
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import Reminder, ReminderKind, ReminderState
-from storage.reminders import SkipReason, list_reminders, skip_of
-from storage.user_text import terminal_line
-
-COLUMNS = ("id", "kind", "recipient", "due (Europe/Stockholm)", "state", "attempts")
+from storage.models import ReminderState
+from storage.reminders import list_reminders
 
 
 def parse_moment(value: str) -> datetime:
@@ -39,9 +40,7 @@ def parse_moment(value: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def add_reminders_parser(commands: argparse._SubParsersAction) -> None:
-    """Adds `reminders list` and `reminders run-due` to app.py's command line."""
-    reminders = commands.add_parser("reminders", help="list reminders, or send those due now and exit")
+def _arguments(reminders: argparse.ArgumentParser) -> None:
     actions = reminders.add_subparsers(dest="reminders_command", required=True, metavar="{list,run-due}")
     listing = actions.add_parser("list", help="show reminders, soonest due first")
     listing.add_argument("--state", action="append", choices=[state.value for state in ReminderState],
@@ -53,7 +52,7 @@ def add_reminders_parser(commands: argparse._SubParsersAction) -> None:
                               "is given; default: now)")
 
 
-async def reminders_command(settings: Settings, args: argparse.Namespace) -> int:
+async def _reminders_command(settings: Settings, args: argparse.Namespace) -> int:
     if settings.should_auto_migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
@@ -78,50 +77,14 @@ async def _run_due(settings: Settings, session_factory, now: datetime) -> int:
         stats = await scheduler.run_due(now)
     finally:
         await authentication.close()
-    print(f"at {_local(now)} Europe/Stockholm: {planned} new reminders planned; "
+    print(f"at {local_minute(now)} Europe/Stockholm: {planned} new reminders planned; "
           f"{stats.delivered} delivered, {stats.retried} to retry, {stats.failed} failed; not sent: "
           f"{stats.deadline_passed} past their deadline, {stats.superseded} superseded by a later one")
     return 0
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone(MALMO_TIME).strftime("%Y-%m-%d %H:%M")
+def _reminders(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_reminders_command(settings, args))
 
 
-def _recipient(reminder: Reminder) -> str:
-    """Who a reminder goes to, as the terminal may show it (a name is user text)."""
-    user = reminder.recipient_user
-    if user is not None:
-        shown = f"{user.name} ({user.teams_user_id})" if user.name else user.teams_user_id
-        return terminal_line(shown)
-    if reminder.recipient_conversation_id:
-        return f"conversation {terminal_line(reminder.recipient_conversation_id)}"
-    return "–"
-
-
-def _state(reminder: Reminder) -> str:
-    """The state, and for a reminder skipped instead of sent, why (reminders/relevance.py)."""
-    state = ReminderState(reminder.state).value
-    skipped = skip_of(reminder)
-    if skipped is None:
-        return state
-    reason, superseded_by = skipped
-    if reason is SkipReason.SUPERSEDED:
-        return f"{state} (superseded by {superseded_by})" if superseded_by else f"{state} (superseded)"
-    return f"{state} (deadline passed)"
-
-
-def format_table(reminders: list[Reminder]) -> str:
-    """A plain-text table, one reminder a row; "no reminders" when there are none."""
-    if not reminders:
-        return "no reminders"
-    rows = [
-        (str(reminder.id), ReminderKind(reminder.kind).value, _recipient(reminder), _local(reminder.due_at),
-         _state(reminder), str(reminder.attempts))
-        for reminder in reminders
-    ]
-    widths = [max(len(column), *(len(row[index]) for row in rows)) for index, column in enumerate(COLUMNS)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(COLUMNS, widths)).rstrip(),
-             "  ".join("-" * width for width in widths)]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join(lines)
+REMINDERS = Command("reminders", "list reminders, or send those due now and exit", _reminders, _arguments)

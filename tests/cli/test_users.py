@@ -1,4 +1,4 @@
-"""`python app.py users …` and `python app.py history`: set by whoever runs Lotsen, never by chat, and recorded."""
+"""`python -m cli users …` and `python -m cli history`: set by whoever runs Lotsen, never by chat, and recorded."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ from tests.support.people import make_user
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _app(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "app.py", *args], capture_output=True, text=True, timeout=60,
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=60,
                           cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"})
 
 
 def _run(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return _app(database_url, "users", *args)
+    return _cli(database_url, "users", *args)
 
 
 async def test_grant_a_role_and_place_a_user_in_an_organisation(start_app, connector, tmp_path):
@@ -125,13 +125,13 @@ async def test_the_contact_person_registry_from_the_command_line(database_url, s
         await make_user(session, "29:asa", "Åsa Öberg", miljo)
         await make_user(session, "29:kp", "Kim Kontakt", fritid, Role.CONTACT_PERSON)
 
-    linked = _app(database_url, "users", "contact", "Miljönämnden", "åsa", "öberg")
+    linked = _cli(database_url, "users", "contact", "Miljönämnden", "åsa", "öberg")
     assert linked.returncode == 0, linked.stderr
     assert "Miljönämnden: åsa öberg (Lotsen user 29:asa)" in linked.stdout
-    unlinked = _app(database_url, "users", "contact", "mkb-fastighets-ab", "Extern Representant")
+    unlinked = _cli(database_url, "users", "contact", "mkb-fastighets-ab", "Extern Representant")
     assert unlinked.returncode == 0 and "not linked" in unlinked.stdout
 
-    listing = _app(database_url, "users", "contacts")
+    listing = _cli(database_url, "users", "contacts")
     assert listing.returncode == 0, listing.stderr
     lines = {line.split("  ")[0]: line for line in listing.stdout.splitlines()}
     assert "åsa öberg (Lotsen: 29:asa)" in lines["Miljönämnden"]
@@ -142,13 +142,13 @@ async def test_the_contact_person_registry_from_the_command_line(database_url, s
     assert "ingen utsedd (frivilligt, 3.4)" in lines["Boplats Syd AB"] and "saknas" not in lines["Boplats Syd AB"]
     assert len(listing.stdout.splitlines()) == 23  # every active organisation
 
-    removed = _app(database_url, "users", "contact-remove", "miljonamnden")
+    removed = _cli(database_url, "users", "contact-remove", "miljonamnden")
     assert removed.returncode == 0 and "removed" in removed.stdout
-    assert "had no contact person" in _app(database_url, "users", "contact-remove", "miljonamnden").stdout
+    assert "had no contact person" in _cli(database_url, "users", "contact-remove", "miljonamnden").stdout
 
-    no_organisation = _app(database_url, "users", "contact", "Månnämnden", "Anna")
+    no_organisation = _cli(database_url, "users", "contact", "Månnämnden", "Anna")
     assert no_organisation.returncode == 2 and "no organisation" in no_organisation.stdout
-    blank = _app(database_url, "users", "contact", "Miljönämnden", "   ")
+    blank = _cli(database_url, "users", "contact", "Miljönämnden", "   ")
     assert blank.returncode == 2 and "e.g." in blank.stdout
     assert "Traceback" not in no_organisation.stderr + blank.stderr
 
@@ -170,9 +170,9 @@ async def test_the_history_as_the_operator(database_url, session_factory):
             submission_key="k-1", eur_sek_rate=None, information_item_required=False, information_item_draft=None,
         )
         reference = application_reference(application)
-    assert _app(database_url, "users", "contact", "fritidsnamnden", "Kim Kontakt").returncode == 0
+    assert _cli(database_url, "users", "contact", "fritidsnamnden", "Kim Kontakt").returncode == 0
 
-    everything = _app(database_url, "history")
+    everything = _cli(database_url, "history")
     assert everything.returncode == 0, everything.stderr
     lines = everything.stdout.splitlines()
     assert len(lines) == 3
@@ -181,17 +181,17 @@ async def test_the_history_as_the_operator(database_url, session_factory):
     assert reference in lines[1] and "created" in lines[1] and "Åsa Öberg" in lines[1]
     assert "organisation_changed" in lines[2] and "Miljönämnden" in lines[2]
 
-    miljo_only = _app(database_url, "history", "--organisation", "Miljönämnden")
+    miljo_only = _cli(database_url, "history", "--organisation", "Miljönämnden")
     assert miljo_only.returncode == 0 and miljo_only.stdout.splitlines() == lines[1:]
-    newest = _app(database_url, "history", "--limit", "1")
+    newest = _cli(database_url, "history", "--limit", "1")
     assert newest.returncode == 0 and newest.stdout.splitlines() == lines[:1]
-    empty = _app(database_url, "history", "--organisation", "kulturnamnden")
+    empty = _cli(database_url, "history", "--organisation", "kulturnamnden")
     assert empty.returncode == 0 and "no history yet" in empty.stdout
 
-    bad_limit = _app(database_url, "history", "--limit", "0")
+    bad_limit = _cli(database_url, "history", "--limit", "0")
     assert bad_limit.returncode == 2 and "--limit 100" in bad_limit.stdout
-    bad_organisation = _app(database_url, "history", "--organisation", "Månnämnden")
+    bad_organisation = _cli(database_url, "history", "--organisation", "Månnämnden")
     assert bad_organisation.returncode == 2 and "no organisation" in bad_organisation.stdout
-    not_a_number = _app(database_url, "history", "--limit", "many")
+    not_a_number = _cli(database_url, "history", "--limit", "many")
     assert not_a_number.returncode == 2 and "invalid int value" in not_a_number.stderr
     assert "Traceback" not in bad_limit.stderr + bad_organisation.stderr + not_a_number.stderr

@@ -1,4 +1,4 @@
-"""`python app.py report compile|show` and `python app.py applications show`, run as operators run them: a
+"""`python -m cli report compile|show` and `python -m cli applications show`, run as operators run them: a
 separate process on a seeded SQLite file (tests/support/compilation_seed.py)."""
 
 from __future__ import annotations
@@ -9,19 +9,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from report_cli import organisation_report_text
-from reports.compilation import SHEETS, OrganisationReport
+from reports.compilation import SHEETS
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from tests.support.app_process import run_app
+from tests.support.cli_process import run_cli
 from tests.support.compilation_seed import APPLICATIONS, DEFAULT_RATE, GRANTED_AMOUNT, TOTAL_BUDGET, Seeded, seed_year
 from tests.support.documents import docx_text
 
 FILE_NAME = "sammanstallning-internationellt-arbete-2026"
 
 
-async def _app(database_url: str, cwd: Path, *arguments: str) -> tuple[int, str, str]:
-    return await run_app(database_url, cwd, *arguments, settings={"EUR_SEK_RATE": str(DEFAULT_RATE)})
+async def _cli(database_url: str, cwd: Path, *arguments: str) -> tuple[int, str, str]:
+    return await run_cli(database_url, cwd, *arguments, settings={"EUR_SEK_RATE": str(DEFAULT_RATE)})
 
 
 @pytest.fixture
@@ -38,9 +37,9 @@ async def seeded(tmp_path: Path) -> tuple[str, Seeded]:
 async def test_compile_writes_each_format_under_build_and_prints_the_path(seeded, tmp_path: Path) -> None:
     database_url, _ = seeded
     docx, xlsx, md = await asyncio.gather(
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026"),
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "xlsx"),
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "xlsx"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md"),
     )
     for status, output, errors in (docx, xlsx, md):
         assert status == 0, errors
@@ -63,9 +62,9 @@ async def test_compile_to_a_chosen_file_or_directory(seeded, tmp_path: Path) -> 
     database_url, _ = seeded
     (tmp_path / "reports").mkdir()
     to_file, to_directory, clash = await asyncio.gather(
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026", "--out", "ut/kf-2026.xlsx"),
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md", "--out", "reports"),
-        _app(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md", "--out", "x.docx"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026", "--out", "ut/kf-2026.xlsx"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md", "--out", "reports"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "2026", "--format", "md", "--out", "x.docx"),
     )
     assert to_file[0] == 0 and to_file[1].strip() == "ut/kf-2026.xlsx", to_file[2]
     workbook = load_workbook(tmp_path / "ut" / "kf-2026.xlsx")  # the suffix chose the format
@@ -79,9 +78,9 @@ async def test_compile_to_a_chosen_file_or_directory(seeded, tmp_path: Path) -> 
 async def test_bad_years_are_refused_without_a_traceback(seeded, tmp_path: Path) -> None:
     database_url, _ = seeded
     results = await asyncio.gather(
-        _app(database_url, tmp_path, "report", "compile", "--year", "tjugotjugosex"),
-        _app(database_url, tmp_path, "report", "compile", "--year", "1999"),
-        _app(database_url, tmp_path, "report", "show", "--organisation", "Miljönämnden", "--year", "26",
+        _cli(database_url, tmp_path, "report", "compile", "--year", "tjugotjugosex"),
+        _cli(database_url, tmp_path, "report", "compile", "--year", "1999"),
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "Miljönämnden", "--year", "26",
              "--as", "29:asa"),
     )
     for status, output, errors in results:
@@ -93,11 +92,11 @@ async def test_bad_years_are_refused_without_a_traceback(seeded, tmp_path: Path)
 async def test_an_official_sees_their_own_organisations_report_and_no_other(seeded, tmp_path: Path) -> None:
     database_url, seed = seeded
     own, other, coordinator = await asyncio.gather(
-        _app(database_url, tmp_path, "report", "show", "--organisation", "miljönämnden", "--year", "2026",
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "miljönämnden", "--year", "2026",
              "--as", "29:asa"),
-        _app(database_url, tmp_path, "report", "show", "--organisation", "Kulturnämnden", "--year", "2026",
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "Kulturnämnden", "--year", "2026",
              "--as", "29:asa"),
-        _app(database_url, tmp_path, "report", "show", "--organisation", "kulturnamnden", "--year", "2026",
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "kulturnamnden", "--year", "2026",
              "--as", "karin ks"),  # a display name, case aside
     )
     status, output, errors = own
@@ -126,9 +125,9 @@ async def test_an_official_sees_their_own_organisations_report_and_no_other(seed
 async def test_report_show_for_unknown_users_and_organisations(seeded, tmp_path: Path) -> None:
     database_url, _ = seeded
     nobody, nowhere = await asyncio.gather(
-        _app(database_url, tmp_path, "report", "show", "--organisation", "Miljönämnden", "--year", "2026",
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "Miljönämnden", "--year", "2026",
              "--as", "nobody@example.com"),
-        _app(database_url, tmp_path, "report", "show", "--organisation", "Månnämnden", "--year", "2026",
+        _cli(database_url, tmp_path, "report", "show", "--organisation", "Månnämnden", "--year", "2026",
              "--as", "29:ks"),
     )
     assert nobody[:2] == (2, "") and "no user 'nobody@example.com'" in nobody[2]
@@ -140,11 +139,11 @@ async def test_applications_show_follows_the_same_rule(seeded, tmp_path: Path) -
     database_url, seed = seeded
     green, culture = seed.references["Gröna tak"], seed.references["Kultur utan gränser"]
     own, other, coordinator, not_a_reference, unknown = await asyncio.gather(
-        _app(database_url, tmp_path, "applications", "show", green, "--as", "29:asa"),
-        _app(database_url, tmp_path, "applications", "show", culture, "--as", "29:asa"),
-        _app(database_url, tmp_path, "applications", "show", culture, "--as", "29:ks"),
-        _app(database_url, tmp_path, "applications", "show", "gröna tak", "--as", "29:asa"),
-        _app(database_url, tmp_path, "applications", "show", "EU-2026-9999", "--as", "29:ks"),
+        _cli(database_url, tmp_path, "applications", "show", green, "--as", "29:asa"),
+        _cli(database_url, tmp_path, "applications", "show", culture, "--as", "29:asa"),
+        _cli(database_url, tmp_path, "applications", "show", culture, "--as", "29:ks"),
+        _cli(database_url, tmp_path, "applications", "show", "gröna tak", "--as", "29:asa"),
+        _cli(database_url, tmp_path, "applications", "show", "EU-2026-9999", "--as", "29:ks"),
     )
     status, output, errors = own
     assert status == 0, errors
@@ -159,13 +158,3 @@ async def test_applications_show_follows_the_same_rule(seeded, tmp_path: Path) -
     assert coordinator[0] == 0 and "Program: Kreativa Europa" in coordinator[1]
     assert not_a_reference[:2] == (2, "") and "give it like EU-2026-0007" in not_a_reference[2]
     assert unknown[:2] == (2, "") and "no application 'EU-2026-9999'" in unknown[2]
-
-
-def test_a_bolag_without_a_report_is_shown_as_having_no_duty_and_a_namnd_as_not_reported() -> None:
-    bolag = organisation_report_text(OrganisationReport(name="MKB Fastighets AB", kind="bolag", status="not_started",
-                                                        contact_name="Dan Ek"), 2026)
-    assert "- Status för redovisningen: ingen redovisning (frivillig för helägda bolag, avsnitt 3.4)" in bolag
-    assert "- Representant för internationella frågor: Dan Ek" in bolag
-    assert "Bolaget har inte lämnat någon frivillig redovisning." in bolag and "ej påbörjad" not in bolag
-    namnd = organisation_report_text(OrganisationReport(name="Valnämnden", kind="namnd", status="not_started"), 2026)
-    assert "- Status för redovisningen: ej påbörjad" in namnd and "Ingen redovisning har lämnats in." in namnd

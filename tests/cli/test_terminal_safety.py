@@ -19,7 +19,7 @@ from storage.models import Role
 from storage.organisations import get_organisation
 from storage.questions import record_unanswered_question
 from storage.reminders import schedule
-from tests.support.app_process import run_app
+from tests.support.cli_process import run_cli
 from tests.support.compilation_seed import add_application
 from tests.support.people import make_user
 from tests.support.reminder_setup import deadline_spec, malmo
@@ -83,7 +83,7 @@ async def seeded(tmp_path: Path) -> tuple[str, str]:
 ], ids=lambda arguments: " ".join(arguments[:2]))
 async def test_no_listing_prints_an_escape_sequence_from_user_text(seeded, tmp_path: Path, arguments):
     database_url, reference = seeded
-    status, output, errors = await run_app(database_url, tmp_path, *(part.format(reference=reference)
+    status, output, errors = await run_cli(database_url, tmp_path, *(part.format(reference=reference)
                                                                       for part in arguments))
     assert "Traceback" not in errors
     assert "Eva" in output + errors, (output, errors)  # the user text is there, shown harmlessly
