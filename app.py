@@ -26,7 +26,7 @@ from bot.assembly import build_endpoint
 from bot.notice_delivery import build_notice_outbox
 from bot.reminder_delivery import build_reminder_scheduler
 from dialogs.preload import load_data_files
-from dialogs.programmes import load_programmes
+from dialogs.applications.programmes import load_programmes
 from reminders.outbox import NoticeOutbox
 from reports.compilation import default_file_name
 from reports.compilation_file import (

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.reminders import _drop_postgres, _postgres_database  # noqa: E402
-from dialogs.programmes import load_programmes  # noqa: E402
+from dialogs.applications.programmes import load_programmes  # noqa: E402
 from reports.compilation import FORMATS, write_compilation  # noqa: E402
 from reports.compilation_file import swedish_programme_names  # noqa: E402
 from reports.compilation_query import build_compilation  # noqa: E402

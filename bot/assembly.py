@@ -17,22 +17,23 @@ from bot.conversation_tracking import ConversationTracker
 from bot.lotsen_bot import LotsenBot
 from bot.routes import RouteTargets, lotsen_routes
 from bot.sql_storage import SqlStorage
-from dialogs.admin_commands import AdminCommands
-from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
-from dialogs.compilation_command import CompilationCommand
-from dialogs.consultation import ConsultationDialog
-from dialogs.contact_commands import ContactCommands, ContactRequest
-from dialogs.history_commands import HistoryCommands
-from dialogs.learning_commands import LearningCommands
-from dialogs.my_applications import MyApplicationsDialog
-from dialogs.notice_commands import NoticeCommands
-from dialogs.policy_answers import PolicyQuestions
-from dialogs.policy_memory import PolicyMemory
-from dialogs.registration import RegistrationDialog
-from dialogs.report_review import ReportReviewCommand
-from dialogs.report_status import ReportStatusCommand, StatusRequest
-from dialogs.reminders import ReminderCommands
-from dialogs.routing import Router
+from dialogs.people.admin_commands import AdminCommands
+from dialogs.annual_report.command import AnnualReportCommand
+from dialogs.annual_report.dialog import AnnualReportDialog
+from dialogs.annual_report.compilation_command import CompilationCommand
+from dialogs.policy_questions.consultation import ConsultationDialog
+from dialogs.people.contact_commands import ContactCommands, ContactRequest
+from dialogs.people.history_commands import HistoryCommands
+from dialogs.policy_questions.learning_commands import LearningCommands
+from dialogs.applications.my_applications import MyApplicationsDialog
+from dialogs.people.notice_commands import NoticeCommands
+from dialogs.policy_questions.answers import PolicyQuestions
+from dialogs.policy_questions.memory import PolicyMemory
+from dialogs.applications.registration import RegistrationDialog
+from dialogs.annual_report.report_review import ReportReviewCommand
+from dialogs.annual_report.report_status import ReportStatusCommand, StatusRequest
+from dialogs.reminders.commands import ReminderCommands
+from dialogs.common.routing import Router
 from settings import Settings
 from storage.unit_of_work import TurnSessions
 
@@ -57,7 +58,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     with_clock = {"clock": clock} if clock else {}
     registration = RegistrationDialog(session_factory, settings, user_state, **with_clock)
-    # What the conversation told Lotsen about its project, for the next policy question (dialogs/policy_memory.py).
+    # What the conversation told Lotsen about its project, for the next policy question (dialogs/policy_questions/memory.py).
     memory = PolicyMemory(conversation_state.create_property("PolicyMemory"))
     dialogs.add(ConsultationDialog(settings.eur_sek_rate, memory))
     dialogs.add(registration)

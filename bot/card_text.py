@@ -12,7 +12,7 @@ from typing import Any
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
-# A Markdown backslash escape (dialogs/cards.py escapes user text on cards): the terminal shows the character itself.
+# A Markdown backslash escape (dialogs/common/cards.py escapes user text on cards): the terminal shows the character itself.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

@@ -11,10 +11,10 @@ from bot.conversation_tracking import ConversationTracker
 from bot.mentions import strip_bot_mention
 from bot.message_limits import is_too_long, too_long_reply
 from bot.turns import AWAITING_ANSWER
-from dialogs.cards import welcome_card
-from dialogs.replies import card_message
-from dialogs.routing import Router
-from dialogs.turn import Scope, Turn
+from dialogs.common.cards import welcome_card
+from dialogs.common.replies import card_message
+from dialogs.common.routing import Router
+from dialogs.common.turn import Scope, Turn
 from texts import Language, language_of, text
 
 

@@ -7,7 +7,7 @@ Three limits, from the outside in:
   description in the registration or the annual report), so that a dialog says in its own words that an answer
   is too long, and far below what Teams lets through, so that one pasted document costs a turn little;
 - a question for the policy answers, `decision.max_question_length` in policy/data/topics.yaml
-  (`dialogs.policy_answers`), which is smaller still.
+  (`dialogs.policy_questions.answers`), which is smaller still.
 Card submissions carry their fields in the activity's value, not its text; the dialogs check those fields.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dialogs.formatting import format_amount
+from dialogs.common.formatting import format_amount
 from texts import Language, text
 
 MAX_MESSAGE_CHARACTERS = 5000

@@ -15,7 +15,7 @@ from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
-from dialogs.replies import card_message
+from dialogs.common.replies import card_message
 from reminders.delivery import DeliveryOutcome
 from reminders.outbox import NoticeOutbox
 from settings import Settings

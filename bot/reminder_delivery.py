@@ -15,8 +15,8 @@ from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
-from dialogs.reminder_cards import reminder_card, reminder_title
-from dialogs.replies import card_message
+from dialogs.reminders.reminder_cards import reminder_card, reminder_title
+from dialogs.common.replies import card_message
 from reminders.background import utc_clock
 from reminders.calendar import local_date
 from reminders.delivery import DeliveryOutcome

@@ -1,4 +1,4 @@
-"""Lotsen's routing table: every kind of message and card button, in the order it is tried (dialogs/routing.py
+"""Lotsen's routing table: every kind of message and card button, in the order it is tried (dialogs/common/routing.py
 says how the table is walked). To know what answers a message, read down the table: the first row whose
 selector takes it handles it, and nothing below is asked.
 
@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.activity import base_conversation_id
-from dialogs.cards import welcome_card
-from dialogs.chat_commands import ChatCommand
-from dialogs.input_parsing import is_cancel, plain
-from dialogs.my_applications import MyApplicationsDialog
-from dialogs.policy_answers import PolicyQuestions, PolicyRequest
-from dialogs.registration import RegistrationDialog
-from dialogs.reminders import ReminderCommands, ReminderRequest
-from dialogs.replies import card_message
-from dialogs.routing import Route, Selector, command_route, continue_running_dialog
-from dialogs.turn import PERSONAL_ONLY, Turn
+from dialogs.common.cards import welcome_card
+from dialogs.common.chat_commands import ChatCommand
+from dialogs.common.input_parsing import is_cancel, plain
+from dialogs.applications.my_applications import MyApplicationsDialog
+from dialogs.policy_questions.answers import PolicyQuestions, PolicyRequest
+from dialogs.applications.registration import RegistrationDialog
+from dialogs.reminders.commands import ReminderCommands, ReminderRequest
+from dialogs.common.replies import card_message
+from dialogs.common.routing import Route, Selector, command_route, continue_running_dialog
+from dialogs.common.turn import PERSONAL_ONLY, Turn
 from texts import lookup, text
 
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})

@@ -11,7 +11,7 @@ from cli.command import Command
 from cli.database import run_reading
 from cli.lookup import USER_HELP, one_user
 from cli.output import ACCESS_REFUSED, INVALID_INPUT, fail
-from dialogs.programmes import load_programmes
+from dialogs.applications.programmes import load_programmes
 from reports.application_text import application_text
 from reports.compilation_file import default_eur_sek_rate, swedish_programme_names, today_in_malmo
 from settings import Settings

@@ -7,9 +7,9 @@ every other conversation's turn meanwhile.
 
 from __future__ import annotations
 
-from dialogs.annual_report_input import is_known_organisation
-from dialogs.input_parsing import parse_yes_no
-from dialogs.programmes import load_programmes
+from dialogs.annual_report.parsing import is_known_organisation
+from dialogs.common.input_parsing import parse_yes_no
+from dialogs.applications.programmes import load_programmes
 from policy import load_policy, parse_amount
 from reminders.rules import load_rules
 from texts import LANGUAGES, catalog
@@ -21,7 +21,7 @@ def load_data_files() -> None:
         catalog(lang)
     load_policy()
     parse_amount("12 miljoner kr")  # the policy's reply reading, as the dialogs use it
-    parse_yes_no("ja")  # dialogs/data/input_words.yaml
+    parse_yes_no("ja")  # dialogs/common/data/input_words.yaml
     load_programmes()
     is_known_organisation("Miljönämnden")  # storage/data/organisations.yaml
     load_rules()

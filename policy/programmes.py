@@ -1,7 +1,7 @@
 """The EU programmes and funds (policy/data/programmes.yaml): one list for the registration's choice and for
 reading a programme out of a question, so that a programme added or renamed is added or renamed once.
 
-The registration (dialogs/programmes.py) reads the entries offered; the fact reader (policy/extract.py) reads
+The registration (dialogs/applications/programmes.py) reads the entries offered; the fact reader (policy/extract.py) reads
 `question_programmes`, the names a question uses, grouped by the programme it reads ("Interreg" for all five).
 """
 

@@ -1,7 +1,7 @@
 """The year's compilation built from the database and made into a file: one path for the download link (app.py)
 and the operator's command line (`python -m cli report compile`), so that both hand out the same document.
 
-The programme list is the registration's (dialogs/programmes.py); reports/ does not reach up into dialogs/, so
+The programme list is the registration's (dialogs/applications/programmes.py); reports/ does not reach up into dialogs/, so
 the caller passes the programmes in and `swedish_programme_names` reads their Swedish names from them.
 """
 
@@ -29,7 +29,7 @@ CONTENT_TYPES = {
 
 
 class NamedProgramme(Protocol):
-    """What the compilation needs of a programme (dialogs.programmes.Programme has it)."""
+    """What the compilation needs of a programme (dialogs.applications.programmes.Programme has it)."""
 
     @property
     def key(self) -> str: ...

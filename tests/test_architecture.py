@@ -63,9 +63,10 @@ def test_the_text_catalog_imports_nothing_of_ours(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in OUR_PACKAGES and name != "texts"}
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "dialogs").glob("*cards.py")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "dialogs").rglob("*cards.py")),
+                         ids=lambda path: str(path.relative_to(ROOT)))
 def test_cards_are_plain_data_without_the_sdk(path):
-    """Cards are dicts (dialogs/cards.py); only dialogs/replies.py wraps one in a Bot Framework activity."""
+    """Cards are dicts (dialogs/common/cards.py); only dialogs/common/replies.py wraps one in a Bot Framework activity."""
     assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}
 
 
@@ -83,3 +84,24 @@ def test_the_sdk_seam_is_the_documented_one():
                  + [ROOT / name for name in ("app.py", "settings.py")]
                  if any(name.split(".")[0] in SDK for name in _imports(path))}
     assert importing == documented
+
+
+DIALOG_JOBS = ("annual_report", "applications", "people", "policy_questions", "reminders")
+# The application cards are shown inside the annual report and the reminders too: the one shared job module.
+SHARED_JOB_MODULES = frozenset({"dialogs.applications.application_cards"})
+
+
+@pytest.mark.parametrize("path", _sources("dialogs/common"), ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_common_dialog_parts_import_no_job(path):
+    assert not {name for name in _imports(path) if name.split(".")[:2][-1] in DIALOG_JOBS
+                and name.startswith("dialogs.")}
+
+
+@pytest.mark.parametrize("path", [path for job in DIALOG_JOBS for path in _sources(f"dialogs/{job}")],
+                         ids=lambda path: str(path.relative_to(ROOT)))
+def test_a_dialog_job_imports_common_parts_not_another_job(path):
+    """dialogs/ by job: a job's package uses dialogs/common/ and itself; only the application cards are shared."""
+    job = path.relative_to(ROOT / "dialogs").parts[0]
+    others = {name for name in _imports(path) if name.startswith("dialogs.")
+              and name.split(".")[1] not in (job, "common") and name not in SHARED_JOB_MODULES}
+    assert not others

@@ -11,9 +11,9 @@ import asyncio
 import json
 import threading
 
-import dialogs.policy_answers
+import dialogs.policy_questions.answers
 from bot.message_limits import MAX_MESSAGE_CHARACTERS, too_long_reply
-from dialogs.policy_answers import max_question_length, question_too_long_reply
+from dialogs.policy_questions.answers import max_question_length, question_too_long_reply
 from tests.app.test_registration_http import FORM
 from tests.support.activities import channel_mention, message
 
@@ -107,7 +107,7 @@ async def test_the_event_loop_serves_others_while_a_question_is_being_answered(s
     loop_thread = threading.get_ident()
     answering_threads: list[int] = []
     other_request: list[int] = []
-    real_answer = dialogs.policy_answers.answer
+    real_answer = dialogs.policy_questions.answers.answer
 
     async def other() -> int:
         if database_backend == "sqlite":
@@ -121,7 +121,7 @@ async def test_the_event_loop_serves_others_while_a_question_is_being_answered(s
         other_request.append(handshake.result(timeout=LOOP_HANDSHAKE_TIMEOUT_SECONDS))
         return real_answer(*args, **kwargs)
 
-    monkeypatch.setattr(dialogs.policy_answers, "answer", answer_while_another_request_runs)
+    monkeypatch.setattr(dialogs.policy_questions.answers, "answer", answer_while_another_request_runs)
     worst_case = ("Vi är projektägare, budget 12 000 000 kr, tio tio tio " * 40)[: max_question_length()]
     response = await client.post("/api/messages", json=message(service_url, worst_case, conversation_id="a:anna"))
 

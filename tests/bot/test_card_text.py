@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.card_text import ADAPTIVE_CARD, HERO_CARD, render_attachment
-from dialogs.cards import welcome_card
+from dialogs.common.cards import welcome_card
 
 
 def test_the_welcome_card_reads_as_text_with_numbered_choices():

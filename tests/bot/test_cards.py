@@ -1,4 +1,4 @@
-"""Every card's texts become Markdown in one place (dialogs/cards.py): user text there is shown as written, Lotsen's
+"""Every card's texts become Markdown in one place (dialogs/common/cards.py): user text there is shown as written, Lotsen's
 own texts are left exactly as they are, and what buttons send back and inputs hold is data, never escaped."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.card_text import render_attachment
-from dialogs.cards import adaptive_card
+from dialogs.common.cards import adaptive_card
 from storage.user_text import card_markdown
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from botbuilder.schema import ChannelAccount
 
 from bot.assembly import build_bot
 from bot.message_limits import MAX_MESSAGE_CHARACTERS, too_long_reply
-from dialogs.annual_report_input import TEXT_MAX_LENGTH as ANNUAL_REPORT_TEXT_MAX_LENGTH
-from dialogs.policy_answers import max_question_length
-from dialogs.registration_fields import FIELDS
+from dialogs.annual_report.parsing import TEXT_MAX_LENGTH as ANNUAL_REPORT_TEXT_MAX_LENGTH
+from dialogs.policy_questions.answers import max_question_length
+from dialogs.applications.registration_fields import FIELDS
 from settings import Settings
 from tests.support.chat import chat_adapter, say
 

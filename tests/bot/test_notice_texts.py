@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.notice_delivery import undelivered_text
-from dialogs.notice_commands import undelivered_list
+from dialogs.people.notice_commands import undelivered_list
 from storage.models import Notice, NoticeKind, NoticeState, utc_now
 
 ABOUT = [kind for kind in NoticeKind if kind != NoticeKind.UNDELIVERED]

@@ -1,4 +1,4 @@
-"""The routing table (bot/routes.py) and how it is walked (dialogs/routing.py): the order a reader sees is the order
+"""The routing table (bot/routes.py) and how it is walked (dialogs/common/routing.py): the order a reader sees is the order
 the bot tries, interrupting rows stand above the running dialog, and scopes are kept; driven through botbuilder's
 TestAdapter with real dialogs, and with the whole bot for what a user sees."""
 
@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from bot.assembly import build_bot
 from bot.routes import RouteTargets
-from dialogs.chat_commands import PASSED_ON
-from dialogs.routing import ROUTE_AGAIN, Route, Router, continue_running_dialog
-from dialogs.turn import PERSONAL_ONLY, Scope, Turn
+from dialogs.common.chat_commands import PASSED_ON
+from dialogs.common.routing import ROUTE_AGAIN, Route, Router, continue_running_dialog
+from dialogs.common.turn import PERSONAL_ONLY, Scope, Turn
 from settings import Settings
 from texts import text
 from tests.support.chat import chat_adapter, say, text_of

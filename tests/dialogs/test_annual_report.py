@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from bot.assembly import build_bot
 from bot.card_text import render_attachment
 from bot.sql_storage import SqlStorage
-from dialogs.annual_report import AnnualReportCommand, AnnualReportDialog
-from dialogs.annual_report_cards import ks_summary_card
-from dialogs.annual_report_input import OpenRequest, parse_open
-from dialogs.turn import Turn
+from dialogs.annual_report.command import AnnualReportCommand
+from dialogs.annual_report.dialog import AnnualReportDialog
+from dialogs.annual_report.cards import ks_summary_card
+from dialogs.annual_report.parsing import OpenRequest, parse_open
+from dialogs.common.turn import Turn
 from settings import Settings
 from storage.annual_reports import (
     add_item,

@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from bot.card_text import ADAPTIVE_CARD, render_attachment
-from dialogs.answer_cards import (
+from dialogs.policy_questions.answer_cards import (
     ChoicePress,
     FeedbackPress,
     answer_card,
@@ -17,7 +17,7 @@ from dialogs.answer_cards import (
     read_choice,
     read_feedback,
 )
-from dialogs.policy_memory import Remembered, describe_remembered, is_forget_request
+from dialogs.policy_questions.memory import Remembered, describe_remembered, is_forget_request
 from policy import Answer, Citation, ProjectFacts, TopicOption
 
 REF = str(uuid.uuid4())

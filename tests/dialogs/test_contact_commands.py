@@ -9,8 +9,8 @@ from __future__ import annotations
 from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
-from dialogs.contact_commands import ContactCommands
-from dialogs.formatting import format_date
+from dialogs.people.contact_commands import ContactCommands
+from dialogs.common.formatting import format_date
 from policy.dates import MALMO_TIME
 from storage.models import AuditEvent, AuditEventKind, ContactPerson, Role
 from storage.organisations import OrganisationKind, get_organisation, list_organisations

@@ -1,11 +1,11 @@
-"""dialogs/cpu_work.py: CPU work runs in the worker thread, and the event loop goes on meanwhile."""
+"""dialogs/common/cpu_work.py: CPU work runs in the worker thread, and the event loop goes on meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
-from dialogs.cpu_work import run_cpu_bound
+from dialogs.common.cpu_work import run_cpu_bound
 
 # Only a blocked event loop makes the handshake run out.
 HANDSHAKE_TIMEOUT_SECONDS = 60

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dialogs import input_parsing
-from dialogs.input_parsing import (
+from dialogs.common.input_parsing import (
     DEADLINE_PASSED,
     DECISION_BEFORE_SUBMISSION,
     END_BEFORE_START,

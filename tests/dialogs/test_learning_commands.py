@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 
 from bot.assembly import build_bot
-from dialogs.learning_commands import LearningCommands, LearningRequest, find_topic
+from dialogs.policy_questions.learning_commands import LearningCommands, LearningRequest, find_topic
 from policy import answer, load_policy
 from settings import Settings
 from storage.models import AnswerFeedback, Clarification, TaughtQuestion, UnansweredQuestion

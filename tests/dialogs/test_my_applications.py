@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.sql_storage import SqlStorage
 from bot.terminal_chat import TerminalAdapter, TerminalConversation
-from dialogs.application_cards import describe_event
-from dialogs.chat_commands import passed_on
-from dialogs.my_applications import MyApplicationsDialog
+from dialogs.applications.application_cards import describe_event
+from dialogs.common.chat_commands import passed_on
+from dialogs.applications.my_applications import MyApplicationsDialog
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_reference, create_application, record_ks_administration_informed
 from storage.models import Application, ApplicationEvent, ApplicationEventKind, InformationItem, Role

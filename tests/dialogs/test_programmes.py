@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogs.programmes import (
+from dialogs.applications.programmes import (
     OTHER,
     PROGRAMMES_FILE,
     Programme,

@@ -14,8 +14,8 @@ from botbuilder.schema import ChannelAccount
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
-from dialogs.reminders import ReminderCommands, ReminderRequest
-from dialogs.turn import Turn
+from dialogs.reminders.commands import ReminderCommands, ReminderRequest
+from dialogs.common.turn import Turn
 from storage.models import Reminder, ReminderState, Role
 from storage.reminders import get_reminder, schedule
 from tests.support.chat import chat_adapter, say

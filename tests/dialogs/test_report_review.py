@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 
-from dialogs.annual_report_cards import ks_summary_card
-from dialogs.replies import card_message
+from dialogs.annual_report.cards import ks_summary_card
+from dialogs.common.replies import card_message
 from storage.annual_reports import AnnualReportEvent, AnnualReportEventKind, AnnualReportStatus, get_report, submit
 from storage.conversations import save_conversation_reference
 from storage.models import AnnualReport, User

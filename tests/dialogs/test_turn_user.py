@@ -1,4 +1,4 @@
-"""Which Lotsen user a turn is from (dialogs/turn_user.py), on turns through botbuilder's TestAdapter and real
+"""Which Lotsen user a turn is from (dialogs/common/turn_user.py), on turns through botbuilder's TestAdapter and real
 storage on both databases."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from sqlalchemy import func, select
 
-from dialogs.turn_user import acting_user, acting_user_recorded
+from dialogs.common.turn_user import acting_user, acting_user_recorded
 from storage.models import Role, User
 from storage.organisations import get_organisation
 from tests.support.chat import chat_adapter

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from policy import PolicyData
-from policy.normalise import tokens
 from policy.sections import plain_text, units
 
 SECTION_IDS = ["1", "2", "2a", "2b", "2c", "3", "3.1", "3.2", "3.2.1", "3.3", "3.4", "4", "4.1", "5"]

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from bot.proactive import classify
 
-from dialogs.annual_report_input import parse_open
-from dialogs.my_applications import MyApplicationsDialog
+from dialogs.annual_report.parsing import parse_open
+from dialogs.applications.my_applications import MyApplicationsDialog
 from reminders.delivery import DeliveryStatus
 from reminders.on_request import plan_reminders_on_request
 from reminders.planner import ensure_recurring_reminders, plan_annual_report

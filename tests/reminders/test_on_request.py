@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
-from dialogs.reminder_cards import reminder_card, reminder_subject
+from dialogs.reminders.reminder_cards import reminder_card, reminder_subject
 from reminders.on_request import plan_reminders_on_request, request_day
 from storage.models import Reminder, ReminderKind, ReminderState, Role
 from storage.organisations import get_organisation

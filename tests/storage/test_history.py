@@ -111,7 +111,7 @@ async def test_filtered_by_organisation_and_limited(session_factory: Factory) ->
 
 
 async def test_the_order_follows_the_time_of_each_event_across_sources(session_factory: Factory) -> None:
-    world = await _world(session_factory)
+    await _world(session_factory)
     base = datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc)
     # Turn the order of the sources around: audit oldest, then the report, then the application's events.
     async with session_factory.begin() as session:

@@ -18,12 +18,12 @@ from botbuilder.schema import ChannelAccount
 from sqlalchemy import update
 
 from bot.sql_storage import SqlStorage
-from dialogs.chat_commands import ChatCommand
-from dialogs.compilation_command import CompilationCommand
-from dialogs.report_review import ReportReviewCommand
-from dialogs.report_status import ReportStatusCommand
-from dialogs.routing import Route, Router, command_route
-from dialogs.turn import Turn
+from dialogs.common.chat_commands import ChatCommand
+from dialogs.annual_report.compilation_command import CompilationCommand
+from dialogs.annual_report.report_review import ReportReviewCommand
+from dialogs.annual_report.report_status import ReportStatusCommand
+from dialogs.common.routing import Route, Router, command_route
+from dialogs.common.turn import Turn
 from settings import Settings
 from storage.annual_reports import approve, get_or_create_draft, return_for_completion, submit
 from storage.contact_persons import set_contact_person
@@ -54,7 +54,7 @@ class Seeded:
 
 
 def ks_bot(session_factory, commands: Sequence[ChatCommand]):
-    """`commands` as rows of a routing table (dialogs/routing.py), tried in the order given, on the real state
+    """`commands` as rows of a routing table (dialogs/common/routing.py), tried in the order given, on the real state
     storage; a message none of them takes is answered NOT_MINE."""
     conversation_state = ConversationState(SqlStorage(session_factory))
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
