@@ -37,6 +37,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.turns import wait_until_up  # noqa: E402
 from tests.support.activities import message  # noqa: E402
 from tests.support.connector_standin import ConnectorStandIn  # noqa: E402
 
@@ -157,7 +158,7 @@ async def main(args: argparse.Namespace) -> None:
         database_url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
         process = _start_server(str(Path(args.root).resolve()), port, database_url)
         try:
-            await _wait_until_up(f"http://127.0.0.1:{port}/healthz")
+            await wait_until_up(f"http://127.0.0.1:{port}/healthz", attempts=400)
             print(f"{args.conversations} short conversations, {args.long_senders} long senders, "
                   f"{args.rounds} rounds; server: {args.root}, {database_url.split('://')[0]}", flush=True)
             await measure(f"http://127.0.0.1:{port}/api/messages", service_url, args.rounds, args.conversations,
@@ -166,18 +167,6 @@ async def main(args: argparse.Namespace) -> None:
             process.terminate()
             process.wait(timeout=20)
             await runner.cleanup()
-
-
-async def _wait_until_up(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(400):
-            try:
-                async with session.get(url) as response:
-                    await response.read()
-                    return
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-    raise RuntimeError(f"the server at {url} did not start")
 
 
 def _free_port() -> int:

@@ -145,9 +145,10 @@ def serve(target: str, port: int, database_path: str) -> None:
 # --- the load ---------------------------------------------------------------------------------------------
 
 
-async def _wait_until_up(url: str) -> None:
+async def wait_until_up(url: str, attempts: int = 200) -> None:
+    """Waits for the server's health check to answer (50 ms between tries)."""
     async with aiohttp.ClientSession() as session:
-        for _ in range(200):
+        for _ in range(attempts):
             try:
                 async with session.get(url) as response:
                     await response.read()
@@ -197,7 +198,7 @@ async def run_target(target: str, turns: int, conversations: int, service_url: s
         env={**os.environ, "LOG_LEVEL": "WARNING"},
     )
     try:
-        await _wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        await wait_until_up(f"http://127.0.0.1:{port}/healthz")
         standin.clear()
         text = "hjälp" if target == "lotsen-full" else "hej"
         result = await drive(f"http://127.0.0.1:{port}/api/messages", service_url, turns, conversations, text)

@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from cli.command import Command
-from cli.database import run_reading
+from cli.database import database_session, run_reading
 from cli.lookup import USER_HELP, one_user
 from cli.output import ACCESS_REFUSED, INVALID_INPUT, fail
 from dialogs.applications.programmes import load_programmes
@@ -17,7 +17,6 @@ from reports.compilation_file import default_eur_sek_rate, swedish_programme_nam
 from settings import Settings
 from storage.access import AccessDenied, NotFound
 from storage.applications import find_application_by_reference
-from storage.db import create_engine, create_session_factory
 from storage.user_text import terminal_line
 
 
@@ -29,27 +28,23 @@ def _arguments(applications: argparse.ArgumentParser) -> None:
 
 
 async def _show_command(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            user = await one_user(session, args.as_user, stream=sys.stderr)
-            if user is None:
-                return INVALID_INPUT
-            try:
-                application = await find_application_by_reference(session, args.reference, user)
-            except ValueError:
-                return fail(f"{args.reference!r} is not an application reference; give it like EU-2026-0007",
-                            INVALID_INPUT)
-            except NotFound:
-                return fail(f"no application {args.reference!r}", INVALID_INPUT)
-            except AccessDenied:
-                return fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
-                            f"see application "
-                            f"{args.reference}; officials see only their own organisation's", ACCESS_REFUSED)
-            text = application_text(application, swedish_programme_names(load_programmes()),
-                                    default_eur_sek_rate(settings, today_in_malmo()))
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        user = await one_user(session, args.as_user, stream=sys.stderr)
+        if user is None:
+            return INVALID_INPUT
+        try:
+            application = await find_application_by_reference(session, args.reference, user)
+        except ValueError:
+            return fail(f"{args.reference!r} is not an application reference; give it like EU-2026-0007",
+                        INVALID_INPUT)
+        except NotFound:
+            return fail(f"no application {args.reference!r}", INVALID_INPUT)
+        except AccessDenied:
+            return fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
+                        f"see application "
+                        f"{args.reference}; officials see only their own organisation's", ACCESS_REFUSED)
+        text = application_text(application, swedish_programme_names(load_programmes()),
+                                default_eur_sek_rate(settings, today_in_malmo()))
     print(text, end="")
     return 0
 

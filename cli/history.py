@@ -11,10 +11,10 @@ import asyncio
 import json
 
 from cli.command import Command
+from cli.database import database_session
 from cli.lookup import named_organisation
 from cli.output import local_minute
 from settings import Settings
-from storage.db import create_engine, create_session_factory
 from storage.history import MAX_LIMIT, OPERATOR, read_history
 from storage.user_text import terminal_line
 
@@ -29,18 +29,14 @@ async def _history_command(settings: Settings, args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         print(f"--limit must be 1 to {MAX_LIMIT}, e.g. --limit 100")
         return 2
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            organisation_id = None
-            if args.organisation is not None:
-                organisation = await named_organisation(session, args.organisation)
-                if organisation is None:
-                    return 2
-                organisation_id = organisation.id
-            entries = await read_history(session, OPERATOR, organisation_id=organisation_id, limit=args.limit)
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        organisation_id = None
+        if args.organisation is not None:
+            organisation = await named_organisation(session, args.organisation)
+            if organisation is None:
+                return 2
+            organisation_id = organisation.id
+        entries = await read_history(session, OPERATOR, organisation_id=organisation_id, limit=args.limit)
     for entry in entries:
         details = terminal_line(json.dumps(entry.details, ensure_ascii=False, sort_keys=True))
         print(

@@ -18,12 +18,12 @@ from bot.adapter import LotsenAdapter
 from bot.authentication import LotsenAuthentication
 from bot.reminder_delivery import build_reminder_scheduler
 from cli.command import Command
+from cli.database import database_sessions
 from cli.output import local_minute
 from cli.reminder_table import format_table
 from policy.dates import MALMO_TIME
 from reminders.background import default_owner
 from settings import Settings
-from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import ReminderState
 from storage.reminders import list_reminders
@@ -55,17 +55,13 @@ def _arguments(reminders: argparse.ArgumentParser) -> None:
 async def _reminders_command(settings: Settings, args: argparse.Namespace) -> int:
     if settings.should_auto_migrate:
         await upgrade(settings.database_url)
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        session_factory = create_session_factory(engine)
+    async with database_sessions(settings) as session_factory:
         if args.reminders_command == "list":
             async with session_factory() as session:
                 reminders = await list_reminders(session, states=args.state, limit=args.limit)
             print(format_table(reminders))
             return 0
         return await _run_due(settings, session_factory, args.now or datetime.now(timezone.utc))
-    finally:
-        await engine.dispose()
 
 
 async def _run_due(settings: Settings, session_factory, now: datetime) -> int:

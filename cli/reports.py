@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from cli.command import Command
-from cli.database import run_reading
+from cli.database import database_session, run_reading
 from cli.lookup import USER_HELP, one_user
 from cli.output import ACCESS_REFUSED, INVALID_INPUT, fail
 from dialogs.applications.programmes import load_programmes
@@ -24,7 +24,6 @@ from reports.compilation_query import build_organisation_report
 from reports.organisation_report import organisation_report_text
 from settings import Settings
 from storage.annual_reports import can_view_report
-from storage.db import create_engine, create_session_factory
 from storage.organisations import find_organisation
 from storage.user_text import terminal_line
 
@@ -71,13 +70,9 @@ async def _compile_command(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as error:
         return fail(str(error), INVALID_INPUT)
     on = today_in_malmo()
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            compilation = await compile_year(session, settings, args.year, on,
-                                             swedish_programme_names(load_programmes()))
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        compilation = await compile_year(session, settings, args.year, on,
+                                         swedish_programme_names(load_programmes()))
     try:
         path = write_compilation(compilation, fmt, out=args.out)  # type: ignore[arg-type]
     except OSError as error:
@@ -87,25 +82,21 @@ async def _compile_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _show_command(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            user = await one_user(session, args.as_user, stream=sys.stderr)
-            if user is None:
-                return INVALID_INPUT
-            organisation = await find_organisation(session, args.organisation)
-            if organisation is None:
-                return fail(f"no organisation called {args.organisation!r} (see storage/data/organisations.yaml)",
-                            INVALID_INPUT)
-            if not can_view_report(user, organisation.id):
-                return fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
-                            f"see the report of "
-                            f"{organisation.name}; officials see only their own organisation's", ACCESS_REFUSED)
-            report = await build_organisation_report(
-                session, organisation.id, args.year, programme_names=swedish_programme_names(load_programmes()),
-                default_eur_sek_rate=default_eur_sek_rate(settings, today_in_malmo()))
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        user = await one_user(session, args.as_user, stream=sys.stderr)
+        if user is None:
+            return INVALID_INPUT
+        organisation = await find_organisation(session, args.organisation)
+        if organisation is None:
+            return fail(f"no organisation called {args.organisation!r} (see storage/data/organisations.yaml)",
+                        INVALID_INPUT)
+        if not can_view_report(user, organisation.id):
+            return fail(f"refused: {terminal_line(user.name)} ({terminal_line(user.teams_user_id)}) may not "
+                        f"see the report of "
+                        f"{organisation.name}; officials see only their own organisation's", ACCESS_REFUSED)
+        report = await build_organisation_report(
+            session, organisation.id, args.year, programme_names=swedish_programme_names(load_programmes()),
+            default_eur_sek_rate=default_eur_sek_rate(settings, today_in_malmo()))
     print(organisation_report_text(report, args.year), end="")
     return 0
 

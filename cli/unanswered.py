@@ -9,9 +9,9 @@ import asyncio
 import sys
 
 from cli.command import Command
+from cli.database import database_session
 from cli.output import local_minute
 from settings import Settings
-from storage.db import create_engine, create_session_factory
 from storage.policy_learning import list_bad_answers, list_clarifications
 from storage.questions import list_unanswered_questions
 from storage.user_text import terminal_line
@@ -32,14 +32,10 @@ async def _print_unanswered(settings: Settings, limit: int) -> int:
     if limit < 1:
         print("--limit must be at least 1, e.g. --limit 100", file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine)() as session:
-            questions = await list_unanswered_questions(session, limit)
-            bad_answers = await list_bad_answers(session, limit)
-            clarifications = await list_clarifications(session, limit)
-    finally:
-        await engine.dispose()
+    async with database_session(settings) as session:
+        questions = await list_unanswered_questions(session, limit)
+        bad_answers = await list_bad_answers(session, limit)
+        clarifications = await list_clarifications(session, limit)
     _print_section("Obesvarade frågor", [
         f"{local_minute(question.asked_at)}  [{question.lang}]  {terminal_line(question.text)}"
         for question in questions

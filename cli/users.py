@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cli import contacts
 from cli.command import Command
+from cli.database import database_session
 from cli.lookup import ORGANISATION_HELP, USER_HELP, named_organisation, one_user
 from settings import Settings
-from storage.db import create_engine, create_session_factory
 from storage.models import Organisation, Role
 from storage.users import list_users, set_user_organisation, set_user_role
 from storage.user_text import clean, terminal_line
@@ -47,39 +47,35 @@ def _arguments(users: argparse.ArgumentParser) -> None:
 
 async def _users_command(settings: Settings, args: argparse.Namespace) -> int:
     """One transaction: a change and its audit event are stored together or not at all."""
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            if args.users_command == "list":
-                return await _list(session)
-            if args.users_command == "contacts":
-                return await contacts.list_contacts(session)
-            if args.users_command in ("contact", "contact-remove"):
-                organisation = await named_organisation(session, args.organisation)
-                if organisation is None:
-                    return 2
-                if args.users_command == "contact-remove":
-                    return await contacts.remove_contact(session, organisation)
-                return await contacts.set_contact(session, organisation, clean(" ".join(args.name)))
-            user = await one_user(session, args.user)
-            if user is None:
-                return 2
-            if args.users_command == "grant":
-                await set_user_role(session, user, Role(args.role), actor=None)
-                print(f"{terminal_line(user.name)}: {args.role}")
-                return 0
-            if args.organisation.strip().casefold() in NO_ORGANISATION:
-                await set_user_organisation(session, user, None, actor=None)
-                print(f"{terminal_line(user.name)}: no organisation")
-                return 0
+    async with database_session(settings, write=True) as session:
+        if args.users_command == "list":
+            return await _list(session)
+        if args.users_command == "contacts":
+            return await contacts.list_contacts(session)
+        if args.users_command in ("contact", "contact-remove"):
             organisation = await named_organisation(session, args.organisation)
             if organisation is None:
                 return 2
-            await set_user_organisation(session, user, organisation, actor=None)
-            print(f"{terminal_line(user.name)}: {organisation.name}")
+            if args.users_command == "contact-remove":
+                return await contacts.remove_contact(session, organisation)
+            return await contacts.set_contact(session, organisation, clean(" ".join(args.name)))
+        user = await one_user(session, args.user)
+        if user is None:
+            return 2
+        if args.users_command == "grant":
+            await set_user_role(session, user, Role(args.role), actor=None)
+            print(f"{terminal_line(user.name)}: {args.role}")
             return 0
-    finally:
-        await engine.dispose()
+        if args.organisation.strip().casefold() in NO_ORGANISATION:
+            await set_user_organisation(session, user, None, actor=None)
+            print(f"{terminal_line(user.name)}: no organisation")
+            return 0
+        organisation = await named_organisation(session, args.organisation)
+        if organisation is None:
+            return 2
+        await set_user_organisation(session, user, organisation, actor=None)
+        print(f"{terminal_line(user.name)}: {organisation.name}")
+        return 0
 
 
 async def _list(session: AsyncSession) -> int:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dialogs.annual_report.cards import PARTS, contact_role
 from dialogs.annual_report.parsing import NAME_MAX_LENGTH, is_one_of, means_no_one, read_name
+from dialogs.annual_report.place import ReportPlace
 from dialogs.annual_report.report_turn import CONTACT, CONTACT_NAME, PLAN, WAIT, ReportSteps, ReportTurn, default_year
 from dialogs.common.input_parsing import is_back, is_skip, means_me, parse_yes_no
 from storage.access import AccessDenied
@@ -18,8 +17,8 @@ from texts import text
 class PlanAndContact(ReportSteps):
     """The verksamhetsplan question and the contact person or representative."""
 
-    async def _ask_plan(self, turn: ReportTurn, state: dict[str, Any], retry: bool = False) -> str:
-        state.update(mode=PLAN, item=None)
+    async def _ask_plan(self, turn: ReportTurn, place: ReportPlace, retry: bool = False) -> str:
+        place.mode, place.item = PLAN, None
         question = text("annual_report.retry.yes_no" if retry else "annual_report.questions.plan", turn.lang)
         if not retry and turn.report.in_verksamhetsplan is not None:
             current = text("annual_report.review.yes" if turn.report.in_verksamhetsplan else "annual_report.review.no",
@@ -28,37 +27,37 @@ class PlanAndContact(ReportSteps):
         turn.say_text(question, [turn.button("yes"), turn.button("no")])
         return WAIT
 
-    async def _answer_plan(self, turn: ReportTurn, state: dict[str, Any], message: str) -> str:
+    async def _answer_plan(self, turn: ReportTurn, place: ReportPlace, message: str) -> str:
         if is_back(message):
-            if state["walk"]:
-                return await self._enter_part(turn, state, PARTS[-1], auto=False)
-            return await self._show_review(turn, state)
+            if place.walk:
+                return await self._enter_part(turn, place, PARTS[-1], auto=False)
+            return await self._show_review(turn, place)
         if turn.report.in_verksamhetsplan is not None and is_one_of(message, "words.keep"):
             answer: bool | None = turn.report.in_verksamhetsplan
         else:
             answer = parse_yes_no(message)
         if answer is None:
-            return await self._ask_plan(turn, state, retry=True)
+            return await self._ask_plan(turn, place, retry=True)
         await set_details(turn.session, turn.report, turn.user, in_verksamhetsplan=answer)
         turn.say("annual_report.plan_saved_yes" if answer else "annual_report.plan_saved_no")
-        if state["walk"]:
-            return await self._ask_contact(turn, state)
-        return await self._show_review(turn, state)
+        if place.walk:
+            return await self._ask_contact(turn, place)
+        return await self._show_review(turn, place)
 
-    async def _ask_contact(self, turn: ReportTurn, state: dict[str, Any]) -> str:
-        state.update(item=None)
+    async def _ask_contact(self, turn: ReportTurn, place: ReportPlace) -> str:
+        place.item = None
         report, lang = turn.report, turn.lang
         registry = await get_contact_person(turn.session, report.organisation_id)
         role = contact_role(report, lang)
         if report.contact_name:
-            state.update(mode=CONTACT, proposed=report.contact_name)
+            place.mode, place.proposed = CONTACT, report.contact_name
             turn.say("annual_report.questions.contact_confirm_report", [turn.button("yes")], role=role,
                      name=report.contact_name)
         elif registry is not None:
-            state.update(mode=CONTACT, proposed=registry.name)
+            place.mode, place.proposed = CONTACT, registry.name
             turn.say("annual_report.questions.contact_confirm", [turn.button("yes")], role=role, name=registry.name)
         else:
-            state.update(mode=CONTACT_NAME, proposed=None)
+            place.mode, place.proposed = CONTACT_NAME, None
             self._ask_contact_name(turn)
         return WAIT
 
@@ -67,44 +66,44 @@ class PlanAndContact(ReportSteps):
         turn.say(turn.by_kind("annual_report.questions.contact_name"),
                  role_lower=contact_role(turn.report, turn.lang, lower=True))
 
-    async def _answer_contact(self, turn: ReportTurn, state: dict[str, Any], message: str) -> str:
+    async def _answer_contact(self, turn: ReportTurn, place: ReportPlace, message: str) -> str:
         if is_back(message):
-            return await self._back_from_contact(turn, state)
+            return await self._back_from_contact(turn, place)
         if means_no_one(message):
-            return await self._no_one(turn, state)
+            return await self._no_one(turn, place)
         answer = parse_yes_no(message)
         if answer is True or (answer is None and is_one_of(message, "words.keep")):
-            return await self._set_contact(turn, state, state["proposed"])
+            return await self._set_contact(turn, place, place.proposed)
         if answer is False:
-            state["mode"] = CONTACT_NAME
+            place.mode = CONTACT_NAME
             self._ask_contact_name(turn)
             return WAIT
-        return await self._answer_contact_name(turn, state, message)
+        return await self._answer_contact_name(turn, place, message)
 
-    async def _answer_contact_name(self, turn: ReportTurn, state: dict[str, Any], message: str) -> str:
+    async def _answer_contact_name(self, turn: ReportTurn, place: ReportPlace, message: str) -> str:
         if is_back(message):
-            return await self._back_from_contact(turn, state)
+            return await self._back_from_contact(turn, place)
         if means_no_one(message):
-            return await self._no_one(turn, state)
+            return await self._no_one(turn, place)
         name = turn.user.name if means_me(message) and turn.user.name else read_name(message)
         if name is None or is_skip(message):
-            state["mode"] = CONTACT_NAME
+            place.mode = CONTACT_NAME
             turn.say(turn.by_kind("annual_report.retry.contact_name"))
             return WAIT
-        return await self._set_contact(turn, state, name)
+        return await self._set_contact(turn, place, name)
 
-    async def _no_one(self, turn: ReportTurn, state: dict[str, Any]) -> str:
+    async def _no_one(self, turn: ReportTurn, place: ReportPlace) -> str:
         """"Ingen": a bolag may have no representative (3.4), noted in the report and the registry left as it is;
         a nämnd is to appoint a contact person (3.3), so the question is asked again, saying so."""
         if must_appoint_contact(turn.report.organisation.kind):
-            state["mode"] = CONTACT_NAME
+            place.mode = CONTACT_NAME
             turn.say("annual_report.retry.contact_required")
             return WAIT
         await set_details(turn.session, turn.report, turn.user, contact_name=None)
         turn.say("annual_report.no_representative_saved")
-        return await self._contact_done(turn, state)
+        return await self._contact_done(turn, place)
 
-    async def _set_contact(self, turn: ReportTurn, state: dict[str, Any], name: str) -> str:
+    async def _set_contact(self, turn: ReportTurn, place: ReportPlace, name: str) -> str:
         """The contact person in the report; in the registry too when it names someone else, and only from the
         report of the latest year (or a later one): an older year's report says who it was then, not now."""
         report = turn.report
@@ -121,18 +120,18 @@ class PlanAndContact(ReportSteps):
                     turn.say(turn.by_kind("annual_report.contact_registry_refused"))
                 else:
                     turn.say(turn.by_kind("annual_report.contact_registry_saved"), name=name)
-        return await self._contact_done(turn, state)
+        return await self._contact_done(turn, place)
 
-    async def _contact_done(self, turn: ReportTurn, state: dict[str, Any]) -> str:
-        if state["walk"]:
-            state["walk"] = False
+    async def _contact_done(self, turn: ReportTurn, place: ReportPlace) -> str:
+        if place.walk:
+            place.walk = False
             turn.say("annual_report.walk_done")
-        return await self._show_review(turn, state)
+        return await self._show_review(turn, place)
 
-    async def _back_from_contact(self, turn: ReportTurn, state: dict[str, Any]) -> str:
-        if state["walk"]:
-            return await self._ask_plan(turn, state)
-        return await self._show_review(turn, state)
+    async def _back_from_contact(self, turn: ReportTurn, place: ReportPlace) -> str:
+        if place.walk:
+            return await self._ask_plan(turn, place)
+        return await self._show_review(turn, place)
 
 
 

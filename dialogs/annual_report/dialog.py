@@ -9,9 +9,10 @@ has worked on opens at the review, with any EU application registered since it w
 admins see another organisation's report read-only: only its own users create and change it.
 
 Every answer is written to the database at once (storage.annual_reports), in one transaction per turn; the
-dialog's own state is plain JSON saying where the user is (which part, which question of which item), so a
-restart continues mid-question and a colleague opening the same report sees everything written so far. Who
-may see and change a report is decided by storage; a submitted report is locked there (ReportLocked).
+dialog's own state is plain JSON saying where the user is (which part, which question of which item; read and
+written as place.ReportPlace), so a restart continues mid-question and a colleague opening the same report sees
+everything written so far. Who may see and change a report is decided by storage; a submitted report is locked
+there (ReportLocked).
 
 A question or another command, while a part or the review is shown, ends the dialog and is handed back
 (`passed_on`), so that it is answered rather than refused; a short reply meant for no one else ("ok", "3")
@@ -22,6 +23,7 @@ package's other modules."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
 from botbuilder.schema import Activity
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.annual_report.cards import (
@@ -56,6 +59,7 @@ from dialogs.annual_report.details import PlanAndContact
 from dialogs.annual_report.items import ItemQuestions, fields_for
 from dialogs.annual_report.parsing import FIRST_YEAR, is_one_of, parse_focus_areas, parse_open
 from dialogs.annual_report.parts import PartSteps
+from dialogs.annual_report.place import ReportPlace
 from dialogs.annual_report.report_turn import (
     CONFIRM_FIELDS,
     CONTACT,
@@ -103,6 +107,8 @@ from storage.models import (
 from storage.organisations import find_organisation, must_report
 from texts import Language, language_of, text
 
+logger = logging.getLogger("lotsen.annual_report")
+
 
 class AnnualReportDialog(ComponentDialog):
     """The annual report as botbuilder's ComponentDialog; its steps are one state machine (AnnualReportSteps),
@@ -142,11 +148,11 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
             report = await self._open(session, user, options, lang, replies)
             if report is not None:
                 turn = ReportTurn(dc.context, session, user, report, lang, replies)
-                state.clear()
-                state.update(organisation_id=report.organisation_id, year=report.year, mode=REVIEW, part=None,
-                             walk=False, item=None, skipped=[], proposed=None)
-                outcome = await self._guarded(turn, lambda: self._first_turn(turn, state, options.get("value")),
+                place = ReportPlace(organisation_id=report.organisation_id, year=report.year, mode=REVIEW, part=None,
+                                    walk=False, item=None, skipped=[], proposed=None)
+                outcome = await self._guarded(turn, lambda: self._first_turn(turn, place, options.get("value")),
                                               change_asked=options.get("value") is not None)
+                place.write(state)
         return await self._finish(dc, replies, outcome, turn)
 
     async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
@@ -156,13 +162,17 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
         message = " ".join((activity.text or "").split())
         value = activity.value if isinstance(activity.value, dict) else None
         action = value.get("action") if value is not None else None
+        try:
+            place = ReportPlace.read(state)
+        except ValidationError:
+            return await self._lost_place(dc, value, lang)
         if value is not None and action in ACTIONS and (
-                (value.get("organisation_id"), value.get("year")) != (state["organisation_id"], state["year"])):
+                (value.get("organisation_id"), value.get("year")) != (place.organisation_id, place.year)):
             # A button of another report's card: open that one.
             return await dc.replace_dialog(self.id, button_options(value))
         # While a free-text question is open, "Årsredovisningen visade …" is the answer: only the command alone
         # (with a year or an organisation) opens a report then.
-        strict = state.get("mode") in (ITEM, PLAN, CONTACT, CONTACT_NAME)
+        strict = place.mode in (ITEM, PLAN, CONTACT, CONTACT_NAME)
         if value is None and (request := parse_open(message, strict=strict)) is not None:
             return await dc.replace_dialog(self.id, start_options(request))
         if action == CLOSE_ACTION or (value is None and (is_cancel(message) or is_one_of(message, "words.close"))):
@@ -178,14 +188,25 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
         async with self._session_factory.begin() as session:
             user = await acting_user_recorded(session, dc.context)
             try:
-                report = await get_report(session, state["organisation_id"], state["year"], user)
+                report = await get_report(session, place.organisation_id, place.year, user)
             except (AccessDenied, NotFound):
                 # Moved to another organisation since, say: nothing of the report is shown.
                 replies.append(MessageFactory.text(text("annual_report.refused", lang)))
             else:
                 turn = ReportTurn(dc.context, session, user, report, lang, replies)
-                outcome = await self._guarded(turn, lambda: self._act(turn, state, message, value), change_asked=True)
+                outcome = await self._guarded(turn, lambda: self._act(turn, place, message, value), change_asked=True)
+                place.write(state)
         return await self._finish(dc, replies, outcome, turn)
+
+    async def _lost_place(self, dc: DialogContext, value: dict[str, Any] | None, lang: Language) -> DialogTurnResult:
+        """The stored state is not a place in a report (damaged, or of a version that wrote it otherwise): a button
+        of a report's card opens that report afresh; anything else closes the dialog, saying the draft is saved
+        (every answer already is) and how to go on."""
+        logger.warning("annual report dialog: stored state is not a place in a report; closed")
+        if value is not None and value.get("action") in ACTIONS:
+            return await dc.replace_dialog(self.id, button_options(value))
+        await dc.context.send_activity(text("annual_report.saved_and_closed", lang))
+        return await dc.end_dialog(None)
 
     async def _finish(self, dc: DialogContext, replies: list[Activity], outcome: str,
                       turn: ReportTurn | None) -> DialogTurnResult:
@@ -282,9 +303,9 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
                     titles=", ".join(quoted(item.title, lang) for item in added))
         return report
 
-    async def _first_turn(self, turn: ReportTurn, state: dict[str, Any], value: dict[str, Any] | None) -> str:
+    async def _first_turn(self, turn: ReportTurn, place: ReportPlace, value: dict[str, Any] | None) -> str:
         if value is not None:  # a button of an older card: do what it says
-            return await self._act(turn, state, "", value)
+            return await self._act(turn, place, "", value)
         events = await list_events(turn.session, turn.report)
         if turn.report.status == AnnualReportStatus.DRAFT and all(
                 event.kind == AnnualReportEventKind.CREATED
@@ -293,57 +314,57 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
             # Nobody has answered anything yet (Lotsen may have added applications): walk through the parts.
             turn.say(turn.by_kind("annual_report.start_walk"), organisation=turn.report.organisation.name,
                      year=turn.report.year)
-            state["walk"] = True
-            return await self._enter_part(turn, state, PARTS[0])
-        return await self._show_review(turn, state)
+            place.walk = True
+            return await self._enter_part(turn, place, PARTS[0])
+        return await self._show_review(turn, place)
 
     # --- acting on a message -------------------------------------------------------------------------
 
-    async def _act(self, turn: ReportTurn, state: dict[str, Any], message: str, value: dict[str, Any] | None) -> str:
+    async def _act(self, turn: ReportTurn, place: ReportPlace, message: str, value: dict[str, Any] | None) -> str:
         if value is not None and value.get("action") in ACTIONS:
-            return await self._button(turn, state, value)
-        mode = state["mode"]
+            return await self._button(turn, place, value)
+        mode = place.mode
         if mode == ITEM:
-            return await self._answer_item(turn, state, message, None)
+            return await self._answer_item(turn, place, message, None)
         if mode == PLAN:
-            return await self._answer_plan(turn, state, message)
+            return await self._answer_plan(turn, place, message)
         if mode == CONTACT:
-            return await self._answer_contact(turn, state, message)
+            return await self._answer_contact(turn, place, message)
         if mode == CONTACT_NAME:
-            return await self._answer_contact_name(turn, state, message)
+            return await self._answer_contact_name(turn, place, message)
         if mode == PART:
-            return await self._part_command(turn, state, message)
-        return await self._review_command(turn, state, message)
+            return await self._part_command(turn, place, message)
+        return await self._review_command(turn, place, message)
 
-    async def _button(self, turn: ReportTurn, state: dict[str, Any], value: dict[str, Any]) -> str:
+    async def _button(self, turn: ReportTurn, place: ReportPlace, value: dict[str, Any]) -> str:
         action = value["action"]
         part = _part(value.get("part"))
         item_id = value.get("item_id")
         if action == ADD_ACTION and part is not None:
-            return await self._start_item(turn, state, part, None, list(ITEM_FIELDS), then=PART)
+            return await self._start_item(turn, place, part, None, list(ITEM_FIELDS), then=PART)
         if action == NEXT_ACTION and part is not None:
-            return await self._next(turn, state, part)
+            return await self._next(turn, place, part)
         if action == EDIT_PART_ACTION and part is not None:
-            state["walk"] = False
-            return await self._enter_part(turn, state, part, auto=False)
+            place.walk = False
+            return await self._enter_part(turn, place, part, auto=False)
         if action == EDIT_PLAN_ACTION:
-            state["walk"] = False
-            return await self._ask_plan(turn, state)
+            place.walk = False
+            return await self._ask_plan(turn, place)
         if action == EDIT_CONTACT_ACTION:
-            state["walk"] = False
-            return await self._ask_contact(turn, state)
+            place.walk = False
+            return await self._ask_contact(turn, place)
         if action == SUBMIT_ACTION:
-            return await self._submit(turn, state)
+            return await self._submit(turn, place)
         if action in (EDIT_ITEM_ACTION, REMOVE_ITEM_ACTION, FIX_ITEM_ACTION, FOCUS_ACTION):
             item = turn.item(item_id) if isinstance(item_id, int) else None
             if item is None:
                 turn.say("annual_report.retry.item_gone")
-                return await self._show_current(turn, state)
+                return await self._show_current(turn, place)
             if action == FOCUS_ACTION:
-                spec = state.get("item")
+                spec = place.item
                 chosen = str(value.get(FOCUS_INPUT) or "")
-                if state["mode"] == ITEM and spec and spec["id"] == item.id and spec["fields"][0] == "focus_areas":
-                    return await self._answer_item(turn, state, "", chosen)
+                if place.mode == ITEM and spec and spec.id == item.id and spec.fields[0] == "focus_areas":
+                    return await self._answer_item(turn, place, "", chosen)
                 areas = parse_focus_areas(chosen) if chosen else None
                 if areas is not None:
                     # The focus card of an earlier question, with areas chosen: saved as chosen; then on with
@@ -351,28 +372,28 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
                     await update_item(turn.session, turn.report, turn.user, item.id, focus_areas=areas)
                     turn.say("annual_report.focus_saved", title=quoted(item.title, turn.lang),
                              areas=focus_label(areas, turn.lang))
-                    return await self._show_current(turn, state)
+                    return await self._show_current(turn, place)
                 # Nothing chosen on it: ask about that item's focus now.
-                return await self._start_item(turn, state, item.kind, item, ["focus_areas"], then=PART)
+                return await self._start_item(turn, place, item.kind, item, ["focus_areas"], then=PART)
             if action == REMOVE_ITEM_ACTION:
-                return await self._remove(turn, state, item)
+                return await self._remove(turn, place, item)
             if action == FIX_ITEM_ACTION:
                 fields = list(CONFIRM_FIELDS) if needs_confirmation(item) else ["focus_areas"]
-                return await self._start_item(turn, state, item.kind, item, fields, then=REVIEW)
-            return await self._start_item(turn, state, item.kind, item, fields_for(item), then=PART)
-        return await self._show_current(turn, state)
+                return await self._start_item(turn, place, item.kind, item, fields, then=REVIEW)
+            return await self._start_item(turn, place, item.kind, item, fields_for(item), then=PART)
+        return await self._show_current(turn, place)
 
-    async def _show_current(self, turn: ReportTurn, state: dict[str, Any]) -> str:
+    async def _show_current(self, turn: ReportTurn, place: ReportPlace) -> str:
         """Shows again what the user is at (after a button that could not be followed)."""
-        if state["mode"] == PART and state["part"]:
-            return await self._enter_part(turn, state, AnnualReportItemKind(state["part"]), auto=False)
-        if state["mode"] == ITEM and state.get("item"):
-            return await self._ask_item(turn, state)
-        if state["mode"] == PLAN:
-            return await self._ask_plan(turn, state)
-        if state["mode"] in (CONTACT, CONTACT_NAME):
-            return await self._ask_contact(turn, state)
-        return await self._show_review(turn, state)
+        if place.mode == PART and place.part:
+            return await self._enter_part(turn, place, AnnualReportItemKind(place.part), auto=False)
+        if place.mode == ITEM and place.item:
+            return await self._ask_item(turn, place)
+        if place.mode == PLAN:
+            return await self._ask_plan(turn, place)
+        if place.mode in (CONTACT, CONTACT_NAME):
+            return await self._ask_contact(turn, place)
+        return await self._show_review(turn, place)
 
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dialogs.annual_report.cards import focus_card, focus_label, items_of, needs_confirmation, quoted
 from dialogs.annual_report.parsing import TEXT_MAX_LENGTH, is_one_of, parse_focus_areas, part_command
+from dialogs.annual_report.place import ItemQuestion, ReportPlace, Then
 from dialogs.annual_report.report_turn import (
     CONFIRM_FIELDS,
     ITEM,
@@ -26,24 +25,24 @@ from texts import Language, text
 class ItemQuestions(ReportSteps):
     """The questions about one item, asked one at a time; a command typed at a question is the part card's."""
 
-    async def _start_item(self, turn: ReportTurn, state: dict[str, Any], kind: AnnualReportItemKind,
-                          item: AnnualReportItem | None, fields: list[str], *, then: str) -> str:
+    async def _start_item(self, turn: ReportTurn, place: ReportPlace, kind: AnnualReportItemKind,
+                          item: AnnualReportItem | None, fields: list[str], *, then: Then) -> str:
         # "new": an item being added shows no "Nu: …" with its questions, one being changed or confirmed does.
-        state.update(mode=ITEM, part=kind.value, item={
-            "id": item.id if item is not None else None, "kind": kind.value, "fields": fields, "then": then,
-            "new": item is None})
-        return await self._ask_item(turn, state)
+        place.mode, place.part = ITEM, kind.value
+        place.item = ItemQuestion(id=item.id if item is not None else None, kind=kind.value, fields=fields, then=then,
+                                  new=item is None)
+        return await self._ask_item(turn, place)
 
-    async def _ask_item(self, turn: ReportTurn, state: dict[str, Any], retry: str | None = None,
+    async def _ask_item(self, turn: ReportTurn, place: ReportPlace, retry: str | None = None,
                         **retry_values: object) -> str:
-        spec = state["item"]
-        field_name = spec["fields"][0]
-        item = turn.item(spec["id"])
-        if spec["id"] is not None and item is None:
+        spec = _question(place)
+        field_name = spec.fields[0]
+        item = turn.item(spec.id)
+        if spec.id is not None and item is None:
             turn.say("annual_report.retry.item_gone")
-            return await self._back_from_item(turn, state)
+            return await self._back_from_item(turn, place)
         lang = turn.lang
-        kind = AnnualReportItemKind(spec["kind"])
+        kind = AnnualReportItemKind(spec.kind)
         title = quoted(item.title, lang) if item is not None else ""
         example = text(f"annual_report.parts.{kind.value}.title_example", lang)
         if retry is not None:
@@ -51,7 +50,7 @@ class ItemQuestions(ReportSteps):
         else:
             question = text(f"annual_report.questions.{field_name}", lang, title=title, example=example)
         buttons: list[str] = []
-        shows_current = item is not None and not spec.get("new", False)
+        shows_current = item is not None and not spec.new
         if shows_current and retry is None:
             current = _current_value(item, field_name, lang)
             question += " " + (text("annual_report.current", lang, value=current) if current
@@ -66,63 +65,63 @@ class ItemQuestions(ReportSteps):
             turn.say_text(question, buttons)
         return WAIT
 
-    async def _answer_item(self, turn: ReportTurn, state: dict[str, Any], message: str, chosen: str | None) -> str:
+    async def _answer_item(self, turn: ReportTurn, place: ReportPlace, message: str, chosen: str | None) -> str:
         """`chosen`: the focus card's value ("2a,2c"), when the answer came from it."""
-        spec = state["item"]
-        field_name = spec["fields"][0]
-        item = turn.item(spec["id"])
-        if spec["id"] is not None and item is None:
+        spec = _question(place)
+        field_name = spec.fields[0]
+        item = turn.item(spec.id)
+        if spec.id is not None and item is None:
             turn.say("annual_report.retry.item_gone")
-            return await self._back_from_item(turn, state)
+            return await self._back_from_item(turn, place)
         if chosen is None and (command := part_command(message, strict=True)) is not None:
             # "ta bort 2", "ändra 1", "lägg till", "nästa" typed at a question: what the part card does, never
             # the answer. A prefilled project left unconfirmed is not asked about again at once.
-            kind = AnnualReportItemKind(spec["kind"])
+            kind = AnnualReportItemKind(spec.kind)
             name, number = command
             if name in ("edit", "remove") and not 1 <= (number or 0) <= len(items_of(turn.report, kind)):
                 turn.say("annual_report.retry.no_such_item", number=number)
-                return await self._ask_item(turn, state)  # the question is still open
-            if item is not None and needs_confirmation(item) and item.id not in state["skipped"]:
-                state["skipped"].append(item.id)
-            return await self._part_action(turn, state, kind, name, number)
+                return await self._ask_item(turn, place)  # the question is still open
+            if item is not None and needs_confirmation(item) and item.id not in place.skipped:
+                place.skipped.append(item.id)
+            return await self._part_action(turn, place, kind, name, number)
         if chosen is None and is_back(message):
-            if item is not None and item.id not in state["skipped"]:
-                state["skipped"].append(item.id)
-            return await self._back_from_item(turn, state)
+            if item is not None and item.id not in place.skipped:
+                place.skipped.append(item.id)
+            return await self._back_from_item(turn, place)
         if chosen is None and is_one_of(message, "words.submit"):
-            return await self._submit(turn, state)  # never an answer: what is still missing is listed
+            return await self._submit(turn, place)  # never an answer: what is still missing is listed
         if chosen is None and is_one_of(message, "words.review"):
-            return await self._show_review(turn, state)
+            return await self._show_review(turn, place)
         keep = chosen is None and is_one_of(message, "words.keep")
         if keep and (item is None or not _current_value(item, field_name, turn.lang)):
             if field_name != "results" or item is None:
-                return await self._ask_item(turn, state, "annual_report.retry.keep_nothing")
+                return await self._ask_item(turn, place, "annual_report.retry.keep_nothing")
         if not keep:
-            problem = await self._store_answer(turn, state, item, field_name, message, chosen)
+            problem = await self._store_answer(turn, place, item, field_name, message, chosen)
             if problem is not None:
                 key, values = problem
-                return await self._ask_item(turn, state, key, **values)
-        spec["fields"].pop(0)
-        if spec["fields"]:
-            return await self._ask_item(turn, state)
-        saved = turn.item(spec["id"])
+                return await self._ask_item(turn, place, key, **values)
+        spec.fields.pop(0)
+        if spec.fields:
+            return await self._ask_item(turn, place)
+        saved = turn.item(spec.id)
         turn.say("annual_report.item_saved", title=saved.title if saved else "")
-        if spec["then"] == REVIEW:
-            return await self._show_review(turn, state)
-        return await self._enter_part(turn, state, AnnualReportItemKind(spec["kind"]))
+        if spec.then == REVIEW:
+            return await self._show_review(turn, place)
+        return await self._enter_part(turn, place, AnnualReportItemKind(spec.kind))
 
-    async def _store_answer(self, turn: ReportTurn, state: dict[str, Any], item: AnnualReportItem | None,
+    async def _store_answer(self, turn: ReportTurn, place: ReportPlace, item: AnnualReportItem | None,
                             field_name: str, message: str, chosen: str | None) -> tuple[str, dict[str, object]] | None:
         """Writes one answer; returns (catalog key, its values) of the problem when the answer cannot be used."""
-        spec = state["item"]
-        example = text(f"annual_report.parts.{spec['kind']}.title_example", turn.lang)
+        spec = _question(place)
+        example = text(f"annual_report.parts.{spec.kind}.title_example", turn.lang)
         if field_name == "title":
             if not message or len(message) > TITLE_MAX_LENGTH:
                 return "annual_report.retry.title", {"max": TITLE_MAX_LENGTH, "example": example}
             if item is None:
-                added = await add_item(turn.session, turn.report, turn.user, kind=spec["kind"], title=message,
+                added = await add_item(turn.session, turn.report, turn.user, kind=spec.kind, title=message,
                                        description=None, focus_areas=[], results=None)
-                spec["id"] = added.id
+                spec.id = added.id
             else:
                 await update_item(turn.session, turn.report, turn.user, item.id, title=message)
             return None
@@ -143,12 +142,17 @@ class ItemQuestions(ReportSteps):
         await update_item(turn.session, turn.report, turn.user, item.id, **{field_name: message})
         return None
 
-    async def _back_from_item(self, turn: ReportTurn, state: dict[str, Any]) -> str:
-        spec = state["item"]
-        if spec["then"] == REVIEW:
-            return await self._show_review(turn, state)
-        return await self._enter_part(turn, state, AnnualReportItemKind(spec["kind"]), auto=False)
+    async def _back_from_item(self, turn: ReportTurn, place: ReportPlace) -> str:
+        spec = _question(place)
+        if spec.then == REVIEW:
+            return await self._show_review(turn, place)
+        return await self._enter_part(turn, place, AnnualReportItemKind(spec.kind), auto=False)
 
+
+def _question(place: ReportPlace) -> ItemQuestion:
+    """The item question open (the dict's "item" of old: a step reached only while one is)."""
+    assert place.item is not None
+    return place.item
 
 
 def fields_for(item: AnnualReportItem) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Final
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
@@ -23,7 +24,12 @@ from texts import Language, text
 
 TITLE_MAX_LENGTH = 200
 # What the next message answers.
-PART, ITEM, PLAN, CONTACT, CONTACT_NAME, REVIEW = "part", "item", "plan", "contact", "contact_name", "review"
+PART: Final = "part"
+ITEM: Final = "item"
+PLAN: Final = "plan"
+CONTACT: Final = "contact"
+CONTACT_NAME: Final = "contact_name"
+REVIEW: Final = "review"
 # The questions about an item, in order; a prefilled EU project keeps its title (the project's name).
 ITEM_FIELDS = ("title", "description", "focus_areas", "results")
 CONFIRM_FIELDS = ("description", "focus_areas", "results")

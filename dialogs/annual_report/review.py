@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from dialogs.annual_report.cards import CONTACT_NUMBER, PARTS, PLAN_NUMBER, ks_summary_card, missing_card, review_card
 from dialogs.annual_report.parsing import is_one_of, is_small_talk, numbered
+from dialogs.annual_report.place import ReportPlace
 from dialogs.annual_report.report_turn import END, REVIEW, WAIT, ReportSteps, ReportTurn, what_is_missing
 from dialogs.common.formatting import format_moment
 from dialogs.common.input_parsing import is_back
@@ -19,24 +19,24 @@ from texts import Language, text
 class ReviewAndSubmit(ReportSteps):
     """The review card, submitting, and a locked report shown read-only."""
 
-    async def _show_review(self, turn: ReportTurn, state: dict[str, Any]) -> str:
-        state.update(mode=REVIEW, part=None, item=None, walk=False)
+    async def _show_review(self, turn: ReportTurn, place: ReportPlace) -> str:
+        place.mode, place.part, place.item, place.walk = REVIEW, None, None, False
         events = await list_events(turn.session, turn.report)
         last = events[-1] if events else None
         last_change = (last.actor.name if last.actor else None, last.at) if last is not None else None
         turn.show(review_card(turn.report, turn.lang, last_change=last_change))
         return WAIT
 
-    async def _review_command(self, turn: ReportTurn, state: dict[str, Any], message: str) -> str:
+    async def _review_command(self, turn: ReportTurn, place: ReportPlace, message: str) -> str:
         if is_one_of(message, "words.submit"):
-            return await self._submit(turn, state)
+            return await self._submit(turn, place)
         matched, number = numbered(message, "words.edit")
         if matched and number is not None and 1 <= number <= len(PARTS):
-            return await self._enter_part(turn, state, PARTS[number - 1], auto=False)
+            return await self._enter_part(turn, place, PARTS[number - 1], auto=False)
         if matched and number == PLAN_NUMBER:
-            return await self._ask_plan(turn, state)
+            return await self._ask_plan(turn, place)
         if matched and number == CONTACT_NUMBER:
-            return await self._ask_contact(turn, state)
+            return await self._ask_contact(turn, place)
         if (matched or not message or is_back(message) or is_one_of(message, "words.review")
                 or is_small_talk(message)):
             # "ok", "tack", "klar", "3": not for anyone else, so not a reason to close the report.
@@ -44,10 +44,10 @@ class ReviewAndSubmit(ReportSteps):
             return WAIT
         return turn.pass_on()
 
-    async def _submit(self, turn: ReportTurn, state: dict[str, Any]) -> str:
+    async def _submit(self, turn: ReportTurn, place: ReportPlace) -> str:
         missing = what_is_missing(turn.report)
         if missing:
-            state.update(mode=REVIEW, part=None, item=None, walk=False)
+            place.mode, place.part, place.item, place.walk = REVIEW, None, None, False
             turn.show(missing_card(turn.report, missing, turn.lang))
             return WAIT
         await submit(turn.session, turn.report, turn.user)

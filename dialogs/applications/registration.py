@@ -1,8 +1,9 @@
 """Registering an EU application: one question at a time (or a form in Teams), a review, then the 4.1 routine.
 
-The dialog's own state is plain JSON in the conversation state, and every answer is also written to the
-user's registration draft in the database: a restart continues mid-question, and a user who comes back
-days later (or after cancelling nothing) is offered the draft again.
+The dialog's own state is plain JSON in the conversation state (read into a RegistrationState for each turn,
+registration_state.py), and every answer is also written to the user's registration draft in the database: a
+restart continues mid-question, and a user who comes back days later (or after cancelling nothing) is offered
+the draft again.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext, UserState
-from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogInstance, DialogTurnResult
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.common.formatting import format_date, format_money
@@ -25,6 +27,8 @@ from dialogs.applications.programmes import programme_name
 from dialogs.applications.registration_answers import AnswerContext, Choice, programme_choices, read_answer
 from dialogs.applications.registration_cards import form_card, ks_summary_card, review_card, saved_card
 from dialogs.applications.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
+from dialogs.applications.registration_state import (
+    ASKING, CONFIRM_DISCARD, FORM, RESUME_OFFER, REVIEW, RegistrationState)
 from dialogs.common.turn_user import acting_user, acting_user_recorded
 from dialogs.common.replies import card_message, supports_forms
 from dialogs.common.turn import Turn
@@ -46,8 +50,6 @@ from texts import Language, language_of, lookup, text
 
 logger = logging.getLogger("lotsen.registration")
 
-# Modes of the dialog: what the next message answers.
-ASKING, FORM, REVIEW, CONFIRM_DISCARD, RESUME_OFFER = "asking", "form", "review", "confirm_discard", "resume_offer"
 # A user who comes back after this long is asked whether to continue, rather than have the message taken
 # as the answer to a question asked long ago.
 IDLE_BEFORE_RESUME_OFFER = timedelta(hours=2)
@@ -91,11 +93,44 @@ class RegistrationSteps(Dialog):
     # --- the dialog protocol --------------------------------------------------------------------------
 
     async def begin_dialog(self, dc: DialogContext, options: Any = None) -> DialogTurnResult:
-        state = dc.active_dialog.state
-        lang = language_of(dc.context.activity.locale)
-        state.update(lang=lang, data={}, answered=[], history=[], asking=None, mode=ASKING,
-                     return_to_review=False, previous_mode=None, submission_key=None,
-                     last_turn_at=self._clock().isoformat())
+        instance = dc.active_dialog
+        state = RegistrationState(lang=language_of(dc.context.activity.locale), data={}, answered=[], history=[],
+                                  asking=None, mode=ASKING, return_to_review=False, previous_mode=None,
+                                  submission_key=None, last_turn_at=self._clock())
+        try:
+            return await self._begin(dc, state)
+        finally:
+            self._store_if_running(dc, instance, state)
+
+    async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
+        instance = dc.active_dialog
+        try:
+            state = RegistrationState.read_from(instance.state)
+        except ValidationError as error:
+            # Not a state this dialog wrote (a key missing, a value of another type): start over rather than
+            # guess. The answers so far are in the user's draft, which the start offers to continue.
+            logger.warning("registration state of another shape, starting over: %s",
+                           error.errors(include_url=False, include_input=False))
+            instance.state.clear()
+            return await self.begin_dialog(dc)
+        try:
+            return await self._continue(dc, state)
+        finally:
+            self._store_if_running(dc, instance, state)
+
+    @staticmethod
+    def _store_if_running(dc: DialogContext, instance: DialogInstance, state: RegistrationState) -> None:
+        """The turn's state back into botbuilder's dict, which the conversation state stores after the turn,
+        unless the dialog ended (`_end` stored it before ending)."""
+        if dc.active_dialog is instance:
+            state.store_into(instance.state)
+
+    @staticmethod
+    async def _end(dc: DialogContext, state: RegistrationState, result: Any) -> DialogTurnResult:
+        state.store_into(dc.active_dialog.state)
+        return await dc.end_dialog(result)
+
+    async def _begin(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
         async with self._session_factory.begin() as session:
             user = await acting_user_recorded(session, dc.context)
             draft = await get_draft(session, user)
@@ -104,45 +139,44 @@ class RegistrationSteps(Dialog):
             await self._fresh(session, dc.context, state, user)
         return await self._start(dc, state)
 
-    async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
-        state = dc.active_dialog.state
+    async def _continue(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
         activity = dc.context.activity
         message = (activity.text or "").strip()
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action")
 
-        last_turn_at = datetime.fromisoformat(state["last_turn_at"])
-        state["last_turn_at"] = self._clock().isoformat()
-        if state["mode"] != RESUME_OFFER and self._clock() - last_turn_at > IDLE_BEFORE_RESUME_OFFER:
+        last_turn_at = state.last_turn_at
+        state.last_turn_at = self._clock()
+        if state.mode != RESUME_OFFER and self._clock() - last_turn_at > IDLE_BEFORE_RESUME_OFFER:
             return await self._offer_resume(dc, state, self._data(state).project_name, last_turn_at)
-        if state["mode"] == RESUME_OFFER and is_cancel(message):
-            await dc.context.send_activity(text("registration.draft_kept", state["lang"]))
-            return await dc.end_dialog(None)
-        if state["mode"] == RESUME_OFFER:
+        if state.mode == RESUME_OFFER and is_cancel(message):
+            await dc.context.send_activity(text("registration.draft_kept", state.lang))
+            return await self._end(dc, state, None)
+        if state.mode == RESUME_OFFER:
             return await self._answer_resume_offer(dc, state, message)
-        if state["mode"] == CONFIRM_DISCARD:
+        if state.mode == CONFIRM_DISCARD:
             return await self._answer_discard(dc, state, message)
         if action == DISCARD_ACTION or (not action and is_cancel(message)):
-            state["previous_mode"] = state["mode"]
-            state["mode"] = CONFIRM_DISCARD
-            return await self._yes_or_no(dc.context, text("registration.confirm_discard", state["lang"]),
-                                         state["lang"])
+            state.previous_mode = state.mode
+            state.mode = CONFIRM_DISCARD
+            return await self._yes_or_no(dc.context, text("registration.confirm_discard", state.lang),
+                                         state.lang)
         if action == FORM_ACTION:
             return await self._answer_form(dc, state, value)
         if action == EDIT_ACTION and value.get("field") in FIELDS_BY_NAME:
-            state["return_to_review"] = True
+            state.return_to_review = True
             return await self._ask(dc, state, value["field"])
-        if action == SAVE_ACTION and value.get("submission_key") != state["submission_key"]:
+        if action == SAVE_ACTION and value.get("submission_key") != state.submission_key:
             # "Spara" on an older review card (an application saved before): say so, and go on with this one.
-            await self.answer_stale_save(dc.context, value, state["lang"])
-            return await self._show_review(dc, state) if state["mode"] == REVIEW else await self._ask_next(dc, state)
-        if action == SAVE_ACTION or (state["mode"] == REVIEW and plain(message) in ("spara", "save")):
-            return await self._save(dc, state, state["submission_key"])
-        if state["mode"] == REVIEW:
+            await self.answer_stale_save(dc.context, value, state.lang)
+            return await self._show_review(dc, state) if state.mode == REVIEW else await self._ask_next(dc, state)
+        if action == SAVE_ACTION or (state.mode == REVIEW and plain(message) in ("spara", "save")):
+            return await self._save(dc, state, state.submission_key)
+        if state.mode == REVIEW:
             return await self._show_review(dc, state)
-        if state["mode"] == FORM:
+        if state.mode == FORM:
             # Typing instead of filling in the form: go on one question at a time.
-            state["mode"] = ASKING
+            state.mode = ASKING
             return await self._ask_next(dc, state)
         return await self._answer_question(dc, state, message)
 
@@ -163,10 +197,10 @@ class RegistrationSteps(Dialog):
 
     # --- asking -------------------------------------------------------------------------------------
 
-    async def _start(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        lang = state["lang"]
+    async def _start(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        lang = state.lang
         if supports_forms(dc.context.activity):
-            state["mode"] = FORM
+            state.mode = FORM
             async with self._session_factory() as session:
                 organisations = await self._organisation_choices(session, dc.context)
             await dc.context.send_activity(text("registration.form_offer", lang))
@@ -176,18 +210,18 @@ class RegistrationSteps(Dialog):
         await dc.context.send_activity(text("registration.start", lang))
         return await self._ask_next(dc, state)
 
-    async def _ask_next(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        if state["return_to_review"]:
+    async def _ask_next(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        if state.return_to_review:
             return await self._show_review(dc, state)
-        field = next_field(self._data(state), set(state["answered"]))
+        field = next_field(self._data(state), set(state.answered))
         if field is None:
             return await self._show_review(dc, state)
         return await self._ask(dc, state, field.name)
 
-    async def _ask(self, dc: DialogContext, state: dict[str, Any], name: str) -> DialogTurnResult:
-        lang: Language = state["lang"]
+    async def _ask(self, dc: DialogContext, state: RegistrationState, name: str) -> DialogTurnResult:
+        lang: Language = state.lang
         spec = FIELDS_BY_NAME[name]
-        state["mode"], state["asking"] = ASKING, name
+        state.mode, state.asking = ASKING, name
         question = text(f"registration.questions.{catalog_key(name)}", lang)
         if spec.kind == "programme":
             question += "\n" + _numbered(programme_choices(lang))
@@ -200,9 +234,9 @@ class RegistrationSteps(Dialog):
         await self._send_with_buttons(dc.context, question, buttons)
         return Dialog.end_of_turn
 
-    async def _answer_question(self, dc: DialogContext, state: dict[str, Any], message: str) -> DialogTurnResult:
-        lang: Language = state["lang"]
-        name = state["asking"]
+    async def _answer_question(self, dc: DialogContext, state: RegistrationState, message: str) -> DialogTurnResult:
+        lang: Language = state.lang
+        name = state.asking
         if name is None:
             return await self._ask_next(dc, state)
         spec = FIELDS_BY_NAME[name]
@@ -223,46 +257,46 @@ class RegistrationSteps(Dialog):
             return Dialog.end_of_turn
         return await self._store(dc, state, reading.values, name)
 
-    async def _store(self, dc: DialogContext, state: dict[str, Any], values: dict[str, Any], name: str
+    async def _store(self, dc: DialogContext, state: RegistrationState, values: dict[str, Any], name: str
                      ) -> DialogTurnResult:
-        lang: Language = state["lang"]
+        lang: Language = state.lang
         data = self._data(state).model_copy(update=values)
-        state["data"] = data.model_dump(mode="json")
-        answered = [field for field in state["answered"] if field not in values or field == name]
+        state.data = data.model_dump(mode="json")
+        answered = [field for field in state.answered if field not in values or field == name]
         if name not in answered:
             answered.append(name)
-        state["answered"] = answered
-        if not state["return_to_review"]:
-            state["history"].append(name)
+        state.answered = answered
+        if not state.return_to_review:
+            state.history.append(name)
         if name == "total_budget" and data.total_budget and data.total_budget.currency == "EUR":
             await dc.context.send_activity(self._conversion_note(data, lang))
         if name in ("aligned_with_policy", "decision_anchored") and values.get(name) is False:
             await dc.context.send_activity(text("registration.not_aligned_warning", lang))
         await self._save_draft(dc.context, state)
         pending = next_field(data, set(answered))
-        if state["return_to_review"] and pending is not None:
+        if state.return_to_review and pending is not None:
             # An edit that opens a new question (programme changed to "annat") asks it before the review.
             return await self._ask(dc, state, pending.name)
         return await self._ask_next(dc, state)
 
-    async def _go_back(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        if state["return_to_review"]:
+    async def _go_back(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        if state.return_to_review:
             return await self._show_review(dc, state)
-        if not state["history"]:
-            await dc.context.send_activity(text("registration.back_at_start", state["lang"]))
-            return await self._ask(dc, state, state["asking"])
-        previous = state["history"].pop()
-        state["answered"] = [field for field in state["answered"] if field != previous]
+        if not state.history:
+            await dc.context.send_activity(text("registration.back_at_start", state.lang))
+            return await self._ask(dc, state, state.asking)
+        previous = state.history.pop()
+        state.answered = [field for field in state.answered if field != previous]
         return await self._ask(dc, state, previous)
 
     # --- the form (Teams) ---------------------------------------------------------------------------
 
-    async def _answer_form(self, dc: DialogContext, state: dict[str, Any], value: dict[str, Any]
+    async def _answer_form(self, dc: DialogContext, state: RegistrationState, value: dict[str, Any]
                            ) -> DialogTurnResult:
-        lang: Language = state["lang"]
+        lang: Language = state.lang
         async with self._session_factory() as session:
             context = await self._answer_context(session, dc.context, lang)
-        data, answered, errors = self._data(state), set(state["answered"]), {}
+        data, answered, errors = self._data(state), set(state.answered), {}
         for spec in FIELDS:
             raw = value.get(spec.name)
             if raw is None or str(raw).strip() == "":
@@ -278,7 +312,7 @@ class RegistrationSteps(Dialog):
             else:
                 data = data.model_copy(update=reading.values)
                 answered.add(spec.name)
-        state["data"], state["answered"] = data.model_dump(mode="json"), sorted(answered)
+        state.data, state.answered = data.model_dump(mode="json"), sorted(answered)
         await self._save_draft(dc.context, state)
         if errors:
             await dc.context.send_activity(card_message(
@@ -290,22 +324,22 @@ class RegistrationSteps(Dialog):
 
     # --- review, save, discard ----------------------------------------------------------------------
 
-    async def _show_review(self, dc: DialogContext, state: dict[str, Any]) -> DialogTurnResult:
-        lang: Language = state["lang"]
-        state["mode"], state["asking"], state["return_to_review"] = REVIEW, None, False
-        state["submission_key"] = state["submission_key"] or str(uuid.uuid4())
+    async def _show_review(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        lang: Language = state.lang
+        state.mode, state.asking, state.return_to_review = REVIEW, None, False
+        state.submission_key = state.submission_key or str(uuid.uuid4())
         data = self._data(state)
         async with self._session_factory() as session:
             organisation_name = await self._organisation_name(session, data.organisation_slug)
         await dc.context.send_activity(card_message(
-            review_card(data, lang, _programme_label(data, lang), organisation_name, state["submission_key"])))
+            review_card(data, lang, _programme_label(data, lang), organisation_name, state.submission_key)))
         return Dialog.end_of_turn
 
-    async def _save(self, dc: DialogContext, state: dict[str, Any], submission_key: str | None
+    async def _save(self, dc: DialogContext, state: RegistrationState, submission_key: str | None
                     ) -> DialogTurnResult:
-        lang: Language = state["lang"]
+        lang: Language = state.lang
         data = self._data(state)
-        missing = next_field(data, set(state["answered"]))
+        missing = next_field(data, set(state.answered))
         if missing is not None or submission_key is None:
             return await self._ask(dc, state, missing.name) if missing else await self._show_review(dc, state)
         routine = evaluate_eu_routine(_facts(data), eur_sek_rate=self._settings.eur_sek_rate, lang=lang)
@@ -341,12 +375,12 @@ class RegistrationSteps(Dialog):
         await self._remembered.set(dc.context, defaults)
         if not created:  # the same review submitted twice: the first one saved it
             await dc.context.send_activity(text("registration.already_saved", lang, reference=reference))
-            return await dc.end_dialog({"application_id": application.id, "reference": reference})
+            return await self._end(dc, state, {"application_id": application.id, "reference": reference})
         await dc.context.send_activity(card_message(saved_card(reference, routine, outcome, lang)))
         if draft_text:
             await dc.context.send_activity(text("registration.information_item_intro", lang))
             await dc.context.send_activity(draft_text)
-        return await dc.end_dialog({"application_id": application.id, "reference": reference})
+        return await self._end(dc, state, {"application_id": application.id, "reference": reference})
 
     async def _plan_reminders(self, session: AsyncSession, application: Application, data: ApplicationData,
                               user: User, reference: str, organisation_name: str) -> None:
@@ -360,8 +394,8 @@ class RegistrationSteps(Dialog):
             information_item_required=item is not None, information_item_id=item.id if item else None,
             now=self._clock(), hour=self._settings.reminder_hour))
 
-    async def _answer_discard(self, dc: DialogContext, state: dict[str, Any], message: str) -> DialogTurnResult:
-        lang: Language = state["lang"]
+    async def _answer_discard(self, dc: DialogContext, state: RegistrationState, message: str) -> DialogTurnResult:
+        lang: Language = state.lang
         answer = parse_yes_no(message)
         if answer is None:
             return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
@@ -369,27 +403,27 @@ class RegistrationSteps(Dialog):
             async with self._session_factory.begin() as session:
                 await delete_draft(session, await acting_user_recorded(session, dc.context))
             await dc.context.send_activity(text("registration.discarded", lang))
-            return await dc.end_dialog(None)
-        state["mode"] = state["previous_mode"] or ASKING
+            return await self._end(dc, state, None)
+        state.mode = state.previous_mode or ASKING
         await dc.context.send_activity(text("registration.kept", lang))
-        if state["mode"] == REVIEW:
+        if state.mode == REVIEW:
             return await self._show_review(dc, state)
-        if state["mode"] == FORM:
-            state["mode"] = ASKING
-        return await self._ask(dc, state, state["asking"]) if state["asking"] else await self._ask_next(dc, state)
+        if state.mode == FORM:
+            state.mode = ASKING
+        return await self._ask(dc, state, state.asking) if state.asking else await self._ask_next(dc, state)
 
-    async def _offer_resume(self, dc: DialogContext, state: dict[str, Any], project: str | None,
+    async def _offer_resume(self, dc: DialogContext, state: RegistrationState, project: str | None,
                             changed_at: datetime) -> DialogTurnResult:
-        lang: Language = state["lang"]
-        state["mode"] = RESUME_OFFER
+        lang: Language = state.lang
+        state.mode = RESUME_OFFER
         when = format_date(changed_at.astimezone(MALMO_TIME).date(), lang)
         offer = text("registration.resume_offer", lang, project=project or text("registration.resume_unnamed", lang),
                      when=when)
         return await self._yes_or_no(dc.context, offer, lang)
 
-    async def _answer_resume_offer(self, dc: DialogContext, state: dict[str, Any], message: str
+    async def _answer_resume_offer(self, dc: DialogContext, state: RegistrationState, message: str
                                    ) -> DialogTurnResult:
-        lang: Language = state["lang"]
+        lang: Language = state.lang
         answer = parse_yes_no(message)
         if answer is None:
             return await self._yes_or_no(dc.context, text("registration.retry.yes_no", lang), lang)
@@ -397,14 +431,15 @@ class RegistrationSteps(Dialog):
             user = await acting_user_recorded(session, dc.context)
             draft = await get_draft(session, user)
             if answer and draft is not None:
-                state["data"] = draft_data(draft).model_dump(mode="json")
-                state.update({key: draft.progress.get(key, []) for key in ("answered", "history")})
+                state.data = draft_data(draft).model_dump(mode="json")
+                state.answered = draft.progress.get("answered", [])
+                state.history = draft.progress.get("history", [])
             else:
                 await delete_draft(session, user)
                 await self._fresh(session, dc.context, state, user)
         if answer:
             await dc.context.send_activity(text("registration.resumed", lang))
-            state["mode"] = ASKING
+            state.mode = ASKING
             return await self._ask_next(dc, state)
         await dc.context.send_activity(text("registration.fresh_start", lang))
         return await self._start(dc, state)
@@ -412,25 +447,26 @@ class RegistrationSteps(Dialog):
     # --- helpers ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _data(state: dict[str, Any]) -> ApplicationData:
-        return ApplicationData.model_validate(state["data"])
+    def _data(state: RegistrationState) -> ApplicationData:
+        return state.application_data()
 
-    async def _fresh(self, session: AsyncSession, context: TurnContext, state: dict[str, Any], user: User) -> None:
+    async def _fresh(self, session: AsyncSession, context: TurnContext, state: RegistrationState, user: User) -> None:
         """A new registration: nothing answered, but the owner taken from the user's organisation, or else from
         what they registered for last time (asked once, remembered; shown in the review, where it can change)."""
-        state.update(data={}, answered=[], history=[], asking=None, return_to_review=False, submission_key=None)
+        state.data, state.answered, state.history = {}, [], []
+        state.asking, state.return_to_review, state.submission_key = None, False, None
         slug = (await self._remembered.get(context, dict)).get("organisation_slug")
         if user.organisation_id is not None:
             slug = (await session.get_one(Organisation, user.organisation_id)).slug
         if slug and await get_organisation(session, slug) is not None:
-            state["data"] = {"organisation_slug": slug}
-            state["answered"] = ["organisation_slug"]
+            state.data = {"organisation_slug": slug}
+            state.answered = ["organisation_slug"]
 
-    async def _save_draft(self, context: TurnContext, state: dict[str, Any]) -> None:
+    async def _save_draft(self, context: TurnContext, state: RegistrationState) -> None:
         async with self._session_factory.begin() as session:
             user = await acting_user_recorded(session, context)
             await save_draft(session, user, self._data(state),
-                             {"answered": state["answered"], "history": state["history"]})
+                             {"answered": list(state.answered), "history": list(state.history)})
 
     async def _answer_context(self, session: AsyncSession, context: TurnContext, lang: Language) -> AnswerContext:
         sender = context.activity.from_property

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dialogs import input_parsing
+from dialogs.common import input_parsing
 from dialogs.common.input_parsing import (
     DEADLINE_PASSED,
     DECISION_BEFORE_SUBMISSION,
