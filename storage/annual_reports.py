@@ -33,7 +33,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storage._sql import dialect_insert
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.applications import in_year
-from storage.contact_persons import contact_persons_by_organisation
+from storage.contact_persons import contact_persons_by_organisation, users_with_contact_role
 from storage.models import (
     OPEN_ANNUAL_REPORT_STATUSES,
     AnnualReport,
@@ -46,7 +46,6 @@ from storage.models import (
     ContactPerson,
     FocusArea,
     Organisation,
-    Role,
     User,
     utc_now,
 )
@@ -402,14 +401,7 @@ async def report_status_overview(session: AsyncSession, year: int, viewer: User)
         report.organisation_id: report
         for report in (await session.scalars(select(AnnualReport).where(AnnualReport.year == year))).all()
     }
-    contacts: dict[int, list[User]] = {}
-    contact_persons = await session.scalars(
-        select(User)
-        .where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None))
-        .order_by(User.name, User.id)
-    )
-    for user in contact_persons.all():
-        contacts.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
+    contacts = await users_with_contact_role(session)
     registry = await contact_persons_by_organisation(session)
     lines = []
     for organisation in sorted(organisations, key=lambda organisation: swedish_sort_key(organisation.name)):

@@ -271,3 +271,16 @@ async def _load(session: AsyncSession, organisation_id: int) -> ContactPerson:
     row = await get_contact_person(session, organisation_id)
     assert row is not None  # written above, in this transaction
     return row
+
+
+async def users_with_contact_role(session: AsyncSession, organisation_id: int | None = None) -> dict[int, list[User]]:
+    """The users given the contact person role, by the organisation they are placed in, in name order: shown in
+    the report status beside the registry's name, or instead of it when the registry names nobody."""
+    statement = (select(User).where(User.role == Role.CONTACT_PERSON, User.organisation_id.is_not(None))
+                 .order_by(User.name, User.id))
+    if organisation_id is not None:
+        statement = statement.where(User.organisation_id == organisation_id)
+    by_organisation: dict[int, list[User]] = {}
+    for user in (await session.scalars(statement)).all():
+        by_organisation.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
+    return by_organisation

@@ -52,11 +52,10 @@ from storage.annual_reports import (
     needs_report_reminder,
     report_status_overview,
 )
-from storage.contact_persons import get_contact_person, is_contact_person
-from storage.models import Organisation, Role, User
+from storage.contact_persons import get_contact_person, is_contact_person, users_with_contact_role
+from storage.models import Organisation, User
 from storage.organisations import duties_of, must_appoint_contact
 from storage.reminders import contact_person_ids_by_organisation, schedule_many
-from storage.users import list_users
 from texts import Language, lookup, text
 
 # The years an annual report may be for (storage.models.AnnualReport's check).
@@ -194,10 +193,8 @@ class ReportStatusCommand:
             contact: str | None = registry.name
         else:
             # The same rule as the overview's: users with the contact person role, when the registry names nobody.
-            contact = ", ".join(
-                person.name for person in await list_users(session)
-                if person.role == Role.CONTACT_PERSON and person.organisation_id == organisation_id
-            ) or None
+            people = (await users_with_contact_role(session, organisation_id)).get(organisation_id, [])
+            contact = ", ".join(person.name for person in people) or None
         kind = organisation.kind.value
         if report is None:
             return StatusRow(organisation.name, NOT_STARTED, contact, None, kind)
