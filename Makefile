@@ -2,10 +2,18 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PLAYGROUND := @microsoft/m365agentsplayground@0.2.28
+# Playwright (tests/browser) drives Debian's chromium; no install step may download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SCHEMA_DIR := manifest/schema
+# Microsoft 365 Agents Playground, pinned in tests/browser/playground/package-lock.json (0.2.28), for
+# `make playground` and the browser test. It gives every activity the locale en-US whatever one asks for, so a
+# relay in front of the bot gives them PLAYGROUND_LOCALE instead (tests/browser/playground/relay.py).
+PLAYGROUND_DIR := tests/browser/playground
+PLAYGROUND_LOCALE ?= sv-SE
+PLAYGROUND_PORT ?= 56150
+PLAYGROUND_RELAY_PORT ?= 3979
 
-.PHONY: run chat test migrate install install-dev schemas playground bench manifest clean
+.PHONY: run chat test migrate install install-dev schemas playground-install playground bench manifest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +35,11 @@ $(SCHEMA_DIR)/node_modules/.package-lock.json: $(SCHEMA_DIR)/package-lock.json
 	npm ci --prefix $(SCHEMA_DIR) --no-audit --no-fund --loglevel=error
 schemas: $(SCHEMA_DIR)/node_modules/.package-lock.json
 
+# The pinned Agents Playground, for `make playground` and tests/browser (which drives it in Debian's chromium).
+$(PLAYGROUND_DIR)/node_modules/.package-lock.json: $(PLAYGROUND_DIR)/package-lock.json
+	npm ci --prefix $(PLAYGROUND_DIR) --no-audit --no-fund --loglevel=error
+playground-install: $(PLAYGROUND_DIR)/node_modules/.package-lock.json
+
 migrate: install
 	$(PY) -m cli migrate
 
@@ -36,7 +49,7 @@ run: migrate
 chat: migrate
 	$(PY) -m cli chat
 
-test: install-dev schemas
+test: install-dev schemas playground-install
 	$(PY) -m pytest -n auto
 
 bench: install-dev
@@ -49,12 +62,17 @@ bench: install-dev
 manifest: install
 	$(PY) -m manifest build
 
-# The bot in the background, and Microsoft 365 Agents Playground (a local Teams stand-in) in front of it;
-# open http://localhost:56150 (it opens itself where the machine has a browser).
-playground: migrate
-	$(PY) app.py & BOT_PID=$$!; trap "kill $$BOT_PID" EXIT INT TERM; \
+# The bot in the background, the locale relay, and Microsoft 365 Agents Playground (a local Teams stand-in) in
+# front of them, as a Swedish user (PLAYGROUND_LOCALE=en-US for an English one); open
+# http://localhost:$(PLAYGROUND_PORT) (it opens itself where the machine has a browser).
+playground: migrate playground-install
+	$(PY) app.py & BOT_PID=$$!; \
+	$(PY) -m tests.browser.playground.relay --listen $(PLAYGROUND_RELAY_PORT) --locale $(PLAYGROUND_LOCALE) \
+		--bot "http://127.0.0.1:$${PORT:-3978}/api/messages" & RELAY_PID=$$!; \
+	trap "kill $$BOT_PID $$RELAY_PID" EXIT INT TERM; \
 	command -v xdg-open >/dev/null || command -v open >/dev/null || export TEAMSAPPTESTER_BROWSER=none; \
-	npx --yes $(PLAYGROUND) -e "http://127.0.0.1:$${PORT:-3978}/api/messages" -c msteams --dt
+	$(PLAYGROUND_DIR)/node_modules/.bin/agentsplayground -e "http://127.0.0.1:$(PLAYGROUND_RELAY_PORT)/api/messages" \
+		-c msteams --dt -p $(PLAYGROUND_PORT)
 
 clean:
-	rm -rf $(VENV) build $(SCHEMA_DIR)/node_modules
+	rm -rf $(VENV) build $(SCHEMA_DIR)/node_modules $(PLAYGROUND_DIR)/node_modules

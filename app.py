@@ -5,7 +5,8 @@
 The operator's commands are `python -m cli …` (cli/main.py); `python app.py COMMAND …` forwards there.
 
 GET /downloads/compilation/{year}.{fmt}?user=…&expires=…&signature=… serves the compilation to a KS coordinator
-from a signed link the bot showed (reports/download_links.py).
+from a signed link the bot showed (reports/download_links.py); GET /downloads/information-item/{id}.docx?… an
+application's informationsärende, in Word, to the user the link was made for while they may see the application.
 """
 
 from __future__ import annotations
@@ -40,11 +41,22 @@ from reports.download_links import (
     DownloadLinkError,
     LinkExpired,
     LinkMalformed,
+    attachment_disposition,
     signing_secret,
     verify_compilation_link,
+    verify_information_item_link,
 )
+from reports.information_document import (
+    CONTENT_TYPE as WORD_CONTENT_TYPE,
+    TemplateUnusable,
+    document_file_name,
+    information_document,
+    template_path,
+)
+from reports.information_item import information_item_for_application
 from settings import Settings
-from storage.access import can_see_all_organisations
+from storage.access import AccessDenied, NotFound, can_see_all_organisations
+from storage.applications import get_application
 from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
 from storage.migrate import upgrade
 from storage.users import get_user
@@ -164,6 +176,50 @@ async def get_compilation_download(request: web.Request) -> web.Response:
     })
 
 
+async def get_information_item_download(request: web.Request) -> web.Response:
+    """An application's informationsärende in Word, from a link the bot gave: made now, from the database."""
+    settings = request.app[SETTINGS_KEY]
+    application_text = request.match_info["application_id"]
+    try:
+        user_id = verify_information_item_link(
+            signing_secret(settings), application_id=application_text, fmt=request.match_info["fmt"],
+            user=request.query.get("user"), expires=request.query.get("expires"),
+            signature=request.query.get("signature"), now=datetime.now(timezone.utc))
+    except LinkMalformed as error:
+        return _error(400, str(error))
+    except LinkExpired as error:
+        return _error(410, str(error))
+    except DownloadLinkError as error:
+        logger.warning("refused an informationsärende download: %s", error)
+        return _error(403, str(error))
+    async with request.app[SESSION_FACTORY_KEY]() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return _error(403, "the user the link was made for is not known here")
+        try:
+            # Asked again now, as "mina ansökningar" asks: the user may have moved to another organisation.
+            application = await get_application(session, int(application_text), user)
+        except NotFound:
+            return _error(404, "no such application")
+        except AccessDenied:
+            logger.warning("refused an informationsärende download of application %s for user %s, who may not "
+                           "see it", application_text, user_id)
+            return _error(403, "you may not see this application")
+        if application.information_item is None:
+            return _error(404, "this application needs no informationsärende")
+        draft = information_item_for_application(application, swedish_programme_names(load_programmes()))
+    try:
+        content = await asyncio.to_thread(information_document, draft, template_path(settings))
+    except TemplateUnusable as error:
+        logger.error("%s", error)
+        return _error(500, "the informationsärende template cannot be used; the log says why")
+    return web.Response(body=content, headers={
+        "Content-Type": WORD_CONTENT_TYPE,
+        "Content-Disposition": attachment_disposition(document_file_name(draft.reference)),
+        "Cache-Control": "no-store",
+    })
+
+
 def create_app(settings: Settings | None = None, *, credentials_factory=None) -> web.Application:
     settings = settings or Settings()
     # After an early answer (408, 413) the rest of a body is read and dropped for `lingering_time` before the
@@ -208,6 +264,8 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
     app.router.add_get("/healthz", get_health)
     # Any year and format text reaches the handler, so that a malformed one is a 400 saying so, not a 404.
     app.router.add_get(r"/downloads/compilation/{year:[^/.]+}.{fmt:[^/]+}", get_compilation_download)
+    app.router.add_get(r"/downloads/information-item/{application_id:[^/.]+}.{fmt:[^/]+}",
+                       get_information_item_download)
     return app
 
 

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # instance of the bot); without an app id (local, unauthenticated) a fixed development secret; with an app
     # id but no password, a random secret per process, so links work only on the instance that made them.
     download_link_secret: str = Field("", repr=False, validation_alias="DOWNLOAD_LINK_SECRET")
+    # The Word template of the informationsärende (reports/information_document.py), for KS förvaltning's own
+    # version kept outside the code. Empty: reports/templates/informationsarende.docx.
+    information_item_template: str = Field("", validation_alias="INFORMATION_ITEM_TEMPLATE")
 
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod

@@ -1,5 +1,6 @@
 """The edge of the bot: what an incoming Bot Framework activity must contain before a turn runs, and the one place
-where what people send is cleaned (storage/user_text.py) before any of Lotsen reads it."""
+where what people send is cleaned (storage/user_text.py) before any of Lotsen reads it, and where a button that
+sends its text as if typed becomes that typed text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictStr, ValidationError
 
+from dialogs.common.cards import SEND_TEXT_ACTION
 from storage.conversations import base_conversation_id as conversation_base_id
 from storage.models import AnnualReport, Application, ContactPerson, ConversationReferenceRecord, User
 from storage.user_text import clean, fit
@@ -96,6 +98,7 @@ def parse_activity(body: Any) -> Activity:
         raise InvalidActivity(f"missing or invalid activity fields: {', '.join(fields)}") from None
     _check_identifiers(body)
     _check_value(incoming.type, incoming.name, body.get("value"))
+    body = _as_typed(body)
     try:
         activity = Activity().deserialize(body)
     except Exception as error:  # msrest raises DeserializationError and friends for ill-typed fields
@@ -155,6 +158,19 @@ def _check_value(kind: str, name: str | None, value: Any) -> None:
             _CardInvokeValue.model_validate(value)
         except ValidationError:
             raise InvalidActivity("an adaptiveCard/action invoke needs a value with an action") from None
+
+
+def _as_typed(body: dict[str, Any]) -> dict[str, Any]:
+    """A press of a button that sends its text as if typed (`send_text_action`): Teams and Agents Playground post
+    the button's data as the message's value, with no text. From here on it is that text, typed, and no value
+    (inputs elsewhere on the card included), so that every route and dialog reads it as it reads typing."""
+    value = body.get("value")
+    if (body.get("type") != MESSAGE or not isinstance(value, dict) or value.get("action") != SEND_TEXT_ACTION
+            or not isinstance(value.get("text"), str)):
+        return body
+    typed = {key: item for key, item in body.items() if key != "value"}
+    typed["text"] = value["text"]
+    return typed
 
 
 def _fit_to_columns(activity: Activity) -> None:

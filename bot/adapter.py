@@ -75,9 +75,28 @@ class LotsenAdapter(CloudAdapter):
                 responses.append(ResourceResponse(id=""))
         return responses
 
+    async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse | None:
+        """A card replaced in place during a turn is held with its replies (bot/turns.py); at other times it goes
+        at once."""
+        buffer = current_replies.get()
+        if buffer is None or not buffer.holds(context):
+            return await super().update_activity(context, activity)
+        buffer.updates.append(activity)
+        return ResourceResponse(id=activity.id)
+
     async def deliver(self, context: TurnContext, activities: list[Activity]) -> None:
         """Sends held replies through the connector of the turn they belong to."""
         await super().send_activities(context, activities)
+
+    async def replace(self, context: TurnContext, activities: list[Activity]) -> None:
+        """Replaces held cards in place. A card that cannot be replaced (deleted in Teams, too old) keeps its old
+        face: the turn's answer still goes out, and a press on it later is answered from the current state."""
+        for activity in activities:
+            try:
+                await super().update_activity(context, activity)
+            except Exception:
+                logger.warning("could not replace card %s in conversation %s", activity.id,
+                               activity.conversation.id if activity.conversation else None, exc_info=True)
 
 
 # Not messages to the user: the invoke response is the HTTP answer itself, a trace and a delay send nothing.
@@ -90,7 +109,7 @@ class BotEndpoint:
         self._adapter = adapter
         self._allowed_tenant_ids = allowed_tenant_ids
         # One turn at a time per conversation, on every instance, atomic with its replies (bot/turns.py).
-        self._turns = TurnPipeline(bot, sessions, adapter.deliver)
+        self._turns = TurnPipeline(bot, sessions, adapter.deliver, adapter.replace)
 
     @property
     def adapter(self) -> LotsenAdapter:

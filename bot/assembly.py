@@ -62,7 +62,7 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     memory = PolicyMemory(conversation_state.create_property("PolicyMemory"))
     dialogs.add(ConsultationDialog(settings.eur_sek_rate, memory))
     dialogs.add(registration)
-    dialogs.add(MyApplicationsDialog(session_factory))
+    dialogs.add(MyApplicationsDialog(session_factory, settings, **with_clock))
     dialogs.add(ContactCommands.replacement_dialog(session_factory))
     dialogs.add(AnnualReportDialog(session_factory, settings, **with_clock))
     # What answers each message: bot/routes.py, one row per kind of message, in the order they are tried.

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogs.common.cards import SEND_TEXT_ACTION
+
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
 # A Markdown backslash escape (dialogs/common/cards.py escapes user text on cards): the terminal shows the character itself.
@@ -105,11 +107,12 @@ class _AdaptiveRenderer:
 
     @staticmethod
     def _input(element: dict[str, Any]) -> str:
-        label = element.get("label") or element.get("placeholder") or element.get("id", "")
+        # Lotsen's cards put an input's label in a TextBlock before it (dialogs/common/cards.py): the line above.
+        label = element.get("label") or element.get("placeholder") or ""
         if element.get("type") == "Input.ChoiceSet":
             options = ", ".join(choice.get("title", "") for choice in element.get("choices") or [])
-            return f"{label} ({options})"
-        return f"{label}: ____"
+            return f"{label} ({options})".strip()
+        return f"{label}: ____" if label else "____"
 
     def _actions(self, actions: list[dict[str, Any]], after_line: int | None = None) -> None:
         for action in actions:
@@ -128,6 +131,8 @@ class _AdaptiveRenderer:
             ids = [t if isinstance(t, str) else t.get("elementId", "") for t in action.get("targetElements") or []]
             return Choice(title, reveal=[line for element_id in ids for line in self._hidden.get(element_id, [])])
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        if kind == "Action.Submit" and data.get("action") == SEND_TEXT_ACTION and isinstance(data.get("text"), str):
+            return Choice(title, message=data["text"])  # sent as if typed, as bot/activity.py reads it
         teams = data.get("msteams") if isinstance(data.get("msteams"), dict) else {}
         if teams.get("type") == "imBack":
             return Choice(title, message=str(teams.get("value", "")))

@@ -15,7 +15,11 @@ from dialogs.common.cards import welcome_card
 from dialogs.common.replies import card_message
 from dialogs.common.routing import Router
 from dialogs.common.turn import Scope, Turn
+from policy import load_policy
+from policy.language import written_language
 from texts import Language, language_of, text
+
+WRITTEN_LOCALES: dict[Language, str] = {"sv": "sv-SE", "en": "en-US"}
 
 
 class LotsenBot(TeamsActivityHandler):
@@ -32,6 +36,8 @@ class LotsenBot(TeamsActivityHandler):
         self._tracker = tracker
         self._dialogs = dialogs
         self._router = router
+        # The language this conversation last wrote clearly in: a message that does not tell keeps it.
+        self._written_language = conversation_state.create_property("WrittenLanguage")
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._tracker.track(turn_context)
@@ -56,12 +62,33 @@ class LotsenBot(TeamsActivityHandler):
         message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
         # Dialogs read the activity: they get the message as the user meant it, without "<at>Lotsen</at>".
         activity.text = message
+        await self._follow_written_language(turn_context, message)
         if is_too_long(message):
             # Before anything parses it: a pasted document must not cost a turn (or the next one) much.
             await turn_context.send_activity(too_long_reply(language_of(activity.locale)))
             return
         # What answers the message: the routing table, bot/routes.py.
         await self._router.route(Turn.of(await self._dialogs.create_context(turn_context)))
+
+    async def _follow_written_language(self, turn_context: TurnContext, message: str) -> None:
+        """Answered in the language the user writes when the message tells (an official with English Teams who
+        writes Swedish gets Swedish), else in the one the conversation last wrote clearly in, else in the Teams
+        locale; every part of the bot reads the locale. Within a dialog, answers are data (a project's name, a
+        description), so the dialog keeps the language it began in; so is the value of "<command>: <value>"."""
+        dialog_context = await self._dialogs.create_context(turn_context)
+        written = None
+        if dialog_context.active_dialog is None:
+            written = written_language(message.split(":", 1)[0], load_policy().markers)
+        locale = turn_context.activity.locale or ""
+        if written is not None:
+            await self._written_language.set(turn_context, {"language": written, "locale": locale})
+        else:
+            # Remembered for this Teams locale only: a user whose Teams changed language starts afresh.
+            remembered = await self._written_language.get(turn_context, None)
+            if isinstance(remembered, dict) and remembered.get("locale") == locale:
+                written = remembered.get("language")
+        if written in WRITTEN_LOCALES and written != language_of(locale):
+            turn_context.activity.locale = WRITTEN_LOCALES[written]
 
     async def _welcome(self, turn_context: TurnContext, lang: Language) -> None:
         if Scope.of(turn_context.activity.conversation.conversation_type) is not Scope.PERSONAL:

@@ -3,8 +3,10 @@ says how the table is walked). To know what answers a message, read down the tab
 selector takes it handles it, and nothing below is asked.
 
 Rows above "the running dialog" interrupt: they are answered at once, even while a dialog waits for an answer,
-and leave that dialog where it was (help, a reminder's buttons, 👍/👎 on an answer, "avbryt"). Rows below it are
-tried only when no dialog is running. The last row, the policy question, takes whatever is left.
+and leave that dialog where it was (help, a reminder's buttons, 👍/👎 on an answer, "avbryt"). Rows marked
+ASKS_FIRST start something else (registering, "mina ansökningar", the annual report): while a registration
+waits, Lotsen asks whether to leave it first. The other rows below it are tried only when no dialog is running.
+The last row, the policy question, takes whatever is left.
 """
 
 from __future__ import annotations
@@ -17,13 +19,24 @@ from dialogs.common.chat_commands import ChatCommand
 from dialogs.common.input_parsing import is_cancel, plain
 from dialogs.applications.my_applications import MyApplicationsDialog
 from dialogs.policy_questions.answers import PolicyQuestions, PolicyRequest
+from dialogs.annual_report.dialog import AnnualReportDialog
 from dialogs.applications.registration import RegistrationDialog
 from dialogs.reminders.commands import ReminderCommands, ReminderRequest
 from dialogs.common.replies import card_message
-from dialogs.common.routing import Route, Selector, command_route, continue_running_dialog
+from dialogs.common.routing import (
+    Interrupts,
+    Route,
+    Selector,
+    answer_leave_or_stay,
+    answers_cancel,
+    command_route,
+    continue_running_dialog,
+    leave_or_stay,
+)
 from dialogs.common.turn import PERSONAL_ONLY, Turn
 from texts import lookup, text
 
+AT_ONCE, ASKS_FIRST = Interrupts.AT_ONCE, Interrupts.ASKS_FIRST
 HELP_COMMANDS = frozenset({"hjalp", "help", "meny", "menu", "start", "hej", "hello", "hi"})
 
 
@@ -48,24 +61,28 @@ class RouteTargets:
 def lotsen_routes(t: RouteTargets) -> list[Route]:
     return [
         # --- answered at once, whatever dialog is running ------------------------------------------------------
-        Route("help", 10, _asks_for_help, _show_help, interrupts=True),
+        Route("help", 10, _asks_for_help, _show_help, interrupts=AT_ONCE),
         # One's reminders name applications: not listed where others read along.
         Route("my reminders", 20, _reminder_request(listing=True), t.reminders.handle, scopes=PERSONAL_ONLY,
-              interrupts=True),
+              interrupts=AT_ONCE),
         Route("reminder buttons and commands", 21, _reminder_request(listing=False), t.reminders.handle,
-              interrupts=True),
+              interrupts=AT_ONCE),
         Route("👍/👎, “Menar du …?”, “glöm uppgifterna”", 30, _policy_press, t.questions.handle,
-              interrupts=True),
-        Route("“avbryt” in a dialog that does not ask first", 40, _plain_cancel, _cancel_dialogs, interrupts=True),
-        Route("the running dialog", 50, lambda turn: turn.running_dialog, continue_running_dialog, interrupts=True),
+              interrupts=AT_ONCE),
+        Route("“avbryt” in a dialog that does not ask first", 40, _plain_cancel, _cancel_dialogs, interrupts=AT_ONCE),
+        Route("“leave what you are doing?” answered", 45, leave_or_stay, answer_leave_or_stay, interrupts=AT_ONCE),
+        Route("the running dialog", 50, lambda turn: turn.running_dialog, continue_running_dialog, interrupts=AT_ONCE),
         # --- when no dialog is running: an organisation's own business, in a personal chat only ----------------
         Route("registration card buttons", 60, _registration_button, t.registration.answer_stale_button,
               scopes=PERSONAL_ONLY),
+        # --- start something else: while a dialog with a draft runs, only once the user agrees to leave it -----
         Route("my applications, “öppna EU-…”", 70, _my_applications_request, _begin_my_applications,
-              scopes=PERSONAL_ONLY),
-        Route("register an application", 80, _command_in("register"), _begin_registration, scopes=PERSONAL_ONLY),
+              scopes=PERSONAL_ONLY, interrupts=ASKS_FIRST, starts=MyApplicationsDialog.__name__),
+        Route("register an application", 80, _command_in("register"), _begin_registration, scopes=PERSONAL_ONLY,
+              interrupts=ASKS_FIRST, starts=RegistrationDialog.__name__),
         Route("conversation id", 90, _command_in("conversation_id"), _show_conversation_id),
-        command_route("annual report", 100, t.annual_report, scopes=PERSONAL_ONLY),
+        command_route("annual report", 100, t.annual_report, scopes=PERSONAL_ONLY, interrupts=ASKS_FIRST,
+                      starts=AnnualReportDialog.__name__),
         # KS förvaltning's side of the annual reports: status and "Påminn alla", return/approve, the compilation.
         command_route("report status", 110, t.report_status),
         command_route("report review", 120, t.report_review),
@@ -104,7 +121,7 @@ def _plain_cancel(turn: Turn) -> bool | None:
     running = turn.running_dialog
     if running is None or not is_cancel(turn.message):
         return None
-    return None if getattr(turn.dialogs.find_dialog_sync(running), "asks_before_cancel", False) else True
+    return None if answers_cancel(turn) else True
 
 
 def _registration_button(turn: Turn) -> str | None:
@@ -127,7 +144,8 @@ def _command_in(name: str) -> Selector:
 
 async def _show_help(turn: Turn, _request: object) -> None:
     # Help never ends what the user is in the middle of: the next answer continues the dialog.
-    await turn.send(card_message(welcome_card(turn.lang, turn.in_group)))
+    bot = turn.context.activity.recipient
+    await turn.send(card_message(welcome_card(turn.lang, turn.in_group, bot.id if bot else None)))
 
 
 async def _cancel_dialogs(turn: Turn, _request: object) -> None:

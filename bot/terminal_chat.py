@@ -53,6 +53,8 @@ class TerminalAdapter(BotAdapter):
         return responses
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse:
+        # A terminal cannot change what it printed: the card as it now reads is printed again, saying so.
+        self.write(text("card_updated", language_of(context.activity.locale)))
         self._show(activity)
         return ResourceResponse(id=activity.id)
 

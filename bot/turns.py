@@ -14,6 +14,10 @@ delivered after that. So whatever moment the process dies:
 
 A failed turn is rolled back whole; the user is told, and the pending question is repeated so that a retry
 answers it and not the next one. An activity delivered twice (same id) has one effect.
+
+A card replaced in place (a decision, a save: `TurnContext.update_activity`) is held and stored the same way,
+next to the replies, and its PUT goes out after the commit, before them. Replacing a card is idempotent, so
+when the replies are shown again (a redelivery, an uncertain previous turn) the replacement is made again too.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ class ReplyBuffer:
     previous: LastReplies | None = None
     context: TurnContext | None = None
     activities: list[Activity] = field(default_factory=list)
+    # Cards replaced in place: each activity carries the id of the message it replaces.
+    updates: list[Activity] = field(default_factory=list)
     awaiting_answer: bool = False
     failed: bool = False
 
@@ -73,6 +79,11 @@ class ReplyBuffer:
         """The turn failed: what it meant to say is dropped with its transaction."""
         self.failed = True
         self.activities.clear()
+        self.updates.clear()
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.activities or self.updates)
 
 
 current_replies: ContextVar[ReplyBuffer | None] = ContextVar("lotsen_replies", default=None)
@@ -84,10 +95,12 @@ class _TurnFailed(Exception):
 
 class TurnPipeline:
     def __init__(self, bot: Bot, sessions: TurnSessions,
-                 deliver: Callable[[TurnContext, list[Activity]], Awaitable[None]]) -> None:
+                 deliver: Callable[[TurnContext, list[Activity]], Awaitable[None]],
+                 replace: Callable[[TurnContext, list[Activity]], Awaitable[None]]) -> None:
         self._bot = bot
         self._sessions = sessions
         self._deliver = deliver
+        self._replace = replace
         self._turns = 0
 
     async def run(self, activity: Activity, process: Process) -> InvokeResponse | None:
@@ -107,9 +120,8 @@ class TurnPipeline:
                         response = await self._run_turn(buffer, process)
                         if buffer.failed:
                             raise _TurnFailed
-                        if buffer.activities:
-                            await record_replies(session, conversation, this_activity,
-                                                 [reply.serialize() for reply in buffer.activities],
+                        if buffer.anything:
+                            await record_replies(session, conversation, this_activity, _stored(buffer),
                                                  awaiting_answer=buffer.awaiting_answer)
                         await self._prune(session)
             except _TurnFailed:
@@ -118,7 +130,7 @@ class TurnPipeline:
                 return response
             if redelivered:
                 return await self._redeliver(turn, buffer.previous, conversation, this_activity, process)
-            if buffer.activities:
+            if buffer.anything:
                 if not await self._send_committed(buffer):
                     return response
                 async with turn.transaction() as session:
@@ -153,7 +165,7 @@ class TurnPipeline:
                 assert previous is not None
                 lang = language_of(context.activity.locale)
                 await context.send_activity(text("replies_repeated", lang))
-                await context.send_activities(_restored(previous))
+                await _show_again(context, previous)
                 if previous.awaiting_answer and context.activity.type in _USER_ACTIONS:
                     # This message may answer the question before the one repeated: it is not filed anywhere.
                     await context.send_activity(text("replies_repeated_answer_again", lang))
@@ -179,7 +191,7 @@ class TurnPipeline:
 
         async def logic(context: TurnContext) -> None:
             buffer.context = context
-            await context.send_activities(_restored(previous))
+            await _show_again(context, previous)
             await _acknowledge_invoke(context)
 
         token = current_replies.set(buffer)
@@ -193,7 +205,12 @@ class TurnPipeline:
         return response
 
     async def _send(self, buffer: ReplyBuffer) -> None:
-        if buffer.context is not None and buffer.activities:
+        if buffer.context is None:
+            return
+        # The pressed card first: by the time the answer arrives, the card no longer offers what was done.
+        if buffer.updates:
+            await self._replace(buffer.context, buffer.updates)
+        if buffer.activities:
             await self._deliver(buffer.context, buffer.activities)
 
     async def _prune(self, session: AsyncSession) -> None:
@@ -205,13 +222,34 @@ class TurnPipeline:
 _USER_ACTIONS = frozenset({ActivityTypes.message, ActivityTypes.invoke})
 
 
-def _restored(previous: LastReplies) -> list[Activity]:
-    restored = []
+# How a replaced card is told apart from a reply among a turn's stored replies.
+_REPLACES = "lotsenReplaces"
+
+
+def _stored(buffer: ReplyBuffer) -> list[dict[str, object]]:
+    return ([reply.serialize() for reply in buffer.activities]
+            + [{_REPLACES: update.serialize()} for update in buffer.updates])
+
+
+def _restored(previous: LastReplies) -> tuple[list[Activity], list[Activity]]:
+    """The stored replies (without their old ids, to be sent anew) and the cards they replaced."""
+    replies, updates = [], []
     for stored in previous.replies:
+        if _REPLACES in stored:
+            updates.append(Activity().deserialize(stored[_REPLACES]))
+            continue
         activity = Activity().deserialize(stored)
         activity.id = None
-        restored.append(activity)
-    return restored
+        replies.append(activity)
+    return replies, updates
+
+
+async def _show_again(context: TurnContext, previous: LastReplies) -> None:
+    replies, updates = _restored(previous)
+    for update in updates:
+        await context.update_activity(update)
+    if replies:
+        await context.send_activities(replies)
 
 
 async def _acknowledge_invoke(context: TurnContext) -> None:
@@ -225,4 +263,4 @@ async def repeat_pending_question(context: TurnContext, buffer: ReplyBuffer | No
     if previous is None or not previous.awaiting_answer:
         return
     await context.send_activity(text("turn_error_repeat", language_of(context.activity.locale)))
-    await context.send_activities(_restored(previous))
+    await _show_again(context, previous)

@@ -455,6 +455,18 @@ async def list_events(session: AsyncSession, report: AnnualReport) -> list[Annua
     return list(result.all())
 
 
+async def last_event(session: AsyncSession, report: AnnualReport, kind: AnnualReportEventKind
+                     ) -> AnnualReportEvent | None:
+    """The report's latest change of `kind` (who returned or approved it, and when), its actor loaded."""
+    return await session.scalar(
+        select(AnnualReportEvent)
+        .where(AnnualReportEvent.report_id == report.id, AnnualReportEvent.kind == kind)
+        .options(selectinload(AnnualReportEvent.actor))
+        .order_by(AnnualReportEvent.at.desc(), AnnualReportEvent.id.desc())
+        .limit(1)
+    )
+
+
 async def _load(session: AsyncSession, organisation_id: int, year: int) -> AnnualReport:
     report = await session.scalar(
         select(AnnualReport)

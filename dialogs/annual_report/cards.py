@@ -3,7 +3,8 @@ area choice (Teams), the receipt, and the summary posted to kommunstyrelsens fö
 
 Every button names what it does ("Ändra: Gröna tak i Malmö"), because the terminal chat shows buttons as a
 numbered list without the rows around them, and carries the report's organisation and year, so a button on an
-older card acts on the report it was shown for.
+older card acts on the report it was shown for. A title that holds an item's title is cut to what Teams shows
+(`button_title`); a part is named on its buttons by its short name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 
-from dialogs.common.cards import Card, adaptive_card
+from dialogs.common.cards import Card, adaptive_card, button_title
 from dialogs.applications.application_cards import money_label, programme_label, status_label
 from dialogs.common.formatting import format_moment
 from storage.applications import application_data
@@ -70,8 +71,9 @@ class Missing:
 # --- values as people read them -------------------------------------------------------------------------
 
 
-def part_name(kind: AnnualReportItemKind | str, lang: Language) -> str:
-    return text(f"annual_report.parts.{AnnualReportItemKind(kind).value}.name", lang)
+def part_name(kind: AnnualReportItemKind | str, lang: Language, *, short: bool = False) -> str:
+    """"Internationella organisationer och nätverk", or on a button, `short`: "Organisationer och nätverk"."""
+    return text(f"annual_report.parts.{AnnualReportItemKind(kind).value}.{'short' if short else 'name'}", lang)
 
 
 def focus_label(areas: list[str], lang: Language) -> str:
@@ -153,9 +155,9 @@ def part_card(report: AnnualReport, kind: AnnualReportItemKind, lang: Language,
     for position, item in enumerate(items, start=1):
         body.extend(_item_blocks(item, position, lang, applications.get(item.application_id or 0)))
         body.append({"type": "ActionSet", "actions": [
-            _submit(text("annual_report.buttons.edit_item", lang, title=item.title),
+            _submit(button_title(text("annual_report.buttons.edit_item", lang, title=item.title)),
                     action_data(EDIT_ITEM_ACTION, report, item_id=item.id)),
-            _submit(text("annual_report.buttons.remove_item", lang, title=item.title),
+            _submit(button_title(text("annual_report.buttons.remove_item", lang, title=item.title)),
                     action_data(REMOVE_ITEM_ACTION, report, item_id=item.id)),
         ]})
     body.append(_text_block(text("annual_report.part_hint_walk" if walk else "annual_report.part_hint_review", lang),
@@ -235,7 +237,7 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
             body.extend(_review_item(item, lang))
         if editable:
             body.append({"type": "ActionSet", "actions": [_submit(
-                text("annual_report.buttons.edit_part", lang, name=part_name(kind, lang)),
+                text("annual_report.buttons.edit_part", lang, name=part_name(kind, lang, short=True)),
                 action_data(EDIT_PART_ACTION, report, part=kind.value))]})
     plan = (text("annual_report.review.not_answered", lang) if report.in_verksamhetsplan is None
             else text("annual_report.review.yes" if report.in_verksamhetsplan else "annual_report.review.no", lang))
@@ -256,7 +258,8 @@ def review_card(report: AnnualReport, lang: Language, *, last_change: tuple[str 
         text(f"annual_report.buttons.edit_contact.{kind_key(report)}", lang),
         action_data(EDIT_CONTACT_ACTION, report))]})
     actions = [
-        _submit(text("annual_report.buttons.submit", lang), action_data(SUBMIT_ACTION, report), style="positive"),
+        _submit(text("annual_report.buttons.submit", lang),
+                action_data(SUBMIT_ACTION, report, round=review_round(report)), style="positive"),
         _submit(text("annual_report.buttons.close", lang), action_data(CLOSE_ACTION, report)),
     ]
     return adaptive_card(body, actions)
@@ -279,34 +282,36 @@ def _review_item(item: AnnualReportItem, lang: Language) -> list[dict[str, Any]]
 
 
 def missing_card(report: AnnualReport, missing: list[Missing], lang: Language) -> Card:
-    """What must be completed before "Skicka in", each with a button that asks for it."""
+    """What must be completed before "Skicka in", each with a button under it that asks for it (however many
+    items lack their focus areas: a row of buttons holds six at most)."""
     body: list[dict[str, Any]] = [_text_block(text("annual_report.missing.title", lang), size="Medium",
                                               weight="Bolder", color="Attention")]
-    actions: list[dict[str, Any]] = []
     for gap in missing:
         if gap.what == "item_focus" and gap.item is not None:
-            body.append(_text_block("• " + text("annual_report.missing.item_focus", lang, title=gap.item.title,
-                                                part=part_name(gap.item.kind, lang)), spacing="Small"))
-            actions.append(_submit(text("annual_report.buttons.fix_item", lang, title=gap.item.title),
-                                   action_data(FIX_ITEM_ACTION, report, item_id=gap.item.id)))
+            line = text("annual_report.missing.item_focus", lang, title=gap.item.title,
+                        part=part_name(gap.item.kind, lang))
+            button = _submit(button_title(text("annual_report.buttons.fix_item", lang, title=gap.item.title)),
+                             action_data(FIX_ITEM_ACTION, report, item_id=gap.item.id))
         elif gap.what == "plan":
-            body.append(_text_block("• " + text("annual_report.missing.plan", lang), spacing="Small"))
-            actions.append(_submit(text("annual_report.buttons.fix_plan", lang),
-                                   action_data(EDIT_PLAN_ACTION, report)))
+            line = text("annual_report.missing.plan", lang)
+            button = _submit(text("annual_report.buttons.fix_plan", lang), action_data(EDIT_PLAN_ACTION, report))
         else:
-            body.append(_text_block("• " + text("annual_report.missing.contact", lang,
-                                                role=contact_role(report, lang)), spacing="Small"))
-            actions.append(_submit(text(f"annual_report.buttons.fix_contact.{kind_key(report)}", lang),
-                                   action_data(EDIT_CONTACT_ACTION, report)))
-    return adaptive_card(body, actions)
+            line = text("annual_report.missing.contact", lang, role=contact_role(report, lang))
+            button = _submit(text(f"annual_report.buttons.fix_contact.{kind_key(report)}", lang),
+                             action_data(EDIT_CONTACT_ACTION, report))
+        body.append(_text_block("• " + line, spacing="Small"))
+        body.append({"type": "ActionSet", "spacing": "Small", "actions": [button]})
+    return adaptive_card(body)
 
 
-def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, question: str) -> Card:
-    """The focus areas as toggles (Teams): several may be chosen; what is chosen now is preselected."""
+def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, question: str, *,
+               error: bool = False) -> Card:
+    """The focus areas as toggles (Teams): several may be chosen; what is chosen now is preselected. `error`: the
+    `question` says why the last answer could not be used, and is shown as a problem."""
     choice_set = {
         "type": "Input.ChoiceSet", "id": FOCUS_INPUT, "isMultiSelect": True, "style": "expanded",
         "label": text("annual_report.focus_card_label", lang), "isRequired": True,
-        "errorMessage": text("annual_report.retry.focus_areas", lang),
+        "errorMessage": text("annual_report.focus_card_error", lang),
         "choices": [{"title": text(f"annual_report.focus_areas.{area.value}", lang), "value": area.value}
                     for area in FocusArea],
     }
@@ -314,7 +319,7 @@ def focus_card(report: AnnualReport, item: AnnualReportItem, lang: Language, que
         choice_set["value"] = ",".join(item.focus_areas)
     body = [
         _text_block(text("annual_report.focus_card_title", lang, title=item.title), weight="Bolder"),
-        _text_block(question, isSubtle=True),
+        _text_block(question, color="Attention") if error else _text_block(question, isSubtle=True),
         choice_set,
     ]
     actions = [_submit(text("annual_report.buttons.focus_save", lang),
@@ -338,12 +343,27 @@ def submitted_card(report: AnnualReport, lang: Language, not_reached_reason: str
 # --- for kommunstyrelsens förvaltning ---------------------------------------------------------------------
 
 
-def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Card:
+def review_round(report: AnnualReport) -> str:
+    """Which round of writing a review card was made in: a report returned by KS förvaltning starts a new one,
+    so "Skicka in" on a card from before the return does not submit the report unchanged."""
+    return report.returned_at.isoformat() if report.returned_at else ""
+
+
+def submission_mark(report: AnnualReport) -> str | None:
+    """Which submission of a report a card is about: its time of submission (kept to the microsecond by SQLite
+    and PostgreSQL alike)."""
+    return report.submitted_at.isoformat() if report.submitted_at else None
+
+
+def ks_summary_card(report: AnnualReport, *, submitted_by: str | None, decision: str | None = None) -> Card:
     """The summary posted to KS förvaltning when a report is submitted, always in Swedish (they read it).
 
     `report` must have its organisation and items loaded (as every storage.annual_reports function returns it);
     `submitted_by` is the name of whoever submitted it. The comment field and the two buttons are answered by
-    KS förvaltning's own command: "Returnera för komplettering" and "Godkänn" carry the report's id.
+    KS förvaltning's own command: "Returnera för komplettering" and "Godkänn" carry the report's id and which
+    submission the card is about (`submitted_at`), so a press on the card of an earlier submission changes nothing.
+    With a `decision` ("Godkänd av … 5 dec 2026 kl. 08.32") the card is the read-only one that replaces it once
+    decided: the decision in place of the comment field and the buttons.
     """
     lang: Language = "sv"
     plan = ("–" if report.in_verksamhetsplan is None
@@ -375,17 +395,27 @@ def ks_summary_card(report: AnnualReport, *, submitted_by: str | None) -> Card:
     if report.returned_comment:
         body.append(_text_block(text("annual_report.ks_card.resubmitted", lang, comment=report.returned_comment),
                                 isSubtle=True))
+    if decision is not None:
+        body.append(_text_block(decision, weight="Bolder", color="Good" if report.status is AnnualReportStatus.APPROVED
+                                else "Attention"))
     body += [
         {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in facts]},
         _text_block(text("annual_report.ks_card.items_heading", lang), weight="Bolder"),
         {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in counts]},
+    ]
+    if decision is not None:
+        return adaptive_card(body)
+    body += [
         {"type": "Input.Text", "id": KS_COMMENT_INPUT, "isMultiline": True,
          "label": text("annual_report.ks_card.comment_label", lang),
          "placeholder": text("annual_report.ks_card.comment_placeholder", lang)},
     ]
+    submission = {"report_id": report.id}
+    if (mark := submission_mark(report)) is not None:
+        submission["submitted_at"] = mark
     actions = [
-        _submit(text("annual_report.ks_card.return", lang), {"action": KS_RETURN_ACTION, "report_id": report.id}),
-        _submit(text("annual_report.ks_card.approve", lang), {"action": KS_APPROVE_ACTION, "report_id": report.id},
+        _submit(text("annual_report.ks_card.return", lang), {"action": KS_RETURN_ACTION, **submission}),
+        _submit(text("annual_report.ks_card.approve", lang), {"action": KS_APPROVE_ACTION, **submission},
                 style="positive"),
     ]
     return adaptive_card(body, actions)

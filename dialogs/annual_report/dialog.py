@@ -52,6 +52,7 @@ from dialogs.annual_report.cards import (
     focus_label,
     needs_confirmation,
     quoted,
+    review_round,
     submitted_card,
 )
 from dialogs.annual_report.command import button_options, start_options
@@ -81,7 +82,7 @@ from dialogs.annual_report.review import ReviewAndSubmit
 from dialogs.common.card_values import record_id
 from dialogs.common.chat_commands import PASSED_ON
 from dialogs.common.input_parsing import is_cancel
-from dialogs.common.replies import card_message
+from dialogs.common.replies import card_message, replace_pressed_card
 from dialogs.common.turn_user import acting_user_recorded
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
@@ -114,8 +115,10 @@ class AnnualReportDialog(ComponentDialog):
     """The annual report as botbuilder's ComponentDialog; its steps are one state machine (AnnualReportSteps),
     because the official may add, change and remove items, go back, and jump from the review to any part."""
 
-    # "avbryt" keeps the draft and says so; the bot passes it on instead of ending the dialog.
-    asks_before_cancel = True
+    # "avbryt" is the dialog's own to answer (it keeps the draft and says so). Every answer is saved as it is
+    # given, so a command that starts something else leaves it at once: the dialog says the draft is saved and
+    # passes the command on (dialogs/common/routing.py).
+    answers_cancel = True
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
                  clock: Callable[[], datetime] = _utc_now) -> None:
@@ -211,6 +214,8 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
     async def _finish(self, dc: DialogContext, replies: list[Activity], outcome: str,
                       turn: ReportTurn | None) -> DialogTurnResult:
         """After the commit: say what the turn has to say (a submitted report's receipt last), end or wait."""
+        if turn is not None and turn.pressed_card is not None:
+            await replace_pressed_card(dc.context, turn.pressed_card)
         for reply in replies:
             await dc.context.send_activity(reply)
         if turn is not None and turn.submitted is not None:
@@ -354,6 +359,10 @@ class AnnualReportSteps(PartSteps, ItemQuestions, PlanAndContact, ReviewAndSubmi
             place.walk = False
             return await self._ask_contact(turn, place)
         if action == SUBMIT_ACTION:
+            if isinstance(value.get("round"), str) and value["round"] != review_round(turn.report):
+                # A review card from before KS förvaltning returned the report: its comment is news to act on.
+                turn.say("annual_report.review.superseded")
+                return await self._show_review(turn, place)
             return await self._submit(turn, place)
         if action in (EDIT_ITEM_ACTION, REMOVE_ITEM_ACTION, FIX_ITEM_ACTION, FOCUS_ACTION):
             item = turn.item(item_id) if isinstance(item_id, int) else None

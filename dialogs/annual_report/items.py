@@ -60,7 +60,7 @@ class ItemQuestions(ReportSteps):
         if field_name == "results":
             buttons.append(turn.button("skip"))
         if field_name == "focus_areas" and item is not None and supports_forms(turn.context.activity):
-            turn.show(focus_card(turn.report, item, lang, question))
+            turn.show(focus_card(turn.report, item, lang, question, error=retry is not None))
         else:
             turn.say_text(question, buttons)
         return WAIT
@@ -129,7 +129,9 @@ class ItemQuestions(ReportSteps):
         if field_name == "focus_areas":
             areas = parse_focus_areas(chosen if chosen is not None else message)
             if areas is None:
-                return "annual_report.retry.focus_areas", {}
+                # Nothing chosen on the focus card is said as a form says it; a typed answer gets the chat's hint.
+                return ("annual_report.focus_card_error" if chosen is not None
+                        else "annual_report.retry.focus_areas"), {}
             await update_item(turn.session, turn.report, turn.user, item.id, focus_areas=areas)
             return None
         if field_name == "results" and is_skip(message):

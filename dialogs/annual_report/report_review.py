@@ -6,6 +6,11 @@ Two ways in: the buttons of the summary card posted in KS förvaltning's channel
 Miljönämnden 2025"). The card sits in a channel others read too, so whoever presses is asked for their role:
 only KS coordinators and administrators act. A return needs a comment saying what to complete.
 
+Once decided, the card in the channel is replaced by a read-only one that says what was decided, by whom and when
+("Godkänd av Karin Karlsson 5 dec 2026 kl. 08.32"), so that no other coordinator takes it for pending. A press
+on a card whose report was decided meanwhile, or on the card of an earlier submission, changes nothing: it is
+answered with the report's current state, and that card is brought up to date too.
+
 Whoever submitted the report is told in their personal chat with Lotsen, with a button that opens the report:
 the notice is added in the change's own transaction and delivered after the commit (dialogs/common/ks_notification.py),
 and the answer says that it is on its way, or why they cannot be reached.
@@ -22,9 +27,13 @@ from botbuilder.core import TurnContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.common.card_values import record_id
+from dialogs.common.cards import Card
+from dialogs.common.formatting import format_moment
+from dialogs.common.replies import replace_pressed_card
 from dialogs.common.turn import Turn
 from dialogs.common.ks_notification import NotificationOutcome, tell_submitter
 from dialogs.common.input_parsing import command_rest, command_words, plain
+from dialogs.annual_report.cards import ks_summary_card, submission_mark
 from dialogs.annual_report.ks_cards import (
     APPROVE_ACTION,
     COMMENT_INPUT,
@@ -42,10 +51,12 @@ from dialogs.common.turn_user import acting_user
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.annual_reports import (
     AnnualReport,
+    AnnualReportEventKind,
     AnnualReportStatus,
     InvalidReportStatus,
     approve,
     get_report,
+    last_event,
     return_for_completion,
 )
 from storage.models import User
@@ -65,6 +76,7 @@ class ReviewRequest:
     year: int | None = None  # typed; None: the last calendar year
     comment: str | None = None
     problem: Literal["usage", "bad_year"] | None = None  # the typed command could not be read
+    submission: str | None = None  # a card button's: which submission the card is about (cards.submission_mark)
 
 
 @dataclass
@@ -80,6 +92,7 @@ class _Outcome:
     submitter_id: int | None = None
     submitter_name: str = ""
     told: NotificationOutcome | None = None  # the submitter's notice: on its way, or why it cannot be sent
+    card: Card | None = None  # what the pressed card now shows: the report decided or submitted anew
 
 
 def _read_typed(action: Action, rest: str) -> ReviewRequest:
@@ -117,6 +130,7 @@ class ReportReviewCommand:
                 "return" if value["action"] == RETURN_ACTION else "approve",
                 report_id=record_id(value.get("report_id")),
                 comment=comment.strip() if isinstance(comment, str) else None,
+                submission=value.get("submitted_at") if isinstance(value.get("submitted_at"), str) else None,
             )
         for action, key in (("return", "ks.words.return"), ("approve", "ks.words.approve")):
             rest = command_rest(message or "", key)
@@ -129,6 +143,8 @@ class ReportReviewCommand:
         assert isinstance(request, ReviewRequest)
         context = turn.context
         outcome = await self._review(context, request, lang)
+        if outcome.card is not None:
+            await replace_pressed_card(context, outcome.card)
         await context.send_activity(outcome.reply)
         if outcome.notice is None:
             return
@@ -164,6 +180,8 @@ class ReportReviewCommand:
             outcome = await self._act(session, request, found, user, lang)
             if outcome.notice is not None and outcome.submitter_id is not None:
                 await self._tell_submitter(context, session, found, outcome)
+            if request.report_id is not None:
+                outcome.card = await _card_now(session, found, request)
             return outcome
 
     async def _find(self, session: AsyncSession, request: ReviewRequest, user: User, default_year: int,
@@ -190,6 +208,8 @@ class ReportReviewCommand:
                    lang: Language) -> _Outcome:
         names = {"organisation": report.organisation.name, "year": report.year}
         status = report.status
+        if _superseded(report, request):
+            return _Outcome(text("ks.review.superseded", lang, **names))
         if request.action == "approve" and status is AnnualReportStatus.APPROVED:
             return _Outcome(text("ks.review.already_approved", lang, **names))
         if request.action == "return" and status is AnnualReportStatus.RETURNED:
@@ -245,3 +265,44 @@ class ReportReviewCommand:
         outcome.told = await tell_submitter(context, session, submitter, report.id,
                                             f"{outcome.organisation} {outcome.year}", card,
                                             language_of(context.activity.locale))
+
+
+# --- the card in the channel, brought up to date ------------------------------------------------------------------
+
+def _superseded(report: AnnualReport, request: ReviewRequest) -> bool:
+    """The press comes from the card of an earlier submission of a report that was returned and submitted again."""
+    return (request.submission is not None and report.status is AnnualReportStatus.SUBMITTED
+            and request.submission != submission_mark(report))
+
+
+async def _card_now(session: AsyncSession, report: AnnualReport, request: ReviewRequest) -> Card | None:
+    """The pressed card as it should read now: read-only with the decision once the report was returned or
+    approved, or pointing to the new card once submitted again; None while it is still pending (a return without
+    a comment, say), when the card stays as it is. Always in Swedish, like the card."""
+    if report.status is AnnualReportStatus.SUBMITTED and not _superseded(report, request):
+        return None
+    if _superseded(report, request):
+        assert report.submitted_at is not None
+        decision = text("annual_report.ks_card.decided.resubmitted", "sv", when=format_moment(report.submitted_at))
+    elif report.status is AnnualReportStatus.APPROVED:
+        who, when = await _last_event(session, report, AnnualReportEventKind.APPROVED)
+        decision = text("annual_report.ks_card.decided.approved", "sv", who=who,
+                        when=format_moment(report.approved_at or when))
+    elif report.returned_at is not None:  # returned, and perhaps being completed (a draft again)
+        who, when = await _last_event(session, report, AnnualReportEventKind.RETURNED)
+        decision = text("annual_report.ks_card.decided.returned", "sv", who=who,
+                        when=format_moment(report.returned_at), comment=report.returned_comment or "–")
+    else:
+        return None
+    submitter = await session.get(User, report.submitted_by_user_id) if report.submitted_by_user_id else None
+    return ks_summary_card(report, submitted_by=submitter.name if submitter else None, decision=decision)
+
+
+async def _last_event(session: AsyncSession, report: AnnualReport, kind: AnnualReportEventKind
+                      ) -> tuple[str, datetime | None]:
+    """Who made the report's latest change of `kind`, and when."""
+    event = await last_event(session, report, kind)
+    someone = text("annual_report.ks_card.decided.someone", "sv")
+    if event is None:
+        return someone, None
+    return (event.actor.name if event.actor is not None and event.actor.name else someone), event.at

@@ -77,6 +77,7 @@ class ReportTurn:
     lang: Language
     replies: list[Activity] = field(default_factory=list)
     submitted: NotificationOutcome | None = None  # set when the report was submitted: KS förvaltning's notice
+    pressed_card: Card | None = None  # what the card whose button made the turn shows from now on
 
     def say(self, key: str, buttons: list[str] | None = None, **values: object) -> None:
         self.say_text(text(key, self.lang, **values), buttons)

@@ -51,6 +51,11 @@ class ReviewAndSubmit(ReportSteps):
             turn.show(missing_card(turn.report, missing, turn.lang))
             return WAIT
         await submit(turn.session, turn.report, turn.user)
+        # The review card pressed becomes the report as submitted: no "Skicka in" left on it to press again.
+        assert turn.report.submitted_at is not None
+        turn.pressed_card = review_card(turn.report, turn.lang, last_change=None, lock_note=text(
+            "annual_report.review.locked_submitted", turn.lang, when=_when(turn.report.submitted_at, turn.lang),
+            who=turn.user.name or text("annual_report.review.someone", turn.lang)))
         card = ks_summary_card(turn.report, submitted_by=turn.user.name or None)
         subject = f"{turn.report.organisation.name} {turn.report.year}"
         turn.submitted = await inform_ks_about_annual_report(turn.context, turn.session, self._settings,

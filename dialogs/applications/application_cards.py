@@ -13,6 +13,7 @@ from typing import Any
 
 
 from dialogs.common.cards import Card, adaptive_card, send_text_action
+from dialogs.applications.information_item_cards import download_action
 from dialogs.common.formatting import format_amount, format_date, format_moment, format_money
 from dialogs.applications.programmes import OTHER as OTHER_PROGRAMME, programme_name
 from policy.budget import in_sek
@@ -185,8 +186,9 @@ def list_card(applications: list[Application], lang: Language, *, all_organisati
 
 
 def detail_card(application: Application, events: list[ApplicationEvent], lang: Language,
-                registered_by: str | None) -> Card:
-    """Every answer, the obligations of 4.1 and how far they have come, the history, and what can be done."""
+                registered_by: str | None, information_item_link: str | None = None) -> Card:
+    """Every answer, the obligations of 4.1 and how far they have come, the history, and what can be done;
+    with `information_item_link`, the button that downloads the informationsärende (when there is one)."""
     data = application_data(application)
     reference = application_reference(application)
     not_given = text("applications.values.not_given", lang)
@@ -236,6 +238,8 @@ def detail_card(application: Application, events: list[ApplicationEvent], lang: 
     ]
     actions = [{"type": "Action.Submit", "title": text("applications.actions.change_status", lang),
                 "data": {"action": CHANGE_STATUS_ACTION, "application_id": application.id}}]
+    if information_item_link is not None and application.information_item is not None:
+        actions.append(download_action(information_item_link, lang))
     if information_item_open(application):
         actions.append({"type": "Action.Submit", "title": text("applications.actions.mark_sent", lang),
                         "data": {"action": MARK_SENT_ACTION, "application_id": application.id}})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +62,8 @@ from dialogs.common.cards import Card
 from dialogs.common.replies import card_message
 from policy.budget import in_sek
 from policy.dates import today as malmo_today
+from reports.download_links import information_item_link_for
+from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.application_data import ApplicationStatus, Money
 from storage.applications import (
@@ -154,11 +156,14 @@ class MyApplicationsDialog(ComponentDialog):
     STEPS = "my_applications_steps"
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], today: Callable[[], date] = malmo_today
+        self, session_factory: async_sessionmaker[AsyncSession], settings: Settings,
+        today: Callable[[], date] = malmo_today, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     ) -> None:
         super().__init__(MyApplicationsDialog.__name__)
         self._session_factory = session_factory
+        self._settings = settings  # for the informationsärende's download link
         self._today = today
+        self._clock = clock
         self.add_dialog(WaterfallDialog(self.STEPS, [self._show, self._act]))
         self.initial_dialog_id = self.STEPS
 
@@ -241,7 +246,10 @@ class MyApplicationsDialog(ComponentDialog):
             elif application is not None and view == DETAIL:
                 events = await list_events(session, application)
                 registered_by = application.created_by.name if application.created_by is not None else None
-                card = detail_card(application, events, lang, registered_by)
+                # A new link each time the application is opened: the one the registration gave lasts a day.
+                link = (information_item_link_for(self._settings, application.id, found.user.id, self._clock())
+                        if application.information_item is not None and found.user is not None else None)
+                card = detail_card(application, events, lang, registered_by, link)
             elif application is not None and view == STATUS:
                 card = status_card(application, lang)
             elif application is not None:

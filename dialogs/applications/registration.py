@@ -20,23 +20,27 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.common.formatting import format_date, format_money
+from dialogs.common.formatting import format_date, format_moment, format_money
 from dialogs.common.input_parsing import is_back, is_cancel, is_skip, parse_yes_no, plain
 from dialogs.common.ks_notification import inform_ks_about_application
 from dialogs.applications.programmes import programme_name
 from dialogs.applications.registration_answers import AnswerContext, Choice, programme_choices, read_answer
-from dialogs.applications.registration_cards import form_card, ks_summary_card, review_card, saved_card
+from dialogs.applications.application_cards import money_label
+from dialogs.applications.information_item_cards import information_item_card
+from dialogs.applications.registration_cards import (
+    CHOICE_ACTION, choice_card, form_card, ks_summary_card, review_card, saved_card)
 from dialogs.applications.registration_fields import FIELDS, FIELDS_BY_NAME, catalog_key, next_field
 from dialogs.applications.registration_state import (
     ASKING, CONFIRM_DISCARD, FORM, RESUME_OFFER, REVIEW, RegistrationState)
 from dialogs.common.turn_user import acting_user, acting_user_recorded
-from dialogs.common.replies import card_message, supports_forms
+from dialogs.common.replies import card_message, replace_pressed_card, supports_forms
 from dialogs.common.turn import Turn
 from policy import ProjectFacts, evaluate_eu_routine
 from policy.dates import MALMO_TIME
 from policy.formatting import format_number
 from reminders.planner import plan_for_application
-from reports.information_item import information_item_draft
+from reports.download_links import DEFAULT_VALID_FOR, information_item_link_for
+from reports.information_item import InformationItemDraft, build_information_item
 from settings import Settings
 from storage.application_data import ApplicationData, MalmoRole, Money
 from storage.access import AccessDenied, can_see_all_organisations
@@ -55,6 +59,8 @@ logger = logging.getLogger("lotsen.registration")
 IDLE_BEFORE_RESUME_OFFER = timedelta(hours=2)
 SAVE_ACTION, EDIT_ACTION, DISCARD_ACTION, FORM_ACTION = (
     "registration_save", "registration_edit", "registration_discard", "registration_form")
+# The questions answered by a choice from a list: a dropdown in Teams, a numbered list in the terminal chat.
+CHOICE_KINDS = ("programme", "organisation")
 
 
 class RegistrationDialog(ComponentDialog):
@@ -68,8 +74,10 @@ class RegistrationDialog(ComponentDialog):
         self.add_dialog(self._steps)
         self.initial_dialog_id = RegistrationSteps.__name__
 
-    # "avbryt" asks whether to throw the draft away, so the bot passes it on instead of ending the dialog.
-    asks_before_cancel = True
+    # Work in hand: "avbryt" is the dialog's own to answer (it asks whether to throw the draft away), and a
+    # command that starts something else asks before leaving it (dialogs/common/routing.py).
+    answers_cancel = True
+    asks_before_leaving = True
 
     async def answer_stale_button(self, turn: Turn, action: str) -> None:
         """A button of a registration card pressed after the registration ended."""
@@ -166,6 +174,8 @@ class RegistrationSteps(Dialog):
         if action == EDIT_ACTION and value.get("field") in FIELDS_BY_NAME:
             state.return_to_review = True
             return await self._ask(dc, state, value["field"])
+        if action == CHOICE_ACTION:
+            return await self._answer_choice(dc, state, value)
         if action == SAVE_ACTION and value.get("submission_key") != state.submission_key:
             # "Spara" on an older review card (an application saved before): say so, and go on with this one.
             await self.answer_stale_save(dc.context, value, state.lang)
@@ -218,16 +228,27 @@ class RegistrationSteps(Dialog):
             return await self._show_review(dc, state)
         return await self._ask(dc, state, field.name)
 
-    async def _ask(self, dc: DialogContext, state: RegistrationState, name: str) -> DialogTurnResult:
+    async def _ask(self, dc: DialogContext, state: RegistrationState, name: str, error: str | None = None
+                   ) -> DialogTurnResult:
+        """Asks the question of field `name`. `error`: why the last answer to it could not be used, for a choice
+        card (a typed answer's problem is said in the chat before the question is asked again)."""
         lang: Language = state.lang
         spec = FIELDS_BY_NAME[name]
         state.mode, state.asking = ASKING, name
         question = text(f"registration.questions.{catalog_key(name)}", lang)
-        if spec.kind == "programme":
-            question += "\n" + _numbered(programme_choices(lang))
-        elif spec.kind == "organisation":
-            async with self._session_factory() as session:
-                question += "\n" + _numbered(await self._organisation_choices(session, dc.context))
+        if spec.kind in CHOICE_KINDS:
+            if spec.kind == "programme":
+                choices = programme_choices(lang)
+            else:
+                async with self._session_factory() as session:
+                    choices = await self._organisation_choices(session, dc.context)
+            if supports_forms(dc.context.activity):
+                # A dropdown in Teams (a review's "Ändra" among them), not a list of two dozen numbered lines.
+                current = getattr(self._data(state), name)
+                await dc.context.send_activity(card_message(choice_card(
+                    name, text(f"registration.choose.{catalog_key(name)}", lang), choices, current, lang, error)))
+                return Dialog.end_of_turn
+            question += "\n" + _numbered(choices)
         if not spec.required:
             question += " " + text("registration.optional_hint", lang)
         buttons = _buttons_for(spec.kind, spec.required, lang)
@@ -250,6 +271,11 @@ class RegistrationSteps(Dialog):
         async with self._session_factory() as session:
             context = await self._answer_context(session, dc.context, lang)
         reading = read_answer(spec, message, self._data(state), context)
+        if reading.problem and spec.kind in CHOICE_KINDS and supports_forms(dc.context.activity):
+            # Nothing chosen ("text": no answer) is asked for as a choice from the list.
+            problem = spec.kind if reading.problem == "text" else reading.problem
+            return await self._ask(dc, state, name, text(f"registration.form.errors.{problem}", lang,
+                                                         **reading.problem_values))
         if reading.problem:
             await self._send_with_buttons(
                 dc.context, text(f"registration.retry.{reading.problem}", lang, **reading.problem_values),
@@ -308,7 +334,9 @@ class RegistrationSteps(Dialog):
                 continue
             reading = read_answer(spec, _form_text(spec.kind, raw), data, context)
             if reading.problem:
-                errors[spec.name] = text(f"registration.retry.{reading.problem}", lang, **reading.problem_values)
+                # Said under the field, as a form says it (the chat's retry texts say what to write back).
+                errors[spec.name] = text(f"registration.form.errors.{reading.problem}", lang,
+                                         **reading.problem_values)
             else:
                 data = data.model_copy(update=reading.values)
                 answered.add(spec.name)
@@ -316,11 +344,26 @@ class RegistrationSteps(Dialog):
         await self._save_draft(dc.context, state)
         if errors:
             await dc.context.send_activity(card_message(
-                form_card(data, lang, programme_choices(lang), context.organisations, errors)))
+                form_card(data, lang, programme_choices(lang), context.organisations, errors, typed=value)))
             return Dialog.end_of_turn
         if data.aligned_with_policy is False or data.decision_anchored is False:
             await dc.context.send_activity(text("registration.not_aligned_warning", lang))
         return await self._show_review(dc, state)
+
+    async def _answer_choice(self, dc: DialogContext, state: RegistrationState, value: dict[str, Any]
+                             ) -> DialogTurnResult:
+        """A choice card's button: the answer to the question it asked, read as a typed one is. A card of another
+        question than the one open (an older card) asks the open one again; from the review, it changes that
+        answer, as its "Ändra" would have."""
+        name = value.get("field")
+        if not (isinstance(name, str) and name in FIELDS_BY_NAME and FIELDS_BY_NAME[name].kind in CHOICE_KINDS):
+            return await self._ask_next(dc, state)
+        if state.mode == REVIEW:
+            state.return_to_review = True
+        elif state.mode != ASKING or state.asking != name:
+            return await self._ask(dc, state, state.asking) if state.asking else await self._ask_next(dc, state)
+        state.mode, state.asking = ASKING, name
+        return await self._answer_question(dc, state, str(value.get(name) or ""))
 
     # --- review, save, discard ----------------------------------------------------------------------
 
@@ -346,22 +389,25 @@ class RegistrationSteps(Dialog):
         async with self._session_factory.begin() as session:
             user = await acting_user_recorded(session, dc.context)
             organisation = await get_organisation(session, data.organisation_slug)
-            draft_text = None
+            draft: InformationItemDraft | None = None
             if routine.verdict.information_item_to_ks:
-                draft_text = information_item_draft(
-                    data, organisation_name=organisation.name, reference="[tilldelas]",
-                    programme_name=_programme_label(data, "sv"), rate_used=routine.rate_used,
-                    registered_on=datetime.now(MALMO_TIME).date())
+                # Stored with the application, whose reference is known once it is inserted.
+                draft = _information_item(data, organisation.name, routine.rate_used, "[tilldelas]")
             application, created = await create_application(
                 session, data=data, organisation=organisation, created_by=user, submission_key=submission_key,
                 eur_sek_rate=routine.rate_used, information_item_required=bool(routine.verdict.information_item_to_ks),
-                information_item_draft=draft_text)
+                information_item_draft=draft.plain_text() if draft else None)
             reference = application_reference(application)
+            # The review card pressed becomes the application as saved, by whom and when: no "Spara" left on it.
+            saved_as = text("registration.saved_as", lang, reference=reference,
+                            who=application.created_by.name if application.created_by else user.name,
+                            when=format_moment(application.created_at, lang))
+            user_id = user.id
             outcome = None
             if created:
-                if application.information_item is not None:
-                    application.information_item.draft_text = draft_text.replace("[tilldelas]", reference)
-                    draft_text = application.information_item.draft_text
+                if application.information_item is not None and draft is not None:
+                    draft = _information_item(data, organisation.name, routine.rate_used, reference)
+                    application.information_item.draft_text = draft.plain_text()
                 await delete_draft(session, user)
                 await self._plan_reminders(session, application, data, user, reference, organisation.name)
                 if routine.verdict.inform_ks_administration:
@@ -373,13 +419,20 @@ class RegistrationSteps(Dialog):
         defaults = await self._remembered.get(dc.context, dict)
         defaults["organisation_slug"] = data.organisation_slug
         await self._remembered.set(dc.context, defaults)
+        await replace_pressed_card(dc.context, review_card(data, lang, _programme_label(data, lang), organisation.name,
+                                                           submission_key, saved=saved_as))
         if not created:  # the same review submitted twice: the first one saved it
             await dc.context.send_activity(text("registration.already_saved", lang, reference=reference))
             return await self._end(dc, state, {"application_id": application.id, "reference": reference})
         await dc.context.send_activity(card_message(saved_card(reference, routine, outcome, lang)))
-        if draft_text:
-            await dc.context.send_activity(text("registration.information_item_intro", lang))
-            await dc.context.send_activity(draft_text)
+        if draft is not None:
+            # The draft as a Word document behind a signed link, and what it says in short.
+            now = self._clock()
+            link = information_item_link_for(self._settings, application.id, user_id, now)
+            await dc.context.send_activity(card_message(information_item_card(
+                draft, reference=reference, programme=_programme_label(data, lang),
+                total_budget=money_label(data.total_budget, routine.rate_used, lang), link=link,
+                valid_until=now + DEFAULT_VALID_FOR, lang=lang)))
         return await self._end(dc, state, {"application_id": application.id, "reference": reference})
 
     async def _plan_reminders(self, session: AsyncSession, application: Application, data: ApplicationData,
@@ -542,6 +595,14 @@ def _programme_label(data: ApplicationData, lang: Language) -> str:
     if data.programme == "other":
         return data.programme_other or text("registration.other_programme", lang)
     return programme_name(data.programme, lang)
+
+
+def _information_item(data: ApplicationData, organisation_name: str, rate_used: float | None,
+                      reference: str) -> InformationItemDraft:
+    """The informationsärende draft (Swedish, as kommunstyrelsen's ärenden are) of the application being saved."""
+    return build_information_item(
+        data, organisation_name=organisation_name, programme_name=_programme_label(data, "sv"), reference=reference,
+        rate_used=rate_used, registered_on=datetime.now(MALMO_TIME).date())
 
 
 def _facts(data: ApplicationData) -> ProjectFacts:

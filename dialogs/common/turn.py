@@ -79,3 +79,9 @@ class Turn:
 
     async def send(self, message: str | Activity) -> None:
         await self.context.send_activity(message)
+
+    def retarget(self, message: str) -> None:
+        """The turn as if `message` had been typed (the command a "Lämna och fortsätt" button carries), for the
+        routes and the dialogs that read the activity alike."""
+        self.message, self.value = message, None
+        self.context.activity.text, self.context.activity.value = message, None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-from dialogs.common.cards import Card, adaptive_card, send_text_action, welcome_action
+from dialogs.common.cards import Card, adaptive_card, button_title, send_text_action, welcome_action
 from policy import Answer
 from storage.policy_learning import TOPIC_MAX_LENGTH
 from storage.questions import MAX_QUESTION_LENGTH
@@ -25,8 +25,6 @@ from texts import LANGUAGES, Language, text
 
 FEEDBACK_ACTION = "answer_feedback"
 CHOICE_ACTION = "policy_choice"
-# Teams cuts longer button titles; the policy module keeps topic titles within this.
-BUTTON_TITLE_MAX_LENGTH = 36
 # The features whose answer card carries the button that starts them (the welcome card's button).
 STARTABLE_FEATURES = ("register", "my_applications", "annual_report")
 _TOPIC_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -74,7 +72,8 @@ def answer_card(answer: Answer, lang: Language, offer_registration: bool = False
     if answer.suggestions:
         body.append({"type": "TextBlock", "text": text("answer.follow_up", lang), "weight": "Bolder",
                      "wrap": True, "spacing": "Medium"})
-        actions.extend(send_text_action(suggestion, suggestion) for suggestion in answer.suggestions)
+        # The button sends the whole question; its title is cut to what Teams shows.
+        actions.extend(send_text_action(button_title(suggestion), suggestion) for suggestion in answer.suggestions)
     if offer_registration:
         actions.insert(0, welcome_action("register", lang))
     return adaptive_card(body, actions)
@@ -94,11 +93,6 @@ def _feedback(answer: Answer, ref: str, lang: Language) -> list[dict[str, Any]]:
          "isSubtle": True, "size": "Small", "spacing": "Medium"},
         {"type": "ActionSet", "actions": [vote(True), vote(False)]},
     ]
-
-
-def button_title(title: str) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= BUTTON_TITLE_MAX_LENGTH else title[:BUTTON_TITLE_MAX_LENGTH - 1].rstrip() + "…"
 
 
 def choices_card(answer: Answer, ref: str, lang: Language) -> Card:

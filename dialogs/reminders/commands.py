@@ -1,5 +1,9 @@
 """Reminders in chat: the card's "Klart" and "Påminn mig om en vecka", "mina påminnelser", pausing and resuming.
 
+A pressed card is replaced by one that says what was done, without those two buttons. "Klart" on an
+informationsärende's reminder ("Skickat i dag") marks the informationsärende sent with today's date, as
+"mina ansökningar" would, and so ends its reminders (4.1: the nämnd sends it; Lotsen keeps count).
+
 Each of these is answered within its turn and keeps no dialog state, so it is a handler rather than a dialog:
 the bot asks `ReminderCommands.recognise` whether a turn is one of these, and hands it to `handle`. Who may
 act on a reminder is decided in `storage.reminders` (its recipient; for a channel, a KS coordinator).
@@ -9,23 +13,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
 from botbuilder.core import TurnContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.common.cards import adaptive_card
+from dialogs.common.cards import Card, adaptive_card
 from dialogs.common.turn import Turn
 from dialogs.common.card_values import record_id
 from dialogs.common.formatting import format_date, format_moment
 from dialogs.common.input_parsing import command_words, plain, split_after
-from dialogs.reminders.reminder_cards import DONE_ACTION, SNOOZE_ACTION, reminder_subject
+from dialogs.reminders.reminder_cards import (
+    DONE_ACTION,
+    SNOOZE_ACTION,
+    application_id_of,
+    reminder_card,
+    reminder_subject,
+)
 from dialogs.common.turn_user import acting_user
-from dialogs.common.replies import card_message
+from dialogs.common.replies import card_message, replace_pressed_card
 from reminders.calendar import local_date, send_time, workday_on_or_before
 from storage.access import AccessDenied, NotFound
-from storage.models import Reminder, ReminderKind, ReminderState
+from storage.applications import get_application, mark_information_item_sent
+from storage.models import InformationItemStatus, Reminder, ReminderKind, ReminderState, User
 from storage.reminders import (
     get_reminder,
     list_upcoming_for_user,
@@ -104,10 +115,14 @@ class ReminderCommands:
 
     async def handle(self, turn: Turn, request: ReminderRequest) -> None:
         turn_context, lang = turn.context, turn.lang
-        if request.action == "done":
-            reply = await self._done(turn_context, request.reminder_id, lang)
-        elif request.action == "snooze":
-            reply = await self._snooze(turn_context, request.reminder_id, lang)
+        if request.action in ("done", "snooze"):
+            pressed: list[Card] = []
+            if request.action == "done":
+                reply = await self._done(turn_context, request.reminder_id, lang, pressed)
+            else:
+                reply = await self._snooze(turn_context, request.reminder_id, lang, pressed)
+            if pressed:
+                await replace_pressed_card(turn_context, pressed[0])
         elif request.action == "list":
             await self._list(turn_context, lang)
             return
@@ -117,7 +132,10 @@ class ReminderCommands:
 
     # --- the card's buttons ---------------------------------------------------------------------------------
 
-    async def _done(self, turn_context: TurnContext, reminder_id: int | None, lang: Language) -> str:
+    async def _done(self, turn_context: TurnContext, reminder_id: int | None, lang: Language,
+                    pressed: list[Card]) -> str:
+        """Marks the reminder done; `pressed` gets the card that replaces the one pressed."""
+        now = self._clock()
         async with self._session_factory.begin() as session:
             user = await acting_user(session, turn_context)
             before = await get_reminder(session, reminder_id) if reminder_id is not None else None
@@ -133,9 +151,38 @@ class ReminderCommands:
             except AccessDenied:
                 return text("reminders.not_yours", lang)
             subject = reminder_subject(reminder, lang)
+            today = local_date(now)
+            if not already_done and await self._information_item_sent(session, reminder, user, today):
+                pressed.append(reminder_card(reminder, lang, today, pressed=text(
+                    "reminders.card.pressed.information_item_sent", lang, date=format_date(today, lang))))
+                return text("reminders.information_item_sent", lang, subject=subject,
+                            date=format_date(today, lang))
+            pressed.append(reminder_card(reminder, lang, today, pressed=text(
+                "reminders.card.pressed.done", lang, when=format_moment(reminder.done_at or now, lang))))
         return text("reminders.already_done" if already_done else "reminders.done", lang, subject=subject)
 
-    async def _snooze(self, turn_context: TurnContext, reminder_id: int | None, lang: Language) -> str:
+    @staticmethod
+    async def _information_item_sent(session: AsyncSession, reminder: Reminder, user: User, today: date) -> bool:
+        """"Klart" on an informationsärende's reminder: it is marked sent today, unless it is marked already (its
+        date is not changed) or the user may not change the application (then only the reminder is done)."""
+        if ReminderKind(reminder.kind) is not ReminderKind.INFORMATION_ITEM:
+            return False
+        application_id = application_id_of(reminder)
+        if application_id is None:
+            return False
+        try:
+            application = await get_application(session, application_id, user)
+            item = application.information_item
+            if item is None or item.status is InformationItemStatus.SENT:
+                return False
+            await mark_information_item_sent(session, application, user, today)
+        except (AccessDenied, NotFound):
+            return False
+        return True
+
+    async def _snooze(self, turn_context: TurnContext, reminder_id: int | None, lang: Language,
+                      pressed: list[Card]) -> str:
+        """Puts the reminder off a week; `pressed` gets the card that replaces the one pressed."""
         now = self._clock()
         until = snooze_until(now, self._hour)
         async with self._session_factory.begin() as session:
@@ -153,6 +200,8 @@ class ReminderCommands:
             subject = reminder_subject(reminder, lang)
             if reminder.state != ReminderState.SNOOZED:
                 return text("reminders.not_snoozable", lang, subject=subject)
+            pressed.append(reminder_card(reminder, lang, local_date(now), pressed=text(
+                "reminders.card.pressed.snoozed", lang, date=format_date(local_date(until), lang))))
         return text("reminders.snoozed", lang, date=format_date(local_date(until), lang), subject=subject)
 
     # --- "mina påminnelser" -------------------------------------------------------------------------------

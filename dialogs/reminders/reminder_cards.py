@@ -135,7 +135,9 @@ def _open_action(reminder: Reminder, lang: Language) -> dict[str, Any] | None:
     return send_text_action(title, text(f"reminders.card.open_messages.{kind}", lang))
 
 
-def reminder_card(reminder: Reminder, lang: Language, today: date) -> Card:
+def reminder_card(reminder: Reminder, lang: Language, today: date, *, pressed: str | None = None) -> Card:
+    """The reminder as sent. With `pressed` (what "Klart" or "Påminn mig om en vecka" did) it is the card that
+    replaces it once pressed: that line in place of those two buttons, "Öppna" kept."""
     values = _values(reminder, lang, today)
     key = _card_key(reminder)
     body: list[dict[str, Any]] = [
@@ -145,8 +147,12 @@ def reminder_card(reminder: Reminder, lang: Language, today: date) -> Card:
     ]
     body.append({"type": "TextBlock", "text": _source_line(reminder, lang), "isSubtle": True, "size": "Small",
                  "wrap": True, "spacing": "Small"})
-    actions = [
-        {"type": "Action.Submit", "title": text("reminders.card.buttons.done", lang),
+    if pressed is not None:
+        body.append({"type": "TextBlock", "text": pressed, "wrap": True, "weight": "Bolder", "color": "Good"})
+    done = ("reminders.card.buttons.done_information_item" if _kind(reminder) == ReminderKind.INFORMATION_ITEM.value
+            else "reminders.card.buttons.done")
+    actions = [] if pressed is not None else [
+        {"type": "Action.Submit", "title": text(done, lang),
          "data": {"action": DONE_ACTION, "reminder_id": reminder.id}},
         {"type": "Action.Submit", "title": text("reminders.card.buttons.snooze", lang),
          "data": {"action": SNOOZE_ACTION, "reminder_id": reminder.id}},

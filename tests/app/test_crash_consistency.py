@@ -154,4 +154,5 @@ async def test_after_a_failed_turn_the_pending_question_is_asked_again(start_app
     assert "Beskriv kort projektet" in texts[2]
     await _rename_table(database_url, "registration_drafts_away", "registration_drafts")
     await client.post("/api/messages", json=message(service_url, "Återbruk av byggmaterial."))  # the retry
-    assert "Vilket EU-program" in standin.texts()[-1]  # filed as the description, and the dialog goes on
+    # Filed as the description, and the dialog goes on: the programme's question (a dropdown card in Teams).
+    assert standin.cards()[-1]["body"][0]["text"] == "Vilket EU-program eller vilken fond söker ni från?"

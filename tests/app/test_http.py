@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.db import create_engine
 from storage.models import ConversationReferenceRecord, User
-from tests.support.activities import bot_added, channel_mention, message
+from tests.support.activities import activity, bot_added, channel_mention, message
 
 
 def _card_texts(card: dict) -> str:
@@ -41,8 +41,33 @@ async def test_install_in_personal_chat_gets_the_swedish_welcome_card(start_app,
     assert card["body"][0]["text"] == "Hej! Jag är Lotsen"
     titles = [action["title"] for action in card["actions"]]
     assert "Hjälp" in titles
-    # Buttons send their text as the user (imBack), so they work the same as typing.
-    assert all(action["data"]["msteams"]["type"] == "imBack" for action in card["actions"])
+    # Buttons send their text as if typed, as plain data (Teams' imBack is dead in Agents Playground).
+    assert all(action["data"]["action"] == "send_text" for action in card["actions"])
+
+
+async def test_a_welcome_button_pressed_does_what_its_text_typed_does(start_app, connector):
+    """Teams and Agents Playground post a button's data as the message's value, with no text: "Registrera
+    EU-ansökan" starts the registration as "registrera ansökan" typed does, and "Hjälp" shows the welcome again."""
+    standin, service_url = connector
+    client = await start_app()
+    await client.post("/api/messages", json=bot_added(service_url))
+    [welcome] = standin.cards()
+    pressed = {action["title"]: action["data"] for action in welcome["actions"]}
+    standin.clear()
+    response = await client.post("/api/messages", json=activity(service_url, value=pressed["Hjälp"]))
+    assert response.status == 201
+    [card] = standin.cards()
+    assert card["body"][0]["text"] == "Hej! Jag är Lotsen"
+    replies = {}
+    for how, fields in (("typed", {"text": pressed["Registrera EU-ansökan"]["text"]}),
+                        ("pressed", {"value": pressed["Registrera EU-ansökan"]})):
+        standin.clear()
+        await client.post("/api/messages", json=activity(service_url, conversation_id=f"a:{how}", **fields))
+        replies[how] = [(reply.activity.get("text"), [attachment["content"]["body"][0]
+                                                      for attachment in reply.activity.get("attachments") or []])
+                        for reply in standin.received]
+    assert replies["pressed"][0][0].startswith("Fyll i formuläret")  # the registration, with its form
+    assert replies["pressed"] == replies["typed"]
 
 
 async def test_welcome_is_in_english_for_an_english_locale(start_app, connector):

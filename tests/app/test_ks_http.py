@@ -87,7 +87,7 @@ async def test_returning_from_the_ks_channel_reaches_the_submitter_and_the_statu
     [notice] = _cards(standin, ANNAS_CHAT)
     assert f"Årsredovisningen {year} för Miljönämnden behöver kompletteras" in notice
     assert "Kommentar: Komplettera med vänortssamarbetet" in notice
-    assert "Öppna årsredovisningen" in notice and f'"value": "årsredovisning {year}"' in notice
+    assert "Öppna årsredovisningen" in notice and f'"text": "årsredovisning {year}"' in notice
     in_channel = " ".join(_texts(standin, KS_CHANNEL))
     assert f"Årsredovisningen för Miljönämnden {year} är returnerad för komplettering." in in_channel
     assert "Anna Andersson, som skickade in den, får besked i sin chatt med Lotsen nu." in in_channel

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.card_text import render_attachment
 from policy import ProjectFacts, answer
+from policy.formatting import keep_together
 from storage.db import create_engine, create_session_factory
 from storage.models import Role
 from storage.policy_learning import list_bad_answers, list_clarifications
@@ -67,7 +68,7 @@ async def test_questions_votes_and_a_teaching_over_http(start_app, connector, da
     await post("29:anna", INFORMATION_ITEM)
     [card] = standin.cards()
     as_partner = answer(INFORMATION_ITEM, facts=ProjectFacts(malmo_is_project_owner=False))
-    assert as_partner.answer in _lines(card)
+    assert keep_together(as_partner.answer) in _lines(card)  # as a card shows it: its figures never broken
     assert "Jag räknar med det du har berättat tidigare: Malmö stad är partner, inte projektägare. " \
            "Skriv ”glöm uppgifterna” för att börja om." in _lines(card)
 
@@ -92,13 +93,13 @@ async def test_questions_votes_and_a_teaching_over_http(start_app, connector, da
     assert standin.texts()[0].startswith(f"Klart: ”{UNTAUGHT}” handlar nu om")
     await post("29:bo", UNTAUGHT)
     [taught] = standin.cards()
-    assert answer(UNTAUGHT, topic=TAUGHT_TOPIC).answer in _lines(taught)
+    assert keep_together(answer(UNTAUGHT, topic=TAUGHT_TOPIC).answer) in _lines(taught)
 
     # Anna forgets her facts: the same question is answered without them.
     await post("29:anna", "glöm uppgifterna")
     assert standin.texts() == ["Okej, jag har glömt uppgifterna om ert projekt. Nästa fråga besvarar jag utan dem."]
     await post("29:anna", INFORMATION_ITEM)
-    assert answer(INFORMATION_ITEM).answer in _lines(standin.cards()[0])
+    assert keep_together(answer(INFORMATION_ITEM).answer) in _lines(standin.cards()[0])
 
 
 async def test_a_feature_and_menar_du_over_http(start_app, connector, database_url):
@@ -119,6 +120,6 @@ async def test_a_feature_and_menar_du_over_http(start_app, connector, database_u
     [card] = await post("Vem bestämmer?")
     chosen = unsure.options[-1]
     [answered] = await post(value=_buttons(card)[chosen.title])
-    assert answer("Vem bestämmer?", topic=chosen.topic).answer in _lines(answered)
+    assert keep_together(answer("Vem bestämmer?", topic=chosen.topic).answer) in _lines(answered)
     [asked] = await _stored(database_url, list_clarifications)
     assert (asked.question, asked.chosen) == ("Vem bestämmer?", chosen.topic)

@@ -4,8 +4,11 @@ summary card that reaches kommunstyrelsens förvaltning's channel at the connect
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+from urllib.parse import urlsplit
 
+from docx import Document
 from sqlalchemy import func, select
 
 from storage.applications import application_reference
@@ -14,6 +17,7 @@ from storage.models import Application, ApplicationEvent
 from storage.organisations import get_organisation
 from storage.users import set_user_organisation, upsert_user
 from tests.support.activities import channel_mention, message
+from tests.support.phone_cards import assert_fits_a_phone, inputs, text_after
 from tests.support.registration_form import FORM, save_button
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
@@ -53,16 +57,29 @@ async def test_the_form_the_review_and_the_notification_to_ks(start_app, connect
     assert any('"Input.Date"' in card for card in _cards(standin))  # Teams gets the form
 
     await client.post("/api/messages", json=message(service_url, None, value={**FORM, "total_budget": "mycket"}))
-    assert "Jag förstod inte beloppet" in _cards(standin)[-1]  # the form comes back with the problem shown
+    # The form comes back as it was filled in, with what to correct under the amount.
+    again = standin.cards()[-1]
+    assert inputs(again)["total_budget"]["value"] == "mycket"
+    assert inputs(again)["project_name"]["value"] == "Cirkulära Malmö"
+    assert text_after(again, "total_budget").startswith("Rätta beloppet, t.ex. 14\u00a0500\u00a0000\u00a0kr")
 
     await client.post("/api/messages", json=message(service_url, None, value=FORM))
     review = _cards(standin)[-1]
-    assert "Stämmer det här?" in review and "14 500 000 kr" in review and "Servicenämnden" in review
+    assert "Stämmer det här?" in review and "14\u00a0500\u00a0000\u00a0kr" in review and "Servicenämnden" in review
+    assert_fits_a_phone(standin.cards())  # the form, the form again and the review
 
     standin.clear()
     await client.post("/api/messages", json=message(
-        service_url, None, value={"action": "registration_save", "submission_key": _save_key_from(review)}))
+        service_url, None, value={"action": "registration_save", "submission_key": _save_key_from(review)},
+        replyToId="review-card"))
     await standin.wait_for_in(KS_CHANNEL)  # the notice goes out once the turn has committed
+    # The review card pressed is replaced by the application as saved: its answers, by whom, and no buttons.
+    [saved] = [item.activity["attachments"][0]["content"] for item in standin.received
+               if item.method == "PUT" and item.reply_to_id == "review-card"]
+    assert "Sparad som EU-" in json.dumps(saved, ensure_ascii=False) and "av Anna Andersson" in json.dumps(
+        saved, ensure_ascii=False)
+    assert "Cirkulära Malmö" in json.dumps(saved, ensure_ascii=False)
+    assert "actions" not in saved and "registration_edit" not in json.dumps(saved)
     [ks_card] = _cards(standin, KS_CHANNEL)
     assert "Cirkulära Malmö" in ks_card and "Servicenämnden" in ks_card and "Krävs" in ks_card
     receipt = " ".join(_cards(standin, "a:conversation-29:anna"))
@@ -71,7 +88,18 @@ async def test_the_form_the_review_and_the_notification_to_ks(start_app, connect
     async with asyncio.timeout(10):
         while await _informed_at(database_url) is None:
             await asyncio.sleep(0.05)
-    assert any("Ekonomi" in text for text in standin.texts())  # the informationsärende draft
+    assert_fits_a_phone(standin.cards())  # every card of the registration, the channel's too, works on a phone
+    # The informationsärende: a summary card in the chat, whose button downloads the Word document from this app.
+    [item_card] = [json.loads(card) for card in _cards(standin, ANNAS_CHAT) if '"Action.OpenUrl"' in card]
+    facts = {fact["title"]: fact["value"] for element in item_card["body"] if element["type"] == "FactSet"
+             for fact in element["facts"]}
+    assert facts["Projekt"] == "Cirkulära Malmö" and facts["Nämnd eller bolag"] == "Servicenämnden"
+    [download] = item_card["actions"]
+    link = urlsplit(download["url"])
+    response = await client.get(f"{link.path}?{link.query}")
+    assert response.status == 200
+    paragraphs = [p.text for p in Document(io.BytesIO(await response.read())).paragraphs]
+    assert "Ekonomi" in paragraphs and "Projektets totalbudget: 14 500 000 kr" in paragraphs
 
 
 async def _informed_at(database_url: str):
@@ -127,7 +155,12 @@ async def test_typing_instead_of_the_form_goes_one_question_at_a_time_and_surviv
 
     restarted = await start_app(database_url=database_url, auto_migrate=True)
     await restarted.post("/api/messages", json=message(service_url, "Återbruk av byggmaterial."))
-    assert "Vilket EU-program" in standin.texts()[-1]
+    programme = standin.cards()[-1]  # in Teams a dropdown, not a numbered list of every programme
+    assert programme["body"][0]["text"] == "Vilket EU-program eller vilken fond söker ni från?"
+    assert inputs(programme)["programme"]["style"] == "compact"
+    await restarted.post("/api/messages", json=message(
+        service_url, None, value={**programme["actions"][0]["data"], "programme": "life"}))
+    assert "Vilken utlysning" in standin.texts()[-1]
 
 
 async def test_my_applications_shows_the_saved_one_and_refuses_another_organisations(start_app, connector, tmp_path):
@@ -196,7 +229,7 @@ async def test_applications_stay_out_of_channels(start_app, connector):
     for words in ("registrera ansökan", "mina ansökningar", "mina påminnelser"):
         standin.clear()
         await client.post("/api/messages", json=channel_mention(service_url, words))
-        assert "privat chatt" in standin.texts()[-1]
+        assert "privat chatt" in str(standin.cards()[-1])
 
 
 async def test_the_consultation_can_be_answered_with_a_mention_in_a_channel(start_app, connector):

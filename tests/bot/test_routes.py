@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from bot.assembly import build_bot
 from bot.routes import RouteTargets
 from dialogs.common.chat_commands import PASSED_ON
-from dialogs.common.routing import ROUTE_AGAIN, Route, Router, continue_running_dialog
+from dialogs.common.routing import ROUTE_AGAIN, Interrupts, Route, Router, continue_running_dialog
 from dialogs.common.turn import PERSONAL_ONLY, Scope, Turn
 from settings import Settings
 from texts import text
-from tests.support.chat import chat_adapter, say, text_of
+from tests.support.chat import button, chat_adapter, say, text_of
 
 ANNA = ChannelAccount(id="29:anna", name="Anna Andersson")
 ROUTES_FILE = Path(__file__).resolve().parents[2] / "bot" / "routes.py"
@@ -86,8 +86,9 @@ def _everything_else(reply: str) -> Route:
 
 def _example_routes() -> list[Route]:
     return [
-        Route("help", 10, *_says("hjälp", "Här är vad jag kan."), interrupts=True),
-        Route("the running dialog", 50, lambda turn: turn.running_dialog, continue_running_dialog, interrupts=True),
+        Route("help", 10, *_says("hjälp", "Här är vad jag kan."), interrupts=Interrupts.AT_ONCE),
+        Route("the running dialog", 50, lambda turn: turn.running_dialog, continue_running_dialog,
+              interrupts=Interrupts.AT_ONCE),
         Route("start", 60, (lambda turn: True if turn.message == "börja" else None), _begin),
         Route("mine", 70, *_says("mina", "Dina ansökningar."), scopes=PERSONAL_ONLY),
         _everything_else("Svar"),
@@ -120,7 +121,7 @@ async def test_a_message_a_dialog_passes_on_is_routed_afresh_once():
 
 async def test_a_personal_row_selected_in_a_channel_says_so_and_does_nothing_else():
     adapter, taken = _router_adapter(_example_routes(), conversation_type="channel")
-    assert text_of(await say(adapter, "mina")) == text("personal_only", "sv")
+    assert _refusal(await say(adapter, "mina"))[0] == text("personal_only", "sv")
     assert taken == ["mine"]
 
 
@@ -162,13 +163,18 @@ def test_the_table_in_the_file_is_in_rank_order():
     assert ranks == sorted(ranks) and len(ranks) == len(_lotsen_table())
 
 
-def test_interrupting_rows_stand_above_the_running_dialog_and_only_they():
+def test_rows_answered_at_once_stand_above_the_running_dialog_and_only_they():
     table = _lotsen_table()
     names = [route.name for route in table]
     dialog = names.index("the running dialog")
-    assert all(route.interrupts for route in table[:dialog + 1])
-    assert not any(route.interrupts for route in table[dialog + 1:])
+    assert all(route.interrupts is Interrupts.AT_ONCE for route in table[:dialog + 1])
+    assert not any(route.interrupts is Interrupts.AT_ONCE for route in table[dialog + 1:])
     assert len(set(names)) == len(names)
+
+
+def test_what_starts_another_job_asks_before_leaving_a_dialog():
+    asking = {route.name for route in _lotsen_table() if route.interrupts is Interrupts.ASKS_FIRST}
+    assert asking == {"my applications, “öppna EU-…”", "register an application", "annual report"}
 
 
 def test_what_concerns_one_organisation_is_served_in_personal_chats_only():
@@ -197,13 +203,125 @@ async def test_an_old_registration_button_after_the_registration_ended_says_so(s
     assert reply == text("registration.not_running", "sv")
 
 
+def _refusal(replies) -> tuple[str, str]:
+    """A personal job asked for in a channel: the card's text, and where its button leads."""
+    [reply] = replies
+    card = reply.attachments[0].content
+    [action] = card["actions"]
+    return card["body"][0]["text"], action["url"]
+
+
 async def test_an_old_registration_button_in_a_channel_is_refused_as_personal(session_factory):
     adapter = _bot_adapter(session_factory, conversation_type="channel")
-    assert text_of(await say(adapter, "", {"action": "registration_discard"})) == text("personal_only", "sv")
+    said, link = _refusal(await say(adapter, "", {"action": "registration_discard"}))
+    assert said == text("personal_only", "sv")
+    # The button opens the personal chat with Lotsen (the bot's id, as the activity names its recipient).
+    assert link.startswith("https://teams.microsoft.com/l/chat/0/0?users=")
 
 
 async def test_the_annual_report_and_user_admin_say_personal_only_in_a_group_chat(session_factory):
     adapter = _bot_adapter(session_factory, conversation_type="groupChat")
-    assert text_of(await say(adapter, "årsredovisning")) == text("personal_only", "sv")
-    assert text_of(await say(adapter, "användare")) == text("user_admin.personal_only", "sv")
-    assert text_of(await say(adapter, "historik")) == text("user_admin.personal_only", "sv")
+    assert _refusal(await say(adapter, "årsredovisning"))[0] == text("personal_only", "sv")
+    assert _refusal(await say(adapter, "användare"))[0] == text("user_admin.personal_only", "sv")
+    assert _refusal(await say(adapter, "historik"))[0] == text("user_admin.personal_only", "sv")
+
+
+# --- interruptions: one mechanism for every dialog ---------------------------------------------------------------
+
+async def test_a_welcome_button_in_the_middle_of_a_registration_asks_before_leaving_it(session_factory):
+    """"Mina ansökningar" pressed while the registration asks for the project's name is not taken as the name:
+    Lotsen asks whether to leave the registration, whose draft is kept, and goes on only once told to."""
+    adapter = _bot_adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    asked = await say(adapter, "mina ansökningar")
+    assert text("interruption.title", "sv", dialog=text("interruption.dialogs.RegistrationDialog", "sv")) in str(
+        asked[0].attachments[0].content)
+    # "Fortsätt där jag var": the registration still waits for its answer, and the next message is that answer.
+    stayed = await say(adapter, "", button(asked, text("interruption.stay_button", "sv")))
+    assert text_of(stayed) == text("interruption.stay", "sv",
+                                   dialog=text("interruption.dialogs.RegistrationDialog", "sv"))
+    assert text_of(await say(adapter, "Gröna tak i Malmö")) == "Vad heter projektet?"  # typed: one at a time
+
+    # "Lämna och gå vidare": the registration is left, its draft kept, and "mina ansökningar" is answered.
+    asked = await say(adapter, "mina ansökningar")
+    left = await say(adapter, "", button(asked, text("interruption.leave", "sv")))
+    assert [reply.text for reply in left] == [
+        text("interruption.left", "sv", dialog=text("interruption.dialogs.RegistrationDialog", "sv"),
+             resume=text("interruption.resume.RegistrationDialog", "sv")),
+        "Du har inga registrerade ansökningar än. Skriv ”registrera ansökan” för att registrera en."]
+
+
+async def test_help_in_the_middle_of_a_registration_answers_and_the_registration_goes_on(session_factory):
+    adapter = _bot_adapter(session_factory)
+    first = text_of(await say(adapter, "registrera ansökan"))
+    helped = await say(adapter, "hjälp")
+    assert helped[0].attachments and "Lotsen" in str(helped[0].attachments[0].content)
+    # The next message is still the answer to the registration's question, not a new command.
+    assert first and text_of(await say(adapter, "Gröna tak i Malmö")) != text("interruption.nothing_running", "sv")
+
+
+async def test_leave_pressed_when_nothing_runs_just_does_what_it_carries(session_factory):
+    adapter = _bot_adapter(session_factory)
+    replies = await say(adapter, "", {"action": "dialog_leave", "message": "hjälp"})
+    assert replies[0].attachments  # the welcome card, as "hjälp" gives it
+    assert text_of(await say(adapter, "", {"action": "dialog_stay"})) == text("interruption.nothing_running", "sv")
+
+
+# --- the manifest's command lists offer what works where they are offered ---------------------------------------
+
+def _manifest_commands(scope: str) -> list[str]:
+    import json
+    manifest = json.loads((ROUTES_FILE.parents[1] / "manifest" / "manifest.template.json").read_text(encoding="utf-8"))
+    [bot] = manifest["bots"]
+    return [command["title"] for command_list in bot["commandLists"] if scope in command_list["scopes"]
+            for command in command_list["commands"]]
+
+
+@pytest.mark.parametrize(("scope", "conversation_type"), [("team", "channel"), ("groupChat", "groupChat")])
+async def test_every_command_offered_in_a_channel_or_group_chat_is_served_there(
+        session_factory, scope, conversation_type):
+    """Teams shows these when someone types @Lotsen there: none of them may be refused as personal-only."""
+    commands = _manifest_commands(scope)
+    assert commands
+    refusals = {text("personal_only", "sv"), text("user_admin.personal_only", "sv")}
+    for command in commands:
+        adapter = _bot_adapter(session_factory, conversation_type=conversation_type)
+        replies = await say(adapter, command)
+        assert replies, command
+        shown = " ".join((reply.text or "") + str(reply.attachments[0].content if reply.attachments else "")
+                         for reply in replies)
+        assert not any(refusal in shown for refusal in refusals), command
+
+
+# --- the language of the answer: what the user writes when it tells, else the Teams locale -----------------------
+
+@pytest.mark.parametrize(("locale", "written", "expected"), [
+    ("en-US", "mina påminnelser", "sv"),  # English Teams, Swedish written: Swedish
+    ("sv-SE", "show my reminders", "en"),
+])
+async def test_lotsen_answers_in_the_language_written_when_it_is_clear(session_factory, locale, written, expected):
+    services = build_bot(Settings(_env_file=None), session_factory)
+    adapter = chat_adapter(services.bot.on_turn, ANNA, locale=locale)
+    assert text_of(await say(adapter, written)) == text("reminders.list.none", expected)
+
+
+@pytest.mark.parametrize("locale", ["sv-SE", "en-US"])
+async def test_a_message_that_does_not_tell_its_language_is_answered_in_the_teams_locale(session_factory, locale):
+    services = build_bot(Settings(_env_file=None), session_factory)
+    adapter = chat_adapter(services.bot.on_turn, ANNA, locale=locale)
+    [reply] = await say(adapter, "meny")  # no word of either language: the welcome card, in the locale's
+    assert reply.attachments[0].content["body"][0]["text"] == text("welcome.title", locale[:2])
+
+
+async def test_help_in_a_channel_offers_only_what_works_there_and_the_way_to_the_personal_chat(session_factory):
+    adapter = _bot_adapter(session_factory, conversation_type="channel")
+    [reply] = await say(adapter, "hjälp")
+    actions = reply.attachments[0].content["actions"]
+    titles = [action["title"] for action in actions]
+    assert titles == [text("welcome.actions.ask_inform_ks", "sv"), text("welcome.actions.ask_threshold", "sv"),
+                      text("welcome.actions.help", "sv"), text("open_personal_chat", "sv")]
+    assert actions[-1]["url"].startswith("https://teams.microsoft.com/l/chat/0/0?users=")
+    # Every button but the link is served in the channel: none is refused as personal-only.
+    for action in actions[:-1]:
+        answered = await say(adapter, "", action["data"])
+        assert text("personal_only", "sv") not in text_of(answered), action["title"]

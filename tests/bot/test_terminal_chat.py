@@ -28,9 +28,9 @@ async def test_numbered_choices_press_the_buttons(tmp_path):
         conversation = TerminalConversation(adapter, services.bot.on_turn, "29:chat", "Chatt", "sv-SE")
         await conversation.start()
         assert "Hej! Jag är Lotsen" in output[-1]
-        assert "[7] Hjälp" in output[-1]
+        assert "[6] Hjälp" in output[-1]  # six buttons: all that Teams shows in a row
         output.clear()
-        await conversation.say("7")  # the help button: the same card again
+        await conversation.say("6")  # the help button: the same card again
         assert "Hej! Jag är Lotsen" in output[-1]
     finally:
         await engine.dispose()
@@ -66,7 +66,7 @@ def test_make_chat_runs_in_a_terminal_session(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db", "LOG_LEVEL": "WARNING"}
     result = subprocess.run(
         [sys.executable, "-m", "cli", "chat"],
-        input="hjälp\n7\navsluta\n",
+        input="hjälp\n6\navsluta\n",
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -74,6 +74,6 @@ def test_make_chat_runs_in_a_terminal_session(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("Hej! Jag är Lotsen") >= 3  # on start, for "hjälp" and for choice 7
+    assert result.stdout.count("Hej! Jag är Lotsen") >= 3  # on start, for "hjälp" and for choice 6
     assert "Hej då!" in result.stdout
     assert "Traceback" not in result.stderr

@@ -132,7 +132,7 @@ async def test_an_admin_places_a_user_in_an_organisation_and_out_of_it(session_f
 async def test_user_management_answers_only_in_a_private_chat(session_factory):
     await seed_people(session_factory)
     personal_only = ("Användare, roller och historiken tar jag bara i en privat chatt med dig, eftersom alla i "
-                     "kanalen annars ser dem. Skriv till mig i en chatt med Lotsen.")
+                     "kanalen annars ser dem. Skriv till mig i en chatt med Lotsen.\n[Öppna chatten med Lotsen]")
     for message in ("användare", "roll Bo Berg: samordnare"):
         answer = await ask(session_factory, ADA, mentioning_lotsen(message), conversation_type="channel")
         assert answer == personal_only

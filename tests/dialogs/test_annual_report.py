@@ -41,6 +41,7 @@ from storage.models import AnnualReport, Role
 from storage.organisations import get_organisation
 from tests.support.chat import button, chat_adapter, deliver_notices, install_in_channel, say, text_of
 from tests.support.people import make_user
+from tests.support.phone_cards import adaptive_cards, assert_fits_a_phone, inputs
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=timezone.utc)  # the default year is then 2025
 YEAR = 2025
@@ -153,8 +154,9 @@ async def test_a_full_report_with_prefilled_projects_reaches_ks(session_factory)
     assert "Del 1 av 6: EU-finansierade projekt" in opened
     # Both registered applications, with programme, role, budget and status read from the application.
     assert PROJECTS[0] in opened and PROJECTS[1] in opened
-    assert "Projektägare" in opened and "14 500 000 kr" in opened and "beviljad" in opened
-    assert "1 200 000 euro" in opened and "Partner" in opened
+    # Amounts on a card never break across lines (no-break spaces: Teams on a phone, dialogs/common/cards.py).
+    assert "Projektägare" in opened and "14\u00a0500\u00a0000\u00a0kr" in opened and "beviljad" in opened
+    assert "1\u00a0200\u00a0000\u00a0euro" in opened and "Partner" in opened
     # The first project is asked about at once, its description as registered shown.
     assert f"Beskriv kort vad ni gjorde: ”{PROJECTS[0]}”" in opened
     assert "Nu: ”Gröna tak på skolor mot översvämningar.”" in opened
@@ -246,7 +248,7 @@ async def test_an_edit_from_the_review_returns_to_the_review(session_factory):
     adapter = _adapter(_services(session_factory))
     review = await say(adapter, "årsredovisning")
     assert "Granska årsredovisningen" in text_of(review)  # worked on before: straight to the review
-    part = await say(adapter, value=button(review, "Ändra: Internationella organisationer och nätverk"))
+    part = await say(adapter, value=button(review, "Ändra: Organisationer och nätverk"))
     assert "[Klar – till granskningen]" in text_of(part)
     question = text_of(await say(adapter, value=button(part, "Ändra: Eurocities")))
     assert "Nu: ”Eurocities”" in question and "[Behåll]" in question
@@ -297,7 +299,7 @@ async def test_a_submitted_report_is_locked(session_factory):
     await _ready_report(session_factory)
     adapter = _adapter(_services(session_factory))
     review = await say(adapter, "årsredovisning")
-    part = await say(adapter, value=button(review, "Ändra: Internationella organisationer och nätverk"))
+    part = await say(adapter, value=button(review, "Ändra: Organisationer och nätverk"))
     remove = button(part, "Ta bort: Eurocities")
     submitted = text_of(await say(adapter, value=button(review, "Skicka in")))
     assert "är inskickad" in submitted
@@ -485,7 +487,7 @@ async def test_save_and_close_keeps_the_draft_and_a_question_is_passed_on(sessio
 
 
 async def test_cancel_leaves_the_draft_saved(session_factory):
-    """"avbryt" inside the dialog, as the router passes it on to a dialog that `asks_before_cancel`."""
+    """"avbryt" inside the dialog, as the router passes it on to a dialog that `answers_cancel`."""
     await _people(session_factory)
     conversation_state = ConversationState(SqlStorage(session_factory))
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
@@ -788,3 +790,86 @@ async def test_a_stale_focus_card_saves_the_areas_chosen_on_it(session_factory):
     assert "Granska årsredovisningen" in saved and "Vilken inriktning" not in saved
     assert (await _report(session_factory)).items[0].focus_areas == ["2b", "2c"]
     assert "Vilken inriktning" in text_of(await say(adapter, value={**card, "focus_areas": ""}))
+
+
+
+# --- in Teams, and on a phone ---------------------------------------------------------------------------------
+
+FOCUS_ERROR = ("Välj minst en inriktning – verksamhetsutveckling (2a), strategisk påverkan (2b) eller profilering "
+               "(2c) – och spara igen.")
+
+
+def _teams_adapter(services, user: ChannelAccount = ANNA) -> TestAdapter:
+    """In Teams, where cards hold forms: focus areas are chosen on the focus card."""
+    return chat_adapter(services.bot.on_turn, user, conversation_id=f"personal-teams-{user.id}")
+
+
+async def test_in_teams_the_focus_card_says_when_nothing_is_chosen(session_factory):
+    await _people(session_factory)
+    await _ready_report(session_factory, complete=False)
+    adapter = _teams_adapter(_services(session_factory))
+    assert_fits_a_phone(adaptive_cards(await say(adapter, "årsredovisning")))
+    missing = await say(adapter, "skicka in")
+    assert_fits_a_phone(adaptive_cards(missing))
+    [focus] = adaptive_cards(await say(adapter, value=button(missing, "Komplettera: Eurocities")))
+    assert_fits_a_phone([focus])
+    assert inputs(focus)["focus_areas"]["errorMessage"] == FOCUS_ERROR  # Teams' own check, on the desktop
+    [save] = focus["actions"]
+    [again] = adaptive_cards(await say(adapter, value={**save["data"], "focus_areas": ""}))
+    assert_fits_a_phone([again])
+    assert [block["text"] for block in again["body"] if block.get("color") == "Attention"] == [FOCUS_ERROR]
+    assert inputs(again)["focus_areas"]["choices"] == inputs(focus)["focus_areas"]["choices"]
+    saved = await say(adapter, value={**save["data"], "focus_areas": "2a,2c"})
+    assert "Sparat: Eurocities." in text_of(saved)
+    assert (await _report(session_factory)).items[0].focus_areas == ["2a", "2c"]
+
+
+async def test_many_items_to_complete_each_have_their_button_under_them(session_factory):
+    """Seven items without focus areas, the plan and the contact person: nine buttons, never more than six in a
+    row (a phone hides the rest behind "…"), each right under what it completes."""
+    await _people(session_factory)
+    await _ready_report(session_factory, complete=False)
+    async with session_factory.begin() as session:
+        anna = await make_user(session, ANNA.id, ANNA.name, await get_organisation(session, "miljonamnden"))
+        report = await get_or_create_draft(session, anna.organisation_id, YEAR, anna)
+        for number in range(6):
+            await add_item(session, report, anna, kind="visit", title=f"Studiebesök nummer {number + 1} från "
+                           "Rotterdam om klimatanpassning", description="Besök.", focus_areas=[], results=None)
+    adapter = _adapter(_services(session_factory))
+    await say(adapter, "årsredovisning")
+    [card] = adaptive_cards(await say(adapter, "skicka in"))
+    assert_fits_a_phone([card])
+    rows = [element["actions"] for element in card["body"] if element["type"] == "ActionSet"]
+    assert [len(row) for row in rows] == [1] * 9 and "actions" not in card
+    titles = [row[0]["title"] for row in rows]
+    assert titles[:2] == ["Komplettera: Eurocities", "Komplettera: Studiebesök nummer 1…"]
+    assert titles[-2:] == ["Svara om verksamhetsplanen", "Ange kontaktperson"]
+    for position, element in enumerate(card["body"]):
+        if element["type"] == "ActionSet":
+            assert card["body"][position - 1]["text"].startswith("• ")
+
+
+async def test_an_items_buttons_are_cut_to_what_teams_shows_and_a_part_is_named_short(session_factory):
+    await _people(session_factory)
+    adapter = _adapter(_services(session_factory))
+    await say(adapter, "årsredovisning")
+    await say(adapter, "nästa")
+    await say(adapter, "lägg till")
+    await say(adapter, "Samarbete med Tammerfors och Åbo om skolans digitalisering")
+    for answer in ("Utbyte av lärare.", "a", "hoppa över"):
+        part = await say(adapter, answer)
+    [card] = adaptive_cards(part)
+    assert_fits_a_phone([card])
+    titles = [action["title"] for element in card["body"] if element["type"] == "ActionSet"
+              for action in element["actions"]]
+    assert titles == ["Ändra: Samarbete med Tammerfors och…", "Ta bort: Samarbete med Tammerfors…"]
+    # The review names each part in full in its heading, and on its button by its short name.
+    [review] = adaptive_cards(await say(adapter, "granska"))
+    assert_fits_a_phone([review])
+    headings = [element["text"] for element in review["body"] if element.get("weight") == "Bolder"]
+    assert "2. Internationella organisationer och nätverk" in headings
+    buttons = [action["title"] for element in review["body"] if element["type"] == "ActionSet"
+               for action in element["actions"]]
+    assert buttons[:6] == ["Ändra: EU-finansierade projekt", "Ändra: Organisationer och nätverk",
+                           "Ändra: Vänortssamarbete", "Ändra: Internationella besök",
+                           "Ändra: Kongresser och seminarier", "Ändra: EU-bevakning och påverkan"]

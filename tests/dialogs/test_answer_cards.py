@@ -54,6 +54,14 @@ def test_the_answer_card_asks_whether_it_helped_naming_its_ref():
     assert "Hjälpte svaret?" not in _rendered(answer_card(_answer(), "sv")).lines
 
 
+def test_a_long_follow_up_question_is_a_short_title_that_asks_the_whole_question():
+    question = "Måste vi informera kommunstyrelsens förvaltning om vår EU-ansökan?"
+    rendered = _rendered(answer_card(_answer(suggestions=[question]), "sv", offer_registration=True))
+    follow_up = rendered.choices[-1]
+    assert follow_up.label == "Måste vi informera kommunstyrelsens…"  # what Teams shows, not cut by Teams
+    assert follow_up.message == question
+
+
 def test_a_press_is_read_only_when_it_has_the_cards_shape():
     good = {"action": "answer_feedback", "ref": REF, "helpful": False, "question": " Vem  beslutar? ",
             "topic": "partner_cities", "lang": "sv"}
@@ -82,8 +90,8 @@ def test_menar_du_offers_a_button_per_topic_with_short_titles():
     assert [(choice.label, choice.value) for choice in rendered.choices] == [
         ("Kommunstyrelsens roll", {"action": "policy_choice", "ref": REF, "topic": "ks_role",
                                    "question": "Vem beslutar?"}),
-        ("Kommunfullmäktiges roll i det inter…", {"action": "policy_choice", "ref": REF, "topic": "kf_role",
-                                                  "question": "Vem beslutar?"}),
+        ("Kommunfullmäktiges roll i det…", {"action": "policy_choice", "ref": REF, "topic": "kf_role",
+                                            "question": "Vem beslutar?"}),
     ]
     assert len(button_title("x" * 80)) == 36
 

@@ -43,7 +43,7 @@ async def test_a_coordinator_gets_three_links_valid_for_a_day_and_the_counts(ses
                  "Bolag som har redovisat frivilligt (avsnitt 3.4): 0"):
         assert line in text
     assert "Helägda bolag har ingen skyldighet att redovisa (avsnitt 3.4)" in text
-    assert "Länkarna gäller till 4 februari 2026 kl. 09.15." in text  # 24 hours, in Malmö time
+    assert "Länkarna gäller till 4\u00a0februari\u00a02026 kl.\u00a009.15." in text  # 24 hours, in Malmö time
     links = buttons(replies)
     assert list(links) == ["Word", "Excel", "Markdown"]
     karin = seeded.users["karin"].id
@@ -86,7 +86,7 @@ async def test_the_compilation_in_english(session_factory):
     assert "Compilation for the city council 2024" in text
     assert "Nämnder: 16" in text and "Not submitted: 16" in text
     assert "Companies that reported voluntarily (section 3.4): 0" in text
-    assert "The links are valid until 4 February 2026 at 09:15." in text
+    assert "The links are valid until 4\u00a0February\u00a02026 at 09:15." in text
     assert _check(buttons(replies)["Excel"]["url"], year=2024, fmt="xlsx") > 0
 
 

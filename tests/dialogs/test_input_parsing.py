@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from dialogs.common import input_parsing
+from dialogs.common.cards import adaptive_card
+from dialogs.common.formatting import format_date, format_money
 from dialogs.common.input_parsing import (
     DEADLINE_PASSED,
     DECISION_BEFORE_SUBMISSION,
@@ -146,6 +148,26 @@ def test_money_case(case: dict[str, Any]) -> None:
     else:
         assert found == Money.of(Decimal(case["amount"]), case["currency"])
     assert is_negative_amount(case["text"]) is bool(case.get("negative"))
+
+
+@pytest.mark.parametrize(("lang", "money"), [
+    ("sv", Money.of(Decimal("12000000"), "SEK")), ("sv", Money.of(Decimal("4500000.50"), "SEK")),
+    ("sv", Money.of(Decimal("1200000"), "EUR")), ("en", Money.of(Decimal("12000000"), "SEK")),
+    ("en", Money.of(Decimal("1200000"), "EUR")),
+])
+def test_an_amount_copied_from_a_card_is_read_as_it_was_shown(lang, money) -> None:
+    """A card keeps an amount on one line with no-break spaces ("12 000 000 kr"); pasted back, it is the same."""
+    shown = adaptive_card([{"type": "TextBlock", "text": format_money(money, lang)}])["body"][0]["text"]
+    assert "\u00a0" in shown and " " not in shown
+    assert parse_money(shown) == money
+    assert parse_money("totalt 12\u00a0000\u00a0000\u00a0kr") == Money.of(Decimal("12000000"), "SEK")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_date_copied_from_a_card_is_read_as_it_was_shown(lang) -> None:
+    shown = adaptive_card([{"type": "TextBlock", "text": format_date(date(2026, 12, 5), lang)}])["body"][0]["text"]
+    assert shown == {"sv": "5\u00a0december\u00a02026", "en": "5\u00a0December\u00a02026"}[lang]
+    assert parse_date(shown, date(2026, 1, 1)) == date(2026, 12, 5)
 
 
 def test_money_is_kept_in_minor_units() -> None:

@@ -21,7 +21,7 @@ QUESTION = "Hur funkar det med avtal?"
 TAUGHT_TOPIC = "declarations"
 # 14.05 in Malmö (summer time): the cards' times can be checked.
 MOMENT = datetime(2027, 6, 3, 12, 5, tzinfo=timezone.utc)
-WHEN = "3 juni 2027 kl. 14.05"
+WHEN = "3\u00a0juni\u00a02027 kl.\u00a014.05"  # as a card shows it: no line break inside
 REFUSAL = ("Det här är till för kommunstyrelsens förvaltning: bara KS-samordnare och administratörer kan se "
            "frågorna och lära Lotsen.")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from urllib.parse import parse_qs, urlsplit
 
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
@@ -20,6 +21,8 @@ from bot.terminal_chat import TerminalAdapter, TerminalConversation
 from dialogs.applications.application_cards import describe_event
 from dialogs.common.chat_commands import passed_on
 from dialogs.applications.my_applications import MyApplicationsDialog
+from reports.download_links import verify_information_item_link
+from settings import Settings
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus, MalmoRole, Money
 from storage.applications import application_reference, create_application, record_ks_administration_informed
 from storage.models import Application, ApplicationEvent, ApplicationEventKind, InformationItem, Role
@@ -34,7 +37,26 @@ BO = ChannelAccount(id="29:bo", name="Bo Berg")  # official, Fritidsnämnden
 KARIN = ChannelAccount(id="29:karin", name="Karin Karlsson")  # KS coordinator
 NILS = ChannelAccount(id="29:nils", name="Nils Nilsson")  # organisation not known yet
 NOT_FOR_THE_DIALOG = "(inte för dialogen)"
+LINK_SECRET = "secret of the test instance"
+LINK_SETTINGS = {"public_base_url": "https://lotsen.malmo.se", "download_link_secret": LINK_SECRET}
 PASSED_ON = "(lämnades vidare)"
+DOWNLOAD = "Ladda ner informationsärendet (Word)"
+
+
+def _link_user(url: str, application_id: int) -> int:
+    """The user a download link of the informationsärende of `application_id` was signed for."""
+    link = urlsplit(url)
+    assert f"{link.scheme}://{link.netloc}{link.path}" == \
+        f"https://lotsen.malmo.se/downloads/information-item/{application_id}.docx"
+    query = {key: values[0] for key, values in parse_qs(link.query).items()}
+    return verify_information_item_link(LINK_SECRET, application_id=application_id, fmt="docx", user=query["user"],
+                                        expires=query["expires"], signature=query["signature"],
+                                        now=datetime.now(timezone.utc))
+
+
+async def _user_id(session_factory, account: ChannelAccount) -> int:
+    async with session_factory() as session:
+        return (await get_user_by_teams_id(session, account.id)).id
 
 
 @dataclass
@@ -120,7 +142,8 @@ def _bot(session_factory):
     """What LotsenBot does for this dialog, on the real state storage."""
     conversation_state = ConversationState(SqlStorage(session_factory))
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    dialogs.add(MyApplicationsDialog(session_factory, today=lambda: TODAY))
+    dialogs.add(MyApplicationsDialog(session_factory, Settings(_env_file=None, **LINK_SETTINGS),
+                                     today=lambda: TODAY))
 
     async def on_turn(turn_context: TurnContext) -> None:
         dialog_context = await dialogs.create_context(turn_context)
@@ -174,7 +197,7 @@ async def test_an_official_sees_the_own_organisations_applications_only(session_
     assert "Program eller fond: Interreg Öresund-Kattegat-Skagerrak" in shown
     assert "Program eller fond: Nordiska ministerrådet (annat program)" in shown
     assert "Status: Utkast" in shown
-    assert "Totalbudget: 14 500 000 kr" in shown
+    assert "Totalbudget: 14\u00a0500\u00a0000\u00a0kr" in shown
     assert "Informationsärende till KS: att göra" in shown
     # Fritidsnämnden's application is not there, not even its number.
     assert "Idrott utan gränser" not in shown
@@ -194,7 +217,8 @@ async def test_a_ks_coordinator_sees_every_organisations_applications(session_fa
     assert "Nämnd eller bolag: Fritidsnämnden" in shown
     assert "Nämnd eller bolag: Miljönämnden" in shown
     # A budget in euro is also shown in kronor, at the rate stored with the application.
-    assert "Totalbudget: 1 200 000 euro (ungefär 13 200 000 kr med kursen 11 kr per euro)" in shown
+    assert ("Totalbudget: 1\u00a0200\u00a0000\u00a0euro (ungefär 13\u00a0200\u00a0000\u00a0kr med kursen "
+            "11\u00a0kr per euro)") in shown
 
 
 async def test_the_list_in_english(session_factory):
@@ -202,7 +226,7 @@ async def test_the_list_in_english(session_factory):
     replies = await say(_adapter(session_factory, locale="en-US"), "my applications")
     shown = text_of(replies)
     assert "My applications" in shown
-    assert "Total budget: SEK 14,500,000" in shown
+    assert "Total budget: SEK\u00a014,500,000" in shown
     assert "Status: Draft" in shown
     assert f"[Open {seeded.reference('green_roofs')}]" in shown
 
@@ -234,24 +258,27 @@ async def test_opening_an_own_application_shows_every_field_the_obligations_and_
     for line in (
         "Utlysning: ÖKS-2027-1",
         "Malmö stads roll: Projektägare (lead partner eller koordinator)",
-        "Totalbudget: 14 500 000 kr",
-        "Malmö stads andel: 2 000 000 kr",
-        "Planerad inlämning: 1 mars 2027",
-        "Sista ansökningsdag: 15 mars 2027",
+        "Totalbudget: 14\u00a0500\u00a0000\u00a0kr",
+        "Malmö stads andel: 2\u00a0000\u00a0000\u00a0kr",
+        "Planerad inlämning: 1\u00a0mars\u00a02027",
+        "Sista ansökningsdag: 15\u00a0mars\u00a02027",
         "Väntat beslut: –",
-        "Projektperiod: 1 september 2027 – 31 augusti 2029",
+        "Projektperiod: 1\u00a0september\u00a02027 – 31\u00a0augusti\u00a02029",
         "Kontaktperson: Anna Andersson",
         "I linje med policy, styrdokument och mål: Ja",
         "Beslutad och förankrad i nämnden: Nej",
         # 13.05 UTC is 14.05 in Malmö in February.
-        "Kommunstyrelsens förvaltning: Informerad den 10 februari 2027 kl. 14.05",
+        "Kommunstyrelsens förvaltning: Informerad den 10\u00a0februari\u00a02027 kl.\u00a014.05",
         "Informationsärende till KS: Att göra",
         "Anna Andersson: registrerade ansökan",
         "Lotsen: informerade kommunstyrelsens förvaltning",
     ):
         assert line in shown, line
-    assert ["Ändra status", "Markera informationsärendet som skickat", "Tillbaka till listan"] == list(
+    assert ["Ändra status", DOWNLOAD, "Informationsärendet är skickat", "Tillbaka till listan"] == list(
         buttons(replies))
+    # A new link each time it is opened, for the user who opened it.
+    assert _link_user(buttons(replies)[DOWNLOAD]["url"], seeded.green_roofs.id) == \
+        (await _user_id(session_factory, ANNA))
 
 
 async def test_typing_the_number_opens_it_too(session_factory):
@@ -261,7 +288,8 @@ async def test_typing_the_number_opens_it_too(session_factory):
     assert f"{reference} · Hamnens omställning" in shown
     assert "Kommunstyrelsens förvaltning: Behöver inte informeras: Malmö stad är partner" in shown
     assert "Informationsärende till KS: Krävs inte" in shown
-    assert "Markera informationsärendet som skickat" not in shown
+    assert DOWNLOAD not in shown  # no informationsärende to download
+    assert "Informationsärendet är skickat" not in shown
     # With the dialog open, "visa <id>" opens another one.
     shown = text_of(await say(_adapter(session_factory), f"visa {seeded.green_roofs.id}"))
     assert "Gröna tak i Malmö" in shown
@@ -284,9 +312,11 @@ async def test_another_organisations_application_is_refused_and_nothing_of_it_sh
     assert sports.status == ApplicationStatus.DRAFT
     # The list is still open: the user's own application can be opened next.
     assert "Gröna tak i Malmö" in text_of(await say(adapter, f"öppna {seeded.reference('green_roofs')}"))
-    # A coordinator may open it.
-    assert "Idrott utan gränser" in text_of(await say(_adapter(session_factory, KARIN),
-                                                     f"öppna {seeded.reference('sports')}"))
+    # A coordinator may open it, and download its informationsärende with a link of her own.
+    opened = await say(_adapter(session_factory, KARIN), f"öppna {seeded.reference('sports')}")
+    assert "Idrott utan gränser" in text_of(opened)
+    assert _link_user(buttons(opened)[DOWNLOAD]["url"], seeded.sports.id) == \
+        (await _user_id(session_factory, KARIN))
 
 
 async def test_an_unknown_number_is_said_plainly(session_factory):
@@ -347,7 +377,7 @@ async def test_a_grant_asks_for_the_amount_granted_and_keeps_it(session_factory)
     saved = await say(adapter, "4,2 miljoner kronor")
     assert saved[0].text == f"Klart: {reference} beviljades 4 200 000 kr. Beloppet kommer med i kommunstyrelsens " \
                             "sammanställning till kommunfullmäktige."
-    assert "Beviljat belopp: 4 200 000 kr" in text_of(saved[1:])
+    assert "Beviljat belopp: 4\u00a0200\u00a0000\u00a0kr" in text_of(saved[1:])
     application, _ = await _application(session_factory, seeded.green_roofs.id)
     assert (application.granted_amount_minor, application.granted_amount_currency) == (420_000_000, "SEK")
     events = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.STATUS_CHANGED)
@@ -368,7 +398,8 @@ async def test_a_grant_in_euro_shows_the_amount_in_kronor_too(session_factory):
     asked = await say(adapter, "status granted")
     assert asked[1].text.startswith("How much was granted for")
     saved = await say(adapter, "1 MEUR")
-    assert "Amount granted: EUR 1,000,000 (about SEK 11,000,000 at SEK 11 per euro)" in text_of(saved[1:])
+    assert ("Amount granted: EUR\u00a01,000,000 (about SEK\u00a011,000,000 at SEK\u00a011 per euro)"
+            in text_of(saved[1:]))
     application, _ = await _application(session_factory, seeded.sports.id)
     assert (application.granted_amount_minor, application.granted_amount_currency) == (100_000_000, "EUR")
 
@@ -396,9 +427,9 @@ async def test_marking_the_information_item_sent_with_a_typed_date(session_facto
     assert replies[0].text == (f"Klart: informationsärendet för {seeded.reference('green_roofs')} är markerat "
                                "som skickat den 20 mars 2027.")
     shown = text_of(replies[1:])
-    assert "Informationsärende till KS: Skickat den 20 mars 2027" in shown
-    assert "Anna Andersson: markerade informationsärendet som skickat den 20 mars 2027" in shown
-    assert "Markera informationsärendet som skickat" not in shown  # nothing left to mark
+    assert "Informationsärende till KS: Skickat den 20\u00a0mars\u00a02027" in shown
+    assert "Anna Andersson: markerade informationsärendet som skickat den 20\u00a0mars\u00a02027" in shown
+    assert "Informationsärendet är skickat" not in shown  # nothing left to mark
     _, item = await _application(session_factory, seeded.green_roofs.id)
     assert (item.status, item.sent_on) == (InformationItemStatus.SENT, date(2027, 3, 20))
     [event] = await _events(session_factory, seeded.green_roofs.id, ApplicationEventKind.INFORMATION_ITEM_SENT)
@@ -409,7 +440,7 @@ async def test_marking_it_sent_today_from_the_button(session_factory):
     seeded = await _seed(session_factory)
     adapter = _adapter(session_factory, KARIN)  # a coordinator may mark another organisation's item
     opened = await say(adapter, f"öppna {seeded.reference('sports')}")
-    question = await say(adapter, value=buttons(opened)["Markera informationsärendet som skickat"])
+    question = await say(adapter, value=buttons(opened)["Informationsärendet är skickat"])
     shown = text_of(question)
     assert "Vilket datum skickades informationsärendet" in shown
     assert list(buttons(question)) == ["Spara datumet", "I dag", "Tillbaka"]
@@ -418,7 +449,7 @@ async def test_marking_it_sent_today_from_the_button(session_factory):
     _, item = await _application(session_factory, seeded.sports.id)
     assert item.sent_on == TODAY
     [event] = await _events(session_factory, seeded.sports.id, ApplicationEventKind.INFORMATION_ITEM_SENT)
-    assert "Karin Karlsson: markerade informationsärendet som skickat den 2 april 2027" in text_of(replies)
+    assert "Karin Karlsson: markerade informationsärendet som skickat den 2\u00a0april\u00a02027" in text_of(replies)
     assert event.details["sent_on"] == TODAY.isoformat()
 
 
@@ -594,10 +625,10 @@ async def test_the_history_says_what_amount_was_granted_and_when_it_was_cleared(
     saved = await say(adapter, "4,2 miljoner kronor")
     shown = text_of(saved[1:])
     assert "Anna Andersson: ändrade status från utkast till beviljad" in shown
-    assert "Anna Andersson: angav beviljat belopp 4 200 000 kr" in shown
+    assert "Anna Andersson: angav beviljat belopp 4\u00a0200\u00a0000\u00a0kr" in shown
     rejected = text_of(await say(adapter, "status avslagen"))
-    assert ("Anna Andersson: ändrade status från beviljad till avslagen (beviljat belopp 4 200 000 kr borttaget)"
-            in rejected)
+    assert ("Anna Andersson: ändrade status från beviljad till avslagen "
+            "(beviljat belopp 4\u00a0200\u00a0000\u00a0kr borttaget)" in rejected)
 
 
 def _status_event(**details: str) -> ApplicationEvent:

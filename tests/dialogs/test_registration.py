@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botbuilder.core.adapters import TestAdapter
@@ -11,16 +12,22 @@ from botbuilder.schema import Activity, ChannelAccount
 from sqlalchemy import func, select
 
 from bot.assembly import build_bot
+from reports.download_links import verify_information_item_link
 from settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.applications import application_reference
 from storage.models import Application, ApplicationEvent, InformationItem, RegistrationDraft, Reminder
 from storage.organisations import get_organisation
-from storage.users import set_user_organisation, upsert_user
-from tests.support.chat import chat_adapter, deliver_notices, install_in_channel, say
+from storage.users import get_user_by_teams_id, set_user_organisation, upsert_user
+from tests.support.chat import chat_adapter, deliver_notices, install_in_channel, say, text_of
+from tests.support.phone_cards import adaptive_cards, assert_fits_a_phone, inputs, text_after
+from tests.support.registration_form import FORM
+from texts import lookup
 
 USER = ChannelAccount(id="29:anna", name="Anna Andersson")
 KS_CONVERSATION = "19:ks-forvaltning@thread.tacv2"
+LINK_SECRET = "secret of the test instance"
 
 
 def _adapter(session_factory, conversation_id: str = "anna-personal", **settings) -> TestAdapter:
@@ -45,6 +52,20 @@ def _text(replies: list[Activity]) -> str:
         for attachment in reply.attachments or []:
             parts.append(json.dumps(attachment.content, ensure_ascii=False))
     return "\n".join(parts)
+
+
+def _information_item_card(replies: list[Activity]) -> dict:
+    """The card that sums up the informationsärende draft (the one with its download button)."""
+    cards = [attachment.content for reply in replies for attachment in reply.attachments or []
+             if any(action.get("type") == "Action.OpenUrl" for action in attachment.content.get("actions", []))]
+    assert len(cards) == 1, cards
+    return cards[0]
+
+
+def _facts(card: dict) -> dict[str, str]:
+    """A card's facts, title → value, with the no-break spaces that keep a figure on one line read as spaces."""
+    return {fact["title"].replace("\u00a0", " "): fact["value"].replace("\u00a0", " ")
+            for element in card["body"] if element.get("type") == "FactSet" for fact in element["facts"]}
 
 
 def _review_key(replies: list[Activity]) -> str:
@@ -90,7 +111,8 @@ async def test_a_full_registration_under_the_threshold(session_factory):
     review = await _fill_in(adapter)
     card = _text(review)
     assert "Stämmer det här?" in card
-    assert "11 000 000 kr" in card and "15 mars 2027" in card and "Miljönämnden" in card
+    # On a card, amounts and dates never break across lines: no-break spaces (dialogs/common/cards.py).
+    assert "11\u00a0000\u00a0000\u00a0kr" in card and "15\u00a0mars\u00a02027" in card and "Miljönämnden" in card
     assert "Anna Andersson" in card  # "jag" means the user
 
     saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
@@ -113,11 +135,13 @@ async def test_a_full_registration_under_the_threshold(session_factory):
 async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_item(session_factory):
     await _official_of(session_factory)
     await install_in_channel(session_factory, KS_CONVERSATION)
-    adapter = _adapter(session_factory, ks_administration_conversation_id=KS_CONVERSATION, eur_sek_rate=11.5)
+    adapter = _adapter(session_factory, ks_administration_conversation_id=KS_CONVERSATION, eur_sek_rate=11.5,
+                       public_base_url="https://lotsen.malmo.se", download_link_secret=LINK_SECRET)
     answers = list(ANSWERS_UNDER_THRESHOLD)
     answers[5] = ("1,2 MEUR", "andel")
     review = await _fill_in(adapter, answers)
-    assert "1 200 000 euro" in _text(review)
+    assert "1\u00a0200\u00a0000\u00a0euro" in _text(review)
+    before_saving = datetime.now(timezone.utc)
     saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
     assert [reply for reply in saved if reply.conversation.id == KS_CONVERSATION] == []  # not before the commit
     async with session_factory() as session:  # saved with its notice, which is not delivered yet
@@ -129,10 +153,36 @@ async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_
     assert "Krävs" in ks_text  # the informationsärende is required
     receipt = _text([reply for reply in saved if reply.conversation.id != KS_CONVERSATION])
     assert "Jag skickar nu en sammanfattning till kommunstyrelsens förvaltning" in receipt
-    assert "Ärende" in receipt and "Ekonomi" in receipt  # the informationsärende draft
     async with session_factory() as session:
         item = (await session.execute(select(InformationItem))).scalar_one()
         application = (await session.execute(select(Application))).scalar_one()
+        anna = await get_user_by_teams_id(session, USER.id)
+    reference = application_reference(application)
+    # The informationsärende draft: a summary card and a link to the Word document, not the text in the chat,
+    # where its line breaks would collapse. The draft is kept with the application as text.
+    assert "Ärende\n" not in receipt and "Förslag till beslut" not in receipt
+    card = _information_item_card(saved)
+    assert _facts(card) == {
+        "Ansökan": reference,
+        "Projekt": "Gröna tak i Malmö",
+        "Nämnd eller bolag": "Miljönämnden",
+        "Program eller fond": "Interreg Öresund-Kattegat-Skagerrak",
+        "Totalbudget": "1 200 000 euro (ungefär 13 800 000 kr med kursen 11,50 kr per euro)",
+        "Beloppsgräns (§ 4.1)": "Totalbudgeten når 12 000 000 kr: informationsärende krävs",
+        "Att fylla i": "Inget saknas – läs igenom utkastet",  # every fact the draft needs was answered
+    }
+    [download] = card["actions"]
+    assert (download["type"], download["title"]) == ("Action.OpenUrl", "Ladda ner informationsärendet (Word)")
+    link = urlsplit(download["url"])
+    assert f"{link.scheme}://{link.netloc}{link.path}" == \
+        f"https://lotsen.malmo.se/downloads/information-item/{application.id}.docx"
+    query = {key: values[0] for key, values in parse_qs(link.query).items()}
+    assert verify_information_item_link(
+        LINK_SECRET, application_id=application.id, fmt="docx", user=query["user"], expires=query["expires"],
+        signature=query["signature"], now=datetime.now(timezone.utc)) == anna.id  # for Anna, who registered it
+    assert before_saving + timedelta(hours=23) < datetime.fromtimestamp(int(query["expires"]), timezone.utc)
+    assert item.draft_text.startswith("Utkast: informationsärende till kommunstyrelsen\n\nÄrende\n")
+    assert "Ekonomi\n" in item.draft_text and f"Lotsens referens: {reference}" in item.draft_text
     assert item.status == "todo"
     assert application.ks_administration_informed_at is not None
     assert application.eur_sek_rate == 11.5
@@ -194,7 +244,7 @@ async def test_edit_from_the_review_returns_to_the_review(session_factory):
     question = _text(await say(adapter, value={"action": "registration_edit", "field": "total_budget"}))
     assert "totalbudget" in question
     review = _text(await say(adapter, "13 miljoner"))
-    assert "Stämmer det här?" in review and "13 000 000 kr" in review
+    assert "Stämmer det här?" in review and "13\u00a0000\u00a0000\u00a0kr" in review
 
 
 async def test_an_official_placed_in_a_nämnd_registers_for_that_nämnd_only(session_factory):
@@ -397,3 +447,115 @@ async def test_an_edit_that_breaks_the_date_order_is_asked_about_that_date(sessi
     retry = _text(await say(adapter, "1 april 2027"))
     assert "Skriv ett inlämningsdatum" in retry
     assert "Stämmer det här?" in _text(await say(adapter, "tillbaka"))  # back from an edit: the review
+
+
+
+# --- in Teams: the form and the choice cards ------------------------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+def _teams_adapter(session_factory) -> TestAdapter:
+    """Anna in her personal chat in Teams, where cards hold forms."""
+    services = build_bot(Settings(_env_file=None), session_factory)
+    return chat_adapter(services.bot.on_turn, USER, conversation_id="anna-teams")
+
+
+async def test_in_teams_a_form_with_errors_comes_back_as_typed_saying_what_to_correct(session_factory):
+    await _official_of(session_factory, "servicenamnden")
+    adapter = _teams_adapter(session_factory)
+    offered = adaptive_cards(await say(adapter, "registrera ansökan"))
+    assert_fits_a_phone(offered)
+    typed = {**FORM, "description": "Återbruk av byggmaterial, med det jag skrev till.",
+             "total_budget": "väldigt mycket", "project_end": "2027-08-01", "malmo_share": "2 000 000 kr"}
+    [again] = adaptive_cards(await say(adapter, value=typed))
+    assert_fits_a_phone([again])
+    fields = inputs(again)
+    # Everything as it was typed, the wrong answers too, so that nothing has to be filled in twice.
+    assert {name: fields[name].get("value") for name in ("description", "total_budget", "malmo_share",
+                                                          "project_end", "programme", "malmo_role",
+                                                          "aligned_with_policy", "expected_decision_date")} == {
+        "description": "Återbruk av byggmaterial, med det jag skrev till.", "total_budget": "väldigt mycket",
+        "malmo_share": "2 000 000 kr", "project_end": "2027-08-01", "programme": "life", "malmo_role": "owner",
+        "aligned_with_policy": "true", "expected_decision_date": None}
+    # Under each wrong field what to correct, as a form says it (the chat's "skriv …" is for typed answers).
+    assert text_after(again, "total_budget") == (
+        f"Rätta beloppet, t.ex. 14{NBSP}500{NBSP}000{NBSP}kr, 12,5{NBSP}miljoner eller 1,2{NBSP}MEUR.")
+    assert text_after(again, "project_end") == (
+        f"Projektslut (1{NBSP}augusti{NBSP}2027) ligger före projektstart (1{NBSP}september{NBSP}2027). "
+        "Rätta ett av datumen.")
+    assert text_after(again, "project_name") is None  # nothing wrong there
+    assert again["body"][1]["text"].startswith("Några svar behöver rättas. Det du fyllde i finns kvar")
+    review = _text(await say(adapter, value={**typed, "total_budget": "14,5 miljoner", "project_end": "2029-08-31"}))
+    assert "Stämmer det här?" in review and f"14{NBSP}500{NBSP}000{NBSP}kr" in review
+
+
+async def test_in_teams_an_empty_required_field_asks_to_be_filled_in(session_factory):
+    await _official_of(session_factory, "servicenamnden")
+    adapter = _teams_adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    [again] = adaptive_cards(await say(adapter, value={**FORM, "project_name": " "}))
+    assert text_after(again, "project_name") == "Fyll i det här fältet."
+    assert inputs(again)["call_identifier"]["value"] == "LIFE-2027-CIRC"
+
+
+async def test_in_teams_a_choice_changed_from_the_review_is_a_dropdown(session_factory):
+    await _official_of(session_factory, "servicenamnden")
+    adapter = _teams_adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    assert_fits_a_phone(adaptive_cards(await say(adapter, value=FORM)))  # the review
+    replies = await say(adapter, value={"action": "registration_edit", "field": "programme"})
+    [card] = adaptive_cards(replies)
+    assert_fits_a_phone([card])
+    dropdown = inputs(card)["programme"]
+    assert (dropdown["type"], dropdown["style"], dropdown["value"]) == ("Input.ChoiceSet", "compact", "life")
+    assert len(dropdown["choices"]) > 20  # every programme, on one line until opened
+    assert "1. Horisont Europa" not in text_of(replies)  # not the chat's numbered list
+    [choose] = card["actions"]
+    assert choose["data"] == {"action": "registration_choice", "field": "programme"}
+    nothing = adaptive_cards(await say(adapter, value={**choose["data"], "programme": ""}))
+    assert nothing[0]["body"][0]["text"] == (
+        "Välj ett program eller en fond i listan, eller ”Annat” om det inte finns med.")
+    review = _text(await say(adapter, value={**choose["data"], "programme": "interreg_oks"}))
+    assert "Stämmer det här?" in review and "Interreg Öresund-Kattegat-Skagerrak" in review
+    # The organisation too; an official placed in a nämnd is offered hers only.
+    [organisation] = adaptive_cards(await say(adapter, value={"action": "registration_edit",
+                                                               "field": "organisation_slug"}))
+    assert [choice["value"] for choice in inputs(organisation)["organisation_slug"]["choices"]] == ["servicenamnden"]
+
+
+async def test_in_the_terminal_chat_a_choice_changed_from_the_review_is_a_numbered_list(session_factory):
+    await _official_of(session_factory)
+    adapter = _adapter(session_factory)  # no card forms
+    await _fill_in(adapter)
+    replies = await say(adapter, value={"action": "registration_edit", "field": "programme"})
+    assert adaptive_cards(replies) == []
+    assert "1. Horisont Europa" in _text(replies)
+    review = _text(await say(adapter, "1"))
+    assert "Stämmer det här?" in review and "Horisont Europa" in review
+
+
+async def test_the_reviews_change_buttons_are_short_beside_a_long_name(session_factory):
+    """On a phone the answer keeps the row's width: "Ändra" beside "Stadsbyggnadsnämnden", not a long title."""
+    await _official_of(session_factory, "servicenamnden")
+    adapter = _teams_adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    [review] = adaptive_cards(await say(adapter, value=FORM))
+    rows = [element for element in review["body"] if element["type"] == "ColumnSet"]
+    assert len(rows) > 10
+    for row in rows:
+        answer, button = row["columns"]
+        assert (answer["width"], button["width"]) == ("stretch", "auto")
+        assert all(block["wrap"] is True for block in answer["items"])
+        [edit] = button["items"][0]["actions"]
+        assert edit["title"] == "Ändra" and edit["tooltip"].startswith("Ändra: ")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_problem_an_answer_can_have_is_said_as_a_form_says_it(lang):
+    """The form and the choice cards say each problem under the field (registration.form.errors); the chat's
+    retry texts (registration.retry) say what to write back. "required" is the form's required_error."""
+    chat_problems = set(lookup("registration.retry", lang)) - {"required"}
+    form_errors = lookup("registration.form.errors", lang)
+    assert set(form_errors) == chat_problems
+    assert not [key for key, said in form_errors.items() if "skriv" in said.lower() or "write" in said.lower()]

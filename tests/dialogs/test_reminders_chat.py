@@ -207,15 +207,16 @@ async def test_my_reminders_lists_what_is_coming_soonest_first_in_malmo_time(ses
     assert listing.splitlines() == [
         "Mina påminnelser",
         "Det här påminner jag dig om härnäst, det närmaste först.",
-        "• 8 mars 2027 kl. 09.00 · informationsärendet för Gröna tak i Malmö (EU-2027-0007)",
-        "• 1 juni 2027 kl. 09.00 · sista ansökningsdag för Sommarskolor (EU-2027-0009)",  # summer time, still 09.00
+        "• 8\u00a0mars\u00a02027 kl.\u00a009.00 · informationsärendet för Gröna tak i Malmö (EU-2027-0007)",
+        # Summer time, still 09.00.
+        "• 1\u00a0juni\u00a02027 kl.\u00a009.00 · sista ansökningsdag för Sommarskolor (EU-2027-0009)",
         "Skriv till exempel ”pausa påminnelser om informationsärenden” för att pausa en sorts påminnelser.",
     ]
     english = await _say(_adapter(session_factory, clock, locale="en-US"), "My reminders")
     assert english.splitlines()[0:3] == [
         "My reminders",
         "This is what I will remind you of next, soonest first.",
-        "• 8 March 2027 at 09:00 · the information item of Gröna tak i Malmö (EU-2027-0007)",
+        "• 8\u00a0March\u00a02027 at 09:00 · the information item of Gröna tak i Malmö (EU-2027-0007)",
     ]
     karin = _adapter(session_factory, clock, user=KARIN)
     assert await _say(karin, "mina påminnelser") == "Du har inga kommande påminnelser."  # not known to Lotsen yet
@@ -236,7 +237,8 @@ async def test_a_paused_kind_is_not_sent_until_it_is_resumed(session_factory, co
         "Påminnelser om informationsärenden är redan pausade.")
 
     listing = await _say(chat, "mina påminnelser")
-    assert "• 1 mars 2027 kl. 09.00 · informationsärendet för Gröna tak i Malmö (EU-2027-0007) (pausad)" in listing
+    assert ("• 1\u00a0mars\u00a02027 kl.\u00a009.00 · informationsärendet för Gröna tak i Malmö (EU-2027-0007) "
+            "(pausad)") in listing
     assert "Pausade: informationsärenden." in listing
 
     clock.set(malmo("2027-03-01 09:00"))

@@ -41,13 +41,13 @@ async def test_a_coordinator_sees_every_organisation_with_status_contact_and_las
     replies = await say(adapter(session_factory), "status årsredovisning")
     text = text_of(replies)
     assert "Årsredovisningar 2025: status" in text  # the last calendar year, by default
-    assert "Stadens sista dag är 31 mars 2026." in text
+    assert "Stadens sista dag är 31\u00a0mars\u00a02026." in text
     # The counts per status: the 16 nämnder, four of them with a report; no bolag is counted.
     for line in ("ej påbörjad: 12", "utkast: 1", "inskickad: 1", "returnerad: 1", "godkänd: 1"):
         assert line in text
     # The registry's name, else the users with the contact person role, else "saknas"; Malmö time.
-    assert ("Miljönämnden: inskickad · Kontaktperson: Anna Andersson · Senast ändrad: 2 februari 2026 kl. 14.05"
-            in text)
+    assert ("Miljönämnden: inskickad · Kontaktperson: Anna Andersson · "
+            "Senast ändrad: 2\u00a0februari\u00a02026 kl.\u00a014.05" in text)
     assert "Fritidsnämnden: utkast · Kontaktperson: Bo Berg · Senast ändrad:" in text
     assert "Servicenämnden: returnerad · Kontaktperson: Sara Svensson" in text
     assert "Kulturnämnden: godkänd · Kontaktperson: saknas" in text
@@ -71,7 +71,7 @@ async def test_a_year_can_be_named_and_an_unreadable_one_is_asked_again(session_
     await seed(session_factory)
     text = text_of(await say(adapter(session_factory), "Status årsredovisningar 2024"))
     assert "Årsredovisningar 2024: status" in text and f"ej påbörjad: {NAMNDER}" in text
-    assert "Stadens sista dag är 31 mars 2025." in text
+    assert "Stadens sista dag är 31\u00a0mars\u00a02025." in text
     [reply] = await say(adapter(session_factory), "status årsredovisning 20255")
     assert reply.text == ("Jag förstod inte vilket år du menar. Skriv ett årtal, till exempel ”status årsredovisning "
                           "2025”.")
@@ -87,9 +87,10 @@ async def test_the_overview_in_english(session_factory):
     assert "Annual reports 2025: status" in text
     assert "not started: 12" in text and "approved: 1" in text
     assert "No company has started a voluntary report for 2025." in text
-    assert "Miljönämnden: submitted · Contact person: Anna Andersson · Last changed: 2 February 2026 at 14:05" in text
+    assert ("Miljönämnden: submitted · Contact person: Anna Andersson · "
+            "Last changed: 2\u00a0February\u00a02026 at 14:05" in text)
     assert "Kulturnämnden: approved · Contact person: none" in text
-    assert "[Remind everyone who has not submitted]" in text
+    assert "[Remind all who have not submitted]" in text
 
 
 async def test_a_contact_person_sees_the_own_organisations_line_only(session_factory):

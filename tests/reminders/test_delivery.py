@@ -97,7 +97,7 @@ async def test_a_registered_application_is_reminded_in_the_officials_chat_with_t
         [card] = standin.cards()
         title, body, source = _texts(card)
         assert title == "Sista ansökningsdag närmar sig: Gröna tak i Malmö"
-        assert f"Gröna tak i Malmö ({reference}) är 15 mars 2027, om 14 dagar" in body
+        assert f"Gröna tak i Malmö ({reference}) är 15\u00a0mars\u00a02027, om 14 dagar" in body
         assert "ska kommunstyrelsens förvaltning vara informerad om ansökan" in body
         assert source == "Källa: § 4.1 Finansiering från EU:s program och fonder"
         reminder_id = button_data(card, "reminder_done")["reminder_id"]
@@ -135,13 +135,13 @@ async def test_the_card_speaks_english_to_an_english_user_and_opens_the_annual_r
     [card] = standin.cards()
     title, body, source = _texts(card)
     assert title == "Yearly report of the international work: Miljönämnden"
-    assert "The city's deadline for the report is 31 March 2027, in 30 days." in body
+    assert "The city's deadline for the report is 31\u00a0March\u00a02027, in 30 days." in body
     assert source == "Source: § 3.3 Committees"
     assert [action["title"] for action in card["actions"]] == ["Done", "Remind me in a week", "Open"]
     assert button_data(card, "reminder_snooze") == {"action": "reminder_snooze", "reminder_id": reminder_id}
     # "Open" writes the annual report command for the user, as if typed, with the year the report is for: the
     # year before the deadline's.
-    assert card["actions"][2]["data"] == {"msteams": {"type": "imBack", "value": "annual report 2026"}}
+    assert card["actions"][2]["data"] == {"action": "send_text", "text": "annual report 2026"}
 
 
 async def test_open_names_the_report_year_of_a_planned_and_of_a_requested_reminder(session_factory, connector):
@@ -163,7 +163,7 @@ async def test_open_names_the_report_year_of_a_planned_and_of_a_requested_remind
         await _schedule(session_factory, replace(spec, due_at=clock.now))
     async with teams_scheduler(session_factory, clock) as scheduler:
         assert (await scheduler.run_due()).delivered == 2
-    opened = sorted(action["data"]["msteams"]["value"] for card in standin.cards() for action in card["actions"]
+    opened = sorted(action["data"]["text"] for card in standin.cards() for action in card["actions"]
                     if action["title"] == "Öppna")
     assert opened == ["årsredovisning 2024", "årsredovisning 2026"]
     assert [parse_open(value).year for value in opened] == [2024, 2026]
@@ -186,7 +186,7 @@ async def test_a_ks_coordinator_is_reminded_of_a_namnd_without_contact_person(se
     assert title == "Kontaktperson för internationella frågor saknas: Miljönämnden"
     assert "kontaktperson" in body and source == "Källa: § 3.3 Nämnder"
     assert card["actions"][2] == {"type": "Action.Submit", "title": "Öppna",
-                                  "data": {"msteams": {"type": "imBack", "value": "kontaktpersoner"}}}
+                                  "data": {"action": "send_text", "text": "kontaktpersoner"}}
 
 
 async def test_a_reminder_to_a_channel_is_posted_in_that_channel(session_factory, connector):

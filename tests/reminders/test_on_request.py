@@ -61,7 +61,7 @@ def test_the_details_are_the_planners_so_the_reminder_card_renders_them():
                                  reminder_card(reminder, "sv", date(2026, 2, 3)))
     shown = "\n".join(rendered.lines)
     assert "Årlig redovisning av det internationella arbetet: Miljönämnden" in shown
-    assert "31 mars 2026, om 56 dagar" in shown
+    assert "31\u00a0mars\u00a02026, om 56 dagar" in shown
     assert reminder_subject(reminder, "sv") == "årsredovisningen för Miljönämnden"
 
 
@@ -74,7 +74,8 @@ def test_a_bolags_voluntary_report_is_reminded_of_as_voluntary_citing_3_4():
     assert (bolag.details["voluntary"], bolag.details["source"], bolag.details["report_year"]) == (True, "3.4", 2025)
     for lang, expected in (("sv", ("Frivillig redovisning av det internationella arbetet: MKB Fastighets AB",
                                    "Helägda bolag har ingen skyldighet att redovisa enligt policyn",
-                                   "skicka in den senast 31 mars 2026, om 56 dagar", "Källa: § 3.4 Helägda bolag")),
+                                   "skicka in den senast 31\u00a0mars\u00a02026, om 56 dagar",
+                                   "Källa: § 3.4 Helägda bolag")),
                            ("en", ("Voluntary report of the international work: MKB Fastighets AB",
                                    "wholly owned companies have no duty to report", "Source: § 3.4"))):
         reminder = Reminder(id=8, kind=bolag.kind, subject_type=bolag.subject_type, subject_id=bolag.subject_id,

@@ -88,7 +88,7 @@ async def test_a_deadline_reminder_picked_up_after_its_deadline_is_cancelled_not
         assert (await scheduler.run_due()).anything is False  # cancelled for good: not tried again
 
     assert reminder_ids_received(standin.cards()) == {today: 1}
-    assert "Sista ansökningsdag för Blå gårdar (EU-2027-0008) är 16 mars 2027, i dag." in _bodies(standin)[0]
+    assert "Sista ansökningsdag för Blå gårdar (EU-2027-0008) är 16\u00a0mars\u00a02027, i dag." in _bodies(standin)[0]
     for reminder_id in passed:
         assert await _outcome(session_factory, reminder_id) == (
             ReminderState.CANCELLED, (SkipReason.DEADLINE_PASSED, None), 0)

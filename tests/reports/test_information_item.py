@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policy import PolicyData, load_policy
-from reports.information_item import FILL_IN, HEADINGS, information_item_draft
+from reports.information_item import FILL_IN, HEADINGS, build_information_item, information_item_draft
 from storage.application_data import ApplicationData, MalmoRole, Money
 from tests.policy.helpers import with_revision
 
@@ -209,3 +209,45 @@ def test_every_date_is_written_in_swedish() -> None:
     draft = _draft(_full())
     assert not re.search(r"\d{4}-\d{2}-\d{2}", draft)
     assert "1 september 2027" in draft and "31 augusti 2030" in draft
+
+
+# ---- the one structure both forms come from ------------------------------------------------------------------
+
+
+def _built(data: ApplicationData, *, rate: float | None = None):
+    return build_information_item(
+        data, organisation_name="Miljönämnden", programme_name="Interreg Öresund-Kattegat-Skagerrak",
+        reference="EU-2027-0007", rate_used=rate, registered_on=REGISTERED)
+
+
+def test_the_plain_text_is_the_parts_headings_and_paragraphs() -> None:
+    built = _built(_full())
+    assert [part.heading for part in built.parts] == list(HEADINGS.values())
+    assert built.plain_text() == _draft(_full())
+    for part in built.parts:  # every paragraph a line of its own under its heading, none empty
+        section = _section(built.plain_text(), part.heading)
+        assert [line for line in section.splitlines()[1:] if line] == list(part.paragraphs)
+        assert all(part.paragraphs)
+    assert built.part("background").paragraphs[0] == \
+        "Skolgårdar görs om för att klara skyfall och ge barnen mer grönska."
+
+
+def test_a_complete_draft_has_no_gaps_and_reaches_the_threshold_of_4_1() -> None:
+    built = _built(_full())
+    assert built.gaps == ()
+    assert (built.section, built.threshold_sek, built.reaches_threshold) == ("4.1", Decimal(12_000_000), True)
+    assert (built.reference, built.project, built.organisation) == ("EU-2027-0007", "Gröna skolgårdar", "Miljönämnden")
+    assert _built(_full(total_budget=Money.of(900_000, "EUR")), rate=11.0).reaches_threshold is False
+
+
+def test_the_gaps_name_every_fact_written_as_fill_in_once_in_the_drafts_order() -> None:
+    built = _built(ApplicationData(project_name="Stadsodling", malmo_role=MalmoRole.OWNER,
+                                   total_budget=Money.of(13_000_000, "SEK"), project_start=date(2027, 9, 1)))
+    assert built.gaps == ("decision_reference", "planned_submission", "description", "project_period", "contact",
+                          "alignment", "anchoring")
+    assert "Projektperiod: 1 september 2027 – [fyll i]" in built.part("background").paragraphs
+    nothing = _built(ApplicationData())
+    assert nothing.gaps[:3] == ("project", "role", "total_budget")
+    assert nothing.reaches_threshold is None and nothing.threshold_sek == Decimal(12_000_000)
+    assert sum(paragraph.count(FILL_IN) for part in nothing.parts for paragraph in part.paragraphs) >= len(nothing.gaps)
+
