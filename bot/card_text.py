@@ -94,6 +94,9 @@ class _AdaptiveRenderer:
                        for fact in element.get("facts") or [])
         elif kind in ("Container", "Column"):
             self._elements(element.get("items") or [], out)
+        elif kind == "ColumnSet" and _is_table_row(element):
+            # A table's row (a name and its value, one text each) reads as a fact does: "name: value".
+            out.append(": ".join(_plain(column["items"][0].get("text", "")) for column in element["columns"]))
         elif kind == "ColumnSet":
             for column in element.get("columns") or []:
                 self._element(column, out)
@@ -141,3 +144,9 @@ class _AdaptiveRenderer:
         if kind == "Action.Execute":
             return Choice(title, value={"action": {"verb": action.get("verb"), "data": data}})
         return Choice(title, value=data)
+
+
+def _is_table_row(element: dict[str, Any]) -> bool:
+    columns = element.get("columns") or []
+    return len(columns) > 1 and all(
+        len(column.get("items") or []) == 1 and column["items"][0].get("type") == "TextBlock" for column in columns)

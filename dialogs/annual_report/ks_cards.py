@@ -90,6 +90,18 @@ def _facts(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in pairs]}
 
 
+def _table(rows: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Organisations and their status as a two-column table. Not a FactSet: Teams gives a fact's title at most
+    150 px, which breaks "Gymnasie- och vuxenutbildningsnämnden" mid-word on a phone; a stretching column wraps
+    the name between words."""
+    return {"type": "Container", "items": [
+        {"type": "ColumnSet", "spacing": "Small", "columns": [
+            {"type": "Column", "width": 3, "items": [{"type": "TextBlock", "text": name, "wrap": True}]},
+            {"type": "Column", "width": 4, "items": [{"type": "TextBlock", "text": value, "wrap": True}]},
+        ]}
+        for name, value in rows]}
+
+
 def _row_text(row: StatusRow, lang: Language) -> str:
     # Nobody named: a nämnd's contact person is missing (3.3); a bolag's representative is its own choice (3.4).
     contact = row.contact or text("ks.status.no_contact" if must_appoint_contact(row.kind)
@@ -119,7 +131,7 @@ def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Lang
         _paragraph(text("ks.status.counts_heading", lang), weight="Bolder"),
         _facts([(status_label(status, lang), str(counts[status])) for status in STATUS_ORDER]),
         _paragraph(text("ks.status.organisations_heading", lang), weight="Bolder"),
-        _facts([(row.organisation, _row_text(row, lang)) for row in duty]),
+        _table([(row.organisation, _row_text(row, lang)) for row in duty]),
     ]
     if not_started:
         body.append(_paragraph(text("ks.status.not_started_heading", lang), weight="Bolder"))
@@ -129,7 +141,7 @@ def status_card(year: int, rows: Sequence[StatusRow], deadline: date, lang: Lang
     body.append(_paragraph(text("ks.status.voluntary_heading", lang), weight="Bolder"))
     body.append(_paragraph(text("ks.status.voluntary_intro", lang), isSubtle=True))
     if voluntary:
-        body.append(_facts([(row.organisation, _row_text(row, lang)) for row in voluntary]))
+        body.append(_table([(row.organisation, _row_text(row, lang)) for row in voluntary]))
     else:
         body.append(_paragraph(text("ks.status.voluntary_none", lang, year=year)))
     actions = None

@@ -3,42 +3,20 @@ submission, and the summary card that reaches kommunstyrelsens förvaltning's ch
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from storage.application_data import ApplicationData, MalmoRole, Money
-from storage.applications import create_application
 from storage.db import create_engine, create_session_factory
 from storage.models import AnnualReport, Role
 from storage.organisations import get_organisation
 from tests.support.activities import BOT_ID, channel_mention, message
+from tests.support.annual_report_walk import YEAR, button_data, card_actions, seed_report_year, walk_to_the_review
 from tests.support.people import make_user
 from tests.support.phone_cards import assert_fits_a_phone
 
 KS_CHANNEL = "19:ks-forvaltning@thread.tacv2"
 ANNA_CONVERSATION = "a:conversation-29:anna"
-YEAR = 2025
-
-
-async def _seed(database_url: str) -> None:
-    """Anna is an official of Miljönämnden, which registered one EU application for YEAR."""
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            environment = await get_organisation(session, "miljonamnden")
-            anna = await make_user(session, "29:anna", "Anna Andersson", environment)
-            await create_application(
-                session, data=ApplicationData(
-                    project_name="Gröna tak i Malmö", description="Gröna tak på skolor.", programme="life",
-                    organisation_slug="miljonamnden", malmo_role=MalmoRole.OWNER,
-                    total_budget=Money.of(14_500_000, "SEK"), planned_submission_date=date(YEAR, 3, 1)),
-                organisation=environment, created_by=anna, submission_key="green-roofs", eur_sek_rate=None,
-                information_item_required=False, information_item_draft=None)
-    finally:
-        await engine.dispose()
 
 
 async def _report(database_url: str) -> AnnualReport:
@@ -50,60 +28,6 @@ async def _report(database_url: str) -> AnnualReport:
         await engine.dispose()
 
 
-def _actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every action of a card: in its body's action sets and at its foot."""
-    found: list[dict[str, Any]] = []
-
-    def walk(elements: list[dict[str, Any]]) -> None:
-        for element in elements:
-            if element.get("type") == "ActionSet":
-                found.extend(element.get("actions") or [])
-            walk(element.get("items") or [])
-            for column in element.get("columns") or []:
-                walk(column.get("items") or [])
-
-    walk(card.get("body") or [])
-    return found + list(card.get("actions") or [])
-
-
-def _button(standin, title: str) -> dict[str, Any]:
-    """The data of the latest card button called `title`."""
-    for card in reversed(standin.cards()):
-        for action in _actions(card):
-            if action.get("title") == title:
-                return action["data"]
-    raise AssertionError(f"no button {title!r}")
-
-
-async def _walk_to_the_review(say, standin) -> None:
-    """Anna's report from the first question to the review, pressing the buttons Teams shows."""
-    standin.clear()
-    await say(f"årsredovisning {YEAR}")
-    [part] = standin.cards()
-    assert part["body"][0]["text"] == "Del 1 av 6: EU-finansierade projekt"
-    shown = json.dumps(part, ensure_ascii=False)
-    assert "Gröna tak i Malmö" in shown and "14\u00a0500\u00a0000\u00a0kr" in shown  # an amount never broken
-    assert "Beskriv kort vad ni gjorde" in standin.texts()[-1]
-
-    await say("behåll")
-    focus = standin.cards()[-1]  # Teams gets the focus areas as a multi-select
-    [choices] = [element for element in focus["body"] if element["type"] == "Input.ChoiceSet"]
-    assert choices["isMultiSelect"] is True
-    assert [choice["value"] for choice in choices["choices"]] == ["2a", "2b", "2c"]
-    await say(None, {**_button(standin, "Spara inriktning"), "focus_areas": "2a,2c"})
-    assert "Vilka resultat" in standin.texts()[-1]
-    await say("Tak på tolv skolor.")
-    for _ in range(6):
-        await say(None, _button(standin, "Nästa") if "Nästa" in str(standin.cards()[-1])
-                  else _button(standin, "Inget att redovisa här"))
-    assert "verksamhetsplanen" in standin.texts()[-1]
-    await say("ja")
-    await say("jag")
-    review = standin.cards()[-1]
-    assert review["body"][0]["text"] == "Granska årsredovisningen"
-    assert_fits_a_phone(standin.cards())  # every card of the walk, the focus card's form too, works on a phone
-
-
 async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(start_app, connector, tmp_path):
     standin, service_url = connector
     database_url = f"sqlite+aiosqlite:///{tmp_path}/report.db"
@@ -112,15 +36,15 @@ async def test_a_report_submitted_in_teams_reaches_ks_with_its_review_actions(st
     await client.post("/api/messages", json=message(
         service_url, "konversations-id", conversation_type="channel", conversation_id=KS_CHANNEL,
         user_id="29:ks", user_name="KS förvaltning"))
-    await _seed(database_url)
+    await seed_report_year(database_url)
 
     async def say(text: str | None = None, value: dict[str, Any] | None = None) -> None:
         response = await client.post("/api/messages", json=message(service_url, text, value=value))
         assert response.status in (200, 201)
 
-    await _walk_to_the_review(say, standin)
+    await walk_to_the_review(say, standin)
 
-    submit = _button(standin, "Skicka in")
+    submit = button_data(standin, "Skicka in")
     standin.clear()
     await say(None, submit)
     await standin.wait_for_in(KS_CHANNEL)  # posted once the submission has committed
@@ -146,7 +70,7 @@ async def test_a_report_opened_again_after_a_restart_goes_to_the_review(start_ap
     standin, service_url = connector
     database_url = f"sqlite+aiosqlite:///{tmp_path}/restart.db"
     client = await start_app(database_url=database_url)
-    await _seed(database_url)
+    await seed_report_year(database_url)
     await client.post("/api/messages", json=message(service_url, f"årsredovisning {YEAR}"))
     await client.post("/api/messages", json=message(service_url, "Gröna tak på tolv skolor."))
     await client.post("/api/messages", json=message(service_url, "spara och stäng"))
@@ -165,7 +89,7 @@ async def test_the_annual_report_stays_out_of_channels(start_app, connector, tmp
     standin, service_url = connector
     database_url = f"sqlite+aiosqlite:///{tmp_path}/channel.db"
     client = await start_app(database_url=database_url)
-    await _seed(database_url)
+    await seed_report_year(database_url)
     await client.post("/api/messages", json=channel_mention(service_url, "årsredovisning"))
     # One card: why not here, and a button to the personal chat; no report is opened in the channel.
     [refusal] = standin.cards()
@@ -184,7 +108,7 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     in_ks_channel = {"conversation_type": "channel", "conversation_id": KS_CHANNEL,
                      "user_id": "29:karin", "user_name": "Karin Karlsson"}
     await client.post("/api/messages", json=message(service_url, "konversations-id", **in_ks_channel))
-    await _seed(database_url)
+    await seed_report_year(database_url)
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine).begin() as session:
@@ -198,8 +122,8 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
         response = await client.post("/api/messages", json=message(service_url, text, value=value, **who))
         assert response.status in (200, 201)
 
-    await _walk_to_the_review(say, standin)
-    first_submit = _button(standin, "Skicka in")
+    await walk_to_the_review(say, standin)
+    first_submit = button_data(standin, "Skicka in")
     standin.clear()
     await say(None, first_submit, replyToId="review-card-1")
     report = await _report(database_url)
@@ -215,7 +139,7 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     # Karin writes the comment in the card's field and presses "Returnera för komplettering" in the channel.
     ks_card = [item.activity["attachments"][0]["content"] for item in standin.received
                if item.conversation_id == KS_CHANNEL][-1]
-    return_data = next(action["data"] for action in _actions(ks_card)
+    return_data = next(action["data"] for action in card_actions(ks_card)
                        if action["title"] == "Returnera för komplettering")
     standin.clear()
     await say(None, {**return_data, "comment": "Lägg till vänortssamarbetet."}, **in_ks_channel)
@@ -239,16 +163,16 @@ async def test_returned_from_the_ks_channel_completed_by_a_colleague_and_submitt
     await say(f"årsredovisning {YEAR}", **bo)
     opened = " ".join(standin.texts() + [str(card) for card in standin.cards()])
     assert "Lägg till vänortssamarbetet." in opened and "Granska årsredovisningen" in opened
-    await say(None, _button(standin, "Ändra: Vänortssamarbete"), **bo)
-    await say(None, _button(standin, "Lägg till"), **bo)
+    await say(None, button_data(standin, "Ändra: Vänortssamarbete"), **bo)
+    await say(None, button_data(standin, "Lägg till"), **bo)
     await say("Vänort Rostock", **bo)
     await say("Gemensamt arbete om dagvatten.", **bo)
-    await say(None, {**_button(standin, "Spara inriktning"), "focus_areas": "2a"}, **bo)
+    await say(None, {**button_data(standin, "Spara inriktning"), "focus_areas": "2a"}, **bo)
     await say("Två gemensamma seminarier.", **bo)
-    await say(None, _button(standin, "Klar – till granskningen"), **bo)
+    await say(None, button_data(standin, "Klar – till granskningen"), **bo)
     assert standin.cards()[-1]["body"][0]["text"] == "Granska årsredovisningen"
 
-    submit = _button(standin, "Skicka in")
+    submit = button_data(standin, "Skicka in")
     standin.clear()
     await say(None, submit, **bo)
     report = await _report(database_url)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import AnnualReport
-from tests.app.test_annual_report_http import YEAR, _actions, _seed
+from tests.support.annual_report_walk import YEAR, card_actions, seed_report_year
 from tests.support.activities import message
 from tests.support.bot_process import BotProcess
 from tests.support.connector_standin import ConnectorStandIn, Received
@@ -48,7 +48,7 @@ def _next_step(standin: ConnectorStandIn) -> tuple[str | None, dict[str, Any] | 
             if question in (activity.get("text") or ""):
                 return answer, None
         for attachment in reversed(activity.get("attachments") or []):
-            actions = {action.get("title"): action.get("data") for action in _actions(attachment["content"])}
+            actions = {action.get("title"): action.get("data") for action in card_actions(attachment["content"])}
             for title in BUTTONS:
                 if title in actions:
                     data = dict(actions[title])
@@ -95,7 +95,7 @@ async def test_the_report_ends_right_when_killed_as_a_reply_arrives(database_url
                                                                      trigger):
     standin, service_url = connector
     await upgrade(database_url)
-    await _seed(database_url)
+    await seed_report_year(database_url)
     bot = await BotProcess(database_url, tmp_path).start()
     try:
         standin.on_receive = _killer(bot, trigger, standin)

@@ -2,7 +2,9 @@
 playground` starts them), and the Playground's page driven in headless chromium (Debian's, launched by
 Playwright: no browser is downloaded). A policy question and its answer card, a suggested action, the welcome
 card's "Registrera EU-ansökan" button, the registration form filled in and sent, the review's "Spara", the
-receipt, and the card kommunstyrelsens förvaltning gets in its channel, each checked on the screen.
+receipt, and the card kommunstyrelsens förvaltning gets in its channel, each checked on the screen. Then another
+official (Anna, over HTTP from her own Teams) submits Miljönämnden's annual report, and the Playground's user, made
+a coordinator of kommunstyrelsens förvaltning, approves it in the channel: the card updates in place to say so.
 
 Needs /usr/bin/chromium, the Python package playwright (requirements-dev.txt), Node.js and the pinned Playground
 (`make playground-install`). Without them the test is skipped, unless REQUIRE_BROWSER=1 (as CI sets it): then it
@@ -18,12 +20,21 @@ import re
 import shutil
 import signal
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
+from sqlalchemy import select
 
 from dialogs.applications.programmes import load_programmes
+from storage.db import create_engine, create_session_factory
+from storage.models import Application, Role, User
+from storage.users import set_user_role
 from tests.browser.playground.relay import start_relay
+from tests.support.activities import message
+from tests.support.annual_report_walk import button_data, seed_report_year, walk_to_the_review
 from tests.support.bot_process import BotProcess, free_port
 from texts import text
 
@@ -33,9 +44,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 PLAYGROUND = Path(__file__).resolve().parent / "playground" / "node_modules" / ".bin" / "agentsplayground"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-# The screenshots the README shows, docs/screenshots/NAME.png. The test also takes "receipt" and "ks" (the card in
-# kommunstyrelsens förvaltning's channel), and "failure" when it fails, into its temporary directory only.
-README_SCREENSHOTS = ("welcome", "answer", "form")
+# The screenshots the README shows, docs/screenshots/NAME.png ("ks": an annual report's card in kommunstyrelsens
+# förvaltning's channel after "Godkänn"). The test also takes "receipt", "ks_registration" (the registered
+# application's card in the channel) and "failure" when it fails, into its temporary directory only.
+README_SCREENSHOTS = ("welcome", "answer", "form", "ks")
 LOCALE = "sv-SE"
 # Generous for a loaded two-core machine (the whole suite runs beside this test): a wait ends as soon as what it
 # waits for is on the screen.
@@ -131,18 +143,26 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+@dataclass(frozen=True)
+class Stage:
+    url: str  # the Playground's page
+    bot_endpoint: str  # the bot's /api/messages, for another official's Teams
+    database_url: str  # the bot's database
+
+
 @pytest.fixture
-async def playground(tmp_path: Path) -> AsyncIterator[str]:
+async def playground(tmp_path: Path) -> AsyncIterator[Stage]:
     """The bot (a process of its own, on SQLite), the locale relay and the Playground, each on a free port."""
     _require_browser_tools()
     settings = {"KS_ADMINISTRATION_CONVERSATION_ID": KS_CHANNEL_ID}
-    bot = await BotProcess(f"sqlite+aiosqlite:///{tmp_path / 'lotsen.db'}", tmp_path, settings).start()
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'lotsen.db'}"
+    bot = await BotProcess(database_url, tmp_path, settings).start()
     relay = process = None
     try:
         relay_port = free_port()
         relay = await start_relay(f"http://127.0.0.1:{bot.port}/api/messages", LOCALE, "127.0.0.1", relay_port)
         process, port = await _start_playground(f"http://127.0.0.1:{relay_port}/api/messages", tmp_path)
-        yield f"http://127.0.0.1:{port}/"
+        yield Stage(f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{bot.port}/api/messages", database_url)
     finally:
         if process is not None:
             await _stop(process)
@@ -201,7 +221,34 @@ async def _fill_form(page, form) -> None:
         await form.get_by_role("checkbox", name=text(f"registration.questions.{question}", "sv")).check()
 
 
-async def test_a_question_and_a_registration_by_form_in_the_playground(playground: str, tmp_path: Path):
+async def _make_the_registrant_a_coordinator(database_url: str) -> None:
+    """The Playground's user (who registered the application) becomes a coordinator at kommunstyrelsens
+    förvaltning, as an administrator does with `python -m cli users grant ks_coordinator …`."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            user = (await session.scalars(select(User).join(Application, Application.created_by_user_id == User.id)
+                                          )).one()
+            await set_user_role(session, user, Role.KS_COORDINATOR)
+    finally:
+        await engine.dispose()
+
+
+async def _anna_submits_her_annual_report(stage: Stage, connector) -> None:
+    """Anna of Miljönämnden, in her own Teams (her replies go to the connector stand-in), walks her report to the
+    review and presses "Skicka in": its card goes to kommunstyrelsens förvaltning's channel in the Playground."""
+    standin, service_url = connector
+    await seed_report_year(stage.database_url)
+    async with aiohttp.ClientSession() as http:
+        async def say(typed: str | None = None, value: dict[str, Any] | None = None) -> None:
+            async with http.post(stage.bot_endpoint, json=message(service_url, typed, value=value)) as response:
+                assert response.status in (200, 201)
+
+        await walk_to_the_review(say, standin)
+        await say(None, button_data(standin, text("annual_report.buttons.submit", "sv")))
+
+
+async def test_a_question_and_a_registration_by_form_in_the_playground(playground: Stage, connector, tmp_path: Path):
     from playwright.async_api import async_playwright, expect
 
     expect.set_options(timeout=WAIT_MS)
@@ -214,7 +261,7 @@ async def test_a_question_and_a_registration_by_form_in_the_playground(playgroun
             # extensible") and sends nothing: every error the page raises is kept, and there must be none.
             page_errors: list[str] = []
             page.on("pageerror", lambda error: page_errors.append(str(error)))
-            await page.goto(playground)
+            await page.goto(playground.url)
 
             # Opening the chat installs Lotsen: the welcome card, with every button alive.
             welcome = _card(page, text("welcome.title", "sv"))
@@ -265,7 +312,22 @@ async def test_a_question_and_a_registration_by_form_in_the_playground(playgroun
             await page.get_by_text(KS_CHANNEL, exact=True).click()
             ks_card = _card(page, text("registration.ks_card_title", "sv", project=TYPED["project_name"]))
             await expect(ks_card).to_contain_text(reference)
-            await ks_card.screenshot(path=screenshot_path("ks", tmp_path))
+            await ks_card.screenshot(path=screenshot_path("ks_registration", tmp_path))
+
+            # Anna submits Miljönämnden's annual report; the Playground's user, a coordinator now, approves it in
+            # the channel, and the card becomes what happened, by whom and when, with no buttons left.
+            await _make_the_registrant_a_coordinator(playground.database_url)
+            await _anna_submits_her_annual_report(playground, connector)
+            approve = text("annual_report.ks_card.approve", "sv")
+            report_card = _card(page, "Miljönämnden", button=approve)
+            await expect(report_card).to_be_visible()
+            await report_card.get_by_role("button", name=approve, exact=True).click()
+            decided = _card(page, re.compile(r"Godkänd av .+\s\d{1,2}\s\w+\s\d{4}\skl\.\s\d{2}\.\d{2}"))
+            await expect(decided).to_contain_text("Miljönämnden")
+            await expect(decided.get_by_role("button", name=approve, exact=True)).to_have_count(0)
+            await expect(page.locator(".ac-adaptiveCard").filter(
+                has=page.get_by_role("button", name=approve, exact=True))).to_have_count(0)
+            await decided.screenshot(path=screenshot_path("ks", tmp_path))
             assert page_errors == []
         except BaseException:
             # What the page showed when the test failed.

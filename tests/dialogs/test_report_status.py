@@ -19,6 +19,7 @@ from storage.organisations import get_organisation, list_organisations
 from tests.support.chat import buttons, say, text_of
 from tests.support.ks_setup import BO, KARIN, NOT_MINE, NOW, OLLE, SARA, YEAR, adapter, seed
 from tests.support.people import make_user
+from tests.support.phone_cards import adaptive_cards, assert_fits_a_phone
 
 ORGANISATIONS = 23  # in storage/data/organisations.yaml
 # Of them the nämnder: only they must report (3.3, 4), so only they are counted, listed as not started and
@@ -65,6 +66,8 @@ async def test_a_coordinator_sees_every_organisation_with_status_contact_and_las
     assert buttons(replies)["Påminn alla som inte har skickat in"] == {"action": "annual_report_remind_all",
                                                                         "year": YEAR}
     assert seeded.reports["miljonamnden"].id is not None
+    # "Gymnasie- och vuxenutbildningsnämnden" wraps between words on a phone, not in the middle of one.
+    assert_fits_a_phone(adaptive_cards(replies))
 
 
 async def test_a_year_can_be_named_and_an_unreadable_one_is_asked_again(session_factory):

@@ -2,7 +2,8 @@
 
 Teams on a phone renders Adaptive Cards up to version 1.2: an input's `label` (1.3) is not shown there, so each
 input's label is a TextBlock right before it; a toggle's title and every text wrap instead of being cut; a row
-shows at most six buttons (more hide behind "…"), and a button's title is cut after about 36 characters. The
+shows at most six buttons (more hide behind "…"), a button's title is cut after about 36 characters, and a fact's
+title has at most 150 px, so a long word there (a nämnd's name) breaks in the middle. The
 figures are Teams', written here as Teams has them, not taken from the code under test.
 """
 
@@ -16,6 +17,8 @@ from botbuilder.schema import Activity
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 TEAMS_MAX_ACTIONS = 6
 TEAMS_MAX_TITLE = 36
+# Teams gives a FactSet's titles at most 150 px; a longer word than this (about 8 px a letter) breaks mid-word.
+FACT_TITLE_LONGEST_WORD = 18
 
 
 def adaptive_cards(replies: Iterable[Activity]) -> list[dict[str, Any]]:
@@ -72,6 +75,9 @@ def _elements(elements: list[dict[str, Any]], problems: list[str]) -> None:
             problems.append(f"an input without a TextBlock before it: {where!r}")
         if kind == "ActionSet":
             _actions(element.get("actions") or [], problems)
+        if kind == "FactSet":
+            problems.extend(f"a fact's title that breaks mid-word: {fact['title']!r}" for fact in element["facts"]
+                            if max(map(len, str(fact.get("title", "")).split()), default=0) > FACT_TITLE_LONGEST_WORD)
         for column in element.get("columns") or []:
             _elements(column.get("items") or [], problems)
         _elements(element.get("items") or [], problems)
