@@ -1,18 +1,22 @@
 """How right and how fast the policy module answers: `python bench/qa.py [--cv K] [--wrong] [--no-unseen]` from the root.
 
+`--unseen-dir unseen-next` measures sets written for a next round (kept apart until then) instead.
+
 Three figures of rightness, kept apart on purpose:
-- unseen: tests/policy/data/unseen/*.yaml (sets 5 and 6), written from the policy text alone by people
+- unseen: tests/policy/data/unseen/*.yaml (sets 7 to 10), written from the policy text alone by people
   (helpers) who never saw the topics, the corpus or the code; frozen (a test checks their hashes), run
   only as a whole, never read while tuning: only their figures are printed. This is the figure that
   says how Lotsen does on the next official's words.
-- dev: tests/policy/data/dev/*.yaml (sets 1-4), written the same way, which were the unseen sets of
-  earlier measurements (1-2, then 3-4) and whose misses were then read to find what to improve (frozen
+- dev: tests/policy/data/dev/*.yaml (sets 1-6), written the same way, which were the unseen sets of
+  earlier measurements (1-2, then 3-4, then 5-6) and whose misses were then read to find what to improve (frozen
   too). `--wrong` lists the misses of the dev sets and of the tuning set, never of the unseen sets.
 - tuning: tests/policy/data/questions.yaml, the questions the module was developed against.
 - corpus cross-validation (--cv K): each fold of the training corpus answered by a model trained on
   the other folds (needs requirements-dev).
 
-A question is right when the answer's first cited section, its verdict (none where none was asked
+A question is right when the answer's first cited section (or a lettered point of it: section 2's focus areas
+are cited as 2a, 2b, 2c, and the writers, who could name only the policy's numbered sections, wrote "2"; the
+report says how many were right only that way), its verdict (none where none was asked
 for) and out_of_scope are as expected, and for a request for a feature, when it leads to that
 feature. "Unsure" answers ("Menar du …?") are not counted right; the report says how many offered
 the right topic. Contradicting verdicts (the rules say yes where the policy says no, or the reverse)
@@ -22,6 +26,7 @@ and citations on out-of-scope questions are counted separately: both must be zer
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -41,7 +46,6 @@ from policy import Answer, answer, load_policy  # noqa: E402
 
 DATA = REPO / "tests" / "policy" / "data"
 TUNING = DATA / "questions.yaml"
-UNSEEN = sorted((DATA / "unseen").glob("*.yaml"))
 DEV = sorted((DATA / "dev").glob("*.yaml"))
 ANSWER_DAY = date(2025, 6, 1)  # the day the question sets are written for
 VERDICT_FIELDS = ("routine_applies", "inform_ks_administration", "information_item_to_ks")
@@ -51,6 +55,7 @@ VERDICT_FIELDS = ("routine_applies", "inform_ks_administration", "information_it
 class Tally:
     total: int = 0
     right: int = 0
+    right_by_point: int = 0  # right because the cited section is a lettered point of the expected one
     unsure_right_offered: int = 0
     unsure_other: int = 0
     wrong: int = 0
@@ -64,8 +69,9 @@ class Tally:
         kind = case.get("kind", "-")
         outcome = judge(case, a)
         self.by_kind[kind][outcome] += 1
-        if outcome == "right":
+        if outcome in ("right", "right by point"):
             self.right += 1
+            self.right_by_point += outcome == "right by point"
         elif outcome == "unsure, right offered":
             self.unsure_right_offered += 1
             self.wrong_cases.append(f"[unsure, right offered] {case['q']}  → offered {[o.topic for o in a.options]} "
@@ -86,21 +92,22 @@ class Tally:
             self.cited_out_of_scope += 1
 
     def merge(self, other: "Tally") -> None:
-        for name in ("total", "right", "unsure_right_offered", "unsure_other", "wrong", "contradictions",
+        for name in ("total", "right", "right_by_point", "unsure_right_offered", "unsure_other", "wrong", "contradictions",
                      "cited_out_of_scope"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, counts in other.by_kind.items():
             self.by_kind[kind].update(counts)
 
     def report(self, name: str, show_kinds: bool) -> None:
-        print(f"{name}: {self.right}/{self.total} = {self.right / self.total:.1%} right; "
+        print(f"{name}: {self.right}/{self.total} = {self.right / self.total:.1%} right "
+              f"({self.right_by_point} of them by a lettered point of the section); "
               f"unsure {self.unsure_right_offered + self.unsure_other} "
               f"({self.unsure_right_offered} offering the right topic); wrong {self.wrong}; "
               f"contradicting verdicts {self.contradictions}; citations out of scope {self.cited_out_of_scope}")
         if show_kinds:
             for kind, counts in sorted(self.by_kind.items()):
                 n = sum(counts.values())
-                print(f"    {kind:<14} {counts['right']}/{n} right")
+                print(f"    {kind:<14} {counts['right'] + counts['right by point']}/{n} right")
 
 
 def _verdict(a: Answer) -> dict[str, Any] | None:
@@ -119,8 +126,11 @@ def judge(case: dict[str, Any], a: Answer) -> str:
     first = a.citations[0].section if a.citations else None
     if expected_section is None:
         return "right" if a.out_of_scope and not a.citations else "wrong"
-    expected_verdict = case.get("verdict")
-    return "right" if first == expected_section and _verdict(a) == expected_verdict and not a.out_of_scope else "wrong"
+    if _verdict(a) != case.get("verdict") or a.out_of_scope:
+        return "wrong"
+    if first == expected_section:
+        return "right"
+    return "right by point" if first and re.fullmatch(rf"{re.escape(expected_section)}[a-z]", first) else "wrong"
 
 
 def contradicts(case: dict[str, Any], a: Answer) -> bool:
@@ -164,6 +174,9 @@ def main() -> int:
                         help="list the questions answered wrongly in the dev sets and the tuning set (never unseen)")
     parser.add_argument("--wrong-unseen", action="store_true",
                         help="also list the unseen sets' misses: this spends them (they must become dev sets after)")
+    parser.add_argument("--unseen-dir", default="unseen", metavar="DIR",
+                        help="the folder of tests/policy/data whose sets are measured as unseen (unseen-next: the sets "
+                             "written for the next round, measured once for the figure of the module as it is)")
     parser.add_argument("--no-unseen", action="store_true",
                         help="leave the unseen sets out (for runs while tuning, so their figure is not watched)")
     args = parser.parse_args()
@@ -171,7 +184,8 @@ def main() -> int:
     print(f"start-up:       {start_up_seconds() * 1000:.0f} ms (fresh process: load data and model, first answer)")
     timings: list[float] = []
     unseen_all = Tally()
-    for path in [] if args.no_unseen else UNSEEN:
+    unseen = sorted((DATA / args.unseen_dir).glob("*.yaml"))
+    for path in [] if args.no_unseen else unseen:
         tally, t = measure(load_cases(path))
         timings += t
         tally.report(f"unseen {path.stem}", show_kinds=False)
@@ -179,7 +193,7 @@ def main() -> int:
         if args.wrong_unseen:
             for line in tally.wrong_cases:
                 print(f"  wrong (unseen {path.stem}): {line}")
-    if UNSEEN and not args.no_unseen:
+    if unseen and not args.no_unseen:
         unseen_all.report("unseen, all", show_kinds=True)
     dev = Tally()
     dev_wrong: list[str] = []

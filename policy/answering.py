@@ -111,6 +111,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     decision = policy.decision
     ranking = policy.classifier.rank(question)
     best, second = ranking[0], ranking[1]
+    if not extraction.section_refs and not extraction.facts.tell_of_a_project():
+        folded = fold(question)
+        for form in policy.question_forms:
+            if best.topic not in form.unless_topics and form.fits(folded):
+                return _labelled(form.topic, policy)
     clear = best.score - second.score >= decision.answer_margin
     sure = clear and best.score >= decision.answer_score
     # Two near topics answered from the same section agree on what the policy says: the better one
@@ -144,7 +149,16 @@ def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) 
     is answered with the verdict even when the classifier hesitates between the 4.1 topics: the rules
     decide the verdict, not the topic."""
     topic = policy.topics.get(label)
-    return topic is not None and topic.verdict is not None and facts.tell_of_a_project()
+    return topic is not None and facts.tell_of_a_project() and gives_verdict(topic, facts)
+
+
+def gives_verdict(topic: Topic, facts: ProjectFacts) -> bool:
+    """Whether `topic`'s answer comes with the 4.1 verdict for the project `facts` tell of."""
+    if topic.verdict == "asked":
+        return True
+    if topic.verdict == "with_budget":
+        return facts.tell_of_a_project() and facts.total_budget is not None
+    return topic.verdict == "with_facts" and facts.tell_of_a_project()
 
 
 def _labelled(label: str, policy: PolicyData, *, taught: bool = False, ranking: list[Score] | None = None,
@@ -191,7 +205,7 @@ class _Builder:
         if choice.kind == "section":
             return self._section(choice.label)  # type: ignore[arg-type]
         topic = self.policy.topics[choice.label]  # type: ignore[index]
-        if topic.verdict == "asked" or (topic.verdict == "with_facts" and self.known.tell_of_a_project()):
+        if gives_verdict(topic, self.known):
             return self._routine(topic)
         return self._topic(topic)
 

@@ -36,6 +36,7 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 _TERM = re.compile(r"\{(\w+)\}")
+_BRACKETS = re.compile(r" ?[()\[\]] ?")
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
@@ -80,6 +81,8 @@ class OwnerReader:
         self._joins = {fold(w) for w in vocab["joins"]}
 
     def read(self, text: str) -> bool | None:
+        # "Malmö stad (gatukontoret) är koordinator": brackets are read as spaces, so the words around them meet.
+        text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
             return None
         verdicts = {v for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
@@ -186,6 +189,7 @@ class FactReader:
         self._other_funders = _any(eu["other_funders"])
         self._eu_words = _any(eu["eu_words"])
         self._funding_words = _any(eu["funding_words"])
+        self._eu_as_the_rules = _any(eu.get("eu_as_the_rules", []))
         self._programmes: list[tuple[re.Pattern[str], bool, str, bool]] = []
         tails = "|".join(re.escape(fold(t)) for t in programmes.compound_tails)
         for programme in programmes.question_programmes:
@@ -246,6 +250,8 @@ class FactReader:
             return False
         if programme:
             return programme_is_eu
+        if self._other_funders.search(text):
+            text = self._eu_as_the_rules.sub(" ", text)
         if self._eu_words.search(text) and self._funding_words.search(text):
             return True
         # Vinnova or "statliga medel" alone: not EU money (but Vinnova may come with Horizon Europe).

@@ -8,6 +8,7 @@ with a message that names the file and the problem, not surface later as a wrong
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,18 @@ def _read(path: Path) -> Any:
             return yaml.safe_load(f)
     except (OSError, yaml.YAMLError) as e:
         raise PolicyDataError(f"{path}: {e}") from e
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """A form of question that decides its topic (topics.yaml's question_forms)."""
+
+    topic: str
+    unless_topics: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def fits(self, folded_question: str) -> bool:
+        return any(pattern.search(folded_question) for pattern in self.patterns)
 
 
 class PolicyData:
@@ -70,6 +83,13 @@ class PolicyData:
         }
         self.decision: Decision = self._model(Decision, self.topics_doc["decision"], data_dir / "topics.yaml")
         self.features: dict[str, str] = dict(self.topics_doc.get("features", {}))
+        try:
+            self.question_forms: list[QuestionForm] = [
+                QuestionForm(form["topic"], frozenset(form.get("unless_topics", [])),
+                             tuple(re.compile(pattern) for pattern in form["patterns"]))
+                for form in self.topics_doc.get("question_forms", [])]
+        except (KeyError, TypeError, re.error) as e:
+            raise PolicyDataError(f"{data_dir / 'topics.yaml'}: question_forms: {type(e).__name__}: {e}") from e
         # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
         aliases = [alias for actor in self.actors.values() for names in actor.aliases.values() for alias in names]
         self.concepts: tuple[str, ...] = tuple(
@@ -162,6 +182,8 @@ class PolicyData:
             for value in parameter.values:
                 if value.section and not any(v.section(value.section) for v in self.versions):
                     problems.append(f"parameters.yaml: {name} cites unknown section {value.section}")
+        problems += [f"topics.yaml: question_forms name unknown topic {name}" for form in self.question_forms
+                     for name in (form.topic, *form.unless_topics) if name not in self.topics]
         keys = {lang: self.texts.keys(lang) for lang in LANGS}
         if keys["sv"] != keys["en"]:
             problems.append(f"texts: keys differ between sv and en: {sorted(keys['sv'] ^ keys['en'])}")

@@ -109,7 +109,7 @@ class Topic(_Frozen):
     id: str
     sections: list[str]
     quotes: dict[str, list[str]] = Field(default_factory=dict)
-    verdict: Literal["asked", "with_facts"] | None = None
+    verdict: Literal["asked", "with_facts", "with_budget"] | None = None
     lead: Literal["when_open"] | None = None
     duties_of: str | None = None
     feature: str | None = None

@@ -77,3 +77,39 @@ def test_a_company_in_the_eu_network_is_answered_from_3_4() -> None:
 def test_what_the_policy_is_silent_on_gets_no_citation(question: str) -> None:
     a = answer(question, on=ANSWER_DAY)
     assert a.citations == [] and a.verdict is None
+
+
+def test_a_question_on_the_namnds_duties_that_gives_its_project_and_budget_also_gets_the_verdict() -> None:
+    # Sets 5 and 6: "who answers for the budget …, and what goes to KS?" with the project's facts.
+    given = answer("Fritidsnämnden koordinerar ett ESF+-projekt, totalt 13 miljoner kronor. Vem följer upp "
+                   "budgeten och vem säkerställer att projektet ligger i linje med policyn?", on=ANSWER_DAY)
+    assert given.topic == "committee_project_duties" and given.citations[0].section == "4.1"
+    assert given.verdict is not None and given.verdict.information_item_to_ks is True
+    # Without a budget it is a question about the nämnd's duties, answered without a verdict.
+    duties = answer("När vår nämnd driver ett EU-finansierat projekt, vem förankrar beslutet och "
+                    "implementerar resultaten sedan?", on=ANSWER_DAY)
+    assert duties.topic == "committee_project_duties" and duties.verdict is None
+
+
+@pytest.mark.parametrize("question", [
+    "Hör studiebesök från Köpenhamn till stadens internationella arbete?",
+    "Räknas vårt medlemskap i ICLEI som internationellt arbete?",
+    "Is twinning with Gdańsk considered part of international work?",
+    "Omfattas omvärldsbevakning av policyn?",
+])
+def test_whether_something_counts_as_international_work_is_answered_from_section_1(question: str) -> None:
+    # Sets 5 and 6: "is X part of international work?" was answered from X's own section (visits 3.1, lobbying
+    # 2b); the question asks for section 1's definition of international work, whatever X is.
+    given = answer(question, on=ANSWER_DAY)
+    assert given.topic == "purpose" and given.citations[0].section == "1"
+
+
+def test_an_important_part_of_the_work_is_not_a_question_of_definition() -> None:
+    given = answer("Are congresses and expert groups an important part of the city's international work?",
+                   on=ANSWER_DAY)
+    assert given.topic != "purpose"
+
+
+def test_the_companies_keep_their_own_answer_of_section_1() -> None:
+    given = answer("Omfattas de helägda bolagen av policyn?", on=ANSWER_DAY)
+    assert given.topic == "companies" and given.citations[0].section == "1"
