@@ -35,6 +35,7 @@ from dialogs.applications.registration_state import (
 from dialogs.common.turn_user import acting_user, acting_user_recorded
 from dialogs.common.replies import card_message, replace_pressed_card, supports_forms
 from dialogs.common.turn import Turn
+from dialogs.common.routing import STAY_ACTION
 from policy import ProjectFacts, evaluate_eu_routine
 from policy.dates import MALMO_TIME
 from policy.formatting import format_number
@@ -153,6 +154,9 @@ class RegistrationSteps(Dialog):
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action")
 
+        if action == STAY_ACTION:
+            # "Fortsätt där jag var" after a command interrupted it: the pending question, shown again.
+            return await self._show_again(dc, state)
         last_turn_at = state.last_turn_at
         state.last_turn_at = self._clock()
         if state.mode != RESUME_OFFER and self._clock() - last_turn_at > IDLE_BEFORE_RESUME_OFFER:
@@ -210,14 +214,29 @@ class RegistrationSteps(Dialog):
     async def _start(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
         lang = state.lang
         if supports_forms(dc.context.activity):
-            state.mode = FORM
-            async with self._session_factory() as session:
-                organisations = await self._organisation_choices(session, dc.context)
             await dc.context.send_activity(text("registration.form_offer", lang))
-            await dc.context.send_activity(card_message(
-                form_card(self._data(state), lang, programme_choices(lang), organisations, {})))
-            return Dialog.end_of_turn
+            return await self._show_form(dc, state)
         await dc.context.send_activity(text("registration.start", lang))
+        return await self._ask_next(dc, state)
+
+    async def _show_form(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        state.mode = FORM
+        async with self._session_factory() as session:
+            organisations = await self._organisation_choices(session, dc.context)
+        await dc.context.send_activity(card_message(
+            form_card(self._data(state), state.lang, programme_choices(state.lang), organisations, {})))
+        return Dialog.end_of_turn
+
+    async def _show_again(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:
+        """What the registration waits for, shown again: the form, the review, or the question asked."""
+        if state.mode == FORM:
+            return await self._show_form(dc, state)
+        if state.mode == REVIEW:
+            return await self._show_review(dc, state)
+        if state.mode == CONFIRM_DISCARD:
+            return await self._yes_or_no(dc.context, text("registration.confirm_discard", state.lang), state.lang)
+        if state.mode == ASKING and state.asking is not None:
+            return await self._ask(dc, state, state.asking)
         return await self._ask_next(dc, state)
 
     async def _ask_next(self, dc: DialogContext, state: RegistrationState) -> DialogTurnResult:

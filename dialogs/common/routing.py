@@ -109,11 +109,14 @@ def leave_or_stay(turn: Turn) -> str | None:
 
 async def answer_leave_or_stay(turn: Turn, answer: str) -> RouteAgain | None:
     """"Lämna": the dialog ends (its draft is kept) and what the user asked for is done. "Stanna": the dialog goes
-    on, and the user answers its question."""
+    on, showing its pending question again."""
     running = turn.running_dialog
     if answer == STAY_ACTION:
         key = "interruption.stay" if running is not None else "interruption.nothing_running"
         await turn.send(text(key, turn.lang, dialog=_dialog_name(running, turn.lang)))
+        if asks_before_leaving(turn):
+            # The dialog shows its pending question again (it reads the press as "show it again").
+            await turn.dialogs.continue_dialog()
         return None
     asked = turn.value.get("message") if isinstance(turn.value, dict) else None
     if running is not None:

@@ -23,6 +23,7 @@ async def test_a_command_in_the_middle_of_a_registration_asks_before_leaving_it(
     client = await start_app()
     await client.post("/api/messages", json=message(service_url, "registrera ansökan"))
     await client.post("/api/messages", json=message(service_url, "Jag skriver hellre"))  # one question at a time
+    asked_before = standin.texts()[-1]  # the project's name
     standin.clear()
 
     # "mina ansökningar" is not taken as the project's name: Lotsen asks first.
@@ -33,11 +34,11 @@ async def test_a_command_in_the_middle_of_a_registration_asks_before_leaving_it(
     buttons = _buttons(asked)
     assert set(buttons) == {text("interruption.leave", "sv"), text("interruption.stay_button", "sv")}
 
-    # Staying: the next message answers the registration's question.
+    # Staying: the registration shows its question again, and the next message answers it.
     standin.clear()
     await client.post("/api/messages", json=message(service_url, None,
                                                      value=buttons[text("interruption.stay_button", "sv")]["data"]))
-    assert standin.texts() == [text("interruption.stay", "sv", dialog=dialog)]
+    assert standin.texts() == [text("interruption.stay", "sv", dialog=dialog), asked_before]
 
     # Leaving: the registration ends (its draft kept) and "mina ansökningar" is answered.
     await client.post("/api/messages", json=message(service_url, "mina ansökningar"))

@@ -236,10 +236,11 @@ async def test_a_welcome_button_in_the_middle_of_a_registration_asks_before_leav
     asked = await say(adapter, "mina ansökningar")
     assert text("interruption.title", "sv", dialog=text("interruption.dialogs.RegistrationDialog", "sv")) in str(
         asked[0].attachments[0].content)
-    # "Fortsätt där jag var": the registration still waits for its answer, and the next message is that answer.
+    # "Fortsätt där jag var": the registration shows its form again, and the next message is for it.
     stayed = await say(adapter, "", button(asked, text("interruption.stay_button", "sv")))
-    assert text_of(stayed) == text("interruption.stay", "sv",
-                                   dialog=text("interruption.dialogs.RegistrationDialog", "sv"))
+    assert stayed[0].text == text("interruption.stay", "sv",
+                                  dialog=text("interruption.dialogs.RegistrationDialog", "sv"))
+    assert text("registration.form.title", "sv") in str(stayed[1].attachments[0].content)
     assert text_of(await say(adapter, "Gröna tak i Malmö")) == "Vad heter projektet?"  # typed: one at a time
 
     # "Lämna och gå vidare": the registration is left, its draft kept, and "mina ansökningar" is answered.
