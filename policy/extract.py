@@ -7,7 +7,7 @@ guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -183,6 +183,11 @@ class FactReader:
         self.amounts = AmountReader(vocab["amounts"])
         self._contractions = [(re.compile(p), r) for p, r in vocab.get("contractions", [])]
         self.owner = OwnerReader(vocab["project_owner"])
+        amounts_vocab = vocab["amounts"]
+        self._per_year = _any(amounts_vocab.get("per_year", []))
+        self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
+        self._grant = _any(amounts_vocab.get("grant_part", []))
+        self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
         eu = vocab["eu_funding"]
         self._not_eu = _any(eu["not_eu"])
@@ -225,6 +230,7 @@ class FactReader:
         programme, programme_is_eu = self._programme(question, text)
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         budget, is_part = _budget(amounts)
+        budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         facts = ProjectFacts(
             malmo_is_project_owner=owner,
             eu_funding=self._eu_funding(text, programme, programme_is_eu),
@@ -238,6 +244,35 @@ class FactReader:
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
         return Extraction(facts, amounts, is_part, self._sections(rest), rate)
+
+    def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
+                      ) -> tuple[Amount | None, bool]:
+        """The total budget where the question gives it in parts: a yearly amount (times the project's years, when
+        they are said), or the grant and the own co-financing, which together make the total."""
+        if budget is None:
+            return None, is_part
+        if self._per_year.search(text[budget.end:budget.end + 20]):
+            years = self._project_years(text)
+            if years is None:
+                return replace(budget, bound="at_least" if budget.bound == "exact" else budget.bound), False
+            return replace(budget, value=budget.value * years, kind="total"), False
+        if is_part:
+            parts = [a for a in amounts if a.kind == "part" and a.bound == "exact"]
+            grants = [a for a in parts if self._grant.search(_around(text, a))]
+            own = [a for a in parts if self._cofinancing.search(_around(text, a))]
+            if (len(parts) == 2 and len(grants) == 1 and len(own) == 1 and grants[0] is not own[0]
+                    and grants[0].currency == own[0].currency):
+                return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False
+        return budget, is_part
+
+    def _project_years(self, text: str) -> Decimal | None:
+        for pattern in self._years:
+            for m in pattern.finditer(text):
+                n = m["n"]
+                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
+                if value is not None and 1 < value <= 10:
+                    return value
+        return None
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
         for pattern, sensitive, name, is_eu in self._programmes:
@@ -282,6 +317,13 @@ class FactReader:
             if sid in self.section_ids and sid not in seen:
                 seen.append(sid)
         return seen
+
+
+def _around(text: str, amount: Amount) -> str:
+    """The words that say what an amount is: up to 30 characters before it (back to the previous comma or
+    "och"), and a few after it."""
+    before = re.split(r"[,;]| och | and ", text[max(0, amount.start - 30):amount.start])[-1]
+    return f"{before} {text[amount.end:amount.end + 15]}"
 
 
 def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:
