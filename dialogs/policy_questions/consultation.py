@@ -13,6 +13,7 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
+    DialogContext,
     DialogTurnResult,
     PromptOptions,
     PromptValidatorContext,
@@ -24,6 +25,7 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from dialogs.policy_questions.answer_cards import answer_card, new_ref
 from dialogs.common.cpu_work import run_cpu_bound
+from dialogs.common.chat_commands import PASSED_ON
 from dialogs.common.input_parsing import parse_role, parse_yes_no
 from dialogs.policy_questions.memory import PolicyMemory
 from dialogs.common.replies import card_message
@@ -55,6 +57,13 @@ class ConsultationDialog(ComponentDialog):
         self.add_dialog(TextPrompt(self.AMOUNT_PROMPT, self._is_amount))
         self.add_dialog(WaterfallDialog(self.STEPS, [self._ask_next_fact, self._record_fact]))
         self.initial_dialog_id = self.STEPS
+
+    async def continue_dialog(self, dc: DialogContext) -> DialogTurnResult:
+        # A new question while a fact is asked for ends the consultation and is answered as the question it is;
+        # the facts given so far are remembered, so its answer knows them. Not "svara ja eller nej" to it.
+        if _a_new_question(dc.context.activity.text or ""):
+            return await dc.end_dialog({PASSED_ON: True})
+        return await super().continue_dialog(dc)
 
     @staticmethod
     def options(question: str, lang: Language, facts: ProjectFacts, *, topic: str | None = None,
@@ -125,6 +134,18 @@ class ConsultationDialog(ComponentDialog):
     @staticmethod
     async def _is_amount(prompt: PromptValidatorContext) -> bool:
         return prompt.recognized.succeeded and parse_amount(prompt.recognized.value or "") is not None
+
+
+# A message of this many words or more, or one that asks ("?"), and that answers neither a yes/no nor an amount,
+# is a question of its own: "vad menas med totalbudget?", "gäller det även partnerprojekt".
+_NEW_QUESTION_WORDS = 4
+
+
+def _a_new_question(message: str) -> bool:
+    message = message.strip()
+    if not message or yes_or_no(message) is not None or parse_amount(message) is not None:
+        return False
+    return message.endswith("?") or len(message.split()) >= _NEW_QUESTION_WORDS
 
 
 def _yes_no_buttons(lang: Language) -> SuggestedActions:

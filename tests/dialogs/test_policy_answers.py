@@ -164,6 +164,18 @@ async def test_a_rate_the_official_names_is_used_for_her_next_questions_and_the_
     assert "kurs 11,25\u00a0kr per euro" in later  # "Jag räknar med …"
 
 
+async def test_a_new_question_during_a_consultation_is_answered_and_ends_it(session_factory):
+    """Asked for the owner, the official asks something else instead: that question is answered (not "svara ja
+    eller nej"), with what she has told so far, and a later "ja" is no longer the consultation's."""
+    anna = chat(session_factory, ANNA)
+    assert "Är Malmö stad projektägare" in text_of(await say(anna, ROUTINE))
+    asked = "Vad räknas egentligen som totalbudget för ett projekt?"
+    replied = text_of(await say(anna, asked))
+    assert "Svara ”ja” eller ”nej”" not in replied
+    assert _on_card(answer(asked).answer.split(".")[0]) in replied
+    assert "Rutinen i 4.1 gäller" not in text_of(await say(anna, "ja"))
+
+
 async def test_forgetting_during_a_consultation_ends_it(session_factory):
     anna = chat(session_factory, ANNA)
     replies = text_of(await say(anna, ROUTINE))
