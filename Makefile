@@ -13,7 +13,7 @@ PLAYGROUND_LOCALE ?= sv-SE
 PLAYGROUND_PORT ?= 56150
 PLAYGROUND_RELAY_PORT ?= 3979
 
-.PHONY: run chat test migrate install install-dev schemas playground-install playground bench manifest clean
+.PHONY: run chat test migrate install install-dev schemas playground-install playground bench bench-install manifest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,14 @@ chat: migrate
 test: install-dev schemas playground-install
 	$(PY) -m pytest -n auto
 
-bench: install-dev
+# The Microsoft 365 Agents SDK echo bot that bench/turns.py compares with, in a virtualenv of its own
+# (requirements-bench.txt), so the product never depends on the SDK.
+bench-install:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --upgrade pip==25.3
+	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
+
+bench: install-dev bench-install
 	$(PY) bench/turns.py
 	$(PY) bench/long_messages.py
 	$(PY) bench/qa.py
@@ -75,4 +82,4 @@ playground: migrate playground-install
 		-c msteams --dt -p $(PLAYGROUND_PORT)
 
 clean:
-	rm -rf $(VENV) build $(SCHEMA_DIR)/node_modules $(PLAYGROUND_DIR)/node_modules
+	rm -rf $(VENV) .venv-bench build $(SCHEMA_DIR)/node_modules $(PLAYGROUND_DIR)/node_modules
