@@ -26,6 +26,7 @@ from policy.normalise import FoldedWords, fold, tokens
 from policy.programmes import Programmes, read_programmes
 from policy.sections import plain_text, quote
 from policy.texts import LANGS, Catalog
+from policy.yaml_files import load_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OUT_OF_SCOPE = "out_of_scope"  # the classifier's label for questions the policy does not answer
@@ -34,7 +35,7 @@ OUT_OF_SCOPE = "out_of_scope"  # the classifier's label for questions the policy
 def _read(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return load_yaml(f)
     except (OSError, yaml.YAMLError) as e:
         raise PolicyDataError(f"{path}: {e}") from e
 

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policy.errors import PolicyDataError
+from policy.yaml_files import load_yaml
 
 PROGRAMMES_FILE = Path(__file__).resolve().parent / "data" / "programmes.yaml"
 OTHER = "other"  # the key of "annat": the official types the programme's name (programme_other)
@@ -99,7 +100,7 @@ def read_programmes(path: Path = PROGRAMMES_FILE) -> Programmes:
 def _read(path: Path) -> Programmes:
     try:
         with path.open(encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
+            doc = load_yaml(f)
         entries = tuple(Programme.model_validate(entry) for entry in doc["programmes"])
         tails = tuple(str(t) for t in doc.get("compound_tails", []))
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValidationError) as e:

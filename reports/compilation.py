@@ -23,14 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field
 
 from policy import PolicyData, get_section, load_policy
@@ -40,6 +34,10 @@ from storage.application_data import ApplicationStatus, MalmoRole, Money
 from storage.organisations import must_report
 from storage.user_text import clean_value, document_markdown
 from texts import Language, lookup, text
+
+if TYPE_CHECKING:  # python-docx and openpyxl are imported by the writers that use them: the bot starts without them
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
 
 OrganisationKind = Literal["namnd", "bolag"]
 ReportStatus = Literal["not_started", "draft", "submitted", "returned", "approved"]
@@ -523,6 +521,9 @@ def write_markdown(compilation: Compilation, path: Path) -> Path:
 
 
 def write_docx(compilation: Compilation, path: Path) -> Path:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     document = Document()
     document.core_properties.title = _t("title", year=compilation.year)
     document.core_properties.language = "sv-SE"
@@ -556,6 +557,9 @@ def write_docx(compilation: Compilation, path: Path) -> Path:
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[object]],
            sek_columns: frozenset[int] | set[int] = frozenset(), widths: list[int] | None = None) -> None:
     """A sheet with a bold, frozen header row, a filter, and SEK columns (0-based) in the SEK number format."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     sheet.append(headers)
     for cell in sheet[1]:
@@ -589,6 +593,9 @@ def _as_text(cell: Cell) -> None:
 
 
 def write_xlsx(compilation: Compilation, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     compilation = _cleaned(compilation)
     t = totals(compilation)
     workbook = Workbook()

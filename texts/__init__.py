@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 import yaml
 
+# libyaml's parser when PyYAML has it: the catalogs are most of what a starting bot reads.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Language = Literal["sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 DEFAULT_LANGUAGE: Language = "sv"
@@ -27,7 +30,7 @@ def catalog(lang: Language) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for path in sorted((_CATALOG_DIR / lang).glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            part = yaml.safe_load(handle) or {}
+            part = yaml.load(handle, Loader=_SAFE_LOADER) or {}
         clashes = merged.keys() & part.keys()
         if clashes:
             raise ValueError(f"{path}: keys already defined in another {lang} file: {sorted(clashes)}")
