@@ -114,7 +114,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if not extraction.section_refs and not extraction.facts.tell_of_a_project():
         folded = fold(question)
         for form in policy.question_forms:
-            if best.topic not in form.unless_topics and form.fits(folded):
+            if best.topic in form.when_topics and form.fits(folded):
                 return _labelled(form.topic, policy)
     clear = best.score - second.score >= decision.answer_margin
     sure = clear and best.score >= decision.answer_score

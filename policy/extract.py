@@ -251,10 +251,17 @@ class FactReader:
         they are said), or the grant and the own co-financing, which together make the total."""
         if budget is None:
             return None, is_part
-        if self._per_year.search(text[budget.end:budget.end + 20]):
-            years = self._project_years(text)
+        if self._a_year(text, budget):
+            # A total stated beside it wins: "kostar 4 mkr per år, totalt 14 mkr".
+            stated = [a for a in amounts if a.kind in ("total", "unmarked") and not self._a_year(text, a)]
+            if stated:
+                return stated[0], False
+            years = self._project_years(text, budget)
             if years is None:
-                return replace(budget, bound="at_least" if budget.bound == "exact" else budget.bound), False
+                # The total is at least a year's amount; "under 5 mkr per år" says nothing of it.
+                return (replace(budget, bound="at_least"), is_part) if budget.bound == "exact" else (None, False)
+            if is_part:  # a share or a grant a year: the total is at least that over the years
+                return replace(budget, value=budget.value * years, bound="at_least"), True
             return replace(budget, value=budget.value * years, kind="total"), False
         if is_part:
             parts = [a for a in amounts if a.kind == "part" and a.bound == "exact"]
@@ -265,9 +272,16 @@ class FactReader:
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False
         return budget, is_part
 
-    def _project_years(self, text: str) -> Decimal | None:
-        for pattern in self._years:
-            for m in pattern.finditer(text):
+    def _a_year(self, text: str, amount: Amount) -> bool:
+        return bool(self._per_year.search(text[amount.end:amount.end + 20]))
+
+    def _project_years(self, text: str, budget: Amount) -> Decimal | None:
+        """The project's length in years: said in the sentence of the yearly amount after it ("… per år i fem år"),
+        or of the project anywhere ("ett treårigt projekt"); a duration about something else does not count."""
+        sentence_end = re.search(r"[.!?;]", text[budget.end:])
+        after = text[budget.end:budget.end + (sentence_end.start() if sentence_end else len(text))]
+        for pattern, where in zip(self._years, (after, text, text)):
+            for m in pattern.finditer(where):
                 n = m["n"]
                 value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
                 if value is not None and 1 < value <= 10:

@@ -45,7 +45,7 @@ class QuestionForm:
     """A form of question that decides its topic (topics.yaml's question_forms)."""
 
     topic: str
-    unless_topics: frozenset[str]
+    when_topics: frozenset[str]  # the classifier's topics it applies to
     patterns: tuple[re.Pattern[str], ...]
 
     def fits(self, folded_question: str) -> bool:
@@ -86,7 +86,7 @@ class PolicyData:
         self.features: dict[str, str] = dict(self.topics_doc.get("features", {}))
         try:
             self.question_forms: list[QuestionForm] = [
-                QuestionForm(form["topic"], frozenset(form.get("unless_topics", [])),
+                QuestionForm(form["topic"], frozenset(form["when_topics"]),
                              tuple(re.compile(pattern) for pattern in form["patterns"]))
                 for form in self.topics_doc.get("question_forms", [])]
         except (KeyError, TypeError, re.error) as e:
@@ -184,7 +184,7 @@ class PolicyData:
                 if value.section and not any(v.section(value.section) for v in self.versions):
                     problems.append(f"parameters.yaml: {name} cites unknown section {value.section}")
         problems += [f"topics.yaml: question_forms name unknown topic {name}" for form in self.question_forms
-                     for name in (form.topic, *form.unless_topics) if name not in self.topics]
+                     for name in (form.topic, *form.when_topics) if name not in self.topics and name != OUT_OF_SCOPE]
         keys = {lang: self.texts.keys(lang) for lang in LANGS}
         if keys["sv"] != keys["en"]:
             problems.append(f"texts: keys differ between sv and en: {sorted(keys['sv'] ^ keys['en'])}")

@@ -154,11 +154,11 @@ class RegistrationSteps(Dialog):
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action")
 
-        if action == STAY_ACTION:
-            # "Fortsätt där jag var" after a command interrupted it: the pending question, shown again.
-            return await self._show_again(dc, state)
         last_turn_at = state.last_turn_at
         state.last_turn_at = self._clock()
+        if action == STAY_ACTION:
+            # "Fortsätt där jag var" after a command interrupted it: what it waits for, shown again.
+            return await self._show_again(dc, state)
         if state.mode != RESUME_OFFER and self._clock() - last_turn_at > IDLE_BEFORE_RESUME_OFFER:
             return await self._offer_resume(dc, state, self._data(state).project_name, last_turn_at)
         if state.mode == RESUME_OFFER and is_cancel(message):
@@ -235,6 +235,13 @@ class RegistrationSteps(Dialog):
             return await self._show_review(dc, state)
         if state.mode == CONFIRM_DISCARD:
             return await self._yes_or_no(dc.context, text("registration.confirm_discard", state.lang), state.lang)
+        if state.mode == RESUME_OFFER:
+            # The offer to go on with the saved draft, made again: never a fresh question that would overwrite it.
+            async with self._session_factory() as session:
+                draft = await get_draft(session, await acting_user(session, dc.context))
+            if draft is not None:
+                return await self._offer_resume(dc, state, draft_data(draft).project_name, draft.updated_at)
+            return await self._start(dc, state)
         if state.mode == ASKING and state.asking is not None:
             return await self._ask(dc, state, state.asking)
         return await self._ask_next(dc, state)

@@ -326,3 +326,19 @@ async def test_help_in_a_channel_offers_only_what_works_there_and_the_way_to_the
     for action in actions[:-1]:
         answered = await say(adapter, "", action["data"])
         assert text("personal_only", "sv") not in text_of(answered), action["title"]
+
+
+async def test_staying_while_the_draft_is_offered_offers_it_again_and_never_overwrites_it(session_factory):
+    """A registration left with its draft kept, begun again (Lotsen offers the draft), interrupted and stayed in:
+    the offer is made again, with the draft's project; no fresh question whose answer would replace the draft."""
+    adapter = _bot_adapter(session_factory)
+    await say(adapter, "registrera ansökan")
+    await say(adapter, "en fråga i taget")
+    await say(adapter, "Gröna tak i Malmö")  # the project's name, kept in the draft
+    asked = await say(adapter, "mina ansökningar")
+    await say(adapter, "", button(asked, text("interruption.leave", "sv")))
+    offered = text_of(await say(adapter, "registrera ansökan"))
+    assert "Gröna tak i Malmö" in offered
+    asked = await say(adapter, "mina ansökningar")
+    stayed = text_of(await say(adapter, "", button(asked, text("interruption.stay_button", "sv"))))
+    assert "Gröna tak i Malmö" in stayed and "Vad heter projektet?" not in stayed

@@ -169,11 +169,18 @@ async def test_a_new_question_during_a_consultation_is_answered_and_ends_it(sess
     eller nej"), with what she has told so far, and a later "ja" is no longer the consultation's."""
     anna = chat(session_factory, ANNA)
     assert "Är Malmö stad projektägare" in text_of(await say(anna, ROUTINE))
-    asked = "Vad räknas egentligen som totalbudget för ett projekt?"
+    # It names a role, but it asks: not read as "ja".
+    asked = "Vad menas egentligen med projektägare?"
     replied = text_of(await say(anna, asked))
-    assert "Svara ”ja” eller ”nej”" not in replied
+    assert "Svara ”ja” eller ”nej”" not in replied and "Rutinen i 4.1 gäller, eftersom" not in replied
     assert _on_card(answer(asked).answer.split(".")[0]) in replied
     assert "Rutinen i 4.1 gäller" not in text_of(await say(anna, "ja"))
+
+
+async def test_an_answer_in_a_sentence_stays_the_consultations_answer(session_factory):
+    anna = chat(session_factory, ANNA)
+    assert "Är Malmö stad projektägare" in text_of(await say(anna, ROUTINE))
+    assert "gäller bara när Malmö stad är projektägare" in text_of(await say(anna, "vi är bara partner i projektet"))
 
 
 async def test_forgetting_during_a_consultation_ends_it(session_factory):

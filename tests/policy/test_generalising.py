@@ -113,3 +113,12 @@ def test_an_important_part_of_the_work_is_not_a_question_of_definition() -> None
 def test_the_companies_keep_their_own_answer_of_section_1() -> None:
     given = answer("Omfattas de helägda bolagen av policyn?", on=ANSWER_DAY)
     assert given.topic == "companies" and given.citations[0].section == "1"
+
+
+@pytest.mark.parametrize("question", [
+    "Vad omfattar nämndernas ansvar i det internationella arbetet?",
+    "Vem hör man av sig till inom det internationella arbetet?",
+    "What counts as the total budget under the policy?",
+])
+def test_a_question_about_something_else_in_the_international_work_keeps_its_own_topic(question: str) -> None:
+    assert answer(question, on=ANSWER_DAY).topic != "purpose"
