@@ -41,6 +41,7 @@ Targets:
 from __future__ import annotations
 
 import argparse
+from abc import ABC, abstractmethod
 import asyncio
 import itertools
 import math
@@ -178,7 +179,7 @@ def serve(target: str, port: int, database_path: str) -> None:
 # --- what the conversations send ----------------------------------------------------------------------------
 
 
-class Workload:
+class Workload(ABC):
     """The activities of one conversation (a worker of the load, `worker`): `setup` is sent before the warm-up
     and not measured; `turn(…, index)` is its index-th turn, warm-up turns first, then the measured ones."""
 
@@ -188,8 +189,9 @@ class Workload:
     def setup(self, service_url: str, worker: int, turns: int) -> list[dict[str, Any]]:
         return []
 
+    @abstractmethod
     def turn(self, service_url: str, worker: int, index: int) -> dict[str, Any]:
-        raise NotImplementedError
+        """The activity of the worker's index-th turn."""
 
     def check(self, replies: list[dict[str, Any]], turns: int) -> str | None:
         """Why the replies to `turns` turns (set-up not counted) show that the bot was not doing the turn meant to
