@@ -41,7 +41,6 @@ Targets:
 from __future__ import annotations
 
 import argparse
-from abc import ABC, abstractmethod
 import asyncio
 import itertools
 import math
@@ -52,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
