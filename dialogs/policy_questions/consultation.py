@@ -26,7 +26,7 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 from dialogs.policy_questions.answer_cards import answer_card, new_ref
 from dialogs.common.cpu_work import run_cpu_bound
 from dialogs.common.chat_commands import PASSED_ON
-from dialogs.common.input_parsing import parse_role, parse_yes_no, plain
+from dialogs.common.input_parsing import command_words, parse_role, parse_yes_no, plain
 from dialogs.policy_questions.memory import PolicyMemory
 from dialogs.common.replies import card_message
 from policy import ProjectFacts, answer, evaluate_eu_routine, missing_fact_question, parse_amount
@@ -137,19 +137,14 @@ class ConsultationDialog(ComponentDialog):
 
 
 # A question of its own, not an answer: it asks ("?") in three words or more, or it opens with a question word
-# ("vad menas med projektägare", "gäller det även partnerprojekt"). "Finansieringen kommer från Interreg" and
-# "vi är bara partner i projektet" stay answers; "Vad menas med projektägare?" is not read as "ja".
-_QUESTION_WORDS = frozenset({
-    "vad", "vem", "vilka", "vilken", "vilket", "hur", "nar", "varfor", "maste", "behover", "galler", "kan",
-    "ska", "far", "raknas", "ingar", "what", "who", "which", "how", "when", "why", "where", "must", "do", "does",
-    "is", "are", "can", "should", "will"})
-
-
+# (texts: consultation.question_words; "vad menas med projektägare", "gäller det även partnerprojekt").
+# "Finansieringen kommer från Interreg" and "vi är bara partner i projektet" stay answers; "Vad menas med
+# projektägare?" is not read as "ja".
 def _a_new_question(message: str) -> bool:
     words = message.split()
     if len(words) < 3:
         return False
-    return message.rstrip().endswith("?") or plain(words[0]) in _QUESTION_WORDS
+    return message.rstrip().endswith("?") or plain(words[0]) in command_words("consultation.question_words")
 
 
 def _yes_no_buttons(lang: Language) -> SuggestedActions:
