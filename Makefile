@@ -61,6 +61,7 @@ bench-install:
 
 bench: install-dev bench-install
 	$(PY) bench/turns.py
+	$(PY) bench/statements.py
 	$(PY) bench/long_messages.py
 	$(PY) bench/qa.py
 	$(PY) bench/reminders.py

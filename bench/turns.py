@@ -411,6 +411,11 @@ async def drive(target_url: str, service_url: str, workload: Workload, conversat
     return latencies, elapsed, cpu_after - cpu_before
 
 
+# `--profile DIR`: Lotsen's targets run under cProfile, each run's profile written to DIR/TARGET-RUN.prof when
+# the server stops (read it with `python -m pstats`); CPU figures of such a run are the profiler's, not Lotsen's.
+PROFILE_DIR: Path | None = None
+
+
 def server_command(target: str, port: int, workdir: str, database: str) -> tuple[list[str], str, dict[str, str]]:
     """The command, working directory and environment that serve `target`."""
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
@@ -419,7 +424,9 @@ def server_command(target: str, port: int, workdir: str, database: str) -> tuple
     if target in APP_TARGETS:
         # As hosting runs it. From the scratch directory, so that a developer's .env does not apply.
         env.update(DATABASE_URL=f"sqlite+aiosqlite:///{database}", HOST="127.0.0.1", PORT=str(port))
-        return [sys.executable, str(ROOT / "app.py")], workdir, env
+        profiled = ([] if PROFILE_DIR is None
+                    else ["-m", "cProfile", "-o", str(PROFILE_DIR / f"{Path(database).stem}.prof")])
+        return [sys.executable, *profiled, str(ROOT / "app.py")], workdir, env
     return ([sys.executable, __file__, "--serve", target, "--port", str(port), "--database", database],
             str(ROOT), env)
 
@@ -574,10 +581,14 @@ if __name__ == "__main__":
     parser.add_argument("--conversations", type=int, default=32, help="concurrent conversations")
     parser.add_argument("--runs", type=int, default=3, help="runs of each target (median and spread)")
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ", ".join(TARGETS))
+    parser.add_argument("--profile", type=Path, help="write a cProfile of each Lotsen server run to this directory")
     parser.add_argument("--serve", choices=SERVED_HERE, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        PROFILE_DIR = args.profile.resolve()
     if args.serve:
         serve(args.serve, args.port, args.database)
     else:

@@ -15,7 +15,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from bot.activity import parse_activity, tenant_id_of
+from bot.activity_json import activity_json
 from bot.authentication import AuthenticationFailed, LotsenAuthentication
+from bot.connector import JsonConnector
 from bot.turns import TurnPipeline, current_replies, repeat_pending_question
 from storage.unit_of_work import TurnSessions
 from texts import language_of, text
@@ -86,17 +88,36 @@ class LotsenAdapter(CloudAdapter):
 
     async def deliver(self, context: TurnContext, activities: list[Activity]) -> None:
         """Sends held replies through the connector of the turn they belong to."""
-        await super().send_activities(context, activities)
+        connector = _json_connector(context)
+        if connector is None:  # not a connector of ours (botbuilder's TestAdapter)
+            await super().send_activities(context, activities)
+            return
+        for activity in activities:
+            activity.id = None
+            payload = activity_json(activity)
+            if activity.reply_to_id:
+                await connector.reply(activity.conversation.id, activity.reply_to_id, payload)
+            else:
+                await connector.send(activity.conversation.id, payload)
 
     async def replace(self, context: TurnContext, activities: list[Activity]) -> None:
         """Replaces held cards in place. A card that cannot be replaced (deleted in Teams, too old) keeps its old
         face: the turn's answer still goes out, and a press on it later is answered from the current state."""
+        connector = _json_connector(context)
         for activity in activities:
             try:
-                await super().update_activity(context, activity)
+                if connector is None:
+                    await super().update_activity(context, activity)
+                else:
+                    await connector.update(activity.conversation.id, activity.id, activity_json(activity))
             except Exception:
                 logger.warning("could not replace card %s in conversation %s", activity.id,
                                activity.conversation.id if activity.conversation else None, exc_info=True)
+
+
+def _json_connector(context: TurnContext) -> JsonConnector | None:
+    client = context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    return getattr(client, "json_connector", None)
 
 
 # Not messages to the user: the invoke response is the HTTP answer itself, a trace and a delay send nothing.

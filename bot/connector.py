@@ -3,13 +3,16 @@
 Stock botbuilder builds a new msrest `ConnectorClient` (and credentials) on every turn and sends through
 `requests` on a worker thread, opening a new TCP connection each time. Here one aiohttp `ClientSession`
 serves every outgoing call, and a client per (service URL, app id, audience) is kept for the life of the app.
+A turn's replies go through that client's `JsonConnector`: the same calls as JSON, without msrest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import jwt
@@ -54,21 +57,20 @@ class SharedSessionDriver(AsyncHTTPSender):
         return response
 
 
-class BearerTokenPolicy(AsyncHTTPPolicy):
-    """Adds the bot's AAD token, fetched off the event loop and kept until shortly before it expires."""
+class AccessTokens:
+    """The bot's AAD token for one set of credentials, fetched off the event loop and kept until shortly before
+    it expires; none for a bot without an app id (a local run)."""
 
     def __init__(self, credentials: AppCredentials) -> None:
-        super().__init__()
         self._credentials = credentials
         self._token: str | None = None
         self._renew_at = 0.0
         self._lock = asyncio.Lock()
 
-    @property
-    def _anonymous(self) -> bool:
-        return not self._credentials.microsoft_app_id
-
-    async def _current_token(self) -> str:
+    async def authorization(self) -> str | None:
+        """The Authorization header's value, or None for an anonymous bot."""
+        if not self._credentials.microsoft_app_id:
+            return None
         if self._token is None or time.time() >= self._renew_at:
             async with self._lock:
                 if self._token is None or time.time() >= self._renew_at:
@@ -76,12 +78,73 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
                     token = await asyncio.to_thread(self._credentials.get_access_token)
                     self._token = token
                     self._renew_at = _expiry(token) - TOKEN_RENEWAL_MARGIN_SECONDS
-        return self._token
+        return f"Bearer {self._token}"
+
+
+class BearerTokenPolicy(AsyncHTTPPolicy):
+    """Adds the bot's AAD token to the msrest clients' calls (proactive messages)."""
+
+    def __init__(self, tokens: AccessTokens) -> None:
+        super().__init__()
+        self._tokens = tokens
 
     async def send(self, request: Request, **kwargs: Any) -> Response:
-        if not self._anonymous:
-            request.http_request.headers["Authorization"] = f"Bearer {await self._current_token()}"
+        authorization = await self._tokens.authorization()
+        if authorization is not None:
+            request.http_request.headers["Authorization"] = authorization
         return await self.next.send(request, **kwargs)
+
+
+class ConnectorRefused(Exception):
+    """The connector answered a post or an update with an error status."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"the connector answered {status}: {detail}")
+        self.status = status
+
+
+class JsonConnector:
+    """A turn's replies and replaced cards, sent to one connector (service URL) as JSON through the shared
+    session: the same calls msrest's ConnectorClient makes (v3 conversations API), without its serializer and
+    pipeline on every turn."""
+
+    def __init__(self, pool: ConnectorClientPool, service_url: str, tokens: AccessTokens) -> None:
+        self._pool = pool
+        self._base = service_url.rstrip("/")
+        self._tokens = tokens
+
+    async def reply(self, conversation_id: str, reply_to_id: str, payload: dict[str, Any]) -> str | None:
+        return await self._call("POST", _activities_path(conversation_id, reply_to_id), payload)
+
+    async def send(self, conversation_id: str, payload: dict[str, Any]) -> str | None:
+        return await self._call("POST", _activities_path(conversation_id), payload)
+
+    async def update(self, conversation_id: str, activity_id: str, payload: dict[str, Any]) -> str | None:
+        return await self._call("PUT", _activities_path(conversation_id, activity_id), payload)
+
+    async def _call(self, method: str, path: str, payload: dict[str, Any]) -> str | None:
+        """Returns the id the connector gave the activity, when it gave one."""
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        authorization = await self._tokens.authorization()
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        async with self._pool.session.request(method, self._base + path, data=body, headers=headers,
+                                              timeout=REQUEST_TIMEOUT) as response:
+            text = await response.text(errors="replace")
+            if response.status >= 300:
+                raise ConnectorRefused(response.status, " ".join(text.split())[:200])
+        try:
+            answer = json.loads(text) if text else None
+        except ValueError:
+            return None
+        return answer.get("id") if isinstance(answer, dict) else None
+
+
+def _activities_path(conversation_id: str, activity_id: str | None = None) -> str:
+    # Every id quoted whole, as msrest's URL serializer does: Teams' ids hold ':', ';' and '@'.
+    path = f"/v3/conversations/{quote(conversation_id, safe='')}/activities"
+    return path if activity_id is None else f"{path}/{quote(activity_id, safe='')}"
 
 
 def _expiry(token: str) -> float:
@@ -132,15 +195,18 @@ class ConnectorClientPool:
             credentials = await self._credentials_factory.create_credentials(
                 app_id, audience, self._login_endpoint, self._validate_authority
             )
-            client = self._build_client(service_url, credentials)
+            tokens = AccessTokens(credentials)
+            client = self._build_client(service_url, credentials, tokens)
+            # The same connector for the turn's replies, as JSON (bot/adapter.py `deliver`, `replace`).
+            client.json_connector = JsonConnector(self, service_url, tokens)
             self._clients[key] = client
         return client
 
-    def _build_client(self, service_url: str, credentials: AppCredentials) -> ConnectorClient:
+    def _build_client(self, service_url: str, credentials: AppCredentials, tokens: AccessTokens) -> ConnectorClient:
         driver = SharedSessionDriver(self.session)
 
         def pipeline(config: BotFrameworkConnectorConfiguration) -> AsyncPipeline:
-            policies = [config.user_agent_policy, BearerTokenPolicy(credentials), ErrorBodyTolerantDeserializer()]
+            policies = [config.user_agent_policy, BearerTokenPolicy(tokens), ErrorBodyTolerantDeserializer()]
             return AsyncPipeline(policies, PipelineSender(driver))
 
         configuration = BotFrameworkConnectorConfiguration(credentials, service_url, pipeline_type=pipeline)

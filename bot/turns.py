@@ -31,9 +31,9 @@ from datetime import timedelta
 
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activity_json import activity_json
 from storage.models import utc_now
 from storage.turns import (
     LastReplies,
@@ -227,8 +227,8 @@ _REPLACES = "lotsenReplaces"
 
 
 def _stored(buffer: ReplyBuffer) -> list[dict[str, object]]:
-    return ([reply.serialize() for reply in buffer.activities]
-            + [{_REPLACES: update.serialize()} for update in buffer.updates])
+    return ([activity_json(reply) for reply in buffer.activities]
+            + [{_REPLACES: activity_json(update)} for update in buffer.updates])
 
 
 def _restored(previous: LastReplies) -> tuple[list[Activity], list[Activity]]:

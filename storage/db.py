@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PING_TIMEOUT_SECONDS = 3.0
@@ -124,7 +126,7 @@ def create_engine(url: str, *, timeouts: DatabaseTimeouts | None = None) -> Asyn
         path = _sqlite_file(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, json_serializer=_dumps)
+        engine = create_async_engine(parsed, json_serializer=_dumps, async_creator=_one_hop_sqlite(parsed))
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine
     engine = create_async_engine(
@@ -189,6 +191,17 @@ def _postgresql_connect_args(timeouts: DatabaseTimeouts) -> dict[str, Any]:
     args = timeouts.connect_args()
     args["server_settings"] = {"application_name": "lotsen", "timezone": "UTC", **args["server_settings"]}
     return args
+
+
+def _one_hop_sqlite(url: URL) -> Callable[[], Awaitable[sqlite_driver.OneHopConnection]]:
+    """aiosqlite's connection with one thread hop a statement (storage/sqlite_driver.py), opened with the
+    arguments SQLAlchemy's aiosqlite dialect would give it."""
+    args, kwargs = url.get_dialect()().create_connect_args(url)
+
+    async def connect() -> sqlite_driver.OneHopConnection:
+        return await sqlite_driver.connect(*args, **kwargs)
+
+    return connect
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:

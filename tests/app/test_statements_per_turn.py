@@ -1,0 +1,50 @@
+"""SQL statements per kind of turn, counted at the driver: a count, not a time (speed is bench/'s).
+
+A turn reads what it needs and writes in one transaction, and marks its replies delivered once they are out
+(bot/turns.py); nothing is written when nothing changed. These figures are held here, so that a change that
+adds a round trip to every turn fails a test and has to say why. Counted over HTTP, as Teams drives the bot,
+on SQLite and PostgreSQL, where a turn also takes and gives back its conversation's advisory lock.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.sql_statements import KINDS_OF_TURN, count_turn
+
+# Per kind of turn and database: the statements by kind. PostgreSQL adds the conversation's advisory lock
+# (taken and given back: two SELECTs) and the pool's ping of a connection taken from it (SELECT 1).
+EXPECTED = {
+    "sqlite": {
+        # Last replies, bot state, the policy-teaching generation; the activity claimed, the replies recorded;
+        # then the replies marked delivered. The bot state is not written: nothing in it changed.
+        "policy question": {"SELECT": 3, "INSERT": 2, "UPDATE": 1},
+        # Also the draft read and the bot state written (the dialog moved on).
+        "registration answer": {"SELECT": 5, "INSERT": 3, "UPDATE": 2},
+        "help": {"SELECT": 2, "INSERT": 2, "UPDATE": 1},
+        # Also the user and the conversation reference recorded.
+        "first turn": {"SELECT": 3, "INSERT": 5, "UPDATE": 2},
+    },
+    "postgresql": {
+        "policy question": {"SELECT": 5, "INSERT": 2, "UPDATE": 1},
+        "registration answer": {"SELECT": 7, "INSERT": 3, "UPDATE": 2},
+        "help": {"SELECT": 4, "INSERT": 2, "UPDATE": 1},
+        "first turn": {"SELECT": 6, "INSERT": 5, "UPDATE": 1},
+    },
+}
+
+
+@pytest.mark.parametrize("kind", KINDS_OF_TURN, ids=lambda kind: kind.name)
+async def test_statements_of_each_kind_of_turn_are_held(kind, start_app, connector, database_url, database_backend):
+    from app import ENGINE_KEY
+
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True)
+
+    async def post(body):
+        response = await client.post("/api/messages", json=body)
+        assert response.status == 201
+
+    counted = await count_turn(kind, client.app[ENGINE_KEY], service_url, post)
+    assert dict(counted.kinds) == EXPECTED[database_backend][kind.name]
+    assert standin.received, "the counted turn was answered"
