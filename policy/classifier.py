@@ -28,10 +28,8 @@ class TopicClassifier:
         self.topics: list[str] = model["classes"]
         self.fingerprint: str = model["fingerprint"]
         self._idf: dict[str, float] = model["idf"]
-        # Sparse: per feature, the classes (by index) it weighs for.
-        self._weights: dict[str, list[tuple[int, float]]] = {
-            feature: [(int(i), w) for i, w in column.items()] for feature, column in model["weights"].items()
-        }
+        # Sparse: per feature, the classes (by index) it weighs for, as [index, weight] pairs.
+        self._weights: dict[str, list[tuple[int, float]]] = model["weights"]
         self._intercepts: list[float] = model["intercepts"]
 
     @classmethod

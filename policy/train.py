@@ -82,7 +82,8 @@ def fit(questions: list[str], labels: list[str]) -> dict:
     names = vectorizer.get_feature_names_out()
     weights = {}
     for j, feature in enumerate(names):
-        column = {str(i): round(float(w), 4) for i, w in enumerate(model.coef_[:, j]) if abs(w) >= SETTINGS["store_above"]}
+        # Pairs (class index, weight), as the classifier walks them: read as they are, nothing to convert at start-up.
+        column = [[i, round(float(w), 4)] for i, w in enumerate(model.coef_[:, j]) if abs(w) >= SETTINGS["store_above"]]
         weights[str(feature)] = column
     return {
         "fingerprint": fingerprint(),
