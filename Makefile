@@ -13,19 +13,34 @@ PLAYGROUND_LOCALE ?= sv-SE
 PLAYGROUND_PORT ?= 56150
 PLAYGROUND_RELAY_PORT ?= 3979
 
-.PHONY: run chat test migrate install install-dev schemas playground-install playground bench bench-install manifest clean
+.PHONY: run chat test migrate install install-dev lock schemas playground-install playground bench bench-install manifest clean
+
+# Installs come from the lock files, every package pinned with its hashes (pip checks them, and --no-deps
+# installs nothing the lock does not name). requirements*.txt are what we edit; `make lock` makes the locks.
+PIP_INSTALL = $(PY) -m pip install --quiet --require-hashes --no-deps
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip==25.3
+	$(PIP_INSTALL) --upgrade -r requirements-pip.lock
 
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/python
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
+
+# The lock files, from requirements*.txt, by pip-tools (in a virtualenv of its own): run after changing a pin.
+LOCK_VENV := .venv-lock
+PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-header --annotation-style=line
+lock:
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools==7.7.0
+	$(PIP_COMPILE) --output-file=requirements-pip.lock requirements-pip.txt
+	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file=requirements-dev.lock requirements-dev.txt
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -1,17 +1,21 @@
 """Lotsen's web application: `create_app` and its routes, and `serve`, which runs it on HOST:PORT.
 
-    python app.py            serve the bot (POST /api/messages, GET /healthz) on HOST:PORT, as hosting runs it
+    python app.py            serve the bot (POST /api/messages, the probes) on HOST:PORT, as hosting runs it
 
 The operator's commands are `python -m cli …` (cli/main.py); `python app.py COMMAND …` forwards there.
 
 GET /downloads/compilation/{year}.{fmt}?user=…&expires=…&signature=… serves the compilation to a KS coordinator
 from a signed link the bot showed (reports/download_links.py); GET /downloads/information-item/{id}.docx?… an
 application's informationsärende, in Word, to the user the link was made for while they may see the application.
+
+GET /livez answers while the process does (it asks nothing of the database); GET /readyz when the database answers
+and is migrated to this version's head (observability/readiness.py); GET /healthz is /readyz under its old name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -28,6 +32,10 @@ from bot.notice_delivery import build_notice_outbox
 from bot.reminder_delivery import build_reminder_scheduler
 from dialogs.preload import load_data_files
 from dialogs.applications.programmes import load_programmes
+from observability import telemetry
+from observability.logging_setup import configure_logging
+from observability.readiness import check_readiness
+from observability.turn_context import observed_turn, set_user_hash_key
 from reminders.outbox import NoticeOutbox
 from reports.compilation import default_file_name
 from reports.compilation_file import (
@@ -57,8 +65,8 @@ from reports.information_item import information_item_for_application
 from settings import Settings
 from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.applications import get_application
-from storage.db import DatabaseUnavailable, create_engine, create_session_factory, ping
-from storage.migrate import upgrade
+from storage.db import create_engine, create_session_factory
+from storage.migrate import head_revision, upgrade
 from storage.users import get_user
 
 logger = logging.getLogger("lotsen.app")
@@ -69,6 +77,8 @@ ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SESSION_FACTORY_KEY = web.AppKey("session_factory", async_sessionmaker)
 BACKGROUND_TASKS_KEY = web.AppKey("background_tasks", set)
 NOTICE_OUTBOX_KEY = web.AppKey("notice_outbox", NoticeOutbox)
+# The Alembic revision this code needs (the head of storage/migrations), read once at start-up for /readyz.
+EXPECTED_REVISION_KEY = web.AppKey("expected_revision", str)
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
@@ -101,8 +111,16 @@ async def post_messages(request: web.Request) -> web.Response:
         body = json.loads(raw, parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return _error(400, "the body is not valid JSON")
+    # The turn's ids (the user's hashed) go with every log line until it is answered, and its duration is recorded.
+    with observed_turn(body) as outcome:
+        response = await _process(endpoint, body, request.headers.get("Authorization", ""))
+        outcome.status = response.status
+        return response
+
+
+async def _process(endpoint: BotEndpoint, body: object, authorization: str) -> web.Response:
     try:
-        result = await endpoint.process(body, request.headers.get("Authorization", ""))
+        result = await endpoint.process(body, authorization)
     except InvalidActivity as error:
         return _error(400, str(error))
     except AuthenticationFailed as error:
@@ -135,13 +153,16 @@ def _body_too_slow(request: web.Request) -> web.Response:
     return response
 
 
-async def get_health(request: web.Request) -> web.Response:
-    try:
-        await ping(request.app[ENGINE_KEY], timeout=HEALTH_TIMEOUT_SECONDS)
-    except DatabaseUnavailable as error:
-        return web.json_response({"status": "unavailable", "reason": f"database unreachable: {error.reason}"},
-                                 status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+async def get_liveness(request: web.Request) -> web.Response:
+    """The process answers: nothing else is asked, so that a database outage restarts no instance."""
+    return web.json_response({"status": "ok"})
+
+
+async def get_readiness(request: web.Request) -> web.Response:
+    """The database answers and is migrated: 200, or 503 with a short reason (also /healthz)."""
+    readiness = await check_readiness(request.app[ENGINE_KEY], request.app[EXPECTED_REVISION_KEY],
+                                      timeout=HEALTH_TIMEOUT_SECONDS)
+    return web.json_response(readiness.body, status=200 if readiness.ready else 503)
 
 
 async def get_compilation_download(request: web.Request) -> web.Response:
@@ -228,11 +249,17 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
                           handler_args={"lingering_time": settings.request_body_timeout})
     app[SETTINGS_KEY] = settings
     app[BACKGROUND_TASKS_KEY] = set()
+    set_user_hash_key(signing_secret(settings))
 
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         # Read now, off the event loop, rather than by the first turn that needs them, on it.
-        await asyncio.to_thread(load_data_files)
+        _, app[EXPECTED_REVISION_KEY] = await asyncio.gather(asyncio.to_thread(load_data_files),
+                                                             asyncio.to_thread(head_revision))
+        # What start-up loaded (the policy model, catalogs, modules) lives as long as the process: out of the
+        # garbage collector's reach, a full collection no longer walks it and stalls every turn for 0.3 s.
+        gc.freeze()
         engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
+        telemetry.instrument_engine(engine)
         if settings.should_auto_migrate:
             await upgrade(settings.database_url)
         app[ENGINE_KEY] = engine
@@ -248,7 +275,9 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
             # Due reminders go out through the bot's own adapter and pooled connector clients.
             scheduler = build_reminder_scheduler(settings, session_factory, app[ENDPOINT_KEY].adapter)
             scheduler.start()
+        backlog = telemetry.watch_backlog(session_factory)  # None without telemetry
         yield
+        await telemetry.stop_watching(backlog)
         if scheduler is not None:
             await scheduler.stop()
         await outbox.stop()
@@ -261,7 +290,9 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
 
     app.cleanup_ctx.append(lifespan)
     app.router.add_post("/api/messages", post_messages)
-    app.router.add_get("/healthz", get_health)
+    app.router.add_get("/livez", get_liveness)
+    app.router.add_get("/readyz", get_readiness)
+    app.router.add_get("/healthz", get_readiness)  # the name hosting was first configured with
     # Any year and format text reaches the handler, so that a malformed one is a 400 saying so, not a 404.
     app.router.add_get(r"/downloads/compilation/{year:[^/.]+}.{fmt:[^/]+}", get_compilation_download)
     app.router.add_get(r"/downloads/information-item/{application_id:[^/.]+}.{fmt:[^/]+}",
@@ -270,9 +301,17 @@ def create_app(settings: Settings | None = None, *, credentials_factory=None) ->
 
 
 def serve(settings: Settings) -> None:
-    """Serves until the process is stopped."""
+    """Serves until the process is stopped: logs as LOG_FORMAT says, telemetry as the environment says."""
+    # Unset LOG_FORMAT: JSON for a registered bot (a log collector reads it), text for local use (a person does).
+    configure_logging(settings.log_level,
+                      settings.log_format or ("json" if settings.authentication_enabled else "text"))
+    if telemetry.start_from_environment():  # before create_app: it instruments aiohttp's Application
+        logger.info("OpenTelemetry exports through %s", ", ".join(telemetry.active().exporters))
     logger.info("Lotsen listens on http://%s:%s/api/messages", settings.host, settings.port)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    finally:
+        telemetry.deactivate()  # sends what is still buffered
 
 
 if __name__ == "__main__":

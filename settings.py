@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     microsoft_app_password: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD")
     )
+    # A new Azure Bot registration is SingleTenant or a managed identity (UserAssignedMSI): .env.example and
+    # docs/deploy.md set SingleTenant. Unset, MultiTenant, which older registrations are; without an app id (a
+    # local run) the type is not used at all: no authentication.
     microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
         "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE")
     )
@@ -92,6 +95,11 @@ class Settings(BaseSettings):
     # version kept outside the code. Empty: reports/templates/informationsarende.docx.
     information_item_template: str = Field("", validation_alias="INFORMATION_ITEM_TEMPLATE")
 
+    # Operating Lotsen (README "Drift och övervakning"). How `serve` logs: json, one JSON object a line with the
+    # turn's ids (for a log collector), or text (for a terminal). Unset: json when MicrosoftAppId is set (a
+    # registered bot), text without one (local use, `make run`). Telemetry is set by the OTEL_* variables.
+    log_format: Literal["json", "text"] | None = Field(None, validation_alias="LOG_FORMAT")
+
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
     def _split_tenants(cls, value: object) -> object:
@@ -103,6 +111,15 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _tenant_for_a_single_tenant_bot(self) -> "Settings":
+        # Said at start-up, not at the first reply, when botbuilder would ask for a token it cannot get.
+        if self.microsoft_app_id and self.microsoft_app_type == "SingleTenant" and not self.microsoft_app_tenant_id:
+            raise ValueError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId, the Entra tenant of the "
+                             "bot's app registration (or MicrosoftAppType=MultiTenant for an older, multi-tenant "
+                             "registration)")
+        return self
 
     @model_validator(mode="after")
     def _default_public_base_url(self) -> "Settings":
@@ -126,3 +143,33 @@ class Settings(BaseSettings):
     def authentication_enabled(self) -> bool:
         """Without an app id the bot runs unauthenticated, as for local testing in the Playground."""
         return bool(self.microsoft_app_id)
+
+    # Placing users from the directory (directory/): a user without organisation is looked up in Entra ID through
+    # Microsoft Graph, with the bot's own app registration, and placed by storage/data/directory-mapping.yaml
+    # and the administrators' mappings. GRAPH_ENABLED unset: on when the bot has credentials and DIRECTORY_SOURCE
+    # is set; false: off whatever else is set (then only administrators place users, as before).
+    graph_enabled: bool | None = Field(None, validation_alias="GRAPH_ENABLED")
+    # Which attribute says where a user works: department, companyName, officeLocation, or group (membership).
+    directory_source: Literal["department", "companyName", "officeLocation", "group"] | None = Field(
+        None, validation_alias="DIRECTORY_SOURCE")
+    # The city's tenant, whose directory is read. Empty: MicrosoftAppTenantId.
+    graph_tenant_id: str = Field("", validation_alias="GRAPH_TENANT_ID")
+    # Graph and its token endpoint; only tests and sovereign clouds change them. An empty token URL:
+    # https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token, or the managed identity's endpoint.
+    graph_base_url: str = Field("https://graph.microsoft.com/v1.0", pattern=r"^https?://\S+$",
+                                validation_alias="GRAPH_BASE_URL")
+    graph_token_url: str = Field("", pattern=r"^(https?://\S+)?$", validation_alias="GRAPH_TOKEN_URL")
+    # How long a lookup (token and Graph together) may take; it happens in a user's first turn of the day.
+    graph_timeout_seconds: float = Field(4.0, gt=0, le=10, validation_alias="GRAPH_TIMEOUT_SECONDS")
+    # The mapping file. Empty: storage/data/directory-mapping.yaml.
+    directory_mapping_file: str = Field("", validation_alias="DIRECTORY_MAPPING_FILE")
+    # Set by App Service and Container Apps for a managed identity (MicrosoftAppType=UserAssignedMSI).
+    identity_endpoint: str = Field("", validation_alias="IDENTITY_ENDPOINT")
+    identity_header: str = Field("", repr=False, validation_alias="IDENTITY_HEADER")
+    # Reminders to people who never opened Lotsen (bot/proactive_install.py): Lotsen is installed for them through
+    # Graph (TeamsAppInstallation.ReadWriteForUser.All) and their 1:1 chat created. The app's id in the tenant's
+    # app catalog (Teams admin center → Manage apps → Lotsen → App ID); empty: no installation, such reminders fail
+    # as before. The connector's address for a new chat when no stored conversation of the tenant tells it.
+    teams_app_catalog_id: str = Field("", validation_alias="TEAMS_APP_CATALOG_ID")
+    teams_service_url: str = Field("https://smba.trafficmanager.net/emea/", pattern=r"^https?://\S+$",
+                                   validation_alias="TEAMS_SERVICE_URL")

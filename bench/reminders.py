@@ -4,17 +4,20 @@
 
 For each database: a fresh one (a temporary SQLite file; a temporary database on $TEST_POSTGRES_URL's server,
 default postgresql+asyncpg://postgres@127.0.0.1:5432/postgres, dropped afterwards), migrated, with 100 users
-whose Teams chats point at a local connector stand-in and N reminders due now. Then the timed part:
-`ReminderScheduler.run_due` claims them in batches, sends each card through the real `TeamsReminderDeliverer`
-(LotsenAdapter, pooled connector clients, HTTP to the stand-in) and marks it sent. The stand-in runs in this
-process, as in bench/turns.py. A run counts only if the stand-in received every reminder exactly once and the
-database shows all of them sent.
+whose Teams chats point at a local connector stand-in and N reminders due now, and the data files read as the
+app reads them at start-up (`dialogs.preload`). Then the timed part: `ReminderScheduler.run_due` claims them in
+batches, sends each card through the real `TeamsReminderDeliverer` (LotsenAdapter's pooled connector clients,
+HTTP to the stand-in) and marks them sent. The stand-in runs in a process of its own: Teams' connector does its
+work elsewhere, and in this process its HTTP server would take a good share of the one core Lotsen's event loop
+has. A run counts only if the stand-in received every reminder exactly once and the database shows all of them
+sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -23,13 +26,15 @@ import uuid
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reminders.scheduler import RunStats  # noqa: E402
+from dialogs.preload import load_data_files  # noqa: E402
+from reminders.scheduler import BATCH_SIZE, SEND_CONCURRENCY, RunStats  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from storage.db import create_engine, create_session_factory, normalise_database_url  # noqa: E402
@@ -110,10 +115,34 @@ async def _deliver(database_url: str, instances: int, batch: int, concurrency: i
     return elapsed, list(stats)
 
 
-async def _check(database_url: str, standin: ConnectorStandIn, count: int) -> None:
-    received = reminder_ids_received(standin.cards())
-    if len(standin.received) != count or len(received) != count or set(received.values()) != {1}:
-        raise SystemExit(f"wrong delivery: {len(standin.received)} activities for {len(received)} reminders")
+def _serve_standin(ports: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """The connector stand-in in a process of its own, until terminated; GET /bench/received says what came."""
+    standin = ConnectorStandIn()
+    app = standin.app()
+
+    async def received(_request: web.Request) -> web.Response:
+        counts = reminder_ids_received(standin.cards())
+        return web.json_response({"activities": len(standin.received), "counts": list(counts.values())})
+
+    app.router.add_get("/bench/received", received)
+
+    async def serve() -> None:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        ports.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+async def _check(database_url: str, service_url: str, count: int) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{service_url}/bench/received") as response:
+        received = await response.json()
+    counts = received["counts"]
+    if received["activities"] != count or len(counts) != count or set(counts) != {1}:
+        raise SystemExit(f"wrong delivery: {received['activities']} activities for {len(counts)} reminders")
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session:
@@ -125,13 +154,11 @@ async def _check(database_url: str, standin: ConnectorStandIn, count: int) -> No
 
 
 async def bench(backend: str, count: int, instances: int, batch: int, concurrency: int) -> None:
-    standin = ConnectorStandIn()
-    runner = web.AppRunner(standin.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    service_url = f"http://127.0.0.1:{port}"
+    spawn = multiprocessing.get_context("spawn")
+    ports: multiprocessing.Queue[int] = spawn.Queue()
+    standin = spawn.Process(target=_serve_standin, args=(ports,), daemon=True)
+    standin.start()
+    service_url = f"http://127.0.0.1:{await asyncio.to_thread(ports.get, True, 60)}"
     directory = tempfile.TemporaryDirectory(prefix="lotsen-bench-")
     admin_dsn = None
     try:
@@ -141,14 +168,16 @@ async def bench(backend: str, count: int, instances: int, batch: int, concurrenc
             database_url, admin_dsn = await _postgres_database()
         try:
             await _seed(database_url, service_url, count)
+            load_data_files()
             elapsed, stats = await _deliver(database_url, instances, batch, concurrency)
-            await _check(database_url, standin, count)
+            await _check(database_url, service_url, count)
         finally:
             if admin_dsn is not None:
                 await _drop_postgres(database_url, admin_dsn)
     finally:
         directory.cleanup()
-        await runner.cleanup()
+        standin.terminate()
+        standin.join()
     delivered = sum(stat.delivered for stat in stats)
     shares = " + ".join(str(stat.delivered) for stat in stats)
     print(f"{backend:10} {instances} instance(s)  {delivered:6d} reminders in {elapsed:6.2f} s  "
@@ -160,8 +189,10 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--backends", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
     parser.add_argument("--instances", type=int, default=1, help="schedulers running at once (default 1)")
-    parser.add_argument("--batch", type=int, default=100, help="reminders claimed at a time (the default: 100)")
-    parser.add_argument("--concurrency", type=int, default=16, help="sends at once per instance (default: 16)")
+    parser.add_argument("--batch", type=int, default=BATCH_SIZE,
+                        help=f"reminders claimed at a time (default: the scheduler's, {BATCH_SIZE})")
+    parser.add_argument("--concurrency", type=int, default=SEND_CONCURRENCY,
+                        help=f"sends at once per instance (default: the scheduler's, {SEND_CONCURRENCY})")
     args = parser.parse_args()
     for backend in args.backends:
         asyncio.run(bench(backend, args.reminders, args.instances, args.batch, args.concurrency))

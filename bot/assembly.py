@@ -23,6 +23,7 @@ from dialogs.annual_report.dialog import AnnualReportDialog
 from dialogs.annual_report.compilation_command import CompilationCommand
 from dialogs.policy_questions.consultation import ConsultationDialog
 from dialogs.people.contact_commands import ContactCommands, ContactRequest
+from dialogs.people.directory_commands import DirectoryCommands
 from dialogs.people.history_commands import HistoryCommands
 from dialogs.policy_questions.learning_commands import LearningCommands
 from dialogs.applications.my_applications import MyApplicationsDialog
@@ -34,6 +35,9 @@ from dialogs.annual_report.report_review import ReportReviewCommand
 from dialogs.annual_report.report_status import ReportStatusCommand, StatusRequest
 from dialogs.reminders.commands import ReminderCommands
 from dialogs.common.routing import Router
+from directory.config import build_directory_placer, directory_source, mapping_path
+from directory.mapping import load_mapping_file
+from directory.people import build_people_directory
 from settings import Settings
 from storage.unit_of_work import TurnSessions
 
@@ -57,6 +61,8 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     user_state = UserState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     with_clock = {"clock": clock} if clock else {}
+    # Users without organisation placed from the directory when Graph is configured (directory/placement.py).
+    placer = build_directory_placer(settings, clock)
     registration = RegistrationDialog(session_factory, settings, user_state, **with_clock)
     # What the conversation told Lotsen about its project, for the next policy question (dialogs/policy_questions/memory.py).
     memory = PolicyMemory(conversation_state.create_property("PolicyMemory"))
@@ -67,7 +73,8 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
     dialogs.add(AnnualReportDialog(session_factory, settings, **with_clock))
     # What answers each message: bot/routes.py, one row per kind of message, in the order they are tried.
     report_status = ReportStatusCommand(session_factory, settings, **with_clock)
-    contacts = ContactCommands(session_factory)
+    # Contact persons chosen in the directory when Graph is configured (directory/people.py), else named.
+    contacts = ContactCommands(session_factory, build_people_directory(settings))
     # A question that asks for KS förvaltning's views is shown the view itself, to those who may see it.
     views = {"report_status": (report_status, StatusRequest("show")), "contacts": (contacts, ContactRequest("overview"))}
     targets = RouteTargets(
@@ -83,9 +90,11 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
         admin=AdminCommands(session_factory),
         history=HistoryCommands(session_factory),
         notices=NoticeCommands(session_factory),
+        directory=DirectoryCommands(session_factory, directory_source(settings),
+                                    load_mapping_file(mapping_path(settings)), in_use=placer is not None),
     )
     router = Router(lotsen_routes(targets))
-    bot = LotsenBot(conversation_state, user_state, ConversationTracker(session_factory), dialogs, router)
+    bot = LotsenBot(conversation_state, user_state, ConversationTracker(session_factory, placer), dialogs, router)
     return BotServices(bot, conversation_state, user_state, router)
 
 

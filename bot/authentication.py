@@ -32,7 +32,9 @@ class BotConfiguration:
     def __init__(self, settings: Settings) -> None:
         self.APP_ID = settings.microsoft_app_id
         self.APP_PASSWORD = settings.microsoft_app_password
-        self.APP_TYPE = settings.microsoft_app_type
+        # Without an app id there are no credentials to be single-tenant with: botbuilder's anonymous mode is its
+        # multi-tenant one (a local run, the Playground).
+        self.APP_TYPE = settings.microsoft_app_type if settings.authentication_enabled else "MultiTenant"
         self.APP_TENANTID = settings.microsoft_app_tenant_id
         self.VALIDATE_AUTHORITY = True
         self.TO_CHANNEL_FROM_BOT_LOGIN_URL = AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL

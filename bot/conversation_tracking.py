@@ -1,4 +1,5 @@
-"""Remembers who talks to Lotsen and where, so that later proactive messages (reminders) can reach them.
+"""Remembers who talks to Lotsen and where, so that later proactive messages (reminders) can reach them; and
+places a user without organisation from the directory when Graph is configured (directory/placement.py).
 
 Every turn refreshes the user and the conversation reference, but only writes when something changed since
 this process last wrote it: a turn that changes nothing costs no database round trip.
@@ -13,6 +14,7 @@ from botbuilder.schema import Activity
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.activity import base_conversation_id, tenant_id_of
+from directory.placement import DirectoryPlacer
 from storage.conversations import save_conversation_reference
 from storage.unit_of_work import after_commit
 from storage.users import upsert_user
@@ -32,8 +34,10 @@ class _ConversationSnapshot:
 
 
 class ConversationTracker:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
+                 directory: DirectoryPlacer | None = None) -> None:
         self._session_factory = session_factory
+        self._directory = directory
         self._users: dict[str, tuple[_UserSnapshot, int]] = {}
         self._conversations: dict[str, _ConversationSnapshot] = {}
 
@@ -52,6 +56,7 @@ class ConversationTracker:
         conversation_id = base_conversation_id(activity)
         conversation_changed = self._conversations.get(conversation_id) != conversation_snapshot
         if not user_changed and not conversation_changed:
+            await self._place_from_directory(known_user_id)
             return
 
         async with self._session_factory.begin() as session:
@@ -90,6 +95,15 @@ class ConversationTracker:
             self._conversations[conversation_id] = conversation_snapshot
 
         after_commit(remember)
+        await self._place_from_directory(user_id)
+
+    async def _place_from_directory(self, user_id: int | None) -> None:
+        """A user without organisation is looked up in the directory and placed, before the turn is routed so
+        that what follows knows the organisation; at most once a day, and asked only from memory otherwise."""
+        if self._directory is None or user_id is None or not self._directory.due(user_id):
+            return
+        async with self._session_factory.begin() as session:
+            await self._directory.place(session, user_id)
 
 
 def _user_snapshot(activity: Activity) -> _UserSnapshot:

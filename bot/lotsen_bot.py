@@ -62,22 +62,22 @@ class LotsenBot(TeamsActivityHandler):
         message = strip_bot_mention(activity) if in_group else " ".join((activity.text or "").split())
         # Dialogs read the activity: they get the message as the user meant it, without "<at>Lotsen</at>".
         activity.text = message
-        await self._follow_written_language(turn_context, message)
+        dialog_context = await self._dialogs.create_context(turn_context)
+        await self._follow_written_language(turn_context, message, dialog_context.active_dialog is None)
         if is_too_long(message):
             # Before anything parses it: a pasted document must not cost a turn (or the next one) much.
             await turn_context.send_activity(too_long_reply(language_of(activity.locale)))
             return
         # What answers the message: the routing table, bot/routes.py.
-        await self._router.route(Turn.of(await self._dialogs.create_context(turn_context)))
+        await self._router.route(Turn.of(dialog_context))
 
-    async def _follow_written_language(self, turn_context: TurnContext, message: str) -> None:
+    async def _follow_written_language(self, turn_context: TurnContext, message: str, outside_dialogs: bool) -> None:
         """Answered in the language the user writes when the message tells (an official with English Teams who
         writes Swedish gets Swedish), else in the one the conversation last wrote clearly in, else in the Teams
         locale; every part of the bot reads the locale. Within a dialog, answers are data (a project's name, a
         description), so the dialog keeps the language it began in; so is the value of "<command>: <value>"."""
-        dialog_context = await self._dialogs.create_context(turn_context)
         written = None
-        if dialog_context.active_dialog is None:
+        if outside_dialogs:
             written = written_language(message.split(":", 1)[0], load_policy().markers)
         locale = turn_context.activity.locale or ""
         if written is not None:

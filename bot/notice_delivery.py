@@ -1,5 +1,6 @@
 """Delivering a notice of the outbox (reminders/outbox.py) in Teams: the card composed when the thing happened,
-or, for a follow-up to whoever caused a notice that could not be delivered, a message saying so.
+or, for a follow-up to whoever caused a notice that could not be delivered, a message saying so, or, to an
+administrator, that the directory could not place a user (dialogs/people/directory_commands.py words it).
 
 Posted proactively, as reminders are (`bot.proactive.post_to_recipient`), and the connector's answer is
 read the same way: 403/404, no stored conversation or a terminal chat are gone for good; the rest is tried again.
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.proactive import post_to_recipient
 from dialogs.common.replies import card_message
+from dialogs.people.directory_commands import unplaced_notice_text
 from reminders.delivery import DeliveryOutcome
 from reminders.outbox import NoticeOutbox
 from settings import Settings
@@ -40,6 +42,8 @@ class TeamsNoticeDeliverer:
 def notice_activity(notice: Notice) -> Activity:
     if notice.card is not None:
         return card_message(notice.card["content"])
+    if notice.kind == NoticeKind.DIRECTORY_UNPLACED:
+        return MessageFactory.text(unplaced_notice_text(notice.details or {}))
     return MessageFactory.text(undelivered_text(notice))
 
 

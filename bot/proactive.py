@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import aiohttp
 from botbuilder.core import BotAdapter, TurnContext
@@ -63,15 +63,30 @@ async def post_to_recipient(adapter: BotAdapter, session_factory: async_sessionm
     terminal chat's."""
     async with session_factory() as session:
         record = await reference_for(session, recipient)
-    if record is None:
-        return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
-    if is_terminal(record.service_url):
-        return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
-    activity = activity_for()
-    if record.conversation_type == ConversationType.PERSONAL.value:
-        activity.channel_data = {"notification": {"alert": True}}  # into the person's activity feed too
+    if not can_post_to(record):
+        return unreachable(record)
+    activity = addressed_activity(activity_for(), record)
     reference = ConversationReference().deserialize(record.reference)
     return await post_proactively(adapter, reference, activity, app_id)
+
+
+def can_post_to(record: ConversationReferenceRecord | None) -> TypeGuard[ConversationReferenceRecord]:
+    """A conversation is stored, and it is not the terminal chat's (nobody can be written to there later)."""
+    return record is not None and not is_terminal(record.service_url)
+
+
+def unreachable(record: ConversationReferenceRecord | None) -> DeliveryOutcome:
+    """Why nothing can be posted to `record` (`can_post_to` said so): gone for good."""
+    if record is None:
+        return DeliveryOutcome.gone("no stored conversation to write to (Lotsen not installed there)")
+    return DeliveryOutcome.gone("the conversation is a terminal chat, which cannot be written to later")
+
+
+def addressed_activity(activity: Activity, record: ConversationReferenceRecord) -> Activity:
+    """`activity` as it goes to the conversation of `record`: to a person, into their activity feed too."""
+    if record.conversation_type == ConversationType.PERSONAL.value:
+        activity.channel_data = {"notification": {"alert": True}}
+    return activity
 
 
 async def reference_for(session: AsyncSession, recipient: Reminder | Notice) -> ConversationReferenceRecord | None:

@@ -12,6 +12,7 @@ The last row, the policy question, takes whatever is left.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from bot.activity import base_conversation_id
 from dialogs.common.cards import welcome_card
@@ -56,6 +57,7 @@ class RouteTargets:
     admin: ChatCommand
     history: ChatCommand
     notices: ChatCommand
+    directory: ChatCommand
 
 
 def lotsen_routes(t: RouteTargets) -> list[Route]:
@@ -91,6 +93,8 @@ def lotsen_routes(t: RouteTargets) -> list[Route]:
         command_route("teach Lotsen", 140, t.learning),
         command_route("contact persons", 150, t.contacts),
         command_route("users and roles", 160, t.admin, scopes=PERSONAL_ONLY, elsewhere="user_admin.personal_only"),
+        command_route("directory mappings", 165, t.directory, scopes=PERSONAL_ONLY,
+                      elsewhere="directory.personal_only"),
         command_route("history", 170, t.history, scopes=PERSONAL_ONLY, elsewhere="user_admin.personal_only"),
         command_route("undelivered notices", 180, t.notices),
         # --- whatever is left ----------------------------------------------------------------------------------
@@ -108,7 +112,8 @@ def _asks_for_help(turn: Turn) -> bool | None:
 def _reminder_request(*, listing: bool) -> Selector:
     def selects(turn: Turn) -> ReminderRequest | None:
         request = ReminderCommands.recognise(turn.message, turn.value)
-        return request if request is not None and (request.action == "list") == listing else None
+        # Lists name applications and people: they are not shown where others read along.
+        return request if request is not None and (request.action in ("list", "unreached")) == listing else None
     return selects
 
 
@@ -135,9 +140,14 @@ def _my_applications_request(turn: Turn) -> dict[str, object] | None:
 
 def _command_in(name: str) -> Selector:
     def selects(turn: Turn) -> bool | None:
-        words = {plain(word) for word in lookup(f"commands.{name}", turn.lang)}
-        return True if turn.command in words else None
+        return True if turn.command in _command_set(name, turn.lang) else None
     return selects
+
+
+@cache
+def _command_set(name: str, lang: str) -> frozenset[str]:
+    """The words that name a command in a language, folded once for the process."""
+    return frozenset(plain(word) for word in lookup(f"commands.{name}", lang))
 
 
 # --- handlers that need nothing but the turn -----------------------------------------------------------------------

@@ -3,8 +3,10 @@ here). Without a command it serves, as `python app.py` always has, because hosti
 
     python -m cli [serve]          serve the bot (POST /api/messages, GET /healthz) on HOST:PORT
     python -m cli migrate          bring the database schema up to date and seed the organisations
+    python -m cli backup FILE      the database to a file; `restore FILE --yes` back (cli/backup.py)
     python -m cli chat             talk to the bot in this terminal, same bot, same database
     python -m cli users …          roles, organisations and contact persons (cli/users.py)
+    python -m cli directory …      where the directory's values place users (cli/directory.py)
     python -m cli history          the event history (cli/history.py)
     python -m cli unanswered       what the policy module could not answer (cli/unanswered.py)
     python -m cli reminders …      list reminders, or send those due (cli/reminders.py)
@@ -20,7 +22,7 @@ import sys
 
 from pydantic import ValidationError
 
-from cli import applications, chat, history, migrate, reminders, reports, serve, unanswered, users
+from cli import applications, backup, chat, directory, history, migrate, reminders, reports, serve, unanswered, users
 from cli.command import Command
 from settings import Settings
 
@@ -28,8 +30,11 @@ from settings import Settings
 COMMANDS: tuple[Command, ...] = (
     serve.SERVE,
     migrate.MIGRATE,
+    backup.BACKUP,
+    backup.RESTORE,
     unanswered.UNANSWERED,
     users.USERS,
+    directory.DIRECTORY,
     history.HISTORY,
     chat.CHAT,
     reminders.REMINDERS,

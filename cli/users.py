@@ -39,7 +39,9 @@ def _arguments(users: argparse.ArgumentParser) -> None:
         "contact", help="name a nämnd's contact person (3.3) or a bolag's representative (3.4)"
     )
     contact.add_argument("organisation", help=ORGANISATION_HELP)
-    contact.add_argument("name", nargs="+", help='the person\'s name, e.g. "Anna Andersson"')
+    contact.add_argument("name", nargs="+", metavar="person",
+                         help='the person\'s name, e.g. "Anna Andersson", or their Entra object id (a GUID; the '
+                              'name is read from the directory when Graph is configured, else give it after the id)')
     uncontact = actions.add_parser("contact-remove", help="remove an organisation's contact person")
     uncontact.add_argument("organisation", help=ORGANISATION_HELP)
     actions.add_parser("contacts", help="every active organisation with its contact person, or 'saknas'")
@@ -58,7 +60,7 @@ async def _users_command(settings: Settings, args: argparse.Namespace) -> int:
                 return 2
             if args.users_command == "contact-remove":
                 return await contacts.remove_contact(session, organisation)
-            return await contacts.set_contact(session, organisation, clean(" ".join(args.name)))
+            return await contacts.set_contact(session, organisation, clean(" ".join(args.name)), settings)
         user = await one_user(session, args.user)
         if user is None:
             return 2

@@ -24,6 +24,8 @@ __all__ = [
     "non_working_reason",
     "occurrences",
     "parse_rrule",
+    "prepare_years",
+    "recent_start",
     "send_time",
     "workday_on_or_before",
 ]
@@ -73,6 +75,13 @@ def _de_facto_holidays(year: int) -> dict[date, str]:
     }
 
 
+def prepare_years(*years: int) -> None:
+    """Computes the holidays of `years` now (the first year takes a quarter of a second: the package's set-up),
+    so that a caller on the event loop can have it done in a worker thread rather than on the loop."""
+    for year in years:
+        _public_holidays(year)
+
+
 def non_working_reason(day: date) -> str | None:
     """Why `day` is not a working day ("lördag", "Långfredagen", "Julafton", …), or None when it is one."""
     public = _public_holidays(day.year).get(day)
@@ -119,6 +128,25 @@ def parse_rrule(rrule_text: str, start: date) -> rrule:
     if not isinstance(parsed, rrule):
         raise ValueError(f"Not a single RRULE: {rrule_text!r}")
     return parsed
+
+
+# Days after which a rule's candidate days repeat, per FREQ: shifting the start by whole periods (times INTERVAL)
+# keeps every occurrence from the new start on. Months and years differ in length, so they have none.
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def recent_start(rrule_text: str, start: date, on_or_before: date) -> date:
+    """A start for the rule, no later than `on_or_before`, that gives the same occurrences from
+    `on_or_before` on as `start` does — the latest one for a daily or weekly rule, so that finding the next
+    occurrence does not step through every week since a start years ago; `start` itself for other rules and
+    for a rule with COUNT (whose occurrences are counted from the start)."""
+    parts = dict(part.split("=", 1) for part in rrule_text.strip().upper().removeprefix("RRULE:").split(";")
+                 if "=" in part)
+    period = _PERIOD_DAYS.get(parts.get("FREQ", ""))
+    if period is None or "COUNT" in parts or start >= on_or_before:
+        return start
+    period *= int(parts.get("INTERVAL", "1"))
+    return start + timedelta(days=(on_or_before - start).days // period * period)
 
 
 def occurrences(rrule_text: str, start: date, after: date, count: int, *, inclusive: bool = False) -> list[date]:

@@ -1,13 +1,15 @@
 """What delivering one reminder can come to, and the shape of whatever delivers it (no botbuilder here).
 
-The scheduler only knows a `Deliverer`; the Teams one lives in `bot/reminder_delivery.py`, so that moving to
-another SDK (or another channel) touches `bot/` alone. An outcome says what the scheduler should do next:
-mark the reminder sent, try again later, or give up because the conversation is gone.
+The scheduler only knows a `Deliverer`, which it asks to `prepare` each claimed batch; the Teams one lives in
+`bot/reminder_delivery.py`, so that moving to another SDK (or another channel) touches `bot/` alone. An outcome
+says what the scheduler should do next: mark the reminder sent, try again later, or give up because the
+conversation is gone.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -45,9 +47,17 @@ class DeliveryOutcome:
         return cls(DeliveryStatus.GONE, _short(error))
 
 
-class Deliverer(Protocol):
+class ReminderSender(Protocol):
     async def deliver(self, reminder: Reminder) -> DeliveryOutcome:
         """Sends one claimed reminder (its `recipient_user` loaded); never raises for a delivery failure."""
+        ...
+
+
+class Deliverer(ReminderSender, Protocol):
+    async def prepare(self, reminders: Sequence[Reminder]) -> ReminderSender:
+        """Reads what sending a claimed batch needs (where each reminder goes) in one go, instead of once for
+        each reminder; what it returns sends them, one by one and several at once. `deliver` alone is the same
+        for one reminder."""
         ...
 
 

@@ -2,8 +2,10 @@
 
 The `plan_*` functions are pure: facts in, reminders out, with `now` given (a controllable clock) and only
 reminders due after `now`. Each reminder's day is moved to the working day on or before it
-(`reminders.calendar`) and it goes out at `hour` Malmö time. `ensure_recurring_reminders` is the one function
-that reads the database: the scheduler calls it once an hour to plan what time has brought into reach.
+(`reminders.calendar`) and it goes out at `hour` Malmö time. `ensure_recurring_reminders` reads the database,
+in the caller's transaction; `plan_recurring_reminders` does the same in short transactions of its own, for the
+scheduler, which plans once an hour (and at start-up) what time has brought into reach. Both look only from
+today on, at the applications that may still be reminded of, a chunk at a time.
 
 Idempotency keys name the occurrence, so planning again (any number of times, from any instance) adds
 nothing that exists — and never brings back a reminder that was sent, done or cancelled:
@@ -29,15 +31,17 @@ Dates are ISO strings ("2027-03-15").
 
 from __future__ import annotations
 
+import asyncio
 import calendar as month_calendar
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reminders.calendar import local_date, parse_rrule, send_time, workday_on_or_before
+from reminders.calendar import local_date, parse_rrule, prepare_years, recent_start, send_time, workday_on_or_before
 from reminders.rules import ReminderRule, get_rule
 from storage.application_data import ApplicationData, ApplicationStatus, InformationItemStatus
 from storage.annual_reports import organisations_reminded_of_report
@@ -47,12 +51,14 @@ from storage.models import ReminderKind, ReminderSubjectType
 from storage.organisations import duties_of
 from storage.reminders import (
     ReminderSpec,
+    application_ids_to_remind,
     applications_to_remind,
     cancel_resolved,
     contact_person_ids_by_organisation,
     done_cycles,
     ks_coordinator_ids,
     schedule_many,
+    scheduled_keys,
     user_ids_by_teams_id,
 )
 
@@ -65,6 +71,7 @@ __all__ = [
     "plan_annual_report",
     "plan_for_application",
     "plan_missing_contact_person",
+    "plan_recurring_reminders",
 ]
 
 _MMDD = re.compile(r"(?P<month>\d{2})-(?P<day>\d{2})")
@@ -104,15 +111,13 @@ def _recurring(rule: ReminderRule, start: date, *, now: datetime, hour: int) -> 
     """(occurrence, send time) of the rule's recurrence from `start`, for occurrences whose send time is after
     `now`, in order and without end (the caller stops)."""
     assert rule.rrule is not None  # the rules loader guarantees it for recurring rules
-    recurrence = parse_rrule(rule.rrule, start)
-    # An occurrence before today is sent before today (a move only goes earlier): start looking at today.
-    moment = datetime.combine(max(start, local_date(now)), datetime.min.time())
-    inclusive = True
-    for _ in range(_MAX_OCCURRENCES_SCANNED):
-        following = recurrence.after(moment, inc=inclusive)
-        if following is None:
-            return
-        inclusive, moment = False, following
+    today = local_date(now)
+    # An occurrence before today is sent before today (a move only goes earlier): start looking at today, from
+    # a start near it with the same occurrences (not week by week from a start decades ago).
+    recurrence = parse_rrule(rule.rrule, recent_start(rule.rrule, start, today))
+    moment = datetime.combine(max(start, today), datetime.min.time())
+    # One pass over the occurrences (each `after` call would walk them again from the start).
+    for following in islice(recurrence.xafter(moment, inc=True), _MAX_OCCURRENCES_SCANNED):
         occurrence = following.date()
         due = send_time(workday_on_or_before(occurrence), hour)
         if due > now:
@@ -339,25 +344,16 @@ def plan_missing_contact_person(
     ]
 
 
-async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, deadline_mmdd: str, hour: int) -> int:
-    """Plans what the rules ask for as of `now` and schedules it idempotently; returns how many are new.
+# Applications planned at a time: each chunk is read in a short session of its own (or, in the caller's session,
+# with other tasks let in between), so that a planner run never holds the event loop or a write lock for long.
+CHUNK = 25
 
-    - annual report reminders for the next deadline, to the contact persons of each active organisation that
-      must report (a nämnd), and of each that need not (a bolag, 3.4) only while its voluntary report of that
-      year is open (`storage.annual_reports.organisations_reminded_of_report`);
-    - missing-contact-person reminders for the next occurrence, to the KS coordinators, about the
-      organisations that must appoint a contact person and have none (nämnder, 3.3);
-    - application reminders: deadlines of drafts, and the next weeks of each informationsärende still to do
-      (so the weekly reminders go on for as long as it is not sent, and applications registered before
-      reminders existed are covered too).
-    First it cancels reminders whose duty the data shows fulfilled (`storage.reminders.cancel_resolved`), and
-    it never plans again a round somebody marked done. Safe to run from several instances at once.
-    """
-    _require_aware(now)
-    today = local_date(now)
-    await cancel_resolved(session)
 
-    deadline_year = annual_report_year(today, deadline_mmdd)
+async def _organisation_specs(session: AsyncSession, *, now: datetime, deadline_mmdd: str, hour: int
+                              ) -> list[ReminderSpec]:
+    """The reminders about organisations: annual reports to their contact persons, missing contact persons to
+    the KS coordinators."""
+    deadline_year = annual_report_year(local_date(now), deadline_mmdd)
     reminded = await organisations_reminded_of_report(session, deadline_year - 1)
     contacts = await contact_person_ids_by_organisation(session)
     specs = plan_annual_report(
@@ -378,11 +374,17 @@ async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, de
         now=now,
         hour=hour,
     )
+    return specs
 
-    applications = await applications_to_remind(session, today=today)
+
+async def _application_specs(session: AsyncSession, ids: Sequence[int], *, now: datetime, hour: int
+                             ) -> list[ReminderSpec]:
+    """The reminders of the applications `ids` (of `application_ids_to_remind`) from `now` on."""
+    applications = await applications_to_remind(session, today=local_date(now), ids=ids)
     users_by_teams_id = await user_ids_by_teams_id(
         session, [application.contact_teams_user_id or "" for application in applications]
     )
+    specs: list[ReminderSpec] = []
     for application in applications:
         data = application_data(application)
         if application.status != ApplicationStatus.DRAFT:
@@ -400,9 +402,89 @@ async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, de
             now=now,
             hour=hour,
         )
+    return specs
 
-    finished = await done_cycles(session, {spec.kind for spec in specs})
-    return await schedule_many(
-        session,
-        [spec for spec in specs if (spec.subject_type, spec.subject_id, spec.kind, spec.cycle) not in finished],
-    )
+
+async def _still_to_schedule(session: AsyncSession, specs: list[ReminderSpec]) -> list[ReminderSpec]:
+    """The specs not stored yet and of no round somebody marked done; read for these subjects and keys only."""
+    if not specs:
+        return []
+    finished = await done_cycles(session, {spec.kind for spec in specs},
+                                 {(spec.subject_type, spec.subject_id) for spec in specs})
+    specs = [spec for spec in specs if (spec.subject_type, spec.subject_id, spec.kind, spec.cycle) not in finished]
+    stored = await scheduled_keys(session, [spec.idempotency_key for spec in specs])
+    return [spec for spec in specs if spec.idempotency_key not in stored]
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+async def ensure_recurring_reminders(session: AsyncSession, *, now: datetime, deadline_mmdd: str, hour: int) -> int:
+    """Plans what the rules ask for as of `now` and schedules it idempotently, in the caller's transaction;
+    returns how many are new.
+
+    - annual report reminders for the next deadline, to the contact persons of each active organisation that
+      must report (a nämnd), and of each that need not (a bolag, 3.4) only while its voluntary report of that
+      year is open (`storage.annual_reports.organisations_reminded_of_report`);
+    - missing-contact-person reminders for the next occurrence, to the KS coordinators, about the
+      organisations that must appoint a contact person and have none (nämnder, 3.3);
+    - application reminders: deadlines of drafts, and the next weeks of each informationsärende still to do
+      (so the weekly reminders go on for as long as it is not sent, and applications registered before
+      reminders existed are covered too).
+    It cancels reminders whose duty the data shows fulfilled (`storage.reminders.cancel_resolved`), and it
+    never plans again a round somebody marked done. Safe to run from several instances at once.
+
+    Only what can be due from `now` on is computed, for the applications that may still be reminded of, a
+    chunk at a time with other tasks let in between; the writes come last, together, so that on SQLite the
+    write lock is held only for them. For the hourly scheduler, `plan_recurring_reminders` (given the session
+    factory) also ends the transaction between chunks, and writes nothing when nothing is new.
+    """
+    _require_aware(now)
+    today = local_date(now)
+    await asyncio.to_thread(prepare_years, today.year, today.year + 1)  # see plan_recurring_reminders
+    new = await _still_to_schedule(session, await _organisation_specs(session, now=now, deadline_mmdd=deadline_mmdd,
+                                                                       hour=hour))
+    for ids in _chunks(await application_ids_to_remind(session, today=today), CHUNK):
+        await asyncio.sleep(0)  # let turns run between chunks
+        new += await _still_to_schedule(session, await _application_specs(session, ids, now=now, hour=hour))
+    await cancel_resolved(session)
+    return await schedule_many(session, new)
+
+
+async def plan_recurring_reminders(
+    session_factory: async_sessionmaker[AsyncSession], *, now: datetime, deadline_mmdd: str, hour: int,
+    chunk: int = CHUNK,
+) -> int:
+    """`ensure_recurring_reminders` in short transactions of its own: what is resolved is cancelled first; then
+    each chunk of `chunk` applications is read in a session that is closed before the next, and only what is
+    new is written, in a transaction of its own (none when nothing is). Between chunks other tasks run, so a
+    planner run over decades of applications costs turns little, and no transaction waits behind it for long.
+    Returns how many reminders are new."""
+    _require_aware(now)
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1, not {chunk!r}")
+    # The working calendar of the years planned into, computed off the loop (the first costs a quarter second).
+    today = local_date(now)
+    await asyncio.to_thread(prepare_years, today.year, today.year + 1)
+    async with session_factory.begin() as session:
+        await cancel_resolved(session)
+    async with session_factory() as session:
+        new = await _still_to_schedule(session, await _organisation_specs(
+            session, now=now, deadline_mmdd=deadline_mmdd, hour=hour))
+        ids = await application_ids_to_remind(session, today=today)
+    planned = await _schedule(session_factory, new)
+    for chunk_ids in _chunks(ids, chunk):
+        await asyncio.sleep(0)  # let turns run between chunks
+        async with session_factory() as session:
+            new = await _still_to_schedule(session, await _application_specs(session, chunk_ids, now=now, hour=hour))
+        planned += await _schedule(session_factory, new)
+    return planned
+
+
+async def _schedule(session_factory: async_sessionmaker[AsyncSession], specs: list[ReminderSpec]) -> int:
+    if not specs:
+        return 0
+    async with session_factory.begin() as session:
+        return await schedule_many(session, specs)

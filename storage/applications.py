@@ -10,10 +10,11 @@ creator and information item up front.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -41,6 +42,7 @@ from storage.models import (
 __all__ = [
     "AccessDenied",
     "Application",
+    "ApplicationPage",
     "ApplicationEvent",
     "ApplicationEventKind",
     "InformationItem",
@@ -55,6 +57,7 @@ __all__ = [
     "granted_amount",
     "in_year",
     "list_applications",
+    "list_applications_page",
     "list_events",
     "mark_information_item_sent",
     "parse_application_reference",
@@ -262,6 +265,32 @@ def in_year(year: int) -> ColumnElement[bool]:
     )
 
 
+def _listed(
+    viewer: User, *, organisation_id: int | None, year: int | None, status: ApplicationStatus | None
+) -> list[ColumnElement[bool]]:
+    """The conditions of `list_applications`: what `viewer` may see, of the organisation, year and status asked."""
+    conditions: list[ColumnElement[bool]] = []
+    if can_see_all_organisations(viewer):
+        if organisation_id is not None:
+            conditions.append(Application.organisation_id == organisation_id)
+    else:
+        if organisation_id is not None and organisation_id != viewer.organisation_id:
+            raise AccessDenied(f"User {viewer.id} may not list the applications of organisation {organisation_id}")
+        if viewer.organisation_id is None:
+            conditions.append(Application.created_by_user_id == viewer.id)
+        else:
+            conditions.append(Application.organisation_id == viewer.organisation_id)
+    if year is not None:
+        conditions.append(in_year(year))
+    if status is not None:
+        conditions.append(Application.status == ApplicationStatus(status))
+    return conditions
+
+
+# Newest first; the indexes of the lists (by organisation, by creator, all) end in these columns.
+_NEWEST_FIRST = (Application.created_at.desc(), Application.id.desc())
+
+
 async def list_applications(
     session: AsyncSession,
     viewer: User,
@@ -274,25 +303,50 @@ async def list_applications(
 
     Officials see their own organisation's (asking for another organisation is AccessDenied; not yet placed in
     an organisation, they see only their own registrations); KS coordinators and admins see all, or the one
-    asked for. The year is `in_year`'s. The same rule as `storage.access.can_view_application`.
+    asked for. The year is `in_year`'s. The same rule as `storage.access.can_view_application`. Every one of
+    them is loaded: for a page of a list, `list_applications_page`.
     """
-    statement = select(Application)
-    if can_see_all_organisations(viewer):
-        if organisation_id is not None:
-            statement = statement.where(Application.organisation_id == organisation_id)
-    else:
-        if organisation_id is not None and organisation_id != viewer.organisation_id:
-            raise AccessDenied(f"User {viewer.id} may not list the applications of organisation {organisation_id}")
-        if viewer.organisation_id is None:
-            statement = statement.where(Application.created_by_user_id == viewer.id)
-        else:
-            statement = statement.where(Application.organisation_id == viewer.organisation_id)
-    if year is not None:
-        statement = statement.where(in_year(year))
-    if status is not None:
-        statement = statement.where(Application.status == ApplicationStatus(status))
-    statement = statement.order_by(Application.created_at.desc(), Application.id.desc())
+    conditions = _listed(viewer, organisation_id=organisation_id, year=year, status=status)
+    statement = select(Application).where(*conditions).order_by(*_NEWEST_FIRST)
     return list((await session.scalars(_with_details(statement))).all())
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    """One page of a list of applications, and how many there are in all."""
+
+    applications: list[Application]
+    total: int
+    page: int  # 1-based, within 1..pages
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has; at least one, if only an empty one."""
+        return max(1, -(-self.total // self.per_page))
+
+
+async def list_applications_page(
+    session: AsyncSession,
+    viewer: User,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    organisation_id: int | None = None,
+    year: int | None = None,
+    status: ApplicationStatus | None = None,
+) -> ApplicationPage:
+    """Page `page` (from 1) of `list_applications`, `per_page` a page, with their count: two queries, one COUNT
+    and one LIMIT/OFFSET, whatever the number of applications. A page after the last gives the last page."""
+    if page < 1 or per_page < 1:
+        raise ValueError(f"page and per_page must be at least 1, not {page!r} and {per_page!r}")
+    conditions = _listed(viewer, organisation_id=organisation_id, year=year, status=status)
+    total = await session.scalar(select(func.count()).select_from(Application).where(*conditions)) or 0
+    page = min(page, max(1, -(-total // per_page)))
+    statement = (select(Application).where(*conditions).order_by(*_NEWEST_FIRST)
+                 .limit(per_page).offset((page - 1) * per_page))
+    applications = list((await session.scalars(_with_details(statement))).all())
+    return ApplicationPage(applications=applications, total=total, page=page, per_page=per_page)
 
 
 async def set_status(

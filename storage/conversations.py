@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,10 +14,12 @@ from storage.models import ConversationReferenceRecord, ConversationType, utc_no
 __all__ = [
     "ConversationReferenceRecord",
     "ConversationType",
+    "conversation_references",
     "get_conversation_reference",
     "base_conversation_id",
     "get_personal_reference_for_user",
     "is_terminal",
+    "personal_references_for_users",
     "save_conversation_reference",
 ]
 
@@ -88,6 +91,37 @@ async def get_conversation_reference(
     return await session.scalar(
         select(ConversationReferenceRecord).where(ConversationReferenceRecord.conversation_id == conversation_id)
     )
+
+
+async def conversation_references(
+    session: AsyncSession, conversation_ids: Iterable[str]
+) -> dict[str, ConversationReferenceRecord]:
+    """`get_conversation_reference` for many conversations in one query (a batch of reminders)."""
+    wanted = sorted(set(conversation_ids))
+    if not wanted:
+        return {}
+    records = await session.scalars(
+        select(ConversationReferenceRecord).where(ConversationReferenceRecord.conversation_id.in_(wanted)))
+    return {record.conversation_id: record for record in records}
+
+
+async def personal_references_for_users(
+    session: AsyncSession, user_ids: Iterable[int]
+) -> dict[int, ConversationReferenceRecord]:
+    """`get_personal_reference_for_user` for many users in one query (a batch of reminders)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    records = await session.scalars(
+        select(ConversationReferenceRecord)
+        .where(
+            ConversationReferenceRecord.user_id.in_(wanted),
+            ConversationReferenceRecord.conversation_type == ConversationType.PERSONAL.value,
+        )
+        # Oldest first, so that each user's most recently used chat is the one kept.
+        .order_by(ConversationReferenceRecord.updated_at, ConversationReferenceRecord.id)
+    )
+    return {record.user_id: record for record in records if record.user_id is not None}
 
 
 async def get_personal_reference_for_user(

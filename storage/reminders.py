@@ -1,13 +1,14 @@
 """Reminders: scheduling them once, claiming the due ones without two instances taking the same, and their states.
 
 Every function takes the caller's session and opens none of its own. The delivery path is
-`claim_due` (commit at once, so that the lease is visible to every other instance) → send → `mark_sent`,
-`mark_retry` or `mark_failed` by the same `owner`, each in a short transaction of its own; or, instead of
-sending, `mark_skipped` (its deadline passed, or a later one of its pile goes instead). Each occurrence is
-planned once (its `idempotency_key` is inserted at most once) and a claimed reminder is leased to one owner,
-so two instances never send it at the same time. Delivery is at least once, not exactly once: a lease that
-runs out before "sent" is recorded (the instance died between the post and the commit) makes the reminder
-claimable again, and it is sent again — Teams' connector takes no idempotency key for a proactive post.
+`claim_due` (commit at once, so that the lease is visible to every other instance) → send → `mark_sent`
+(`mark_sent_many` for a batch), `mark_retry` or `mark_failed` by the same `owner`, in short transactions of
+their own; or, instead of sending, `mark_skipped` (its deadline passed, or a later one of its pile goes
+instead). Each occurrence is planned once (its `idempotency_key` is inserted at most once) and a claimed
+reminder is leased to one owner, so two instances never send it at the same time. Delivery is at least once,
+not exactly once: a lease that runs out before "sent" is recorded (the instance died between the post and the
+commit) makes the reminder claimable again, and it is sent again — Teams' connector takes no idempotency key
+for a proactive post.
 
 Users act on the reminders sent to them ("Klart", "Påminn mig om en vecka"): `mark_done` and `snooze` check
 that the user is the recipient (`storage.access.AccessDenied` otherwise).
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, delete, exists, select, update
+from sqlalchemy import ColumnElement, FromClause, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -47,7 +48,7 @@ from storage.models import (
     User,
     utc_now,
 )
-from storage.contact_persons import has_contact_person, placed_contact_person
+from storage.contact_persons import contact_person_links, has_contact_person
 from storage.organisations import OrganisationKind, kinds_that_must_appoint_contact, kinds_that_must_report
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "ReminderState",
     "ReminderSubjectType",
     "SkipReason",
+    "application_ids_to_remind",
     "applications_to_remind",
     "cancel_for_subject",
     "cancel_resolved",
@@ -76,12 +78,14 @@ __all__ = [
     "mark_failed",
     "mark_retry",
     "mark_sent",
+    "mark_sent_many",
     "mark_skipped",
     "pause_kind",
     "paused_kinds",
     "resume_kind",
     "schedule",
     "schedule_many",
+    "scheduled_keys",
     "skip_of",
     "snooze",
     "user_ids_by_teams_id",
@@ -91,8 +95,10 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 200
 CYCLE_MAX_LENGTH = 64
 # Connector errors can be long (a whole HTML error page); the start says what went wrong.
 _ERROR_MAX_LENGTH = 2000
-# Rows per INSERT in schedule_many: well under SQLite's and asyncpg's limits on bound parameters.
+# Keys per IN list in scheduled_keys: well under SQLite's and asyncpg's limits on bound parameters.
 _INSERT_CHUNK = 200
+# Ids per UPDATE in mark_sent_many: a whole claimed batch, well under the drivers' limits on bound parameters.
+_MARK_CHUNK = 500
 # Where a skipped reminder says why it was not sent: state cancelled (no new state, so no migration), and this.
 SKIPPED_DETAILS_KEY = "skipped"
 
@@ -184,16 +190,14 @@ async def schedule_many(session: AsyncSession, specs: Iterable[ReminderSpec]) ->
     now = utc_now()
     rows = [_row(rows_by_key[key], now) for key in sorted(rows_by_key)]
     table = Reminder.__table__
-    inserted = 0
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        statement = (
-            dialect_insert(session, table)
-            .values(rows[start : start + _INSERT_CHUNK])
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(table.c.id)
-        )
-        inserted += len((await session.execute(statement)).all())
-    return inserted
+    # One statement, compiled once and cached, its rows sent as multi-row INSERTs by SQLAlchemy's
+    # "insertmanyvalues" (a VALUES list of hundreds of rows compiled anew each call costs more than the insert).
+    statement = (
+        dialect_insert(session, table)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    return len((await session.execute(statement, rows)).all())
 
 
 # --- Claiming and delivery outcomes -------------------------------------------------------------------------
@@ -233,6 +237,33 @@ async def mark_sent(session: AsyncSession, reminder_id: int, *, owner: str, at: 
     another instance took it, or the user acted on it meanwhile."""
     _require_aware(at, "at")
     return await _finish_lease(session, reminder_id, owner, {"state": ReminderState.SENT, "sent_at": at})
+
+
+async def mark_sent_many(
+    session: AsyncSession, reminder_ids: Iterable[int], *, owner: str, at: datetime
+) -> set[int]:
+    """`mark_sent` for a batch: one UPDATE per `_MARK_CHUNK` ids, in the caller's transaction. Returns the ids
+    marked; a reminder `owner` no longer holds (its lease ran out and another instance took it, or the user
+    acted on it meanwhile) is left as it is, and is not among them."""
+    _require_aware(at, "at")
+    # In id order, so that two transactions touching the same rows (a user's "Klart") lock them in one order.
+    ids = sorted(set(reminder_ids))
+    table = Reminder.__table__
+    marked: set[int] = set()
+    for start in range(0, len(ids), _MARK_CHUNK):
+        statement = (
+            update(table)
+            .where(
+                table.c.id.in_(ids[start : start + _MARK_CHUNK]),
+                table.c.lease_owner == owner,
+                table.c.state.in_(list(CLAIMABLE_REMINDER_STATES)),
+            )
+            .values(state=ReminderState.SENT, sent_at=at, attempts=table.c.attempts + 1, updated_at=utc_now(),
+                    **RELEASED)
+            .returning(table.c.id)
+        )
+        marked.update((await session.scalars(statement)).all())
+    return marked
 
 
 async def mark_retry(
@@ -460,6 +491,24 @@ async def list_reminders(
     return list((await session.scalars(statement)).all())
 
 
+async def unreached_reminders(session: AsyncSession, *, since: datetime,
+                              limit: int) -> tuple[list[Reminder], int]:
+    """Reminders given up since `since` because their recipient could not be reached (no chat with Lotsen, and it
+    could not be installed for them), newest first, with each recipient and their organisation; and how many
+    there are in all. KS coordinators follow them up by hand."""
+    _require_aware(since, "since")
+    given_up = (Reminder.state == ReminderState.FAILED) & (Reminder.updated_at >= since)
+    total = await session.scalar(select(func.count()).select_from(Reminder).where(given_up)) or 0
+    rows = await session.scalars(
+        select(Reminder)
+        .options(selectinload(Reminder.recipient_user).selectinload(User.organisation))
+        .where(given_up)
+        .order_by(Reminder.updated_at.desc(), Reminder.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all()), total
+
+
 async def pause_kind(session: AsyncSession, user_id: int, kind: str) -> bool:
     """Stops reminders of `kind` to the user until resumed (they stay pending); True when newly paused."""
     table = ReminderPause.__table__
@@ -537,15 +586,17 @@ async def cancel_superseded(
 async def contact_person_ids_by_organisation(session: AsyncSession) -> dict[int, list[int]]:
     """For each active organisation that has any: the ids of its contact persons (3.3, 3.4), sorted.
 
-    Two sources (`storage.contact_persons.placed_contact_person`): the user linked in the contact-person registry
-    (while they are still placed in that organisation: someone who moved on is no longer its contact), and
-    users with role contact_person.
+    The sources are `storage.contact_persons.contact_person_links`': the person chosen in the directory for the
+    registry (the user with that Entra object id, whatever their name), or the user linked there by name (while
+    still placed in that organisation: someone who moved on is no longer its contact), and users with role
+    contact_person.
     """
+    links = contact_person_links().subquery()
     rows = await session.execute(
-        select(User.organisation_id, User.id)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .where(Organisation.active.is_(True), placed_contact_person())
-        .order_by(User.organisation_id, User.id)
+        select(links.c.organisation_id, links.c.user_id)
+        .join(Organisation, Organisation.id == links.c.organisation_id)
+        .where(Organisation.active.is_(True))
+        .order_by(links.c.organisation_id, links.c.user_id)
     )
     by_organisation: dict[int, list[int]] = {}
     for organisation_id, user_id in rows.all():
@@ -566,39 +617,75 @@ async def user_ids_by_teams_id(session: AsyncSession, teams_user_ids: Iterable[s
     return {teams_id: user_id for teams_id, user_id in rows}
 
 
-async def applications_to_remind(session: AsyncSession, *, today: date) -> list[Application]:
+def _to_remind(today: date) -> ColumnElement[bool]:
     """Applications something may still be reminded of: drafts whose call deadline is today or later, and any
-    whose informationsärende is still to do. With organisation, creator and information item loaded."""
+    whose informationsärende is still to do."""
     open_item = exists().where(
         InformationItem.application_id == Application.id, InformationItem.status == InformationItemStatus.TO_SEND
     )
-    statement = (
-        select(Application)
-        .where(
-            ((Application.status == ApplicationStatus.DRAFT) & (Application.call_deadline >= today)) | open_item
-        )
-        .options(
-            selectinload(Application.organisation),
-            selectinload(Application.created_by),
-            selectinload(Application.information_item),
-        )
-        .order_by(Application.id)
-    )
+    return ((Application.status == ApplicationStatus.DRAFT) & (Application.call_deadline >= today)) | open_item
+
+
+async def application_ids_to_remind(session: AsyncSession, *, today: date) -> list[int]:
+    """The ids of `applications_to_remind`, in order: two index lookups (drafts by call deadline, informationsärenden
+    by status), however many applications the years have brought."""
+    drafts = select(Application.id).where(
+        Application.status == ApplicationStatus.DRAFT, Application.call_deadline >= today)
+    open_items = select(InformationItem.application_id).where(InformationItem.status == InformationItemStatus.TO_SEND)
+    return sorted(set((await session.scalars(drafts)).all()) | set((await session.scalars(open_items)).all()))
+
+
+async def applications_to_remind(
+    session: AsyncSession, *, today: date, ids: Sequence[int] | None = None
+) -> list[Application]:
+    """Applications something may still be reminded of (drafts whose call deadline is today or later, and any
+    whose informationsärende is still to do), of `ids` only when given (a chunk of `application_ids_to_remind`).
+    With organisation, creator and information item loaded, by id."""
+    statement = select(Application).where(_to_remind(today))
+    if ids is not None:
+        statement = statement.where(Application.id.in_(list(ids)))
+    statement = statement.options(
+        selectinload(Application.organisation),
+        selectinload(Application.created_by),
+        selectinload(Application.information_item),
+    ).order_by(Application.id)
     return list((await session.scalars(statement)).all())
 
 
-async def done_cycles(session: AsyncSession, kinds: Iterable[str]) -> set[tuple[str, int, str, str]]:
+async def done_cycles(
+    session: AsyncSession, kinds: Iterable[str], subjects: Iterable[tuple[str, int]] | None = None
+) -> set[tuple[str, int, str, str]]:
     """(subject_type, subject_id, kind, cycle) of every round somebody has marked done ("Klart"), for the
-    planner: a round its recipient called done is not planned again."""
-    rows = await session.execute(
-        select(Reminder.subject_type, Reminder.subject_id, Reminder.kind, Reminder.cycle)
-        .where(Reminder.state == ReminderState.DONE, Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
-        .distinct()
-    )
+    planner: a round its recipient called done is not planned again. With `subjects` ((subject_type,
+    subject_id) pairs: those being planned), only theirs are read, through the subject index."""
+    statement = select(Reminder.subject_type, Reminder.subject_id, Reminder.kind, Reminder.cycle).where(
+        Reminder.state == ReminderState.DONE, Reminder.kind.in_([ReminderKind(kind) for kind in kinds]))
+    if subjects is None:
+        rows = list((await session.execute(statement.distinct())).all())
+    else:
+        ids_by_type: dict[ReminderSubjectType, set[int]] = {}
+        for subject_type, subject_id in subjects:
+            ids_by_type.setdefault(ReminderSubjectType(subject_type), set()).add(subject_id)
+        rows = []
+        for subject_type, ids in sorted(ids_by_type.items()):
+            rows += (await session.execute(statement.where(
+                Reminder.subject_type == subject_type, Reminder.subject_id.in_(sorted(ids))).distinct())).all()
     return {
         (ReminderSubjectType(subject_type).value, subject_id, ReminderKind(kind).value, cycle)
         for subject_type, subject_id, kind, cycle in rows
     }
+
+
+async def scheduled_keys(session: AsyncSession, keys: Iterable[str]) -> set[str]:
+    """Which of the idempotency keys are stored already (in any state): what planning again would not add, read
+    through the unique index so that a planner finding nothing new writes nothing."""
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _INSERT_CHUNK):
+        found.update((await session.scalars(
+            select(Reminder.idempotency_key).where(Reminder.idempotency_key.in_(wanted[start : start + _INSERT_CHUNK]))
+        )).all())
+    return found
 
 
 async def cancel_resolved(session: AsyncSession) -> int:
@@ -614,30 +701,35 @@ async def cancel_resolved(session: AsyncSession) -> int:
     - an organisation's reminders of either kind, once it is no longer active.
     Only facts about subjects that exist count: a reminder whose subject is not found is left alone.
     """
-    cancelled = 0
-    submitted_applications = select(Application.id).where(Application.status != ApplicationStatus.DRAFT)
-    sent_items = select(InformationItem.id).where(InformationItem.status == InformationItemStatus.SENT)
-    # A name in the registry is a contact person even before they use Lotsen; so is a contact_person user.
-    organisations_with_contact = select(Organisation.id).where(
-        has_contact_person(Organisation.id, unlinked_name_counts=True))
-    inactive_organisations = select(Organisation.id).where(Organisation.active.is_(False))
-    need_no_contact = select(Organisation.id).where(
-        Organisation.kind.not_in(sorted(kinds_that_must_appoint_contact())))
+    # Each a condition on the reminder's subject, looked up by its key for the reminders still to come of the
+    # kind (ix_reminders_kind_state_subject_type_subject_id): a few rows, not every application or item.
+    def application_is(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(Application.id == Reminder.subject_id, *conditions)
+
+    def item_is(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(InformationItem.id == Reminder.subject_id, *conditions)
+
+    def organisation_is(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(Organisation.id == Reminder.subject_id, *conditions)
+
+    inactive = organisation_is(Organisation.active.is_(False))
     conditions = [
-        (ReminderKind.APPLICATION_DEADLINE, ReminderSubjectType.APPLICATION, submitted_applications),
-        (ReminderKind.INFORMATION_ITEM, ReminderSubjectType.INFORMATION_ITEM, sent_items),
-        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, organisations_with_contact),
-        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, inactive_organisations),
-        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, need_no_contact),
-        (ReminderKind.ANNUAL_REPORT, ReminderSubjectType.ORGANISATION, inactive_organisations),
+        (ReminderKind.APPLICATION_DEADLINE, ReminderSubjectType.APPLICATION,
+         application_is(Application.status != ApplicationStatus.DRAFT)),
+        (ReminderKind.INFORMATION_ITEM, ReminderSubjectType.INFORMATION_ITEM,
+         item_is(InformationItem.status == InformationItemStatus.SENT)),
+        # A name in the registry is a contact person even before they use Lotsen; so is a contact_person user.
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION,
+         organisation_is(has_contact_person(Organisation.id, unlinked_name_counts=True))),
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION, inactive),
+        (ReminderKind.MISSING_CONTACT_PERSON, ReminderSubjectType.ORGANISATION,
+         organisation_is(Organisation.kind.not_in(sorted(kinds_that_must_appoint_contact())))),
+        (ReminderKind.ANNUAL_REPORT, ReminderSubjectType.ORGANISATION, inactive),
     ]
-    for kind, subject_type, resolved_subjects in conditions:
+    cancelled = 0
+    for kind, subject_type, resolved in conditions:
         cancelled += await _cancel_still_to_come(
-            session,
-            Reminder.kind == kind,
-            Reminder.subject_type == subject_type,
-            Reminder.subject_id.in_(resolved_subjects),
-        )
+            session, Reminder.kind == kind, Reminder.subject_type == subject_type, resolved)
     return cancelled + await _cancel_unasked_report_reminders(session)
 
 

@@ -7,6 +7,9 @@ made an administrator from the chat: who is an admin is configured by whoever ru
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,12 +86,14 @@ async def get_user_by_teams_id(session: AsyncSession, teams_user_id: str) -> Use
 
 
 async def set_user_organisation(
-    session: AsyncSession, user: User, organisation: Organisation | None, actor: User | None = None
+    session: AsyncSession, user: User, organisation: Organisation | None, actor: User | None = None,
+    *, how: Mapping[str, Any] | None = None,
 ) -> User:
     """Records which nämnd or bolag the user works for (None: not known), and the change in the audit trail.
 
     The event belongs to the organisation the user moves to (the one they leave when moved to none), so that
-    each organisation's history shows who joined it; `details` names both, from and to.
+    each organisation's history shows who joined it; `details` names both, from and to, and `how` it was decided
+    when not by a person (`{"by": "directory", …}`: placed from the directory, directory/placement.py).
     """
     old_id = user.organisation_id
     new_id = organisation.id if organisation is not None else None
@@ -110,6 +115,7 @@ async def set_user_organisation(
             "to": organisation.name if organisation is not None else None,
             "from_id": old_id,
             "to_id": new_id,
+            **(how or {}),
         },
     )
     await session.flush()

@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_FRAMEWORK = ("botbuilder", "botframework")
-OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts", "settings", "app", "cli")
+OUR_PACKAGES = ("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts", "settings", "app", "cli",
+                "directory", "observability")
 
 
 def _imports(path: Path) -> set[str]:
@@ -28,8 +29,8 @@ def _sources(*folders: str) -> list[Path]:
     return [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
 
 
-@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports", "texts", "cli")
-                         + [ROOT / "app.py", ROOT / "settings.py"],
+@pytest.mark.parametrize("path", _sources("policy", "storage", "reminders", "reports", "texts", "cli", "directory",
+                                          "observability") + [ROOT / "app.py", ROOT / "settings.py"],
                          ids=lambda path: str(path.relative_to(ROOT)))
 def test_botbuilder_stays_in_bot_and_dialogs(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in BOT_FRAMEWORK}
@@ -41,13 +42,15 @@ def test_the_policy_module_imports_nothing_of_ours(path):
     assert not ours
 
 
-@pytest.mark.parametrize("path", _sources("storage", "reminders", "reports"), ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize("path", _sources("storage", "reminders", "reports", "directory", "observability"),
+                         ids=lambda path: str(path.relative_to(ROOT)))
 def test_the_lower_layers_do_not_import_the_bot(path):
     assert not {name for name in _imports(path) if name.split(".")[0] in ("bot", "dialogs", "app", "cli")}
 
 
-@pytest.mark.parametrize("path", _sources("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts")
-                         + [ROOT / "settings.py"], ids=lambda path: str(path.relative_to(ROOT)))
+@pytest.mark.parametrize("path", _sources("bot", "dialogs", "policy", "storage", "reminders", "reports", "texts",
+                                          "directory", "observability") + [ROOT / "settings.py"],
+                         ids=lambda path: str(path.relative_to(ROOT)))
 def test_only_the_composition_roots_import_the_command_line(path):
     """cli/ is a composition root like app.py: it may import any layer, and no layer imports it."""
     assert not {name for name in _imports(path) if name.split(".")[0] == "cli"}

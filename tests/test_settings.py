@@ -98,3 +98,15 @@ def test_settings_give_the_timeouts_and_migrations_do_without_the_statement_limi
     assert timeouts.connect_args() == {"timeout": 2, "server_settings": {"statement_timeout": "4500",
                                                                          "lock_timeout": "1000"}}
     assert timeouts.for_migrations() == DatabaseTimeouts(connect=2, statement=0, lock=0, command=0)
+
+
+def test_a_single_tenant_bot_without_its_tenant_is_refused_at_start_up(monkeypatch):
+    with pytest.raises(ValueError, match="MicrosoftAppTenantId"):
+        Settings(_env_file=None, microsoft_app_id="app-id", microsoft_app_type="SingleTenant")
+    # A local run without credentials: the type does not matter, and botbuilder runs anonymously.
+    assert not Settings(_env_file=None, microsoft_app_type="SingleTenant").authentication_enabled
+
+
+def test_the_example_configuration_makes_a_new_registration_single_tenant():
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    assert "\nMicrosoftAppType=SingleTenant\n" in example

@@ -138,9 +138,11 @@ def _open_button(application: Application, lang: Language) -> dict[str, Any]:
 
 
 def list_card(applications: list[Application], lang: Language, *, all_organisations: bool,
-              organisation_name: str | None, own_only: bool = False) -> Card:
+              organisation_name: str | None, own_only: bool = False, total: int | None = None) -> Card:
     """One row per application (newest first): reference and project, programme, status, budget, item.
 
+    `applications`: the newest ones (a first page of the list, at most LIST_LIMIT are shown); `total`: how many
+    the whole list has (default: as many as given), said under the rows when more than are shown.
     `own_only`: the user belongs to no organisation yet and sees the applications they registered."""
     title = "applications.list_title_all" if all_organisations and not own_only else "applications.list_title"
     if own_only:
@@ -174,9 +176,11 @@ def list_card(applications: list[Application], lang: Language, *, all_organisati
                 {"type": "ActionSet", "actions": [_open_button(application, lang)]},
             ],
         })
-    if len(applications) > LIST_LIMIT:
+    shown = min(len(applications), LIST_LIMIT)
+    total = len(applications) if total is None else total
+    if total > shown:
         body.append({"type": "TextBlock", "wrap": True, "isSubtle": True,
-                     "text": text("applications.list_more", lang, shown=LIST_LIMIT, total=len(applications))})
+                     "text": text("applications.list_more", lang, shown=shown, total=total)})
     body.append({"type": "TextBlock", "text": text("applications.list_hint", lang), "wrap": True, "isSubtle": True,
                  "spacing": "Medium"})
     return adaptive_card(body)

@@ -34,6 +34,7 @@ from dialogs.applications.application_cards import (
     ACTIONS,
     CHANGE_STATUS_ACTION,
     LIST_ACTION,
+    LIST_LIMIT,
     MARK_SENT_ACTION,
     OPEN_ACTION,
     SENT_ON_INPUT,
@@ -71,7 +72,7 @@ from storage.applications import (
     application_reference,
     find_application_by_reference,
     get_application,
-    list_applications,
+    list_applications_page,
     list_events,
     mark_information_item_sent,
     parse_application_reference,
@@ -218,14 +219,17 @@ class MyApplicationsDialog(ComponentDialog):
         async with self._session_factory.begin() as session:
             user = await acting_user(session, step.context)
             sees_all = user is not None and can_see_all_organisations(user)
-            if user is None or not (applications := await list_applications(session, user)):
+            # The newest page and the count only: a coordinator's list holds every application of the years.
+            page = await list_applications_page(session, user, per_page=LIST_LIMIT) if user is not None else None
+            if page is None or not page.applications:
                 reply = text("applications.none_all" if sees_all else "applications.none", lang)
             else:
+                assert user is not None  # a page was read for them
                 # A user no administrator has placed in an organisation sees what they registered themselves.
                 own_only = not sees_all and user.organisation_id is None
                 organisation = await session.get(Organisation, user.organisation_id) if user.organisation_id else None
-                card = list_card(applications, lang, all_organisations=sees_all or own_only, own_only=own_only,
-                                 organisation_name=organisation.name if organisation else None)
+                card = list_card(page.applications, lang, all_organisations=sees_all or own_only, own_only=own_only,
+                                 organisation_name=organisation.name if organisation else None, total=page.total)
         if card is None:
             await step.context.send_activity(reply)
             return await step.end_dialog()

@@ -76,6 +76,13 @@ def plain(text: str) -> str:
     return " ".join(folded.split()).strip(_EDGE_PUNCTUATION)
 
 
+@lru_cache(maxsize=16384)
+def plain_word(word: str) -> str:
+    """`plain` of one word, remembered: each recogniser of a turn folds the message's first words again, and the
+    same few hundred words come back turn after turn."""
+    return plain(word)
+
+
 # ---- the words ------------------------------------------------------------------------------
 
 
@@ -397,7 +404,11 @@ def split_after(message: str, phrases: Sequence[str]) -> tuple[str, str] | None:
     """(the first of `phrases` — folded, longest first — that `message` starts with, word for word, and what
     follows it as typed: "" for the phrase alone), or None when it starts with none of them."""
     words = message.split()
-    folded = [plain(word) for word in words]
+    if not words or not phrases:
+        return None
+    # Only as many words as the longest phrase has can match; a long question's other words are not folded.
+    longest = max(phrase.count(" ") + 1 for phrase in phrases)
+    folded = [plain_word(word) for word in words[:longest]]
     for phrase in phrases:
         phrase_words = phrase.split()
         if folded[: len(phrase_words)] == phrase_words:

@@ -14,6 +14,13 @@ representative (3.4).
   the nämnder without a contact person (3.3) as missing, and apart from them, as no gap, the bolag that have
   not appointed a representative (which 3.4 leaves to them).
 
+When Lotsen can read the city's directory (Microsoft Graph configured: `directory.people`), the person is chosen
+there, so that reminders reach them by their Entra object id whatever their name in Lotsen: "kontaktperson
+Miljönämnden: Anna" searches the directory and shows what it found to confirm or choose between, or the people
+picker when it found nobody or no name was typed (dialogs/people/contact_cards.py); each card also offers the
+name alone, as before. A card's button is acted on here too (`CHOOSE_ACTION`, `NAME_ONLY_ACTION`). Without the
+directory (or while it does not answer), everything is by name as before.
+
 Who may set what is decided by `storage.contact_persons`. The reading helpers at the top are shared with the
 admin and history commands: the words come from the catalogs (both languages, whatever the locale), compared
 word by word after `plain`, so that what is echoed back (an organisation's name) is what the user typed.
@@ -21,6 +28,7 @@ word by word after `plain`, so that what is echoed back (an organisation's name)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -35,13 +43,23 @@ from botbuilder.dialogs import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.common.input_parsing import command_words, parse_yes_no, plain
+from dialogs.common.input_parsing import command_words, parse_yes_no, plain, plain_word
 from dialogs.common.turn import Turn
 from dialogs.common.chat_commands import PASSED_ON
+from dialogs.people.contact_cards import (
+    CHOOSE_ACTION,
+    NAME_ONLY_ACTION,
+    PERSON_KEY,
+    PICKER_INPUT,
+    chosen_card,
+    found_card,
+    picker_card,
+)
 from dialogs.people.people_cards import OverviewEntry, contacts_overview_card, local_date_label
 from dialogs.common.turn_user import acting_user
 from dialogs.common.cards import Card
-from dialogs.common.replies import card_message
+from dialogs.common.replies import card_message, replace_pressed_card
+from directory.people import DirectoryPerson, DirectoryUnavailable, PeopleDirectory, is_object_id
 from storage.access import AccessDenied, can_see_all_organisations
 from storage.contact_persons import (
     NAME_MAX_LENGTH,
@@ -62,6 +80,8 @@ from storage.organisations import (
 )
 from storage.users import list_users
 from texts import Language, language_of, text
+
+logger = logging.getLogger("lotsen.contacts")
 
 # --- reading what was typed (shared with dialogs/people/admin_commands.py and dialogs/people/history_commands.py) ---------
 
@@ -88,7 +108,7 @@ class Words:
 
     @classmethod
     def of(cls, message: str) -> Words:
-        pairs = [(word, plain(word)) for word in message.split()]
+        pairs = [(word, plain_word(word)) for word in message.split()]
         kept = [(word, folded) for word, folded in pairs if folded]
         return cls(tuple(word for word, _ in kept), tuple(folded for _, folded in kept))
 
@@ -161,15 +181,33 @@ def looks_like_a_name(value: str) -> bool:
 
 # --- the requests -----------------------------------------------------------------------------------------
 
-Action = Literal["set", "show", "overview"]
+Action = Literal["set", "show", "overview", "choose", "name_only"]
 
 
 @dataclass(frozen=True)
 class ContactRequest:
     action: Action
     organisation: str | None = None  # as typed; None: the writer's own organisation
-    name: str = ""  # set: the name given
+    name: str = ""  # set: the name given; choose: the name the card showed; name_only: the name typed
     problem: str | None = None  # a catalog key: the command was understood but something is missing
+    organisation_id: int | None = None  # choose, name_only: the organisation the card was for
+    person: str = ""  # choose: the Entra object id chosen (empty when the picker was left empty)
+
+
+def _recognise_press(value: object) -> ContactRequest | None:
+    """A button of a card of dialogs/people/contact_cards.py."""
+    if not isinstance(value, dict) or value.get("action") not in (CHOOSE_ACTION, NAME_ONLY_ACTION):
+        return None
+    organisation_id = value.get("organisation_id")
+    if not isinstance(organisation_id, int) or isinstance(organisation_id, bool):
+        return None
+    name = value.get("name")
+    name = plain_edges(name) if isinstance(name, str) else ""
+    if value["action"] == NAME_ONLY_ACTION:
+        return ContactRequest("name_only", name=name, organisation_id=organisation_id) if name else None
+    person = value.get(PERSON_KEY) or value.get(PICKER_INPUT)
+    return ContactRequest("choose", name=name, organisation_id=organisation_id,
+                          person=person.strip() if isinstance(person, str) else "")
 
 
 def _after_noun(words: Words, start: int) -> tuple[int, bool] | None:
@@ -294,8 +332,10 @@ def _names_an_organisation(name: str) -> bool:
 class ContactCommands:
     """Sets and looks up contact persons and representatives; see the module's doc."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
+                 directory: PeopleDirectory | None = None) -> None:
         self._session_factory = session_factory
+        self._directory = directory  # None: Graph is not configured, contact persons are names
 
     @staticmethod
     def replacement_dialog(session_factory: async_sessionmaker[AsyncSession]) -> ContactReplacementDialog:
@@ -304,6 +344,8 @@ class ContactCommands:
         return ContactReplacementDialog(session_factory)
 
     def recognise(self, message: str, value: object, lang: Language) -> ContactRequest | None:
+        if (pressed := _recognise_press(value)) is not None:
+            return pressed
         message = " ".join((message or "").split())
         if not message:
             return None
@@ -315,13 +357,19 @@ class ContactCommands:
         lang = turn.lang
         # Contact persons are no secret inside the city: they are looked up and set in channels too.
         assert isinstance(request, ContactRequest)
+        if request.action in ("choose", "name_only"):
+            await self._answer_press(turn, request)
+            return
         turn_context = turn.context
         replacement: dict[str, Any] | None = None
+        notes: list[str] = []
+        # "kontaktperson Miljönämnden:" without a name: with the directory, the people picker asks whom.
+        pick = self._directory is not None and request.problem == "contacts.missing_name"
         async with self._session_factory.begin() as session:
             user = await acting_user(session, turn_context)
             if request.action == "overview":
                 reply = await self._overview(session, user, lang)
-            elif request.problem is not None:
+            elif request.problem is not None and not pick:
                 reply = text(request.problem, lang)
             else:
                 organisation = await self._organisation(session, request, user, lang)
@@ -331,22 +379,84 @@ class ContactCommands:
                     reply = await describe_contact(session, organisation, lang)
                 elif (refusal := await _refusal(session, organisation, request.name, user, lang)) is not None:
                     reply = refusal
-                elif request.organisation is None and (
-                        previous := await _other_contact(session, organisation, request.name)) is not None:
-                    # "kontaktperson: NAME" names no organisation: ask before replacing someone already registered.
-                    # In a channel the next message may be anyone's, so there the answer says how to replace
-                    # explicitly ("kontaktperson Fritidsnämnden: NAME") instead of asking.
-                    replacement = {"organisation_id": organisation.id, "organisation": organisation.name,
-                                   "kind": organisation.kind.value, "name": request.name, "previous": previous}
-                    reply = _replacement_text("in_group", replacement, lang)
+                elif self._directory is not None and (
+                        found := await self._search(session, organisation, request.name, lang)) is not None:
+                    reply = found
                 else:
-                    reply = await _apply(session, organisation, request.name, user, lang)
+                    if self._directory is not None:  # it did not answer: the name as typed, as without it
+                        notes.append(text("contacts.directory.search_unavailable", lang))
+                    reply, replacement = await _set_by_name(session, organisation, request, user, lang)
+        for note in notes:
+            await turn_context.send_activity(note)
         if replacement is not None and not turn.in_group:
             await turn.dialogs.begin_dialog(ContactReplacementDialog.__name__, replacement)
         elif isinstance(reply, str):
             await turn_context.send_activity(reply)
         else:
             await turn_context.send_activity(card_message(reply))
+
+    async def _search(self, session: AsyncSession, organisation: Organisation, name: str,
+                      lang: Language) -> Card | None:
+        """The card choosing the person in the directory: what `name` found, or the people picker when it found
+        nobody or there is no name. None when the directory does not answer: then the name is taken as it is."""
+        assert self._directory is not None
+        registered = await get_contact_person(session, organisation.id)
+        current = registered.name if registered is not None else None
+        if not name:
+            return picker_card(organisation, lang, current=current)
+        try:
+            people = await self._directory.search(name)
+        except DirectoryUnavailable as error:
+            logger.warning("the directory could not be searched for a contact person: %s", error)
+            return None
+        if not people:
+            return picker_card(organisation, lang, typed=name, current=current)
+        return found_card(organisation, name, people, lang, current=current)
+
+    async def _answer_press(self, turn: Turn, request: ContactRequest) -> None:
+        """A button of a contact card: the person chosen in the directory, or the name alone, registered for the
+        card's organisation, as the one who pressed it may (checked now: anyone in a channel may press it)."""
+        lang = turn.lang
+        chosen: str | None = None  # the name registered, for the pressed card
+        async with self._session_factory.begin() as session:
+            user = await acting_user(session, turn.context)
+            organisation = await session.get(Organisation, request.organisation_id)
+            if organisation is None:
+                reply = text("contacts.unknown_organisation", lang, name=str(request.organisation_id))
+            elif (refusal := await _refusal(session, organisation, request.name, user, lang)) is not None:
+                reply = refusal
+            elif request.action == "name_only":
+                reply = await _apply(session, organisation, request.name, user, lang)
+                chosen = request.name
+            else:
+                person = await self._person(request, organisation, lang)
+                if isinstance(person, str):
+                    reply = person
+                else:
+                    reply = await _apply(session, organisation, person.name, user, lang, person.object_id)
+                    chosen = person.name
+        if chosen is not None and organisation is not None:
+            await replace_pressed_card(turn.context, chosen_card(organisation, chosen, lang))
+        await turn.context.send_activity(reply)
+
+    async def _person(self, request: ContactRequest, organisation: Organisation,
+                      lang: Language) -> DirectoryPerson | str:
+        """Who was chosen: their name as the directory has it, or the reply saying why there is nobody. Without
+        the directory, or while it does not answer, the name the card showed (if it showed one) is taken."""
+        if not is_object_id(request.person):
+            return text("contacts.directory.nobody_chosen", lang)
+        shown = DirectoryPerson(request.person.lower(), request.name[:NAME_MAX_LENGTH]) if request.name else None
+        if self._directory is None:
+            return shown or text("contacts.directory.graph_needed", lang, organisation=organisation.name,
+                                 role=text(f"contacts.role_word.{organisation.kind.value}", lang))
+        try:
+            person = await self._directory.person(request.person)
+        except DirectoryUnavailable as error:
+            logger.warning("the directory could not be read for a chosen contact person: %s", error)
+            return shown or text("contacts.directory.unavailable", lang)
+        if person is None:
+            return text("contacts.directory.not_found", lang)
+        return DirectoryPerson(person.object_id, person.name[:NAME_MAX_LENGTH], person.mail, person.department)
 
     @staticmethod
     async def _organisation(session: AsyncSession, request: ContactRequest, user: User | None,
@@ -447,30 +557,52 @@ async def _other_contact(session: AsyncSession, organisation: Organisation, name
 
 
 async def _apply(session: AsyncSession, organisation: Organisation, name: str, user: User | None,
-                 lang: Language) -> str:
-    """Names `name` the organisation's contact person as `user`, and says what changed and whom reminders reach."""
+                 lang: Language, aad_object_id: str | None = None) -> str:
+    """Names `name` the organisation's contact person as `user` (the person with `aad_object_id` in the
+    directory, when chosen there), and says what changed and whom reminders reach."""
     if (refusal := await _refusal(session, organisation, name, user, lang)) is not None:
         return refusal
     assert user is not None  # `_refusal` refuses nobody
     before = await get_contact_person(session, organisation.id)
-    before_name, before_user = (before.name, before.user_id) if before is not None else (None, None)
+    before_name = before.name if before is not None else None
+    before_state = (before.name, before.user_id, before.aad_object_id) if before is not None else None
     try:
-        contact = await set_contact_person(session, organisation, name, user)
+        contact = await set_contact_person(session, organisation, name, user, aad_object_id)
     except AccessDenied:
         return await _not_allowed(session, organisation, user, lang)
     except ValueError:
         return text("contacts.bad_name", lang, length=NAME_MAX_LENGTH)
     kind = organisation.kind.value
     values = {"organisation": organisation.name, "name": contact.name}
-    if before_name == contact.name and before_user == contact.user_id:
+    if before_state == (contact.name, contact.user_id, contact.aad_object_id):
         parts = [text(f"contacts.unchanged.{kind}", lang, **values)]
     else:
         parts = [text(f"contacts.set.{kind}", lang, **values)]
         if before_name is not None and before_name != contact.name:
             parts.append(text("contacts.previous", lang, name=before_name))
-    parts.append(text(f"contacts.linked.{kind}" if contact.user_id is not None else "contacts.not_linked", lang,
-                      **values))
+    if contact.aad_object_id is not None:
+        parts.append(text("contacts.directory.reached" if contact.reached_users else "contacts.directory.not_yet",
+                          lang, **values))
+    else:
+        parts.append(text(f"contacts.linked.{kind}" if contact.user_id is not None else "contacts.not_linked",
+                          lang, **values))
     return " ".join(parts)
+
+
+async def _set_by_name(session: AsyncSession, organisation: Organisation, request: ContactRequest,
+                       user: User | None, lang: Language) -> tuple[str, dict[str, Any] | None]:
+    """The typed name registered, or (with the options of `ContactReplacementDialog`) the question first."""
+    if not request.name:
+        return text("contacts.missing_name", lang), None
+    if request.organisation is None and (previous := await _other_contact(session, organisation,
+                                                                          request.name)) is not None:
+        # "kontaktperson: NAME" names no organisation: ask before replacing someone already registered.
+        # In a channel the next message may be anyone's, so there the answer says how to replace
+        # explicitly ("kontaktperson Fritidsnämnden: NAME") instead of asking.
+        replacement = {"organisation_id": organisation.id, "organisation": organisation.name,
+                       "kind": organisation.kind.value, "name": request.name, "previous": previous}
+        return _replacement_text("in_group", replacement, lang), replacement
+    return await _apply(session, organisation, request.name, user, lang), None
 
 
 def _replacement_text(key: str, replacement: dict[str, Any], lang: Language) -> str:

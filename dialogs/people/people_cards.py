@@ -169,6 +169,10 @@ def _event_parts(entry: HistoryEntry, lang: Language) -> list[str]:
             parts.append(_change_value(entry, after, lang))
     elif entry.source == "contact_person" and details.get("from"):  # removed: whom
         parts.append(text("event_history.previous", lang, name=details["from"]))
+    if details.get("by") == "directory":  # placed from the directory, not by a person (directory/placement.py)
+        parts.append(text("event_history.by_directory", lang,
+                          source=text(f"directory.sources.{details.get('source', 'department')}", lang),
+                          value=str(details.get("value") or "")))
     if "granted_amount" in details:
         parts.append(text("event_history.granted_amount", lang, amount=_money_label(details["granted_amount"], lang)))
     if "granted_amount_cleared" in details:

@@ -1,4 +1,5 @@
-"""Reminders in chat: the card's "Klart" and "Påminn mig om en vecka", "mina påminnelser", pausing and resuming.
+"""Reminders in chat: the card's "Klart" and "Påminn mig om en vecka", "mina påminnelser", pausing and resuming;
+and for KS coordinators "ej nådda": the reminders that could not reach their recipient, to follow up by hand.
 
 A pressed card is replaced by one that says what was done, without those two buttons. "Klart" on an
 informationsärende's reminder ("Skickat i dag") marks the informationsärende sent with today's date, as
@@ -34,7 +35,7 @@ from dialogs.reminders.reminder_cards import (
 from dialogs.common.turn_user import acting_user
 from dialogs.common.replies import card_message, replace_pressed_card
 from reminders.calendar import local_date, send_time, workday_on_or_before
-from storage.access import AccessDenied, NotFound
+from storage.access import AccessDenied, NotFound, can_see_all_organisations
 from storage.applications import get_application, mark_information_item_sent
 from storage.models import InformationItemStatus, Reminder, ReminderKind, ReminderState, User
 from storage.reminders import (
@@ -45,12 +46,17 @@ from storage.reminders import (
     paused_kinds,
     resume_kind,
     snooze,
+    unreached_reminders,
 )
 from texts import Language, text
 
-Action = Literal["done", "snooze", "list", "pause", "resume"]
+Action = Literal["done", "snooze", "list", "unreached", "pause", "resume"]
 SNOOZE_DAYS = 7
 LIST_LIMIT = 20  # a card in Teams must stay small; the rest is counted
+UNREACHED_DAYS = 30  # how far back "ej nådda" looks: about one round of every kind of reminder
+# What a reminder's stored delivery error says about why it was given up (bot/proactive.py, bot/proactive_install.py):
+# the first that matches names the reason a coordinator reads.
+_UNREACHED_REASONS = (("could not be installed", "not_installed"), ("no stored conversation", "never_wrote"))
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class ReminderCommands:
             return None
         if command in command_words("reminders.words.my_reminders"):
             return ReminderRequest("list")
+        if command in command_words("reminders.words.unreached"):
+            return ReminderRequest("unreached")
         for action in ("pause", "resume"):
             found = split_after(command, command_words(f"reminders.words.{action}"))
             if found is None:
@@ -125,6 +133,9 @@ class ReminderCommands:
                 await replace_pressed_card(turn_context, pressed[0])
         elif request.action == "list":
             await self._list(turn_context, lang)
+            return
+        elif request.action == "unreached":
+            await turn_context.send_activity(await self._unreached(turn_context, lang))
             return
         else:
             reply = await self._pause_or_resume(turn_context, request, lang)
@@ -241,6 +252,40 @@ class ReminderCommands:
         body.append({"type": "TextBlock", "text": hint, "isSubtle": True, "wrap": True})
         return adaptive_card(body)
 
+    # --- the reminders that reached nobody (KS coordinators) -------------------------------------------------
+
+    async def _unreached(self, turn_context: TurnContext, lang: Language) -> Any:
+        since = self._clock() - timedelta(days=UNREACHED_DAYS)
+        async with self._session_factory() as session:
+            user = await acting_user(session, turn_context)
+            if user is None or not can_see_all_organisations(user):
+                return text("reminders.unreached.coordinators_only", lang)
+            unreached, total = await unreached_reminders(session, since=since, limit=LIST_LIMIT)
+        if not unreached:
+            return text("reminders.unreached.none", lang, days=UNREACHED_DAYS)
+        body: list[dict[str, Any]] = [
+            {"type": "TextBlock", "text": text("reminders.unreached.title", lang), "size": "Medium",
+             "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": text("reminders.unreached.intro", lang, days=UNREACHED_DAYS), "wrap": True},
+        ]
+        for reminder in unreached:
+            recipient = reminder.recipient_user
+            organisation = recipient.organisation.name if recipient and recipient.organisation else None
+            who = recipient.name if recipient else text("reminders.unreached.unknown_recipient", lang)
+            if organisation:
+                who = f"{who} ({organisation})"
+            body.append({"type": "TextBlock", "wrap": True, "spacing": "Small", "text": "• " + text(
+                "reminders.unreached.item", lang, who=who, subject=reminder_subject(reminder, lang),
+                when=format_moment(reminder.updated_at, lang))})
+            body.append({"type": "TextBlock", "wrap": True, "spacing": "None", "isSubtle": True,
+                         "text": text(f"reminders.unreached.reason.{_unreached_reason(reminder)}", lang)})
+        if total > len(unreached):
+            body.append({"type": "TextBlock", "isSubtle": True, "wrap": True,
+                         "text": text("reminders.list.more", lang, shown=len(unreached), total=total)})
+        body.append({"type": "TextBlock", "text": text("reminders.unreached.hint", lang), "isSubtle": True,
+                     "wrap": True})
+        return card_message(adaptive_card(body), summary=text("reminders.unreached.title", lang))
+
     @staticmethod
     def _paused_line(paused: set[str], lang: Language) -> str:
         ordered = [kind.value for kind in ReminderKind if kind.value in paused]
@@ -276,3 +321,8 @@ def _joined(items: list[str], lang: Language) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {text('reminders.and', lang)} {items[-1]}"
+
+
+def _unreached_reason(reminder: Reminder) -> str:
+    error = reminder.last_error or ""
+    return next((reason for marker, reason in _UNREACHED_REASONS if marker in error), "refused")

@@ -34,6 +34,7 @@ from storage.models.base import (
     UtcDateTime,
     utc_now,
 )
+from storage.models.directory import DirectoryLookup, DirectoryMapping, DirectoryOutcome, DirectorySource
 from storage.models.notices import Notice, NoticeKind, NoticeState
 from storage.models.organisations import ContactPerson, Organisation, OrganisationKind, Role, User
 from storage.models.policy_learning import (
@@ -86,6 +87,10 @@ __all__ = [
     "ContactPerson",
     "ConversationReferenceRecord",
     "ConversationType",
+    "DirectoryLookup",
+    "DirectoryMapping",
+    "DirectoryOutcome",
+    "DirectorySource",
     "FocusArea",
     "InformationItem",
     "InformationItemStatus",

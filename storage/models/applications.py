@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Double, ForeignKey, Integer, String, Text, false
+from sqlalchemy import BigInteger, CheckConstraint, Date, Double, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.application_data import ApplicationStatus, InformationItemStatus, MalmoRole
@@ -49,10 +49,16 @@ class Application(Base):
         _money_check("malmo_share"),
         _money_check("granted_amount"),
         CheckConstraint("eur_sek_rate IS NULL OR eur_sek_rate > 0", name="eur_sek_rate"),
+        # The lists, newest first: everyone's (KS), an organisation's, a registrant's (also what deleting a user
+        # looks up); and the compilation's "applications of a year" (`storage.applications.in_year`).
+        Index("ix_applications_created_at_id", "created_at", "id"),
+        Index("ix_applications_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
+        Index("ix_applications_created_by_user_id_created_at_id", "created_by_user_id", "created_at", "id"),
+        Index("ix_applications_planned_submission_date", "planned_submission_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submission_key: Mapped[str] = mapped_column(String(200), unique=True)
 
@@ -113,6 +119,7 @@ class InformationItem(Base):
         CheckConstraint(
             "(status = 'todo' AND sent_on IS NULL) OR (status = 'sent' AND sent_on IS NOT NULL)", name="sent_on"
         ),
+        Index("ix_information_items_status", "status"),  # the reminder planner's "still to do"
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

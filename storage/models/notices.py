@@ -32,6 +32,7 @@ class NoticeKind(enum.StrEnum):
     KS_ANNUAL_REPORT = "ks_annual_report"  # a submitted annual report, to KS förvaltning's channel (3.3)
     REVIEW_OUTCOME = "review_outcome"  # a report returned or approved, to whoever submitted it
     UNDELIVERED = "undelivered"  # to whoever caused a notice: it did not reach its recipient
+    DIRECTORY_UNPLACED = "directory_unplaced"  # to an administrator: the directory could not place a user
 
 
 class NoticeState(enum.StrEnum):

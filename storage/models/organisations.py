@@ -68,9 +68,12 @@ class User(Base):
 class ContactPerson(Base):
     """An organisation's contact person for international questions (3.3), or a bolag's representative (3.4).
 
-    One per organisation. `name` is what was given ("Anna Andersson"); `user_id` links the Lotsen user of that
-    name in that organisation when there is exactly one, so reminders can reach them. Which of 3.3 / 3.4 applies
-    follows from the organisation's kind.
+    One per organisation. Which of 3.3 / 3.4 applies follows from the organisation's kind. Either the person was
+    chosen in the directory: `aad_object_id` is their Entra object id, `name` their displayName there, and they
+    are reached as the Lotsen user with that object id whatever their name (`directory_users`, read with the row,
+    so someone who has not written to Lotsen yet is reached from their first message on). Or a name was given
+    ("Anna Andersson", no object id): `user_id` links the Lotsen user of that name in that organisation when there
+    is exactly one.
     """
 
     __tablename__ = "contact_persons"
@@ -84,6 +87,19 @@ class ContactPerson(Base):
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
     user: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[user_id])
+    # The Lotsen users with the chosen person's object id (one, unless Teams knows them under two ids).
+    aad_object_id: Mapped[str | None] = mapped_column(String(64))
+    directory_users: Mapped[list[User]] = relationship(
+        primaryjoin="foreign(User.aad_object_id) == ContactPerson.aad_object_id", viewonly=True, lazy="raise",
+        order_by="User.id")
+
+    @property
+    def reached_users(self) -> list[User]:
+        """Whom the row names in Lotsen: the users with the chosen person's object id, or the user linked by name."""
+        if self.aad_object_id is not None:
+            return list(self.directory_users)
+        return [self.user] if self.user is not None else []
 
     def __repr__(self) -> str:
-        return f"ContactPerson(organisation_id={self.organisation_id!r}, user_id={self.user_id!r})"
+        return (f"ContactPerson(organisation_id={self.organisation_id!r}, user_id={self.user_id!r}, "
+                f"aad_object_id={self.aad_object_id!r})")

@@ -72,6 +72,8 @@ class Reminder(OneRecipient, LeaseColumns, Base):
         one_recipient_check(),
         *lease_queue_args(__tablename__),
         Index("ix_reminders_subject_type_subject_id", "subject_type", "subject_id"),
+        # What the planner cancels once resolved: the reminders of one kind still to come, by subject.
+        Index("ix_reminders_kind_state_subject_type_subject_id", "kind", "state", "subject_type", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -180,7 +180,8 @@ def test_what_starts_another_job_asks_before_leaving_a_dialog():
 def test_what_concerns_one_organisation_is_served_in_personal_chats_only():
     personal = {route.name for route in _lotsen_table() if route.scopes == PERSONAL_ONLY}
     assert personal == {"my reminders", "registration card buttons", "my applications, “öppna EU-…”",
-                        "register an application", "annual report", "users and roles", "history"}
+                        "register an application", "annual report", "users and roles", "directory mappings",
+                        "history"}
 
 
 def test_the_table_names_every_target():

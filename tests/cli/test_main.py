@@ -12,7 +12,7 @@ from pathlib import Path
 from cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
-GROUPS = ("serve", "migrate", "unanswered", "users", "history", "chat", "reminders", "report", "applications")
+GROUPS = ("serve", "migrate", "backup", "restore", "unanswered", "users", "directory", "history", "chat", "reminders", "report", "applications")
 
 
 def _cli(*arguments: str) -> subprocess.CompletedProcess:

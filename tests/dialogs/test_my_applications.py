@@ -221,6 +221,27 @@ async def test_a_ks_coordinator_sees_every_organisations_applications(session_fa
             "11\u00a0kr per euro)") in shown
 
 
+async def test_a_long_list_shows_the_newest_page_and_says_how_many_there_are(session_factory):
+    seeded = await _seed(session_factory)
+    async with session_factory.begin() as session:
+        environment = await get_organisation(session, "miljonamnden")
+        anna = await get_user_by_teams_id(session, ANNA.id)
+        for number in range(25):
+            await create_application(
+                session, data=ApplicationData(project_name=f"Projekt {number}", organisation_slug="miljonamnden"),
+                organisation=environment, created_by=anna, submission_key=f"more-{number}", eur_sek_rate=None,
+                information_item_required=False, information_item_draft=None)
+    replies = await say(_adapter(session_factory, KARIN), "mina ansökningar")
+    shown = text_of(replies)
+    assert "Visar de 25 senaste av 28." in shown
+    assert len([label for label in buttons(replies) if label.startswith("Öppna")]) == 25
+    assert "Projekt 24" in shown and "Projekt 0" in shown  # the newest 25
+    for older in ("green_roofs", "sports", "harbour"):  # registered before the 25
+        assert f"Öppna {seeded.reference(older)}" not in buttons(replies)
+    # The official of Miljönämnden sees the newest 25 of the organisation's 27.
+    assert "Visar de 25 senaste av 27." in text_of(await say(_adapter(session_factory), "mina ansökningar"))
+
+
 async def test_the_list_in_english(session_factory):
     seeded = await _seed(session_factory)
     replies = await say(_adapter(session_factory, locale="en-US"), "my applications")

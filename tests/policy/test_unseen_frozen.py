@@ -16,7 +16,9 @@ import yaml
 DATA = Path(__file__).parent / "data"
 # dev/: sets 1-6, the unseen sets of earlier measurements (1-2 first, then 3-4, then 5-6); their misses were
 # read after they had been measured, so they are development sets now (still never edited). unseen/: sets
-# 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8).
+# 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: set 11,
+# written in a later round by a writer who read only the policy, for the next measurement (`bench/qa.py
+# --unseen-dir unseen-next`); never read either.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -28,6 +30,7 @@ FROZEN = {
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
     "unseen/set-10.yaml": "2c1598322b3c1c9c6b898b49fe7bb5d6e3dbc72e4bdd3e20b600e0ab12b2594d",
+    "unseen-next/set-11.yaml": "d0756ad9b5901e372ddec02f77f1aa891ffc58c8902de40413d6160a02cbb676",
 }
 
 
@@ -37,7 +40,7 @@ def test_an_unseen_set_is_never_edited(name: str) -> None:
 
 
 def test_every_unseen_and_dev_set_is_pinned() -> None:
-    found = [f"{p.parent.name}/{p.name}" for folder in ("unseen", "dev") for p in (DATA / folder).glob("*.yaml")]
+    found = [f"{p.parent.name}/{p.name}" for folder in ("unseen", "unseen-next", "dev") for p in (DATA / folder).glob("*.yaml")]
     assert sorted(found) == sorted(FROZEN)
 
 

@@ -15,6 +15,7 @@ from reminders.calendar import (
     non_working_reason,
     occurrences,
     parse_rrule,
+    recent_start,
     send_time,
     workday_on_or_before,
 )
@@ -98,3 +99,27 @@ def test_a_bad_rule_is_refused(text: str) -> None:
 def test_occurrences_refuse_a_negative_count() -> None:
     with pytest.raises(ValueError):
         occurrences("FREQ=WEEKLY", date(2027, 1, 1), date(2027, 1, 1), -1)
+
+
+@pytest.mark.parametrize("rule", [
+    "FREQ=WEEKLY;INTERVAL=1", "RRULE:FREQ=WEEKLY;INTERVAL=3", "FREQ=WEEKLY;BYDAY=MO,TH",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "FREQ=DAILY;INTERVAL=5", "FREQ=DAILY;BYMONTH=3,9",
+    "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+])
+@pytest.mark.parametrize("start", [date(1996, 2, 29), date(2001, 7, 4), date(2027, 3, 1), date(2027, 6, 1)])
+def test_a_recent_start_gives_the_occurrences_of_the_original_start(rule: str, start: date) -> None:
+    """The planner looks for the next occurrences from a start near today rather than from one decades ago."""
+    today = date(2027, 3, 10)
+    recent = recent_start(rule, start, today)
+    assert recent <= max(start, today)
+    assert occurrences(rule, recent, today, 12, inclusive=True) == occurrences(rule, start, today, 12, inclusive=True)
+
+
+def test_a_recent_start_is_near_today_for_daily_and_weekly_rules_only() -> None:
+    today = date(2027, 3, 10)  # a Wednesday
+    assert recent_start("FREQ=WEEKLY", date(1999, 6, 1), today) == date(2027, 3, 9)  # the Tuesday before
+    assert recent_start("FREQ=WEEKLY;INTERVAL=2", date(2027, 2, 1), today) == date(2027, 3, 1)
+    assert recent_start("FREQ=DAILY", date(1999, 6, 1), today) == today
+    assert recent_start("FREQ=MONTHLY;BYMONTHDAY=1", date(2016, 11, 1), today) == date(2016, 11, 1)
+    assert recent_start("FREQ=WEEKLY;COUNT=5", date(2001, 1, 1), today) == date(2001, 1, 1)  # counted from the start
+    assert recent_start("FREQ=WEEKLY", date(2027, 4, 1), today) == date(2027, 4, 1)  # not begun yet

@@ -4,6 +4,7 @@ who gets what, and the hourly planning against a database (both backends)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -21,7 +22,10 @@ from reminders.planner import (
     plan_annual_report,
     plan_for_application,
     plan_missing_contact_person,
+    plan_recurring_reminders,
 )
+from reminders.calendar import occurrences, send_time, workday_on_or_before
+from reminders.rules import get_rule
 from storage.annual_reports import get_or_create_draft, submit
 from storage.application_data import ApplicationData, ApplicationStatus
 from storage.applications import (
@@ -245,9 +249,27 @@ async def _world(session_factory: Factory, contact_teams_user_id: str = "29:bo")
     return World(own, asa, bo, contact, coordinators, application)
 
 
-async def _ensure(session_factory: Factory, now: datetime = NOW) -> int:
+Planner = Callable[[Factory, datetime], Awaitable[int]]
+
+
+async def _in_the_callers_transaction(session_factory: Factory, now: datetime) -> int:
     async with session_factory.begin() as session:
         return await ensure_recurring_reminders(session, now=now, deadline_mmdd="03-31", hour=9)
+
+
+async def _in_chunks_of_its_own(session_factory: Factory, now: datetime) -> int:
+    # A chunk of one application: every application is read and written on its own.
+    return await plan_recurring_reminders(session_factory, now=now, deadline_mmdd="03-31", hour=9, chunk=1)
+
+
+@pytest.fixture(params=[_in_the_callers_transaction, _in_chunks_of_its_own], ids=["session", "chunked"])
+def planner(request: pytest.FixtureRequest) -> Planner:
+    """Both ways in plan the same reminders: every test on a database runs through each."""
+    return request.param  # type: ignore[no-any-return]
+
+
+async def _ensure(planner: Planner, session_factory: Factory, now: datetime = NOW) -> int:
+    return await planner(session_factory, now)
 
 
 async def _by_kind(session_factory: Factory, states: tuple[str, ...] = ("pending",)) -> dict[str, list[Reminder]]:
@@ -259,10 +281,10 @@ async def _by_kind(session_factory: Factory, states: tuple[str, ...] = ("pending
     return grouped
 
 
-async def test_ensure_plans_every_rule_once(session_factory: Factory) -> None:
+async def test_ensure_plans_every_rule_once(session_factory: Factory, planner: Planner) -> None:
     world = await _world(session_factory)
-    assert await _ensure(session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
-    assert await _ensure(session_factory) == 0  # the hourly run again: nothing new
+    assert await _ensure(planner, session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
+    assert await _ensure(planner, session_factory) == 0  # the hourly run again: nothing new
 
     planned = await _by_kind(session_factory)
     assert {reminder.recipient_user_id for reminder in planned["annual_report"]} == {world.contact.id}
@@ -281,12 +303,12 @@ async def test_ensure_plans_every_rule_once(session_factory: Factory) -> None:
     ]
 
     # Ten days on: next month's missing-contact reminders and two more weeks of the informationsärende.
-    assert await _ensure(session_factory, NOW + timedelta(days=10)) == (NAMNDER - 1) * 2 + 2
+    assert await _ensure(planner, session_factory, NOW + timedelta(days=10)) == (NAMNDER - 1) * 2 + 2
 
 
-async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_factory: Factory) -> None:
+async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_factory: Factory, planner: Planner) -> None:
     world = await _world(session_factory)
-    await _ensure(session_factory)
+    await _ensure(planner, session_factory)
     async with session_factory.begin() as session:
         application = await get_application(session, world.application.id, world.asa)
         await set_status(session, application, ApplicationStatus.SUBMITTED, world.asa)
@@ -295,7 +317,8 @@ async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_fact
         assert other is not None
         await make_user(session, "29:kp2", "Kia Kontakt", other, Role.CONTACT_PERSON)
 
-    assert await _ensure(session_factory, NOW + timedelta(days=1)) == 3  # the new contact person's annual reports
+    # The new contact person's annual reports.
+    assert await _ensure(planner, session_factory, NOW + timedelta(days=1)) == 3
     pending = await _by_kind(session_factory)
     assert "application_deadline" not in pending
     assert "information_item" not in pending
@@ -307,9 +330,9 @@ async def test_ensure_cancels_what_got_done_and_plans_no_more_of_it(session_fact
     assert len(cancelled["missing_contact_person"]) == 2
 
 
-async def test_klart_on_a_weekly_reminder_ends_the_weekly_reminders(session_factory: Factory) -> None:
+async def test_klart_on_a_weekly_reminder_ends_the_weekly_reminders(session_factory: Factory, planner: Planner) -> None:
     world = await _world(session_factory)
-    await _ensure(session_factory)
+    await _ensure(planner, session_factory)
     first_item_day = datetime.fromisoformat("2027-03-01T09:00:00+01:00")
     async with session_factory.begin() as session:
         claimed = await claim_due(session, now=first_item_day, owner="a", lease=timedelta(minutes=5), limit=500)
@@ -320,39 +343,41 @@ async def test_klart_on_a_weekly_reminder_ends_the_weekly_reminders(session_fact
         await mark_done(session, item_reminder.id, user_id=world.asa.id)
 
     # The informationsärende is still "to do" in the application, but its recipient said it is done.
-    assert await _ensure(session_factory, first_item_day + timedelta(weeks=4)) == (NAMNDER - 1) * 2
+    assert await _ensure(planner, session_factory, first_item_day + timedelta(weeks=4)) == (NAMNDER - 1) * 2
     assert "information_item" not in await _by_kind(session_factory)
 
 
 async def test_deadline_reminders_go_to_the_registrant_when_the_contact_is_no_lotsen_user(
-    session_factory: Factory,
+    session_factory: Factory, planner: Planner,
 ) -> None:
     world = await _world(session_factory, contact_teams_user_id="29:not-in-lotsen")
-    await _ensure(session_factory)
+    await _ensure(planner, session_factory)
     deadlines = (await _by_kind(session_factory))["application_deadline"]
     assert {reminder.recipient_user_id for reminder in deadlines} == {world.asa.id}
 
 
-async def test_an_inactive_organisation_gets_no_reminders(session_factory: Factory) -> None:
+async def test_an_inactive_organisation_gets_no_reminders(session_factory: Factory, planner: Planner) -> None:
     world = await _world(session_factory)
     async with session_factory.begin() as session:
         own = await session.get(Organisation, world.own.id)
         assert own is not None
         own.active = False
-    assert await _ensure(session_factory) == (NAMNDER - 1) * 2 + 3 + 7
+    assert await _ensure(planner, session_factory) == (NAMNDER - 1) * 2 + 3 + 7
     assert "annual_report" not in await _by_kind(session_factory)
 
 
-async def test_several_instances_planning_at_once_plan_everything_once(session_factory: Factory) -> None:
+async def test_several_instances_planning_at_once_plan_everything_once(
+    session_factory: Factory, planner: Planner,
+) -> None:
     await _world(session_factory)
-    results = await asyncio.gather(*[_ensure(session_factory) for _ in range(3)])
+    results = await asyncio.gather(*[_ensure(planner, session_factory) for _ in range(3)])
     assert sum(results) == 3 + (NAMNDER - 1) * 2 + 3 + 7
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Reminder)) == sum(results)
 
 
 async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_missing(
-    session_factory: Factory,
+    session_factory: Factory, planner: Planner,
 ) -> None:
     world = await _world(session_factory)
     async with session_factory.begin() as session:
@@ -361,8 +386,8 @@ async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_mi
         assert own is not None and kultur is not None
         await set_contact_person(session, own, "Bo Ek", world.asa)  # Bo, a Lotsen user of Miljönämnden
         await set_contact_person(session, kultur, "Extern Kontakt", None)  # named, but not in Lotsen
-    await _ensure(session_factory)
-    await _ensure(session_factory, NOW + timedelta(hours=1))  # the next hourly run tidies up
+    await _ensure(planner, session_factory)
+    await _ensure(planner, session_factory, NOW + timedelta(hours=1))  # the next hourly run tidies up
 
     planned = await _by_kind(session_factory)
     # Miljönämnden's annual reminders reach its registry contact and its contact_person, each once per round.
@@ -375,7 +400,7 @@ async def test_the_contact_person_registry_decides_who_is_reminded_and_who_is_mi
 
 
 async def test_a_bolag_is_never_missing_a_contact_and_is_reminded_only_of_a_voluntary_report_it_started(
-    session_factory: Factory,
+    session_factory: Factory, planner: Planner,
 ) -> None:
     world = await _world(session_factory)
     async with session_factory.begin() as session:
@@ -386,7 +411,7 @@ async def test_a_bolag_is_never_missing_a_contact_and_is_reminded_only_of_a_volu
         mkb_contact = await make_user(session, "29:mkb-kp", "Mats Kontakt", mkb, Role.CONTACT_PERSON)
     # No bolag has to appoint anyone (3.4) or report (3.4, 4): none is reminded about, and MKB's contact gets
     # nothing, although the nämnder's contact persons get their annual report reminders.
-    assert await _ensure(session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
+    assert await _ensure(planner, session_factory) == 3 + (NAMNDER - 1) * 2 + 3 + 7
     planned = await _by_kind(session_factory)
     assert not {reminder.subject_id for reminder in planned["missing_contact_person"]} & bolag_ids
     assert {reminder.recipient_user_id for reminder in planned["annual_report"]} == {world.contact.id}
@@ -394,7 +419,7 @@ async def test_a_bolag_is_never_missing_a_contact_and_is_reminded_only_of_a_volu
     # MKB starts a voluntary report of 2026 (due 31 March 2027): its contact person is reminded, citing 3.4.
     async with session_factory.begin() as session:
         report = await get_or_create_draft(session, mkb.id, 2026, mkb_official)
-    assert await _ensure(session_factory, NOW + timedelta(hours=1)) == 3
+    assert await _ensure(planner, session_factory, NOW + timedelta(hours=1)) == 3
     voluntary = [reminder for reminder in (await _by_kind(session_factory))["annual_report"]
                  if reminder.subject_id == mkb.id]
     assert {reminder.recipient_user_id for reminder in voluntary} == {mkb_contact.id}
@@ -409,7 +434,34 @@ async def test_a_bolag_is_never_missing_a_contact_and_is_reminded_only_of_a_volu
     async with session_factory.begin() as session:
         report = await get_or_create_draft(session, mkb.id, 2026, mkb_official)
         await submit(session, report, mkb_official)
-    assert await _ensure(session_factory, NOW + timedelta(hours=2)) == 0
+    assert await _ensure(planner, session_factory, NOW + timedelta(hours=2)) == 0
     assert {reminder.subject_id for reminder in (await _by_kind(session_factory))["annual_report"]} == {world.own.id}
     cancelled = (await _by_kind(session_factory, ("cancelled",)))["annual_report"]
     assert sorted(reminder.subject_id for reminder in cancelled) == [mkb.id] * 3
+
+
+async def test_an_informationsarende_planned_decades_ago_is_reminded_of_from_today_on_its_weekday(
+    session_factory: Factory, planner: Planner,
+) -> None:
+    """The weekly occurrences from today are those of the rule from the original start (a Tuesday), found
+    without stepping through the weeks since; and only the planned window of them."""
+    world = await _world(session_factory)
+    async with session_factory.begin() as session:
+        old, _ = await create_application(
+            session,
+            data=ApplicationData(project_name="Gammalt", planned_submission_date=date(1999, 6, 1)),
+            organisation=world.own, created_by=world.asa, submission_key="card-old", eur_sek_rate=None,
+            information_item_required=True, information_item_draft=None,
+        )
+        loaded = await get_application(session, old.id, world.asa)
+        await set_status(session, loaded, ApplicationStatus.SUBMITTED, world.asa)
+    await _ensure(planner, session_factory)
+    rule = get_rule(ReminderKind.INFORMATION_ITEM)
+    assert rule.rrule is not None and rule.plan_ahead_days is not None
+    horizon = NOW + timedelta(days=rule.plan_ahead_days)
+    stepped = [day for day in occurrences(rule.rrule, date(1999, 6, 1), date(2027, 2, 20), 20, inclusive=True)
+               if send_time(workday_on_or_before(day), 9) <= horizon]
+    planned = [reminder for reminder in (await _by_kind(session_factory))["information_item"]
+               if reminder.details["application_id"] == old.id]
+    assert [reminder.details["occurrence"] for reminder in planned] == [day.isoformat() for day in stepped]
+    assert stepped[0] == date(2027, 2, 23) and all(day.weekday() == 1 for day in stepped)  # Tuesdays from today

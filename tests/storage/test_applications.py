@@ -38,6 +38,7 @@ from storage.applications import (
     get_application_by_submission_key,
     granted_amount,
     list_applications,
+    list_applications_page,
     list_events,
     mark_information_item_sent,
     parse_application_reference,
@@ -441,6 +442,34 @@ async def test_lists_show_each_viewer_what_they_may_see(session_factory: Factory
         listed = await list_applications(session, people.coordinator)
         assert [application.organisation.slug for application in listed] == [OWN, OTHER, OWN]
         assert all(application.information_item is None for application in listed)
+
+
+async def test_a_page_of_a_list_is_that_slice_of_it_with_the_count(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    unplaced = await _create(session_factory, people, "unplaced", created_by=people.homeless)
+    ours = [await _create(session_factory, people, f"ours-{number}") for number in range(4)]
+    theirs = await _create(session_factory, people, "theirs", organisation=people.other, created_by=people.outsider)
+
+    async def paged(viewer: User, page: int, **filters: object) -> tuple[list[int], int, int, int]:
+        async with session_factory() as session:
+            found = await list_applications_page(session, viewer, page=page, per_page=2, **filters)
+            assert all(application.organisation is not None for application in found.applications)  # loaded
+            return [application.id for application in found.applications], found.total, found.page, found.pages
+
+    newest_first = [application.id for application in [*reversed(ours), unplaced]]
+    assert await paged(people.official, 1) == (newest_first[0:2], 5, 1, 3)
+    assert await paged(people.official, 2) == (newest_first[2:4], 5, 2, 3)
+    assert await paged(people.official, 3) == (newest_first[4:], 5, 3, 3)
+    assert await paged(people.official, 9) == (newest_first[4:], 5, 3, 3)  # past the end: the last page
+    assert await paged(people.coordinator, 1) == ([theirs.id, newest_first[0]], 6, 1, 3)
+    assert await paged(people.coordinator, 1, organisation_id=people.other.id) == ([theirs.id], 1, 1, 1)
+    assert await paged(people.homeless, 1) == ([unplaced.id], 1, 1, 1)
+    assert await paged(people.outsider, 1, status=ApplicationStatus.SUBMITTED) == ([], 0, 1, 1)
+    with pytest.raises(AccessDenied):
+        await paged(people.official, 1, organisation_id=people.other.id)
+    async with session_factory() as session:
+        with pytest.raises(ValueError):
+            await list_applications_page(session, people.official, page=0)
 
 
 async def test_once_placed_an_official_sees_only_the_organisation_they_are_in(session_factory: Factory) -> None:

@@ -281,3 +281,68 @@ async def test_a_named_contact_is_linked_when_an_administrator_places_them_later
             {"from": "Åsa Öberg", "to": "Åsa Öberg", "user_id": asa.id},
         ]
         assert await contact_person_ids_by_organisation(session) == {environment.id: [asa.id]}
+
+
+# --- a person chosen in the directory: reached by their Entra object id ---------------------------------------
+
+OBJECT_ID = "0b6c1f7e-3a51-4c8e-9d1e-2f4a5b6c7d81"
+
+
+async def test_a_person_chosen_in_the_directory_is_reached_by_object_id_whatever_their_name(session_factory):
+    """Chosen before they ever wrote to Lotsen; then they write under another name, not yet placed anywhere: the
+    organisation's reminders reach them. A user who merely has the directory's name does not count."""
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        row = await set_contact_person(session, people.own, "Åsa Andersson", people.colleague,
+                                       aad_object_id=OBJECT_ID.upper())
+        assert (row.name, row.aad_object_id, row.user_id, row.reached_users) == (
+            "Åsa Andersson", OBJECT_ID, None, [])
+        # people.anna is "Åsa Andersson" of Miljönämnden by name, but not the person chosen.
+        assert await contact_person_ids_by_organisation(session) == {}
+        assert not await is_contact_person(session, people.anna)
+        missing = {organisation.id for organisation in await organisations_without_contact_person(session)}
+        assert people.own.id not in missing  # named in the registry: not missing, though nobody is reached yet
+
+    async with session_factory.begin() as session:
+        asa = await upsert_user(session, "29:asa", aad_object_id=OBJECT_ID, name="Andersson Åsa (MF)")
+        assert await contact_person_ids_by_organisation(session) == {people.own.id: [asa.id]}
+        assert [user.id for user in (await get_contact_person(session, people.own.id)).reached_users] == [asa.id]
+        assert not await is_contact_person(session, asa)  # placed nowhere yet: not "of the organisation they are in"
+        await set_user_organisation(session, asa, await session.get(Organisation, people.own.id))
+        assert await is_contact_person(session, asa)
+        # Moved on: still the one the organisation chose.
+        await set_user_organisation(session, asa, await session.get(Organisation, people.other.id))
+        assert await contact_person_ids_by_organisation(session) == {people.own.id: [asa.id]}
+
+    [event] = await _contact_events(session_factory)
+    assert event.details == {"from": None, "to": "Åsa Andersson", "user_id": None, "aad_object_id": OBJECT_ID}
+
+
+async def test_naming_again_keeps_the_chosen_person_and_another_name_replaces_them(session_factory):
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        await set_contact_person(session, people.own, "Bo Ek", people.admin, aad_object_id=OBJECT_ID)
+        # The same name typed again (no Graph, the annual report): the chosen person stays, nothing is recorded.
+        same = await set_contact_person(session, people.own, "bo  EK", people.admin)
+        assert (same.name, same.aad_object_id, same.user_id) == ("Bo Ek", OBJECT_ID, None)
+        # people.colleague is Bo Ek of Miljönämnden: placing them does not link by name over the object id.
+        colleague = await session.get(User, people.colleague.id)
+        await set_user_organisation(session, colleague, await session.get(Organisation, people.other.id))
+        await set_user_organisation(session, colleague, await session.get(Organisation, people.own.id))
+        assert (await get_contact_person(session, people.own.id)).user_id is None
+        # Another name, without the directory: a name again, linked by name as always.
+        named = await set_contact_person(session, people.own, "Åsa Andersson", people.admin)
+        assert (named.name, named.aad_object_id, named.user_id) == ("Åsa Andersson", None, people.anna.id)
+        assert await contact_person_ids_by_organisation(session) == {people.own.id: [people.anna.id]}
+    assert [event.details for event in await _contact_events(session_factory)] == [
+        {"from": None, "to": "Bo Ek", "user_id": None, "aad_object_id": OBJECT_ID},
+        {"from": "Bo Ek", "to": "Åsa Andersson", "user_id": people.anna.id},
+    ]
+
+
+async def test_an_object_id_is_a_guid(session_factory):
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        with pytest.raises(ValueError):
+            await set_contact_person(session, people.own, "Bo Ek", people.admin, aad_object_id="x'; drop table")
+        assert await get_contact_person(session, people.own.id) is None

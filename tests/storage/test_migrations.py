@@ -42,6 +42,8 @@ TABLES = {
     "answer_feedback",
     "taught_questions",
     "clarifications",
+    "directory_mappings",
+    "directory_lookups",
     "alembic_version",
 }
 
@@ -70,7 +72,7 @@ async def test_upgrade_from_empty_creates_tables_and_seeds(database_url: str) ->
 
     await upgrade(database_url)
 
-    assert await current_revision(database_url) == head_revision() == "0009"
+    assert await current_revision(database_url) == head_revision() == "0012"
     assert await _tables(database_url) == TABLES
     assert await _organisation_count(database_url) == len(load_organisation_entries()) == 23
 

@@ -23,6 +23,8 @@ from storage.models import Organisation, Reminder, ReminderKind, ReminderState, 
 from storage.organisations import get_organisation
 from storage.reminders import (
     ReminderSpec,
+    application_ids_to_remind,
+    applications_to_remind,
     cancel_for_subject,
     cancel_resolved,
     cancel_superseded,
@@ -42,6 +44,7 @@ from storage.reminders import (
     resume_kind,
     schedule,
     schedule_many,
+    scheduled_keys,
     snooze,
     user_ids_by_teams_id,
 )
@@ -540,6 +543,12 @@ async def test_done_cancels_the_rest_of_that_round_and_nothing_else(session_fact
             ("application", 1, "application_deadline", cycle)
         }
         assert await done_cycles(session, ["annual_report"]) == set()
+        # Read for the subjects being planned only: another subject's rounds are not read.
+        assert await done_cycles(session, ["application_deadline"], [("application", 1), ("application", 2)]) == {
+            ("application", 1, "application_deadline", cycle)
+        }
+        assert await done_cycles(session, ["application_deadline"], [("application", 2)]) == set()
+        assert await done_cycles(session, ["application_deadline"], [("information_item", 1)]) == set()
 
 
 async def test_only_the_recipient_may_mark_done_or_snooze(session_factory: Factory) -> None:
@@ -839,3 +848,50 @@ async def _organisation_id(session_factory: Factory, slug: str) -> int:
         organisation = await get_organisation(session, slug)
     assert organisation is not None
     return organisation.id
+
+
+async def test_scheduled_keys_are_those_stored_in_any_state(session_factory: Factory) -> None:
+    people = await _people(session_factory)
+    async with session_factory.begin() as session:
+        await schedule_many(session, [_spec(f"kept-{number}", user=people.asa) for number in range(250)])
+        await cancel_for_subject(session, "application", 1)
+    async with session_factory() as session:
+        wanted = [f"kept-{number}" for number in range(0, 300, 7)]  # more keys than one IN list takes
+        assert await scheduled_keys(session, [*wanted, "kept-3"]) == {key for key in [*wanted, "kept-3"]
+                                                                      if int(key.split("-")[1]) < 250}
+        assert await scheduled_keys(session, []) == set()
+
+
+async def test_the_applications_to_remind_are_found_by_id_and_read_a_chunk_at_a_time(
+    session_factory: Factory,
+) -> None:
+    """Drafts whose call deadline is not past, and any whose informationsärende is still to do; no others."""
+    people = await _people(session_factory)
+    today = date(2027, 3, 1)
+
+    async def create(key: str, deadline: date | None, item: bool) -> int:
+        async with session_factory.begin() as session:
+            application, _ = await create_application(
+                session, data=ApplicationData(project_name=key, call_deadline=deadline),
+                organisation=people.own, created_by=people.asa, submission_key=key, eur_sek_rate=None,
+                information_item_required=item, information_item_draft=None)
+            return application.id
+
+    coming = await create("coming", date(2027, 3, 1), item=False)
+    past = await create("past", date(2027, 2, 28), item=False)
+    open_item = await create("open item", date(2020, 1, 1), item=True)
+    submitted = await create("submitted", date(2027, 4, 1), item=False)
+    sent_item = await create("sent item", None, item=True)
+    async with session_factory.begin() as session:
+        await set_status(session, await get_application(session, submitted, people.asa), ApplicationStatus.SUBMITTED,
+                         people.asa)
+        await mark_information_item_sent(session, await get_application(session, sent_item, people.asa),
+                                         people.asa, date(2027, 2, 1))
+    async with session_factory() as session:
+        ids = await application_ids_to_remind(session, today=today)
+        assert ids == [coming, open_item]
+        assert past not in ids and submitted not in ids and sent_item not in ids
+        chunk = await applications_to_remind(session, today=today, ids=[open_item, past])
+        assert [application.id for application in chunk] == [open_item]
+        assert chunk[0].information_item is not None and chunk[0].organisation.id == people.own.id
+        assert [application.id for application in await applications_to_remind(session, today=today)] == ids

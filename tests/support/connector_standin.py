@@ -37,15 +37,27 @@ class ConnectorStandIn:
     delay_seconds: float = 0.0  # a slow connector: keeps a turn open long enough for another to overlap it
     # Called with each activity as it arrives, before the bot gets its answer (tests kill the bot there).
     on_receive: Callable[[Received], None] | None = None
+    # The bodies of `POST /v3/conversations` (a chat created); `create_fail_with` answers the next ones with errors.
+    created: list[dict[str, Any]] = field(default_factory=list)
+    create_fail_with: list[int] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event | None = None
 
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
         return app
+
+    async def _create(self, request: web.Request) -> web.Response:
+        """A 1:1 chat created: its id, one per member (as Teams keeps one chat per user and bot)."""
+        if self.create_fail_with:
+            return web.json_response({"error": {"code": "Failure"}}, status=self.create_fail_with.pop(0))
+        body = await request.json()
+        self.created.append(body)
+        return web.json_response({"id": f"a:created-{body['members'][0]['id']}"}, status=201)
 
     async def _send(self, request: web.Request) -> web.Response:
         if self.delay_seconds:

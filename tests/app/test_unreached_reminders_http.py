@@ -1,0 +1,69 @@
+""""ej nådda": a KS coordinator sees the reminders that reached nobody (no chat with Lotsen, and it could not be
+installed for the recipient), to follow them up by hand; over HTTP as Teams drives the bot, on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.db import create_engine, create_session_factory
+from storage.models import Reminder, ReminderState, Role
+from storage.reminders import schedule
+from storage.users import get_user_by_teams_id, set_user_role
+from tests.support.activities import message
+from tests.support.reminder_setup import Clock, add_user, deadline_spec, malmo, teams_scheduler
+
+
+async def test_a_coordinator_sees_who_a_reminder_did_not_reach_and_why(start_app, connector, database_url):
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True, reminder_poll_seconds=0)
+    for user_id in ("29:karin", "29:olle"):
+        assert (await client.post("/api/messages", json=message(service_url, "hej", user_id=user_id))).status == 201
+
+    engine = create_engine(database_url)
+    try:
+        session_factory = create_session_factory(engine)
+        async with session_factory.begin() as session:
+            await set_user_role(session, await get_user_by_teams_id(session, "29:karin"), Role.KS_COORDINATOR)
+            # Nils has never written to Lotsen: there is no chat to post his reminder to.
+            nils = await add_user(session, "29:nils", "Nils Nilsson", service_url=None,
+                                  organisation_slug="miljonamnden")
+            await schedule(session, deadline_spec(user_id=nils.id, due_at=malmo("2027-03-01 09:00"), key="nils"))
+        standin.clear()
+        async with teams_scheduler(session_factory, Clock(malmo("2027-03-01 09:00"))) as scheduler:
+            await scheduler.run_due()
+        async with session_factory() as session:
+            assert await session.scalar(select(Reminder.state).where(Reminder.idempotency_key == "nils")) == \
+                ReminderState.FAILED
+        assert not standin.received  # nothing was posted anywhere
+
+        assert (await client.post("/api/messages", json=message(service_url, "ej nådda", user_id="29:karin"))
+                ).status == 201
+        [card] = standin.cards()
+        shown = str(card)
+        assert "Påminnelser som inte nådde fram" in shown
+        assert "Nils Nilsson (Miljönämnden) · sista ansökningsdag för Gröna tak i Malmö (EU-2027-0007)" in shown
+        assert "Har aldrig skrivit till Lotsen" in shown
+
+        # An official is not shown who else was missed.
+        standin.clear()
+        assert (await client.post("/api/messages", json=message(service_url, "ej nådda", user_id="29:olle"))
+                ).status == 201
+        assert standin.texts() == ["Listan över påminnelser som inte nådde fram är för KS-samordnare."]
+    finally:
+        await engine.dispose()
+
+
+async def test_when_every_reminder_got_through_the_coordinator_is_told_so(start_app, connector, database_url):
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True, reminder_poll_seconds=0)
+    assert (await client.post("/api/messages", json=message(service_url, "hej", user_id="29:karin"))).status == 201
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            await set_user_role(session, await get_user_by_teams_id(session, "29:karin"), Role.KS_COORDINATOR)
+    finally:
+        await engine.dispose()
+    standin.clear()
+    assert (await client.post("/api/messages", json=message(service_url, "unreached", user_id="29:karin",
+                                                            locale="en-US"))).status == 201
+    assert standin.texts() == ["Every reminder of the last 30 days got through."]
