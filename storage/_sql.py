@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def dialect_insert(session: AsyncSession, target: Any) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with `.on_conflict_do_update()` / `.on_conflict_do_nothing()` for the session's database."""
-    dialect = session.get_bind().dialect.name
+    return insert_for(dialect_of(session), target)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def insert_for(dialect: str, target: Any) -> postgresql.Insert | sqlite.Insert:
+    """`dialect_insert` by the dialect's name: for statements built once and kept, per database."""
     if dialect == "postgresql":
         return postgresql.insert(target)
     if dialect == "sqlite":

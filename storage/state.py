@@ -24,10 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, select, update
+from functools import cache
+
+from sqlalchemy import CursorResult, Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import dialect_insert
+from storage._sql import dialect_of, insert_for
 from storage.models import STATE_KEY_MAX_LENGTH, BotStateRecord, utc_now
 
 WILDCARD_E_TAG = "*"
@@ -83,6 +85,22 @@ def dumps(data: dict[str, Any]) -> str:
     return text
 
 
+# Every turn reads the bot state and many write it: these statements are built once (per database for the
+# upsert), so that a turn only binds its values.
+_READ = select(_table.c.key, _table.c.data, _table.c.e_tag).where(_table.c.key.in_(bindparam("keys", expanding=True)))
+_WRITE_IF_UNCHANGED = (update(_table)
+                       .where(_table.c.key == bindparam("match_key"), _table.c.e_tag == bindparam("expected"))
+                       .values(data=bindparam("data"), e_tag=bindparam("e_tag"), updated_at=bindparam("at")))
+
+
+@cache
+def _upsert(dialect: str) -> Executable:
+    statement = insert_for(dialect, _table)
+    return statement.on_conflict_do_update(
+        index_elements=[_table.c.key],
+        set_={name: statement.excluded[name] for name in ("data", "e_tag", "updated_at")})
+
+
 def _chunks(keys: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(keys), _KEYS_PER_STATEMENT):
         yield keys[start : start + _KEYS_PER_STATEMENT]
@@ -93,9 +111,7 @@ async def read_state(session: AsyncSession, keys: Iterable[str]) -> dict[str, St
     wanted = list(dict.fromkeys(keys))
     found: dict[str, StoredState] = {}
     for chunk in _chunks(wanted):
-        rows = await session.execute(
-            select(_table.c.key, _table.c.data, _table.c.e_tag).where(_table.c.key.in_(chunk))
-        )
+        rows = await session.execute(_READ, {"keys": chunk})
         for key, data, e_tag in rows:
             found[key] = StoredState(json.loads(data), e_tag)
     return found
@@ -112,23 +128,12 @@ async def write_state(
     e_tag = new_e_tag()
     now = utc_now()
     if expected_e_tag is None or expected_e_tag == WILDCARD_E_TAG:
-        statement = dialect_insert(session, _table).values(key=key, data=text, e_tag=e_tag, updated_at=now)
-        statement = statement.on_conflict_do_update(
-            index_elements=[_table.c.key],
-            set_={
-                "data": statement.excluded.data,
-                "e_tag": statement.excluded.e_tag,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
-        await session.execute(statement)
+        await session.execute(_upsert(dialect_of(session)),
+                              {"key": key, "data": text, "e_tag": e_tag, "updated_at": now})
         return e_tag
 
     result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
-        update(_table)
-        .where(_table.c.key == key, _table.c.e_tag == expected_e_tag)
-        .values(data=text, e_tag=e_tag, updated_at=now)
-    )
+        _WRITE_IF_UNCHANGED, {"match_key": key, "expected": expected_e_tag, "data": text, "e_tag": e_tag, "at": now})
     if result.rowcount != 1:
         exists = (await session.execute(select(_table.c.key).where(_table.c.key == key))).first() is not None
         raise ETagConflict(key, expected_e_tag, exists=exists)

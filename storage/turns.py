@@ -9,11 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, update
+from functools import cache
+
+from sqlalchemy import CursorResult, Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import dialect_insert
+from storage._sql import dialect_of, insert_for
 from storage.models import ProcessedActivity, TurnReplies, utc_now
+
+_processed = ProcessedActivity.__table__
+_replies = TurnReplies.__table__
 
 
 def _digest(*parts: str) -> str:
@@ -37,15 +42,43 @@ class LastReplies:
     delivered: bool
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """Every turn runs these: built once per database, so that a turn only binds its values (building an ORM
+    statement anew each time cost more than running it)."""
+
+    claim: Executable
+    last: Executable
+    record: Executable
+    delivered: Executable
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    claim = insert_for(dialect, _processed).on_conflict_do_nothing()
+    record = insert_for(dialect, _replies)
+    record = record.on_conflict_do_update(
+        index_elements=[_replies.c.conversation_key],
+        set_={name: record.excluded[name]
+              for name in ("activity_key", "replies", "awaiting_answer", "delivered_at", "updated_at")})
+    last = select(_replies.c.activity_key, _replies.c.replies, _replies.c.awaiting_answer,
+                  _replies.c.delivered_at).where(_replies.c.conversation_key == bindparam("conversation"))
+    delivered = (update(_replies)
+                 .where(_replies.c.conversation_key == bindparam("conversation"),
+                        _replies.c.activity_key == bindparam("activity"))
+                 .values(delivered_at=bindparam("at")))
+    return _Statements(claim, last, record, delivered)
+
+
 async def claim_activity(session: AsyncSession, key: str) -> bool:
     """Records the activity as handled; False when it already was (a redelivery)."""
-    statement = dialect_insert(session, ProcessedActivity).values(key=key, processed_at=utc_now())
-    result: CursorResult[Any] = await session.execute(statement.on_conflict_do_nothing())  # type: ignore[assignment]
+    result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        _statements(dialect_of(session)).claim, {"key": key, "processed_at": utc_now()})
     return result.rowcount == 1
 
 
 async def last_replies(session: AsyncSession, conversation: str) -> LastReplies | None:
-    row = await session.get(TurnReplies, conversation, populate_existing=True)
+    row = (await session.execute(_statements(dialect_of(session)).last, {"conversation": conversation})).first()
     if row is None:
         return None
     return LastReplies(row.activity_key, json.loads(row.replies), row.awaiting_answer, row.delivered_at is not None)
@@ -54,18 +87,15 @@ async def last_replies(session: AsyncSession, conversation: str) -> LastReplies 
 async def record_replies(session: AsyncSession, conversation: str, activity: str,
                          replies: list[dict[str, Any]], *, awaiting_answer: bool) -> None:
     """The turn's replies, not yet delivered; they replace the conversation's previous ones."""
-    values = {"activity_key": activity, "replies": json.dumps(replies, ensure_ascii=False),
-              "awaiting_answer": awaiting_answer, "delivered_at": None, "updated_at": utc_now()}
-    statement = dialect_insert(session, TurnReplies).values(conversation_key=conversation, **values)
-    await session.execute(statement.on_conflict_do_update(index_elements=["conversation_key"], set_=values))
+    await session.execute(_statements(dialect_of(session)).record, {
+        "conversation_key": conversation, "activity_key": activity,
+        "replies": json.dumps(replies, ensure_ascii=False), "awaiting_answer": awaiting_answer,
+        "delivered_at": None, "updated_at": utc_now()})
 
 
 async def mark_delivered(session: AsyncSession, conversation: str, activity: str) -> None:
-    await session.execute(
-        update(TurnReplies)
-        .where(TurnReplies.conversation_key == conversation, TurnReplies.activity_key == activity)
-        .values(delivered_at=utc_now())
-    )
+    await session.execute(_statements(dialect_of(session)).delivered,
+                          {"conversation": conversation, "activity": activity, "at": utc_now()})
 
 
 async def forget_processed_before(session: AsyncSession, cutoff: datetime) -> int:
