@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.reminders import _drop_postgres, _postgres_database  # noqa: E402
+from bench.scratch_database import create_postgres_database, drop_postgres_database  # noqa: E402
 from dialogs.applications.programmes import load_programmes  # noqa: E402
 from reports.compilation import FORMATS, write_compilation  # noqa: E402
 from reports.compilation_file import swedish_programme_names  # noqa: E402
@@ -119,14 +119,14 @@ async def _run(backend: str, args: argparse.Namespace) -> None:
         if backend == "sqlite":
             database_url = f"sqlite+aiosqlite:///{directory}/bench.db"
         else:
-            database_url, drop = await _postgres_database()
+            database_url, drop = await create_postgres_database()
         try:
             await upgrade(database_url)
             organisations = await _seed(database_url, args.applications, args.items)
             result = await _measure(database_url, args.rounds)
         finally:
             if drop is not None:
-                await _drop_postgres(database_url, drop)
+                await drop_postgres_database(database_url, drop)
     print(f"{backend:10} {organisations} organisations, {result['applications']:.0f} applications, "
           f"{result['items']:.0f} items: query {result['query']:.0f} ms, "
           + ", ".join(f"{fmt} {result[fmt]:.0f} ms" for fmt in FORMATS))

@@ -18,16 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import AsyncExitStack
 from pathlib import Path
 
 import aiohttp
-import asyncpg
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from dialogs.preload import load_data_files  # noqa: E402
 from reminders.scheduler import BATCH_SIZE, SEND_CONCURRENCY, RunStats  # noqa: E402
+from bench.scratch_database import create_postgres_database, drop_postgres_database  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from storage.db import create_engine, create_session_factory, normalise_database_url  # noqa: E402
+from storage.db import create_engine, create_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Reminder, ReminderState  # noqa: E402
 from storage.reminders import schedule_many  # noqa: E402
@@ -51,30 +48,12 @@ from tests.support.reminder_setup import (  # noqa: E402
     teams_scheduler,
 )
 
-DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 USERS = 100
 DUE = malmo("2027-03-01 09:00")
 
 
-async def _postgres_database() -> tuple[str, str]:
-    """Creates a database on the local server; returns (its URL, the admin DSN to drop it with)."""
-    admin_url = make_url(normalise_database_url(os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL))
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"lotsen_bench_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return admin_url.set(database=name).render_as_string(hide_password=False), admin_dsn
 
 
-async def _drop_postgres(url: str, admin_dsn: str) -> None:
-    connection = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def _seed(database_url: str, service_url: str, count: int) -> None:
@@ -165,7 +144,7 @@ async def bench(backend: str, count: int, instances: int, batch: int, concurrenc
         if backend == "sqlite":
             database_url = f"sqlite+aiosqlite:///{Path(directory.name) / 'bench.db'}"
         else:
-            database_url, admin_dsn = await _postgres_database()
+            database_url, admin_dsn = await create_postgres_database()
         try:
             await _seed(database_url, service_url, count)
             load_data_files()
@@ -173,7 +152,7 @@ async def bench(backend: str, count: int, instances: int, batch: int, concurrenc
             await _check(database_url, service_url, count)
         finally:
             if admin_dsn is not None:
-                await _drop_postgres(database_url, admin_dsn)
+                await drop_postgres_database(database_url, admin_dsn)
     finally:
         directory.cleanup()
         standin.terminate()

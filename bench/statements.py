@@ -12,24 +12,19 @@ import asyncio
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
-import asyncpg
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
 from app import ENGINE_KEY, create_app  # noqa: E402
+from bench.scratch_database import postgres_database  # noqa: E402
 from settings import Settings  # noqa: E402
-from storage.db import normalise_database_url  # noqa: E402
 from tests.support.connector_standin import ConnectorStandIn  # noqa: E402
 from tests.support.sql_statements import KINDS_OF_TURN, KindOfTurn, StatementCounter, count_turn  # noqa: E402
-
-DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
 async def _count(database_url: str, kind: KindOfTurn) -> StatementCounter:
@@ -59,18 +54,8 @@ async def _on_sqlite(kind: KindOfTurn) -> StatementCounter:
 
 
 async def _on_postgres(kind: KindOfTurn) -> StatementCounter:
-    admin_url = make_url(normalise_database_url(os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL))
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"lotsen_bench_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin_dsn, timeout=5)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    try:
-        return await _count(admin_url.set(database=name).render_as_string(hide_password=False), kind)
-    finally:
-        connection = await asyncpg.connect(admin_dsn, timeout=5)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+    async with postgres_database() as url:
+        return await _count(url, kind)
 
 
 async def main(backends: list[str]) -> None:

@@ -35,13 +35,11 @@ import argparse
 import asyncio
 import gc
 import json
-import os
 import random
 import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -61,12 +59,12 @@ from dialogs.preload import load_data_files  # noqa: E402
 from reminders.planner import plan_recurring_reminders  # noqa: E402
 from reports.compilation_query import build_compilation  # noqa: E402
 from storage.applications import list_applications_page  # noqa: E402
-from storage.db import create_engine, create_session_factory, normalise_database_url  # noqa: E402
+from storage.db import create_engine, create_session_factory  # noqa: E402
+from bench.scratch_database import create_postgres_database, drop_postgres_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Organisation, Role, User, utc_now  # noqa: E402
 from storage.reminders import list_upcoming_for_user  # noqa: E402
 
-DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 YEARS = 30
 OFFICIALS_PER_ORGANISATION = 20
 COORDINATORS = 5
@@ -451,24 +449,8 @@ async def explain(session_factory: async_sessionmaker[AsyncSession], backend: st
 # --- one backend ------------------------------------------------------------------------------------------
 
 
-async def _postgres_database() -> tuple[str, str]:
-    admin_url = make_url(normalise_database_url(os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL))
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"lotsen_bench_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return admin_url.set(database=name).render_as_string(hide_password=False), admin_dsn
 
 
-async def _drop_postgres(url: str, admin_dsn: str) -> None:
-    connection = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def bench(backend: str, applications: int, reminders: int, show_plans: bool, freeze: bool) -> None:
@@ -480,7 +462,7 @@ async def bench(backend: str, applications: int, reminders: int, show_plans: boo
             path = Path(directory.name) / "volume.db"
             database_url = f"sqlite+aiosqlite:///{path}"
         else:
-            database_url, admin_dsn = await _postgres_database()
+            database_url, admin_dsn = await create_postgres_database()
         try:
             await upgrade(database_url)
             engine = create_engine(database_url)
@@ -505,7 +487,7 @@ async def bench(backend: str, applications: int, reminders: int, show_plans: boo
                 await engine.dispose()
         finally:
             if admin_dsn is not None:
-                await _drop_postgres(database_url, admin_dsn)
+                await drop_postgres_database(database_url, admin_dsn)
     finally:
         directory.cleanup()
     print(f"  {'':32} {'seconds':>9} {'blocked':>9}")
