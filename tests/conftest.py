@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from settings import Settings
 from tests.support.connector_standin import ConnectorStandIn
+from tests.support.openid_server import OpenIdServer, new_key
 
 pytest_plugins = ["tests.db_fixtures"]
 
@@ -24,6 +25,19 @@ async def connector() -> AsyncIterator[tuple[ConnectorStandIn, str]]:
         yield standin, str(server.make_url("")).rstrip("/")
     finally:
         await server.close()
+
+
+@pytest.fixture
+def signing_key():
+    """The key the Bot Framework stand-in signs channel tokens with (tests/support/openid_server.py)."""
+    return new_key()
+
+
+@pytest.fixture
+def openid(signing_key):
+    """The OpenID metadata and keys the bot checks channel tokens against, served locally."""
+    with OpenIdServer(signing_key) as server:
+        yield server
 
 
 StartApp = Callable[..., Awaitable[TestClient]]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.activities import TENANT_ID, message
 from tests.support.credentials import StaticTokenCredentialsFactory
-from tests.support.openid_server import OpenIdServer, channel_token, new_key
+from tests.support.openid_server import channel_token, new_key
 
 APP_ID = "9f1c1e2a-5b7d-4c3e-8f00-0a1b2c3d4e5f"
 
@@ -60,17 +60,6 @@ async def test_unknown_paths_and_methods_answer_without_a_traceback(start_app):
     wrong_method = await client.get("/api/messages")
     assert wrong_method.status == 405
     _assert_no_traceback(await not_found.text() + await wrong_method.text())
-
-
-@pytest.fixture
-def signing_key():
-    return new_key()
-
-
-@pytest.fixture
-def openid(signing_key):
-    with OpenIdServer(signing_key) as server:
-        yield server
 
 
 @pytest.fixture

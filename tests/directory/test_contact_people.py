@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from storage.db import create_engine, create_session_factory
 from storage.models import ContactPerson, Organisation, Reminder, ReminderKind, Role, User
 from tests.support.activities import activity
 from tests.support.cli_process import run_cli
-from tests.support.credentials import StaticTokenCredentialsFactory
 from tests.support.graph_standin import APP_ID, APP_SECRET, TENANT, DirectoryUser
-from tests.support.openid_server import OpenIdServer, channel_token, new_key
+from tests.support.openid_server import channel_token
 from tests.support.people import operator_places
 from tests.support.phone_cards import assert_fits_a_phone, inputs
 
@@ -25,28 +23,6 @@ ANNA = "0b6c1f7e-3a51-4c8e-9d1e-2f4a5b6c7d81"
 ANNA_BERG = "5e2d9c4b-7f60-4a13-8b2c-1d0e9f8a7b62"
 PEOPLE = {"29:ada": "Ada Admin", "29:anna": "Andersson Anna (MF)"}
 PICKER = "contact_person_picked"
-
-
-@pytest.fixture
-def signing_key():
-    return new_key()
-
-
-@pytest.fixture
-def openid(signing_key):
-    with OpenIdServer(signing_key) as server:
-        yield server
-
-
-@pytest.fixture
-def lotsen(start_app, openid, graph, database_url):
-    """Starts the app as Teams reaches it, with the bot's credentials (which Graph is read with)."""
-    async def start(**settings):
-        values = {**graph.settings(), **settings}
-        values["microsoft_app_id"] = APP_ID
-        return await start_app(database_url=database_url, auto_migrate=True, openid_metadata_url=openid.metadata_url,
-                               credentials_factory=StaticTokenCredentialsFactory(APP_ID, token="outgoing"), **values)
-    return start
 
 
 class Teams:

@@ -5,41 +5,17 @@ without Graph configured, or with Graph down, everything is as before."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.card_text import render_attachment
 from storage.db import create_engine, create_session_factory
 from storage.models import Organisation, Role, User
 from tests.support.activities import message
-from tests.support.credentials import StaticTokenCredentialsFactory
 from tests.support.graph_standin import APP_ID, DirectoryUser
-from tests.support.openid_server import OpenIdServer, channel_token, new_key
+from tests.support.openid_server import channel_token
 from tests.support.people import operator_places
 
 PEOPLE = {"29:ada": "Ada Admin", "29:nils": "Nils Nilsson"}
-
-
-@pytest.fixture
-def signing_key():
-    return new_key()
-
-
-@pytest.fixture
-def openid(signing_key):
-    with OpenIdServer(signing_key) as server:
-        yield server
-
-
-@pytest.fixture
-def lotsen(start_app, openid, graph, database_url):
-    """Starts the app as Teams reaches it, with the bot's credentials (which Graph is read with)."""
-    async def start(**settings):
-        values = {**graph.settings(), **settings}
-        values["microsoft_app_id"] = APP_ID
-        return await start_app(database_url=database_url, auto_migrate=True, openid_metadata_url=openid.metadata_url,
-                               credentials_factory=StaticTokenCredentialsFactory(APP_ID, token="outgoing"), **values)
-    return start
 
 
 async def _says(client, signing_key, service_url: str, user_id: str, text: str) -> None:
