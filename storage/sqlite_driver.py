@@ -15,7 +15,7 @@ it runs and the results it sees are the same as with aiosqlite's own cursors.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -87,6 +87,11 @@ def _execute(raw: sqlite3.Connection, sql: str, parameters: Any,
 
 
 class OneHopConnection(aiosqlite.Connection):
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        # As SQLAlchemy's own aiosqlite dialect does: a connection nobody closed must not keep the process alive.
+        self._thread.daemon = True
+
     @property
     def raw(self) -> sqlite3.Connection:
         """The sqlite3 connection, to be used on the connection's thread only (inside `_execute`)."""
