@@ -8,8 +8,8 @@ from sqlalchemy import select
 from storage.db import create_engine, create_session_factory
 from storage.models import Reminder, ReminderState, Role
 from storage.reminders import schedule
-from storage.users import get_user_by_teams_id, set_user_role
 from tests.support.activities import message
+from tests.support.people import operator_places
 from tests.support.reminder_setup import Clock, add_user, deadline_spec, malmo, teams_scheduler
 
 
@@ -19,11 +19,11 @@ async def test_a_coordinator_sees_who_a_reminder_did_not_reach_and_why(start_app
     for user_id in ("29:karin", "29:olle"):
         assert (await client.post("/api/messages", json=message(service_url, "hej", user_id=user_id))).status == 201
 
+    await operator_places(database_url, [("29:karin", Role.KS_COORDINATOR, "kommunstyrelsen")])
     engine = create_engine(database_url)
     try:
         session_factory = create_session_factory(engine)
         async with session_factory.begin() as session:
-            await set_user_role(session, await get_user_by_teams_id(session, "29:karin"), Role.KS_COORDINATOR)
             # Nils has never written to Lotsen: there is no chat to post his reminder to.
             nils = await add_user(session, "29:nils", "Nils Nilsson", service_url=None,
                                   organisation_slug="miljonamnden")
@@ -57,12 +57,7 @@ async def test_when_every_reminder_got_through_the_coordinator_is_told_so(start_
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True, reminder_poll_seconds=0)
     assert (await client.post("/api/messages", json=message(service_url, "hej", user_id="29:karin"))).status == 201
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            await set_user_role(session, await get_user_by_teams_id(session, "29:karin"), Role.KS_COORDINATOR)
-    finally:
-        await engine.dispose()
+    await operator_places(database_url, [("29:karin", Role.KS_COORDINATOR, "kommunstyrelsen")])
     standin.clear()
     assert (await client.post("/api/messages", json=message(service_url, "unreached", user_id="29:karin",
                                                             locale="en-US"))).status == 201
