@@ -10,6 +10,7 @@ from storage.models import Reminder, ReminderState, Role
 from storage.reminders import schedule
 from tests.support.activities import message
 from tests.support.people import operator_places
+from tests.support.phone_cards import assert_fits_a_phone
 from tests.support.reminder_setup import Clock, add_user, deadline_spec, malmo, teams_scheduler
 
 
@@ -43,6 +44,7 @@ async def test_a_coordinator_sees_who_a_reminder_did_not_reach_and_why(start_app
         assert "Påminnelser som inte nådde fram" in shown
         assert "Nils Nilsson (Miljönämnden) · sista ansökningsdag för Gröna tak i Malmö (EU-2027-0007)" in shown
         assert "Har aldrig skrivit till Lotsen" in shown
+        assert_fits_a_phone([card])
 
         # An official is not shown who else was missed.
         standin.clear()
