@@ -3,7 +3,8 @@
 Stock botbuilder builds a new msrest `ConnectorClient` (and credentials) on every turn and sends through
 `requests` on a worker thread, opening a new TCP connection each time. Here one aiohttp `ClientSession`
 serves every outgoing call, and a client per (service URL, app id, audience) is kept for the life of the app.
-A turn's replies go through that client's `JsonConnector`: the same calls as JSON, without msrest.
+A turn's replies, reminders and the chats created for them go through that client's `JsonConnector`: the same
+calls as JSON, without msrest.
 """
 
 from __future__ import annotations
@@ -96,17 +97,21 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
 
 
 class ConnectorRefused(Exception):
-    """The connector answered a post or an update with an error status."""
+    """The connector answered a call with an error status. `retry_after` is its Retry-After header as given
+    (seconds or an HTTP date; None without one): `bot.proactive.classify` reads when to try again from it."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, retry_after: str | None = None) -> None:
         super().__init__(f"the connector answered {status}: {detail}")
         self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
 
 
 class JsonConnector:
-    """A turn's replies and replaced cards, sent to one connector (service URL) as JSON through the shared
-    session: the same calls msrest's ConnectorClient makes (v3 conversations API), without its serializer and
-    pipeline on every turn."""
+    """Calls to one connector (service URL) as JSON through the shared session: a turn's replies and replaced
+    cards, reminders, the 1:1 chats created for them. The same calls msrest's ConnectorClient makes (v3
+    conversations API), without its serializer and pipeline on every call. A status of 300 or more raises
+    `ConnectorRefused`; a connection that fails or times out, aiohttp's error."""
 
     def __init__(self, pool: ConnectorClientPool, service_url: str, tokens: AccessTokens) -> None:
         self._pool = pool
@@ -122,9 +127,17 @@ class JsonConnector:
     async def update(self, conversation_id: str, activity_id: str, payload: dict[str, Any]) -> str | None:
         return await self._call("PUT", _activities_path(conversation_id, activity_id), payload)
 
+    async def create_conversation(self, parameters: dict[str, Any]) -> str:
+        """Creates a conversation (`parameters`: the connector's ConversationParameters as JSON) and returns its
+        id; ValueError when the connector answered without one."""
+        conversation_id = await self._call("POST", "/v3/conversations", parameters)
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise ValueError("the connector created a conversation without an id")
+        return conversation_id
+
     async def _call(self, method: str, path: str, payload: dict[str, Any]) -> str | None:
-        """Returns the id the connector gave the activity, when it gave one."""
-        headers = {"Content-Type": "application/json; charset=utf-8"}
+        """Returns the id the connector gave the activity or conversation, when it gave one."""
+        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
         authorization = await self._tokens.authorization()
         if authorization is not None:
             headers["Authorization"] = authorization
@@ -133,7 +146,8 @@ class JsonConnector:
                                               timeout=REQUEST_TIMEOUT) as response:
             text = await response.text(errors="replace")
             if response.status >= 300:
-                raise ConnectorRefused(response.status, " ".join(text.split())[:200])
+                detail = " ".join(text.split())[:200] or response.reason or ""
+                raise ConnectorRefused(response.status, detail, response.headers.get("Retry-After"))
         try:
             answer = json.loads(text) if text else None
         except ValueError:
@@ -201,6 +215,10 @@ class ConnectorClientPool:
             client.json_connector = JsonConnector(self, service_url, tokens)
             self._clients[key] = client
         return client
+
+    async def json_connector(self, service_url: str, app_id: str, audience: str | None = None) -> JsonConnector:
+        """The JSON calls of the client for `service_url`: the connector (and token) a turn there replies with."""
+        return (await self.get(service_url, app_id, audience)).json_connector
 
     def _build_client(self, service_url: str, credentials: AppCredentials, tokens: AccessTokens) -> ConnectorClient:
         driver = SharedSessionDriver(self.session)

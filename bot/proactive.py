@@ -5,6 +5,10 @@ a sender (the reminder scheduler, the notice outbox) should do next (`reminders.
 - 403 and 404 (the bot was removed, the conversation deleted, the user left the tenant): gone, never tried again;
 - 429, 5xx, timeouts and connection failures: try again later (429's Retry-After is passed on);
 - anything else (a 400 or 401 that may pass, a bug): try again too, until the attempts run out.
+
+The connector's answer comes as `bot.connector.ConnectorRefused` from the JSON calls (reminders, chats created
+for them) and as msrest's `HttpOperationError` from botbuilder's client (`continue_conversation`: notices); both
+are read alike.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.connector import ConnectorRefused
 from reminders.delivery import DeliveryOutcome
 from storage.conversations import get_conversation_reference, get_personal_reference_for_user, is_terminal
 from storage.models import ConversationReferenceRecord, ConversationType, Notice, Reminder
@@ -100,17 +105,23 @@ async def reference_for(session: AsyncSession, recipient: Reminder | Notice) -> 
 
 def classify(error: BaseException) -> DeliveryOutcome:
     """What a failed send means for a reminder or notice: gone for good, or worth another try."""
-    description = f"{type(error).__name__}: {error}"
+    if isinstance(error, ConnectorRefused):
+        return _answered(error.status, f"HTTP {error.status}: {error.detail}", error.retry_after)
     if isinstance(error, HttpOperationError):
         status = _status_of(error.response)
-        description = f"HTTP {status}: {error}"
-        if status in GONE_STATUSES:
-            return DeliveryOutcome.gone(description)
-        return DeliveryOutcome.retry(description, _retry_after(error.response) if status == 429 else None)
+        return _answered(status, f"HTTP {status}: {error}", _retry_after_header(error.response))
+    description = f"{type(error).__name__}: {error}"
     if isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ClientRequestError, OSError)):
         return DeliveryOutcome.retry(description)
     logger.warning("unexpected error while delivering a reminder: %s", description)
     return DeliveryOutcome.retry(description)
+
+
+def _answered(status: int | None, description: str, retry_after: str | None) -> DeliveryOutcome:
+    """What the connector's error `status` means; `retry_after` (its header) counts for a 429 only."""
+    if status in GONE_STATUSES:
+        return DeliveryOutcome.gone(description)
+    return DeliveryOutcome.retry(description, _retry_after(retry_after) if status == 429 else None)
 
 
 def _status_of(response: Any) -> int | None:
@@ -122,10 +133,13 @@ def _status_of(response: Any) -> int | None:
     return None
 
 
-def _retry_after(response: Any) -> timedelta | None:
-    """Retry-After in seconds or as an HTTP date; None when absent or unreadable."""
+def _retry_after_header(response: Any) -> str | None:
     headers = getattr(response, "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    return headers.get("Retry-After") if hasattr(headers, "get") else None
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    """Retry-After in seconds or as an HTTP date; None when absent or unreadable."""
     if not value:
         return None
     try:

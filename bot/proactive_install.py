@@ -15,7 +15,6 @@ Graph's timeout and `CREATE_TIMEOUT_SECONDS`; a failure is that reminder's outco
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any, TypeGuard
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.connector import JsonConnector
 from bot.proactive import classify
 from directory.installation import AppInstallation, DirectoryUnavailable, build_app_installation
 from reminders.delivery import DeliveryOutcome
@@ -40,8 +40,8 @@ INSTALLS_AT_ONCE = 4
 CREATE_TIMEOUT_SECONDS = 15.0
 TEAMS_CHANNEL = "msteams"
 
-# What posts JSON to the connector: (service URL, path, body) → the response; raises for a status of 300 or more.
-SendJson = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
+# The connector at a service URL (the pooled client's JSON calls, `bot.connector.JsonConnector`).
+ConnectorFor = Callable[[str], Awaitable[JsonConnector]]
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,10 @@ def can_install_for(user: User | None) -> TypeGuard[User]:
 
 
 class ProactiveInstaller:
-    def __init__(self, installation: ProactiveInstallation, send_json: SendJson,
+    def __init__(self, installation: ProactiveInstallation, connector_for: ConnectorFor,
                  session_factory: async_sessionmaker[AsyncSession], app_id: str) -> None:
         self._installation = installation
-        self._send_json = send_json
+        self._connector_for = connector_for
         self._session_factory = session_factory
         self._bot_id = f"28:{app_id}"
         self._slots = asyncio.Semaphore(INSTALLS_AT_ONCE)
@@ -144,12 +144,8 @@ class ProactiveInstaller:
         if place.tenant_id:
             body["tenantId"] = place.tenant_id
             body["channelData"] = {"tenant": {"id": place.tenant_id}}
-        response = await self._send_json(place.service_url, "/v3/conversations", body)
-        answer = json.loads(response.text() or "{}")
-        conversation_id = answer.get("id") if isinstance(answer, dict) else None
-        if not isinstance(conversation_id, str) or not conversation_id:
-            raise ValueError("the connector created a conversation without an id")
-        return conversation_id
+        connector = await self._connector_for(place.service_url)
+        return await connector.create_conversation(body)
 
     def _reference(self, user: User, place: Place, conversation_id: str) -> dict[str, Any]:
         """The reference as the bot's conversation tracking stores one from a turn in that chat: the serialized

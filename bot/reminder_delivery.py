@@ -8,8 +8,9 @@ chat created first; the reminder is delivered only once it is posted there.
 
 The scheduler sends thousands at a time, so a claimed batch's conversations are read in two queries
 (`prepare`), and each card is posted as JSON (`bot.activity_json`) through the pooled connector client's
-pipeline (its shared HTTP session and token): the same call `continue_conversation` ends in, without a turn
-and msrest's model serializer around every post, which cost several times the post itself.
+`JsonConnector` (`bot.connector`: its shared HTTP session and token), the one a turn's replies take: the same
+call `continue_conversation` ends in, without a turn and msrest's model serializer around every post, which
+cost several times the post itself.
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ import asyncio
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from botbuilder.schema import Activity
-from msrest import Deserializer
-from msrest.exceptions import HttpOperationError
-from msrest.universal_http import ClientRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.activity_json import activity_json
 from bot.adapter import LotsenAdapter
+from bot.connector import JsonConnector
 from bot.proactive import addressed_activity, can_post_to, classify, unreachable
 from bot.proactive_install import (
     Place,
@@ -47,9 +45,6 @@ from storage.conversations import conversation_references, personal_references_f
 from storage.models import ConversationReferenceRecord, Reminder, User
 from texts import language_of
 
-# What the connector's answer to an error is read with: msrest's, as the generated client raises it.
-_ERROR_DESERIALIZER = Deserializer()
-
 
 class TeamsReminderDeliverer:
     """A `reminders.delivery.Deliverer` that posts through the bot's adapter's pooled connector clients."""
@@ -68,7 +63,7 @@ class TeamsReminderDeliverer:
         self._session_factory = session_factory
         self._app_id = app_id or ""
         self._clock = clock
-        self._installer = (ProactiveInstaller(installation, self.send_json, session_factory, self._app_id)
+        self._installer = (ProactiveInstaller(installation, self.connector, session_factory, self._app_id)
                            if installation is not None else None)
 
     async def prepare(self, reminders: Sequence[Reminder]) -> TeamsReminderBatch:
@@ -104,24 +99,15 @@ class TeamsReminderDeliverer:
         conversation_id = (reference.get("conversation") or {}).get("id") or record.conversation_id
         payload = {**activity_json(activity), **_addressed(reference)}
         try:
-            # The conversation id quoted whole, as msrest's URL serializer does: Teams' ids hold ':', ';' and '@'.
-            await self.send_json(record.service_url, f"/v3/conversations/{quote(conversation_id, safe='')}/activities",
-                                 payload)
+            connector = await self.connector(record.service_url)
+            await connector.send(conversation_id, payload)
         except Exception as error:
             return classify(error)
         return DeliveryOutcome.delivered()
 
-    async def send_json(self, service_url: str, path: str, payload: dict[str, Any]) -> Any:
-        """POSTs `payload` to the connector at `service_url` + `path`; its response, or HttpOperationError for a
-        status of 300 or more."""
-        client = await self._adapter.authentication.connector_pool.get(service_url, self._app_id, None)
-        request = ClientRequest("POST", service_url.rstrip("/") + path)
-        request.headers.update({"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"})
-        request.add_content(payload)
-        response = (await client.config.pipeline.run(request, stream=False)).http_response
-        if response.status_code >= 300:
-            raise HttpOperationError(_ERROR_DESERIALIZER, response)
-        return response
+    async def connector(self, service_url: str) -> JsonConnector:
+        """The pooled connector client's JSON calls for `service_url`: the ones a turn there replies through."""
+        return await self._adapter.authentication.connector_pool.json_connector(service_url, self._app_id)
 
     async def installed_chat(self, user: User, place: Place) -> ConversationReferenceRecord | DeliveryOutcome:
         """Lotsen installed for `user` and their chat created (`bot.proactive_install`)."""

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from botbuilder.schema import ConversationReference
 from sqlalchemy import select
 
@@ -226,6 +229,36 @@ async def test_a_chat_not_created_after_installing_is_tried_again_not_given_up(
         assert (await scheduler.run_due()).delivered == 1  # installed already (409), the chat created now
     assert graph.requests.count(INSTALLS) == 2
     assert reminder_ids_received(standin.cards()) == {reminder_id: 1}
+
+
+async def test_a_throttled_chat_creation_waits_as_long_as_the_connector_asks(
+    session_factory, graph, cecilia_in_directory
+):
+    """The connector answers the creation 429 with Retry-After: the reminder is tried again no sooner."""
+    async def throttled(request: web.Request) -> web.Response:
+        return web.json_response({"error": {"code": "Throttled", "message": "slow down"}}, status=429,
+                                 headers={"Retry-After": "1800"})
+
+    throttling = web.Application()
+    throttling.router.add_post("/v3/conversations", throttled)
+    server = TestServer(throttling)
+    await server.start_server()
+    try:
+        cecilia = await _newcomer(session_factory)
+        clock = Clock(malmo("2027-03-01 09:00"))
+        reminder_id = await _schedule(session_factory, deadline_spec(user_id=cecilia.id, due_at=clock.now))
+        async with _scheduler(session_factory, clock, graph, teams_app_catalog_id=CATALOG_ID,
+                              teams_service_url=str(server.make_url("")).rstrip("/")) as scheduler:
+            stats = await scheduler.run_due()
+            assert (stats.delivered, stats.retried, stats.failed) == (0, 1, 0)
+    finally:
+        await server.close()
+    assert graph.installed == {(CECILIA_AAD, CATALOG_ID)}
+    assert await _chat_of(session_factory, cecilia) is None
+    waiting = await _reminder(session_factory, reminder_id)
+    assert waiting.state == ReminderState.PENDING
+    assert waiting.due_at == clock.now + timedelta(minutes=30)  # not the minute of its own back-off
+    assert "their chat could not be created: HTTP 429" in waiting.last_error
 
 
 async def test_the_chat_is_created_at_the_connector_of_the_tenants_stored_conversations(
