@@ -8,8 +8,10 @@ policy gets no citation. Every citation quotes the policy's own Swedish words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -109,7 +111,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         if taught is not None and taught in policy.classifier.topics:
             return _labelled(taught, policy, taught=True)
     decision = policy.decision
-    ranking = policy.classifier.rank(question)
+    ranking = _first_question_ranking(question, policy) or policy.classifier.rank(question)
     best, second = ranking[0], ranking[1]
     if not extraction.section_refs and not extraction.facts.tell_of_a_project():
         folded = fold(question)
@@ -132,6 +134,13 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
         # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
         best, sure = second, True
+    if not sure and best.topic != OUT_OF_SCOPE and extraction.facts.malmo_is_project_owner and extraction.facts.eu_funding:
+        # A question that itself says Malmö owns an EU-funded project is about the routine: of the topics it hesitates
+        # between, the 4.1 one that gives the verdict answers ("vi leder en ERUF-ansökan, hur ser beslutsgången ut?").
+        routine = next((s for s in ranking[: decision.options] if s.score >= decision.option_score
+                        and _facts_for_the_routine(s.topic, extraction.facts, policy)), None)
+        if routine is not None:
+            best, sure = routine, True
     if extraction.section_refs:
         fits = sure and best.topic in policy.topics and policy.topics[best.topic].sections[0] == extraction.section_refs[0]
         return _labelled(best.topic, policy) if fits else Choice("section", extraction.section_refs[0])
@@ -142,6 +151,27 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if best.topic == OUT_OF_SCOPE or not options:
         return _out_of_scope(question, ranking, policy)
     return Choice("clarify", options=options)
+
+
+@lru_cache(maxsize=8)
+def _second_question_patterns(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | None:
+    """The ranking of a message's first question, when it asks two and the first alone is clear: the answer is to
+    what was asked first. None for a message of one question, or when its first question is vague on its own."""
+    pattern = _second_question_patterns(tuple(policy.topics_doc.get("second_question", ())))
+    folded = fold(question)
+    split = pattern.search(folded) if pattern else None
+    if split is None or len(tokens(folded[:split.start()])) <= _VAGUE_WORDS + 1:
+        return None
+    first = question[:split.start()] if len(folded) == len(question) else folded[:split.start()]
+    ranking = policy.classifier.rank(first)
+    best, second = ranking[0], ranking[1]
+    decision = policy.decision
+    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
+    return ranking if sure and best.topic != OUT_OF_SCOPE else None
 
 
 def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) -> bool:
@@ -263,6 +293,8 @@ class _Builder:
             parts.append(self.texts.text("routine.part_note", self.lang,
                                          amount=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
         parts.append(result.explanation)
+        if self.extraction.eu_funding_assumed and result.verdict.routine_applies is not None:
+            parts.append(self.texts.text("routine.assumed_eu", self.lang))
         citations = self._citations(topic, result.on)
         if result.verdict.routine_applies is False and self.known.malmo_is_project_owner is False:
             for sid, words in self.policy.topics_doc.get("partner_support", {}).items():

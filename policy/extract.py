@@ -25,6 +25,7 @@ class Extraction:
     budget_is_part: bool = False  # the budget figure is Malmö's share or the grant, not the total
     section_refs: list[str] = field(default_factory=list)
     eur_sek_rate: Decimal | None = None  # SEK per EUR the question says to use ("räkna med 11,25")
+    eu_funding_assumed: bool = False  # EU funding read from a question about the routine's acts naming no funder
 
     @property
     def mentions_amount(self) -> bool:
@@ -36,6 +37,8 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 _TERM = re.compile(r"\{(\w+)\}")
+_PART_SEPARATOR = re.compile(r"[,;+]| och | and | plus ")
+_CONTRAST = re.compile(r"\b(?:men|but|however|dock)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
 
 
@@ -85,9 +88,16 @@ class OwnerReader:
         text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
             return None
-        verdicts = {v for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
-                    if (v := self._verdict(m, if_malmo, if_other)) is not None}
-        # "Not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
+        said = [(m.start(), v) for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
+                if (v := self._verdict(m, if_malmo, if_other)) is not None]
+        verdicts = {v for _, v in said}
+        if verdicts == {True, False}:
+            # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett
+            # Interreg-projekt sedan tidigare, men nu söker vi ett eget som projektägare".
+            turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
+            if all(at < turn for at, v in said if v is False) and any(at >= turn for at, v in said if v):
+                return True
+        # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
             return False
         return True if True in verdicts else None
@@ -146,7 +156,8 @@ class OwnerReader:
                 head.append(tokens.pop(0))
             if self._malmo_first.search(" ".join(tokens)):
                 return self._malmo_or_kind(head)
-        return None if (tokens[-1] if last else tokens[0]) in self._no_actor else "other"
+        head = tokens[-1] if last else tokens[0]
+        return None if head in self._no_actor or head[0].isdigit() else "other"
 
     def _malmo_or_kind(self, before: list[str]) -> str | None:
         """Malmö, unless only a kind is meant: "en nämnd", "a committee"."""
@@ -186,6 +197,7 @@ class FactReader:
         amounts_vocab = vocab["amounts"]
         self._per_year = _any(amounts_vocab.get("per_year", []))
         self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
+        self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
@@ -195,6 +207,8 @@ class FactReader:
         self._eu_words = _any(eu["eu_words"])
         self._funding_words = _any(eu["funding_words"])
         self._eu_as_the_rules = _any(eu.get("eu_as_the_rules", []))
+        self._routine_acts = _any(eu.get("routine_acts", []))
+        self._funder_named = _any(eu.get("funder_named", []))
         self._programmes: list[tuple[re.Pattern[str], bool, str, bool]] = []
         tails = "|".join(re.escape(fold(t)) for t in programmes.compound_tails)
         for programme in programmes.question_programmes:
@@ -231,9 +245,12 @@ class FactReader:
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
+        eu_funding = self._eu_funding(text, programme, programme_is_eu)
+        eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
+                      and not self._funder_named.search(text))
         facts = ProjectFacts(
             malmo_is_project_owner=owner,
-            eu_funding=self._eu_funding(text, programme, programme_is_eu),
+            eu_funding=True if eu_assumed else eu_funding,
             total_budget=budget.value if budget else None,
             currency=budget.currency if budget else None,
             budget_bound=("at_least" if is_part and budget.bound == "exact" else budget.bound) if budget else "exact",
@@ -243,7 +260,7 @@ class FactReader:
         # An amount's digits are not a section number either: "3.2 million euros" is not section 3.2.
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
-        return Extraction(facts, amounts, is_part, self._sections(rest), rate)
+        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed)
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:
@@ -256,7 +273,7 @@ class FactReader:
             stated = [a for a in amounts if a.kind in ("total", "unmarked") and not self._a_year(text, a)]
             if stated:
                 return stated[0], False
-            years = self._project_years(text, budget)
+            years = self._years_said_before(text, budget) or self._project_years(text, budget)
             if years is None:
                 # The total is at least a year's amount; "under 5 mkr per år" says nothing of it.
                 return (replace(budget, bound="at_least"), is_part) if budget.bound == "exact" else (None, False)
@@ -265,15 +282,26 @@ class FactReader:
             return replace(budget, value=budget.value * years, kind="total"), False
         if is_part:
             parts = [a for a in amounts if a.kind == "part" and a.bound == "exact"]
-            grants = [a for a in parts if self._grant.search(_around(text, a))]
-            own = [a for a in parts if self._cofinancing.search(_around(text, a))]
+            grants = [a for a in parts if self._grant.search(_around(text, a, amounts))]
+            own = [a for a in parts if self._cofinancing.search(_around(text, a, amounts))]
             if (len(parts) == 2 and len(grants) == 1 and len(own) == 1 and grants[0] is not own[0]
                     and grants[0].currency == own[0].currency):
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False
         return budget, is_part
 
     def _a_year(self, text: str, amount: Amount) -> bool:
-        return bool(self._per_year.search(text[amount.end:amount.end + 20]))
+        return bool(self._per_year.search(text[amount.end:amount.end + 20])) or self._years_said_before(text, amount) is not None
+
+    def _years_said_before(self, text: str, amount: Amount) -> Decimal | None:
+        """The years of "3 år à 4,5 mkr": a number of years just before the amount, which is then a year's."""
+        before = text[max(0, amount.start - 20):amount.start]
+        for pattern in self._years_before:
+            if m := pattern.search(before):
+                n = m["n"]
+                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
+                if value is not None and 1 < value <= 10:
+                    return value
+        return None
 
     def _project_years(self, text: str, budget: Amount) -> Decimal | None:
         """The project's length in years: said in the sentence of the yearly amount after it ("… per år i fem år"),
@@ -333,11 +361,15 @@ class FactReader:
         return seen
 
 
-def _around(text: str, amount: Amount) -> str:
-    """The words that say what an amount is: up to 30 characters before it (back to the previous comma or
-    "och"), and a few after it."""
-    before = re.split(r"[,;]| och | and ", text[max(0, amount.start - 30):amount.start])[-1]
-    return f"{before} {text[amount.end:amount.end + 15]}"
+def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:
+    """The words that say what an amount is: up to 30 characters before it (back to the previous comma, "och",
+    "plus" or amount: "bidrag 9 mkr plus 4 mkr egen medfinansiering" does not make the 4 mkr a grant), and a few
+    after it (up to the next of those)."""
+    start = max([0, amount.start - 30] + [a.end for a in amounts if a.end <= amount.start])
+    end = min([amount.end + 25] + [a.start for a in amounts if a.start >= amount.end])
+    before = re.split(_PART_SEPARATOR, text[start:amount.start])[-1]
+    after = re.split(_PART_SEPARATOR, text[amount.end:end])[0]
+    return f"{before} {after}"
 
 
 def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:

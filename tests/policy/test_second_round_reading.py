@@ -1,0 +1,75 @@
+"""Kinds of failure read off development set 13 (measured once as unseen, then read), tested in words of their own.
+
+A message of two questions answered from its first; a question that says Malmö owns an EU-funded project answered
+with the routine even when the classifier hesitates; the informationsärende asked about with no funder named
+answered for EU funding, saying so; whether a company is covered answered from section 1; what the Brussels
+office does answered from 3.2.1 and who answers for it from 3.2; who receives the compilation from 3.1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policy import answer
+from tests.policy.helpers import ANSWER_DAY
+
+
+def _ask(question: str, **kwargs):
+    return answer(question, on=ANSWER_DAY, **kwargs)
+
+
+@pytest.mark.parametrize("question, section", [
+    ("Hur ofta ska vår nämnd redovisa sitt internationella arbete till kommunstyrelsen? Och vem sammanställer allt?", "3.3"),
+    ("Vem beslutar om nya vänorter, och vem skriver under avsiktsförklaringar?", "3.2"),
+    ("Which body adopts the policy, and who follows it up?", "3.1"),
+])
+def test_a_message_of_two_questions_is_answered_from_the_first(question: str, section: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == section
+
+
+def test_one_question_with_and_in_it_is_not_split() -> None:
+    result = _ask("Vilka uppgifter har nämnder och helägda bolag i det internationella arbetet?")
+    assert result.kind in ("answer", "clarify") and (result.kind == "clarify" or result.citations[0].section != "3.2")
+
+
+def test_the_informationsarende_about_an_owned_project_without_a_funder_is_answered_for_eu_funding() -> None:
+    result = _ask("Vi är koordinator, totalbudget 16 mkr. Behöver vi skicka ett informationsärende?")
+    assert result.verdict is not None and result.verdict.information_item_to_ks is True
+    assert "utgått från att projektet finansieras av EU" in result.answer
+
+
+def test_a_named_funder_that_is_not_the_eu_is_never_assumed_away() -> None:
+    result = _ask("Vi är koordinator för ett projekt som Region Skåne finansierar, 16 mkr. Behöver vi ett informationsärende?")
+    assert result.verdict is None or result.verdict.information_item_to_ks is not True
+    assert "utgått från" not in result.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Stadsbyggnadskontoret är ledande part i en Interreg-ansökan på 30 mnkr. Hur går beslutsprocessen till?",
+    "We coordinate a Horizon Europe bid worth 2 million euros: what is the decision path?",
+])
+def test_a_question_saying_malmo_owns_an_eu_project_gets_the_routine(question: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "4.1"
+    assert result.verdict is not None and result.verdict.routine_applies is True
+
+
+@pytest.mark.parametrize("question", [
+    "Avser policyn också bolag som staden äger helt?",
+    "Omfattas ett bolag där kommunen äger 30 procent av den internationella policyn?",
+    "Are companies the city owns only partly covered by the policy?",
+])
+def test_whether_a_company_is_covered_is_answered_from_section_1(question: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "1"
+
+
+@pytest.mark.parametrize("question, section", [
+    ("Vad jobbar stadens kontor i Bryssel med?", "3.2.1"),
+    ("Vem ansvarar för verksamheten vid Brysselkontoret?", "3.2"),
+    ("Vilket organ tar emot den årliga sammanställningen av det internationella arbetet?", "3.1"),
+])
+def test_the_section_follows_what_is_asked_of_the_office_and_the_compilation(question: str, section: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == section
