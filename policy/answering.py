@@ -154,24 +154,29 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
 
 
 @lru_cache(maxsize=8)
-def _second_question_patterns(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+def _patterns(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _clear_ranking(text_or_ranking: str | list[Score], policy: PolicyData) -> list[Score] | None:
+    """The ranking (of a text), when its best topic is sure enough to answer and not out of scope."""
+    ranking = policy.classifier.rank(text_or_ranking) if isinstance(text_or_ranking, str) else text_or_ranking
+    best, second = ranking[0], ranking[1]
+    decision = policy.decision
+    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
+    return ranking if sure and best.topic != OUT_OF_SCOPE else None
 
 
 def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | None:
     """The ranking of a message's first question, when it asks two and the first alone is clear: the answer is to
     what was asked first. None for a message of one question, or when its first question is vague on its own."""
-    pattern = _second_question_patterns(tuple(policy.topics_doc.get("second_question", ())))
+    pattern = _patterns(tuple(policy.topics_doc.get("second_question", ())))
     folded = fold(question)
     split = pattern.search(folded) if pattern else None
     if split is None or len(tokens(folded[:split.start()])) <= _VAGUE_WORDS + 1:
         return None
     first = question[:split.start()] if len(folded) == len(question) else folded[:split.start()]
-    ranking = policy.classifier.rank(first)
-    best, second = ranking[0], ranking[1]
-    decision = policy.decision
-    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
-    return ranking if sure and best.topic != OUT_OF_SCOPE else None
+    return _clear_ranking(first, policy)
 
 
 def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) -> bool:
@@ -235,9 +240,17 @@ class _Builder:
         if choice.kind == "section":
             return self._section(choice.label)  # type: ignore[arg-type]
         topic = self.policy.topics[choice.label]  # type: ignore[index]
-        if gives_verdict(topic, self.known):
+        if gives_verdict(topic, self.known) and not self._about_the_rule_in_general():
             return self._routine(topic)
         return self._topic(topic)
+
+    def _about_the_rule_in_general(self) -> bool:
+        """A question about what the rule says in general ("spelar det någon roll vilket program …?", "what does the
+        policy say about …?"), telling of no project, is answered with the rule, not a verdict and questions back."""
+        if self.known.tell_of_a_project():
+            return False
+        pattern = _patterns(tuple(self.policy.topics_doc.get("general_question", ())))
+        return bool(pattern and pattern.search(fold(self.question)))
 
     def _base(self, **fields: object) -> Answer:
         values: dict[str, object] = dict(question=self.question, citations=[], verdict=None, missing_facts=[],

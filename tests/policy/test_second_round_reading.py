@@ -73,3 +73,18 @@ def test_whether_a_company_is_covered_is_answered_from_section_1(question: str) 
 def test_the_section_follows_what_is_asked_of_the_office_and_the_compilation(question: str, section: str) -> None:
     result = _ask(question)
     assert result.kind == "answer" and result.citations[0].section == section
+
+
+@pytest.mark.parametrize("question", [
+    "Har det någon betydelse vilken EU-fond vi söker ur för om stadskontoret ska informeras?",
+    "What does the routine say about which EU applications KS must hear about?",
+])
+def test_a_question_about_the_rule_in_general_gets_the_rule_without_questions_back(question: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "4.1"
+    assert result.verdict is None and not result.consult
+
+
+def test_asking_whether_we_must_inform_stays_a_consultation() -> None:
+    result = _ask("Måste vi informera stadskontoret om vår EU-ansökan?")
+    assert result.consult and result.verdict is not None and result.verdict.routine_applies is None
