@@ -67,7 +67,8 @@ def answer(
     day = on or today()
     lang = lang or detect_language(question, policy.markers)
     threshold = threshold_on(day, policy=policy)
-    extraction = policy.fact_reader.read(question, threshold, day)
+    extraction = policy.fact_reader.read(question, threshold, day,
+                                         Decimal(str(policy.parameter_value(GRANT_SHARE_PARAMETER, day))))
     named_rate = float(extraction.eur_sek_rate) if extraction.eur_sek_rate is not None else None
     rate = named_rate if named_rate is not None else eur_sek_rate
     if rate is not None:
@@ -80,6 +81,7 @@ def answer(
 
 # ---- choosing -----------------------------------------------------------------------------------
 
+GRANT_SHARE_PARAMETER = "eu_grant_min_share"
 _VAGUE_WORDS = 2  # a question of at most this many words names no more than a subject
 
 
@@ -173,9 +175,12 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     pattern = _patterns(tuple(policy.topics_doc.get("second_question", ())))
     folded = fold(question)
     split = pattern.search(folded) if pattern else None
-    if split is None or len(tokens(folded[:split.start()])) <= _VAGUE_WORDS + 1:
+    if split is None:
         return None
-    first = question[:split.start()] if len(folded) == len(question) else folded[:split.start()]
+    end = split.start("cut") if split.groupdict().get("cut") is not None else split.start()
+    if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1:
+        return None
+    first = question[:end] if len(folded) == len(question) else folded[:end]
     return _clear_ranking(first, policy)
 
 
@@ -302,7 +307,13 @@ class _Builder:
             parts.append(self.texts.text(f"answers.{topic.id}", self.lang,
                                          threshold=self.texts.money(result.threshold_sek, "SEK", self.lang)))
         asked = self.extraction.facts
-        if self.extraction.budget_is_part and asked.total_budget is not None:
+        grant = self.extraction.grant_only
+        if grant is not None:
+            share = Decimal(str(self.policy.parameter_value(GRANT_SHARE_PARAMETER, self.day)))
+            parts.append(self.texts.text("routine.grant_note", self.lang,
+                                         amount=self.texts.money(grant.value, grant.currency or "SEK", self.lang),
+                                         share=f"{share * 100:.0f} %"))
+        elif self.extraction.budget_is_part and asked.total_budget is not None:
             parts.append(self.texts.text("routine.part_note", self.lang,
                                          amount=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
         parts.append(result.explanation)

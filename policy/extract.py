@@ -26,6 +26,7 @@ class Extraction:
     section_refs: list[str] = field(default_factory=list)
     eur_sek_rate: Decimal | None = None  # SEK per EUR the question says to use ("räkna med 11,25")
     eu_funding_assumed: bool = False  # EU funding read from a question about the routine's acts naming no funder
+    grant_only: Amount | None = None  # the grant applied for, the only amount given: the total is bounded by it
 
     @property
     def mentions_amount(self) -> bool:
@@ -231,7 +232,9 @@ class FactReader:
         self._section_named = re.compile(rf"(?:{words}) ?(\d+(?:\.\d+)*[a-c]?)\b")
         self._section_bare = re.compile(r"(?<![\w.,])(\d+\.\d+(?:\.\d+)?)(?![\w]|[.,]\d)")
 
-    def read(self, question: str, threshold: Decimal, today: date) -> Extraction:
+    def read(self, question: str, threshold: Decimal, today: date, grant_min_share: Decimal | None = None) -> Extraction:
+        """The facts of `question`; `grant_min_share`: the smallest share of a total an EU grant covers, which bounds
+        the total when the grant applied for is the only amount given (None: such a total stays unknown)."""
         text = fold(clean(question))
         for pattern, replacement in self._contractions:
             text = pattern.sub(replacement, text)
@@ -245,6 +248,9 @@ class FactReader:
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
+        grant_only = self._grant_only(rest, amounts, budget, is_part) if grant_min_share else None
+        if grant_only is not None and grant_min_share:
+            budget = replace(grant_only, value=grant_only.value / grant_min_share, bound="at_most", kind="total")
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))
@@ -260,7 +266,7 @@ class FactReader:
         # An amount's digits are not a section number either: "3.2 million euros" is not section 3.2.
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
-        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed)
+        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only)
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:
@@ -289,6 +295,15 @@ class FactReader:
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False
         return budget, is_part
 
+    def _grant_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
+        """The grant applied for, when it is the one amount the question gives ("a LIFE grant of €400,000")."""
+        if budget is None or not is_part or budget.bound != "exact":
+            return None
+        facts = [a for a in amounts if a.kind != "threshold"]
+        if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget):
+            return None
+        return budget if self._grant.search(_around(text, budget, amounts)) else None
+
     def _a_year(self, text: str, amount: Amount) -> bool:
         return bool(self._per_year.search(text[amount.end:amount.end + 20])) or self._years_said_before(text, amount) is not None
 
@@ -308,7 +323,7 @@ class FactReader:
         or of the project anywhere ("ett treårigt projekt"); a duration about something else does not count."""
         sentence_end = re.search(r"[.!?;]", text[budget.end:])
         after = text[budget.end:budget.end + (sentence_end.start() if sentence_end else len(text))]
-        for pattern, where in zip(self._years, (after, text, text)):
+        for pattern, where in zip(self._years, (after, text, text, text)):
             for m in pattern.finditer(where):
                 n = m["n"]
                 value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)

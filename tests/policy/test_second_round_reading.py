@@ -88,3 +88,30 @@ def test_a_question_about_the_rule_in_general_gets_the_rule_without_questions_ba
 def test_asking_whether_we_must_inform_stays_a_consultation() -> None:
     result = _ask("Måste vi informera stadskontoret om vår EU-ansökan?")
     assert result.consult and result.verdict is not None and result.verdict.routine_applies is None
+
+
+def test_a_small_grant_alone_decides_no_informationsarende_and_says_what_was_assumed() -> None:
+    result = _ask("Vi är projektägare och söker ett bidrag på 100 000 euro ur Erasmus+. Behövs informationsärende?")
+    assert result.verdict is not None and result.verdict.information_item_to_ks is False
+    assert "minst 25 % av totalbudgeten" in result.answer
+
+
+def test_a_grant_near_the_threshold_leaves_the_total_open() -> None:
+    result = _ask("Vi leder ansökan och söker 6 mkr i bidrag ur Interreg. Behövs informationsärende?")
+    assert result.verdict is not None and result.verdict.information_item_to_ks is None
+    assert "total_budget" in result.missing_facts
+
+
+def test_a_total_given_beside_the_grant_wins() -> None:
+    result = _ask("Vi leder ansökan, söker 2 mkr i bidrag, totalbudget 14 mkr. Behövs informationsärende?")
+    assert result.verdict is not None and result.verdict.information_item_to_ks is True
+
+
+def test_preparing_a_membership_is_the_administrations_and_deciding_it_the_boards() -> None:
+    assert _ask("Vem bereder frågan när staden vill gå med i ett internationellt nätverk?").citations[0].section == "3.2.1"
+    assert _ask("Vem beslutar om att staden ska gå med i ett internationellt nätverk?").citations[0].section == "3.2"
+
+
+def test_a_request_then_its_details_leads_to_the_feature() -> None:
+    result = _ask("Registrera en ansökan åt oss: Horisont Europa, vi koordinerar, 30 mkr totalt.")
+    assert result.kind == "feature" and result.feature == "register"

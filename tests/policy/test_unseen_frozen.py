@@ -15,11 +15,11 @@ import yaml
 
 DATA = Path(__file__).parent / "data"
 # dev/: sets 1-6, the unseen sets of earlier measurements (1-2 first, then 3-4, then 5-6); their misses were
-# read after they had been measured, so they are development sets now (still never edited); set 13, written
-# blind in the round after set 11, was measured once as unseen (116 of 135) and then read. unseen/: sets
-# 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11
-# and 12 (12 written and first measured, 119 of 135, in the round after 11), written in a later round by a writer who read only the policy, for the next measurement (`bench/qa.py
-# --unseen-dir unseen-next`); never read either.
+# read after they had been measured, so they are development sets now (still never edited); sets 13 and 14, written
+# blind in the round after set 11, were measured once as unseen (116 and 124 of 135) and then read. unseen/: sets
+# 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
+# 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
+# read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -28,12 +28,14 @@ FROZEN = {
     "dev/set-5.yaml": "cc5c1553844efd520f41428a45c95b126e1ee3a72a83f3aef59ae0fd9197474e",
     "dev/set-6.yaml": "88b7311840f0ada61ee7e4af8371d74912e0881c0aa6f82ddc6b85551d5b491b",
     "dev/set-13.yaml": "6a8e345264a8eac14f1180871940924ba3ae17175a9218f7c515bf224942d6fa",
+    "dev/set-14.yaml": "bebfed604e35cf83cf4cb09d343c55d89c58040430ba646a151e199f033b057f",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
     "unseen/set-10.yaml": "2c1598322b3c1c9c6b898b49fe7bb5d6e3dbc72e4bdd3e20b600e0ab12b2594d",
     "unseen-next/set-11.yaml": "d0756ad9b5901e372ddec02f77f1aa891ffc58c8902de40413d6160a02cbb676",
     "unseen-next/set-12.yaml": "d4a6227856bfcf3e09d077eddd33808b05f63ddc629c00550149b2cbc70d9e0f",
+    "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 
 
