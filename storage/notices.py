@@ -5,7 +5,8 @@ approved), so both commit or neither does; `after_commit` tells the listeners (t
 something to send at once. The outbox then `claim_due`s, posts, and marks each `mark_sent`, `mark_retry` or
 `mark_failed` under its lease (storage/leases.py), as the reminder scheduler does. Delivery is at least once:
 an instance that dies between the post and the commit of "sent" leaves the lease to run out, and the notice is
-posted again. What has not reached its recipient is listed for KS coordinators by `list_undelivered`.
+posted again. What has not reached its recipient is listed for KS coordinators by `list_undelivered`
+(and counted by `count_undelivered`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +31,7 @@ __all__ = [
     "NoticeSpec",
     "NoticeState",
     "claim_due",
+    "count_undelivered",
     "enqueue",
     "list_undelivered",
     "mark_failed",
@@ -107,17 +109,26 @@ async def mark_failed(session: AsyncSession, notice_id: int, *, owner: str, erro
                               {"state": NoticeState.FAILED, "last_error": _short(error)})
 
 
+# A notice that has not reached its recipient: still being tried, or given up. The follow-ups that tell a sender
+# about one (`UNDELIVERED`) are left out: the notice itself is listed.
+_UNDELIVERED = (Notice.state.in_((NoticeState.PENDING, NoticeState.FAILED)), Notice.kind != NoticeKind.UNDELIVERED)
+
+
 async def list_undelivered(session: AsyncSession, *, limit: int = 50) -> list[Notice]:
-    """Notices that have not reached their recipient, newest first: still being tried, or given up. The
-    follow-ups that tell a sender about one (`UNDELIVERED`) are left out: the notice itself is listed."""
+    """Notices that have not reached their recipient (`_UNDELIVERED`), newest first."""
     statement = (
         select(Notice)
-        .where(Notice.state.in_((NoticeState.PENDING, NoticeState.FAILED)), Notice.kind != NoticeKind.UNDELIVERED)
+        .where(*_UNDELIVERED)
         .options(selectinload(Notice.recipient_user))
         .order_by(Notice.created_at.desc(), Notice.id.desc())
         .limit(limit)
     )
     return list((await session.scalars(statement)).all())
+
+
+async def count_undelivered(session: AsyncSession) -> int:
+    """How many notices have not reached their recipient: the list shows the newest and counts the rest."""
+    return await session.scalar(select(func.count()).select_from(Notice).where(*_UNDELIVERED)) or 0
 
 
 async def notices_about(session: AsyncSession, subject_type: str, subject_id: int) -> list[Notice]:

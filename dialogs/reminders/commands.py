@@ -1,5 +1,6 @@
 """Reminders in chat: the card's "Klart" and "Påminn mig om en vecka", "mina påminnelser", pausing and resuming;
-and for KS coordinators "ej nådda": the reminders that could not reach their recipient, to follow up by hand.
+and for KS coordinators "ej nådda" (or "meddelanden som inte nått fram"): the one list of what did not reach people,
+reminders and notices alike (dialogs/reminders/undelivered.py), to follow up by hand.
 
 A pressed card is replaced by one that says what was done, without those two buttons. "Klart" on an
 informationsärende's reminder ("Skickat i dag") marks the informationsärende sent with today's date, as
@@ -32,10 +33,11 @@ from dialogs.reminders.reminder_cards import (
     reminder_card,
     reminder_subject,
 )
+from dialogs.reminders.undelivered import WORDS as UNDELIVERED_WORDS, undelivered_reply
 from dialogs.common.turn_user import acting_user
 from dialogs.common.replies import card_message, replace_pressed_card
 from reminders.calendar import local_date, send_time, workday_on_or_before
-from storage.access import AccessDenied, NotFound, can_see_all_organisations
+from storage.access import AccessDenied, NotFound
 from storage.applications import get_application, mark_information_item_sent
 from storage.models import InformationItemStatus, Reminder, ReminderKind, ReminderState, User
 from storage.reminders import (
@@ -46,17 +48,12 @@ from storage.reminders import (
     paused_kinds,
     resume_kind,
     snooze,
-    unreached_reminders,
 )
 from texts import Language, text
 
 Action = Literal["done", "snooze", "list", "unreached", "pause", "resume"]
 SNOOZE_DAYS = 7
 LIST_LIMIT = 20  # a card in Teams must stay small; the rest is counted
-UNREACHED_DAYS = 30  # how far back "ej nådda" looks: about one round of every kind of reminder
-# What a reminder's stored delivery error says about why it was given up (bot/proactive.py, bot/proactive_install.py):
-# the first that matches names the reason a coordinator reads.
-_UNREACHED_REASONS = (("could not be installed", "not_installed"), ("no stored conversation", "never_wrote"))
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ class ReminderCommands:
             return None
         if command in command_words("reminders.words.my_reminders"):
             return ReminderRequest("list")
-        if command in command_words("reminders.words.unreached"):
+        if command in command_words(UNDELIVERED_WORDS):
             return ReminderRequest("unreached")
         for action in ("pause", "resume"):
             found = split_after(command, command_words(f"reminders.words.{action}"))
@@ -135,7 +132,7 @@ class ReminderCommands:
             await self._list(turn_context, lang)
             return
         elif request.action == "unreached":
-            await turn_context.send_activity(await self._unreached(turn_context, lang))
+            await turn_context.send_activity(await self._undelivered(turn_context, lang))
             return
         else:
             reply = await self._pause_or_resume(turn_context, request, lang)
@@ -252,39 +249,13 @@ class ReminderCommands:
         body.append({"type": "TextBlock", "text": hint, "isSubtle": True, "wrap": True})
         return adaptive_card(body)
 
-    # --- the reminders that reached nobody (KS coordinators) -------------------------------------------------
+    # --- what reached nobody (KS coordinators) --------------------------------------------------------------
 
-    async def _unreached(self, turn_context: TurnContext, lang: Language) -> Any:
-        since = self._clock() - timedelta(days=UNREACHED_DAYS)
+    async def _undelivered(self, turn_context: TurnContext, lang: Language) -> Any:
         async with self._session_factory() as session:
-            user = await acting_user(session, turn_context)
-            if user is None or not can_see_all_organisations(user):
-                return text("reminders.unreached.coordinators_only", lang)
-            unreached, total = await unreached_reminders(session, since=since, limit=LIST_LIMIT)
-        if not unreached:
-            return text("reminders.unreached.none", lang, days=UNREACHED_DAYS)
-        body: list[dict[str, Any]] = [
-            {"type": "TextBlock", "text": text("reminders.unreached.title", lang), "size": "Medium",
-             "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": text("reminders.unreached.intro", lang, days=UNREACHED_DAYS), "wrap": True},
-        ]
-        for reminder in unreached:
-            recipient = reminder.recipient_user
-            organisation = recipient.organisation.name if recipient and recipient.organisation else None
-            who = recipient.name if recipient else text("reminders.unreached.unknown_recipient", lang)
-            if organisation:
-                who = f"{who} ({organisation})"
-            body.append({"type": "TextBlock", "wrap": True, "spacing": "Small", "text": "• " + text(
-                "reminders.unreached.item", lang, who=who, subject=reminder_subject(reminder, lang),
-                when=format_moment(reminder.updated_at, lang))})
-            body.append({"type": "TextBlock", "wrap": True, "spacing": "None", "isSubtle": True,
-                         "text": text(f"reminders.unreached.reason.{_unreached_reason(reminder)}", lang)})
-        if total > len(unreached):
-            body.append({"type": "TextBlock", "isSubtle": True, "wrap": True,
-                         "text": text("reminders.list.more", lang, shown=len(unreached), total=total)})
-        body.append({"type": "TextBlock", "text": text("reminders.unreached.hint", lang), "isSubtle": True,
-                     "wrap": True})
-        return card_message(adaptive_card(body), summary=text("reminders.unreached.title", lang))
+            viewer = await acting_user(session, turn_context)
+            reply = await undelivered_reply(session, viewer, lang, now=self._clock())
+        return card_message(reply) if isinstance(reply, dict) else reply
 
     @staticmethod
     def _paused_line(paused: set[str], lang: Language) -> str:
@@ -321,8 +292,3 @@ def _joined(items: list[str], lang: Language) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {text('reminders.and', lang)} {items[-1]}"
-
-
-def _unreached_reason(reminder: Reminder) -> str:
-    error = reminder.last_error or ""
-    return next((reason for marker, reason in _UNREACHED_REASONS if marker in error), "refused")

@@ -1,5 +1,7 @@
 """"ej nådda": a KS coordinator sees the reminders that reached nobody (no chat with Lotsen, and it could not be
-installed for the recipient), to follow them up by hand; over HTTP as Teams drives the bot, on both databases."""
+installed for the recipient), to follow them up by hand, in the coordinators' one list of what did not reach
+people (tests/app/test_undelivered_list_http.py has both of its kinds); over HTTP as Teams drives the bot, on both
+databases."""
 
 from __future__ import annotations
 
@@ -41,16 +43,18 @@ async def test_a_coordinator_sees_who_a_reminder_did_not_reach_and_why(start_app
                 ).status == 201
         [card] = standin.cards()
         shown = str(card)
-        assert "Påminnelser som inte nådde fram" in shown
+        assert "Det som inte nått fram" in shown
+        assert "Påminnelser som inte nådde fram (1)" in shown
         assert "Nils Nilsson (Miljönämnden) · sista ansökningsdag för Gröna tak i Malmö (EU-2027-0007)" in shown
         assert "Har aldrig skrivit till Lotsen" in shown
+        assert "Meddelanden som inte har nått fram (0)" in shown and "Inga: alla meddelanden har nått fram." in shown
         assert_fits_a_phone([card])
 
         # An official is not shown who else was missed.
         standin.clear()
         assert (await client.post("/api/messages", json=message(service_url, "ej nådda", user_id="29:olle"))
                 ).status == 201
-        assert standin.texts() == ["Listan över påminnelser som inte nådde fram är för KS-samordnare."]
+        assert standin.texts() == ["Listan över det som inte nått fram kan bara KS-samordnare och administratörer se."]
     finally:
         await engine.dispose()
 
@@ -63,4 +67,5 @@ async def test_when_every_reminder_got_through_the_coordinator_is_told_so(start_
     standin.clear()
     assert (await client.post("/api/messages", json=message(service_url, "unreached", user_id="29:karin",
                                                             locale="en-US"))).status == 201
-    assert standin.texts() == ["Every reminder of the last 30 days got through."]
+    assert standin.texts() == ["Everything got through: every reminder of the last 30 days and every notice – none is "
+                               "waiting and none was given up."]
