@@ -36,7 +36,7 @@ def people_picker(lang: Language) -> dict[str, Any]:
 
 def picker_card(organisation: Organisation, lang: Language, *, typed: str = "", current: str | None = None) -> Card:
     """Choose the person in the directory; `typed`: the name that found nobody there (then a sentence says so,
-    and a button registers only that name)."""
+    and a button registers only that name). Without it, a line under the picker says how to write the name."""
     values = _values(organisation, lang)
     body = [_heading(text("contacts.directory.title", lang, **values))]
     if typed:
@@ -46,6 +46,10 @@ def picker_card(organisation: Organisation, lang: Language, *, typed: str = "", 
     actions = [_choose(text("contacts.directory.picker_submit", lang), organisation)]
     if typed:
         actions.append(_name_only(typed, organisation, lang))
+    else:
+        # Without a typed name there is no "only the name" button: when the search box finds nobody (or the
+        # client cannot search the directory), this line is the way on.
+        body.append(_line(text("contacts.directory.type_instead", lang, **values), isSubtle=True))
     return adaptive_card(body, actions)
 
 

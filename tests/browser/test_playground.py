@@ -4,7 +4,8 @@ Playwright: no browser is downloaded). A policy question and its answer card, a 
 card's "Registrera EU-ansökan" button, the registration form filled in and sent, the review's "Spara", the
 receipt, and the card kommunstyrelsens förvaltning gets in its channel, each checked on the screen. Then another
 official (Anna, over HTTP from her own Teams) submits Miljönämnden's annual report, and the Playground's user, made
-a coordinator of kommunstyrelsens förvaltning, approves it in the channel: the card updates in place to say so.
+a coordinator of kommunstyrelsens förvaltning, approves it in the channel: the card updates in place to say so. Last,
+"ej nådda" shows that coordinator the list of what did not reach people, with a notice Lotsen still tries.
 
 Needs /usr/bin/chromium, the Python package playwright (requirements-dev.txt), Node.js and the pinned Playground
 (`make playground-install`). Without them the test is skipped, unless REQUIRE_BROWSER=1 (as CI sets it): then it
@@ -21,6 +22,7 @@ import shutil
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ from sqlalchemy import select
 
 from dialogs.applications.programmes import load_programmes
 from storage.db import create_engine, create_session_factory
-from storage.models import Application, Role, User
+from storage.models import Application, NoticeKind, Role, User, utc_now
+from storage.notices import NoticeSpec, enqueue
 from storage.users import set_user_role
 from tests.browser.playground.relay import start_relay
 from tests.support.activities import message
@@ -46,7 +49,8 @@ PLAYGROUND = Path(__file__).resolve().parent / "playground" / "node_modules" / "
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 # The screenshots the README shows, docs/screenshots/NAME.png ("ks": an annual report's card in kommunstyrelsens
 # förvaltning's channel after "Godkänn"). The test also takes "receipt", "ks_registration" (the registered
-# application's card in the channel) and "failure" when it fails, into its temporary directory only.
+# application's card in the channel), "undelivered" (the coordinators' list of what did not reach people) and
+# "failure" when it fails, into its temporary directory only.
 README_SCREENSHOTS = ("welcome", "answer", "form", "ks")
 LOCALE = "sv-SE"
 # Generous for a loaded two-core machine (the whole suite runs beside this test): a wait ends as soon as what it
@@ -234,6 +238,22 @@ async def _make_the_registrant_a_coordinator(database_url: str) -> None:
         await engine.dispose()
 
 
+async def _a_notice_still_tried(database_url: str) -> None:
+    """The registered application's summary to kommunstyrelsens förvaltning's channel, tried three times in vain
+    and tried again years from now (so that the bot's outbox leaves it), as when the channel could not be reached."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            application = (await session.scalars(
+                select(Application).where(Application.project_name == TYPED["project_name"]))).one()
+            notice = await enqueue(session, NoticeSpec(
+                NoticeKind.KS_APPLICATION, "application", application.id, recipient_conversation_id=KS_CHANNEL_ID,
+                details={"subject_name": TYPED["project_name"]}), due_at=utc_now() + timedelta(days=1000))
+            notice.attempts, notice.last_error = 3, "HTTP 503: Service Unavailable"
+    finally:
+        await engine.dispose()
+
+
 async def _anna_submits_her_annual_report(stage: Stage, connector) -> None:
     """Anna of Miljönämnden, in her own Teams (her replies go to the connector stand-in), walks her report to the
     review and presses "Skicka in": its card goes to kommunstyrelsens förvaltning's channel in the Playground."""
@@ -328,6 +348,16 @@ async def test_a_question_and_a_registration_by_form_in_the_playground(playgroun
             await expect(page.locator(".ac-adaptiveCard").filter(
                 has=page.get_by_role("button", name=approve, exact=True))).to_have_count(0)
             await decided.screenshot(path=screenshot_path("ks", tmp_path))
+
+            # The coordinator asks what did not reach people: one card, the summary still tried among the notices.
+            await _a_notice_still_tried(playground.database_url)
+            await page.get_by_text("Personal Chat", exact=True).click()
+            await _say(page, "ej nådda")
+            undelivered = _card(page, text("reminders.undelivered.notices.about.ks_application", "sv",
+                                           subject=TYPED["project_name"]))
+            await expect(undelivered).to_contain_text(text("reminders.undelivered.title", "sv"))
+            await expect(undelivered).to_contain_text("3 försök · senaste fel: HTTP 503: Service Unavailable")
+            await undelivered.screenshot(path=screenshot_path("undelivered", tmp_path))
             assert page_errors == []
         except BaseException:
             # What the page showed when the test failed.

@@ -110,6 +110,9 @@ async def test_the_people_picker_stores_the_person_and_their_name_from_graph_and
     assert picker["type"] == "Input.ChoiceSet" and picker["choices"] == [] and picker["isMultiSelect"] is False
     assert picker["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
     assert _lines(card)[0] == "Välj kontaktperson för Miljönämnden"
+    # A search that finds nobody is not a dead end: the card says how to type the name instead.
+    assert "Hittar du inte personen? Skriv namnet i chatten, till exempel ”kontaktperson Miljönämnden: Anna Andersson”." \
+        in _lines(card)
 
     # Teams sends the button's data with the picker's value: the chosen person's object id.
     [reply] = await teams.ada_presses({**_button(card, "Registrera"), PICKER: ANNA})
