@@ -4,7 +4,6 @@ the operator sees it is the data they expect."""
 
 from __future__ import annotations
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from storage.db import DatabaseTimeouts, create_engine
@@ -25,6 +24,8 @@ class BackupError(Exception):
 
 def known_revisions() -> frozenset[str]:
     """Every Alembic revision of storage/migrations: a backup at one of them can be migrated to head."""
+    from alembic.script import ScriptDirectory  # here: `python app.py` (which serves) loads this module too
+
     return frozenset(script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
 

@@ -8,11 +8,11 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import DatabaseUnavailable, ping
+from storage.migrate import database_revision
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,7 @@ def _unavailable(reason: str, **fields: str) -> Readiness:
 async def _current_revision(engine: AsyncEngine, timeout: float) -> str | None:
     try:
         async with asyncio.timeout(timeout), engine.connect() as connection:
-            return await connection.run_sync(
-                lambda sync_connection: MigrationContext.configure(sync_connection).get_current_revision())
+            return await connection.run_sync(database_revision)  # as Alembic records it, without loading Alembic
     except TimeoutError as error:
         raise DatabaseUnavailable(f"no answer within {timeout:g} s") from error
     except (DBAPIError, OSError) as error:

@@ -67,8 +67,7 @@ def answer(
     day = on or today()
     lang = lang or detect_language(question, policy.markers)
     threshold = threshold_on(day, policy=policy)
-    extraction = policy.fact_reader.read(question, threshold, day,
-                                         Decimal(str(policy.parameter_value(GRANT_SHARE_PARAMETER, day))))
+    extraction = policy.fact_reader.read(question, threshold, day)
     named_rate = float(extraction.eur_sek_rate) if extraction.eur_sek_rate is not None else None
     rate = named_rate if named_rate is not None else eur_sek_rate
     if rate is not None:
@@ -302,13 +301,16 @@ class _Builder:
         """The topic's own answer first, then the verdict for the facts known."""
         # Without a date asked for, the submission date decides the rules in force (see rules.py).
         result: RoutineResult = evaluate_eu_routine(self.known, self.on, self.rate, self.lang, policy=self.policy)
+        bounded = self._grant_bounded(result)
+        if bounded is not None:
+            result = bounded
         parts: list[str] = []
         if not (topic.lead == "when_open" and result.verdict.routine_applies is not None):
             parts.append(self.texts.text(f"answers.{topic.id}", self.lang,
                                          threshold=self.texts.money(result.threshold_sek, "SEK", self.lang)))
         asked = self.extraction.facts
         grant = self.extraction.grant_only
-        if grant is not None:
+        if bounded is not None and grant is not None:
             share = Decimal(str(self.policy.parameter_value(GRANT_SHARE_PARAMETER, self.day)))
             parts.append(self.texts.text("routine.grant_note", self.lang,
                                          amount=self.texts.money(grant.value, grant.currency or "SEK", self.lang),
@@ -329,6 +331,18 @@ class _Builder:
                           missing_facts=list(result.missing_facts), suggestions=self._suggestions(topic.id),
                           topic=topic.id, consult=bool(result.missing_facts) and self._verdict_asked(topic),
                           feature=topic.feature)
+
+    def _grant_bounded(self, result: RoutineResult) -> RoutineResult | None:
+        """The verdict when the question gives only the grant applied for, the information item is open with the grant
+        as a floor under the total, and the grant over the smallest share an EU grant covers (a parameter, Lotsen's own
+        assumption) is a ceiling below the threshold: then no informationsärende, and the answer says what it assumed."""
+        grant = self.extraction.grant_only
+        if grant is None or result.verdict.information_item_to_ks is not None or self.known.total_budget != grant.value:
+            return None
+        share = Decimal(str(self.policy.parameter_value(GRANT_SHARE_PARAMETER, self.day)))
+        ceiling = self.known.model_copy(update={"total_budget": grant.value / share, "budget_bound": "at_most"})
+        bounded = evaluate_eu_routine(ceiling, self.on, self.rate, self.lang, policy=self.policy)
+        return bounded if bounded.verdict.information_item_to_ks is False else None
 
     def _verdict_asked(self, topic: Topic) -> bool:
         """The verdict is what was asked: a topic that asks it, or a question telling of its own project."""

@@ -26,7 +26,7 @@ class Extraction:
     section_refs: list[str] = field(default_factory=list)
     eur_sek_rate: Decimal | None = None  # SEK per EUR the question says to use ("räkna med 11,25")
     eu_funding_assumed: bool = False  # EU funding read from a question about the routine's acts naming no funder
-    grant_only: Amount | None = None  # the grant applied for, the only amount given: the total is bounded by it
+    grant_only: Amount | None = None  # the grant applied for, the only amount given: a floor under the total
 
     @property
     def mentions_amount(self) -> bool:
@@ -232,9 +232,7 @@ class FactReader:
         self._section_named = re.compile(rf"(?:{words}) ?(\d+(?:\.\d+)*[a-c]?)\b")
         self._section_bare = re.compile(r"(?<![\w.,])(\d+\.\d+(?:\.\d+)?)(?![\w]|[.,]\d)")
 
-    def read(self, question: str, threshold: Decimal, today: date, grant_min_share: Decimal | None = None) -> Extraction:
-        """The facts of `question`; `grant_min_share`: the smallest share of a total an EU grant covers, which bounds
-        the total when the grant applied for is the only amount given (None: such a total stays unknown)."""
+    def read(self, question: str, threshold: Decimal, today: date) -> Extraction:
         text = fold(clean(question))
         for pattern, replacement in self._contractions:
             text = pattern.sub(replacement, text)
@@ -248,9 +246,7 @@ class FactReader:
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
-        grant_only = self._grant_only(rest, amounts, budget, is_part) if grant_min_share else None
-        if grant_only is not None and grant_min_share:
-            budget = replace(grant_only, value=grant_only.value / grant_min_share, bound="at_most", kind="total")
+        grant_only = self._grant_only(rest, amounts, budget, is_part)
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))

@@ -96,10 +96,13 @@ class PolicyData:
         self.concepts: tuple[str, ...] = tuple(
             " ".join(fold(w) for w in tokens(str(c))) for c in [*self.topics_doc.get("concepts", []), *aliases]
         )
-        model_path = data_dir / "model.json"
+        model_path = data_dir / "model.bin"
         if not model_path.exists():
             raise PolicyDataError(f"{model_path}: no trained topic classifier; run `python -m policy train`")
-        self.classifier = TopicClassifier.load(model_path)
+        try:
+            self.classifier = TopicClassifier.load(model_path)
+        except (OSError, ValueError, KeyError) as e:
+            raise PolicyDataError(f"{model_path}: {e}") from e
         self.similar_taught = SimilarTaught(self.classifier, self.decision.taught_similarity)
         self._check()
         # Built now, not on the first question: a bad pattern should stop the loading.
@@ -201,7 +204,7 @@ class PolicyData:
                 problems.append(f"texts: missing features.{feature} (label {label})")
         labels = {*self.topics, *self.features, OUT_OF_SCOPE}
         if set(self.classifier.topics) != labels:
-            problems.append(f"model.json: labels differ from topics.yaml: {sorted(set(self.classifier.topics) ^ labels)}; "
+            problems.append(f"model.bin: labels differ from topics.yaml: {sorted(set(self.classifier.topics) ^ labels)}; "
                             "run `python -m policy train`")
         if problems:
             raise PolicyDataError(f"{self.data_dir}:\n  " + "\n  ".join(problems))

@@ -2,8 +2,9 @@
 
 Reads the corpus (policy/data/corpus/train-*.yaml: label → questions, written by people from the
 policy text, see corpus/labels.md), fits a linear support vector machine on the tf-idf features of
-policy/features.py and writes policy/data/model.json. scikit-learn is needed here only (it is in
-requirements-dev.txt); answering reads the JSON in plain Python.
+policy/features.py and writes policy/data/model.bin (policy/classifier.py says its layout; `read_model` reads
+it back as the table `fit` makes). scikit-learn is needed here only (it is in requirements-dev.txt); answering
+reads the model in plain Python.
 
 Why this model: on held-out folds of the corpus a linear SVM on character n-grams plus words beat
 nearest-centroid and naive Bayes clearly, and its weights are a plain table anyone can inspect.
@@ -20,9 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from policy.classifier import write_model
+
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
-MODEL = DATA / "model.json"
+MODEL = DATA / "model.bin"
 FEATURES_SOURCE = Path(__file__).parent / "features.py"
 # select_above: features whose weights all stay below this after a first fit are left out, and the
 # model is fitted again on the rest (a smaller model that loads fast, answered exactly as trained);
@@ -111,6 +114,5 @@ def cross_validate(folds: int) -> float:
 
 def train() -> Path:
     questions, labels = load_corpus()
-    model = fit(questions, labels)
-    MODEL.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    write_model(fit(questions, labels), MODEL)
     return MODEL

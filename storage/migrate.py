@@ -8,24 +8,32 @@ Works from any working directory; safe to run again (and, on PostgreSQL, from tw
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import logging
 import os
+import re
 import sys
 import threading
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from storage.db import DatabaseTimeouts, create_engine, create_session_factory
 from storage.organisations import seed_organisations
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (about 0.1 s of imports, its script templates among them) is imported only to migrate: the server's
+# start-up and its readiness probe need only the head revision, read off the scripts, and the database's, read
+# off its alembic_version table.
+
 MIGRATIONS_PATH = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 # Same default as settings.DEFAULT_DATABASE_URL (storage/ does not import the application's settings).
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/lotsen.db"
 
@@ -49,13 +57,62 @@ def _loop_lock() -> asyncio.Lock:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_PATH))
     return config
 
 
 def head_revision() -> str | None:
+    """The head of storage/migrations: read off the scripts' `revision` and `down_revision` lines when they are
+    plain (one line each, one head, no branch labels or dependencies), else asked of Alembic."""
+    return _plain_head(MIGRATIONS_PATH / "versions") or _alembic_head()
+
+
+def _alembic_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+# `name = value` or `name: annotation = value` at the start of a line, the value a literal on that line.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision|branch_labels|depends_on)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _plain_head(versions: Path) -> str | None:
+    """The one head of the scripts in `versions`; None when a script says more than revision and down_revision
+    (or says them otherwise), so that Alembic, which knows every form, decides."""
+    parents: dict[str, tuple[str, ...]] = {}
+    for script in versions.glob("*.py"):
+        if script.name.startswith("_"):
+            continue
+        try:
+            fields = {name: ast.literal_eval(value)
+                      for name, value in _ASSIGNMENT.findall(script.read_text(encoding="utf-8"))}
+        except (ValueError, SyntaxError):
+            return None
+        revision, down = fields.get("revision"), fields.get("down_revision")
+        if (not isinstance(revision, str) or revision in parents or fields.get("branch_labels") is not None
+                or fields.get("depends_on") is not None):
+            return None
+        if down is None or isinstance(down, str):
+            parents[revision] = () if down is None else (down,)
+        elif isinstance(down, tuple) and all(isinstance(d, str) for d in down):
+            parents[revision] = down
+        else:
+            return None
+    children = {parent for downs in parents.values() for parent in downs}
+    heads = [revision for revision in parents if revision not in children]
+    return heads[0] if len(heads) == 1 and children <= set(parents) else None
+
+
+def database_revision(connection: Connection) -> str | None:
+    """The revision the database on `connection` is at (None: never migrated), as Alembic records it."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revisions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return ", ".join(sorted(revisions)) or None  # several rows only for several heads, which this code never has
 
 
 async def current_revision(database_url: str) -> str | None:
@@ -63,14 +120,14 @@ async def current_revision(database_url: str) -> str | None:
     engine = create_engine(database_url, timeouts=_MIGRATION_TIMEOUTS)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(
-                lambda sync_connection: MigrationContext.configure(sync_connection).get_current_revision()
-            )
+            return await connection.run_sync(database_revision)
     finally:
         await engine.dispose()
 
 
 def _upgrade_on(connection: Connection, config: Config) -> None:
+    from alembic import command
+
     config.attributes["connection"] = connection
     with _thread_lock:
         command.upgrade(config, "head")
@@ -80,8 +137,14 @@ async def upgrade(database_url: str, *, organisations_path: Path | str | None = 
     """Migrates to head and adds missing organisations (from `organisations_path`, default the packaged file)."""
     engine = create_engine(database_url, timeouts=_MIGRATION_TIMEOUTS)
     try:
-        async with _loop_lock(), engine.begin() as connection:
-            await connection.run_sync(_upgrade_on, alembic_config())
+        async with _loop_lock():
+            # At head already (every start but a new version's first): nothing for Alembic to do, so it is not
+            # loaded. On its own connection: the migration's must run no statement before env.py takes its lock.
+            async with engine.connect() as connection:
+                at_head = await connection.run_sync(database_revision) == head_revision()
+            if not at_head:
+                async with engine.begin() as connection:
+                    await connection.run_sync(_upgrade_on, alembic_config())
         async with create_session_factory(engine).begin() as session:
             added = await seed_organisations(session, organisations_path)
         if added:

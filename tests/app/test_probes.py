@@ -5,6 +5,9 @@ instances out of the load balancer instead of restarting them all."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from storage.migrate import head_revision, upgrade
 
@@ -55,3 +58,15 @@ async def test_an_instance_becomes_ready_once_its_database_is_migrated(start_app
     response = await client.get("/readyz")
     assert response.status == 200
     assert (await response.json())["revision"] == head_revision()
+
+
+def test_the_server_starts_without_alembic_or_words_libraries():
+    """What a start needs and no more: the probes read both revisions without Alembic, and the Word document's
+    libraries (python-docx, docxtpl, Jinja, lxml) wait for the first download. `python app.py` imports the command
+    line's modules too (cli/main.py, which imports app)."""
+    script = ("import sys, cli.main\n"
+              "print(sorted({name.split('.')[0] for name in sys.modules}"
+              " & {'alembic', 'mako', 'docx', 'docxtpl', 'jinja2', 'lxml'}))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
+
+import pytest
 
 from policy import PolicyData
-from policy.classifier import TopicClassifier
+from policy.classifier import TopicClassifier, read_header, read_model, write_model
 from policy.features import analyse
 from policy.loader import OUT_OF_SCOPE
 from policy.train import MODEL, fingerprint, load_corpus
@@ -13,7 +15,7 @@ from policy.train import MODEL, fingerprint, load_corpus
 
 def test_the_shipped_model_is_trained_on_the_corpus_and_features_as_they_are() -> None:
     # Fails when someone edits the corpus, features.py or the settings and forgets `python -m policy train`.
-    assert json.loads(MODEL.read_text(encoding="utf-8"))["fingerprint"] == fingerprint()
+    assert read_header(MODEL)["fingerprint"] == fingerprint()
 
 
 def test_the_corpus_covers_every_label_with_many_wordings(policy: PolicyData) -> None:
@@ -31,19 +33,50 @@ def test_features_read_through_typos_case_and_digits() -> None:
     assert "b:bara_partner" in analyse("vi är bara partner")
 
 
-def test_plain_python_scores_are_scikit_learns() -> None:
+def test_plain_python_scores_are_scikit_learns(tmp_path: Path) -> None:
     from policy.train import fit, fitted
 
     questions, labels = load_corpus()
-    model = TopicClassifier(fit(questions, labels))
+    table = fit(questions, labels)
     vectorizer, svm = fitted(questions, labels)
     probes = questions[::97] + ["helt ny fråga om partnerstäder och nätverk", "what about the Brussels office"]
     reference = svm.decision_function(vectorizer.transform(probes))
+    model = TopicClassifier.from_table(table)
     for probe, row in zip(probes, reference):
         ours = {s.topic: s.score for s in model.rank(probe)}
         best = str(svm.classes_[row.argmax()])
         assert max(ours, key=ours.__getitem__) == best
-        assert abs(ours[best] - row.max()) < 0.02  # weights below store_above are left out of the JSON
+        assert abs(ours[best] - row.max()) < 0.02  # weights below store_above are left out of the model
+    # The file train() writes answers exactly as the table it was made from.
+    written = tmp_path / "model.bin"
+    write_model(table, written)
+    assert read_model(written) == table
+    loaded = TopicClassifier.load(written)
+    assert all(loaded.rank(probe) == model.rank(probe) for probe in probes)
+
+
+def test_the_model_file_keeps_every_value_exactly(tmp_path: Path) -> None:
+    table = {"fingerprint": "f", "settings": {"C": 1.0}, "classes": ["a", "b", "out_of_scope"],
+             "intercepts": [-1.25, 0.5, -0.33333],
+             "idf": {"w:ansokan": 1.5, "s:ansok": 2.71828, " an": 3.0, "b:eu_projekt": 0.1},
+             "weights": {"w:ansokan": [[0, 0.1234], [2, -0.0051]], "s:ansok": [], " an": [[1, 1e-4]],
+                         "b:eu_projekt": [[0, -2.5], [1, 0.3], [2, 7.0]]}}
+    path = tmp_path / "model.bin"
+    write_model(table, path)
+    assert read_model(path) == table
+    assert read_header(path)["features"] == list(table["idf"])
+    ranking = {s.topic: s.score for s in TopicClassifier.load(path).rank("ansökan om EU projekt")}
+    assert ranking == {s.topic: s.score for s in TopicClassifier.from_table(table).rank("ansökan om EU projekt")}
+
+
+def test_a_damaged_model_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.bin"
+    path.write_bytes(MODEL.read_bytes()[:-8])
+    with pytest.raises(ValueError, match="ends inside its weights"):
+        TopicClassifier.load(path)
+    path.write_text('{"fingerprint": "a JSON model"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a topic model file"):
+        TopicClassifier.load(path)
 
 
 def test_ranking_lists_every_label_best_first(policy: PolicyData) -> None:

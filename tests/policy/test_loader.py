@@ -78,3 +78,14 @@ def test_section_ids_must_be_strings(tmp_path: Path) -> None:
     version.write_text(version.read_text(encoding="utf-8").replace('- id: "3.1"', "- id: 3.1"), encoding="utf-8")
     with pytest.raises(PolicyDataError):
         load_policy(data)
+
+
+def test_a_damaged_or_old_model_file_stops_the_loading(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data")
+    model = data / "model.bin"
+    model.write_bytes(model.read_bytes()[:1000])
+    with pytest.raises(PolicyDataError, match="model.bin: the model file ends inside"):
+        load_policy(data)
+    model.write_text('{"fingerprint": "a model.json of before"}', encoding="utf-8")
+    with pytest.raises(PolicyDataError, match="not a topic model file"):
+        load_policy(data)

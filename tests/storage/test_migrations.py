@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, create_session_factory
-from storage.migrate import alembic_config, current_revision, head_revision, main, upgrade, upgrade_sync
+from storage.migrate import _plain_head, alembic_config, current_revision, head_revision, main, upgrade, upgrade_sync
 from storage.models import Base, Organisation
 from storage.organisations import load_organisation_entries
 
@@ -160,3 +161,45 @@ async def test_timestamps_default_on_the_server_too(engine: AsyncEngine) -> None
     assert organisation.active is True
     assert organisation.created_at.tzinfo is not None
     assert organisation.created_at.utcoffset().total_seconds() == 0
+
+
+def test_the_head_read_off_the_scripts_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head() == "0012"
+
+
+def _script(folder: Path, name: str, lines: str) -> None:
+    (folder / f"{name}.py").write_text(f'"""A migration.\n\nRevision ID: {name}\n"""\n\n{lines}\n\n\ndef upgrade() -> None:\n'
+                                       "    pass\n", encoding="utf-8")
+
+
+def test_the_head_is_left_to_alembic_when_the_scripts_say_more_than_a_plain_line(tmp_path: Path) -> None:
+    _script(tmp_path, "a1", 'revision: str = "a1"\ndown_revision: str | None = None')
+    _script(tmp_path, "b2", 'revision = "b2"\ndown_revision = "a1"')
+    assert _plain_head(tmp_path) == "b2"
+    _script(tmp_path, "c3", 'revision = "c3"\ndown_revision = "a1"')  # two heads: Alembic says what is wrong
+    assert _plain_head(tmp_path) is None
+    _script(tmp_path, "d4", 'revision = "d4"\ndown_revision = ("b2", "c3")')  # a merge
+    assert _plain_head(tmp_path) == "d4"
+    _script(tmp_path, "e5", 'revision = "e5"\ndown_revision = "d4"\nbranch_labels = ("reports",)')
+    assert _plain_head(tmp_path) is None
+    (tmp_path / "e5.py").unlink()
+    _script(tmp_path, "f6", 'revision = "f6"\ndown_revision = PREVIOUS')  # not a literal
+    assert _plain_head(tmp_path) is None
+    _script(tmp_path, "f6", 'revision = "f6"\ndown_revision = "x9"')  # a parent no script has
+    assert _plain_head(tmp_path) is None
+
+
+async def test_a_database_at_head_is_upgraded_without_loading_alembic(database_url: str, tmp_path: Path) -> None:
+    await upgrade(database_url)
+    # A fresh interpreter, as a server starts: migrated already, it seeds organisations and reads both revisions.
+    script = ("import asyncio, sys\n"
+              "from storage.migrate import current_revision, head_revision, upgrade\n"
+              f"asyncio.run(upgrade({database_url!r}))\n"
+              f"assert asyncio.run(current_revision({database_url!r})) == head_revision()\n"
+              "print(sorted({name.split('.')[0] for name in sys.modules} & {'alembic', 'mako'}))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPOSITORY_ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT)}, check=True)
+    assert result.stdout.strip() == "[]"
+
