@@ -27,7 +27,6 @@ from dialogs.people.directory_commands import DirectoryCommands
 from dialogs.people.history_commands import HistoryCommands
 from dialogs.policy_questions.learning_commands import LearningCommands
 from dialogs.applications.my_applications import MyApplicationsDialog
-from dialogs.people.notice_commands import NoticeCommands
 from dialogs.policy_questions.answers import PolicyQuestions
 from dialogs.policy_questions.memory import PolicyMemory
 from dialogs.applications.registration import RegistrationDialog
@@ -89,7 +88,6 @@ def build_bot(settings: Settings, session_factory: async_sessionmaker[AsyncSessi
         contacts=contacts,
         admin=AdminCommands(session_factory),
         history=HistoryCommands(session_factory),
-        notices=NoticeCommands(session_factory),
         directory=DirectoryCommands(session_factory, directory_source(settings),
                                     load_mapping_file(mapping_path(settings)), in_use=placer is not None),
     )

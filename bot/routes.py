@@ -56,7 +56,6 @@ class RouteTargets:
     contacts: ChatCommand
     admin: ChatCommand
     history: ChatCommand
-    notices: ChatCommand
     directory: ChatCommand
 
 
@@ -96,7 +95,6 @@ def lotsen_routes(t: RouteTargets) -> list[Route]:
         command_route("directory mappings", 165, t.directory, scopes=PERSONAL_ONLY,
                       elsewhere="directory.personal_only"),
         command_route("history", 170, t.history, scopes=PERSONAL_ONLY, elsewhere="user_admin.personal_only"),
-        command_route("undelivered notices", 180, t.notices),
         # --- whatever is left ----------------------------------------------------------------------------------
         Route("empty message", 900, lambda turn: True if not turn.message else None, _say_empty),
         Route("policy question", 1000, lambda turn: turn.message or None, t.questions.answer),
