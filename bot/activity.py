@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictStr, ValidationError
 
+from bot.activity_json import activity_from_json
 from dialogs.common.cards import SEND_TEXT_ACTION
 from storage.conversations import base_conversation_id as conversation_base_id
 from storage.models import AnnualReport, Application, ContactPerson, ConversationReferenceRecord, User
@@ -68,7 +69,8 @@ class _CardInvokeValue(BaseModel):
 
 # Identifiers Lotsen stores and addresses people by: never cleaned or cut, since two people (or conversations)
 # would then become one. One that does not fit its column, or holds what no identifier holds, is refused.
-_IDENTIFIERS: tuple[tuple[tuple[str, ...], Any], ...] = (
+# Each with the length of its column, read once: an ORM attribute's `.type` costs a lookup on every request.
+_IDENTIFIERS: tuple[tuple[tuple[str, ...], int], ...] = tuple((path, column.type.length) for path, column in (
     (("from", "id"), User.teams_user_id),
     (("from", "aadObjectId"), User.aad_object_id),
     (("conversation", "id"), ConversationReferenceRecord.conversation_id),
@@ -77,8 +79,9 @@ _IDENTIFIERS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("channelData", "tenant", "id"), ConversationReferenceRecord.tenant_id),
     (("channelId",), ConversationReferenceRecord.channel_id),
     (("serviceUrl",), ConversationReferenceRecord.service_url),
-)
+))
 _IDENTIFIER_PATHS = frozenset(path for path, _ in _IDENTIFIERS)
+LOCALE_LENGTH = User.locale.type.length
 
 
 def parse_activity(body: Any) -> Activity:
@@ -100,7 +103,7 @@ def parse_activity(body: Any) -> Activity:
     _check_value(incoming.type, incoming.name, body.get("value"))
     body = _as_typed(body)
     try:
-        activity = Activity().deserialize(body)
+        activity = activity_from_json(body)
     except Exception as error:  # msrest raises DeserializationError and friends for ill-typed fields
         raise InvalidActivity(f"the activity could not be read: {type(error).__name__}") from None
     _fit_to_columns(activity)
@@ -126,7 +129,7 @@ def _cleaned(node: Any, path: tuple[str, ...]) -> Any:
 
 
 def _check_identifiers(body: dict[str, Any]) -> None:
-    for path, column in _IDENTIFIERS:
+    for path, length in _IDENTIFIERS:
         node: Any = body
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
@@ -135,8 +138,8 @@ def _check_identifiers(body: dict[str, Any]) -> None:
         name = ".".join(path)
         if not isinstance(node, str):
             raise InvalidActivity(f"{name} must be a string")
-        if len(node) > column.type.length:
-            raise InvalidActivity(f"{name} is longer than {column.type.length} characters")
+        if len(node) > length:
+            raise InvalidActivity(f"{name} is longer than {length} characters")
         if not node.isprintable():  # a control, invisible or lone surrogate character
             raise InvalidActivity(f"{name} holds control or invisible characters")
 
@@ -179,7 +182,7 @@ def _fit_to_columns(activity: Activity) -> None:
     sender = activity.from_property
     if sender is not None and sender.name:
         sender.name = fit(sender.name, NAME_LENGTH)
-    if activity.locale and len(activity.locale) > User.locale.type.length:
+    if activity.locale and len(activity.locale) > LOCALE_LENGTH:
         activity.locale = None
 
 

@@ -86,15 +86,19 @@ class LotsenAdapter(CloudAdapter):
         buffer.updates.append(activity)
         return ResourceResponse(id=activity.id)
 
-    async def deliver(self, context: TurnContext, activities: list[Activity]) -> None:
-        """Sends held replies through the connector of the turn they belong to."""
+    async def deliver(self, context: TurnContext, activities: list[Activity],
+                      payloads: list[dict[str, Any]] | None = None) -> None:
+        """Sends held replies through the connector of the turn they belong to; `payloads`, when given, are their
+        JSON (without ids) as the turn recorded them."""
         connector = _json_connector(context)
         if connector is None:  # not a connector of ours (botbuilder's TestAdapter)
             await super().send_activities(context, activities)
             return
-        for activity in activities:
+        if payloads is not None and len(payloads) != len(activities):
+            payloads = None
+        for index, activity in enumerate(activities):
             activity.id = None
-            payload = activity_json(activity)
+            payload = payloads[index] if payloads is not None else activity_json(activity)
             if activity.reply_to_id:
                 await connector.reply(activity.conversation.id, activity.reply_to_id, payload)
             else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from botbuilder.core import ConversationState, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import DialogSet
+from botbuilder.dialogs import DialogSet, DialogState
 
 from bot.conversation_tracking import ConversationTracker
 from bot.mentions import strip_bot_mention
+from bot.sql_storage import TurnStates
 from bot.message_limits import is_too_long, too_long_reply
 from bot.turns import AWAITING_ANSWER
 from dialogs.common.cards import welcome_card
@@ -36,18 +37,25 @@ class LotsenBot(TeamsActivityHandler):
         self._tracker = tracker
         self._dialogs = dialogs
         self._router = router
+        self._states = TurnStates(conversation_state, user_state)
+        # The DialogSet's own property (the same name): whether a dialog waits, without a DialogContext.
+        self._dialog_state = conversation_state.create_property("DialogState")
         # The language this conversation last wrote clearly in: a message that does not tell keeps it.
         self._written_language = conversation_state.create_property("WrittenLanguage")
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        await self._tracker.track(turn_context)
-        await super().on_turn(turn_context)
-        # Whether the replies end in a question a dialog waits for: shown again if they may not have arrived.
-        dialog_context = await self._dialogs.create_context(turn_context)
-        turn_context.turn_state[AWAITING_ANSWER] = dialog_context.active_dialog is not None
-        # Saved only when the turn succeeded: a failed turn leaves the stored state (drafts) as it was.
-        await self._conversation_state.save_changes(turn_context)
-        await self._user_state.save_changes(turn_context)
+        # Both states in one read; each is flattened once when saved (bot/sql_storage.py).
+        loaded = await self._states.load(turn_context)
+        try:
+            await self._tracker.track(turn_context)
+            await super().on_turn(turn_context)
+            # Whether the replies end in a question a dialog waits for: shown again if they may not have arrived.
+            dialog_state: DialogState = await self._dialog_state.get(turn_context, DialogState)
+            turn_context.turn_state[AWAITING_ANSWER] = bool(dialog_state.dialog_stack)
+            # Saved only when the turn succeeded: a failed turn leaves the stored state (drafts) as it was.
+            await self._states.save(turn_context)
+        finally:
+            self._states.end(loaded)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # Handled here rather than by TeamsActivityHandler, which looks up every added member at the connector.

@@ -24,16 +24,18 @@ Semantics, as botbuilder's persistent storages (BlobStorage, CosmosDbPartitioned
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar, Token
 from typing import Any
 
-from botbuilder.core import Storage
+from botbuilder.core import BotState, Storage, TurnContext
+from botbuilder.core.bot_state import CachedBotState
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler, loadclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.state import ETagConflict, delete_state, read_state, write_state
 
-__all__ = ["DEFAULT_TRUSTED_MODULES", "ETagConflict", "SqlStorage", "UntrustedStateError"]
+__all__ = ["DEFAULT_TRUSTED_MODULES", "ETagConflict", "SqlStorage", "TurnStates", "UntrustedStateError"]
 
 E_TAG = "e_tag"
 
@@ -98,16 +100,26 @@ class SqlStorage(Storage):
         if keys is None:
             raise Exception("Keys are required when reading")
         wanted = list(keys)
+        missing = _missing_this_turn.get()
+        if missing:
+            # Read at the start of this turn and not there (`TurnStates`): not read again, as botbuilder's
+            # BotState does on each use of a state that is still empty.
+            wanted = [key for key in wanted if key not in missing]
         if not wanted:
             return {}
+        return {key: item for key, (item, _document) in (await self.read_documents(wanted)).items()}
+
+    async def read_documents(self, keys: list[str]) -> dict[str, tuple[object, dict[str, Any]]]:
+        """`read`, each item with the document it was restored from (its e_tag in it): what the item flattens
+        to as long as nothing in it changed (`TurnStates`). The document must not be changed."""
         async with self._session_factory.begin() as session:
-            stored = await read_state(session, wanted)
-        items: dict[str, object] = {}
+            stored = await read_state(session, keys)
+        items: dict[str, tuple[object, dict[str, Any]]] = {}
         for key, state in stored.items():
             document = dict(state.data)
             document[E_TAG] = state.e_tag
             self._check_trusted(key, document)
-            items[key] = Unpickler(safe=True).restore(document)
+            items[key] = (Unpickler(safe=True).restore(document), document)
         return items
 
     async def write(self, changes: Mapping[str, object]) -> None:
@@ -115,12 +127,15 @@ class SqlStorage(Storage):
             raise Exception("Changes are required when writing")
         if not changes:
             return
+        await self._write_flattened([(key, item, Pickler().flatten(item)) for key, item in changes.items()])
+
+    async def _write_flattened(self, flattened: list[tuple[str, object, Any]]) -> None:
+        """Writes items already flattened (`Pickler().flatten(item)`); the documents are changed (e_tag out)."""
         prepared: list[tuple[str, object, dict[str, Any], str | None]] = []
-        for key, item in changes.items():
+        for key, item, document in flattened:
             e_tag = _e_tag_of(item)
             if e_tag == "":
                 raise ValueError(f"SqlStorage.write(): etag missing for {key!r}")
-            document = Pickler().flatten(item)
             if not isinstance(document, dict):
                 kind = type(item).__name__
                 raise TypeError(f"SqlStorage.write(): {key!r} must be a dict or an object, not {kind}")
@@ -128,6 +143,9 @@ class SqlStorage(Storage):
             self._check_trusted(key, document)
             prepared.append((key, item, document, e_tag))
 
+        missing = _missing_this_turn.get()
+        if missing:
+            missing.difference_update(key for key, *_rest in prepared)
         new_e_tags: list[str] = []
         async with self._session_factory.begin() as session:
             for key, _item, document, e_tag in prepared:
@@ -213,3 +231,89 @@ def _set_e_tag(item: object, e_tag: str) -> None:
         # An object that takes no new attributes (__slots__, frozen) keeps its old e_tag; its next write is
         # then checked against the read it came from, as with BlobStorage, which never updates items.
         pass
+
+
+# Keys of bot state that this turn read and did not find (`TurnStates.load`), until it writes them.
+_missing_this_turn: ContextVar[set[str] | None] = ContextVar("lotsen_state_missing", default=None)
+
+
+class _StoredBotState(CachedBotState):
+    """botbuilder's per-turn cache of one state, made from what `SqlStorage` read: the document the state was
+    restored from stands for the hash botbuilder would get by flattening the state once more."""
+
+    def __init__(self, state: dict[str, object], document: dict[str, Any]) -> None:  # pylint: disable=super-init-not-called
+        # CachedBotState.__init__ is not called: it flattens the state to compute its hash.
+        self.state = state
+        self.document: dict[str, Any] | None = document
+        self._hash: str | None = None
+
+    @property
+    def hash(self) -> str:  # type: ignore[override]
+        """What botbuilder's own `save_changes` compares with (should anything call it)."""
+        if self._hash is None:
+            self._hash = str(self.document)
+        return self._hash
+
+    @hash.setter
+    def hash(self, value: str) -> None:
+        # Set by botbuilder after its own save: from then on, botbuilder's comparison is the one that holds.
+        self._hash = value
+        self.document = None
+
+
+class TurnStates:
+    """The bot states of a turn (the conversation's, the user's): read from `SqlStorage` in one statement before
+    the turn, and saved after it with each state flattened once.
+
+    botbuilder's `BotState` reads each state on its first use and flattens it with jsonpickle to remember a hash;
+    at the end of the turn it flattens it again to see whether it changed, again to write it, and once more for
+    the new hash. Here the document a state was read from stands for the first, and the one flattening at the
+    end is both the comparison and what is written. What is stored, and when, is what botbuilder would store.
+    A state not stored yet, or one botbuilder loaded or cleared itself, is saved by botbuilder's
+    `save_changes`, as before; so is every state when the storage is not a `SqlStorage` (tests' MemoryStorage).
+    """
+
+    def __init__(self, *states: BotState) -> None:
+        self._states = states
+        storages = {id(getattr(state, "_storage", None)) for state in states}
+        storage = getattr(states[0], "_storage", None) if states else None
+        self._storage = storage if isinstance(storage, SqlStorage) and len(storages) == 1 else None
+
+    async def load(self, turn_context: TurnContext) -> Token[set[str] | None] | None:
+        """Reads the states; the token given back is for `end`, once the turn is over."""
+        if self._storage is None:
+            return None
+        keys: dict[str, BotState] = {}
+        for state in self._states:
+            if state.get_cached_state(turn_context) is not None:
+                continue
+            try:
+                keys[state.get_storage_key(turn_context)] = state
+            except TypeError:
+                continue  # no user or conversation id: botbuilder says so where the state is used, if it is
+        if not keys:
+            return None
+        found = await self._storage.read_documents(list(keys))
+        for key, (item, document) in found.items():
+            if isinstance(item, dict):
+                turn_context.turn_state[keys[key]._context_service_key] = _StoredBotState(item, document)
+        # A state not stored yet is left to botbuilder, which makes it empty on its first use, as always.
+        return _missing_this_turn.set({key for key in keys if key not in found})
+
+    @staticmethod
+    def end(token: Token[set[str] | None] | None) -> None:
+        if token is not None:
+            _missing_this_turn.reset(token)
+
+    async def save(self, turn_context: TurnContext) -> None:
+        for state in self._states:
+            cached = state.get_cached_state(turn_context)
+            if self._storage is None or not isinstance(cached, _StoredBotState) or cached.document is None:
+                await state.save_changes(turn_context)
+                continue
+            document = Pickler().flatten(cached.state)
+            if document == cached.document:
+                continue
+            await self._storage._write_flattened([(state.get_storage_key(turn_context), cached.state, document)])
+            document[E_TAG] = _e_tag_of(cached.state)
+            cached.document, cached._hash = document, None

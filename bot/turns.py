@@ -71,6 +71,8 @@ class ReplyBuffer:
     updates: list[Activity] = field(default_factory=list)
     awaiting_answer: bool = False
     failed: bool = False
+    # The replies' JSON as recorded with the turn: what is posted once it committed (made once, not twice).
+    payloads: list[dict[str, object]] | None = None
 
     def holds(self, context: TurnContext) -> bool:
         return context is self.context
@@ -80,6 +82,7 @@ class ReplyBuffer:
         self.failed = True
         self.activities.clear()
         self.updates.clear()
+        self.payloads = None
 
     @property
     def anything(self) -> bool:
@@ -95,7 +98,7 @@ class _TurnFailed(Exception):
 
 class TurnPipeline:
     def __init__(self, bot: Bot, sessions: TurnSessions,
-                 deliver: Callable[[TurnContext, list[Activity]], Awaitable[None]],
+                 deliver: Callable[[TurnContext, list[Activity], list[dict[str, object]] | None], Awaitable[None]],
                  replace: Callable[[TurnContext, list[Activity]], Awaitable[None]]) -> None:
         self._bot = bot
         self._sessions = sessions
@@ -121,6 +124,7 @@ class TurnPipeline:
                         if buffer.failed:
                             raise _TurnFailed
                         if buffer.anything:
+                            buffer.payloads = [activity_json(reply) for reply in buffer.activities]
                             await record_replies(session, conversation, this_activity, _stored(buffer),
                                                  awaiting_answer=buffer.awaiting_answer)
                         await self._prune(session)
@@ -150,7 +154,7 @@ class TurnPipeline:
                            text=text("turn_error", language_of(buffer.context.activity.locale)))
         try:
             await self._deliver(buffer.context, [TurnContext.apply_conversation_reference(
-                apology, TurnContext.get_conversation_reference(buffer.context.activity))])
+                apology, TurnContext.get_conversation_reference(buffer.context.activity))], None)
         except Exception:
             logger.exception("could not tell the user that the replies were not delivered")
         return False
@@ -211,7 +215,7 @@ class TurnPipeline:
         if buffer.updates:
             await self._replace(buffer.context, buffer.updates)
         if buffer.activities:
-            await self._deliver(buffer.context, buffer.activities)
+            await self._deliver(buffer.context, buffer.activities, buffer.payloads)
 
     async def _prune(self, session: AsyncSession) -> None:
         self._turns += 1
@@ -227,8 +231,8 @@ _REPLACES = "lotsenReplaces"
 
 
 def _stored(buffer: ReplyBuffer) -> list[dict[str, object]]:
-    return ([activity_json(reply) for reply in buffer.activities]
-            + [{_REPLACES: activity_json(update)} for update in buffer.updates])
+    replies = buffer.payloads if buffer.payloads is not None else [activity_json(reply) for reply in buffer.activities]
+    return [*replies, *({_REPLACES: activity_json(update)} for update in buffer.updates)]
 
 
 def _restored(previous: LastReplies) -> tuple[list[Activity], list[Activity]]:

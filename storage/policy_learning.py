@@ -205,7 +205,12 @@ async def teaching_generation(session: AsyncSession) -> int:
     active teachings in memory asks this one cheap query (an index-only max of the primary key) to know
     whether it must read them again.
     """
-    return int(await session.scalar(select(func.coalesce(func.max(TaughtQuestion.id), 0))) or 0)
+    return int(await session.scalar(_GENERATION) or 0)
+
+
+# Asked before every policy question: built once, on the table rather than the mapped class, so that a turn only
+# runs it (building it and going through the ORM cost more than the query).
+_GENERATION = select(func.coalesce(func.max(TaughtQuestion.__table__.c.id), 0))
 
 
 async def teaching_history(session: AsyncSession, limit: int = 100) -> list[TaughtQuestion]:

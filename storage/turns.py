@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from functools import cache
+from functools import cache, cached_property
 
 from sqlalchemy import CursorResult, Executable, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,9 +37,14 @@ def activity_key(conversation: str, activity_id: str) -> str:
 @dataclass(frozen=True)
 class LastReplies:
     activity_key: str
-    replies: list[dict[str, Any]]
+    stored_replies: str  # the replies' JSON, read only when they are shown again
     awaiting_answer: bool
     delivered: bool
+
+    @cached_property
+    def replies(self) -> list[dict[str, Any]]:
+        # Every turn reads the last replies to know whether they arrived; almost always they did, and are not parsed.
+        return json.loads(self.stored_replies)
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ async def last_replies(session: AsyncSession, conversation: str) -> LastReplies 
     row = (await session.execute(_statements(dialect_of(session)).last, {"conversation": conversation})).first()
     if row is None:
         return None
-    return LastReplies(row.activity_key, json.loads(row.replies), row.awaiting_answer, row.delivered_at is not None)
+    return LastReplies(row.activity_key, row.replies, row.awaiting_answer, row.delivered_at is not None)
 
 
 async def record_replies(session: AsyncSession, conversation: str, activity: str,

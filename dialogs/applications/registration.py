@@ -294,8 +294,12 @@ class RegistrationSteps(Dialog):
                 await dc.context.send_activity(text("registration.retry.required", lang))
                 return await self._ask(dc, state, name)
             return await self._store(dc, state, {name: None}, name)
-        async with self._session_factory() as session:
-            context = await self._answer_context(session, dc.context, lang)
+        if spec.kind == "organisation":
+            async with self._session_factory() as session:
+                context = await self._answer_context(session, dc.context, lang)
+        else:
+            # Only the organisation question reads the organisations: the other answers need no database.
+            context = self._answer_context_without_organisations(dc.context, lang)
         reading = read_answer(spec, message, self._data(state), context)
         if reading.problem and spec.kind in CHOICE_KINDS and supports_forms(dc.context.activity):
             # Nothing chosen ("text": no answer) is asked for as a choice from the list.
@@ -553,6 +557,12 @@ class RegistrationSteps(Dialog):
         return AnswerContext(today=datetime.now(MALMO_TIME).date(), user_name=sender.name or "",
                              user_teams_id=sender.id, organisations=organisations, lang=lang,
                              own_organisation=organisations[0] if len(organisations) == 1 else None)
+
+    @staticmethod
+    def _answer_context_without_organisations(context: TurnContext, lang: Language) -> AnswerContext:
+        sender = context.activity.from_property
+        return AnswerContext(today=datetime.now(MALMO_TIME).date(), user_name=sender.name or "",
+                             user_teams_id=sender.id, organisations=[], lang=lang)
 
     @staticmethod
     async def _organisation_choices(session: AsyncSession, context: TurnContext) -> list[Choice]:

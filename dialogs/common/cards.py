@@ -6,6 +6,7 @@ Framework SDK."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -166,7 +167,22 @@ def personal_chat_link(bot_id: str) -> str:
 
 def welcome_card(lang: Language, in_group: bool = False, bot_id: str | None = None) -> Card:
     """What Lotsen does, with a button per job. In a group chat or channel it offers only what works there, and
-    (given the bot's id) a button that opens the personal chat for the rest."""
+    (given the bot's id) a button that opens the personal chat for the rest. Every "hjälp" shows it: it is made
+    once per language and kind of chat, and each caller gets a copy of its own."""
+    return _copied(_welcome_card(lang, in_group, bot_id))
+
+
+def _copied(node: Any) -> Any:
+    """A copy of a card's JSON (dicts, lists and plain values), several times cheaper than `copy.deepcopy`."""
+    if isinstance(node, dict):
+        return {key: _copied(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copied(item) for item in node]
+    return node
+
+
+@lru_cache(maxsize=64)
+def _welcome_card(lang: Language, in_group: bool, bot_id: str | None) -> Card:
     jobs = lookup("welcome.jobs", lang)
     body = [
         {"type": "TextBlock", "text": text("welcome.title", lang), "size": "Large", "weight": "Bolder", "wrap": True},

@@ -68,8 +68,10 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 _EDGE_PUNCTUATION = " \t\n.!?,;:\"'»«”“()"
 
 
+@lru_cache(maxsize=1024)
 def plain(text: str) -> str:
-    """Lower case, no diacritics, one kind of dash and space, no punctuation around: how replies are compared."""
+    """Lower case, no diacritics, one kind of dash and space, no punctuation around: how replies are compared.
+    Remembered: every route's recogniser folds the same message of a turn again."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     decomposed = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))

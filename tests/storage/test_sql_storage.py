@@ -430,3 +430,63 @@ async def test_dialog_state_objects_come_back_as_their_types(session_factory: Fa
     assert isinstance(prompt_options.prompt, Activity)
     assert prompt_options.prompt.text == "Vad heter du?"
     assert dialog_state.dialog_stack[1].state["stepIndex"] == 0
+
+
+# --- TurnStates: a turn's states read together, each flattened once when saved ------------------------------------
+
+
+async def test_turn_states_read_together_and_written_only_when_changed(session_factory: Factory,
+                                                                      engine: AsyncEngine) -> None:
+    from bot.sql_storage import TurnStates
+    from tests.support.sql_statements import counting
+
+    adapter = TestAdapter()
+    storage = SqlStorage(session_factory)
+    conversation, user = ConversationState(storage), UserState(storage)
+    states = TurnStates(conversation, user)
+    dialog_state = conversation.create_property("DialogState")
+
+    # A first turn: nothing stored yet. Read once (not again on each use of the still empty state), then written.
+    first = TurnContext(adapter, _message("hej"))
+    with counting(engine) as counter:
+        token = await states.load(first)
+        await dialog_state.get(first, DialogState)
+        await user.create_property("Profile").get(first, dict)
+        await states.save(first)
+        TurnStates.end(token)
+    assert counter.kinds["SELECT"] == 1
+    assert counter.kinds["INSERT"] == 2  # both states, as botbuilder's save_changes writes them
+
+    # A turn that changes nothing: one read, no write.
+    unchanged = TurnContext(adapter, _message("igen"))
+    with counting(engine) as counter:
+        token = await states.load(unchanged)
+        assert (await dialog_state.get(unchanged, DialogState)).dialog_stack == []
+        await states.save(unchanged)
+        TurnStates.end(token)
+    assert dict(counter.kinds) == {"SELECT": 1}
+
+    # A change is written once, under the e_tag read (a second save in the turn is checked against this write).
+    changed = TurnContext(adapter, _message("ändra"))
+    token = await states.load(changed)
+    await user.create_property("Profile").set(changed, {"name": "Åsa", "since": dt.date(2024, 3, 1)})
+    with counting(engine) as counter:
+        await states.save(changed)
+        await states.save(changed)
+    TurnStates.end(token)
+    assert dict(counter.kinds) == {"UPDATE": 1}
+    await user.create_property("Profile").set(changed, {"name": "Åsa B"})
+    await states.save(changed)
+
+    # What botbuilder's own BotState reads back is what was saved, the types restored.
+    fresh = TurnContext(adapter, _message("läs"))
+    assert await UserState(SqlStorage(session_factory)).create_property("Profile").get(fresh) == {"name": "Åsa B"}
+
+    # A state botbuilder cleared itself is saved by botbuilder's save_changes, as before.
+    cleared = TurnContext(adapter, _message("rensa"))
+    token = await states.load(cleared)
+    await user.clear_state(cleared)
+    await states.save(cleared)
+    TurnStates.end(token)
+    assert await UserState(SqlStorage(session_factory)).create_property("Profile").get(
+        TurnContext(adapter, _message("läs igen"))) is None

@@ -1,5 +1,6 @@
-"""storage/sqlite_driver.py: aiosqlite with one thread hop a statement gives SQLAlchemy what aiosqlite's own cursors
-give (rows, row counts, last row ids, errors), and a connection nobody closed does not keep the process alive."""
+"""storage/sqlite_driver.py: aiosqlite with at most one thread hop a statement gives SQLAlchemy what aiosqlite's own
+cursors give (rows, row counts, last row ids, errors), a write waits for another writer without stopping the
+event loop, and a connection nobody closed does not keep the process alive."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import create_engine
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +66,7 @@ def test_a_connection_left_open_does_not_keep_the_process_alive(tmp_path):
 import asyncio, sys
 sys.path.insert(0, {str(ROOT)!r})
 from sqlalchemy import text
-from storage.db import create_engine
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 
 async def main():
     engine = create_engine("sqlite+aiosqlite:///{tmp_path / 'open.db'}")
@@ -78,3 +79,33 @@ asyncio.run(main())
     # A hang, not a time, is what is tested: the bound is far above a start-up's seconds.
     finished = subprocess.run([sys.executable, "-c", script], timeout=120, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
+
+
+async def test_a_write_waits_for_another_writer_off_the_event_loop(engine, tmp_path):
+    """A transaction's first write, while another connection holds SQLite's write lock, waits for it on the
+    connection's thread: the event loop goes on meanwhile, and the write lands once the lock is free."""
+    import asyncio
+    import sqlite3
+
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, held by another connection
+
+    async def write() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("SELECT count(*) FROM t"))  # a read never waits
+            await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
+            await connection.execute(text("INSERT INTO t (n) VALUES (2)"))
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.2)  # reached only if the loop runs while the write waits
+    assert not writing.done(), "the write waits for the lock"
+    other.execute("COMMIT")
+    other.close()
+    await writing
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+        # The connection's own wait is as it was configured (storage/db.py), not the in-place attempt's.
+        raw = (await connection.get_raw_connection()).driver_connection.raw
+        assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == SQLITE_BUSY_TIMEOUT_MS
