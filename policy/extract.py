@@ -41,6 +41,7 @@ _TERM = re.compile(r"\{(\w+)\}")
 _PART_SEPARATOR = re.compile(r"[,;+]| och | and | plus ")
 _CONTRAST = re.compile(r"\b(?:men|but|however|dock)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
+_ASIDE = re.compile(r" ?\((?:[^()\s]+ ?){1,3}\) ?")
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
@@ -85,7 +86,9 @@ class OwnerReader:
         self._joins = {fold(w) for w in vocab["joins"]}
 
     def read(self, text: str) -> bool | None:
-        # "Malmö stad (gatukontoret) är koordinator": brackets are read as spaces, so the words around them meet.
+        # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
+        # read with the brackets as spaces, so the words around them meet.
+        text = _ASIDE.sub(" ", text)
         text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
             return None
@@ -284,8 +287,9 @@ class FactReader:
             return replace(budget, value=budget.value * years, kind="total"), False
         if is_part:
             parts = [a for a in amounts if a.kind == "part" and a.bound == "exact"]
-            grants = [a for a in parts if self._grant.search(_around(text, a, amounts))]
             own = [a for a in parts if self._cofinancing.search(_around(text, a, amounts))]
+            # The co-financing's words are the more telling: "5 mkr egen insats ur Interreg" is the own part.
+            grants = [a for a in parts if a not in own and self._grant.search(_around(text, a, amounts))]
             if (len(parts) == 2 and len(grants) == 1 and len(own) == 1 and grants[0] is not own[0]
                     and grants[0].currency == own[0].currency):
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False

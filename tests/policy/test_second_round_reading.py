@@ -115,3 +115,19 @@ def test_preparing_a_membership_is_the_administrations_and_deciding_it_the_board
 def test_a_request_then_its_details_leads_to_the_feature() -> None:
     result = _ask("Registrera en ansökan åt oss: Horisont Europa, vi koordinerar, 30 mkr totalt.")
     assert result.kind == "feature" and result.feature == "register"
+
+
+def test_how_to_inform_about_a_project_told_of_comes_with_its_verdict() -> None:
+    result = _ask("Hur informerar vi stadskontoret? Vi koordinerar en LIFE-ansökan på 15 mkr.")
+    assert result.verdict is not None and result.verdict.routine_applies is True
+    assert result.verdict.information_item_to_ks is True
+
+
+def test_a_city_company_named_by_its_name_is_answered_as_a_company() -> None:
+    result = _ask("Kan Malmö Live skicka någon till stadens EU-nätverk?")
+    assert result.kind == "answer" and result.citations[0].section == "3.4"
+
+
+def test_the_annual_business_report_is_section_4s_ordinary_follow_up() -> None:
+    result = _ask("Ska redovisningen av vårt internationella arbete stå i verksamhetsberättelsen?")
+    assert result.kind == "answer" and result.citations[0].section == "4"
