@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.yaml_files import load_yaml
 from storage.directory_mappings import list_mappings, normalise_value
 from storage.models import DirectoryOutcome, DirectorySource
 from storage.organisations import DEFAULT_ORGANISATIONS_PATH
@@ -45,7 +45,7 @@ def load_mapping_file(path: Path | str | None = None) -> list[MappingRule]:
     """The rules of a mapping file (default: the shipped one); a value written twice in one source is an error."""
     source_path = Path(path) if path is not None else DEFAULT_MAPPING_PATH
     with source_path.open(encoding="utf-8") as stream:
-        raw = yaml.safe_load(stream)
+        raw = load_yaml(stream)
     parsed = _MappingFile.model_validate(raw if raw is not None else {})
     rules: list[MappingRule] = []
     for source, values in parsed.mappings.items():

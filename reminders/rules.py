@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from policy.yaml_files import load_yaml
 from policy import PolicyError, get_section
 from reminders.calendar import parse_rrule
 from storage.models import ReminderKind, ReminderSubjectType
@@ -154,7 +155,7 @@ def get_rule(kind: ReminderKind | str) -> ReminderRule:
 def _read(path: Path) -> ReminderRules:
     try:
         with path.open(encoding="utf-8") as stream:
-            raw = yaml.safe_load(stream)
+            raw = load_yaml(stream)
     except OSError as error:
         raise RulesError(f"{path}: cannot be read: {error}") from error
     except yaml.YAMLError as error:

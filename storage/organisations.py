@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.yaml_files import load_yaml
 from policy.organisation_duties import OrganisationDuties, organisation_duties
 from storage._sql import dialect_insert
 from storage.models import Organisation, OrganisationKind, utc_now
@@ -132,7 +132,7 @@ def load_organisation_entries(path: Path | str | None = None) -> list[Organisati
     """Reads and validates an organisations file; duplicate slugs or names are an error."""
     source = Path(path) if path is not None else DEFAULT_ORGANISATIONS_PATH
     with source.open(encoding="utf-8") as stream:
-        raw = yaml.safe_load(stream)
+        raw = load_yaml(stream)
     entries = _OrganisationsFile.model_validate(raw if raw is not None else {"organisations": []}).organisations
     for attribute in ("slug", "name"):
         seen: set[str] = set()

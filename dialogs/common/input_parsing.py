@@ -42,10 +42,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
+from policy.yaml_files import load_yaml
 from policy import parse_amount
 from storage.application_data import MalmoRole, Money
 from texts import LANGUAGES, lookup
@@ -138,7 +138,7 @@ def _text(word: Any) -> str:
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     with WORDS_FILE.open(encoding="utf-8") as f:
-        doc = yaml.safe_load(f)
+        doc = load_yaml(f)
     d = doc["dates"]
     if len(d["months"]) != 12 or len(d["weekdays"]) != 7:
         raise ValueError(f"{WORDS_FILE}: dates.months needs 12 entries and dates.weekdays 7")
