@@ -131,3 +131,18 @@ def test_a_city_company_named_by_its_name_is_answered_as_a_company() -> None:
 def test_the_annual_business_report_is_section_4s_ordinary_follow_up() -> None:
     result = _ask("Ska redovisningen av vårt internationella arbete stå i verksamhetsberättelsen?")
     assert result.kind == "answer" and result.citations[0].section == "4"
+
+
+def test_who_decides_a_membership_is_the_boards_even_when_the_preparation_is_mentioned() -> None:
+    result = _ask("Vem beslutar om att staden går med i ett nätverk för hela kommunen? Stadskontoret bereder väl frågan?")
+    assert result.kind == "answer" and result.citations[0].section == "3.2"
+
+
+def test_all_our_applications_asks_about_the_rule_not_one_project() -> None:
+    result = _ask("Ska kommunstyrelsen själv eller dess förvaltning informeras om alla våra EU-ansökningar?")
+    assert result.kind == "answer" and result.citations[0].section == "4.1" and result.verdict is None
+
+
+def test_what_the_brussels_office_is_for() -> None:
+    result = _ask("vad är brysselkontoret till för egentligen")
+    assert result.kind == "answer" and result.citations[0].section == "3.2.1"
