@@ -41,6 +41,7 @@ _TERM = re.compile(r"\{(\w+)\}")
 _PART_SEPARATOR = re.compile(r"[,;+]| och | and | plus ")
 _CONTRAST = re.compile(r"\b(?:men|but|however|dock)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
+_QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 _ASIDE = re.compile(r" ?\((?:[^()\s]+ ?){1,3}\) ?")
 
 
@@ -89,6 +90,7 @@ class OwnerReader:
         # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
         # read with the brackets as spaces, so the words around them meet.
         text = _ASIDE.sub(" ", text)
+        text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
             return None
@@ -290,9 +292,13 @@ class FactReader:
             own = [a for a in parts if self._cofinancing.search(_around(text, a, amounts))]
             # The co-financing's words are the more telling: "5 mkr egen insats ur Interreg" is the own part.
             grants = [a for a in parts if a not in own and self._grant.search(_around(text, a, amounts))]
+            # An amount without a currency is in the other's: "EU-bidraget är 7 miljoner kronor och vår egen
+            # medfinansiering 5,5 miljoner".
+            currencies = {a.currency for a in (*grants, *own) if a.currency is not None}
             if (len(parts) == 2 and len(grants) == 1 and len(own) == 1 and grants[0] is not own[0]
-                    and grants[0].currency == own[0].currency):
-                return replace(grants[0], value=grants[0].value + own[0].value, kind="total"), False
+                    and len(currencies) <= 1):
+                currency = next(iter(currencies), None)
+                return replace(grants[0], value=grants[0].value + own[0].value, kind="total", currency=currency), False
         return budget, is_part
 
     def _grant_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
@@ -323,7 +329,7 @@ class FactReader:
         or of the project anywhere ("ett treårigt projekt"); a duration about something else does not count."""
         sentence_end = re.search(r"[.!?;]", text[budget.end:])
         after = text[budget.end:budget.end + (sentence_end.start() if sentence_end else len(text))]
-        for pattern, where in zip(self._years, (after, text, text, text)):
+        for pattern, where in zip(self._years, (after, text, text, text, text)):
             for m in pattern.finditer(where):
                 n = m["n"]
                 value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
