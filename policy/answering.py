@@ -8,10 +8,8 @@ policy gets no citation. Every citation quotes the policy's own Swedish words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -23,7 +21,7 @@ from policy.language import detect_language
 from policy.classifier import Score
 from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
 from policy.normalise import FoldedWords, fold, tokens
-from policy.model import Answer, Citation, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
+from policy.model import Answer, Citation, Decision, Lang, ProjectFacts, RoutineResult, Topic, TopicOption
 from policy.budget import resolve_rate, threshold_on
 from policy.rules import evaluate_eu_routine
 from policy.sections import quote
@@ -120,7 +118,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
             if best.topic in form.when_topics and form.fits(folded):
                 return _labelled(form.topic, policy)
     clear = best.score - second.score >= decision.answer_margin
-    sure = clear and best.score >= decision.answer_score
+    sure = _sure(best, second, decision)
     # Two near topics answered from the same section agree on what the policy says: the better one
     # answers although neither alone is sure enough. Not for a question of a word or two ("Vem
     # bestämmer?"): it is too vague for one of the section's answers, so the topics are offered.
@@ -154,26 +152,23 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     return Choice("clarify", options=options)
 
 
-@lru_cache(maxsize=8)
-def _patterns(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+def _sure(best: Score, second: Score, decision: Decision) -> bool:
+    """The best topic answers: it scores high enough and leads the next one clearly enough."""
+    return best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
 
 
-def _clear_ranking(text_or_ranking: str | list[Score], policy: PolicyData) -> list[Score] | None:
-    """The ranking (of a text), when its best topic is sure enough to answer and not out of scope."""
-    ranking = policy.classifier.rank(text_or_ranking) if isinstance(text_or_ranking, str) else text_or_ranking
-    best, second = ranking[0], ranking[1]
-    decision = policy.decision
-    sure = best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
-    return ranking if sure and best.topic != OUT_OF_SCOPE else None
+def _clear_ranking(text: str, policy: PolicyData) -> list[Score] | None:
+    """The ranking of `text`, when its best topic is sure enough to answer and not out of scope."""
+    ranking = policy.classifier.rank(text)
+    best = ranking[0]
+    return ranking if _sure(best, ranking[1], policy.decision) and best.topic != OUT_OF_SCOPE else None
 
 
 def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | None:
     """The ranking of a message's first question, when it asks two and the first alone is clear: the answer is to
     what was asked first. None for a message of one question, or when its first question is vague on its own."""
-    pattern = _patterns(tuple(policy.topics_doc.get("second_question", ())))
     folded = fold(question)
-    split = pattern.search(folded) if pattern else None
+    split = policy.second_question.search(folded) if policy.second_question else None
     if split is None:
         return None
     end = split.start("cut") if split.groupdict().get("cut") is not None else split.start()
@@ -253,7 +248,7 @@ class _Builder:
         policy say about …?"), telling of no project, is answered with the rule, not a verdict and questions back."""
         if self.known.tell_of_a_project():
             return False
-        pattern = _patterns(tuple(self.policy.topics_doc.get("general_question", ())))
+        pattern = self.policy.general_question
         return bool(pattern and pattern.search(fold(self.question)))
 
     def _base(self, **fields: object) -> Answer:

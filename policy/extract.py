@@ -317,11 +317,8 @@ class FactReader:
         """The years of "3 år à 4,5 mkr": a number of years just before the amount, which is then a year's."""
         before = text[max(0, amount.start - 20):amount.start]
         for pattern in self._years_before:
-            if m := pattern.search(before):
-                n = m["n"]
-                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
-                if value is not None and 1 < value <= 10:
-                    return value
+            if (m := pattern.search(before)) and (years := self._years_of(m["n"])) is not None:
+                return years
         return None
 
     def _project_years(self, text: str, budget: Amount) -> Decimal | None:
@@ -331,11 +328,14 @@ class FactReader:
         after = text[budget.end:budget.end + (sentence_end.start() if sentence_end else len(text))]
         for pattern, where in zip(self._years, (after, text, text, text, text)):
             for m in pattern.finditer(where):
-                n = m["n"]
-                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
-                if value is not None and 1 < value <= 10:
-                    return value
+                if (years := self._years_of(m["n"])) is not None:
+                    return years
         return None
+
+    def _years_of(self, n: str) -> Decimal | None:
+        """A project's number of years, in digits or a number word; a figure no project runs for is none."""
+        value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
+        return value if value is not None and 1 < value <= 10 else None
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
         for pattern, sensitive, name, is_eu in self._programmes:

@@ -91,6 +91,9 @@ class PolicyData:
                 for form in self.topics_doc.get("question_forms", [])]
         except (KeyError, TypeError, re.error) as e:
             raise PolicyDataError(f"{data_dir / 'topics.yaml'}: question_forms: {type(e).__name__}: {e}") from e
+        # Where a message's second question starts, and the words of a question about the rule in general.
+        self.second_question = self._patterns("second_question", data_dir)
+        self.general_question = self._patterns("general_question", data_dir)
         # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
         aliases = [alias for actor in self.actors.values() for names in actor.aliases.values() for alias in names]
         self.concepts: tuple[str, ...] = tuple(
@@ -144,6 +147,14 @@ class PolicyData:
 
     def parameter_value(self, name: str, on: date) -> Any:
         return self.parameter_entry(name, on).value
+
+    def _patterns(self, key: str, data_dir: Path) -> re.Pattern[str] | None:
+        """topics.yaml's list `key` of regular expressions (on folded text) as one pattern, or None when empty."""
+        patterns = self.topics_doc.get(key, [])
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        except (TypeError, re.error) as e:
+            raise PolicyDataError(f"{data_dir / 'topics.yaml'}: {key}: {type(e).__name__}: {e}") from e
 
     def names_concept(self, question: str) -> bool:
         """Whether `question` names a concept of the policy: a phrase at the start of a word, a short word
