@@ -42,7 +42,9 @@ _PART_SEPARATOR = re.compile(r"[,;+]| och | and | plus ")
 _CONTRAST = re.compile(r"\b(?:men|but|however|dock)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
 _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
-_ASIDE = re.compile(r" ?\((?:[^()\s]+ ?){1,3}\) ?")
+# One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
+# closing one costs a single pass, not a search of every split (hostile text).
+_ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
