@@ -81,8 +81,7 @@ class OneHopCursor:
 def _reads_only(sql: str) -> bool:
     """A plain SELECT or a PRAGMA that only reads a setting: it takes no lock that another connection's writer could
     hold (WAL), so never waits."""
-    head = sql.lstrip()[:6].upper()
-    return head == "SELECT" or (head == "PRAGMA" and _is_setting_read(sql))
+    return sql.lstrip()[:6].upper() == "SELECT" or (_is_pragma(sql) and _is_setting_read(sql))
 
 
 def _is_setting_read(sql: str) -> bool:
