@@ -17,7 +17,8 @@ DATA = Path(__file__).parent / "data"
 # dev/: sets 1-6, the unseen sets of earlier measurements (1-2 first, then 3-4, then 5-6); their misses were
 # read after they had been measured, so they are development sets now (still never edited); sets 13, 14, 16, 17
 # and 18, written blind in the round after set 11, were measured once as unseen (116, 124, 119, 115 and 121 of 135)
-# and then read. unseen/: sets
+# and then read; so were sets 19 (short, terse chat questions: 118 of 135) and 20 (questions with their situation
+# first, some mixing English terms: 121 of 135), written blind in the round after 18. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either.
@@ -33,6 +34,8 @@ FROZEN = {
     "dev/set-16.yaml": "087df32828ed5f0913e8b1e08f9df4893f4664f86d5f76902f83f58d2d33dc6c",
     "dev/set-17.yaml": "2efb0410cdb5aa8621b0926adea09d172c3908388877c0043dc49c78e6d891ad",
     "dev/set-18.yaml": "107394afd297fd81c7a1b67e2c23d78e770b70a1a9554a0a42ea2798cb7bcfed",
+    "dev/set-19.yaml": "5ebe2bc67b8202a53c6d98c0a4d76e265717381aef7a20e8af7e4d7c9b1d2da9",
+    "dev/set-20.yaml": "66b71e108ecca574733f74adac808e61d45fae3f7e6b79eb73fbce0dec71751d",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
