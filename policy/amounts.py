@@ -70,6 +70,7 @@ class AmountReader:
         self.fractions = {fold(k): Decimal(str(v)) for k, v in vocab["fraction_words"].items()}
         self.bare_minimum = Decimal(vocab["bare_minimum"])
         self.window = int(vocab["window"])
+        self._inclusive = {fold(w) for w in vocab.get("inclusive", [])}
         self.cues_before = {kind: _phrases(ws) for kind, ws in vocab["cues_before"].items()}
         self.cues_after = {kind: _phrases(ws) for kind, ws in vocab["cues_after"].items()}
         mult = _alternation(list(self.multipliers))
@@ -203,8 +204,14 @@ class AmountReader:
         before_text = text[prev_end:start]
         if self._threshold_after.match(text, end) or self._threshold_before.search(before_text):
             return "threshold"
-        before = _WORD.findall(before_text)[-self.window:]
-        strong = _nearest_cue(before, {k: v for k, v in self.cues_before.items() if k != "weak"})
+        words = _WORD.findall(before_text)
+        before = words[-self.window:]
+        strong_cues = {k: v for k, v in self.cues_before.items() if k != "weak"}
+        # "Totalkostnaden inklusive vår egen insats ligger runt 9 mkr": what the total includes is not what the amount is.
+        inclusive = next((i for i in range(len(words) - len(before), len(words)) if words[i] in self._inclusive), None)
+        if inclusive and _nearest_cue(words[max(0, inclusive - 2):inclusive], strong_cues) == "total":
+            return "total"
+        strong = _nearest_cue(before, strong_cues)
         if strong:
             return strong  # type: ignore[return-value]
         if equal and (self._equal_before.search(before_text) or searched.has(self._equal_question)):
