@@ -111,6 +111,9 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
             return _labelled(taught, policy, taught=True)
     decision = policy.decision
     ranking = _first_question_ranking(question, policy) or policy.classifier.rank(question)
+    if (policy.practical_details and not extraction.facts.tell_of_a_project()
+            and policy.practical_details.search(fold(question))):
+        return _out_of_scope(question, ranking, policy)
     best, second = ranking[0], ranking[1]
     if not extraction.section_refs and not extraction.facts.tell_of_a_project():
         folded = fold(question)

@@ -94,6 +94,7 @@ class PolicyData:
         # Where a message's second question starts, and the words of a question about the rule in general.
         self.second_question = self._patterns("second_question", data_dir)
         self.general_question = self._patterns("general_question", data_dir)
+        self.practical_details = self._patterns("practical_details", data_dir)
         # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
         aliases = [alias for actor in self.actors.values() for names in actor.aliases.values() for alias in names]
         self.concepts: tuple[str, ...] = tuple(

@@ -69,3 +69,18 @@ def test_a_manager_asking_is_not_a_question_about_managing_projects() -> None:
                   "What do we have to do?")
     assert result.kind == "answer" and result.citations[0].section == "4.1"
     assert result.verdict is not None and result.verdict.information_item_to_ks is True
+
+
+@pytest.mark.parametrize("question", [
+    "Vilka öppettider har kommunstyrelsens förvaltning under jullovet?",
+    "What is the phone number of the city's EU office in Brussels?",
+    "I vilken byggnad håller kommunfullmäktige sina sammanträden?",
+])
+def test_a_practical_detail_the_policy_never_holds_gets_no_citation(question: str) -> None:
+    result = _ask(question)
+    assert result.out_of_scope and not result.citations
+
+
+def test_where_to_send_the_information_is_not_a_practical_detail() -> None:
+    result = _ask("Till vilken mejladress skickar vi informationen om vår EU-ansökan till KS förvaltning?")
+    assert result.citations and result.citations[0].section == "4.1"
