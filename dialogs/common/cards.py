@@ -141,12 +141,19 @@ def _as_markdown(element: Any) -> Any:
     shown = {key: value if key in ("data", "value") else _as_markdown(value) for key, value in element.items()}
     kind = element.get("type")
     if kind == "TextBlock" and isinstance(element.get("text"), str):
-        shown["text"] = card_markdown(keep_together(element["text"]))
+        shown["text"] = _shown_text(element["text"])
     elif kind == "FactSet":
-        shown["facts"] = [{**fact, **{key: card_markdown(keep_together(fact[key])) for key in ("title", "value")
+        shown["facts"] = [{**fact, **{key: _shown_text(fact[key]) for key in ("title", "value")
                                       if isinstance(fact.get(key), str)}}
                           for fact in element.get("facts") or []]
     return shown
+
+
+@lru_cache(maxsize=4096)
+def _shown_text(text: str) -> str:
+    """A text as a card shows it. Most of a card's texts are Lotsen's own (policy quotes, catalog texts) and come
+    again on every card of their kind: made once, not per card."""
+    return card_markdown(keep_together(text))
 
 
 # The `action` of a send_text_action button's data; bot/activity.py makes its `text` the message.

@@ -19,8 +19,17 @@ SUMMARY_LENGTH = 120
 _MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 
+class CardAttachment(Attachment):
+    """An Adaptive Card attachment that a copy shares. botbuilder deep-copies every activity it sends
+    (`TurnContext.send_activities`), which walked the whole card, every turn; a card is never changed once built (a
+    changed card is a new one, `update_activity`), so the copy is the card itself."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> CardAttachment:
+        return self
+
+
 def card_attachment(card: Card) -> Attachment:
-    return Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=card)
+    return CardAttachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=card)
 
 
 def card_message(card: Card, summary: str | None = None) -> Activity:
