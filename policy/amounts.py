@@ -214,11 +214,13 @@ class AmountReader:
         strong = _nearest_cue(before, strong_cues)
         if strong:
             return strong  # type: ignore[return-value]
-        if equal and (self._equal_before.search(before_text) or searched.has(self._equal_question)):
-            return "threshold"
         after = [m.group(0) for m in islice(_WORD.finditer(text, end), 3)]
         marked = [kind for kind, cues in self.cues_after.items()
                   if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after)))]
+        # "12 miljoner jämnt" is a figure given even in a question that offers alternatives ("… – eller?").
+        if (equal and "unmarked" not in marked
+                and (self._equal_before.search(before_text) or searched.has(self._equal_question))):
+            return "threshold"
         for kind in marked:
             if kind != "unmarked":
                 return kind  # type: ignore[return-value]
