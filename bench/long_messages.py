@@ -158,7 +158,7 @@ async def main(args: argparse.Namespace) -> None:
         database_url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
         process = _start_server(str(Path(args.root).resolve()), port, database_url)
         try:
-            await wait_until_up(f"http://127.0.0.1:{port}/healthz", attempts=400)
+            await wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
             print(f"{args.conversations} short conversations, {args.long_senders} long senders, "
                   f"{args.rounds} rounds; server: {args.root}, {database_url.split('://')[0]}", flush=True)
             await measure(f"http://127.0.0.1:{port}/api/messages", service_url, args.rounds, args.conversations,

@@ -87,6 +87,9 @@ class OwnerReader:
         self._other = {fold(w) for w in vocab["other"]}
         self._generic = {fold(w) for w in vocab["generic"]}
         self._joins = {fold(w) for w in vocab["joins"]}
+        fallback = vocab.get("fallback") or {}
+        self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
+        self._fallback_blocked = _any(fallback.get("blocked_by") or []) if fallback.get("blocked_by") else None
 
     def read(self, text: str) -> bool | None:
         # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
@@ -108,7 +111,16 @@ class OwnerReader:
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
             return False
-        return True if True in verdicts else None
+        if True in verdicts:
+            return True
+        return True if not said and self._owner_role_alone(text) else None
+
+    def _owner_role_alone(self, text: str) -> bool:
+        """The owner's role named in a question that no pattern read, with nothing that could make it another's,
+        a kind's or a question about the word ("ESF+-ansökan, huvudsökande Malmö, 9 mkr"): the asker's role."""
+        if self._fallback_role is None or not self._fallback_role.search(text):
+            return False
+        return not (self._fallback_blocked and self._fallback_blocked.search(text))
 
     def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None) -> bool | None:
         groups = m.groupdict()
