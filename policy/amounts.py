@@ -86,6 +86,7 @@ class AmountReader:
         self._threshold_before = re.compile(r"(?:" + "|".join(fold(p) for p in vocab["threshold_before"]) + r") ?$")
         self._threshold_named = re.compile("|".join(fold(p) for p in vocab["threshold_named"]))
         self._equal_before = re.compile(r"\b(?:" + "|".join(vocab["threshold_if_equal_before"]) + r") ?$")
+        self._given_before = {fold(w) for w in vocab.get("given_before", [])}
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
         self._comp_after = {b: re.compile(rf" ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
@@ -217,8 +218,10 @@ class AmountReader:
         after = [m.group(0) for m in islice(_WORD.finditer(text, end), 3)]
         marked = [kind for kind, cues in self.cues_after.items()
                   if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after)))]
-        # "12 miljoner jämnt" is a figure given even in a question that offers alternatives ("… – eller?").
-        if (equal and "unmarked" not in marked
+        # A figure marked after it ("12 miljoner jämnt", "… totalt") or said to be exact ("exakt 12 000 000 kr") is a
+        # figure given, even in a question that offers alternatives ("… – eller?").
+        given = stated and bool(before) and before[-1] in self._given_before
+        if (equal and not marked and not given
                 and (self._equal_before.search(before_text) or searched.has(self._equal_question))):
             return "threshold"
         for kind in marked:
@@ -227,7 +230,7 @@ class AmountReader:
         if _nearest_cue(before, {"total": self.cues_before["weak"]}):
             return "total"
         # "12 miljoner jämnt" is a figure given; a bare "12 miljoner" the threshold, unless stated.
-        if equal and not marked and not (stated and not searched.has(self._threshold_named)):
+        if equal and not marked and not given and not (stated and not searched.has(self._threshold_named)):
             return "threshold"
         return "unmarked"
 

@@ -114,6 +114,13 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if (policy.practical_details and not extraction.facts.tell_of_a_project()
             and policy.practical_details.search(fold(question))):
         return _out_of_scope(question, ranking, policy)
+    facts = extraction.facts
+    if (facts.malmo_is_project_owner and facts.eu_funding and policy.asks_who_is_informed
+            and policy.asks_who_is_informed.search(fold(question))):
+        # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
+        asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
+        if asked is not None:
+            return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
     if not extraction.section_refs and not extraction.facts.tell_of_a_project():
         folded = fold(question)

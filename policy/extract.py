@@ -219,6 +219,10 @@ class FactReader:
         self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
         self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
+        self._period = [re.compile(p) for p in amounts_vocab.get("period", [])]
+        self._eu_rate = [re.compile(p) for p in amounts_vocab.get("eu_rate", [])]
+        self._each_after = _any(amounts_vocab.get("each_after", []))
+        self._partners_counted = [re.compile(p) for p in amounts_vocab.get("partners_counted", [])]
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
         eu = vocab["eu_funding"]
@@ -266,6 +270,14 @@ class FactReader:
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
+        if grant_only is not None and (rate_of_costs := self._eu_rate_of_costs(rest)) is not None:
+            # "EU-bidrag 1,2 M€, 60 % av kostnaderna": the total is the grant over the EU's share of it.
+            budget = replace(grant_only, value=(grant_only.value * 100 / rate_of_costs).quantize(Decimal(1)),
+                             kind="total")
+            grant_only, is_part = None, False
+        elif budget is not None and not is_part and (partners := self._partners_each(rest, budget)) is not None:
+            # "sex partner med ca 2,5 mkr vardera": the total is their number times it.
+            budget = replace(budget, value=budget.value * partners, kind="total")
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))
@@ -324,6 +336,26 @@ class FactReader:
             return None
         return budget if self._grant.search(_around(text, budget, amounts)) else None
 
+    def _eu_rate_of_costs(self, text: str) -> Decimal | None:
+        """The EU's share of the project's costs, in per cent, when the question says it (a plausible one only)."""
+        for pattern in self._eu_rate:
+            if (m := pattern.search(text)) is not None:
+                rate = Decimal(m["rate"].replace(",", "."))
+                return rate if 10 <= rate <= 100 else None
+        return None
+
+    def _partners_each(self, text: str, amount: Amount) -> Decimal | None:
+        """The number of partners an amount is each one's ("2,5 mkr vardera" with "sex partner"), or None."""
+        if not self._each_after.search(text[amount.end:amount.end + 20]):
+            return None
+        for pattern in self._partners_counted:
+            for m in pattern.finditer(text):
+                n = m["n"]
+                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
+                if value is not None and 1 < value <= 50:
+                    return value
+        return None
+
     def _a_year(self, text: str, amount: Amount) -> bool:
         return bool(self._per_year.search(text[amount.end:amount.end + 20])) or self._years_said_before(text, amount) is not None
 
@@ -343,6 +375,11 @@ class FactReader:
         for pattern, where in zip(self._years, (after, text, text, text, text)):
             for m in pattern.finditer(where):
                 if (years := self._years_of(m["n"])) is not None:
+                    return years
+        for pattern in self._period:  # "projektperiod 2025–2027": both years counted
+            for m in pattern.finditer(text):
+                years = Decimal(int(m["last"]) - int(m["first"]) + 1)
+                if 1 < years <= 10:
                     return years
         return None
 

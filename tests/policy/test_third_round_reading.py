@@ -84,3 +84,18 @@ def test_a_practical_detail_the_policy_never_holds_gets_no_citation(question: st
 def test_where_to_send_the_information_is_not_a_practical_detail() -> None:
     result = _ask("Till vilken mejladress skickar vi informationen om vår EU-ansökan till KS förvaltning?")
     assert result.citations and result.citations[0].section == "4.1"
+
+
+@pytest.mark.parametrize("question", [
+    "Chefen frågar: kulturnämnden söker Kreativa Europa som projektägare, budgeten är inte klar. Vilka behöver få veta?",
+    "Our committee coordinates an Erasmus+ application; who do we have to inform?",
+])
+def test_who_must_be_told_about_an_owned_eu_project_gets_the_verdict(question: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "4.1"
+    assert result.verdict is not None and result.verdict.inform_ks_administration is True
+
+
+def test_who_must_be_told_without_a_project_stays_the_topic_asked() -> None:
+    result = _ask("Vilka ska informeras enligt policyn när en nämnd söker EU-medel?")
+    assert result.kind in ("answer", "clarify") and (result.verdict is None or result.missing_facts)
