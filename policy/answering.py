@@ -111,19 +111,18 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
             return _labelled(taught, policy, taught=True)
     decision = policy.decision
     ranking = _first_question_ranking(question, policy) or policy.classifier.rank(question)
-    if (policy.practical_details and not extraction.facts.tell_of_a_project()
-            and policy.practical_details.search(fold(question))):
-        return _out_of_scope(question, ranking, policy)
+    folded = fold(question)
     facts = extraction.facts
+    if policy.practical_details and not facts.tell_of_a_project() and policy.practical_details.search(folded):
+        return _out_of_scope(question, ranking, policy)
     if (facts.malmo_is_project_owner and facts.eu_funding and policy.asks_who_is_informed
-            and policy.asks_who_is_informed.search(fold(question))):
+            and policy.asks_who_is_informed.search(folded)):
         # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
         asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
         if asked is not None:
             return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
-    if not extraction.section_refs and not extraction.facts.tell_of_a_project():
-        folded = fold(question)
+    if not extraction.section_refs and not facts.tell_of_a_project():
         for form in policy.question_forms:
             if best.topic in form.when_topics and form.fits(folded):
                 return _labelled(form.topic, policy)
