@@ -254,8 +254,10 @@ class _Builder:
 
     def _about_the_rule_in_general(self) -> bool:
         """A question about what the rule says in general ("spelar det någon roll vilket program …?", "what does the
-        policy say about …?"), telling of no project, is answered with the rule, not a verdict and questions back."""
-        if self.known.tell_of_a_project():
+        policy say about …?"), telling of no project, is answered with the rule, not a verdict and questions back. A
+        bound alone ("små ansökningar under tolv miljoner") names a kind of application, not a project."""
+        known = self.known
+        if known.malmo_is_project_owner is not None or (known.total_budget is not None and known.budget_bound == "exact"):
             return False
         pattern = self.policy.general_question
         return bool(pattern and pattern.search(fold(self.question)))

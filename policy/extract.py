@@ -448,7 +448,9 @@ def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:
     """The amount that tells most about the total budget, and whether it is only a part of it."""
     facts = [a for a in amounts if a.kind != "threshold"]
     for kind in ("total", "unmarked"):
-        chosen = next((a for a in facts if a.kind == kind), None)
+        # An exact figure tells more than a bound: "understiger 12 miljoner – den landar på 9 mkr totalt".
+        of_kind = [a for a in facts if a.kind == kind]
+        chosen = next((a for a in of_kind if a.bound == "exact"), of_kind[0] if of_kind else None)
         if chosen:
             return chosen, False
     # Only parts (share, grant): the largest one is a floor under the total, if it bounds at all.

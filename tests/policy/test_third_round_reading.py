@@ -99,3 +99,19 @@ def test_who_must_be_told_about_an_owned_eu_project_gets_the_verdict(question: s
 def test_who_must_be_told_without_a_project_stays_the_topic_asked() -> None:
     result = _ask("Vilka ska informeras enligt policyn när en nämnd söker EU-medel?")
     assert result.kind in ("answer", "clarify") and (result.verdict is None or result.missing_facts)
+
+
+def test_small_applications_in_general_get_the_rule_not_a_verdict() -> None:
+    result = _ask("Är det sant att mindre EU-ansökningar under fem miljoner inte behöver rapporteras någonstans?")
+    assert result.citations and result.citations[0].section == "4.1"
+    assert result.verdict is None and not result.missing_facts
+
+
+def test_who_answers_for_following_it_is_section_3() -> None:
+    result = _ask("Har varje nämnd ansvar för att följa policyn, också de som sällan jobbar internationellt?")
+    assert result.kind == "answer" and result.citations[0].section == "3"
+
+
+def test_som_starting_a_relative_clause_is_not_asking_what_counts_as_international_work() -> None:
+    result = _ask("Vilka områden är det som det internationella arbetet ska prioritera?")
+    assert result.kind == "answer" and result.citations[0].section.startswith("2")
