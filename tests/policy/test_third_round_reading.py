@@ -115,3 +115,8 @@ def test_who_answers_for_following_it_is_section_3() -> None:
 def test_som_starting_a_relative_clause_is_not_asking_what_counts_as_international_work() -> None:
     result = _ask("Vilka områden är det som det internationella arbetet ska prioritera?")
     assert result.kind == "answer" and result.citations[0].section.startswith("2")
+
+
+def test_who_gets_the_compilation_in_the_end_is_kommunfullmäktige() -> None:
+    result = _ask("vem får den samlade redovisningen sist, fullmäktige eller styrelsen")
+    assert result.kind == "answer" and result.citations[0].section == "3.1"

@@ -22,7 +22,8 @@ DATA = Path(__file__).parent / "data"
 # companies' own questions, wrong assumptions to correct: 119 of 135), written and first measured after 19 and 20 were read,
 # and set 23 (EU project coordinators' jargon and budgets in parts: 119 of 135), written after 22 was read, and set 25
 # (Teams messages with greetings, numbers in words, compounds: 124 of 135), written after 23 was read, and set 27
-# (managers: approval chains and accountability: 117 of 135), written after 25 was read. unseen/: sets
+# (managers: approval chains and accountability: 117 of 135), written after 25 was read, and set 30 (very short,
+# fast-typed questions: 115 of 135), written after 27 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -30,7 +31,9 @@ DATA = Path(__file__).parent / "data"
 # 124 of 135, and set 24 (staff who know little of the policy, vague and naive questions), written with set 23 and
 # first measured at 123 of 135; and set 26 (careful readers: each actor's duties, the policy's limits, tricky verdicts),
 # written with set 25 and first measured at 128 of 135; and set 28 (text pasted from e-mails: signatures, forwarded
-# lines, bullet lists of facts), written with set 27 and first measured at 125 of 135.
+# lines, bullet lists of facts), written with set 27 and first measured at 125 of 135; and set 29 (the city's
+# international machinery: KS förvaltning, the Brussels office, contact persons), written with set 30 and first
+# measured at 126 of 135.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -49,6 +52,7 @@ FROZEN = {
     "dev/set-23.yaml": "57beb118de644ee567cf7cb948160c08b4fa04f215f4d691da93b1ce3149b956",
     "dev/set-25.yaml": "42e448630a53eca4415a2513c66cf2d204096cad9003f835bdd7b4ce2357d3cb",
     "dev/set-27.yaml": "e34253c35e5d67d06713d30cad8d177b68bcb83caa7b89e219501af993896733",
+    "dev/set-30.yaml": "fa202268fb9f8a31566cf6eaca1730d76cddba69b21b48240290326269f10305",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
@@ -59,6 +63,7 @@ FROZEN = {
     "unseen-next/set-24.yaml": "5063a93c28eeb12e2bec5946eb5400e76ffc0789049e11eb640d7733ea1df574",
     "unseen-next/set-26.yaml": "02dde6644451fc1c6d9fe86ea5f5702ebaab082e016a9296440a557ff09ed2ce",
     "unseen-next/set-28.yaml": "44fc816dba2607dbda8cd6687502d1a9cf052484fae25a09095f1f9f6eb68c53",
+    "unseen-next/set-29.yaml": "1099522fa26d1eed779bf05008df1f54d76084d7fe5be5aa22d4531fb492efe4",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 
