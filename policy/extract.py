@@ -86,6 +86,7 @@ class OwnerReader:
         self._skip = {fold(w) for w in vocab["skip"]}
         self._other = {fold(w) for w in vocab["other"]}
         self._generic = {fold(w) for w in vocab["generic"]}
+        self._foreign = tuple(fold(w) for w in vocab.get("foreign", []))
         self._joins = {fold(w) for w in vocab["joins"]}
         fallback = vocab.get("fallback") or {}
         self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
@@ -180,7 +181,9 @@ class OwnerReader:
         return None if head in self._no_actor or head[0].isdigit() else "other"
 
     def _malmo_or_kind(self, before: list[str]) -> str | None:
-        """Malmö, unless only a kind is meant: "en nämnd", "a committee"."""
+        """Malmö, unless only a kind is meant ("en nämnd", "a committee") or another country's ("den danska kommunen")."""
+        if before and before[-1].startswith(self._foreign):
+            return "other"
         return None if before and before[-1] in self._generic else "malmo"
 
 

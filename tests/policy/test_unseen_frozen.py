@@ -23,7 +23,8 @@ DATA = Path(__file__).parent / "data"
 # and set 23 (EU project coordinators' jargon and budgets in parts: 119 of 135), written after 22 was read, and set 25
 # (Teams messages with greetings, numbers in words, compounds: 124 of 135), written after 23 was read, and set 27
 # (managers: approval chains and accountability: 117 of 135), written after 25 was read, and set 30 (very short,
-# fast-typed questions: 115 of 135), written after 27 was read. unseen/: sets
+# fast-typed questions: 115 of 135), written after 27 was read, and set 31 (nämndsekreterare preparing agenda items:
+# 125 of 135), written after 30 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -33,7 +34,8 @@ DATA = Path(__file__).parent / "data"
 # written with set 25 and first measured at 128 of 135; and set 28 (text pasted from e-mails: signatures, forwarded
 # lines, bullet lists of facts), written with set 27 and first measured at 125 of 135; and set 29 (the city's
 # international machinery: KS förvaltning, the Brussels office, contact persons), written with set 30 and first
-# measured at 126 of 135.
+# measured at 126 of 135; and set 32 (young officials' casual style, two questions in one), written with set 31 and
+# first measured at 130 of 135.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -53,6 +55,7 @@ FROZEN = {
     "dev/set-25.yaml": "42e448630a53eca4415a2513c66cf2d204096cad9003f835bdd7b4ce2357d3cb",
     "dev/set-27.yaml": "e34253c35e5d67d06713d30cad8d177b68bcb83caa7b89e219501af993896733",
     "dev/set-30.yaml": "fa202268fb9f8a31566cf6eaca1730d76cddba69b21b48240290326269f10305",
+    "dev/set-31.yaml": "b483212569fafb3a937e04747e674ac7df846d44322e3a16342747a6041c7b27",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
@@ -64,6 +67,7 @@ FROZEN = {
     "unseen-next/set-26.yaml": "02dde6644451fc1c6d9fe86ea5f5702ebaab082e016a9296440a557ff09ed2ce",
     "unseen-next/set-28.yaml": "44fc816dba2607dbda8cd6687502d1a9cf052484fae25a09095f1f9f6eb68c53",
     "unseen-next/set-29.yaml": "1099522fa26d1eed779bf05008df1f54d76084d7fe5be5aa22d4531fb492efe4",
+    "unseen-next/set-32.yaml": "f9a5e4357a0b4f5cb3301e447a072834fcdef135b164a750c808873f86b2a757",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 
