@@ -125,7 +125,8 @@ class TurnPipeline:
                             raise _TurnFailed
                         if buffer.anything:
                             buffer.payloads = [activity_json(reply) for reply in buffer.activities]
-                            await record_replies(session, conversation, this_activity, _stored(buffer),
+                            await record_replies(session, conversation, this_activity,
+                                                 _stored(buffer.payloads, buffer.updates),
                                                  awaiting_answer=buffer.awaiting_answer)
                         await self._prune(session)
             except _TurnFailed:
@@ -230,9 +231,9 @@ _USER_ACTIONS = frozenset({ActivityTypes.message, ActivityTypes.invoke})
 _REPLACES = "lotsenReplaces"
 
 
-def _stored(buffer: ReplyBuffer) -> list[dict[str, object]]:
-    replies = buffer.payloads if buffer.payloads is not None else [activity_json(reply) for reply in buffer.activities]
-    return [*replies, *({_REPLACES: activity_json(update)} for update in buffer.updates)]
+def _stored(payloads: list[dict[str, object]], updates: list[Activity]) -> list[dict[str, object]]:
+    """What a turn records: its replies' JSON, then each card it replaced in place."""
+    return [*payloads, *({_REPLACES: activity_json(update)} for update in updates)]
 
 
 def _restored(previous: LastReplies) -> tuple[list[Activity], list[Activity]]:

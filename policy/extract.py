@@ -353,11 +353,13 @@ class FactReader:
             return None
         for pattern in self._partners_counted:
             for m in pattern.finditer(text):
-                n = m["n"]
-                value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
-                if value is not None and 1 < value <= 50:
+                if (value := self._count(m["n"])) is not None and 1 < value <= 50:
                     return value
         return None
+
+    def _count(self, n: str) -> Decimal | None:
+        """A count written in digits or as a number word ("6", "sex"), or None."""
+        return Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
 
     def _a_year(self, text: str, amount: Amount) -> bool:
         return bool(self._per_year.search(text[amount.end:amount.end + 20])) or self._years_said_before(text, amount) is not None
@@ -388,7 +390,7 @@ class FactReader:
 
     def _years_of(self, n: str) -> Decimal | None:
         """A project's number of years, in digits or a number word; a figure no project runs for is none."""
-        value = Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
+        value = self._count(n)
         return value if value is not None and 1 < value <= 10 else None
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:

@@ -299,7 +299,7 @@ class RegistrationSteps(Dialog):
                 context = await self._answer_context(session, dc.context, lang)
         else:
             # Only the organisation question reads the organisations: the other answers need no database.
-            context = self._answer_context_without_organisations(dc.context, lang)
+            context = self._context_of(dc.context, lang, organisations=[])
         reading = read_answer(spec, message, self._data(state), context)
         if reading.problem and spec.kind in CHOICE_KINDS and supports_forms(dc.context.activity):
             # Nothing chosen ("text": no answer) is asked for as a choice from the list.
@@ -552,17 +552,14 @@ class RegistrationSteps(Dialog):
                              {"answered": list(state.answered), "history": list(state.history)})
 
     async def _answer_context(self, session: AsyncSession, context: TurnContext, lang: Language) -> AnswerContext:
+        return self._context_of(context, lang, organisations=await self._organisation_choices(session, context))
+
+    @staticmethod
+    def _context_of(context: TurnContext, lang: Language, *, organisations: list[Choice]) -> AnswerContext:
         sender = context.activity.from_property
-        organisations = await self._organisation_choices(session, context)
         return AnswerContext(today=datetime.now(MALMO_TIME).date(), user_name=sender.name or "",
                              user_teams_id=sender.id, organisations=organisations, lang=lang,
                              own_organisation=organisations[0] if len(organisations) == 1 else None)
-
-    @staticmethod
-    def _answer_context_without_organisations(context: TurnContext, lang: Language) -> AnswerContext:
-        sender = context.activity.from_property
-        return AnswerContext(today=datetime.now(MALMO_TIME).date(), user_name=sender.name or "",
-                             user_teams_id=sender.id, organisations=[], lang=lang)
 
     @staticmethod
     async def _organisation_choices(session: AsyncSession, context: TurnContext) -> list[Choice]:
