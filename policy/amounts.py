@@ -24,6 +24,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?: \d{3})+(?:,\d+)?|\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\d]|[.,]\d)"
 )
 _WORD = re.compile(r"[^\W_]+")
+_CLAUSE_BREAK = re.compile(r"[,.;:!?](?:\s|$)")
 # The most number words one spoken number has ("tre hundra fyrtio fem"). Unbounded, a run of number words
 # without a multiplier after it ("a a a …") was searched again from every word: the square of its length.
 _SPOKEN_PARTS = 6
@@ -73,6 +74,7 @@ class AmountReader:
         self._inclusive = {fold(w) for w in vocab.get("inclusive", [])}
         self.cues_before = {kind: _phrases(ws) for kind, ws in vocab["cues_before"].items()}
         self.cues_after = {kind: _phrases(ws) for kind, ws in vocab["cues_after"].items()}
+        self._share_opening = _phrases(vocab.get("share_opening", []))
         mult = _alternation(list(self.multipliers))
         self._mult = re.compile(rf"(?P<space> ?)(?P<mult>{mult})(?![a-z])\.?")
         self._cur_after = re.compile(rf" ?(?P<cur>{_alternation(list(self.currencies))})(?![a-z])")
@@ -213,11 +215,18 @@ class AmountReader:
         if inclusive and _nearest_cue(words[max(0, inclusive - 2):inclusive], strong_cues) == "total":
             return "total"
         strong = _nearest_cue(before, strong_cues)
-        if strong:
-            return strong  # type: ignore[return-value]
         after = [m.group(0) for m in islice(_WORD.finditer(text, end), 3)]
         marked = [kind for kind, cues in self.cues_after.items()
                   if any(_starts_at(after, i, cue) for cue in cues for i in range(len(after)))]
+        clause = _WORD.findall(_CLAUSE_BREAK.split(before_text)[-1])
+        if strong and "total" in marked and not _nearest_cue(clause[-self.window:], strong_cues):
+            # "söker Erasmus+ som koordinator, budget 2,1 Mkr totalt": the cue in the amount's own clause decides.
+            return "total"
+        if strong:
+            return strong  # type: ignore[return-value]
+        if (opening := _nearest_cue(clause[:-self.window][:3], {"part": self._share_opening})) is not None:
+            # The clause opened with whose part it is: "Malmös andel i projektet där vi är lead är bara 3,2 mkr".
+            return opening  # type: ignore[return-value]
         # A figure marked after it ("12 miljoner jämnt", "… totalt") or said to be exact ("exakt 12 000 000 kr") is a
         # figure given, even in a question that offers alternatives ("… – eller?").
         given = stated and bool(before) and before[-1] in self._given_before

@@ -8,6 +8,7 @@ policy gets no citation. Every citation quotes the policy's own Swedish words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,9 @@ def answer(
 # ---- choosing -----------------------------------------------------------------------------------
 
 GRANT_SHARE_PARAMETER = "eu_grant_min_share"
+_SENTENCE_END = re.compile(r"[.!]\s+(?=\S)")
+_REFERS_BACK = frozenset({"det", "den", "dem", "de", "dom", "dess", "detta", "denna", "dessa", "sadant", "sant", "it", "this",
+                          "that", "they", "them", "its", "these", "those"})
 _VAGUE_WORDS = 2  # a question of at most this many words names no more than a subject
 
 
@@ -134,6 +138,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     one_section = (not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
                    and len(tokens(question)) > _VAGUE_WORDS and _same_first_section(question, best.topic, second.topic, policy))
     sure = sure or one_section
+    if (not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
+            and (topic := _topic_leading_to(best, second, policy))):
+        # A topic and the feature it leads to agree on what to show ("vem är kontaktperson för …": 3.3's answer with
+        # the register's button): the topic answers, and its card carries the feature.
+        best, sure = topic, True
     if sure and one_section and not _facts_for_the_routine(best.topic, known, policy) \
             and _facts_for_the_routine(second.topic, known, policy):
         best = second  # between two answers of 4.1, with project facts known, the one that gives the verdict
@@ -161,6 +170,15 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     return Choice("clarify", options=options)
 
 
+def _topic_leading_to(best: Score, second: Score, policy: PolicyData) -> Score | None:
+    """Of two near labels, the topic when the other is the feature that topic leads to (topics.yaml `feature`)."""
+    for topic, feature in ((best, second), (second, best)):
+        if (topic.topic in policy.topics and feature.topic in policy.features
+                and policy.topics[topic.topic].feature == policy.features[feature.topic]):
+            return topic
+    return None
+
+
 def _sure(best: Score, second: Score, decision: Decision) -> bool:
     """The best topic answers: it scores high enough and leads the next one clearly enough."""
     return best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
@@ -181,10 +199,27 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     if split is None:
         return None
     end = split.start("cut") if split.groupdict().get("cut") is not None else split.start()
-    if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1:
+    # The first question begins after the sentences that tell of the situation: "Fritidsnämnden koordinerar ett
+    # ESF+-projekt, 13 mkr. Vem följer upp budgeten, och vem …?" asks first who follows the budget.
+    start = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, end)), default=0)
+    if _REFERS_BACK.intersection(tokens(folded[start:end])):
+        start = 0  # "… stadens EU-nätverk. Vem håller ihop det, och …": "det" is what the sentences before name
+    if len(tokens(folded[start:end])) <= _VAGUE_WORDS + 1:
+        start = 0
+    if len(tokens(folded[start:end])) <= _VAGUE_WORDS + 1:
         return None
-    first = question[:end] if len(folded) == len(question) else folded[:end]
-    return _clear_ranking(first, policy)
+    text = question if len(folded) == len(question) else folded
+    whole = _clear_ranking(text[:end], policy)
+    if start == 0:
+        return whole
+    alone = _clear_ranking(text[start:end], policy)
+    # The question alone decides when it is one of the topics its situation leans to ("… ESF+-projekt, 13 mkr. Vem
+    # följer upp budgeten, och …"), not when on its own it reads as something else ("… Vem ansvarar för vad, och …").
+    context = policy.classifier.rank(text[:end])[: policy.decision.options]
+    if alone is not None and alone[0].topic in {s.topic for s in context}:
+        return alone
+    # Otherwise the situation would outweigh the question: the whole message, both questions, decides.
+    return None
 
 
 def _facts_for_the_routine(label: str, facts: ProjectFacts, policy: PolicyData) -> bool:

@@ -38,8 +38,12 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 _TERM = re.compile(r"\{(\w+)\}")
-_PART_SEPARATOR = re.compile(r"[,;+]| och | and | plus ")
-_CONTRAST = re.compile(r"\b(?:men|but|however|dock)\b")
+# "+" joins amounts ("9 mkr + 4 mkr"), not a programme's name ("ESF+ är 8 mkr").
+_PART_SEPARATOR = re.compile(r"[,;]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus ")
+_LOCATED_IN = {"i", "in"}
+# What is said after these is the project as it now stands: "men nu söker vi som lead", "Update: we take the lead",
+# "vi är partner nej förlåt projektägare".
+_CONTRAST = re.compile(r"\b(?:men|but|however|dock|update|uppdatering|rattelse|correction|forlat|sorry|jag menar|i mean)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
 _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
@@ -100,13 +104,15 @@ class OwnerReader:
         text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
             return None
-        said = [(m.start(), v) for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
+        said = [(m.end(), v) for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
                 if (v := self._verdict(m, if_malmo, if_other)) is not None]
         verdicts = {v for _, v in said}
         if verdicts == {True, False}:
             # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett
             # Interreg-projekt sedan tidigare, men nu söker vi ett eget som projektägare".
             turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
+            # A statement counts where it ends: "vi leder ett arbetspaket, men Rostock är lead partner" says Rostock's role
+            # after the "men", though its subject's match starts at "men".
             if all(at < turn for at, v in said if v is False) and any(at >= turn for at, v in said if v):
                 return True
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
@@ -168,7 +174,11 @@ class OwnerReader:
             # The words next to the verb decide: "en annan stad leder, vi är partner" is about "vi".
             found = self._malmo_last.search(text)
             if found and not self._not_malmo.search(text[found.start():]):
-                return self._malmo_or_kind(text[:found.start()].split())
+                before = text[:found.start()].split()
+                if len(before) > 1 and before[-1] in _LOCATED_IN:
+                    # "en friskola i Malmö", "ett företag i Malmö": who is in Malmö, not Malmö stad, unless it is itself
+                    return self._side(before[:-1], last) or "other"
+                return self._malmo_or_kind(before)
         if self._not_malmo.search(text) or self._other.intersection(tokens):
             return "other"
         if not last:
@@ -219,6 +229,7 @@ class FactReader:
         self.owner = OwnerReader(vocab["project_owner"])
         amounts_vocab = vocab["amounts"]
         self._per_year = _any(amounts_vocab.get("per_year", []))
+        self._per_year_before = _any(amounts_vocab.get("per_year_before", []))
         self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
         self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
@@ -227,6 +238,7 @@ class FactReader:
         self._each_after = _any(amounts_vocab.get("each_after", []))
         self._partners_counted = [re.compile(p) for p in amounts_vocab.get("partners_counted", [])]
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
+        self._partners_part = _any(amounts_vocab.get("partners_part", []))
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
         eu = vocab["eu_funding"]
         self._not_eu = _any(eu["not_eu"])
@@ -279,8 +291,12 @@ class FactReader:
                              kind="total")
             grant_only, is_part = None, False
         elif budget is not None and not is_part and (partners := self._partners_each(rest, budget)) is not None:
-            # "sex partner med ca 2,5 mkr vardera": the total is their number times it.
-            budget = replace(budget, value=budget.value * partners, kind="total")
+            # "sex partner med ca 2,5 mkr vardera": the total is their number times it, plus Malmö's own share when it
+            # is given beside it ("Malmös del är 7,5 MSEK och tre partner har 2,5 MSEK var").
+            own = [a for a in amounts if a.kind == "part" and a.bound == "exact" and a.start < budget.start
+                   and not self._grant.search(_around(rest, a, amounts))]
+            share = own[0].value if len(own) == 1 and own[0].currency in (None, budget.currency) else Decimal(0)
+            budget = replace(budget, value=budget.value * partners + share, kind="total")
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))
@@ -304,6 +320,8 @@ class FactReader:
         they are said), or the grant and the own co-financing, which together make the total."""
         if budget is None:
             return None, is_part
+        if (together := self._own_and_partners(text, amounts)) is not None:
+            return together, False
         if self._a_year(text, budget):
             # A total stated beside it wins: "kostar 4 mkr per år, totalt 14 mkr".
             stated = [a for a in amounts if a.kind in ("total", "unmarked") and not self._a_year(text, a)]
@@ -329,6 +347,21 @@ class FactReader:
                 currency = next(iter(currencies), None)
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total", currency=currency), False
         return budget, is_part
+
+    def _own_and_partners(self, text: str, amounts: list[Amount]) -> Amount | None:
+        """The total where the question gives Malmö's share and the partners' ("Malmös del är 11 miljoner och våra två
+        partners har tillsammans 3 miljoner"), and no total: the two added."""
+        exact = [a for a in amounts if a.kind != "threshold" and a.bound == "exact"]
+        if any(a.kind == "total" for a in exact) or len(exact) != 2:
+            return None
+        partners = [a for a in exact if self._partners_part.search(_around(text, a, amounts))]
+        own = [a for a in exact if a.kind == "part" and a not in partners]
+        if len(partners) != 1 or len(own) != 1 or self._grant.search(_around(text, own[0], amounts)):
+            return None
+        if None not in (own[0].currency, partners[0].currency) and own[0].currency != partners[0].currency:
+            return None
+        return replace(own[0], value=own[0].value + partners[0].value, kind="total",
+                       currency=own[0].currency or partners[0].currency)
 
     def _grant_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
         """The grant applied for, when it is the one amount the question gives ("a LIFE grant of €400,000")."""
@@ -362,7 +395,9 @@ class FactReader:
         return Decimal(n) if n.isdigit() else self.amounts.number_words.get(n)
 
     def _a_year(self, text: str, amount: Amount) -> bool:
-        return bool(self._per_year.search(text[amount.end:amount.end + 20])) or self._years_said_before(text, amount) is not None
+        return (bool(self._per_year.search(text[amount.end:amount.end + 20]))
+                or bool(self._per_year_before.search(text[max(0, amount.start - 30):amount.start]))
+                or self._years_said_before(text, amount) is not None)
 
     def _years_said_before(self, text: str, amount: Amount) -> Decimal | None:
         """The years of "3 år à 4,5 mkr": a number of years just before the amount, which is then a year's."""
@@ -454,8 +489,10 @@ def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:
     facts = [a for a in amounts if a.kind != "threshold"]
     for kind in ("total", "unmarked"):
         # An exact figure tells more than a bound: "understiger 12 miljoner – den landar på 9 mkr totalt".
+        # Of several, the last said: a correction or the project asked about comes after ("förra projektet var på 22
+        # miljoner … nu söker vi ett nytt på 9 miljoner", "vår andel 350 000 euro men hela projektet 2,4 miljoner").
         of_kind = [a for a in facts if a.kind == kind]
-        chosen = next((a for a in of_kind if a.bound == "exact"), of_kind[0] if of_kind else None)
+        chosen = next((a for a in reversed(of_kind) if a.bound == "exact"), of_kind[0] if of_kind else None)
         if chosen:
             return chosen, False
     # Only parts (share, grant): the largest one is a floor under the total, if it bounds at all.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -115,6 +116,8 @@ class OrganisationEntry(BaseModel):
     slug: str = Field(pattern=_SLUG_PATTERN, max_length=100)
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
+    # Other names officials use for it (the förvaltning serving a nämnd): looked up, never stored.
+    also_called: tuple[str, ...] = ()
 
     @field_validator("name")
     @classmethod
@@ -189,7 +192,17 @@ async def find_organisation(session: AsyncSession, text: str) -> Organisation | 
     if not wanted:
         return None
     wanted_slug = slugify(text)
-    for organisation in (await session.scalars(select(Organisation))).all():
+    organisations = (await session.scalars(select(Organisation))).all()
+    for organisation in organisations:
         if wanted in (normalise(organisation.name), organisation.slug) or wanted_slug == organisation.slug:
             return organisation
-    return None
+    # "Miljöförvaltningen" is Miljönämnden's förvaltning: the name the file gives for it finds the nämnd.
+    slug = also_called_slugs().get(wanted_slug)
+    return next((organisation for organisation in organisations if organisation.slug == slug), None)
+
+
+@lru_cache(maxsize=1)
+def also_called_slugs() -> dict[str, str]:
+    """The other names of organisations.yaml's entries (as slugs, so that punctuation and case do not matter) and the
+    slug of the entry each names."""
+    return {slugify(name): entry.slug for entry in load_organisation_entries() for name in entry.also_called}

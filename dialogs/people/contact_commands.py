@@ -282,7 +282,8 @@ _ORGANISATION_LAST_WORDS = frozenset({"ab", "bolag", "bolaget"})
 @lru_cache(maxsize=1)
 def _known_organisation_names() -> frozenset[str]:
     entries = load_organisation_entries()
-    return frozenset({normalise(entry.name) for entry in entries} | {entry.slug for entry in entries})
+    return frozenset({normalise(entry.name) for entry in entries} | {entry.slug for entry in entries}
+                     | {slugify(name) for entry in entries for name in entry.also_called})
 
 
 def looks_like_organisation(name: str) -> bool:

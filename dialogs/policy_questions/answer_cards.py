@@ -25,8 +25,10 @@ from texts import LANGUAGES, Language, text
 
 FEEDBACK_ACTION = "answer_feedback"
 CHOICE_ACTION = "policy_choice"
-# The features whose answer card carries the button that starts them (the welcome card's button).
-STARTABLE_FEATURES = ("register", "my_applications", "annual_report")
+# The features whose answer card carries the button that starts them (the welcome card's button): a request for
+# one, and a policy answer on a topic that leads to one ("hur informerar jag KS?" → registering, "vem är vår
+# kontaktperson?" under 3.3 → the contact persons).
+STARTABLE_FEATURES = ("register", "my_applications", "annual_report", "contacts")
 _TOPIC_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -37,7 +39,8 @@ def new_ref() -> str:
 
 def answer_card(answer: Answer, lang: Language, offer_registration: bool = False, *,
                 feedback_ref: str | None = None, note: str | None = None) -> Card:
-    """`offer_registration`: the consultation's verdict ends with a button that registers the application.
+    """`offer_registration`: the consultation's verdict ends with a button that registers the application; an answer
+    whose topic leads to one of Lotsen's features (`answer.feature`) ends with that feature's button.
     `feedback_ref`: the card asks "Hjälpte svaret?" with 👍 / 👎 naming this ref. `note`: a subtle line under
     the answer (the facts remembered from earlier questions)."""
     body: list[dict[str, Any]] = [{"type": "TextBlock", "text": answer.answer, "wrap": True}]
@@ -74,8 +77,8 @@ def answer_card(answer: Answer, lang: Language, offer_registration: bool = False
                      "wrap": True, "spacing": "Medium"})
         # The button sends the whole question; its title is cut to what Teams shows.
         actions.extend(send_text_action(button_title(suggestion), suggestion) for suggestion in answer.suggestions)
-    if offer_registration:
-        actions.insert(0, welcome_action("register", lang))
+    if offer_registration or answer.feature in STARTABLE_FEATURES:
+        actions.insert(0, welcome_action("register" if offer_registration else answer.feature, lang))
     return adaptive_card(body, actions)
 
 

@@ -99,10 +99,19 @@ def test_menar_du_offers_a_button_per_topic_with_short_titles():
 def test_a_feature_answer_carries_the_welcome_cards_button():
     for feature, label, message in (("register", "Registrera EU-ansökan", "registrera ansökan"),
                                     ("my_applications", "Mina ansökningar", "mina ansökningar"),
-                                    ("annual_report", "Årsredovisning", "årsredovisning")):
+                                    ("annual_report", "Årsredovisning", "årsredovisning"),
+                                    ("contacts", "Kontaktpersoner", "kontaktpersoner")):
         rendered = _rendered(feature_card(_answer(kind="feature", feature=feature, citations=[]), "sv"))
         assert [(choice.label, choice.message) for choice in rendered.choices] == [(label, message)]
-    assert _rendered(feature_card(_answer(kind="feature", feature="contacts", citations=[]), "sv")).choices == []
+    # The status of the annual reports is a view for KS förvaltning alone: no button for anyone to press.
+    assert _rendered(feature_card(_answer(kind="feature", feature="report_status", citations=[]), "sv")).choices == []
+
+
+def test_a_policy_answer_whose_topic_leads_to_a_feature_ends_with_its_button():
+    rendered = _rendered(answer_card(_answer(feature="contacts"), "en"))
+    assert ("Contact persons", "contact persons") in [(choice.label, choice.message) for choice in rendered.choices]
+    rendered = _rendered(answer_card(_answer(), "sv"))
+    assert "Kontaktpersoner" not in [choice.label for choice in rendered.choices]
 
 
 def test_remembered_facts_are_told_in_a_sentence():

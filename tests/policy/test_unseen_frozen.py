@@ -24,7 +24,11 @@ DATA = Path(__file__).parent / "data"
 # (Teams messages with greetings, numbers in words, compounds: 124 of 135), written after 23 was read, and set 27
 # (managers: approval chains and accountability: 117 of 135), written after 25 was read, and set 30 (very short,
 # fast-typed questions: 115 of 135), written after 27 was read, and set 31 (nämndsekreterare preparing agenda items:
-# 125 of 135), written after 30 was read. unseen/: sets
+# 125 of 135), written after 30 was read, and set 33 (school and preschool staff: Erasmus+ exchanges, their school
+# before the policy: 118 of 135) and set 34 (economists and controllers: budgets in parts, rates, years: 120 of 135),
+# written blind in the round after 31 and 32 and read after their first measurement, and sets 38 (the city's companies and
+# the nämnder working with them: 121 of 135), 39 (questions dictated to a phone: 117 of 135) and 40 (long messages,
+# background first: 110 of 135), written blind after 33 and 34 were read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -35,7 +39,9 @@ DATA = Path(__file__).parent / "data"
 # lines, bullet lists of facts), written with set 27 and first measured at 125 of 135; and set 29 (the city's
 # international machinery: KS förvaltning, the Brussels office, contact persons), written with set 30 and first
 # measured at 126 of 135; and set 32 (young officials' casual style, two questions in one), written with set 31 and
-# first measured at 130 of 135.
+# first measured at 130 of 135; and set 35 (elected politicians and their secretaries: mandate, who decides, 127 of
+# 135) and set 36 (international staff writing English and Swenglish: 125 of 135), written with 33 and 34; and set 37
+# (communicators and visit coordinators: 128 of 135), written with 38–40.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -56,6 +62,11 @@ FROZEN = {
     "dev/set-27.yaml": "e34253c35e5d67d06713d30cad8d177b68bcb83caa7b89e219501af993896733",
     "dev/set-30.yaml": "fa202268fb9f8a31566cf6eaca1730d76cddba69b21b48240290326269f10305",
     "dev/set-31.yaml": "b483212569fafb3a937e04747e674ac7df846d44322e3a16342747a6041c7b27",
+    "dev/set-33.yaml": "ac44d68355f472e84ea4266f7301e389e12463ab37fa29e4137d5edbcd8f9fce",
+    "dev/set-34.yaml": "e069a176592ff7e416ddf9d6df0b794ca7140ae76a00bb6d9f680ed96df0c420",
+    "dev/set-38.yaml": "448f47670136e5ad2e3bf641426ef4fe44d1840b45e8e78f355f9cfd74167982",
+    "dev/set-39.yaml": "fce78275ad803dd1405b425396a8b73111a5b403268e48e452b775520ea4c6c0",
+    "dev/set-40.yaml": "f9e70d5b0366e963c8fa5af0a6b1cbb6a9b3ad05b15e87ec526a13223e07ef93",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
@@ -68,6 +79,9 @@ FROZEN = {
     "unseen-next/set-28.yaml": "44fc816dba2607dbda8cd6687502d1a9cf052484fae25a09095f1f9f6eb68c53",
     "unseen-next/set-29.yaml": "1099522fa26d1eed779bf05008df1f54d76084d7fe5be5aa22d4531fb492efe4",
     "unseen-next/set-32.yaml": "f9a5e4357a0b4f5cb3301e447a072834fcdef135b164a750c808873f86b2a757",
+    "unseen-next/set-35.yaml": "33e7aed3ca844486c6c631b6f46a653ab72e0e3a3429ec7cdf9ee345fef1a595",
+    "unseen-next/set-36.yaml": "84aeb4be0ac163418aea11d2a6df506be5d394e70e786d0dd4c847b4c9f7b23d",
+    "unseen-next/set-37.yaml": "4901310356db89ed240ee387c8edb418dd20e3a2d6c4babc486c10898e8c5236",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 

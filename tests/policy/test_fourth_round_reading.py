@@ -1,0 +1,88 @@
+"""Kinds of failure read off development sets 33 (school staff), 34 (economists), 38 (companies), 39 (dictated
+questions) and 40 (long messages with their background first), each measured once as unseen and then read; tested in
+words of their own.
+
+A message that tells its situation in sentences and then asks two questions is answered on its first question, unless
+that question only makes sense with the sentences before it ("… Vem håller i det, och …"); a wish to register ("Jag
+vill registrera vår ansökan. Nämnden är …") is the registration; who is informed, asked beside another question,
+brings the verdict; a contact person's question leads to the register of contact persons; where several totals are
+given the last one is the project asked about.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policy import answer
+from tests.policy.helpers import ANSWER_DAY
+
+
+def _ask(question: str, **kwargs):
+    return answer(question, on=ANSWER_DAY, **kwargs)
+
+
+def test_the_first_question_after_the_situation_is_what_is_answered() -> None:
+    result = _ask("Kulturnämnden samordnar ett Kreativa Europa-projekt på 14 mkr totalt. Vem ser till att budgeten "
+                  "hålls, och vem tar hand om resultaten när projektet är slut?")
+    assert result.topic == "committee_project_duties" and result.citations[0].section == "4.1"
+    # the budget is given, so the verdict comes second
+    assert result.verdict is not None and result.verdict.information_item_to_ks is True
+
+
+def test_a_first_question_that_points_back_is_read_with_its_situation() -> None:
+    result = _ask("Jag har hört att staden har ett EU-nätverk för förvaltningarna. Vem samordnar det, och hur ofta "
+                  "träffas man?")
+    assert result.kind == "answer" and result.topic == "eu_network"
+
+
+def test_a_wish_to_register_with_the_details_after_it_is_the_registration() -> None:
+    result = _ask("Jag vill registrera vår LIFE-ansökan om skyfallsskydd. Miljönämnden är koordinator och "
+                  "totalbudgeten är 16 miljoner.")
+    assert result.kind == "feature" and result.feature == "register"
+    result = _ask("I would like to register our Interreg application. We are lead partner, 2 million euro in total.")
+    assert result.kind == "feature" and result.feature == "register"
+
+
+def test_who_is_informed_asked_beside_another_question_brings_the_verdict() -> None:
+    result = _ask("Grundskolenämnden tänker söka Erasmus+ som koordinator. Jag vill veta vem som beslutar om "
+                  "ansökan, samt vem som ska informeras.")
+    assert result.verdict is not None
+    assert result.verdict.routine_applies is True and result.verdict.inform_ks_administration is True
+
+
+@pytest.mark.parametrize("question", [
+    "Vem har vi som kontaktperson för internationella frågor på kulturförvaltningen?",
+    "Who is the contact person for international questions at the environment department?",
+])
+def test_a_contact_persons_question_leads_to_the_register(question: str) -> None:
+    result = _ask(question)
+    assert result.feature == "contacts" and result.citations[0].section == "3.3"
+
+
+@pytest.mark.parametrize("question, reaches", [
+    # the last total is the project asked about: a former project's or a share's figure comes before it
+    ("Vi hade ett ESF+-projekt på 30 mkr totalt som vi ledde. Nu söker vi som lead ett nytt med totalt 6 mkr. "
+     "Behövs informationsärende?", False),
+    ("Malmös andel av Interreg-projektet vi leder är 2,5 mkr, men hela projektet har en budget på 19 mkr. "
+     "Informationsärende?", True),
+    # Malmö's share and the partners' together
+    ("Vi är lead. Vår del är 8 mkr och de andra partnerna har tillsammans 6 mkr. Informationsärende till KS?", True),
+    # the grant and the EU's share of the costs
+    ("Vi är projektägare i ESF+ och bidraget är 7 mkr med en stödandel på 50 %. Informationsärende?", True),
+    # a yearly budget said before the amount
+    ("Miljönämnden koordinerar ett LIFE-projekt med en årsbudget på 3 mkr i fem år. Informationsärende?", True),
+])
+def test_budgets_in_parts_and_corrections_give_the_total(question: str, reaches: bool) -> None:
+    result = _ask(question)
+    assert result.verdict is not None and result.verdict.routine_applies is True
+    assert result.verdict.information_item_to_ks is reaches
+
+
+@pytest.mark.parametrize("question", [
+    "Vi på stadsbiblioteket är partner i ett Kreativa Europa-projekt som Aarhus kommun äger. Gäller EU-rutinen?",
+    "A private school in Malmö coordinates the Erasmus+ project and our school is a partner. Does the routine apply?",
+    "Vi leder ett arbetspaket i ett Horisont Europa-projekt, men ett universitet i Leuven är koordinator. Gäller rutinen?",
+])
+def test_when_another_owns_the_project_the_routine_does_not_apply(question: str) -> None:
+    result = _ask(question)
+    assert result.verdict is not None and result.verdict.routine_applies is False
