@@ -166,6 +166,15 @@ async def test_no_contact_person_yet_says_how_to_register_one(session_factory):
     assert "”kontaktperson Miljönämnden: Anna Andersson”" in answer
 
 
+async def test_the_förvaltning_serving_a_nämnd_is_looked_up_and_set_as_the_nämnd(session_factory):
+    await seed_people(session_factory)
+    answer = await ask(session_factory, ANNA, "vem är kontaktperson för internationella frågor på fritidsförvaltningen?")
+    assert answer.startswith("Fritidsnämnden har ingen kontaktperson för internationella frågor registrerad i Lotsen.")
+    answer = await ask(session_factory, ANNA, "kontaktperson Miljöförvaltningen: Anna Andersson")
+    assert answer.startswith("Klart: kontaktperson för internationella frågor i Miljönämnden är nu Anna Andersson.")
+    assert (await _contact(session_factory, "miljonamnden")).name == "Anna Andersson"
+
+
 async def test_a_user_with_the_contact_person_role_counts_as_the_contact_person(session_factory):
     async with session_factory.begin() as session:
         await make_user(session, "29:siv", "Siv Sjöberg", await get_organisation(session, "kulturnamnden"),

@@ -175,6 +175,11 @@ async def test_inactive_organisations_are_listed_only_on_request(session_factory
         ("Halsa, vard och omsorgsnamnden", "halsa-vard-och-omsorgsnamnden"),
         ("mkb fastighets ab", "mkb-fastighets-ab"),
         ("Malmö Stadshus AB", "malmo-stadshus-ab"),
+        # the förvaltning or kontor serving a nämnd (organisations.yaml also_called) finds the nämnd
+        ("Miljöförvaltningen", "miljonamnden"),
+        ("halsa, vard och omsorgsforvaltningen", "halsa-vard-och-omsorgsnamnden"),
+        ("Fastighets- och gatukontoret", "tekniska-namnden"),
+        ("stadskontoret", "kommunstyrelsen"),
     ],
 )
 async def test_find_organisation_ignores_case_and_diacritics(
