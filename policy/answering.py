@@ -80,6 +80,7 @@ def answer(
 # ---- choosing -----------------------------------------------------------------------------------
 
 GRANT_SHARE_PARAMETER = "eu_grant_min_share"
+_COMPANY_TOPICS = frozenset({"companies", "partly_owned"})
 _SENTENCE_END = re.compile(r"[.!]\s+(?=\S)")
 _REFERS_BACK = frozenset({"det", "den", "dem", "de", "dom", "dess", "detta", "denna", "dessa", "sadant", "sant", "it", "this",
                           "that", "they", "them", "its", "these", "those"})
@@ -122,6 +123,13 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if (facts.malmo_is_project_owner and facts.eu_funding and policy.asks_who_is_informed
             and policy.asks_who_is_informed.search(folded)):
         # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
+        asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
+        if asked is not None:
+            return _labelled(asked, policy)
+    if (facts.owner_is_company and facts.eu_funding and ranking[0].topic in _COMPANY_TOPICS
+            and policy.fact_reader.names_routine_acts(folded)):
+        # A company's own EU application and what 4.1 asks ("vi på Malmö Live är huvudsökande … informationsärende?"):
+        # the routine's answer, which says the routine is the nämnders'.
         asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
         if asked is not None:
             return _labelled(asked, policy)
@@ -364,7 +372,10 @@ class _Builder:
             parts.append(self.texts.text("routine.assumed_eu", self.lang))
         citations = self._citations(topic, result.on)
         if result.verdict.routine_applies is False and self.known.malmo_is_project_owner is False:
-            for sid, words in self.policy.topics_doc.get("partner_support", {}).items():
+            support = dict(self.policy.topics_doc.get("partner_support", {}))
+            if self.known.owner_is_company:  # what the policy says of companies, then the support they get
+                support = {**self.policy.topics_doc.get("company_owner_support", {}), **support}
+            for sid, words in support.items():
                 section = self.policy.section(sid, result.on)
                 citations.append(Citation(section=sid, title=section.title.get(self.lang),
                                           quote=quote(section.text.sv, words)))

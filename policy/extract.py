@@ -64,6 +64,12 @@ def _words(words: list[str]) -> str:
     return "|".join(f"(?:{fold(w)})" for w in words)
 
 
+@dataclass(frozen=True)
+class OwnerReading:
+    owner: bool | None  # whether Malmö stad (a nämnd) is the project owner; None: not said
+    company: bool = False  # the owner named is a company, so a nämnd is not (`owner` is False)
+
+
 class OwnerReader:
     """Whether Malmö stad is the project owner, from the patterns of facts.yaml's project_owner.
 
@@ -92,35 +98,48 @@ class OwnerReader:
         self._generic = {fold(w) for w in vocab["generic"]}
         self._foreign = tuple(fold(w) for w in vocab.get("foreign", []))
         self._joins = {fold(w) for w in vocab["joins"]}
+        company = vocab.get("company") or {}
+        self._company_names = re.compile(rf"\b(?:{_words(company['names'])})\b") if company.get("names") else None
+        self._company_asker = _any(company["asker"]) if company.get("asker") else None
+        self._first_person = {fold(w) for w in company.get("first_person", [])}
         fallback = vocab.get("fallback") or {}
         self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
         self._fallback_blocked = _any(fallback.get("blocked_by") or []) if fallback.get("blocked_by") else None
 
-    def read(self, text: str) -> bool | None:
+    def read(self, text: str) -> OwnerReading:
         # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
-        # read with the brackets as spaces, so the words around them meet.
+        # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
+        # read before: "Vi på Malmö Live (helägt bolag) är huvudsökande".
+        company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
         text = _ASIDE.sub(" ", text)
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         if any(p.search(text) for p in self._ambiguous):
-            return None
-        said = [(m.end(), v) for pattern, if_malmo, if_other in self._rules for m in pattern.finditer(text)
-                if (v := self._verdict(m, if_malmo, if_other)) is not None]
-        verdicts = {v for _, v in said}
+            return OwnerReading(None)
+        said: list[tuple[int, bool, bool]] = []  # where a statement ends, what it says, whether of a company
+        for pattern, if_malmo, if_other in self._rules:
+            for m in pattern.finditer(text):
+                verdict, company = self._verdict(m, if_malmo, if_other, company_asker)
+                if verdict is not None:
+                    said.append((m.end(), verdict, company))
+        verdicts = {v for _, v, _ in said}
         if verdicts == {True, False}:
             # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett
             # Interreg-projekt sedan tidigare, men nu söker vi ett eget som projektägare".
             turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
             # A statement counts where it ends: "vi leder ett arbetspaket, men Rostock är lead partner" says Rostock's role
             # after the "men", though its subject's match starts at "men".
-            if all(at < turn for at, v in said if v is False) and any(at >= turn for at, v in said if v):
-                return True
+            if all(at < turn for at, v, _ in said if v is False) and any(at >= turn for at, v, _ in said if v):
+                return OwnerReading(True)
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
-            return False
+            return OwnerReading(False, company=any(company for _, v, company in said if v is False))
         if True in verdicts:
-            return True
-        return True if not said and self._owner_role_alone(text) else None
+            return OwnerReading(True)
+        if not said and self._owner_role_alone(text):
+            # "Malmö Live (helägt bolag), huvudsökande, Creative Europe": the asker's role, and the asker a company
+            return OwnerReading(False, company=True) if company_asker else OwnerReading(True)
+        return OwnerReading(None)
 
     def _owner_role_alone(self, text: str) -> bool:
         """The owner's role named in a question that no pattern read, with nothing that could make it another's,
@@ -129,7 +148,9 @@ class OwnerReader:
             return False
         return not (self._fallback_blocked and self._fallback_blocked.search(text))
 
-    def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None) -> bool | None:
+    def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None, company_asker: bool
+                 ) -> tuple[bool | None, bool]:
+        """What the match says of Malmö stad as the owner, and whether the owner it names is a company."""
         groups = m.groupdict()
         flips = sum(1 for name, value in groups.items() if name.startswith("neg") and value)
         who, by = groups.get("who"), groups.get("by")
@@ -139,10 +160,21 @@ class OwnerReader:
             side = self._party(by, last=False)
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
-        if side is None or (side == "other" and flips % 2):
-            return None  # "Lund leder inte projektet" says nothing of who does
+        subject = (who or by or "").split()
+        asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
+        if side == "malmo" and company_asker and asker:
+            side = "company"  # "vi" of someone speaking for a company
+        if side is None or (side in ("other", "company") and flips % 2 and not asker):
+            return None, False  # "Lund leder inte projektet" says nothing of who does
+        if side == "company":
+            # A company as the owner is not a nämnd owning it (4.1 is the nämnders' routine). The asker's company as a
+            # partner is not the owner either; another company as a partner says nothing of who is.
+            if not if_malmo and not asker:
+                return None, False
+            owns = if_malmo != bool(flips % 2)
+            return False, owns
         verdict = if_malmo if side == "malmo" else if_other
-        return None if verdict is None else verdict != bool(flips % 2)
+        return (None if verdict is None else verdict != bool(flips % 2)), False
 
     def _party(self, words: str, last: bool) -> str | None:
         """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""
@@ -160,7 +192,7 @@ class OwnerReader:
         return sides[-1 if last else 0] if sides else None
 
     def _side(self, words: list[str], last: bool) -> str | None:
-        """"malmo", "other", or None when the words name no one (or only a kind: "en nämnd").
+        """"malmo", "company", "other", or None when the words name no one (or only a kind: "en nämnd").
 
         `last`: the words stand before the verb, so their last word is the subject's head;
         otherwise they follow it ("leds av Region Skåne") and the first words count.
@@ -170,6 +202,10 @@ class OwnerReader:
         if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
             return None
         text = " ".join(tokens)
+        if self._company_names and (found := self._company_names.search(text)):
+            # "Malmö Live Konserthus AB", "vårt hamnbolag", "vi på MKB"; "ett bolag" is a kind, not a party
+            before = text[:found.start()].split()
+            return None if before and before[-1] in self._generic else "company"
         if last:
             # The words next to the verb decide: "en annan stad leder, vi är partner" is about "vi".
             found = self._malmo_last.search(text)
@@ -279,7 +315,8 @@ class FactReader:
         rest = text
         for start, end in rate_spans:
             rest = rest[:start] + " " * (end - start) + rest[end:]
-        owner = self.owner.read(text)
+        reading = self.owner.read(text)
+        owner = reading.owner
         programme, programme_is_eu = self._programme(question, text)
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         budget, is_part = _budget(amounts)
@@ -302,6 +339,7 @@ class FactReader:
                       and not self._funder_named.search(text))
         facts = ProjectFacts(
             malmo_is_project_owner=owner,
+            owner_is_company=reading.company,
             eu_funding=True if eu_assumed else eu_funding,
             total_budget=budget.value if budget else None,
             currency=budget.currency if budget else None,
@@ -347,6 +385,10 @@ class FactReader:
                 currency = next(iter(currencies), None)
                 return replace(grants[0], value=grants[0].value + own[0].value, kind="total", currency=currency), False
         return budget, is_part
+
+    def names_routine_acts(self, folded: str) -> bool:
+        """Whether the question names what 4.1's routine asks (an informationsärende, informing KS förvaltning)."""
+        return bool(self._routine_acts.search(folded))
 
     def _own_and_partners(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The total where the question gives Malmö's share and the partners' ("Malmös del är 11 miljoner och våra två

@@ -154,6 +154,9 @@ class ProjectFacts(BaseModel):
     # How `total_budget` bounds the real total: "over 15 million" is at_least, "under 12 million"
     # below. Malmö's share or the grant applied for is read as at_least: the total is no smaller.
     budget_bound: Literal["exact", "at_least", "below", "at_most"] = "exact"
+    # The project owner is a company (a helägt bolag, or one the city owns in part), not a nämnd: 4.1's routine is
+    # the nämnders', so `malmo_is_project_owner` is False and the answer says why (Lotsen's reading, README).
+    owner_is_company: bool = False
 
     def tell_of_a_project(self) -> bool:
         """Whether these facts say something of a real project: who owns it, or its budget. (EU funding alone
@@ -171,6 +174,8 @@ class ProjectFacts(BaseModel):
         for name in ("malmo_is_project_owner", "eu_funding", "programme", "submission_date"):
             if getattr(other, name) is not None:
                 data[name] = getattr(other, name)
+        if other.malmo_is_project_owner is not None:  # who owns it, said again, says whether a company does
+            data["owner_is_company"] = other.owner_is_company
         if other.total_budget is not None and self._budget_yields_to(other):
             data.update(total_budget=other.total_budget, currency=other.currency, budget_bound=other.budget_bound)
         return ProjectFacts(**data)

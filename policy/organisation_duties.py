@@ -1,6 +1,6 @@
 """What the policy asks of a nämnd and of a helägt bolag: whether it reports its international work every year,
-and whether it appoints a contact person for international matters (parameter `organisation_duties` in
-policy/data/parameters.yaml).
+whether it appoints a contact person for international matters, and whether 4.1's routine is its own for the EU
+applications it owns (parameter `organisation_duties` in policy/data/parameters.yaml).
 
 A nämnd must do both (3.3, and 4 for the report). The policy gives a helägt bolag no duty to report (3.4 is
 silent on it, and 4 asks it of "stadens nämnder") and only the opportunity to appoint a representative (3.4).
@@ -77,6 +77,7 @@ class OrganisationDuties(_Frozen):
     actor: str
     annual_report: Duty  # reporting the international work to kommunstyrelsen every year
     contact: Duty  # appointing a contact person (3.3) or representative (3.4) for international matters
+    eu_routine: Duty  # the routine for its EU applications when it owns the project (4.1: the nämnders')
 
     @model_validator(mode="after")
     def _contact_has_a_role(self) -> OrganisationDuties:
@@ -91,6 +92,10 @@ class OrganisationDuties(_Frozen):
     @property
     def must_appoint_contact(self) -> bool:
         return self.contact.required
+
+    @property
+    def follows_eu_routine(self) -> bool:
+        return self.eu_routine.required
 
 
 def organisation_duties(actor: str, on: date | None = None, *, policy: PolicyData | None = None) -> OrganisationDuties:
@@ -122,7 +127,7 @@ def _duties(policy: PolicyData, version_id: str, valid_from: date) -> dict[str, 
             duties = OrganisationDuties.model_validate({**(doc or {}), "actor": actor})
         except ValidationError as error:
             raise PolicyDataError(f"{where}: {actor}: {error}") from error
-        for name in ("annual_report", "contact"):
+        for name in ("annual_report", "contact", "eu_routine"):
             duty: Duty = getattr(duties, name)
             for section_id in duty.sections:
                 if version.section(section_id) is None:

@@ -138,7 +138,10 @@ def _explain(facts: ProjectFacts, applies: bool | None, reaches: bool | None, bu
             shown = t("converted", eur=shown, sek=texts.money(budget_sek, "SEK", lang), rate=texts.rate(rate_used, lang))
         budget_text = t(f"budget.{facts.budget_bound}", amount=shown)
     if applies is False:
-        lines.append(t("not_owner") if facts.malmo_is_project_owner is False else t("not_eu"))
+        if facts.malmo_is_project_owner is False:
+            lines.append(t("company_owner" if facts.owner_is_company else "not_owner"))
+        else:
+            lines.append(t("not_eu"))
     else:
         if applies:
             lines += [t("applies"), t("inform_yes")]

@@ -48,7 +48,7 @@ from storage.access import AccessDenied, can_see_all_organisations
 from storage.applications import application_reference, create_application, get_application_by_submission_key
 from storage.models import Application, Organisation, User
 from storage.reminders import schedule_many
-from storage.organisations import get_organisation, list_organisations
+from storage.organisations import duties_of, get_organisation, list_organisations
 from storage.registration_drafts import delete_draft, draft_data, get_draft, save_draft
 from storage.users import get_user_by_teams_id
 from texts import Language, language_of, lookup, text
@@ -415,10 +415,16 @@ class RegistrationSteps(Dialog):
         missing = next_field(data, set(state.answered))
         if missing is not None or submission_key is None:
             return await self._ask(dc, state, missing.name) if missing else await self._show_review(dc, state)
-        routine = evaluate_eu_routine(_facts(data), eur_sek_rate=self._settings.eur_sek_rate, lang=lang)
         async with self._session_factory.begin() as session:
             user = await acting_user_recorded(session, dc.context)
             organisation = await get_organisation(session, data.organisation_slug)
+            # A bolag owning the project: 4.1's routine is the nämnders', so no informationsärende; KS förvaltning,
+            # which supports the bolag (3.2.1), is still told of it (organisation_duties `eu_routine`, Lotsen's choice).
+            routine_duty = duties_of(organisation.kind).eu_routine
+            routine = evaluate_eu_routine(_facts(data, company=not routine_duty.required),
+                                          eur_sek_rate=self._settings.eur_sek_rate, lang=lang)
+            inform_ks = bool(routine.verdict.inform_ks_administration) or (
+                routine_duty.voluntary and data.malmo_role == MalmoRole.OWNER)
             draft: InformationItemDraft | None = None
             if routine.verdict.information_item_to_ks:
                 # Stored with the application, whose reference is known once it is inserted.
@@ -440,7 +446,7 @@ class RegistrationSteps(Dialog):
                     application.information_item.draft_text = draft.plain_text()
                 await delete_draft(session, user)
                 await self._plan_reminders(session, application, data, user, reference, organisation.name)
-                if routine.verdict.inform_ks_administration:
+                if inform_ks:
                     # In the application's own transaction: saved and KS förvaltning's notice, or neither.
                     card = ks_summary_card(data, reference, organisation.name, _programme_label(data, "sv"),
                                            routine, user.name)
@@ -638,9 +644,12 @@ def _information_item(data: ApplicationData, organisation_name: str, rate_used: 
         rate_used=rate_used, registered_on=datetime.now(MALMO_TIME).date())
 
 
-def _facts(data: ApplicationData) -> ProjectFacts:
+def _facts(data: ApplicationData, *, company: bool = False) -> ProjectFacts:
+    """The facts the routine is evaluated on; `company`: the owning organisation is a bolag, not a nämnd."""
+    owner = None if data.malmo_role is None else data.malmo_role == MalmoRole.OWNER
     return ProjectFacts(
-        malmo_is_project_owner=None if data.malmo_role is None else data.malmo_role == MalmoRole.OWNER,
+        malmo_is_project_owner=False if company and owner else owner,
+        owner_is_company=bool(company and owner),
         eu_funding=True,
         total_budget=data.total_budget.amount if data.total_budget else None,
         currency=data.total_budget.currency if data.total_budget else None,

@@ -95,8 +95,9 @@ def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutc
         {"type": "TextBlock", "text": text("registration.saved_title", lang, reference=reference),
          "size": "Large", "weight": "Bolder", "wrap": True},
         {"type": "TextBlock", "text": routine.explanation, "wrap": True},
-        {"type": "TextBlock", "text": text("registration.obligations_heading", lang), "weight": "Bolder"},
     ]
+    if any(obligation.applies is not False for obligation in routine.obligations):
+        body.append({"type": "TextBlock", "text": text("registration.obligations_heading", lang), "weight": "Bolder"})
     for obligation in routine.obligations:
         if obligation.applies is False:
             continue
@@ -107,7 +108,9 @@ def saved_card(reference: str, routine: RoutineResult, outcome: NotificationOutc
     if outcome is None:
         body.append({"type": "TextBlock", "text": text("registration.ks_not_needed", lang), "wrap": True})
     elif outcome.queued:
-        body.append({"type": "TextBlock", "text": text("registration.ks_informing", lang), "wrap": True})
+        # Told although the routine does not apply: a bolag's application (organisation_duties `eu_routine`)
+        key = "ks_informing" if routine.verdict.inform_ks_administration else "ks_informing_voluntary"
+        body.append({"type": "TextBlock", "text": text(f"registration.{key}", lang), "wrap": True})
     else:
         reason = text(f"registration.ks_reasons.{outcome.reason}", lang)
         body.append({"type": "TextBlock", "text": text("registration.ks_not_reached", lang, reason=reason),

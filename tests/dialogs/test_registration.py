@@ -192,6 +192,35 @@ async def test_over_the_threshold_in_euro_informs_ks_and_drafts_the_information_
     assert "information_item" in kinds  # until the informationsärende is marked sent
 
 
+async def test_a_bolags_application_informs_ks_förvaltning_without_an_information_item(session_factory):
+    # 4.1's routine is the nämnders' (organisation_duties `eu_routine`): a helägt bolag owning a project over the
+    # threshold gets no informationsärende draft nor its reminders, and KS förvaltning, which supports the bolag
+    # (3.2.1), is told of the application all the same.
+    await _official_of(session_factory, "malmo-live-konserthus-ab")
+    await install_in_channel(session_factory, KS_CONVERSATION)
+    adapter = _adapter(session_factory, ks_administration_conversation_id=KS_CONVERSATION)
+    answers = list(ANSWERS_UNDER_THRESHOLD)
+    answers[5] = ("25 000 000 kr", "andel")
+    answers[12] = ("Mira Holm", "linje med")
+    review = await _fill_in(adapter, answers)
+    assert "Malmö Live Konserthus AB" in _text(review)
+    saved = await say(adapter, value={"action": "registration_save", "submission_key": _review_key(review)})
+    receipt = _text(saved)
+    assert "Rutinen i 4.1 är skriven för nämnderna" in receipt and "avsnitt 3.4" in receipt
+    assert "Policyn kräver det inte av ett bolag, men jag skickar ändå en sammanfattning" in receipt
+    assert "Ladda ner informationsärendet" not in receipt and "Det här gäller enligt policyn" not in receipt
+    ks_cards = await deliver_notices(adapter, session_factory)
+    assert [card.conversation.id for card in ks_cards] == [KS_CONVERSATION]
+    assert "Malmö Live Konserthus AB" in _text(ks_cards)
+    async with session_factory() as session:
+        application = (await session.execute(select(Application))).scalar_one()
+        items = (await session.execute(select(func.count()).select_from(InformationItem))).scalar_one()
+        kinds = (await session.execute(select(Reminder.kind))).scalars().all()
+    assert application.information_item_required is False and items == 0
+    assert "information_item" not in kinds and kinds.count("application_deadline") == 3
+    assert application.ks_administration_informed_at is not None
+
+
 async def test_every_wrong_answer_is_re_asked_with_an_example(session_factory):
     await _official_of(session_factory)
     adapter = _adapter(session_factory)

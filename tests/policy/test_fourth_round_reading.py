@@ -86,3 +86,18 @@ def test_budgets_in_parts_and_corrections_give_the_total(question: str, reaches:
 def test_when_another_owns_the_project_the_routine_does_not_apply(question: str) -> None:
     result = _ask(question)
     assert result.verdict is not None and result.verdict.routine_applies is False
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Vi på Malmö Stadsteater (helägt bolag) är huvudsökande i en Kreativa Europa-ansökan på 20 mkr. Måste vi skicka "
+     "informationsärende till KS?", "sv"),
+    ("Our city-owned harbour company will coordinate an Interreg application of 3 million euro. Do we need to inform "
+     "the City Executive Board's administration?", "en"),
+])
+def test_a_company_owning_the_project_is_told_the_routine_is_the_nämnders(question: str, lang: str) -> None:
+    result = _ask(question)
+    assert result.verdict is not None and result.verdict.routine_applies is False
+    assert result.verdict.information_item_to_ks is False
+    assert result.facts.owner_is_company
+    assert [c.section for c in result.citations][:3] == ["4.1", "3.4", "1"]
+    assert ("skriven för nämnderna" if lang == "sv" else "written for the committees") in result.answer
