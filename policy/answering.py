@@ -66,6 +66,7 @@ def answer(
     day = on or today()
     lang = lang or detect_language(question, policy.markers)
     threshold = threshold_on(day, policy=policy)
+    asked, question = question, policy.as_typed(question)  # read as typed; the answer keeps what was asked
     extraction = policy.fact_reader.read(question, threshold, day)
     named_rate = float(extraction.eur_sek_rate) if extraction.eur_sek_rate is not None else None
     rate = named_rate if named_rate is not None else eur_sek_rate
@@ -74,7 +75,8 @@ def answer(
     known = (facts or ProjectFacts()).merged_with(extraction.facts)
     choice = _choose(question, extraction, known, policy, topic, teachings)
     builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)
-    return builder.build(choice).model_copy(update={"eur_sek_rate": named_rate, "taught": choice.taught})
+    return builder.build(choice).model_copy(
+        update={"question": asked, "eur_sek_rate": named_rate, "taught": choice.taught})
 
 
 # ---- choosing -----------------------------------------------------------------------------------

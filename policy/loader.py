@@ -79,6 +79,12 @@ class PolicyData:
         self.texts = Catalog({lang: _read(data_dir / "texts" / f"{lang}.yaml") for lang in LANGS})
         self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))
                         for lang in LANGS}
+        try:
+            self.spoken_forms: list[tuple[re.Pattern[str], str]] = [
+                (re.compile(pattern, re.IGNORECASE), replacement)
+                for pattern, replacement in self.language_doc.get("spoken_forms", [])]
+        except (TypeError, ValueError, re.error) as e:
+            raise PolicyDataError(f"{data_dir / 'language.yaml'}: spoken_forms: {type(e).__name__}: {e}") from e
         self.topics: dict[str, Topic] = {
             t["id"]: self._model(Topic, t, data_dir / "topics.yaml") for t in self.topics_doc["topics"]
         }
@@ -157,6 +163,12 @@ class PolicyData:
             return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         except (TypeError, re.error) as e:
             raise PolicyDataError(f"{data_dir / 'topics.yaml'}: {key}: {type(e).__name__}: {e}") from e
+
+    def as_typed(self, question: str) -> str:
+        """The question with what dictation splits or mishears written as typed (language.yaml `spoken_forms`)."""
+        for pattern, replacement in self.spoken_forms:
+            question = pattern.sub(replacement, question)
+        return question
 
     def names_concept(self, question: str) -> bool:
         """Whether `question` names a concept of the policy: a phrase at the start of a word, a short word

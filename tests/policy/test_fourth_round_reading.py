@@ -101,3 +101,25 @@ def test_a_company_owning_the_project_is_told_the_routine_is_the_nämnders(quest
     assert result.facts.owner_is_company
     assert [c.section for c in result.citations][:3] == ["4.1", "3.4", "1"]
     assert ("skriven för nämnderna" if lang == "sv" else "written for the committees") in result.answer
+
+
+@pytest.mark.parametrize("question, information_item", [
+    # dictated: split words and misheard ones are read as typed
+    ("eh kulturnämnden är lied partner i ett e u projekt kreativa europa totalt arton miljoner behövs "
+     "informations ärende till kommun styrelsen", True),
+    ("vi e huvud sökande i inter reg budget fyra miljoner ska vi säga till ks", False),
+])
+def test_a_dictated_question_is_read_as_typed(question: str, information_item: bool) -> None:
+    result = _ask(question)
+    assert result.question == question  # the answer keeps what was asked
+    assert result.verdict is not None and result.verdict.routine_applies is True
+    assert result.verdict.information_item_to_ks is information_item
+
+
+@pytest.mark.parametrize("question", [
+    "vi hänger bara med som partner i ett Interreg-projekt, gäller EU-rutinen?",
+    "Först skulle vi leda LIFE-ansökan men nu har vi blivit partner, gäller rutinen?",
+])
+def test_tagging_along_or_having_become_a_partner_is_not_owning(question: str) -> None:
+    result = _ask(question)
+    assert result.verdict is not None and result.verdict.routine_applies is False
