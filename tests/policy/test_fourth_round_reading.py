@@ -123,3 +123,12 @@ def test_a_dictated_question_is_read_as_typed(question: str, information_item: b
 def test_tagging_along_or_having_become_a_partner_is_not_owning(question: str) -> None:
     result = _ask(question)
     assert result.verdict is not None and result.verdict.routine_applies is False
+
+
+@pytest.mark.parametrize("question", [
+    "Får fullmäktige ta del av vad nämnderna gjort internationellt under året?",
+    "Does the city council get to see the yearly report on international work?",
+])
+def test_what_the_council_gets_each_year_is_its_own_duty(question: str) -> None:
+    result = _ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "3.1"
