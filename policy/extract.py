@@ -102,6 +102,7 @@ class OwnerReader:
         self._company_names = re.compile(rf"\b(?:{_words(company['names'])})\b") if company.get("names") else None
         self._company_asker = _any(company["asker"]) if company.get("asker") else None
         self._first_person = {fold(w) for w in company.get("first_person", [])}
+        self._owned_by = {fold(w) for w in company.get("owned_by", [])}
         fallback = vocab.get("fallback") or {}
         self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
         self._fallback_blocked = _any(fallback.get("blocked_by") or []) if fallback.get("blocked_by") else None
@@ -162,8 +163,8 @@ class OwnerReader:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
         asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
-        if side == "malmo" and company_asker and asker:
-            side = "company"  # "vi" of someone speaking for a company
+        if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):
+            side = "company"  # "vi" of someone speaking for a company; "(ett bolag där) staden äger 40 % ska vara lead"
         if side is None or (side in ("other", "company") and flips % 2 and not asker):
             return None, False  # "Lund leder inte projektet" says nothing of who does
         if side == "company":

@@ -132,3 +132,8 @@ def test_tagging_along_or_having_become_a_partner_is_not_owning(question: str) -
 def test_what_the_council_gets_each_year_is_its_own_duty(question: str) -> None:
     result = _ask(question)
     assert result.kind == "answer" and result.citations[0].section == "3.1"
+
+
+def test_a_plea_to_register_with_a_dash_before_the_details_is_the_registration() -> None:
+    result = _ask("Could you register our LIFE application – lead partner Miljönämnden, total budget 20 MSEK.")
+    assert result.kind == "feature" and result.feature == "register"

@@ -29,7 +29,9 @@ DATA = Path(__file__).parent / "data"
 # written blind in the round after 31 and 32 and read after their first measurement, and sets 38 (the city's companies and
 # the nämnder working with them: 121 of 135), 39 (questions dictated to a phone: 117 of 135) and 40 (long messages,
 # background first: 110 of 135), written blind after 33 and 34 were read, and set 43 (officials new to Malmö comparing
-# with their former employer, wrong assumptions: 118 of 135), written after 38–40 were read. unseen/: sets
+# with their former employer, wrong assumptions: 118 of 135), written after 38–40 were read, and sets 44 (culture and
+# leisure staff: 119 of 135) and 45 (consortium jargon: WP leader, Main Urban Authority, co-financing rate: 120 of
+# 135), written after 43 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -43,7 +45,8 @@ DATA = Path(__file__).parent / "data"
 # first measured at 130 of 135; and set 35 (elected politicians and their secretaries: mandate, who decides, 127 of
 # 135) and set 36 (international staff writing English and Swenglish: 125 of 135), written with 33 and 34; and set 37
 # (communicators and visit coordinators: 128 of 135), written with 38–40; and sets 41 (lawyers and registrars: 126 of
-# 135) and 42 (questions asked on behalf of someone else: 127 of 135), written with 43.
+# 135) and 42 (questions asked on behalf of someone else: 127 of 135), written with 43; and set 46 (senior managers:
+# 130 of 135), written with 44 and 45.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -70,6 +73,8 @@ FROZEN = {
     "dev/set-39.yaml": "fce78275ad803dd1405b425396a8b73111a5b403268e48e452b775520ea4c6c0",
     "dev/set-40.yaml": "f9e70d5b0366e963c8fa5af0a6b1cbb6a9b3ad05b15e87ec526a13223e07ef93",
     "dev/set-43.yaml": "ca53b32efb15511e360bcb0ce94f877ca252caeebc57085abfb61b4884512922",
+    "dev/set-44.yaml": "7fb3ec1da6b5ebccf5904237ee2ce02bde36df4e3281aae3cb3928fea6bfcf45",
+    "dev/set-45.yaml": "9659e84b65dbb51b65f8eb6e07780444702947970a20c4e0507d07b2e36071ab",
     "unseen/set-7.yaml": "4d188bee1c51fc6416aefd56bcba422929c24d579ce457571a7af39010dcdf07",
     "unseen/set-8.yaml": "7e3be7a644e36ce1a2c8688c34e239b539f2a932658036bcf8f888ca07841f99",
     "unseen/set-9.yaml": "7f2a416adbdd579aaad690ba45c278f5205ac95f131be1c94390fc419cbb1ada",
@@ -87,6 +92,7 @@ FROZEN = {
     "unseen-next/set-37.yaml": "4901310356db89ed240ee387c8edb418dd20e3a2d6c4babc486c10898e8c5236",
     "unseen-next/set-41.yaml": "aacb268d1158514f63d95dd9909aebe4d171ff965c199628fe101f9050a936d6",
     "unseen-next/set-42.yaml": "c69ea23b58df2200e182bff00322b4ac414507cc4ff828547420a079d79fef5f",
+    "unseen-next/set-46.yaml": "b84aef8adc8afa41a8882cf0bf2e897f8c6d00aff1ce330a79d15e467fb5c34b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 
