@@ -194,9 +194,8 @@ def _sure(best: Score, second: Score, decision: Decision) -> bool:
     return best.score >= decision.answer_score and best.score - second.score >= decision.answer_margin
 
 
-def _clear_ranking(text: str, policy: PolicyData) -> list[Score] | None:
-    """The ranking of `text`, when its best topic is sure enough to answer and not out of scope."""
-    ranking = policy.classifier.rank(text)
+def _clear(ranking: list[Score], policy: PolicyData) -> list[Score] | None:
+    """The ranking, when its best topic is sure enough to answer and not out of scope."""
     best = ranking[0]
     return ranking if _sure(best, ranking[1], policy.decision) and best.topic != OUT_OF_SCOPE else None
 
@@ -219,14 +218,13 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     if len(tokens(folded[start:end])) <= _VAGUE_WORDS + 1:
         return None
     text = question if len(folded) == len(question) else folded
-    whole = _clear_ranking(text[:end], policy)
+    with_situation = policy.classifier.rank(text[:end])
     if start == 0:
-        return whole
-    alone = _clear_ranking(text[start:end], policy)
+        return _clear(with_situation, policy)
+    alone = _clear(policy.classifier.rank(text[start:end]), policy)
     # The question alone decides when it is one of the topics its situation leans to ("… ESF+-projekt, 13 mkr. Vem
     # följer upp budgeten, och …"), not when on its own it reads as something else ("… Vem ansvarar för vad, och …").
-    context = policy.classifier.rank(text[:end])[: policy.decision.options]
-    if alone is not None and alone[0].topic in {s.topic for s in context}:
+    if alone is not None and alone[0].topic in {s.topic for s in with_situation[: policy.decision.options]}:
         return alone
     # Otherwise the situation would outweigh the question: the whole message, both questions, decides.
     return None
