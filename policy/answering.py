@@ -122,19 +122,16 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     facts = extraction.facts
     if policy.practical_details and not facts.tell_of_a_project() and policy.practical_details.search(folded):
         return _out_of_scope(question, ranking, policy)
-    if (facts.malmo_is_project_owner and facts.eu_funding and policy.asks_who_is_informed
-            and policy.asks_who_is_informed.search(folded)):
-        # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
-        asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
-        if asked is not None:
-            return _labelled(asked, policy)
-    if (facts.owner_is_company and facts.eu_funding and ranking[0].topic in _COMPANY_TOPICS
-            and policy.fact_reader.names_routine_acts(folded)):
-        # A company's own EU application and what 4.1 asks ("vi på Malmö Live är huvudsökande … informationsärende?"):
-        # the routine's answer, which says the routine is the nämnders'.
-        asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
-        if asked is not None:
-            return _labelled(asked, policy)
+    asks_the_verdict = facts.eu_funding and (
+        # who must be told about an EU project Malmö owns
+        (facts.malmo_is_project_owner and policy.asks_who_is_informed and policy.asks_who_is_informed.search(folded))
+        # a company's own EU application and what 4.1 asks ("vi på Malmö Live är huvudsökande … informationsärende?"):
+        # the routine's answer, which says the routine is the nämnders'
+        or (facts.owner_is_company and ranking[0].topic in _COMPANY_TOPICS
+            and policy.fact_reader.names_routine_acts(folded)))
+    # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
+    if asks_the_verdict and (asked := next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)):
+        return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
     if not extraction.section_refs and not facts.tell_of_a_project():
         for form in policy.question_forms:
@@ -145,11 +142,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     # Two near topics answered from the same section agree on what the policy says: the better one
     # answers although neither alone is sure enough. Not for a question of a word or two ("Vem
     # bestämmer?"): it is too vague for one of the section's answers, so the topics are offered.
-    one_section = (not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
-                   and len(tokens(question)) > _VAGUE_WORDS and _same_first_section(question, best.topic, second.topic, policy))
+    near = not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
+    one_section = (near and len(tokens(question)) > _VAGUE_WORDS
+                   and _same_first_section(question, best.topic, second.topic, policy))
     sure = sure or one_section
-    if (not sure and decision.same_section_score is not None and best.score >= decision.same_section_score
-            and (topic := _topic_leading_to(best, second, policy))):
+    if not sure and near and (topic := _topic_leading_to(best, second, policy)):
         # A topic and the feature it leads to agree on what to show ("vem är kontaktperson för …": 3.3's answer with
         # the register's button): the topic answers, and its card carries the feature.
         best, sure = topic, True
@@ -211,21 +208,20 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     # The first question begins after the sentences that tell of the situation: "Fritidsnämnden koordinerar ett
     # ESF+-projekt, 13 mkr. Vem följer upp budgeten, och vem …?" asks first who follows the budget.
     start = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, end)), default=0)
-    if _REFERS_BACK.intersection(tokens(folded[start:end])):
+    alone = tokens(folded[start:end])
+    if _REFERS_BACK.intersection(alone) or len(alone) <= _VAGUE_WORDS + 1:
         start = 0  # "… stadens EU-nätverk. Vem håller ihop det, och …": "det" is what the sentences before name
-    if len(tokens(folded[start:end])) <= _VAGUE_WORDS + 1:
-        start = 0
-    if len(tokens(folded[start:end])) <= _VAGUE_WORDS + 1:
+    if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1:
         return None
     text = question if len(folded) == len(question) else folded
     with_situation = policy.classifier.rank(text[:end])
     if start == 0:
         return _clear(with_situation, policy)
-    alone = _clear(policy.classifier.rank(text[start:end]), policy)
+    ranked_alone = _clear(policy.classifier.rank(text[start:end]), policy)
     # The question alone decides when it is one of the topics its situation leans to ("… ESF+-projekt, 13 mkr. Vem
     # följer upp budgeten, och …"), not when on its own it reads as something else ("… Vem ansvarar för vad, och …").
-    if alone is not None and alone[0].topic in {s.topic for s in with_situation[: policy.decision.options]}:
-        return alone
+    if ranked_alone is not None and ranked_alone[0].topic in {s.topic for s in with_situation[: policy.decision.options]}:
+        return ranked_alone
     # Otherwise the situation would outweigh the question: the whole message, both questions, decides.
     return None
 

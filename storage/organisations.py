@@ -32,6 +32,7 @@ __all__ = [
     "OrganisationDuties",
     "OrganisationEntry",
     "OrganisationKind",
+    "also_called_slugs",
     "duties_of",
     "kinds_that_must_appoint_contact",
     "kinds_that_must_report",

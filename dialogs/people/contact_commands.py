@@ -72,6 +72,7 @@ from storage.contact_persons import (
 )
 from storage.models import ContactPerson, Organisation, Role, User
 from storage.organisations import (
+    also_called_slugs,
     find_organisation,
     list_organisations,
     load_organisation_entries,
@@ -283,7 +284,7 @@ _ORGANISATION_LAST_WORDS = frozenset({"ab", "bolag", "bolaget"})
 def _known_organisation_names() -> frozenset[str]:
     entries = load_organisation_entries()
     return frozenset({normalise(entry.name) for entry in entries} | {entry.slug for entry in entries}
-                     | {slugify(name) for entry in entries for name in entry.also_called})
+                     | also_called_slugs().keys())
 
 
 def looks_like_organisation(name: str) -> bool:

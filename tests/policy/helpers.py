@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from policy import Answer, answer
 from policy.loader import DATA_DIR
 
 HERE = Path(__file__).resolve().parent
@@ -16,6 +17,11 @@ CASES = HERE / "data"
 FIXTURES = HERE / "fixtures"
 # Questions are answered as of this day, so that the answers do not change with the calendar.
 ANSWER_DAY = date(2025, 6, 1)
+
+
+def ask(question: str, **kwargs: Any) -> Answer:
+    """The policy module's answer to `question` on ANSWER_DAY."""
+    return answer(question, on=ANSWER_DAY, **kwargs)
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:

@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy import answer
-from tests.policy.helpers import ANSWER_DAY
-
-
-def _ask(question: str, **kwargs):
-    return answer(question, on=ANSWER_DAY, **kwargs)
+from tests.policy.helpers import ask as _ask
 
 
 def test_the_first_question_after_the_situation_is_what_is_answered() -> None:
@@ -82,6 +77,9 @@ def test_budgets_in_parts_and_corrections_give_the_total(question: str, reaches:
     "Vi på stadsbiblioteket är partner i ett Kreativa Europa-projekt som Aarhus kommun äger. Gäller EU-rutinen?",
     "A private school in Malmö coordinates the Erasmus+ project and our school is a partner. Does the routine apply?",
     "Vi leder ett arbetspaket i ett Horisont Europa-projekt, men ett universitet i Leuven är koordinator. Gäller rutinen?",
+    # tagging along, or having become a partner
+    "vi hänger bara med som partner i ett Interreg-projekt, gäller EU-rutinen?",
+    "Först skulle vi leda LIFE-ansökan men nu har vi blivit partner, gäller rutinen?",
 ])
 def test_when_another_owns_the_project_the_routine_does_not_apply(question: str) -> None:
     result = _ask(question)
@@ -114,15 +112,6 @@ def test_a_dictated_question_is_read_as_typed(question: str, information_item: b
     assert result.question == question  # the answer keeps what was asked
     assert result.verdict is not None and result.verdict.routine_applies is True
     assert result.verdict.information_item_to_ks is information_item
-
-
-@pytest.mark.parametrize("question", [
-    "vi hänger bara med som partner i ett Interreg-projekt, gäller EU-rutinen?",
-    "Först skulle vi leda LIFE-ansökan men nu har vi blivit partner, gäller rutinen?",
-])
-def test_tagging_along_or_having_become_a_partner_is_not_owning(question: str) -> None:
-    result = _ask(question)
-    assert result.verdict is not None and result.verdict.routine_applies is False
 
 
 @pytest.mark.parametrize("question", [

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy import answer
-from tests.policy.helpers import ANSWER_DAY
-
-
-def _ask(question: str, **kwargs):
-    return answer(question, on=ANSWER_DAY, **kwargs)
+from tests.policy.helpers import ask as _ask
 
 
 @pytest.mark.parametrize("question", [
