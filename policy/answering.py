@@ -211,7 +211,9 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     alone = tokens(folded[start:end])
     if _REFERS_BACK.intersection(alone) or len(alone) <= _VAGUE_WORDS + 1:
         start = 0  # "… stadens EU-nätverk. Vem håller ihop det, och …": "det" is what the sentences before name
-    if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1:
+    # A request before its details ("Registrera vår ansökan: …") says what is wanted in few words; a short question does not.
+    request = split.groupdict().get("cut") is not None and start == 0
+    if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1 and not request:
         return None
     text = question if len(folded) == len(question) else folded
     with_situation = policy.classifier.rank(text[:end])

@@ -48,6 +48,9 @@ _BRACKETS = re.compile(r" ?[()\[\]] ?")
 _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
 # closing one costs a single pass, not a search of every split (hostile text).
+# A name whose first parts are shortened ("Hälsa-, vård- och omsorgsnämnden", "arbetsmarknads- och socialnämnden") is
+# read by its last part, which says what kind of body it is.
+_SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
 _ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
 
 
@@ -115,6 +118,7 @@ class OwnerReader:
         text = _ASIDE.sub(" ", text)
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
+        text = _SHORTENED_PARTS.sub(r"\1", text)
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
         said: list[tuple[int, bool, bool]] = []  # where a statement ends, what it says, whether of a company
@@ -224,6 +228,9 @@ class OwnerReader:
                 head.append(tokens.pop(0))
             if self._malmo_first.search(" ".join(tokens)):
                 return self._malmo_or_kind(head)
+            # An English name ends in what it is: "Applicant: city planning committee", "lead: the culture department".
+            if found := self._malmo_last.search(" ".join(tokens)):
+                return self._malmo_or_kind(" ".join(tokens)[:found.start()].split())
         head = tokens[-1] if last else tokens[0]
         return None if head in self._no_actor or head[0].isdigit() else "other"
 
@@ -262,7 +269,8 @@ class RateReader:
 class FactReader:
     def __init__(self, vocab: dict[str, Any], programmes: Programmes, section_ids: set[str]) -> None:
         self.amounts = AmountReader(vocab["amounts"])
-        self._contractions = [(re.compile(p), r) for p, r in vocab.get("contractions", [])]
+        # Line breaks, bullets and " / " between facts first, then the contractions: both are written out before reading.
+        self._rewrites = [(re.compile(p), r) for p, r in [*vocab.get("separators", []), *vocab.get("contractions", [])]]
         self.owner = OwnerReader(vocab["project_owner"])
         amounts_vocab = vocab["amounts"]
         self._per_year = _any(amounts_vocab.get("per_year", []))
@@ -309,7 +317,7 @@ class FactReader:
 
     def read(self, question: str, threshold: Decimal, today: date) -> Extraction:
         text = fold(clean(question))
-        for pattern, replacement in self._contractions:
+        for pattern, replacement in self._rewrites:
             text = pattern.sub(replacement, text)
         rate, rate_spans = self.rate.read(text)
         # The rate's digits are neither an amount nor a section: blank them out for those readers.

@@ -31,7 +31,9 @@ DATA = Path(__file__).parent / "data"
 # background first: 110 of 135), written blind after 33 and 34 were read, and set 43 (officials new to Malmö comparing
 # with their former employer, wrong assumptions: 118 of 135), written after 38–40 were read, and sets 44 (culture and
 # leisure staff: 119 of 135) and 45 (consortium jargon: WP leader, Main Urban Authority, co-financing rate: 120 of
-# 135), written after 43 was read. unseen/: sets
+# 135), written after 43 was read, and set 48 (project managers in the technical and planning units: abbreviations such
+# as TN and SBN, amounts in every unit: 116 of 135) and set 50 (facts pasted as a form, bullets and " / " between lines: 120 of 135),
+# written blind in the round after 46. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -46,7 +48,8 @@ DATA = Path(__file__).parent / "data"
 # 135) and set 36 (international staff writing English and Swenglish: 125 of 135), written with 33 and 34; and set 37
 # (communicators and visit coordinators: 128 of 135), written with 38–40; and sets 41 (lawyers and registrars: 126 of
 # 135) and 42 (questions asked on behalf of someone else: 127 of 135), written with 43; and set 46 (senior managers:
-# 130 of 135), written with 44 and 45.
+# 130 of 135), written with 44 and 45; and set 47 (administrative staff handling the paperwork: 128 of 135), written
+# with 48; and set 49 (labour-market, social-services and integration staff: ESF+, AMIF: 123 of 135), written with 50.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -93,6 +96,10 @@ FROZEN = {
     "unseen-next/set-41.yaml": "aacb268d1158514f63d95dd9909aebe4d171ff965c199628fe101f9050a936d6",
     "unseen-next/set-42.yaml": "c69ea23b58df2200e182bff00322b4ac414507cc4ff828547420a079d79fef5f",
     "unseen-next/set-46.yaml": "b84aef8adc8afa41a8882cf0bf2e897f8c6d00aff1ce330a79d15e467fb5c34b",
+    "unseen-next/set-47.yaml": "41e33dcaecb8f19f669965d7b90400ae1fad4140d889e193dcacd8fd955b1303",
+    "dev/set-48.yaml": "5f4ba2e215e60649fbad384875a0e159cfd3f0e340c2e22a0b0e8c6853aa9be6",
+    "unseen-next/set-49.yaml": "78218d4e50f3ff45681a9a279559a11cc846af3720c92ca43dafb35569b69157",
+    "dev/set-50.yaml": "6851cd0a542d819919afadc949749bc2127e798f7a0a441b297b68f1bf0edfef",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
 
