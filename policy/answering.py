@@ -116,9 +116,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         taught = teachings.topic_for(question, similar=policy.similar_taught)
         if taught is not None and taught in policy.classifier.topics:
             return _labelled(taught, policy, taught=True)
+    folded = fold(question)
+    if extraction.section_refs and policy.section_lookup and policy.section_lookup.search(folded):
+        return Choice("section", extraction.section_refs[0])
     decision = policy.decision
     ranking = _first_question_ranking(question, policy) or policy.classifier.rank(question)
-    folded = fold(question)
     facts = extraction.facts
     if policy.practical_details and not facts.tell_of_a_project() and policy.practical_details.search(folded):
         return _out_of_scope(question, ranking, policy)
@@ -133,7 +135,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if asks_the_verdict and (asked := next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)):
         return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
-    if not extraction.section_refs and not facts.tell_of_a_project():
+    if not facts.tell_of_a_project():
         for form in policy.question_forms:
             if best.topic in form.when_topics and form.fits(folded):
                 return _labelled(form.topic, policy)
@@ -165,9 +167,8 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
                         and _facts_for_the_routine(s.topic, extraction.facts, policy)), None)
         if routine is not None:
             best, sure = routine, True
-    if extraction.section_refs:
-        fits = sure and best.topic in policy.topics and policy.topics[best.topic].sections[0] == extraction.section_refs[0]
-        return _labelled(best.topic, policy) if fits else Choice("section", extraction.section_refs[0])
+    if not sure and extraction.section_refs and (named := _of_section(ranking, extraction.section_refs[0], policy)):
+        best, sure = named, True  # between near topics, the one of the section the asker names
     if sure or _facts_for_the_routine(best.topic, known, policy):
         return _labelled(best.topic, policy, ranking=ranking, question=question)
     options = [s.topic for s in ranking if s.topic in policy.topics and s.score >= decision.option_score]
@@ -175,6 +176,18 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if best.topic == OUT_OF_SCOPE or not options:
         return _out_of_scope(question, ranking, policy)
     return Choice("clarify", options=options)
+
+
+def _within(section: str, other: str) -> bool:
+    """Whether `section` is `other` or a part of it ("3.2.1" of "3.2", "2a" of "2")."""
+    return section == other or section.startswith(other + ".") or (section[:-1] == other and section[-1].isalpha())
+
+
+def _of_section(ranking: list[Score], section: str, policy: PolicyData) -> Score | None:
+    """Of the topics near enough to offer, the first whose answer cites `section` first."""
+    decision = policy.decision
+    return next((s for s in ranking[: decision.options] if s.score >= decision.option_score and s.topic in policy.topics
+                 and policy.topics[s.topic].sections[0] == section), None)
 
 
 def _topic_leading_to(best: Score, second: Score, policy: PolicyData) -> Score | None:
@@ -290,8 +303,18 @@ class _Builder:
             return self._section(choice.label)  # type: ignore[arg-type]
         topic = self.policy.topics[choice.label]  # type: ignore[index]
         if gives_verdict(topic, self.known) and not self._about_the_rule_in_general():
-            return self._routine(topic)
-        return self._topic(topic)
+            return self._another_section_named(self._routine(topic))
+        return self._another_section_named(self._topic(topic))
+
+    def _another_section_named(self, result: Answer) -> Answer:
+        """The answer, saying first where it comes from when the asker looked for it in another section ("… enligt
+        3.1?" answered from 3.2): a wrong number in the question is corrected, not followed."""
+        named = self.extraction.section_refs[0] if self.extraction.section_refs else None
+        cited = result.citations[0].section if result.citations else None
+        if named is None or cited is None or _within(cited, named) or _within(named, cited):
+            return result
+        note = self.texts.text("another_section_named", self.lang, named=named, cited=cited)
+        return result.model_copy(update={"answer": f"{note}\n\n{result.answer}"})
 
     def _about_the_rule_in_general(self) -> bool:
         """A question about what the rule says in general ("spelar det någon roll vilket program …?", "what does the

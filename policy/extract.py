@@ -73,6 +73,46 @@ class OwnerReading:
     company: bool = False  # the owner named is a company, so a nämnd is not (`owner` is False)
 
 
+@dataclass(frozen=True)
+class _Statement:
+    """What one pattern's match says: where it ends, whether Malmö stad owns the project (None: nothing), whether the
+    owner it names is a company, whether it is the asker's own partner role, and whether it names one of Malmö's bodies
+    (not the asker) as the owner."""
+
+    end: int
+    verdict: bool | None
+    company: bool = False
+    asker_a_partner: bool = False
+    malmo_named_owner: bool = False
+
+
+def _settled(text: str, said: list[_Statement]) -> bool | None:
+    """Of statements that disagree on whether Malmö stad owns the project, the one that settles it, if any."""
+    # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett Interreg-projekt sedan
+    # tidigare, men nu söker vi ett eget som projektägare". A statement counts where it ends: "vi leder ett arbetspaket,
+    # men Rostock är lead partner" says Rostock's role after the "men", though its subject's match starts at "men".
+    turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
+    if all(s.end < turn for s in said if s.verdict is False) and any(s.end >= turn for s in said if s.verdict):
+        return True
+    # A last sentence that asks about a project it names settles which: "… partner i ett Interreg-projekt som Köpenhamn
+    # leder. Vad gäller för ESF+-ansökan där vi är projektägare?" (not "Räknas vi då som projektägare?", which asks it).
+    last = max((m.end() for m in _SENTENCE_BREAK.finditer(text)), default=0)
+    in_last = {s.verdict for s in said if s.end > last}
+    if last and len(in_last) == 1 and _ASKS_ABOUT.match(text, last):
+        return in_last.pop()
+    # The asker's nämnd a partner and another of the city's nämnder the owner: Malmö stad owns it ("vi på
+    # funktionsstödsförvaltningen är partner … projektägare är arbetsmarknads- och socialnämnden").
+    if all(s.asker_a_partner for s in said if s.verdict is False) and any(s.malmo_named_owner for s in said):
+        return True
+    return None
+
+
+# A body of the city, said with "en annan"/"another": "en annan nämnd", "another committee".
+_CITY_BODY = re.compile(r"namnd(?:en)?|forvaltning(?:en)?|committee|department")
+_ASKS_ABOUT = re.compile(r"(?:vad|vilka|vilken|vilket|hur|nar|what|which|how|when)\b")
+_SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
+
+
 class OwnerReader:
     """Whether Malmö stad is the project owner, from the patterns of facts.yaml's project_owner.
 
@@ -121,24 +161,18 @@ class OwnerReader:
         text = _SHORTENED_PARTS.sub(r"\1", text)
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
-        said: list[tuple[int, bool, bool]] = []  # where a statement ends, what it says, whether of a company
+        said: list[_Statement] = []
         for pattern, if_malmo, if_other in self._rules:
             for m in pattern.finditer(text):
-                verdict, company = self._verdict(m, if_malmo, if_other, company_asker)
-                if verdict is not None:
-                    said.append((m.end(), verdict, company))
-        verdicts = {v for _, v, _ in said}
-        if verdicts == {True, False}:
-            # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett
-            # Interreg-projekt sedan tidigare, men nu söker vi ett eget som projektägare".
-            turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
-            # A statement counts where it ends: "vi leder ett arbetspaket, men Rostock är lead partner" says Rostock's role
-            # after the "men", though its subject's match starts at "men".
-            if all(at < turn for at, v, _ in said if v is False) and any(at >= turn for at, v, _ in said if v):
-                return OwnerReading(True)
+                statement = self._verdict(m, if_malmo, if_other, company_asker)
+                if statement.verdict is not None:
+                    said.append(statement)
+        verdicts = {s.verdict for s in said}
+        if verdicts == {True, False} and (settled := _settled(text, said)) is not None:
+            return OwnerReading(settled)
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
-            return OwnerReading(False, company=any(company for _, v, company in said if v is False))
+            return OwnerReading(False, company=any(s.company for s in said if s.verdict is False))
         if True in verdicts:
             return OwnerReading(True)
         if not said and self._owner_role_alone(text):
@@ -153,8 +187,7 @@ class OwnerReader:
             return False
         return not (self._fallback_blocked and self._fallback_blocked.search(text))
 
-    def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None, company_asker: bool
-                 ) -> tuple[bool | None, bool]:
+    def _verdict(self, m: re.Match[str], if_malmo: bool, if_other: bool | None, company_asker: bool) -> _Statement:
         """What the match says of Malmö stad as the owner, and whether the owner it names is a company."""
         groups = m.groupdict()
         flips = sum(1 for name, value in groups.items() if name.startswith("neg") and value)
@@ -169,17 +202,22 @@ class OwnerReader:
         asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
         if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):
             side = "company"  # "vi" of someone speaking for a company; "(ett bolag där) staden äger 40 % ska vara lead"
+        end = m.end()
         if side is None or (side in ("other", "company") and flips % 2 and not asker):
-            return None, False  # "Lund leder inte projektet" says nothing of who does
+            return _Statement(end, None)  # "Lund leder inte projektet" says nothing of who does
         if side == "company":
             # A company as the owner is not a nämnd owning it (4.1 is the nämnders' routine). The asker's company as a
             # partner is not the owner either; another company as a partner says nothing of who is.
             if not if_malmo and not asker:
-                return None, False
+                return _Statement(end, None)
             owns = if_malmo != bool(flips % 2)
-            return False, owns
+            return _Statement(end, False, company=owns)
         verdict = if_malmo if side == "malmo" else if_other
-        return (None if verdict is None else verdict != bool(flips % 2)), False
+        if verdict is None:
+            return _Statement(end, None)
+        verdict = verdict != bool(flips % 2)
+        return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
+                          malmo_named_owner=verdict and side == "malmo" and not asker)
 
     def _party(self, words: str, last: bool) -> str | None:
         """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""
@@ -220,6 +258,9 @@ class OwnerReader:
                     # "en friskola i Malmö", "ett företag i Malmö": who is in Malmö, not Malmö stad, unless it is itself
                     return self._side(before[:-1], last) or "other"
                 return self._malmo_or_kind(before)
+        kept = [t for t in tokens if t not in self._generic]
+        if len(kept) == 2 and kept[0] in self._other and _CITY_BODY.fullmatch(kept[1]):
+            return "malmo"  # "det är en annan nämnd som äger projektet": another of the city's nämnder is still the city
         if self._not_malmo.search(text) or self._other.intersection(tokens):
             return "other"
         if not last:

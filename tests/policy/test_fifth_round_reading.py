@@ -1,6 +1,11 @@
 """Kinds of failure read off development sets 48 (project managers in the technical and planning units: the nämnder
-by their abbreviations, amounts in every unit) and 50 (facts pasted as a form: "Roll: …", bullets, " / " between
-lines), each measured once as unseen and then read; tested in words of their own.
+by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
+lines) and 51 (officials who name the policy's sections, sometimes wrongly), each measured once as unseen and then
+read; tested in words of their own.
+
+A section named beside a question is context, not the question: the question is answered from the section that
+answers it, and the answer says so when the asker named another; only a message that asks for the section itself
+("Vad står det i 3.3?") gets the section's text.
 
 A nämnd named by its abbreviation (TN, MN, KN, SBN …) is Malmö stad; facts on lines of their own, after bullets or
 between " / " are statements each; a form's field that leaves the owner open ("Huvudsökande: oklart") leaves it open;
@@ -73,3 +78,55 @@ def test_the_work_package_leader_is_not_the_owner_when_another_coordinates() -> 
 def test_a_request_with_its_details_after_a_colon_is_the_feature(question: str, feature: str) -> None:
     result = ask(question)
     assert result.kind == "feature" and result.feature == feature
+
+
+@pytest.mark.parametrize("question", [
+    "Vad står det i punkt 3.4?",
+    "vad säger avsnitt 2?",
+    "Kan du visa avsnitt 3.2.1 tack",
+    "3.3?",
+    "What does section 4.1 say?",
+])
+def test_a_message_asking_for_a_section_gets_its_text(question: str) -> None:
+    result = ask(question)
+    assert result.kind == "section" and result.topic == "section_lookup"
+
+
+@pytest.mark.parametrize("question, topic, section", [
+    # the asker looks in the wrong place: the answer comes from where it is, and says so
+    ("Vilka ska samla ihop nämndernas rapporter om internationellt arbete? Jag tittade i 3.4.", "annual_compilation",
+     "3.2.1"),
+    ("Is it the city council that adopts this policy, as 3.3 seems to say?", None, "3.1"),
+])
+def test_a_section_named_beside_a_question_does_not_replace_it(question: str, topic: str | None, section: str) -> None:
+    result = ask(question)
+    assert result.kind == "answer" and result.citations[0].section == section
+    assert topic is None or result.topic == topic
+    named = "3.4" if "3.4" in question else "3.3"
+    assert named in result.answer.split("\n")[0] and section in result.answer.split("\n")[0]
+
+
+def test_the_section_named_is_not_mentioned_when_it_is_the_one_that_answers() -> None:
+    result = ask("Enligt 3.3 ska nämnden redovisa sitt internationella arbete, men när på året ska det göras?")
+    assert result.kind == "answer" and result.citations[0].section.startswith("3.3")
+    assert "nämnde" not in result.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Nämns det i 4.1 hur vi ska upphandla en projektutvärderare?",
+    "Vad gäller för traktamente när jag åker till vår vänort? Finns det i avsnitt 3.3?",
+    "Hur dyra gåvor får vi ge till en delegation från Kina?",
+])
+def test_another_rule_asked_with_a_section_named_stays_outside_the_policy(question: str) -> None:
+    result = ask(question)
+    assert result.out_of_scope and not result.citations
+
+
+def test_money_said_not_to_come_from_the_eu_is_not_the_routine() -> None:
+    assert _verdict("Pengarna kommer inte från EU utan från Vinnova. Vi är koordinator, 15 mkr. Måste vi informera "
+                    "KS?") == (False, False, False)
+
+
+def test_the_city_owning_through_another_nämnd_is_the_city_owning() -> None:
+    assert _verdict("Vi är bara partner, men Malmö stad är ändå huvudsökande genom fritidsnämnden. ESF+, 4 mkr. "
+                    "Gäller rutinen?") == (True, True, False)
