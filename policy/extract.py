@@ -107,6 +107,8 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
     return None
 
 
+# A body's name in English, where a final "s" before it is a plural, not a genitive.
+_ENGLISH_BODY = re.compile(r"(?:department|dept|committee|administration|office|unit|team|board|services?|division)\b")
 # A body of the city, said with "en annan"/"another": "en annan nämnd", "another committee".
 _CITY_BODY = re.compile(r"namnd(?:en)?|forvaltning(?:en)?|committee|department")
 _ASKS_ABOUT = re.compile(r"(?:vad|vilka|vilken|vilket|hur|nar|what|which|how|when)\b")
@@ -139,6 +141,7 @@ class OwnerReader:
         self._skip = {fold(w) for w in vocab["skip"]}
         self._other = {fold(w) for w in vocab["other"]}
         self._generic = {fold(w) for w in vocab["generic"]}
+        self._own_genitives = {fold(w) for w in vocab.get("own_genitives", [])}
         self._foreign = tuple(fold(w) for w in vocab.get("foreign", []))
         self._joins = {fold(w) for w in vocab["joins"]}
         company = vocab.get("company") or {}
@@ -257,6 +260,8 @@ class OwnerReader:
                 if len(before) > 1 and before[-1] in _LOCATED_IN:
                     # "en friskola i Malmö", "ett företag i Malmö": who is in Malmö, not Malmö stad, unless it is itself
                     return self._side(before[:-1], last) or "other"
+                if self._another_s(before, text[found.start():]):
+                    return "other"
                 return self._malmo_or_kind(before)
         kept = [t for t in tokens if t not in self._generic]
         if len(kept) == 2 and kept[0] in self._other and _CITY_BODY.fullmatch(kept[1]):
@@ -271,9 +276,24 @@ class OwnerReader:
                 return self._malmo_or_kind(head)
             # An English name ends in what it is: "Applicant: city planning committee", "lead: the culture department".
             if found := self._malmo_last.search(" ".join(tokens)):
-                return self._malmo_or_kind(" ".join(tokens)[:found.start()].split())
+                named = " ".join(tokens)
+                before = named[:found.start()].split()
+                return "other" if self._another_s(before, named[found.start():]) else self._malmo_or_kind(before)
         head = tokens[-1] if last else tokens[0]
         return None if head in self._no_actor or head[0].isdigit() else "other"
+
+    def _another_s(self, before: list[str], body: str) -> bool:
+        """Whether the word before a body's name is another's genitive: "Köpenhamns miljöförvaltning", "Copenhagen's
+        environment department" (in English only with an apostrophe: "social services committee" is a plural)."""
+        if not before:
+            return False
+        if _ENGLISH_BODY.search(body):
+            genitive = next((w for w in reversed(before[-2:]) if w.endswith("'s")), None)
+        else:
+            genitive = before[-1] if before[-1].endswith("s") else None
+        if genitive is None or len(genitive) <= 3:
+            return False
+        return not ({genitive, " ".join(before[-2:])} & self._own_genitives) and not self._malmo_first.search(genitive)
 
     def _malmo_or_kind(self, before: list[str]) -> str | None:
         """Malmö, unless only a kind is meant ("en nämnd", "a committee") or another country's ("den danska kommunen")."""
