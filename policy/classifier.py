@@ -1,8 +1,9 @@
 """The topic classifier at answer time: a linear model over tf-idf features, in plain Python.
 
 Trained by `python -m policy train` (policy/train.py, scikit-learn) into policy/data/model.bin: per feature
-its idf and the class weights it carries. Answering needs no numpy: a question has a few hundred features, so a
-walk over them is fast (about a millisecond).
+its idf and the class weights it carries. Answering needs no numpy (whose import alone would cost a fifth of the
+start-up): a question has a few hundred features, and each feature's weights for every topic are summed as one Python
+integer (`TopicClassifier.rank`), about 0.2 ms a question.
 
 The model is stored as flat arrays rather than JSON: a JSON table of half a million [class, weight] pairs took
 half a second and more to read (its million Python objects walked again and again by the garbage collector) and
@@ -28,6 +29,11 @@ from policy.features import analyse
 from policy.teachings import Taught
 
 MAGIC = b"LOTSEN-TOPIC-MODEL-1\n"
+# rank()'s integer arithmetic: weights scaled by 2^32 and a question's feature values by 2^24 keep the scores within 1e-8
+# of the exact sums. Each topic's field is wide enough for the largest sum a question can make (`_field_bits`).
+_WEIGHT_SCALE = float(1 << 32)
+_COEFFICIENT_SCALE = float(1 << 24)
+_MAX_FEATURES_BITS = 20  # a question has fewer than 2^20 features (its length is capped long before)
 _HEADER_LENGTH_BYTES = 4
 # The 4-byte unsigned integer's typecode (an array's item sizes are the platform's).
 _UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
@@ -52,6 +58,13 @@ class TopicClassifier:
         self._offsets = arrays["offsets"]
         self._labels = arrays["labels"]
         self._weights = arrays["weights"]
+        # rank()'s packed rows: a bias above every scaled weight keeps each topic's field positive, and a field holds
+        # the sum of a question's features, each at most (its weight plus the bias) times its largest value.
+        largest = max((abs(w) for w in self._weights), default=1.0)
+        self._bias = 1 << (math.ceil(math.log2(largest * _WEIGHT_SCALE + 1)) + 1)
+        top_value = (1.0 + _MAX_FEATURES_BITS * math.log(2)) * max(self._idf, default=1.0) * _COEFFICIENT_SCALE
+        self._field_bits = (self._bias << 1).bit_length() + math.ceil(math.log2(top_value + 1)) + _MAX_FEATURES_BITS
+        self._rows: dict[int, int] = {}
 
     @classmethod
     def from_table(cls, model: dict[str, Any]) -> "TopicClassifier":
@@ -71,15 +84,44 @@ class TopicClassifier:
         return {j: v / norm for j, v in vec.items()} if norm else {}
 
     def rank(self, question: str) -> list[Score]:
-        """Every topic with its decision score, best first."""
+        """Every topic with its decision score, best first.
+
+        The scores are the intercepts plus the question's tf-idf vector times the weights. Walked weight by weight in
+        Python that is some 9 000 multiplications a question (0.6 ms); here each feature's weights for all topics are
+        one integer (`_packed_row`), so a question's sum is one integer sum per feature, done by Python's big integers
+        in C (0.2 ms). The scores differ from the exact sums by less than 1e-8.
+        """
+        index, idf = self._index, self._idf
+        counts = Counter(index[f] for f in analyse(question) if f in index)
+        values = [((1.0 + math.log(n)) * idf[j], j) for j, n in counts.items()]
+        norm = math.sqrt(sum(v * v for v, _ in values))
         scores = list(self._intercepts)
-        offsets, labels, weights = self._offsets, self._labels, self._weights
-        for j, value in self.vector(question).items():
-            start, end = offsets[j], offsets[j + 1]
-            for i, weight in zip(labels[start:end], weights[start:end]):  # slices: faster than indexing
-                scores[i] += weight * value
+        if norm:
+            total = coefficients = 0
+            row = self._rows.get
+            for value, j in values:
+                coefficient = round(value * _COEFFICIENT_SCALE)
+                total += coefficient * (row(j) or self._packed_row(j))
+                coefficients += coefficient
+            bias, scale = coefficients * self._bias, 1.0 / (norm * _COEFFICIENT_SCALE * _WEIGHT_SCALE)
+            bits, mask = self._field_bits, (1 << self._field_bits) - 1
+            for i in range(len(scores)):
+                scores[i] += (((total >> (i * bits)) & mask) - bias) * scale
         ranked = sorted(zip(self.topics, scores), key=lambda pair: -pair[1])
         return [Score(topic, score) for topic, score in ranked]
+
+    def _packed_row(self, j: int) -> int:
+        """Feature j's weights for every topic as one integer: topic i's weight, scaled to an integer and made
+        positive by `_bias`, in bits i·F to (i+1)·F (F: `_field_bits`). Built when a question first has the feature, then kept."""
+        fields = [self._bias] * len(self.topics)
+        start, end = self._offsets[j], self._offsets[j + 1]
+        for i, weight in zip(self._labels[start:end], self._weights[start:end]):
+            fields[i] += round(weight * _WEIGHT_SCALE)
+        packed = 0
+        for field in reversed(fields):
+            packed = (packed << self._field_bits) | field
+        self._rows[j] = packed
+        return packed
 
     def similarity(self, a: dict[int, float], b: dict[int, float]) -> float:
         if len(a) > len(b):

@@ -83,3 +83,39 @@ def test_ranking_lists_every_label_best_first(policy: PolicyData) -> None:
     ranking = policy.classifier.rank("Vem utser kontaktpersonen i EU-nätverket?")
     assert {s.topic for s in ranking} == {*policy.topics, *policy.features, OUT_OF_SCOPE}
     assert [s.score for s in ranking] == sorted((s.score for s in ranking), reverse=True)
+
+
+def _summed_weight_by_weight(model: TopicClassifier, question: str) -> dict[str, float]:
+    """The scores as the plain sum over the question's features and their weights (what rank's integers stand for)."""
+    scores = list(model._intercepts)
+    for j, value in model.vector(question).items():
+        start, end = model._offsets[j], model._offsets[j + 1]
+        for i, weight in zip(model._labels[start:end], model._weights[start:end]):
+            scores[i] += weight * value
+    return dict(zip(model.topics, scores))
+
+
+@pytest.mark.parametrize("question", [
+    "Måste nämnden informera stadskontoret om vår Interreg-ansökan på 14 mkr?",
+    "who signs the partnership agreement with our twin city",
+    "vi är partner förlåt " * 80,  # one feature many times over: the largest values a question can give
+    "",
+    "ÅÄÖ 123 €€€",
+])
+def test_ranking_is_the_sum_of_the_weights(policy: PolicyData, question: str) -> None:
+    model = policy.classifier
+    expected = _summed_weight_by_weight(model, question)
+    ranking = model.rank(question)
+    assert [s.topic for s in ranking] == sorted(expected, key=lambda t: -expected[t])
+    assert all(abs(s.score - expected[s.topic]) < 1e-7 for s in ranking)
+
+
+def test_ranking_with_negative_and_missing_weights_is_the_sum() -> None:
+    table = {"fingerprint": "f", "settings": {}, "classes": ["a", "b", "c"], "intercepts": [0.0, -0.5, 0.25],
+             "idf": {"w:ansokan": 1.5, "w:partner": 2.0},
+             "weights": {"w:ansokan": [[0, -1.7], [2, 0.000001]], "w:partner": [[1, 1.2]]}}
+    model = TopicClassifier.from_table(table)
+    expected = _summed_weight_by_weight(model, "ansökan partner partner")
+    ranking = model.rank("ansökan partner partner")
+    assert [s.topic for s in ranking] == ["b", "c", "a"]
+    assert all(abs(s.score - expected[s.topic]) < 1e-8 for s in ranking)
