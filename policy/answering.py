@@ -137,7 +137,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     best, second = ranking[0], ranking[1]
     if not facts.tell_of_a_project():
         for form in policy.question_forms:
-            if best.topic in form.when_topics and form.fits(folded):
+            if (best.topic == form.topic or best.topic in form.when_topics) and form.fits(folded):
                 return _labelled(form.topic, policy)
     clear = best.score - second.score >= decision.answer_margin
     sure = _sure(best, second, decision)

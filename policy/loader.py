@@ -45,7 +45,7 @@ class QuestionForm:
     """A form of question that decides its topic (topics.yaml's question_forms)."""
 
     topic: str
-    when_topics: frozenset[str]  # the classifier's topics it applies to
+    when_topics: frozenset[str]  # the classifier's topics it applies to, besides its own
     patterns: tuple[re.Pattern[str], ...]
 
     def fits(self, folded_question: str) -> bool:

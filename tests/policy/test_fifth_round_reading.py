@@ -1,7 +1,7 @@
 """Kinds of failure read off development sets 48 (project managers in the technical and planning units: the nämnder
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
-lines) and 51 (officials who name the policy's sections, sometimes wrongly), each measured once as unseen and then
-read; tested in words of their own.
+lines), 51 (officials who name the policy's sections, sometimes wrongly) and 54 (questions spelled badly), each
+measured once as unseen and then read; tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -130,3 +130,37 @@ def test_money_said_not_to_come_from_the_eu_is_not_the_routine() -> None:
 def test_the_city_owning_through_another_nämnd_is_the_city_owning() -> None:
     assert _verdict("Vi är bara partner, men Malmö stad är ändå huvudsökande genom fritidsnämnden. ESF+, 4 mkr. "
                     "Gäller rutinen?") == (True, True, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Fritidsnämden är koordinator för en Erasmus-ansökan på 14 miljner, vad måste vi göra?", (True, True, True)),
+    ("vi e ledpartner i ett interreg projekt, 3 miloner totalt", (True, True, False)),
+    ("Our comitee is the lead applicant for a LIFE aplication of 2 milion euro. What now?", (True, True, True)),
+    ("Vi är ansvarig organistion för en EU-ansökan på 5 miljoner, måste vi skicka nåt?", (True, True, False)),
+    ("ansökan 300 000 euro, vi huvudsökande, behövs info ärende?", (True, True, False)),
+])
+def test_misspelled_words_that_carry_the_facts_are_read_as_meant(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+def test_a_nämnd_leading_a_consortium_owns_the_project() -> None:
+    assert _verdict("Kulturnämnden leder ett konsortium i Kreativa Europa, 20 mkr. Vad gäller?") == (True, True, True)
+
+
+def test_a_nordic_council_of_ministers_grant_split_in_two_words_is_not_eu_money() -> None:
+    assert _verdict("Vi har pengar från Nordiska minister rådet och är ägare, 14 mkr. Gäller rutinen?") \
+        == (False, False, False)
+
+
+@pytest.mark.parametrize("question, feature", [
+    ("kan du hjälpa mig att redovisa vad nämnden gjort internationellt i år", "annual_report"),
+    ("Could you help me register our new Erasmus+ application?", "register"),
+])
+def test_asking_for_help_with_a_job_leads_to_it(question: str, feature: str) -> None:
+    result = ask(question)
+    assert result.feature == feature and result.kind in ("feature", "answer")
+
+
+def test_what_the_council_gets_asked_in_haste_is_its_own_duty() -> None:
+    result = ask("får kf ngn sammanställning av intl arbetet?")
+    assert result.kind == "answer" and result.topic == "kf_role"
