@@ -160,6 +160,14 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
         # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
         best, sure = second, True
+    if (best.topic in _COMPANY_TOPICS and facts.malmo_is_project_owner and not facts.owner_is_company
+            and facts.eu_funding is not None):
+        # The city itself owns the project and says who funds it ("inte EU-pengar utan från en stiftelse, vi är ägare"):
+        # the funder is not the organisation asked about, the routine's verdict is what is asked.
+        routine = next((s for s in ranking[: decision.options] if s.score >= decision.option_score
+                        and _facts_for_the_routine(s.topic, facts, policy)), None)
+        if routine is not None:
+            best, sure = routine, True
     if not sure and best.topic != OUT_OF_SCOPE and extraction.facts.malmo_is_project_owner and extraction.facts.eu_funding:
         # A question that itself says Malmö owns an EU-funded project is about the routine: of the topics it hesitates
         # between, the 4.1 one that gives the verdict answers ("vi leder en ERUF-ansökan, hur ser beslutsgången ut?").

@@ -1,7 +1,8 @@
 """Kinds of failure read off development sets 48 (project managers in the technical and planning units: the nämnder
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
-lines), 51 (officials who name the policy's sections, sometimes wrongly) and 54 (questions spelled badly), each
-measured once as unseen and then read; tested in words of their own.
+lines), 51 (officials who name the policy's sections, sometimes wrongly), 54 (questions spelled badly) and 56
+(international staff who name the city's bodies in English words of their own), each measured once as unseen and then
+read; tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -164,3 +165,44 @@ def test_asking_for_help_with_a_job_leads_to_it(question: str, feature: str) -> 
 def test_what_the_council_gets_asked_in_haste_is_its_own_duty() -> None:
     result = ask("får kf ngn sammanställning av intl arbetet?")
     assert result.kind == "answer" and result.topic == "kf_role"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("hey we r coordinatr of an erasmus+ app, 2m eur, must we tell the city office?", (True, True, True)),
+    ("Our unit leads an Interreg North Sea Region application, 800,000 euros in total. Obligations?", (True, True, False)),
+    ("Our board is the beneficiary coordinating the consortium of a LIFE bid, EUR 3 million in total.", (True, True, True)),
+    ("Lead applicant = the city of Aarhus, partners = us and Kiel. ESF+, total 25 MSEK. What applies?",
+     (False, False, False)),
+    ("We submitted last week as lead applicant, 30 milj total. Too late for info to KS?", (True, True, True)),
+])
+def test_english_in_words_of_its_own_is_read(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "We are still discussing whether we or Tallinn coordinate the Interreg bid, 4 MEUR in total.",
+    "Vi vet inte än om vi eller Kiel blir koordinator i Horizon-ansökan, 50 mkr.",
+])
+def test_which_of_two_will_lead_left_open_leaves_the_owner_open(question: str) -> None:
+    assert _verdict(question)[0] is None
+
+
+@pytest.mark.parametrize("question, section", [
+    # responsibility for EU projects in general is 3.3's ("ansvarar för hantering av EU-projekt inom sin verksamhet")
+    ("Vem har ansvaret för EU-projekten inom vår förvaltning, vi själva eller stadskontoret?", "3.3"),
+    # their budget, anchoring and what happens to the results are 4.1's
+    ("Vilket ansvar har nämnden för att budgeten i ett EU-projekt hålls?", "4.1"),
+])
+def test_who_answers_for_eu_projects_and_for_their_budget(question: str, section: str) -> None:
+    result = ask(question)
+    assert result.topic == "committee_project_duties" and result.citations[0].section == section
+
+
+def test_where_the_annual_reports_end_up_is_the_council() -> None:
+    result = ask("Var hamnar till slut den sammanställda redovisningen av nämndernas internationella arbete?")
+    assert result.citations[0].section == "3.1"
+
+
+def test_a_foundation_as_funder_of_the_city_s_own_project_is_the_routine_s_question() -> None:
+    assert _verdict("Pengarna kommer från en privat stiftelse och vi är projektägare, 16 mkr. Måste KS informeras?") \
+        == (False, False, False)
