@@ -123,3 +123,27 @@ async def test_a_feature_and_menar_du_over_http(start_app, connector, database_u
     assert keep_together(answer("Vem bestämmer?", topic=chosen.topic).answer) in _lines(answered)
     [asked] = await _stored(database_url, list_clarifications)
     assert (asked.question, asked.chosen) == ("Vem bestämmer?", chosen.topic)
+
+
+async def test_a_section_asked_for_and_a_section_named_wrongly_over_http(start_app, connector, database_url):
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True)
+
+    async def post(text: str) -> list[str]:
+        standin.clear()
+        response = await client.post("/api/messages", json=_says("29:bo", service_url, text))
+        assert response.status == 201
+        [card] = standin.cards()
+        return _lines(card)
+
+    # the section itself: its text
+    lines = await post("Vad står det i avsnitt 3.4?")
+    assert lines[0].startswith("Avsnitt 3.4 Helägda bolag:") and "Källa: § 3.4 Helägda bolag" in lines
+    # a question with the wrong section named: answered from the one that answers it, which the card says first
+    asked = "Vem gör sammanställningen av nämndernas internationella arbete? Står det i 3.4?"
+    expected = answer(asked)
+    assert expected.citations[0].section == "3.2.1"
+    lines = await post(asked)
+    note = keep_together("Du nämnde avsnitt 3.4, men det som svarar på frågan står i avsnitt 3.2.1.")
+    assert lines[0].startswith(note) and keep_together(expected.answer.split("\n\n")[1][:40]) in lines[0]
+    assert any(line.startswith("Källa: § 3.2.1") for line in lines)
