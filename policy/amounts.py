@@ -70,6 +70,13 @@ class AmountReader:
         self.number_words = {fold(k): Decimal(str(v)) for k, v in vocab["number_words"].items()}
         self.fractions = {fold(k): Decimal(str(v)) for k, v in vocab["fraction_words"].items()}
         self.bare_minimum = Decimal(vocab["bare_minimum"])
+        # A small number right after an amount that takes that amount's unit: "inte över 12 miljoner, bara 10".
+        carried = vocab.get("unit_carried", {})
+        self._carried_before = re.compile(rf"(?:^|\W)(?:{_alternation(carried.get('before', []))}) $") \
+            if carried.get("before") else None
+        self._carried_after = re.compile(rf" (?:{_alternation(carried.get('after', []))})\b") \
+            if carried.get("after") else None
+        self._carried_reach = int(carried.get("reach", 0))
         self.window = int(vocab["window"])
         self._inclusive = {fold(w) for w in vocab.get("inclusive", [])}
         self.cues_before = {kind: _phrases(ws) for kind, ws in vocab["cues_before"].items()}
@@ -126,11 +133,16 @@ class AmountReader:
         found: list[Amount] = []
         prev_end = 0
         searched = _Searched(text)
+        unit: tuple[Decimal, str | None, int] | None = None  # the last amount's multiplier, currency and end
         for start, num_end, raw, spoken in self._numbers(text):
             parsed = self._unit(text, start, num_end, raw, spoken)
             if parsed is None:
-                continue
+                parsed = self._carried_unit(text, start, num_end, raw, unit)
+                if parsed is None:
+                    continue
             value, currency, start, end = parsed
+            if (factor := self._factor(text, num_end)) is not None:
+                unit = (factor, currency, end)
             bound = self._bound(text, start, end)
             # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
             equal = value == threshold and currency != "EUR"
@@ -138,6 +150,29 @@ class AmountReader:
             found.append(Amount(value, currency, kind, bound, start, end))
             prev_end = end
         return found
+
+    def _factor(self, text: str, number_end: int) -> Decimal | None:
+        """The multiplier written right after a number ("miljoner", "mkr"), if any."""
+        mult = self._mult.match(text, number_end)
+        return Decimal(self.multipliers[mult["mult"]]["factor"]) if mult else None
+
+    def _carried_unit(self, text: str, start: int, end: int, raw: str, unit: tuple[Decimal, str | None, int] | None
+                      ) -> tuple[Decimal, str | None, int, int] | None:
+        """A bare number that says the amount again, in the unit of the one just before it in the same sentence: "inte
+        över 12 miljoner, bara 10", "EU-bidraget är 8 miljoner, med medfinansieringen blir det 13 totalt"."""
+        if unit is None or self._carried_before is None:
+            return None
+        factor, currency, previous_end = unit
+        between = text[previous_end:start]
+        if start - previous_end > self._carried_reach or re.search(r"[.!?](?:\s|$)", between):
+            return None
+        cued = bool(self._carried_before.search(text[max(0, start - 20):start]))
+        cued = cued or bool(self._carried_after and self._carried_after.match(text, end))
+        number = _parse_number(raw, has_multiplier=True)
+        if not cued or number is None:
+            return None
+        value = number * factor
+        return (Decimal(int(value)) if value == value.to_integral() else value), currency, start, end
 
     def _numbers(self, text: str) -> list[tuple[int, int, str, Decimal | None]]:
         """(start, end, digits, value of a spoken number or None), left to right, not overlapping."""
@@ -221,6 +256,11 @@ class AmountReader:
         clause = _WORD.findall(_CLAUSE_BREAK.split(before_text)[-1])
         if strong and "total" in marked and not _nearest_cue(clause[-self.window:], strong_cues):
             # "söker Erasmus+ som koordinator, budget 2,1 Mkr totalt": the cue in the amount's own clause decides.
+            return "total"
+        if (strong and after and any(_starts_at(after, 0, cue) for cue in self.cues_after.get("total", ()))
+                and not _nearest_cue(before[-2:], strong_cues)):
+            # "med vår medfinansiering blir det 13 miljoner totalt": "totalt" right after says what the figure is, unless
+            # a part is named right before it ("EU-bidrag 7 mkr totalt" is the grant, all years together).
             return "total"
         if strong:
             return strong  # type: ignore[return-value]

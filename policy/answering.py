@@ -160,10 +160,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
         # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
         best, sure = second, True
-    if (best.topic in _COMPANY_TOPICS and facts.malmo_is_project_owner and not facts.owner_is_company
-            and facts.eu_funding is not None):
-        # The city itself owns the project and says who funds it ("inte EU-pengar utan från en stiftelse, vi är ägare"):
-        # the funder is not the organisation asked about, the routine's verdict is what is asked.
+    if (best.topic in _COMPANY_TOPICS and not facts.owner_is_company and facts.eu_funding is not None
+            and (facts.malmo_is_project_owner or policy.fact_reader.names_routine_acts(folded))):
+        # The city itself owns the project, or asks what the routine asks of it, and says who funds it ("inte EU-pengar
+        # utan från en stiftelse, vi är ägare", "… med universitetet och föreningar … måste vi säga till stadskontoret?"):
+        # the partners and funders are not the organisations asked about, the routine's verdict is what is asked.
         routine = next((s for s in ranking[: decision.options] if s.score >= decision.option_score
                         and _facts_for_the_routine(s.topic, facts, policy)), None)
         if routine is not None:

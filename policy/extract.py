@@ -599,12 +599,16 @@ def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:
 def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:
     """The amount that tells most about the total budget, and whether it is only a part of it."""
     facts = [a for a in amounts if a.kind != "threshold"]
+    # An exact figure tells more than a bound: "understiger 12 miljoner – den landar på 9 mkr totalt", "inte över 12
+    # miljoner, bara 10". Of several, the last said: a correction or the project asked about comes after ("förra
+    # projektet var på 22 miljoner … nu söker vi ett nytt på 9 miljoner", "vår andel 350 000 euro men hela projektet 2,4
+    # miljoner"). A figure marked as the total before one that is not.
     for kind in ("total", "unmarked"):
-        # An exact figure tells more than a bound: "understiger 12 miljoner – den landar på 9 mkr totalt".
-        # Of several, the last said: a correction or the project asked about comes after ("förra projektet var på 22
-        # miljoner … nu söker vi ett nytt på 9 miljoner", "vår andel 350 000 euro men hela projektet 2,4 miljoner").
-        of_kind = [a for a in facts if a.kind == kind]
-        chosen = next((a for a in reversed(of_kind) if a.bound == "exact"), of_kind[0] if of_kind else None)
+        chosen = next((a for a in reversed(facts) if a.kind == kind and a.bound == "exact"), None)
+        if chosen:
+            return chosen, False
+    for kind in ("total", "unmarked"):
+        chosen = next((a for a in facts if a.kind == kind), None)
         if chosen:
             return chosen, False
     # Only parts (share, grant): the largest one is a floor under the total, if it bounds at all.

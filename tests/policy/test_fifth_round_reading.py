@@ -1,8 +1,8 @@
 """Kinds of failure read off development sets 48 (project managers in the technical and planning units: the nämnder
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
 lines), 51 (officials who name the policy's sections, sometimes wrongly), 54 (questions spelled badly) and 56
-(international staff who name the city's bodies in English words of their own), each measured once as unseen and then
-read; tested in words of their own.
+(international staff who name the city's bodies in English words of their own) and 58 (neighbourhood and
+urban-development projects), each measured once as unseen and then read; tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -206,3 +206,28 @@ def test_where_the_annual_reports_end_up_is_the_council() -> None:
 def test_a_foundation_as_funder_of_the_city_s_own_project_is_the_routine_s_question() -> None:
     assert _verdict("Pengarna kommer från en privat stiftelse och vi är projektägare, 16 mkr. Måste KS informeras?") \
         == (False, False, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a figure said again without its unit takes the unit of the one before it
+    ("Totalbudgeten är inte över 12 miljoner, den är bara 9, och vi koordinerar en LIFE-ansökan. Informationsärende?",
+     (True, True, False)),
+    ("EU-stödet är 6 miljoner och med vår egen insats landar det på 14 totalt, vi leder ESF+-projektet. Ärende till KS?",
+     (True, True, True)),
+    # owning said last in a list of facts
+    ("ansökan redan inskickad, erasmus+, 15 milj, vi äger. kan infoärendet skickas nu?", (True, True, True)),
+    ("We sent our URBACT application on Friday as lead, 300,000 euro in total. Too late to tell KS?", (True, True, False)),
+    # another's role as lead named before the city's as a partner
+    ("Interreg Europe, lead partner Lunds kommun, Malmö stad partner med egen budget på 2 mkr, totalt 20 mkr. Ärende?",
+     (False, False, False)),
+])
+def test_figures_and_roles_said_in_passing(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+def test_partners_named_with_an_open_owner_and_eu_money_get_the_routine() -> None:
+    result = ask("Vi har ett projekt i Lindängen med högskolan och två föreningar, vem som söker är inte bestämt. "
+                 "Budgeten blir kanske 4 mkr, pengarna från Regionalfonden. Ska stadskontoret informeras?")
+    assert result.topic in ("eu_routine", "how_to_inform", "owner_or_partner")
+    assert result.verdict is not None and result.verdict.routine_applies is None
+    assert result.verdict.information_item_to_ks is False
