@@ -1,8 +1,9 @@
 """Kinds of failure read off development sets 48 (project managers in the technical and planning units: the nämnder
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
 lines), 51 (officials who name the policy's sections, sometimes wrongly), 54 (questions spelled badly) and 56
-(international staff who name the city's bodies in English words of their own) and 58 (neighbourhood and
-urban-development projects), each measured once as unseen and then read; tested in words of their own.
+(international staff who name the city's bodies in English words of their own), 58 (neighbourhood and
+urban-development projects) and 60 (roles in consortia described precisely), each measured once as unseen and then
+read; tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -231,3 +232,38 @@ def test_partners_named_with_an_open_owner_and_eu_money_get_the_routine() -> Non
     assert result.topic in ("eu_routine", "how_to_inform", "owner_or_partner")
     assert result.verdict is not None and result.verdict.routine_applies is None
     assert result.verdict.information_item_to_ks is False
+
+
+@pytest.mark.parametrize("question, expected", [
+    # roles beside the owner's: not the owner
+    ("Miljönämnden är linked third party till Lunds universitet i ett Horizon-projekt, 40 mkr. Gäller rutinen?",
+     (False, False, False)),
+    ("We are an affiliated entity of the coordinator in a LIFE project. Does the routine apply?", (False, False, False)),
+    ("Gatukontoret är underleverantör åt koordinatorn i CEF-projektet. Ska KS förvaltning informeras?",
+     (False, False, False)),
+    ("Vi är bara taskledare i ett Interreg-projekt som Gdańsk leder, 6 mkr. Något vi måste göra?", (False, False, False)),
+    # what only the owner does
+    ("Kulturnämnden skrev under bidragsavtalet på alla partners vägnar, Kreativa Europa, 2 M€ totalt. Vad gäller?",
+     (True, True, True)),
+    ("We hold the budget for the whole consortium and pay the partners, Interreg Baltic, EUR 800,000 in total.",
+     (True, True, False)),
+    # no one chosen yet
+    ("Vi håller i projektkontoret men ingen koordinator är utsedd än, ESF+, 20 mkr. Vad gäller?", (None, None, None)),
+    ("The lead partner has not been chosen yet; we host the secretariat. Interreg, 3 MEUR.", (None, None, None)),
+])
+def test_roles_in_a_consortium(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+def test_who_owns_a_consortium_s_results_is_outside_the_policy() -> None:
+    result = ask("Vem äger upphovsrätten till det material som konsortiet tar fram?")
+    assert result.out_of_scope and not result.citations
+
+
+@pytest.mark.parametrize("question, section", [
+    ("vi är taskledare i ett eu-projekt, vem ska ta hand om det hos oss, vi eller stadskontoret?", "3.3"),
+    ("Vem fattar beslut om att söka ett EU-projekt där vi blir projektägare, vi eller KS?", "4.1"),
+])
+def test_handling_is_3_3_deciding_is_4_1(question: str, section: str) -> None:
+    result = ask(question)
+    assert result.topic == "committee_project_duties" and result.citations[0].section == section

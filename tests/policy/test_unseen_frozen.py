@@ -36,8 +36,8 @@ DATA = Path(__file__).parent / "data"
 # written blind in the round after 46, and set 51 (officials who name the policy's sections, sometimes wrongly: 99 of
 # 135), written after 48 and 50 were read, and set 54 (questions spelled badly: 118 of 135), written after 51 was read,
 # and set 56 (international staff naming the city's bodies in English words of their own: 121 of 135), written after 54
-# was read, and set 58 (neighbourhood and urban-development projects: 124 of 135), written after 56 was read. unseen/:
-# sets
+# was read, and set 58 (neighbourhood and urban-development projects: 124 of 135), written after 56 was read, and set
+# 60 (roles in consortia described precisely: 108 of 135), written after 58 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -56,7 +56,8 @@ DATA = Path(__file__).parent / "data"
 # with 48; and set 49 (labour-market, social-services and integration staff: ESF+, AMIF: 123 of 135), written with 50; and set 52 (applications
 # in unusual situations: changed budgets, resubmissions, two-stage calls: 124 of 135), written with 51; and set 53 (KS
 # förvaltning's own staff: 118 of 135), written with 54; and set 55 (political advisers checking accountability: 126 of
-# 135), written with 56; and set 57 (consequences and hypotheticals: 126 of 135), written with 58.
+# 135), written with 56; and set 57 (consequences and hypotheticals: 126 of 135), written with 58; and set 59 (EU-funding
+# officers' Swedish programme vocabulary: 120 of 135), written with 60.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -114,6 +115,8 @@ FROZEN = {
     "dev/set-56.yaml": "aeac3545d2a13e73436430023683607374e7bb9eeb5da2f326e7f27100dd8e88",
     "unseen-next/set-57.yaml": "f38f52b292e664e892c13fc35f8a0d0fc33dd5d7cbbcd378c7dde8bf2e9161db",
     "dev/set-58.yaml": "c2acbe792be72611fcee3fa3f88ed743afe5b735bf013c867cf61bb7507daf46",
+    "unseen-next/set-59.yaml": "4fb216c00c608834037b2050591d70689206938d74fe40d1da2e88e8ed56d81a",
+    "dev/set-60.yaml": "5630d00118962d47f582684ede0388da707f2c588acbf50104c1c47dcfc85545",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
