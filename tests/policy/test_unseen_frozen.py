@@ -57,7 +57,8 @@ DATA = Path(__file__).parent / "data"
 # in unusual situations: changed budgets, resubmissions, two-stage calls: 124 of 135), written with 51; and set 53 (KS
 # förvaltning's own staff: 118 of 135), written with 54; and set 55 (political advisers checking accountability: 126 of
 # 135), written with 56; and set 57 (consequences and hypotheticals: 126 of 135), written with 58; and set 59 (EU-funding
-# officers' Swedish programme vocabulary: 120 of 135), written with 60.
+# officers' Swedish programme vocabulary: 120 of 135), written with 60; and sets 61 (visits, partner cities, protocol:
+# 128 of 135) and 62 (handläggare writing a tjänsteskrivelse: 131 of 135), written after 60 was read.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -117,6 +118,8 @@ FROZEN = {
     "dev/set-58.yaml": "c2acbe792be72611fcee3fa3f88ed743afe5b735bf013c867cf61bb7507daf46",
     "unseen-next/set-59.yaml": "4fb216c00c608834037b2050591d70689206938d74fe40d1da2e88e8ed56d81a",
     "dev/set-60.yaml": "5630d00118962d47f582684ede0388da707f2c588acbf50104c1c47dcfc85545",
+    "unseen-next/set-61.yaml": "a74bee385fdfe944c31a56d8fb61e4ce9b43536bade5745e5390295f3d47c01d",
+    "unseen-next/set-62.yaml": "b08a535d6394562c740803c1d439136535321514e9a0943b26d753b10b6ebf41",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
