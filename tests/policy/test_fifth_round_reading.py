@@ -2,8 +2,8 @@
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
 lines), 51 (officials who name the policy's sections, sometimes wrongly), 54 (questions spelled badly) and 56
 (international staff who name the city's bodies in English words of their own), 58 (neighbourhood and
-urban-development projects) and 60 (roles in consortia described precisely), each measured once as unseen and then
-read; tested in words of their own.
+urban-development projects), 60 (roles in consortia described precisely) and 63 (two or three questions in one
+message), each measured once as unseen and then read; tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -267,3 +267,17 @@ def test_who_owns_a_consortium_s_results_is_outside_the_policy() -> None:
 def test_handling_is_3_3_deciding_is_4_1(question: str, section: str) -> None:
     result = ask(question)
     assert result.topic == "committee_project_duties" and result.citations[0].section == section
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the city's nämnder named as boards in English
+    ("1) The Environment Board coordinates a LIFE application of EUR 700,000 in total. Who must we inform? 2) When?",
+     (True, True, False)),
+    ("The Streets and Parks Board leads an Interreg bid, SEK 15 million in total. Information item needed?",
+     (True, True, True)),
+    # the EU routine named in the question is not EU money
+    ("Our project is funded by a Danish foundation and we lead it, SEK 14 million. Does the EU application routine "
+     "apply?", (False, False, False)),
+])
+def test_boards_and_the_routine_named_in_english(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
