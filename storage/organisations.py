@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -62,8 +62,10 @@ def normalise(text: str) -> str:
 _SWEDISH_LAST = {"å": "{0", "ä": "{1", "ö": "{2", "æ": "{1", "ø": "{2"}
 
 
+@lru_cache(maxsize=4096)
 def swedish_sort_key(text: str) -> str:
-    """Sorts as a Swedish reader expects: a–z, then å, ä, ö (é sorts as e)."""
+    """Sorts as a Swedish reader expects: a–z, then å, ä, ö (é sorts as e). Kept per name: the same few dozen names are
+    sorted on many turns (the registration's list of organisations), each letter normalised on its own."""
     key = []
     for char in text.casefold():
         if char in _SWEDISH_LAST:

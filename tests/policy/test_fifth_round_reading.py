@@ -2,8 +2,9 @@
 by their abbreviations, amounts in every unit), 50 (facts pasted as a form: "Roll: …", bullets, " / " between
 lines), 51 (officials who name the policy's sections, sometimes wrongly), 54 (questions spelled badly) and 56
 (international staff who name the city's bodies in English words of their own), 58 (neighbourhood and
-urban-development projects), 60 (roles in consortia described precisely) and 63 (two or three questions in one
-message), each measured once as unseen and then read; tested in words of their own.
+urban-development projects), 60 (roles in consortia described precisely), 63 (two or three questions in one
+message) and 65 (Öresund colleagues writing Swedish with Danish mixed in), each measured once as unseen and then read;
+tested in words of their own.
 
 A section named beside a question is context, not the question: the question is answered from the section that
 answers it, and the answer says so when the asker named another; only a message that asks for the section itself
@@ -280,4 +281,17 @@ def test_handling_is_3_3_deciding_is_4_1(question: str, section: str) -> None:
      "apply?", (False, False, False)),
 ])
 def test_boards_and_the_routine_named_in_english(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Kulturförvaltningen er projektejer for en ansøgning til Kreativa Europa, 15 mio. kr. Hvad skal vi gøre?",
+     (True, True, True)),
+    ("Vi er kun samarbejdspartner, Aarhus Kommune er hovedansøger, Erasmus+, 2 mio. kr. Skal vi informere KS?",
+     (False, False, False)),
+    ("Pengene kommer fra Nordisk Ministerråd, vi er projektejer, 14 mio. kr. Gælder EU-rutinen?", (False, False, False)),
+    ("Vi ved ikke endnu hvem der bliver leadpartner i Interreg-ansøgningen, 5 mio. euro. Hvad gælder?",
+     (None, None, None)),
+])
+def test_swedish_with_danish_mixed_in_is_read(question: str, expected: tuple) -> None:
     assert _verdict(question) == expected

@@ -38,7 +38,8 @@ DATA = Path(__file__).parent / "data"
 # and set 56 (international staff naming the city's bodies in English words of their own: 121 of 135), written after 54
 # was read, and set 58 (neighbourhood and urban-development projects: 124 of 135), written after 56 was read, and set
 # 60 (roles in consortia described precisely: 108 of 135), written after 58 was read, and set 63 (two or three
-# questions in one message: 125 of 135), written after 60 was read. unseen/: sets
+# questions in one message: 125 of 135), written after 60 was read, and set 65 (Öresund colleagues writing Swedish with
+# Danish mixed in: 92 of 135), written after 63 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -60,7 +61,8 @@ DATA = Path(__file__).parent / "data"
 # 135), written with 56; and set 57 (consequences and hypotheticals: 126 of 135), written with 58; and set 59 (EU-funding
 # officers' Swedish programme vocabulary: 120 of 135), written with 60; and sets 61 (visits, partner cities, protocol:
 # 128 of 135) and 62 (handläggare writing a tjänsteskrivelse: 131 of 135), written after 60 was read; and set 64 (the
-# city's internal acronyms: 127 of 135), written with 63.
+# city's internal acronyms: 127 of 135), written with 63; and set 66 (quality and steering-document staff: 132 of 135),
+# written with 65.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -124,6 +126,8 @@ FROZEN = {
     "unseen-next/set-62.yaml": "b08a535d6394562c740803c1d439136535321514e9a0943b26d753b10b6ebf41",
     "dev/set-63.yaml": "1e527fa898f1e032ec998c7f08f84382e74033f1c904a9be79149616857f62fe",
     "unseen-next/set-64.yaml": "e00a3deb889ab9f4ae8800f89541c4e813b9fc99c0ad1d037fcd17c88f1ba57a",
+    "dev/set-65.yaml": "8de2ec3102ef43b29daf0a65ed86c36e7b25c3c3ca20328c665ae3bb1795e526",
+    "unseen-next/set-66.yaml": "1fccaf11e56b2ad963b62a2438d81f23fc628943e6d4886b3fcaecc88ffed790",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
