@@ -25,6 +25,7 @@ _NUMBER = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+")
 _CLAUSE_BREAK = re.compile(r"[,.;:!?](?:\s|$)")
+_SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)")
 # The most number words one spoken number has ("tre hundra fyrtio fem"). Unbounded, a run of number words
 # without a multiplier after it ("a a a …") was searched again from every word: the square of its length.
 _SPOKEN_PARTS = 6
@@ -140,8 +141,8 @@ class AmountReader:
                 parsed = self._carried_unit(text, start, num_end, raw, unit)
                 if parsed is None:
                     continue
-            value, currency, start, end = parsed
-            if (factor := self._factor(text, num_end)) is not None:
+            value, currency, start, end, factor = parsed
+            if factor is not None:
                 unit = (factor, currency, end)
             bound = self._bound(text, start, end)
             # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
@@ -151,20 +152,15 @@ class AmountReader:
             prev_end = end
         return found
 
-    def _factor(self, text: str, number_end: int) -> Decimal | None:
-        """The multiplier written right after a number ("miljoner", "mkr"), if any."""
-        mult = self._mult.match(text, number_end)
-        return Decimal(self.multipliers[mult["mult"]]["factor"]) if mult else None
-
     def _carried_unit(self, text: str, start: int, end: int, raw: str, unit: tuple[Decimal, str | None, int] | None
-                      ) -> tuple[Decimal, str | None, int, int] | None:
+                      ) -> tuple[Decimal, str | None, int, int, None] | None:
         """A bare number that says the amount again, in the unit of the one just before it in the same sentence: "inte
         över 12 miljoner, bara 10", "EU-bidraget är 8 miljoner, med medfinansieringen blir det 13 totalt"."""
         if unit is None or self._carried_before is None:
             return None
         factor, currency, previous_end = unit
         between = text[previous_end:start]
-        if start - previous_end > self._carried_reach or re.search(r"[.!?](?:\s|$)", between):
+        if start - previous_end > self._carried_reach or _SENTENCE_BREAK.search(between):
             return None
         cued = bool(self._carried_before.search(text[max(0, start - 20):start]))
         cued = cued or bool(self._carried_after and self._carried_after.match(text, end))
@@ -172,7 +168,8 @@ class AmountReader:
         if not cued or number is None:
             return None
         value = number * factor
-        return (Decimal(int(value)) if value == value.to_integral() else value), currency, start, end
+        # Its unit is carried, not written: a number after it does not take it ("… bara 10, kanske 9").
+        return (Decimal(int(value)) if value == value.to_integral() else value), currency, start, end, None
 
     def _numbers(self, text: str) -> list[tuple[int, int, str, Decimal | None]]:
         """(start, end, digits, value of a spoken number or None), left to right, not overlapping."""
@@ -203,7 +200,9 @@ class AmountReader:
             return [Decimal(text)]
         return [self.number_words[w] for w in self._number_word.findall(text)]
 
-    def _unit(self, text: str, start: int, end: int, raw: str, spoken: Decimal | None) -> tuple[Decimal, str | None, int, int] | None:
+    def _unit(self, text: str, start: int, end: int, raw: str, spoken: Decimal | None
+              ) -> tuple[Decimal, str | None, int, int, Decimal | None] | None:
+        """The amount a number starts: its value, currency, span, and the multiplier written after it ("mkr"), if any."""
         factor, currency = Decimal(1), None
         mult = self._mult.match(text, end)
         # "2m", "800k", "1.2 m eur": an ambiguous multiplier needs the number or a currency at its side.
@@ -231,7 +230,8 @@ class AmountReader:
         # A bare number is an amount only when large: years, counts and section ids are not.
         if mult is None and currency is None and value < self.bare_minimum:
             return None
-        return (Decimal(int(value)) if value == value.to_integral() else value), currency, start, end
+        written = factor if mult else None
+        return (Decimal(int(value)) if value == value.to_integral() else value), currency, start, end, written
 
     # ---- what the amount is about ------------------------------------------------------------
 

@@ -9,7 +9,7 @@ policy gets no citation. Every citation quotes the policy's own Swedish words.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -160,24 +160,26 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
         # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
         best, sure = second, True
+    def gives_the_routine(topic: str) -> bool:
+        return _facts_for_the_routine(topic, facts, policy)
+
     if (best.topic in _COMPANY_TOPICS and not facts.owner_is_company and facts.eu_funding is not None
             and (facts.malmo_is_project_owner or policy.fact_reader.names_routine_acts(folded))):
         # The city itself owns the project, or asks what the routine asks of it, and says who funds it ("inte EU-pengar
         # utan från en stiftelse, vi är ägare", "… med universitetet och föreningar … måste vi säga till stadskontoret?"):
         # the partners and funders are not the organisations asked about, the routine's verdict is what is asked.
-        routine = next((s for s in ranking[: decision.options] if s.score >= decision.option_score
-                        and _facts_for_the_routine(s.topic, facts, policy)), None)
-        if routine is not None:
+        if routine := _near_option(ranking, policy, gives_the_routine):
             best, sure = routine, True
-    if not sure and best.topic != OUT_OF_SCOPE and extraction.facts.malmo_is_project_owner and extraction.facts.eu_funding:
+    if not sure and best.topic != OUT_OF_SCOPE and facts.malmo_is_project_owner and facts.eu_funding:
         # A question that itself says Malmö owns an EU-funded project is about the routine: of the topics it hesitates
         # between, the 4.1 one that gives the verdict answers ("vi leder en ERUF-ansökan, hur ser beslutsgången ut?").
-        routine = next((s for s in ranking[: decision.options] if s.score >= decision.option_score
-                        and _facts_for_the_routine(s.topic, extraction.facts, policy)), None)
-        if routine is not None:
+        if routine := _near_option(ranking, policy, gives_the_routine):
             best, sure = routine, True
-    if not sure and extraction.section_refs and (named := _of_section(ranking, extraction.section_refs[0], policy)):
-        best, sure = named, True  # between near topics, the one of the section the asker names
+    if not sure and extraction.section_refs:
+        # between near topics, the one whose answer cites first the section the asker names
+        named = extraction.section_refs[0]
+        if cited := _near_option(ranking, policy, lambda topic: policy.topics[topic].sections[0] == named):
+            best, sure = cited, True
     if sure or _facts_for_the_routine(best.topic, known, policy):
         return _labelled(best.topic, policy, ranking=ranking, question=question)
     options = [s.topic for s in ranking if s.topic in policy.topics and s.score >= decision.option_score]
@@ -192,11 +194,11 @@ def _within(section: str, other: str) -> bool:
     return section == other or section.startswith(other + ".") or (section[:-1] == other and section[-1].isalpha())
 
 
-def _of_section(ranking: list[Score], section: str, policy: PolicyData) -> Score | None:
-    """Of the topics near enough to offer, the first whose answer cites `section` first."""
+def _near_option(ranking: list[Score], policy: PolicyData, fits: Callable[[str], bool]) -> Score | None:
+    """Of the topics near enough to offer ("Menar du …?"), the first that `fits`."""
     decision = policy.decision
     return next((s for s in ranking[: decision.options] if s.score >= decision.option_score and s.topic in policy.topics
-                 and policy.topics[s.topic].sections[0] == section), None)
+                 and fits(s.topic)), None)
 
 
 def _topic_leading_to(best: Score, second: Score, policy: PolicyData) -> Score | None:
