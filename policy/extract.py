@@ -366,14 +366,16 @@ class FactReader:
         self._eu_as_the_rules = _any(eu.get("eu_as_the_rules", []))
         self._routine_acts = _any(eu.get("routine_acts", []))
         self._funder_named = _any(eu.get("funder_named", []))
-        self._programmes: list[tuple[re.Pattern[str], bool, str, bool]] = []
+        # Each alias as its pattern, the literal text it must contain (looked for first, with `in`), whether it is
+        # case-sensitive, the programme's name and whether it is EU money.
+        self._programmes: list[tuple[re.Pattern[str], str, bool, str, bool]] = []
         tails = "|".join(re.escape(fold(t)) for t in programmes.compound_tails)
         for programme in programmes.question_programmes:
             sensitive = programme.case_sensitive
             for alias in sorted(programme.names, key=len, reverse=True):
                 text = alias if sensitive else fold(alias)
                 pattern = re.compile(rf"(?<![\w]){re.escape(text)}(?:(?![\w])|(?=(?:{tails})\b))")
-                self._programmes.append((pattern, sensitive, programme.name, programme.eu))
+                self._programmes.append((pattern, text, sensitive, programme.name, programme.eu))
         submission = vocab["submission_date"]
         self._submission_cue = _any([rf"\b{re.escape(fold(c))}" for c in submission["cues"]])
         self.months = {fold(k): v for k, v in submission["months"].items()}
@@ -553,8 +555,9 @@ class FactReader:
         return value if value is not None and 1 < value <= 10 else None
 
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
-        for pattern, sensitive, name, is_eu in self._programmes:
-            if pattern.search(question if sensitive else text):
+        for pattern, literal, sensitive, name, is_eu in self._programmes:
+            where = question if sensitive else text
+            if literal in where and pattern.search(where):
                 return name, is_eu
         return None, False
 

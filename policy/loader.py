@@ -32,6 +32,37 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 OUT_OF_SCOPE = "out_of_scope"  # the classifier's label for questions the policy does not answer
 
 
+# The letters a pattern must start with (after a word boundary), when it starts with two or more without a quantifier.
+_LETTERS_FIRST = re.compile(r"(?:\\b)?([a-zåäöæøéü ]{2,})(?![?*+{])")
+
+
+def _literal_head(pattern: str) -> str | None:
+    """What a text must contain, lower-cased, for `pattern` (case-insensitive) to match it; None when not known."""
+    head = _LETTERS_FIRST.match(pattern)
+    return head[1] if head and not _alternatives_at_top(pattern) else None
+
+
+def _alternatives_at_top(pattern: str) -> bool:
+    """Whether `pattern` is a choice at its top level ("ab|cd"), where no one start is required."""
+    depth, escaped, in_class = 0, False, False
+    for character in pattern:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "|" and depth == 0:
+            return True
+    return False
+
+
 def _read(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as f:
@@ -80,8 +111,8 @@ class PolicyData:
         self.markers = {lang: frozenset(w for m in self.language_doc["markers"][lang] for w in tokens(str(m)))
                         for lang in LANGS}
         try:
-            self.spoken_forms: list[tuple[re.Pattern[str], str]] = [
-                (re.compile(pattern, re.IGNORECASE), replacement)
+            self.spoken_forms: list[tuple[re.Pattern[str], str, str | None]] = [
+                (re.compile(pattern, re.IGNORECASE), replacement, _literal_head(pattern))
                 for pattern, replacement in self.language_doc.get("spoken_forms", [])]
         except (TypeError, ValueError, re.error) as e:
             raise PolicyDataError(f"{data_dir / 'language.yaml'}: spoken_forms: {type(e).__name__}: {e}") from e
@@ -167,8 +198,14 @@ class PolicyData:
 
     def as_typed(self, question: str) -> str:
         """The question with what dictation splits or mishears written as typed (language.yaml `spoken_forms`)."""
-        for pattern, replacement in self.spoken_forms:
-            question = pattern.sub(replacement, question)
+        lowered = question.lower()
+        for pattern, replacement, head in self.spoken_forms:
+            # A pattern that starts with letters can match only where they occur: most are skipped at the cost of `in`.
+            if head is not None and head not in lowered:
+                continue
+            typed = pattern.sub(replacement, question)
+            if typed != question:
+                question, lowered = typed, typed.lower()
         return question
 
     def names_concept(self, question: str) -> bool:

@@ -42,7 +42,7 @@ from dialogs.policy_questions.answer_cards import (
 )
 from dialogs.common.chat_commands import ChatCommand
 from dialogs.policy_questions.consultation import ConsultationDialog
-from dialogs.common.cpu_work import run_cpu_bound
+from dialogs.common.cpu_work import run_cpu_bound_unless_short
 from dialogs.common.formatting import format_amount
 from dialogs.policy_questions.memory import PolicyMemory, Remembered, describe_remembered, is_forget_request
 from dialogs.policy_questions.teachings_cache import TeachingsCache
@@ -147,8 +147,8 @@ class PolicyQuestions:
             return
         remembered = await self._memory.load(context)
         try:
-            result = await run_cpu_bound(answer, question, eur_sek_rate=self._rate(remembered),
-                                         facts=remembered.facts, topic=press.topic)
+            result = await run_cpu_bound_unless_short(answer, question, eur_sek_rate=self._rate(remembered),
+                                                      facts=remembered.facts, topic=press.topic)
         except InvalidInputError:
             # A topic the policy no longer has (offered before the policy data changed).
             await context.send_activity(text("policy_chat.choices.unreadable", locale_lang))
@@ -171,8 +171,8 @@ class PolicyQuestions:
         async with self._session_factory() as session:
             teachings = await self._teachings.current(session)
         # CPU work: in the worker thread, so that other conversations' turns go on meanwhile.
-        result = await run_cpu_bound(answer, question, eur_sek_rate=self._rate(remembered), facts=remembered.facts,
-                                     teachings=teachings)
+        result = await run_cpu_bound_unless_short(answer, question, eur_sek_rate=self._rate(remembered),
+                                                  facts=remembered.facts, teachings=teachings)
         await self._respond(turn, result, remembered, consult=True)
 
     def _rate(self, remembered: Remembered) -> float | None:

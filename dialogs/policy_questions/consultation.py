@@ -24,7 +24,7 @@ from botbuilder.dialogs import (
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from dialogs.policy_questions.answer_cards import answer_card, new_ref
-from dialogs.common.cpu_work import run_cpu_bound
+from dialogs.common.cpu_work import run_cpu_bound_unless_short
 from dialogs.common.chat_commands import PASSED_ON
 from dialogs.common.input_parsing import command_words, parse_role, parse_yes_no, plain
 from dialogs.policy_questions.memory import PolicyMemory
@@ -85,8 +85,8 @@ class ConsultationDialog(ComponentDialog):
         rate = self._rate(options)
         routine = evaluate_eu_routine(facts, eur_sek_rate=rate, lang=lang)
         if not routine.missing_facts:
-            final = await run_cpu_bound(answer, options["question"], lang=lang, eur_sek_rate=rate, facts=facts,
-                                        topic=options.get("topic"))
+            final = await run_cpu_bound_unless_short(answer, options["question"], lang=lang, eur_sek_rate=rate,
+                                                     facts=facts, topic=options.get("topic"))
             await self._memory.remember_facts(step.context, final.facts)
             offer = bool(final.verdict and final.verdict.routine_applies)
             card = answer_card(final, lang, offer_registration=offer, feedback_ref=new_ref())

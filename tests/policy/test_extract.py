@@ -56,3 +56,40 @@ def test_a_pattern_s_prefilter_never_hides_a_match(policy: PolicyData) -> None:
                 matched += 1
                 assert prefilter.search(text), (pattern.pattern[:60], text)
     assert matched > 500  # the property was tried on many real matches, not vacuously
+
+
+def _all_set_questions() -> list[str]:
+    questions = [case["q"] for case in CASES]
+    for path in sorted((CASES_DIR / "dev").glob("*.yaml")):
+        questions += [item["q"] for item in load_cases(f"dev/{path.name}")]
+    return questions
+
+
+def test_the_spoken_forms_read_as_applied_one_by_one(policy: PolicyData) -> None:
+    """A spoken form that starts with letters is tried only where they occur: every fact case and question of the
+    read sets reads exactly as with every form applied in turn, and the forms did change many of them."""
+    changed = 0
+    for question in _all_set_questions():
+        one_by_one = question
+        for pattern, replacement, _head in policy.spoken_forms:
+            one_by_one = pattern.sub(replacement, one_by_one)
+        assert policy.as_typed(question) == one_by_one, question
+        changed += one_by_one != question
+    assert sum(head is not None for _, _, head in policy.spoken_forms) >= 40
+    assert changed > 50  # tried on many real rewrites, not vacuously
+
+
+def test_a_programme_s_name_is_looked_for_before_its_pattern(policy: PolicyData) -> None:
+    """Each programme name's pattern can match only where its literal text occurs, so looking for the text first
+    hides nothing: on every fact case and question of the read sets."""
+    from policy.normalise import clean, fold
+
+    matched = 0
+    for question in _all_set_questions():
+        text = fold(clean(question))
+        for pattern, literal, sensitive, _name, _eu in policy.fact_reader._programmes:
+            where = question if sensitive else text
+            if pattern.search(where):
+                matched += 1
+                assert literal in where, (literal, where)
+    assert matched > 500
