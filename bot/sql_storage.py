@@ -29,6 +29,7 @@ from typing import Any
 
 from botbuilder.core import BotState, Storage, TurnContext
 from botbuilder.core.bot_state import CachedBotState
+from botbuilder.dialogs import DialogInstance, DialogState
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler, loadclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -80,6 +81,49 @@ _FUNCTION_TAG = "py/function"
 _FORBIDDEN_TAGS = ("py/repr", "py/mod")
 
 
+# The classes a dialog stack is made of, restored here without jsonpickle when a document holds nothing else (a
+# registration's state: 0.4 ms through jsonpickle, a tenth of that here). jsonpickle writes them as
+# {"py/object": name, attribute: value, …}, their attributes plain JSON or such objects.
+_PLAIN_CLASSES: dict[str, type] = {
+    "botbuilder.dialogs.dialog_state.DialogState": DialogState,
+    "botbuilder.dialogs.dialog_instance.DialogInstance": DialogInstance,
+}
+
+
+class _NotPlain(Exception):
+    """The document holds more than plain JSON and the dialog stack's classes: jsonpickle restores it."""
+
+
+def _restored(document: dict[str, Any]) -> object:
+    """What jsonpickle's `Unpickler(safe=True).restore(document)` gives back, the same types and values."""
+    try:
+        return _plain(document)
+    except _NotPlain:
+        return Unpickler(safe=True).restore(document)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        class_name = value.get("py/object")
+        if class_name is None:
+            if any(key.startswith("py/") for key in value):
+                raise _NotPlain
+            return {key: _plain(item) for key, item in value.items()}
+        cls = _PLAIN_CLASSES.get(class_name)
+        if cls is None:
+            raise _NotPlain
+        instance = cls.__new__(cls)
+        for key, item in value.items():
+            if key != "py/object":
+                if key.startswith("py/"):
+                    raise _NotPlain
+                setattr(instance, key, _plain(item))
+        return instance
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 class UntrustedStateError(ValueError):
     """A stored item names a class or function outside the trusted modules; it is not restored."""
 
@@ -119,7 +163,7 @@ class SqlStorage(Storage):
             document = dict(state.data)
             document[E_TAG] = state.e_tag
             self._check_trusted(key, document)
-            items[key] = (Unpickler(safe=True).restore(document), document)
+            items[key] = (_restored(document), document)
         return items
 
     async def write(self, changes: Mapping[str, object]) -> None:

@@ -15,26 +15,28 @@ from storage.models import RegistrationDraft, User, utc_now
 __all__ = ["RegistrationDraft", "delete_draft", "draft_data", "get_draft", "save_draft"]
 
 
-async def save_draft(
-    session: AsyncSession, user: User, data: ApplicationData, progress: dict[str, Any]
-) -> RegistrationDraft:
+async def save_draft(session: AsyncSession, user: User, data: ApplicationData, progress: dict[str, Any]) -> None:
     """Creates or replaces the user's draft (one INSERT … ON CONFLICT statement) and refreshes `updated_at`.
 
-    `progress` is the dialog's own bookkeeping, stored as given; it must be JSON-serialisable.
+    `progress` is the dialog's own bookkeeping, stored as given; it must be JSON-serialisable. The statement goes
+    through SQLAlchemy Core, without an ORM object back (a registration answer's one write, every turn); a draft
+    this session loaded before is expired, so it is read again as saved.
     """
     if user.id is None:
         raise ValueError("The user must be stored before a draft can be saved for them")
     table = RegistrationDraft.__table__
-    statement = dialect_insert(session, RegistrationDraft).values(
+    statement = dialect_insert(session, table).values(
         user_id=user.id, data=data.model_dump(mode="json"), progress=progress, updated_at=utc_now()
     )
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.user_id],
         set_={"data": excluded.data, "progress": excluded.progress, "updated_at": excluded.updated_at},
-    ).returning(RegistrationDraft)
-    result = await session.execute(statement, execution_options={"populate_existing": True})
-    return result.scalar_one()
+    )
+    await session.execute(statement)
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, RegistrationDraft) and loaded.user_id == user.id:
+            session.expire(loaded)
 
 
 async def get_draft(session: AsyncSession, user: User) -> RegistrationDraft | None:

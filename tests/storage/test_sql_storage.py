@@ -21,6 +21,7 @@ from botbuilder.core import (
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import (
     DialogSet,
+    DialogInstance,
     DialogState,
     DialogTurnStatus,
     PromptOptions,
@@ -490,3 +491,44 @@ async def test_turn_states_read_together_and_written_only_when_changed(session_f
     TurnStates.end(token)
     assert await UserState(SqlStorage(session_factory)).create_property("Profile").get(
         TurnContext(adapter, _message("läs igen"))) is None
+
+
+# --- restoring a dialog stack without jsonpickle -----------------------------------------------------------------
+
+
+def _stack_of_two() -> DialogState:
+    inner = DialogState([DialogInstance("RegistrationSteps", {"lang": "sv", "data": {"budget": 12.5, "ok": True},
+                                                               "answered": ["project_name"], "none": None})])
+    return DialogState([DialogInstance("RegistrationDialog", {"dialogs": inner})])
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"DialogState": _stack_of_two(), "policy": {"facts": {"malmo_is_project_owner": True}}},
+        {"plain": [1, "två", {"tre": [None, 4.5]}], "empty": {}},
+        # Anything else goes through jsonpickle: other classes, dates, tuples, an object met twice.
+        {"DialogState": _stack_of_two(), "when": dt.date(2026, 12, 7)},
+        {"pair": ("a", "b"), "set": {1, 2}},
+        {"twice": [_stack_of_two()] * 2},
+    ],
+    ids=["dialog-stack", "plain-json", "with-a-date", "tuple-and-set", "same-object-twice"],
+)
+def test_a_document_comes_back_as_jsonpickle_restores_it(item: dict) -> None:
+    from jsonpickle.pickler import Pickler
+    from jsonpickle.unpickler import Unpickler
+
+    from bot.sql_storage import _restored
+
+    document = Pickler().flatten(item)
+    restored, by_jsonpickle = _restored(document), Unpickler(safe=True).restore(document)
+
+    assert Pickler().flatten(restored) == Pickler().flatten(by_jsonpickle) == document
+    assert type(restored) is type(by_jsonpickle)
+    for key, value in restored.items():
+        assert type(value) is type(by_jsonpickle[key]), key
+    if "DialogState" in restored:
+        instance = restored["DialogState"].dialog_stack[0]
+        assert isinstance(instance, DialogInstance)
+        assert isinstance(instance.state["dialogs"], DialogState)
+        assert instance.state["dialogs"].dialog_stack[0].state["data"] == {"budget": 12.5, "ok": True}
