@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.dates import format_date as babel_date, format_time as babel_time, get_month_names
 from babel.numbers import format_decimal, get_group_symbol
@@ -36,6 +36,13 @@ UNITS_BEFORE_FIGURE = ("SEK", "EUR", "€", "kl.")
 
 def format_number(value: Decimal | float | int, lang: str, decimals: int = 0) -> str:
     """`value` rounded half up to `decimals` places, grouped by thousands: "12 650 000", "11,00", "12,650,000"."""
+    return _formatted(value, lang, decimals)
+
+
+# Babel builds the pattern anew on every call (some 40 µs); an answer shows the same few figures again and again.
+# Equal values (12, 12.0, Decimal("12.00")) share an entry, as they format alike once rounded.
+@lru_cache(maxsize=4096)
+def _formatted(value: Decimal | float | int, lang: str, decimals: int) -> str:
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     locale = _locale(lang)
