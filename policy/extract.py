@@ -51,6 +51,7 @@ _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # A name whose first parts are shortened ("Hälsa-, vård- och omsorgsnämnden", "arbetsmarknads- och socialnämnden") is
 # read by its last part, which says what kind of body it is.
 _SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
+_SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
 _ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
 
 
@@ -168,7 +169,7 @@ class OwnerReader:
         # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
         # read before: "Vi på Malmö Live (helägt bolag) är huvudsökande".
         company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
-        text = _ASIDE.sub(" ", text)
+        text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
