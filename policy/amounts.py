@@ -97,6 +97,8 @@ class AmountReader:
         self._threshold_named = re.compile("|".join(fold(p) for p in vocab["threshold_named"]))
         self._equal_before = re.compile(r"\b(?:" + "|".join(vocab["threshold_if_equal_before"]) + r") ?$")
         self._given_before = {fold(w) for w in vocab.get("given_before", [])}
+        self._budget_named = {fold(w) for w in vocab.get("budget_named", [])}
+        self._own_before_budget = {fold(w) for w in vocab.get("own_before_budget", [])}
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
         self._comp_after = {b: re.compile(rf" ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
@@ -261,6 +263,11 @@ class AmountReader:
                 and not _nearest_cue(before[-2:], strong_cues)):
             # "med vår medfinansiering blir det 13 miljoner totalt": "totalt" right after says what the figure is, unless
             # a part is named right before it ("EU-bidrag 7 mkr totalt" is the grant, all years together).
+            return "total"
+        if (strong == "part" and before and before[-1] in self._budget_named
+                and not (len(before) > 1 and before[-2] in self._own_before_budget)):
+            # "söker Interreg som huvudpartner, budget 3,2 miljoner": the figure named the budget is the project's, though a
+            # verb of applying came first ("egen budget 3 mkr" stays the own part, a cue of its own).
             return "total"
         if strong:
             return strong  # type: ignore[return-value]

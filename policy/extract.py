@@ -356,6 +356,7 @@ class FactReader:
         self._eu_rate = [re.compile(p) for p in amounts_vocab.get("eu_rate", [])]
         self._each_after = _any(amounts_vocab.get("each_after", []))
         self._partners_counted = [re.compile(p) for p in amounts_vocab.get("partners_counted", [])]
+        self._budgets_listed = _any(amounts_vocab.get("budgets_listed", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self._partners_part = _any(amounts_vocab.get("partners_part", []))
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
@@ -443,6 +444,8 @@ class FactReader:
         they are said), or the grant and the own co-financing, which together make the total."""
         if budget is None:
             return None, is_part
+        if (listed := self._listed_budgets(text, amounts)) is not None:
+            return listed, False
         if (together := self._own_and_partners(text, amounts)) is not None:
             return together, False
         if self._a_year(text, budget):
@@ -474,6 +477,24 @@ class FactReader:
     def names_routine_acts(self, folded: str) -> bool:
         """Whether the question names what 4.1's routine asks (an informationsärende, informing KS förvaltning)."""
         return bool(self._routine_acts.search(folded))
+
+    def _listed_budgets(self, text: str, amounts: list[Amount]) -> Amount | None:
+        """The total where the question lists every partner's budget and no total ("Partnerbudgetar: Malmö 4,2 mkr,
+        Köpenhamn 3,9 mkr, Lund 2,6 mkr"): the amounts after the list's heading, added, when they are in one currency."""
+        heading = self._budgets_listed.search(text)
+        if heading is None:
+            return None
+        listed = [a for a in amounts if a.start > heading.end() and a.kind != "threshold" and a.bound == "exact"]
+        # A total stated besides wins ("…, Tartu 4 mkr, totalt 13 mkr"); the first figure right after the heading is
+        # read as the budget by the heading's own word, which is no total.
+        stated = [a for a in amounts if a.kind == "total" and (a.start < heading.start() or a in listed[1:])]
+        if len(listed) < 2 or stated or self._a_year(text, listed[0]):
+            return None
+        currencies = {a.currency for a in listed if a.currency is not None}
+        if len(currencies) > 1:
+            return None
+        return replace(listed[0], value=sum((a.value for a in listed), Decimal(0)), kind="total",
+                       currency=next(iter(currencies), None), end=listed[-1].end)
 
     def _own_and_partners(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The total where the question gives Malmö's share and the partners' ("Malmös del är 11 miljoner och våra två

@@ -1,5 +1,6 @@
-"""Kinds of failure read off this round's development sets, and misses of earlier read sets left until now, tested in
-words of their own.
+"""Kinds of failure read off this round's development sets 68 (school staff), 71 (questions dictated to a phone) and 72
+(new managers and nämnd chairs), each measured once as unseen and then read, and misses of earlier read sets left until
+now, tested in words of their own.
 
 SMS-style words that carry a fact: "life" written small where it names an application or a project (the programme
 LIFE, not the English word), a misspelt coordinator ("koordinatr") or Horizon ("horzon"), a role in a short aside
@@ -31,3 +32,78 @@ def test_sms_style_facts_are_read(question: str, expected: tuple) -> None:
 
 def test_life_as_an_english_word_is_no_programme() -> None:
     assert ask("What does the policy say about work-life balance on trips abroad?").facts.programme is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    # dictation splits words: "k s", "ko ordinator", "in formera", "huvud partner"; numbers said as words with "komma"
+    ("fritidsnämnden är huvud partner i en e u ansökan på två komma fem miljoner ska k s in formeras", (True, True, False)),
+    ("vi blir ko ordinator för en interreg ansökan budget femton miljoner vad ska vi göra mot k s", (True, True, True)),
+])
+def test_dictated_words_are_read(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the figure named the budget is the project's, though a verb of applying came first
+    ("Vi ansöker om ESF+ som projektägare, budget 7 miljoner. Något vi måste göra?", (True, True, False)),
+    # "tot" after a figure
+    ("erasmus, vi koordinerar, 14 mkr tot, info till ks?", (True, True, True)),
+    # the budget as every partner's, listed under a heading, added
+    ("Vi är lead partner i Interreg Östersjön. Budget per partner: Malmö 5 mkr, Gdynia 4 mkr, Tartu 4 mkr. Informationsärende?",
+     (True, True, True)),
+])
+def test_the_total_budget_is_read(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+def test_the_routine_s_threshold_named_says_it_is_about_eu_money() -> None:
+    # "tolvmiljonersgränsen" is 4.1's: a project owner asking about it speaks of an EU application
+    assert _verdict("Vi är projektägare och totalen är 20 miljoner, gäller tolv miljoner gränsen oss?") == (True, True, True)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Miljönämnden skulle leda projektet, en LIFE-ansökan på 3 mkr totalt. Vad gäller?", (True, True, False)),
+    ("Vår förvaltning står som mottagare och koordinator i en ansökan till ERUF på 20 mkr. Vilka ska veta?",
+     (True, True, True)),
+])
+def test_an_owner_said_in_other_forms_is_read(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Måste vi säga till stadskontoret om en Erasmus+-ansökan på 1 mkr när det inte är bestämt om vi blir koordinator?",
+    "Behöver KS förvaltning veta om vår Interreg-ansökan på 2 mkr när vi inte ens vet om vi blir lead?",
+    "Vi blir kanske lead partner, kanske bara partner, i en Urbact-ansökan på 700 000 kr. Vad gäller?",
+    "Kulturnämnden: koordinator eller partner, det avgörs nästa vecka. Kreativa Europa, 4 mkr. Informera KS?",
+])
+def test_an_owner_still_undecided_leaves_the_routine_open(question: str) -> None:
+    routine, inform, item = _verdict(question)
+    assert (routine, inform) == (None, None) and item is False
+
+
+def test_an_owner_said_beside_an_unclear_budget_is_still_the_owner() -> None:
+    assert _verdict("Vi är projektägare i Interreg men det är inte klart att budgeten räcker, 5 mkr")[:2] == (True, True)
+
+
+def test_no_money_at_all_is_no_eu_funding() -> None:
+    assert ask("Ett skolsamarbete på eTwinning, inga pengar alls inblandade.").facts.eu_funding is False
+    assert _verdict("Vi har ett utbyte med en skola i Lyon utan några pengar alls inblandade. Måste KS förvaltning "
+                    "informeras?") == (False, False, False)
+
+
+@pytest.mark.parametrize("question, section", [
+    # who in the end takes part of the compilation: kommunfullmäktige (3.1)
+    ("Vem får till sist ta del av nämndernas samlade redovisning av det internationella arbetet?", "3.1"),
+    # how the work itself is followed up is section 4's, the policy's own follow-up section 5's
+    ("Hur ska uppföljningen av vårt internationella arbete gå till, i vanliga verksamhetsuppföljningen?", "4"),
+    ("Vem följer upp policyn, och hur ofta?", "5"),
+    # who of the nämnd sits in the EU network is its contact person (3.3); who coordinates the network 3.2.1's
+    ("Vem från oss ska sitta med i stadens EU-nätverk?", "3.3"),
+    ("Vem samordnar stadens EU-nätverk?", "3.2.1"),
+    # a network only for the nämnd's own verksamhet is the nämnd's to decide (3.3); a city-wide one is KS's (3.2)
+    ("Fritidsnämnden vill bli medlem i ett nordiskt nätverk för simhallar som bara gäller vår egen verksamhet. Ska KS "
+     "besluta om det?", "3.3"),
+    ("Vem beslutar om att Malmö stad ska bli medlem i Eurocities?", "3.2"),
+])
+def test_the_section_that_answers_is_cited_first(question: str, section: str) -> None:
+    assert ask(question).citations[0].section == section

@@ -39,7 +39,9 @@ DATA = Path(__file__).parent / "data"
 # was read, and set 58 (neighbourhood and urban-development projects: 124 of 135), written after 56 was read, and set
 # 60 (roles in consortia described precisely: 108 of 135), written after 58 was read, and set 63 (two or three
 # questions in one message: 125 of 135), written after 60 was read, and set 65 (Öresund colleagues writing Swedish with
-# Danish mixed in: 92 of 135), written after 63 was read. unseen/: sets
+# Danish mixed in: 92 of 135), written after 63 was read, and sets 68 (school staff: Erasmus+, exchanges: 121 of
+# 135), 71 (questions dictated to a phone: 127 of 135) and 72 (new managers and nämnd chairs: responsibilities and
+# delegation: 124 of 135), written blind after 65 was read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -62,7 +64,9 @@ DATA = Path(__file__).parent / "data"
 # officers' Swedish programme vocabulary: 120 of 135), written with 60; and sets 61 (visits, partner cities, protocol:
 # 128 of 135) and 62 (handläggare writing a tjänsteskrivelse: 131 of 135), written after 60 was read; and set 64 (the
 # city's internal acronyms: 127 of 135), written with 63; and set 66 (quality and steering-document staff: 132 of 135),
-# written with 65.
+# written with 65; and sets 67 (culture and library staff: Creative Europe, residencies, events: 127 of 135), 69
+# (economists and controllers: co-financing, rates, grants against totals: 126 of 135) and 70 (environment and climate
+# staff: LIFE, Interreg, Horizon missions, consortium jargon: 127 of 135), written with 68, 71 and 72.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -128,6 +132,12 @@ FROZEN = {
     "unseen-next/set-64.yaml": "e00a3deb889ab9f4ae8800f89541c4e813b9fc99c0ad1d037fcd17c88f1ba57a",
     "dev/set-65.yaml": "8de2ec3102ef43b29daf0a65ed86c36e7b25c3c3ca20328c665ae3bb1795e526",
     "unseen-next/set-66.yaml": "1fccaf11e56b2ad963b62a2438d81f23fc628943e6d4886b3fcaecc88ffed790",
+    "unseen-next/set-67.yaml": "fa2f1d19a14f47c4d474542f74aeb08f0baff4dd6a26a804a7959694fb6071ca",
+    "dev/set-68.yaml": "43672c753458c34a5655bb782dfd99c0d196ae8e5f4e0135f6fdd248044d1753",
+    "unseen-next/set-69.yaml": "10b32bc635d1a31480b666424f27be7606916e642222cb1135d9bdd6193ea318",
+    "unseen-next/set-70.yaml": "e31d5cf4f6116730548e6cd41090bcdd52bc0970c6a637b52855683d54917157",
+    "dev/set-71.yaml": "b1766a8626da8b692213ff0f521faf3ddbfc7f690050876c77f5685dd833f6c7",
+    "dev/set-72.yaml": "cc44398d3a915c838a2c2278757cf76af0d3d0c7dd6cb267c71f6166951dc863",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
