@@ -109,7 +109,7 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
     # leder. Vad gäller för ESF+-ansökan där vi är projektägare?" (not "Räknas vi då som projektägare?", which asks it).
     last = max((m.end() for m in _SENTENCE_BREAK.finditer(text)), default=0)
     in_last = {s.verdict for s in said if s.end > last}
-    if last and len(in_last) == 1 and _ASKS_ABOUT.match(text, last):
+    if last and len(in_last) == 1 and (_ASKS_ABOUT.match(text, last) or _NAMES_ITS_PROJECT.search(text, last)):
         return in_last.pop()
     # The asker's nämnd a partner and another of the city's nämnder the owner: Malmö stad owns it ("vi på
     # funktionsstödsförvaltningen är partner … projektägare är arbetsmarknads- och socialnämnden").
@@ -123,6 +123,11 @@ _ENGLISH_BODY = re.compile(r"(?:department|dept|committee|administration|office|
 # A body of the city, said with "en annan"/"another": "en annan nämnd", "another committee".
 _CITY_BODY = re.compile(r"namnd(?:en)?|forvaltning(?:en)?|committee|department")
 _ASKS_ABOUT = re.compile(r"(?:vad|vilka|vilken|vilket|hur|nar|what|which|how|when)\b")
+# A last sentence that names the project it asks about by the role in it: "Behövs informationsärende för
+# Erasmus+-ansökan där vi är koordinator?", "Do we inform KS about the LIFE bid where we are a partner?"
+_NAMES_ITS_PROJECT = re.compile(r"\b(?:for|om|about|on|regarding|gallande|angaende) (?:den |det |var |vart |the |our )?"
+                                r"[\w+-]*(?:ansokan|ansokningen|projekt(?:et)?|application|project|bid|proposal) "
+                                r"(?:dar|where|in which|som|that)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
 
 
@@ -405,6 +410,9 @@ class FactReader:
         owner = reading.owner
         programme, programme_is_eu = self._programme(question, text)
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
+        if (asked := self._asked_project(text, amounts)) is not None:
+            # Two projects described, one asked about: its programme and its figures are the facts.
+            programme, programme_is_eu, amounts = asked
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
@@ -582,6 +590,32 @@ class FactReader:
             if literal in where and pattern.search(where):
                 return name, is_eu
         return None, False
+
+    def _asked_project(self, text: str, amounts: list[Amount]) -> tuple[str, bool, list[Amount]] | None:
+        """Where a message describes projects of two programmes and its last sentence asks about one of them ("… ESF+
+        på 9 mkr … partner i ett Interreg-projekt på 40 mkr … Vad gäller för ESF+-ansökan?"): that programme, and the
+        figures said between its first mention and the next programme's (or its sentence's end)."""
+        mentions = sorted((m.start(), m.end(), name, is_eu)
+                          for pattern, literal, sensitive, name, is_eu in self._programmes
+                          if not sensitive and literal in text for m in pattern.finditer(text))
+        if len({name for *_, name, _ in mentions}) < 2 or len(amounts) < 2:
+            return None
+        last = max((m.end() for m in _SENTENCE_BREAK.finditer(text)), default=0)
+        asked = {name for start, _, name, _ in mentions if start >= last}
+        earlier = [m for m in mentions if m[0] < last]
+        if len(asked) != 1 or not earlier:
+            return None
+        name = next(iter(asked))
+        first = next((m for m in earlier if m[2] == name), None)
+        if first is None:
+            return None
+        following = [m[0] for m in earlier if m[0] > first[1] and m[2] != name]
+        sentence_end = next((m.start() for m in _SENTENCE_BREAK.finditer(text) if m.start() >= first[1]), len(text))
+        end = min([*following, sentence_end])
+        figures = [a for a in amounts if first[0] <= a.start < end or a.start >= last]
+        if not figures:
+            return None
+        return name, first[3], figures
 
     def _eu_funding(self, text: str, programme: str | None, programme_is_eu: bool) -> bool | None:
         if self._not_eu.search(text):

@@ -107,3 +107,15 @@ def test_no_money_at_all_is_no_eu_funding() -> None:
 ])
 def test_the_section_that_answers_is_cited_first(question: str, section: str) -> None:
     assert ask(question).citations[0].section == section
+
+
+@pytest.mark.parametrize("question, expected, programme", [
+    # two projects described, the last sentence asks about one: its programme and its figures
+    ("Vi är partner i ett Interreg-projekt på 40 mkr. Nu söker vi själva ESF+ som projektägare, 9 mkr. Vad gäller för "
+     "Interreg-projektet?", (False, False, False), "Interreg"),
+    ("Kulturnämnden leder en Erasmus+-ansökan på 3 mkr och är partner i en Horisont Europa-ansökan på 60 mkr som Lund "
+     "leder. Behövs informationsärende för Erasmus+-ansökan där vi är koordinator?", (True, True, False), "Erasmus+"),
+])
+def test_of_two_projects_the_one_asked_about_gives_the_facts(question: str, expected: tuple, programme: str) -> None:
+    assert _verdict(question) == expected
+    assert ask(question).facts.programme == programme
