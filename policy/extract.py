@@ -413,6 +413,9 @@ class FactReader:
         if (asked := self._asked_project(text, amounts)) is not None:
             # Two projects described, one asked about: its programme and its figures are the facts.
             programme, programme_is_eu, amounts = asked
+        if self._eu_rate_of_costs(rest) is not None:
+            # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
+            amounts = _threshold_compared(amounts, threshold)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
@@ -665,6 +668,15 @@ def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:
     before = re.split(_PART_SEPARATOR, text[start:amount.start])[-1]
     after = re.split(_PART_SEPARATOR, text[amount.end:end])[0]
     return f"{before} {after}"
+
+
+def _threshold_compared(amounts: list[Amount], threshold: Decimal) -> list[Amount]:
+    """Without a bound at exactly the threshold when an exact figure is given beside it: "EU-bidraget är 10 MSEK,
+    co-financing rate 60 % … det är ju under 12 miljoner?" compares the grant with the threshold; it is no fact about
+    the budget, which the grant and the rate give."""
+    if not any(a.bound == "exact" and a.kind != "threshold" for a in amounts):
+        return amounts
+    return [a for a in amounts if not (a.bound in ("below", "at_most") and a.value == threshold and a.currency != "EUR")]
 
 
 def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:

@@ -119,3 +119,9 @@ def test_the_section_that_answers_is_cited_first(question: str, section: str) ->
 def test_of_two_projects_the_one_asked_about_gives_the_facts(question: str, expected: tuple, programme: str) -> None:
     assert _verdict(question) == expected
     assert ask(question).facts.programme == programme
+
+
+def test_a_grant_and_the_eu_rate_give_the_total_whatever_the_asker_concludes() -> None:
+    # 9 MSEK at a 75 % rate is a total of 12 MSEK: "under 12 miljoner" here compares the grant, it is no fact of the budget
+    assert _verdict("Stödet från ERUF är 9 MSEK med en stödandel på 75 %, vi är projektägare. Vi ligger väl under 12 "
+                    "miljoner, så inget informationsärende?") == (True, True, True)
