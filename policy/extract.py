@@ -79,6 +79,43 @@ def _words(words: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class _AskedProject:
+    """Of several projects described, the one asked about: its programme (None for a funder other than the EU), its
+    figures, whether Malmö stad owns it (None: not said) and whether it is EU money (None: another funder)."""
+
+    programme: str | None
+    programme_is_eu: bool
+    figures: list[Amount]
+    owner: bool | None
+    eu: bool | None
+
+
+_OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ansokan|projekt\w*)|ett till projekt|andra "
+                            r"(?:projektet|ansokan)|the other|another (?:one|bid|project|application)|the second one)\b")
+_ANOTHER_FUNDER = "another funder"
+_EU_MONEY = "EU"
+_EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w*|ansokan|ansokningen|natverk\w*|funded|project|"
+                       r"application|bid)\b|\ban eu (?:project|application|bid|funded)\b")
+# Where a message passes from one project to the next: sentences, ";", "dels", "och", "plus", "samt", "o", "->".
+_PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|\s*(?:,\s*)?\b(?:dels|och|plus|samt|o|and|och sa|as well as|men|but|medan|"
+                            r"whereas|while)\b\s*|\s*->\s*|\s+\d\)\s*")
+# Money named only by its kind ("nationella pengar", "statliga medel"): no project of its own.
+_FUNDING_KIND = ("nationell", "national", "statlig", "state ", "government", "kommunala", "municipal", "statsbidrag")
+
+
+def _parts(text: str) -> list[tuple[int, int]]:
+    """The spans between project breaks."""
+    spans, begin = [], 0
+    for m in _PROJECT_BREAK.finditer(text):
+        if m.start() > begin:
+            spans.append((begin, m.start()))
+        begin = m.end()
+    if begin < len(text):
+        spans.append((begin, len(text)))
+    return spans
+
+
+@dataclass(frozen=True)
 class OwnerReading:
     owner: bool | None  # whether Malmö stad (a nämnd) is the project owner; None: not said
     company: bool = False  # the owner named is a company, so a nämnd is not (`owner` is False)
@@ -115,6 +152,16 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
     # funktionsstödsförvaltningen är partner … projektägare är arbetsmarknads- och socialnämnden").
     if all(s.asker_a_partner for s in said if s.verdict is False) and any(s.malmo_named_owner for s in said):
         return True
+    # A partner's role said of the other project is not the one asked about: "vår LIFE-ansökan (vi är projektägare) …
+    # Den andra ansökan, där vi är partner, är redan inne", "ett Interreg-projekt som vi leder och ett annat där vi är
+    # partner" (only when the owner's statement is not itself about another one).
+    other = [(start, end) for start, end in _parts(text) if _OTHER_PROJECT.search(text, start, end)]
+    if other:
+        def of_other(statement: _Statement) -> bool:
+            return any(start < statement.end <= end for start, end in other)
+
+        if all(of_other(s) for s in said if s.verdict is False) and any(not of_other(s) for s in said if s.verdict):
+            return True
     return None
 
 
@@ -410,9 +457,12 @@ class FactReader:
         owner = reading.owner
         programme, programme_is_eu = self._programme(question, text)
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
-        if (asked := self._asked_project(text, amounts)) is not None:
-            # Two projects described, one asked about: its programme and its figures are the facts.
-            programme, programme_is_eu, amounts = asked
+        asked = self._asked_project(question, text, amounts)
+        if asked is not None:
+            # Two projects described, one asked about: its programme, its figures and Malmö's role in it are the facts.
+            programme, programme_is_eu, amounts = asked.programme, asked.programme_is_eu, asked.figures
+            owner = asked.owner
+            reading = OwnerReading(owner)
         if self._eu_rate_of_costs(rest) is not None:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
@@ -432,6 +482,8 @@ class FactReader:
             share = own[0].value if len(own) == 1 and own[0].currency in (None, budget.currency) else Decimal(0)
             budget = replace(budget, value=budget.value * partners + share, kind="total")
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
+        if asked is not None and not self._not_eu.search(text):
+            eu_funding = asked.eu is not None and asked.eu  # the project asked about: its programme's money, or another's
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))
         facts = ProjectFacts(
@@ -594,31 +646,84 @@ class FactReader:
                 return name, is_eu
         return None, False
 
-    def _asked_project(self, text: str, amounts: list[Amount]) -> tuple[str, bool, list[Amount]] | None:
-        """Where a message describes projects of two programmes and its last sentence asks about one of them ("… ESF+
-        på 9 mkr … partner i ett Interreg-projekt på 40 mkr … Vad gäller för ESF+-ansökan?"): that programme, and the
-        figures said between its first mention and the next programme's (or its sentence's end)."""
-        mentions = sorted((m.start(), m.end(), name, is_eu)
-                          for pattern, literal, sensitive, name, is_eu in self._programmes
-                          if not sensitive and literal in text for m in pattern.finditer(text))
-        if len({name for *_, name, _ in mentions}) < 2 or len(amounts) < 2:
+    def _asked_project(self, question: str, text: str, amounts: list[Amount]) -> _AskedProject | None:
+        """Where a message describes projects of two or more programmes or funders and asks about one of them ("… ESF+
+        på 9 mkr … partner i ett Interreg-projekt på 40 mkr … Vad gäller för ESF+-ansökan?", "interreg -> behövs
+        infoärende?"): that project's programme, its figures and Malmö's role in it. The message is cut into the
+        parts each project is described in (at sentences, ";", "dels", "och", "plus", "samt"); a part that names none
+        goes with the one before. The project asked about is the one the question's sentences name, the last one first."""
+        mentions = self._project_mentions(question, text)
+        if len({name for _, _, name, _ in mentions}) < 2:
             return None
-        last = max((m.end() for m in _SENTENCE_BREAK.finditer(text)), default=0)
-        asked = {name for start, _, name, _ in mentions if start >= last}
-        earlier = [m for m in mentions if m[0] < last]
-        if len(asked) != 1 or not earlier:
+        asked = self._named_in_question(text, mentions)
+        if asked is None:
             return None
-        name = next(iter(asked))
-        first = next((m for m in earlier if m[2] == name), None)
-        if first is None:
+        name, is_eu = asked
+        spans: list[tuple[int, int]] = []  # where the project asked about is described
+        preamble: list[tuple[int, int]] = []  # what is said before any project is named goes for all of them
+        owner_of: str | None = None
+        for start, end in _parts(text):
+            named = {n for m_start, _, n, _ in mentions if start <= m_start < end}
+            if named:
+                owner_of = name if named == {name} else ""
+            if owner_of is None:
+                preamble.append((start, end))
+            elif owner_of == name:
+                spans.append((start, end))
+        if not spans:
             return None
-        following = [m[0] for m in earlier if m[0] > first[1] and m[2] != name]
-        sentence_end = next((m.start() for m in _SENTENCE_BREAK.finditer(text) if m.start() >= first[1]), len(text))
-        end = min([*following, sentence_end])
-        figures = [a for a in amounts if first[0] <= a.start < end or a.start >= last]
-        if not figures:
-            return None
-        return name, first[3], figures
+        figures = [a for a in amounts if any(start <= a.start < end for start, end in spans)]
+        described = ". ".join(text[start:end] for start, end in [*preamble, *spans])
+        reading = self.owner.read(described)
+        if not figures and reading.owner is None:
+            return None  # nothing said of it apart from the others: the message is read as a whole
+        programme = name if is_eu is not None and name != _EU_MONEY else None
+        return _AskedProject(programme, bool(is_eu), figures, reading.owner, is_eu)
+
+    def _project_mentions(self, question: str, text: str) -> list[tuple[int, int, str, bool | None]]:
+        """Each programme or other funder named, where (in `text`), its name and whether it is EU money (None: a
+        funder other than the EU, named by its own words)."""
+        found: list[tuple[int, int, str, bool | None]] = []
+        for pattern, literal, sensitive, name, is_eu in self._programmes:
+            if not sensitive:
+                if literal in text:
+                    found += [(m.start(), m.end(), name, is_eu) for m in pattern.finditer(text)]
+                continue
+            # A name read in its case ("LIFE"): where it stands in the folded text is where its folded form does, the
+            # n-th time for its n-th match.
+            said = [fold(m[0]) for m in pattern.finditer(question)] if literal in question else []
+            for folded in dict.fromkeys(said):
+                places = list(re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", text))[:said.count(folded)]
+                found += [(m.start(), m.end(), name, is_eu) for m in places]
+        # EU money named without a programme: "ett EU-finansierat nätverk", "an EU project"
+        found += [(m.start(), m.end(), _EU_MONEY, True) for m in _EU_NAMED.finditer(text)]
+        # funders other than the EU count as one kind of project: "Vinnova-ansökan" beside "Vinnova" is the same one
+        found += [(m.start(), m.end(), _ANOTHER_FUNDER, None) for m in self._other_funders.finditer(text)
+                  if not m[0].startswith(_FUNDING_KIND)]
+        found.sort()
+        # a longer name covering a shorter one found at the same place ("Interreg ÖKS", "Interreg") counts once
+        kept: list[tuple[int, int, str, bool | None]] = []
+        for mention in found:
+            if kept and mention[0] < kept[-1][1]:
+                continue
+            kept.append(mention)
+        return kept
+
+    @staticmethod
+    def _named_in_question(text: str, mentions: list[tuple[int, int, str, bool | None]]) -> tuple[str, bool | None] | None:
+        """The one project the question names: in the sentences that ask (with a "?"), the last first, else in the
+        last sentence."""
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        last = breaks[-1] if breaks else 0
+        starts = [0, *breaks]
+        asking = [(begin, end) for begin, end in zip(starts, [*breaks, len(text)]) if "?" in text[begin:end]]
+        for begin, end in [*reversed(asking), (last, len(text))]:
+            named = {(n, eu) for m_start, _, n, eu in mentions if begin <= m_start < end}
+            if len({n for n, _ in named}) == 1:
+                return next(iter(named))
+            if named:
+                return None
+        return None
 
     def _eu_funding(self, text: str, programme: str | None, programme_is_eu: bool) -> bool | None:
         if self._not_eu.search(text):

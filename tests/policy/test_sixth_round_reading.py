@@ -125,3 +125,48 @@ def test_a_grant_and_the_eu_rate_give_the_total_whatever_the_asker_concludes() -
     # 9 MSEK at a 75 % rate is a total of 12 MSEK: "under 12 miljoner" here compares the grant, it is no fact of the budget
     assert _verdict("Stödet från ERUF är 9 MSEK med en stödandel på 75 %, vi är projektägare. Vi ligger väl under 12 "
                     "miljoner, så inget informationsärende?") == (True, True, True)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the project asked about, where the message describes two: its own role and figures count, not the other's
+    ("Vi har två ansökningar på gång: dels en Erasmus+-ansökan där vi är samordnare, totalt 2 mkr, dels en Interreg-"
+     "ansökan där Aalborg leder och vi är partner, 30 mkr. Vad gäller för Erasmus+-ansökan?", (True, True, False)),
+    ("erasmus där vi e partner o urbact där vi e lead, 13 mkr. urbact -> infoärende?", (True, True, True)),
+    ("We lead a LIFE bid of EUR 1.5 million and are a partner in a Horizon bid. For LIFE, what do we have to do?",
+     (True, True, True)),
+    # a funder other than the EU, asked about beside an EU project: no EU routine for it
+    ("Vi leder ett projekt med 14 mkr från Vinnova och är partner i ett EU-finansierat nätverk. Behövs "
+     "informationsärende för Vinnova-projektet?", (False, False, False)),
+    # a partner's role in "the other" project is not the one asked about
+    ("Vi är koordinator för en ESF+-ansökan på 16 mkr. I det andra projektet är vi bara partner. Vad ska vi göra "
+     "med ESF+-ansökan?", (True, True, True)),
+])
+def test_of_several_projects_the_one_asked_about_gives_the_facts(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a wholly owned company as the project's owner is not a nämnd owning it (4.1 is the nämnders' routine)
+    ("Malmö Stadsteater AB tänker själv stå som huvudsökande i en Kreativa Europa-ansökan på 14 mkr. Gäller rutinen?",
+     (False, False, False)),
+    ("MKB är inte partner utan koordinerar själva LIFE-ansökan, 20 mkr. Måste KS informeras?", (False, False, False)),
+    # partners in more words: "vi som bara är partner", joining as a partner, "medverkan som partner", "ba partner"
+    ("Måste vi som bara är partner i en ERUF-ansökan på 30 mkr skicka informationsärende?", (False, False, False)),
+    ("We are joining an Interreg Baltic consortium as a partner, budget EUR 3 million. Must we inform KS?",
+     (False, False, False)),
+    ("vi e ba partner i esf+ 15 mkr, infoärende?", (False, False, False)),
+    # "ansvarig part" is the owner's role, "samverkanspart" a partner's
+    ("Arbetsmarknadsförvaltningen är ansvarig part i en AMIF-ansökan på 5 mkr och Region Skåne samverkanspart. Ska "
+     "stadskontoret informeras?", (True, True, False)),
+])
+def test_roles_said_in_more_words_are_read(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Grundskoleförvaltningen och Malmö Live söker Erasmus+ ihop, 2 mkr. Det är inte bestämt vem av oss som blir "
+    "koordinator. Vad gäller?",
+    "vet inte om vi e ägare el partner i interreg ans, 5 mkr, ks?",
+])
+def test_an_owner_left_open_in_more_words_leaves_the_routine_open(question: str) -> None:
+    assert _verdict(question)[:2] == (None, None)

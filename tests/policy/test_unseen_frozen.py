@@ -41,7 +41,9 @@ DATA = Path(__file__).parent / "data"
 # questions in one message: 125 of 135), written after 60 was read, and set 65 (Öresund colleagues writing Swedish with
 # Danish mixed in: 92 of 135), written after 63 was read, and sets 68 (school staff: Erasmus+, exchanges: 121 of
 # 135), 71 (questions dictated to a phone: 127 of 135) and 72 (new managers and nämnd chairs: responsibilities and
-# delegation: 124 of 135), written blind after 65 was read. unseen/: sets
+# delegation: 124 of 135), written blind after 65 was read, and sets 73 (two or more projects in one message, one
+# asked about: 108 of 135), 74 (the city's companies and those working with them: 121 of 135) and 76 (wrong beliefs
+# to confirm: 122 of 135), written blind after 68, 71 and 72 were read. unseen/: sets
 # 7-10, the sets never read (9 and 10 written in the round that first measured 7 and 8). unseen-next/: sets 11,
 # 12 and 15 (12 and 15 written and first measured, 119 and 125 of 135, in the round after 11), each by a writer who
 # read only the policy, for the next measurement (`bench/qa.py --unseen-dir unseen-next`); never read either; and set 21
@@ -66,7 +68,8 @@ DATA = Path(__file__).parent / "data"
 # city's internal acronyms: 127 of 135), written with 63; and set 66 (quality and steering-document staff: 132 of 135),
 # written with 65; and sets 67 (culture and library staff: Creative Europe, residencies, events: 127 of 135), 69
 # (economists and controllers: co-financing, rates, grants against totals: 126 of 135) and 70 (environment and climate
-# staff: LIFE, Interreg, Horizon missions, consortium jargon: 127 of 135), written with 68, 71 and 72.
+# staff: LIFE, Interreg, Horizon missions, consortium jargon: 127 of 135), written with 68, 71 and 72; and set 75
+# (time and order: before or after submitting, how often, deadlines: 122 of 135), written with 73, 74 and 76.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -138,6 +141,10 @@ FROZEN = {
     "unseen-next/set-70.yaml": "e31d5cf4f6116730548e6cd41090bcdd52bc0970c6a637b52855683d54917157",
     "dev/set-71.yaml": "b1766a8626da8b692213ff0f521faf3ddbfc7f690050876c77f5685dd833f6c7",
     "dev/set-72.yaml": "cc44398d3a915c838a2c2278757cf76af0d3d0c7dd6cb267c71f6166951dc863",
+    "dev/set-73.yaml": "73491842f8b5f8c7e5780c4425a890dc9b2a12e9de0032fb8a7171a2dbeeef37",
+    "dev/set-74.yaml": "291f38698c4c447f6845fb2969ac2bb71cbc1587146599e603064046fb385ea5",
+    "unseen-next/set-75.yaml": "b1cb70ed8880399e2574a58dc8e3e11fb8e0f7a2e5917e13fb0f525d891a1b75",
+    "dev/set-76.yaml": "0a61a2ad331d352dd0817719c10724a6209719f15f91259819c56d7f56c20775",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
