@@ -147,3 +147,31 @@ async def test_a_section_asked_for_and_a_section_named_wrongly_over_http(start_a
     note = keep_together("Du nämnde avsnitt 3.4, men det som svarar på frågan står i avsnitt 3.2.1.")
     assert lines[0].startswith(note) and keep_together(expected.answer.split("\n\n")[1][:40]) in lines[0]
     assert any(line.startswith("Källa: § 3.2.1") for line in lines)
+
+
+async def test_two_projects_in_one_message_over_http(start_app, connector, database_url):
+    """An official describes two projects and asks about one: the answer, and what the conversation remembers for
+    the next question, are that project's (its role, its budget), not the other's."""
+    standin, service_url = connector
+    client = await start_app(database_url=database_url, auto_migrate=True)
+
+    async def post(text: str) -> list[str]:
+        standin.clear()
+        response = await client.post("/api/messages", json=_says("29:bo", service_url, text))
+        assert response.status == 201
+        [card] = standin.cards()
+        return _lines(card)
+
+    asked = ("Vi är partner i ett Interreg-projekt på 40 mkr som Köpenhamn leder, och så koordinerar vi en "
+             "ESF+-ansökan på 16 mkr. Vad gäller för ESF+-ansökan?")
+    expected = answer(asked)
+    assert expected.verdict is not None and expected.verdict.information_item_to_ks is True
+    assert (expected.facts.programme, expected.facts.total_budget) == ("ESF+", 16_000_000)
+    lines = await post(asked)
+    assert keep_together(expected.answer.split("\n\n")[0]) in lines
+    # the next question is answered with the ESF+ project's facts remembered
+    follow_up = "Får informationsärendet skickas efter att vi lämnat in?"
+    lines = await post(follow_up)
+    remembered = answer(follow_up, facts=expected.facts)
+    assert remembered.verdict is not None and remembered.verdict.information_item_to_ks is True
+    assert any(line.startswith("Jag räknar med det du har berättat tidigare: Malmö stad är projektägare") for line in lines)
