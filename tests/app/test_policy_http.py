@@ -38,6 +38,18 @@ def _buttons(card: dict) -> dict[str, dict]:
             for choice in rendered.choices}
 
 
+def _card_lines_of(client, standin, service_url: str, user_id: str):
+    """Posts a message as `user_id` and gives back the lines of the one card it was answered with."""
+    async def post(text: str) -> list[str]:
+        standin.clear()
+        response = await client.post("/api/messages", json=_says(user_id, service_url, text))
+        assert response.status == 201
+        [card] = standin.cards()
+        return _lines(card)
+
+    return post
+
+
 async def _stored(database_url: str, read):
     engine = create_engine(database_url)
     try:
@@ -129,12 +141,7 @@ async def test_a_section_asked_for_and_a_section_named_wrongly_over_http(start_a
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True)
 
-    async def post(text: str) -> list[str]:
-        standin.clear()
-        response = await client.post("/api/messages", json=_says("29:bo", service_url, text))
-        assert response.status == 201
-        [card] = standin.cards()
-        return _lines(card)
+    post = _card_lines_of(client, standin, service_url, "29:bo")
 
     # the section itself: its text
     lines = await post("Vad står det i avsnitt 3.4?")
@@ -155,12 +162,7 @@ async def test_two_projects_in_one_message_over_http(start_app, connector, datab
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True)
 
-    async def post(text: str) -> list[str]:
-        standin.clear()
-        response = await client.post("/api/messages", json=_says("29:bo", service_url, text))
-        assert response.status == 201
-        [card] = standin.cards()
-        return _lines(card)
+    post = _card_lines_of(client, standin, service_url, "29:bo")
 
     asked = ("Vi är partner i ett Interreg-projekt på 40 mkr som Köpenhamn leder, och så koordinerar vi en "
              "ESF+-ansökan på 16 mkr. Vad gäller för ESF+-ansökan?")
