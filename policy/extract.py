@@ -92,6 +92,8 @@ class _AskedProject:
 
 _OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ansokan|projekt\w*)|ett till projekt|andra "
                             r"(?:projektet|ansokan)|the other|another (?:one|bid|project|application)|the second one)\b")
+_THE_NEW_ONE = re.compile(r"\b(?:det nya|den nya|det nya projektet|den nya ansokan|the new one|the new (?:project|application|bid))\b")
+_NEW_BEFORE = re.compile(r"\b(?:ny|nytt|nya|new)\b[^.?!,]*$")
 _ANOTHER_FUNDER = "another funder"
 _EU_MONEY = "EU"
 _EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w*|ansokan|ansokningen|natverk\w*|funded|project|"
@@ -719,6 +721,9 @@ class FactReader:
         asking = [(begin, end) for begin, end in zip(starts, [*breaks, len(text)]) if "?" in text[begin:end]]
         for begin, end in [*reversed(asking), (last, len(text))]:
             named = {(n, eu) for m_start, _, n, eu in mentions if begin <= m_start < end}
+            if not named and _THE_NEW_ONE.search(text, begin, end):
+                # "Behöver vi säga till KSF om det nya?": the project said to be new
+                named = {(n, eu) for m_start, _, n, eu in mentions if _NEW_BEFORE.search(text, max(0, m_start - 25), m_start)}
             if len({n for n, _ in named}) == 1:
                 return next(iter(named))
             if named:

@@ -170,3 +170,15 @@ def test_roles_said_in_more_words_are_read(question: str, expected: tuple) -> No
 ])
 def test_an_owner_left_open_in_more_words_leaves_the_routine_open(question: str) -> None:
     assert _verdict(question)[:2] == (None, None)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "det nya" asked about: the project said to be new, applied for by the asker itself
+    ("Vi är partner i ett Urbact-nätverk som Lyon leder, och nu ska vi själva söka ett nytt Interreg-projekt på 20 "
+     "mkr. Vad gäller för det nya?", (True, True, True)),
+    # a budget raised since: the figure it was raised to
+    ("Vi koordinerar en ESF+-ansökan. Budgeten var 10 mkr men vi har höjt den till 13 mkr. Informationsärende?",
+     (True, True, True)),
+])
+def test_the_new_project_and_the_raised_budget(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
