@@ -69,7 +69,9 @@ DATA = Path(__file__).parent / "data"
 # written with 65; and sets 67 (culture and library staff: Creative Europe, residencies, events: 127 of 135), 69
 # (economists and controllers: co-financing, rates, grants against totals: 126 of 135) and 70 (environment and climate
 # staff: LIFE, Interreg, Horizon missions, consortium jargon: 127 of 135), written with 68, 71 and 72; and set 75
-# (time and order: before or after submitting, how often, deadlines: 122 of 135), written with 73, 74 and 76.
+# (time and order: before or after submitting, how often, deadlines: 122 of 135), written with 73, 74 and 76; and sets 77
+# (international staff writing learner's English or Swedish: 125 of 135), 78 (nämnd secretaries' yearly paperwork: 131
+# of 135) and 79 (keyword-style questions: 120 of 135), written after 73, 74 and 76 were read, never read.
 FROZEN = {
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
@@ -145,6 +147,9 @@ FROZEN = {
     "dev/set-74.yaml": "291f38698c4c447f6845fb2969ac2bb71cbc1587146599e603064046fb385ea5",
     "unseen-next/set-75.yaml": "b1cb70ed8880399e2574a58dc8e3e11fb8e0f7a2e5917e13fb0f525d891a1b75",
     "dev/set-76.yaml": "0a61a2ad331d352dd0817719c10724a6209719f15f91259819c56d7f56c20775",
+    "unseen-next/set-77.yaml": "a4b359271b586986fc7983f6e7cbd1972bb0d2ee28a76ff0f8be010748570400",
+    "unseen-next/set-78.yaml": "82b69978c154558cf7a049f62092824c5e0f4e67e9c7945b728732ce6759547c",
+    "unseen-next/set-79.yaml": "f50580da23eb8fc491639e475fb25ff3c81385b82eaf0263e32a00424db54a3e",
     "dev/set-54.yaml": "8382392ce9acfc9dbdd79a881d395c28fdd806e0e34d5bf568c8ebc7dfaf1f8b",
     "unseen-next/set-15.yaml": "076b7a14d584ee4b55b1d2990d90b32cf2a8a7b0744285313b21376daca5d140",
 }
