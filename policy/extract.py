@@ -81,12 +81,12 @@ def _words(words: list[str]) -> str:
 @dataclass(frozen=True)
 class _AskedProject:
     """Of several projects described, the one asked about: its programme (None for a funder other than the EU), its
-    figures, whether Malmö stad owns it (None: not said) and whether it is EU money (None: another funder)."""
+    figures, who owns it as read where it is described, and whether it is EU money (None: another funder)."""
 
     programme: str | None
     programme_is_eu: bool
     figures: list[Amount]
-    owner: bool | None
+    owner: OwnerReading
     eu: bool | None
 
 
@@ -463,8 +463,8 @@ class FactReader:
         if asked is not None:
             # Two projects described, one asked about: its programme, its figures and Malmö's role in it are the facts.
             programme, programme_is_eu, amounts = asked.programme, asked.programme_is_eu, asked.figures
-            owner = asked.owner
-            reading = OwnerReading(owner)
+            reading = asked.owner
+            owner = reading.owner
         if self._eu_rate_of_costs(rest) is not None:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
@@ -652,7 +652,7 @@ class FactReader:
         """Where a message describes projects of two or more programmes or funders and asks about one of them ("… ESF+
         på 9 mkr … partner i ett Interreg-projekt på 40 mkr … Vad gäller för ESF+-ansökan?", "interreg -> behövs
         infoärende?"): that project's programme, its figures and Malmö's role in it. The message is cut into the
-        parts each project is described in (at sentences, ";", "dels", "och", "plus", "samt"); a part that names none
+        parts each project is described in (at sentences, ";", "dels", "och", "men", "plus", "->"); a part that names none
         goes with the one before. The project asked about is the one the question's sentences name, the last one first."""
         mentions = self._project_mentions(question, text)
         if len({name for _, _, name, _ in mentions}) < 2:
@@ -680,7 +680,7 @@ class FactReader:
         if not figures and reading.owner is None:
             return None  # nothing said of it apart from the others: the message is read as a whole
         programme = name if is_eu is not None and name != _EU_MONEY else None
-        return _AskedProject(programme, bool(is_eu), figures, reading.owner, is_eu)
+        return _AskedProject(programme, bool(is_eu), figures, reading, is_eu)
 
     def _project_mentions(self, question: str, text: str) -> list[tuple[int, int, str, bool | None]]:
         """Each programme or other funder named, where (in `text`), its name and whether it is EU money (None: a

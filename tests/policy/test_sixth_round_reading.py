@@ -182,3 +182,10 @@ def test_an_owner_left_open_in_more_words_leaves_the_routine_open(question: str)
 ])
 def test_the_new_project_and_the_raised_budget(question: str, expected: tuple) -> None:
     assert _verdict(question) == expected
+
+
+def test_a_company_owning_the_project_asked_about_is_kept_as_the_company() -> None:
+    result = ask("MKB koordinerar en LIFE-ansökan på 20 mkr och vi på miljöförvaltningen leder en Interreg-ansökan på "
+                 "3 mkr. Vad gäller för LIFE-ansökan?")
+    assert (result.facts.malmo_is_project_owner, result.facts.owner_is_company) == (False, True)
+    assert _verdict(result.question) == (False, False, False)
