@@ -95,6 +95,11 @@ _OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ans
 _THE_NEW_ONE = re.compile(r"\b(?:det nya|den nya|det nya projektet|den nya ansokan|the new one|the new (?:project|application|bid))\b")
 _NEW_BEFORE = re.compile(r"\b(?:ny|nytt|nya|new)\b[^.?!,]*$")
 _ANOTHER_FUNDER = "another funder"
+_ITEM = "item "
+_ITEM_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>[1-9])\)\s|\b(?:projekt|project|ansokan|application) (?P<label2>[a-d])\b")
+_ITEM_ASKED = re.compile(r"\b(?:fraga|fragan|question|fragor)\b[^.?!]{0,25}?\b(?:galler|om|about|concerns|is about|for|ror)\s+"
+                         r"(?:projekt\s+|project\s+|punkt\s+|nummer\s+)?(?P<label>[1-9a-d])\b|\bfor (?:projekt |project )?"
+                         r"(?P<label3>[a-d])\s*\?")
 _EU_MONEY = "EU"
 _EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w*|ansokan|ansokningen|natverk\w*|funded|project|"
                        r"application|bid)\b|\ban eu (?:project|application|bid|funded)\b")
@@ -666,7 +671,10 @@ class FactReader:
         owner_of: str | None = None
         for start, end in _parts(text):
             named = {n for m_start, _, n, _ in mentions if start <= m_start < end}
-            if named:
+            items = {n for n in named if n.startswith(_ITEM)}
+            if items:  # a listed item's part: its label says whose it is, whatever programme it names
+                owner_of = name if items == {name} else ""
+            elif named:
                 owner_of = name if named == {name} else ""
             if owner_of is None:
                 preamble.append((start, end))
@@ -679,6 +687,13 @@ class FactReader:
         reading = self.owner.read(described)
         if not figures and reading.owner is None:
             return None  # nothing said of it apart from the others: the message is read as a whole
+        if name.startswith(_ITEM):
+            # a listed item: the programme or funder named where it is described
+            named_in_it = [(n, eu) for m_start, _, n, eu in mentions
+                           if not n.startswith(_ITEM) and any(start <= m_start < end for start, end in spans)]
+            if not named_in_it:
+                return None
+            name, is_eu = named_in_it[0]
         programme = name if is_eu is not None and name != _EU_MONEY else None
         return _AskedProject(programme, bool(is_eu), figures, reading, is_eu)
 
@@ -699,6 +714,9 @@ class FactReader:
                 found += [(m.start(), m.end(), name, is_eu) for m in places]
         # EU money named without a programme: "ett EU-finansierat nätverk", "an EU project"
         found += [(m.start(), m.end(), _EU_MONEY, True) for m in _EU_NAMED.finditer(text)]
+        # projects listed by number or letter ("1) Ett Interreg-projekt …", "Projekt A är …"): the item, which the
+        # question names by its label ("Min fråga gäller 1", "vad kräver rutinen för A?")
+        found += [(m.start(), m.end(), _ITEM + (m["label"] or m["label2"]), None) for m in _ITEM_LABEL.finditer(text)]
         # funders other than the EU count as one kind of project: "Vinnova-ansökan" beside "Vinnova" is the same one
         found += [(m.start(), m.end(), _ANOTHER_FUNDER, None) for m in self._other_funders.finditer(text)
                   if not m[0].startswith(_FUNDING_KIND)]
@@ -721,6 +739,8 @@ class FactReader:
         asking = [(begin, end) for begin, end in zip(starts, [*breaks, len(text)]) if "?" in text[begin:end]]
         for begin, end in [*reversed(asking), (last, len(text))]:
             named = {(n, eu) for m_start, _, n, eu in mentions if begin <= m_start < end}
+            if (label := _ITEM_ASKED.search(text, begin, end)) is not None:
+                named = {(n, eu) for _, _, n, eu in mentions if n == _ITEM + (label["label"] or label["label3"])}
             if not named and _THE_NEW_ONE.search(text, begin, end):
                 # "Behöver vi säga till KSF om det nya?": the project said to be new
                 named = {(n, eu) for m_start, _, n, eu in mentions if _NEW_BEFORE.search(text, max(0, m_start - 25), m_start)}

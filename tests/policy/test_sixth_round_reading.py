@@ -189,3 +189,14 @@ def test_a_company_owning_the_project_asked_about_is_kept_as_the_company() -> No
                  "3 mkr. Vad gäller för LIFE-ansökan?")
     assert (result.facts.malmo_is_project_owner, result.facts.owner_is_company) == (False, True)
     assert _verdict(result.question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # projects listed by number or letter, the question naming one by its label
+    ("Vi har två ansökningar. 1) ESF+ där vi är partner, 30 mkr. 2) Erasmus+ som vi koordinerar, 13 mkr. Frågan gäller "
+     "2: behövs informationsärende?", (True, True, True)),
+    ("Projekt A: Interreg där Lund leder. Projekt B: ett LIFE-projekt som vi äger, 5 mkr. Vad gäller för B?",
+     (True, True, False)),
+])
+def test_a_listed_project_asked_about_by_its_label(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
