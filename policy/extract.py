@@ -43,7 +43,8 @@ _PART_SEPARATOR = re.compile(r"[,;]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus ")
 _LOCATED_IN = {"i", "in"}
 # What is said after these is the project as it now stands: "men nu söker vi som lead", "Update: we take the lead",
 # "vi är partner nej förlåt projektägare".
-_CONTRAST = re.compile(r"\b(?:men|but|however|dock|update|uppdatering|rattelse|correction|forlat|sorry|jag menar|i mean)\b")
+_CONTRAST = re.compile(r"\b(?:men|but|however|dock|update|uppdatering|rattelse|correction|forlat|sorry|jag menar|i mean|nu|numera|"
+                       r"now|tar over|tog over|took over|taken over)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
 _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
@@ -146,9 +147,11 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
     # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett Interreg-projekt sedan
     # tidigare, men nu söker vi ett eget som projektägare". A statement counts where it ends: "vi leder ett arbetspaket,
     # men Rostock är lead partner" says Rostock's role after the "men", though its subject's match starts at "men".
-    turn = max((m.end() for m in _CONTRAST.finditer(text)), default=-1)
-    if all(s.end < turn for s in said if s.verdict is False) and any(s.end >= turn for s in said if s.verdict):
-        return True
+    # Any such word counts that every "not the owner" comes before and an "owner" after ("vi sökte som partner … i augusti
+    # tog vi över som projektägare … Vad gäller nu?": the "nu" at the end turns nothing).
+    for turn in (m.end() for m in _CONTRAST.finditer(text)):
+        if all(s.end < turn for s in said if s.verdict is False) and any(s.end >= turn for s in said if s.verdict):
+            return True
     # A last sentence that asks about a project it names settles which: "… partner i ett Interreg-projekt som Köpenhamn
     # leder. Vad gäller för ESF+-ansökan där vi är projektägare?" (not "Räknas vi då som projektägare?", which asks it).
     last = max((m.end() for m in _SENTENCE_BREAK.finditer(text)), default=0)

@@ -200,3 +200,19 @@ def test_a_company_owning_the_project_asked_about_is_kept_as_the_company() -> No
 ])
 def test_a_listed_project_asked_about_by_its_label(question: str, expected: tuple) -> None:
     assert _verdict(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # roles that changed: taken over, from one to the other, "i stället för"; the role as it now stands counts
+    ("Köpenhamn drog sig ur, så nu tar vi över som koordinator för Interreg-ansökan på 14 mkr. Vad gäller?",
+     (True, True, True)),
+    ("Vi har gått från projektägare till vanlig partner i vår LIFE-ansökan. Måste KS-förvaltningen fortfarande veta?",
+     (False, False, False)),
+    ("Vi sökte först som partner i ESF+, men i höstas tog vi över som lead partner, 6 mkr. Informera KS?",
+     (True, True, False)),
+    # "koord", "ensam stödmottagare", "ks-förv", "the City Executive Office"
+    ("vi e koord i ett urbact, 2 mkr, ks-förv?", (True, True, False)),
+    ("Vi är ensam stödmottagare i ett ERUF-projekt på 20 mkr. Vad gäller?", (True, True, True)),
+])
+def test_roles_as_they_now_stand_and_shortened_words(question: str, expected: tuple) -> None:
+    assert _verdict(question) == expected
