@@ -85,7 +85,6 @@ class _AskedProject:
     figures, who owns it as read where it is described, and whether it is EU money (None: another funder)."""
 
     programme: str | None
-    programme_is_eu: bool
     figures: list[Amount]
     owner: OwnerReading
     eu: bool | None
@@ -470,16 +469,17 @@ class FactReader:
         asked = self._asked_project(question, text, amounts)
         if asked is not None:
             # Two projects described, one asked about: its programme, its figures and Malmö's role in it are the facts.
-            programme, programme_is_eu, amounts = asked.programme, asked.programme_is_eu, asked.figures
+            programme, programme_is_eu, amounts = asked.programme, bool(asked.eu), asked.figures
             reading = asked.owner
             owner = reading.owner
-        if self._eu_rate_of_costs(rest) is not None:
+        rate_of_costs = self._eu_rate_of_costs(rest)
+        if rate_of_costs is not None:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
-        if grant_only is not None and (rate_of_costs := self._eu_rate_of_costs(rest)) is not None:
+        if grant_only is not None and rate_of_costs is not None:
             # "EU-bidrag 1,2 M€, 60 % av kostnaderna": the total is the grant over the EU's share of it.
             budget = replace(grant_only, value=(grant_only.value * 100 / rate_of_costs).quantize(Decimal(1)),
                              kind="total")
@@ -493,7 +493,7 @@ class FactReader:
             budget = replace(budget, value=budget.value * partners + share, kind="total")
         eu_funding = self._eu_funding(text, programme, programme_is_eu)
         if asked is not None and not self._not_eu.search(text):
-            eu_funding = asked.eu is not None and asked.eu  # the project asked about: its programme's money, or another's
+            eu_funding = bool(asked.eu)  # the project asked about: its programme's money, or another funder's (None)
         eu_assumed = (eu_funding is None and owner is True and bool(self._routine_acts.search(text))
                       and not self._funder_named.search(text))
         facts = ProjectFacts(
@@ -698,7 +698,7 @@ class FactReader:
                 return None
             name, is_eu = named_in_it[0]
         programme = name if is_eu is not None and name != _EU_MONEY else None
-        return _AskedProject(programme, bool(is_eu), figures, reading, is_eu)
+        return _AskedProject(programme, figures, reading, is_eu)
 
     def _project_mentions(self, question: str, text: str) -> list[tuple[int, int, str, bool | None]]:
         """Each programme or other funder named, where (in `text`), its name and whether it is EU money (None: a
