@@ -24,6 +24,14 @@ def ask(question: str, **kwargs: Any) -> Answer:
     return answer(question, on=ANSWER_DAY, **kwargs)
 
 
+def verdict_of(question: str) -> tuple[bool | None, bool | None, bool | None]:
+    """The 4.1 verdict `ask` gives, as (routine applies, inform KS förvaltning, informationsärende); it must give one."""
+    result = ask(question)
+    assert result.verdict is not None, question
+    v = result.verdict
+    return v.routine_applies, v.inform_ks_administration, v.information_item_to_ks
+
+
 def load_cases(name: str) -> list[dict[str, Any]]:
     with (CASES / name).open(encoding="utf-8") as f:
         return yaml.safe_load(f)

@@ -20,14 +20,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.helpers import ask
-
-
-def _verdict(question: str) -> tuple[bool | None, bool | None, bool | None]:
-    result = ask(question)
-    assert result.verdict is not None, question
-    v = result.verdict
-    return v.routine_applies, v.inform_ks_administration, v.information_item_to_ks
+from tests.policy.helpers import ask, verdict_of
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -37,7 +30,7 @@ def _verdict(question: str) -> tuple[bool | None, bool | None, bool | None]:
      (True, True, True)),
 ])
 def test_a_nämnd_named_by_its_abbreviation_is_malmö_stad(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -52,11 +45,11 @@ def test_a_nämnd_named_by_its_abbreviation_is_malmö_stad(question: str, expect
      (True, True, False)),
 ])
 def test_facts_pasted_as_a_form_are_read_line_by_line(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_a_form_field_that_leaves_the_owner_open_leaves_the_verdict_open() -> None:
-    assert _verdict("Program: Interreg / Huvudsökande: ej bestämt, vi eller Rostock / Budget: 6 mkr / Informera KS?") \
+    assert verdict_of("Program: Interreg / Huvudsökande: ej bestämt, vi eller Rostock / Budget: 6 mkr / Informera KS?") \
         == (None, None, False)
 
 
@@ -66,11 +59,11 @@ def test_a_form_field_that_leaves_the_owner_open_leaves_the_verdict_open() -> No
     "Måste vi informera KS?",
 ])
 def test_money_from_another_funder_is_not_the_eu_routine(question: str) -> None:
-    assert _verdict(question) == (False, False, False)
+    assert verdict_of(question) == (False, False, False)
 
 
 def test_the_work_package_leader_is_not_the_owner_when_another_coordinates() -> None:
-    assert _verdict("Horizon Europe, Malmö leder WP2 men Lyon koordinator, totalt 6 M€. Vad gäller?") \
+    assert verdict_of("Horizon Europe, Malmö leder WP2 men Lyon koordinator, totalt 6 M€. Vad gäller?") \
         == (False, False, False)
 
 
@@ -126,12 +119,12 @@ def test_another_rule_asked_with_a_section_named_stays_outside_the_policy(questi
 
 
 def test_money_said_not_to_come_from_the_eu_is_not_the_routine() -> None:
-    assert _verdict("Pengarna kommer inte från EU utan från Vinnova. Vi är koordinator, 15 mkr. Måste vi informera "
+    assert verdict_of("Pengarna kommer inte från EU utan från Vinnova. Vi är koordinator, 15 mkr. Måste vi informera "
                     "KS?") == (False, False, False)
 
 
 def test_the_city_owning_through_another_nämnd_is_the_city_owning() -> None:
-    assert _verdict("Vi är bara partner, men Malmö stad är ändå huvudsökande genom fritidsnämnden. ESF+, 4 mkr. "
+    assert verdict_of("Vi är bara partner, men Malmö stad är ändå huvudsökande genom fritidsnämnden. ESF+, 4 mkr. "
                     "Gäller rutinen?") == (True, True, False)
 
 
@@ -143,15 +136,15 @@ def test_the_city_owning_through_another_nämnd_is_the_city_owning() -> None:
     ("ansökan 300 000 euro, vi huvudsökande, behövs info ärende?", (True, True, False)),
 ])
 def test_misspelled_words_that_carry_the_facts_are_read_as_meant(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_a_nämnd_leading_a_consortium_owns_the_project() -> None:
-    assert _verdict("Kulturnämnden leder ett konsortium i Kreativa Europa, 20 mkr. Vad gäller?") == (True, True, True)
+    assert verdict_of("Kulturnämnden leder ett konsortium i Kreativa Europa, 20 mkr. Vad gäller?") == (True, True, True)
 
 
 def test_a_nordic_council_of_ministers_grant_split_in_two_words_is_not_eu_money() -> None:
-    assert _verdict("Vi har pengar från Nordiska minister rådet och är ägare, 14 mkr. Gäller rutinen?") \
+    assert verdict_of("Vi har pengar från Nordiska minister rådet och är ägare, 14 mkr. Gäller rutinen?") \
         == (False, False, False)
 
 
@@ -178,7 +171,7 @@ def test_what_the_council_gets_asked_in_haste_is_its_own_duty() -> None:
     ("We submitted last week as lead applicant, 30 milj total. Too late for info to KS?", (True, True, True)),
 ])
 def test_english_in_words_of_its_own_is_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -186,7 +179,7 @@ def test_english_in_words_of_its_own_is_read(question: str, expected: tuple) -> 
     "Vi vet inte än om vi eller Kiel blir koordinator i Horizon-ansökan, 50 mkr.",
 ])
 def test_which_of_two_will_lead_left_open_leaves_the_owner_open(question: str) -> None:
-    assert _verdict(question)[0] is None
+    assert verdict_of(question)[0] is None
 
 
 @pytest.mark.parametrize("question, section", [
@@ -206,7 +199,7 @@ def test_where_the_annual_reports_end_up_is_the_council() -> None:
 
 
 def test_a_foundation_as_funder_of_the_city_s_own_project_is_the_routine_s_question() -> None:
-    assert _verdict("Pengarna kommer från en privat stiftelse och vi är projektägare, 16 mkr. Måste KS informeras?") \
+    assert verdict_of("Pengarna kommer från en privat stiftelse och vi är projektägare, 16 mkr. Måste KS informeras?") \
         == (False, False, False)
 
 
@@ -224,7 +217,7 @@ def test_a_foundation_as_funder_of_the_city_s_own_project_is_the_routine_s_quest
      (False, False, False)),
 ])
 def test_figures_and_roles_said_in_passing(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_partners_named_with_an_open_owner_and_eu_money_get_the_routine() -> None:
@@ -253,7 +246,7 @@ def test_partners_named_with_an_open_owner_and_eu_money_get_the_routine() -> Non
     ("The lead partner has not been chosen yet; we host the secretariat. Interreg, 3 MEUR.", (None, None, None)),
 ])
 def test_roles_in_a_consortium(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_who_owns_a_consortium_s_results_is_outside_the_policy() -> None:
@@ -281,7 +274,7 @@ def test_handling_is_3_3_deciding_is_4_1(question: str, section: str) -> None:
      "apply?", (False, False, False)),
 ])
 def test_boards_and_the_routine_named_in_english(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -294,4 +287,4 @@ def test_boards_and_the_routine_named_in_english(question: str, expected: tuple)
      (None, None, None)),
 ])
 def test_swedish_with_danish_mixed_in_is_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected

@@ -11,14 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.helpers import ask
-
-
-def _verdict(question: str) -> tuple[bool | None, bool | None, bool | None]:
-    result = ask(question)
-    assert result.verdict is not None, question
-    v = result.verdict
-    return v.routine_applies, v.inform_ks_administration, v.information_item_to_ks
+from tests.policy.helpers import ask, verdict_of
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -27,7 +20,7 @@ def _verdict(question: str) -> tuple[bool | None, bool | None, bool | None]:
     ("life-projekt, vi driver (lead), 900 000 euro, måste ks få info?", (True, True, False)),
 ])
 def test_sms_style_facts_are_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_life_as_an_english_word_is_no_programme() -> None:
@@ -40,7 +33,7 @@ def test_life_as_an_english_word_is_no_programme() -> None:
     ("vi blir ko ordinator för en interreg ansökan budget femton miljoner vad ska vi göra mot k s", (True, True, True)),
 ])
 def test_dictated_words_are_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -53,12 +46,12 @@ def test_dictated_words_are_read(question: str, expected: tuple) -> None:
      (True, True, True)),
 ])
 def test_the_total_budget_is_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_the_routine_s_threshold_named_says_it_is_about_eu_money() -> None:
     # "tolvmiljonersgränsen" is 4.1's: a project owner asking about it speaks of an EU application
-    assert _verdict("Vi är projektägare och totalen är 20 miljoner, gäller tolv miljoner gränsen oss?") == (True, True, True)
+    assert verdict_of("Vi är projektägare och totalen är 20 miljoner, gäller tolv miljoner gränsen oss?") == (True, True, True)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -67,7 +60,7 @@ def test_the_routine_s_threshold_named_says_it_is_about_eu_money() -> None:
      (True, True, True)),
 ])
 def test_an_owner_said_in_other_forms_is_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -77,17 +70,17 @@ def test_an_owner_said_in_other_forms_is_read(question: str, expected: tuple) ->
     "Kulturnämnden: koordinator eller partner, det avgörs nästa vecka. Kreativa Europa, 4 mkr. Informera KS?",
 ])
 def test_an_owner_still_undecided_leaves_the_routine_open(question: str) -> None:
-    routine, inform, item = _verdict(question)
+    routine, inform, item = verdict_of(question)
     assert (routine, inform) == (None, None) and item is False
 
 
 def test_an_owner_said_beside_an_unclear_budget_is_still_the_owner() -> None:
-    assert _verdict("Vi är projektägare i Interreg men det är inte klart att budgeten räcker, 5 mkr")[:2] == (True, True)
+    assert verdict_of("Vi är projektägare i Interreg men det är inte klart att budgeten räcker, 5 mkr")[:2] == (True, True)
 
 
 def test_no_money_at_all_is_no_eu_funding() -> None:
     assert ask("Ett skolsamarbete på eTwinning, inga pengar alls inblandade.").facts.eu_funding is False
-    assert _verdict("Vi har ett utbyte med en skola i Lyon utan några pengar alls inblandade. Måste KS förvaltning "
+    assert verdict_of("Vi har ett utbyte med en skola i Lyon utan några pengar alls inblandade. Måste KS förvaltning "
                     "informeras?") == (False, False, False)
 
 
@@ -117,13 +110,13 @@ def test_the_section_that_answers_is_cited_first(question: str, section: str) ->
      "leder. Behövs informationsärende för Erasmus+-ansökan där vi är koordinator?", (True, True, False), "Erasmus+"),
 ])
 def test_of_two_projects_the_one_asked_about_gives_the_facts(question: str, expected: tuple, programme: str) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
     assert ask(question).facts.programme == programme
 
 
 def test_a_grant_and_the_eu_rate_give_the_total_whatever_the_asker_concludes() -> None:
     # 9 MSEK at a 75 % rate is a total of 12 MSEK: "under 12 miljoner" here compares the grant, it is no fact of the budget
-    assert _verdict("Stödet från ERUF är 9 MSEK med en stödandel på 75 %, vi är projektägare. Vi ligger väl under 12 "
+    assert verdict_of("Stödet från ERUF är 9 MSEK med en stödandel på 75 %, vi är projektägare. Vi ligger väl under 12 "
                     "miljoner, så inget informationsärende?") == (True, True, True)
 
 
@@ -142,7 +135,7 @@ def test_a_grant_and_the_eu_rate_give_the_total_whatever_the_asker_concludes() -
      "med ESF+-ansökan?", (True, True, True)),
 ])
 def test_of_several_projects_the_one_asked_about_gives_the_facts(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -160,7 +153,7 @@ def test_of_several_projects_the_one_asked_about_gives_the_facts(question: str, 
      "stadskontoret informeras?", (True, True, False)),
 ])
 def test_roles_said_in_more_words_are_read(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -169,7 +162,7 @@ def test_roles_said_in_more_words_are_read(question: str, expected: tuple) -> No
     "vet inte om vi e ägare el partner i interreg ans, 5 mkr, ks?",
 ])
 def test_an_owner_left_open_in_more_words_leaves_the_routine_open(question: str) -> None:
-    assert _verdict(question)[:2] == (None, None)
+    assert verdict_of(question)[:2] == (None, None)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -181,14 +174,14 @@ def test_an_owner_left_open_in_more_words_leaves_the_routine_open(question: str)
      (True, True, True)),
 ])
 def test_the_new_project_and_the_raised_budget(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 def test_a_company_owning_the_project_asked_about_is_kept_as_the_company() -> None:
     result = ask("MKB koordinerar en LIFE-ansökan på 20 mkr och vi på miljöförvaltningen leder en Interreg-ansökan på "
                  "3 mkr. Vad gäller för LIFE-ansökan?")
     assert (result.facts.malmo_is_project_owner, result.facts.owner_is_company) == (False, True)
-    assert _verdict(result.question) == (False, False, False)
+    assert verdict_of(result.question) == (False, False, False)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -199,7 +192,7 @@ def test_a_company_owning_the_project_asked_about_is_kept_as_the_company() -> No
      (True, True, False)),
 ])
 def test_a_listed_project_asked_about_by_its_label(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -215,4 +208,4 @@ def test_a_listed_project_asked_about_by_its_label(question: str, expected: tupl
     ("Vi är ensam stödmottagare i ett ERUF-projekt på 20 mkr. Vad gäller?", (True, True, True)),
 ])
 def test_roles_as_they_now_stand_and_shortened_words(question: str, expected: tuple) -> None:
-    assert _verdict(question) == expected
+    assert verdict_of(question) == expected
