@@ -74,8 +74,20 @@ DATA = Path(__file__).parent / "data"
 # of 135) and 79 (keyword-style questions: 120 of 135), written after 73, 74 and 76 were read, never read; and sets 80
 # (an ordinary day's mix: 130 of 135), 81 (officials outside the international field: 127 of 135) and 82 (project
 # officers mid-project: changed budgets and roles, resubmissions: 114 of 135), written at the end of that round (82
-# then read, in dev/).
+# then read, in dev/); and sets 83 (internal auditors and controllers: 122 of 135), 84 (health, elderly care and
+# disability staff: 129), 85 (urban planning and street staff, amounts in tkr, MSEK, k€: 119), 86 (two situations
+# compared in one question: 115), 87 (IT and digitalisation staff's jargon: 114), 88 (why the rules are as they are:
+# 121), 89 (trainees asking what the policy's words mean: 124) and 90 (officials in a hurry before a deadline: 122),
+# written blind at the start of the next round; 83, 85, 86 and 87 then read (dev/), 84, 88, 89 and 90 kept unread.
 FROZEN = {
+    "dev/set-83.yaml": "2e9036087df2e1782129b4673a1afdd12fe8466a476c46a86cd81834d402da2f",
+    "unseen-next/set-84.yaml": "e043b5c0c06d83f8bf0b38c3a21b531b48162b8306bf6f261fc1d328c9e73afb",
+    "dev/set-85.yaml": "615fd187ba35612b9aef08c702efa258643867d2ffbef56afd31f682107b249e",
+    "dev/set-86.yaml": "cebcadc74a5b2a9b900185fcf64b002df586eaa0027764b54fde22cfcf6e4138",
+    "dev/set-87.yaml": "c635cd2e5a01b4b0d40b32c626e32494264687f0280d9959dd81819125bc7e05",
+    "unseen-next/set-88.yaml": "f0ea3b2a6b465404c3a00198ebe143ada45fd97cd35290a7b558dda42211799b",
+    "unseen-next/set-89.yaml": "683f1b85635dc55ac1820f6b8a0ec45575f30f3793ab1631d79150f2104eb4bc",
+    "unseen-next/set-90.yaml": "107b9159ac01ac624429f5763607bb737782f2aa33e30c16554626bd152988c0",
     "dev/set-1.yaml": "4427098b8aba9a4b23c5f95d729901e41556fc2dc7feb755abfb61be7b5191a0",
     "dev/set-2.yaml": "31948764e303e7da9e0edd3e228970044cf0fb1e64eb377da37180561be99106",
     "dev/set-3.yaml": "34fa627a7760b839ab2b8449f2d3ed6812fac41989408e5be6c228560f3c7285",
