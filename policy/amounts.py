@@ -99,6 +99,8 @@ class AmountReader:
         self._given_before = {fold(w) for w in vocab.get("given_before", [])}
         self._budget_named = {fold(w) for w in vocab.get("budget_named", [])}
         self._own_before_budget = {fold(w) for w in vocab.get("own_before_budget", [])}
+        self._applying = _phrases(vocab.get("applying_verbs", []))
+        self._role_before_amount = {fold(w) for w in vocab.get("role_before_amount", [])}
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
         self._comp_after = {b: re.compile(rf" ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
@@ -269,6 +271,8 @@ class AmountReader:
             # "söker Interreg som huvudpartner, budget 3,2 miljoner": the figure named the budget is the project's, though a
             # verb of applying came first ("egen budget 3 mkr" stays the own part, a cue of its own).
             return "total"
+        if strong == "part" and "part" not in marked and self._stands_apart_from_applying(before, clause):
+            return "total"
         if strong:
             return strong  # type: ignore[return-value]
         if (opening := _nearest_cue(clause[:-self.window][:3], {"part": self._share_opening})) is not None:
@@ -289,6 +293,22 @@ class AmountReader:
         if equal and not marked and not given and not (stated and not searched.has(self._threshold_named)):
             return "threshold"
         return "unmarked"
+
+    def _stands_apart_from_applying(self, before: list[str], clause: list[str]) -> bool:
+        """The only part cue before the amount is a verb of applying, and the amount is not its object: a clause break
+        or a role ("som koordinator") lies between them."""
+        part_cues = self.cues_before["part"]
+        verb_at = next((i for i in range(len(before) - 1, -1, -1)
+                        if any(_starts_at(before, i, cue) for cue in self._applying)), None)
+        if verb_at is None:
+            return False
+        verb_words = {j + k for j in range(len(before)) for verb in self._applying if _starts_at(before, j, verb)
+                      for k in range(len(verb))}
+        # Any other part cue in the window ("söker EU-bidrag, 4 mkr") keeps the amount a part.
+        if any(_starts_at(before, i, cue) for i in range(len(before)) if i not in verb_words for cue in part_cues):
+            return False
+        after_verb = before[verb_at + 1:]
+        return len(clause) < len(before) - verb_at or any(word in self._role_before_amount for word in after_verb)
 
     def _bound(self, text: str, start: int, end: int) -> Bound:
         head = text[max(0, start - 30):start]

@@ -164,8 +164,9 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         return _facts_for_the_routine(topic, facts, policy)
 
     if (best.topic in _COMPANY_TOPICS and not facts.owner_is_company and facts.eu_funding is not None
-            and (facts.malmo_is_project_owner or policy.fact_reader.names_routine_acts(folded))):
-        # The city itself owns the project, or asks what the routine asks of it, and says who funds it ("inte EU-pengar
+            and (facts.malmo_is_project_owner is not None or policy.fact_reader.names_routine_acts(folded))):
+        # The city itself owns the project or is a partner in it ("Vi är medsökande i en ESF+-ansökan där Region Skåne är
+        # huvudman"), or asks what the routine asks of it, and says who funds it ("inte EU-pengar
         # utan från en stiftelse, vi är ägare", "… med universitetet och föreningar … måste vi säga till stadskontoret?"):
         # the partners and funders are not the organisations asked about, the routine's verdict is what is asked.
         if routine := _near_option(ranking, policy, gives_the_routine):

@@ -51,6 +51,11 @@ _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # closing one costs a single pass, not a search of every split (hostile text).
 # A name whose first parts are shortened ("Hälsa-, vård- och omsorgsnämnden", "arbetsmarknads- och socialnämnden") is
 # read by its last part, which says what kind of body it is.
+# Right before a programme or funder named: it is the one replaced, not the one asked about ("Arvsfonden ist f ESF+").
+_REPLACED = re.compile(r"\b(?:i ?stallet for|ist\.? ?f\.?|instead of|rather than|snarare an) ?$")
+# Where a clause starts, for words that must stand in the amount's own clause.
+_CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
+_INSTEAD = re.compile(r"\bi stallet\b")
 _SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
 _SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
 _ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
@@ -185,6 +190,13 @@ _NAMES_ITS_PROJECT = re.compile(r"\b(?:for|om|about|on|regarding|gallande|angaen
                                 r"[\w+-]*(?:ansokan|ansokningen|projekt(?:et)?|application|project|bid|proposal) "
                                 r"(?:dar|where|in which|som|that)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
+# A verb of applying, with what may stand between a subject and it ("MKB ska söka", "Malmö Live wants to apply").
+_APPLIES = re.compile(r"\b(?:(?:vill|ska|skall|kommer att|planerar att|tanker|funderar pa att|wants? to|will|plans? to|is going to"
+                      r"|intends? to) )?(?:soka|soker|ansoka|ansoker|sokt|applies|apply|applying|is applying)\b")
+# Where a new statement starts: a sentence, or a dash or semicolon ("Bolaget är inte längre sökande – ansökan görs nu av …").
+_SENTENCE_OR_DASH = re.compile(r"[.!?](?:\s+|$)(?=\S)|\s[–—-]\s|;\s")
+# A label before a sentence: "Snabbfråga: …", "Fråga: …".
+_LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 
 
 class OwnerReader:
@@ -234,6 +246,7 @@ class OwnerReader:
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
+        text = _INSTEAD.sub("istallet", text)  # "om förvaltningen i stället blir projektägare": one word the subject skips
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
         said: list[_Statement] = []
@@ -252,6 +265,10 @@ class OwnerReader:
             return OwnerReading(False, company=any(s.company for s in said if s.verdict is False))
         if True in verdicts:
             return OwnerReading(True)
+        if not said and any(self._company_opens_sentence(text, m.start()) for m in _APPLIES.finditer(text)):
+            # "Malmö Stadsteater AB vill söka Creative Europe-pengar": a company applying, in whatever role, is not a
+            # nämnd owning the project (4.1 is the nämnders' routine), so the routine's answer is the same either way.
+            return OwnerReading(False, company=True)
         if not said and self._owner_role_alone(text):
             # "Malmö Live (helägt bolag), huvudsökande, Creative Europe": the asker's role, and the asker a company
             return OwnerReading(False, company=True) if company_asker else OwnerReading(True)
@@ -273,6 +290,8 @@ class OwnerReader:
             side = self._party(who, last=True)
         elif by is not None:
             side = self._party(by, last=False)
+        elif self._company_opens_sentence(m.string, m.start()):
+            side = "company"  # "MKB vill söka EU-pengar som huvudsökande": the sentence's subject is a company
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
@@ -295,6 +314,17 @@ class OwnerReader:
         verdict = verdict != bool(flips % 2)
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
                           malmo_named_owner=verdict and side == "malmo" and not asker)
+
+    def _company_opens_sentence(self, text: str, at: int) -> bool:
+        """Whether the sentence in which a role without a subject is named opens with a company's name, after a
+        label such as "Snabbfråga:" ("MKB vill söka … som huvudsökande", "Malmö Parkering, the city-owned parking
+        company, wants to apply … as sole applicant"); "ett bolag" is a kind, not a party."""
+        if self._company_names is None:
+            return False
+        start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
+        head = _LABEL.sub("", text[start:at], count=1)
+        found = self._company_names.match(head)
+        return found is not None and not any(w in self._generic for w in head[:found.start()].split())
 
     def _party(self, words: str, last: bool) -> str | None:
         """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""
@@ -413,6 +443,8 @@ class FactReader:
         self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
         self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
+        self._hypothetical = re.compile("(?:" + "|".join(amounts_vocab.get("hypothetical_before", [])) + r") ?$") \
+            if amounts_vocab.get("hypothetical_before") else None
         self._period = [re.compile(p) for p in amounts_vocab.get("period", [])]
         self._eu_rate = [re.compile(p) for p in amounts_vocab.get("eu_rate", [])]
         self._each_after = _any(amounts_vocab.get("each_after", []))
@@ -476,6 +508,7 @@ class FactReader:
         if rate_of_costs is not None:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
+        amounts = self._without_hypothetical(rest, amounts)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
@@ -510,6 +543,16 @@ class FactReader:
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
         return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only)
+
+    def _without_hypothetical(self, text: str, amounts: list[Amount]) -> list[Amount]:
+        """The amounts without those said of a situation supposed ("Skulle det ändra något om omslutningen var 13 mkr?"),
+        when another figure is given: the project's own figure is the fact."""
+        if self._hypothetical is None:
+            return amounts
+        supposed = [a for a in amounts if a.kind != "threshold"
+                    and self._hypothetical.search(_CLAUSE_START.split(text[max(0, a.start - 60):a.start])[-1])]
+        given = [a for a in amounts if a.kind != "threshold" and a not in supposed]
+        return [a for a in amounts if a not in supposed] if supposed and given else amounts
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:
@@ -652,7 +695,7 @@ class FactReader:
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
         for pattern, literal, sensitive, name, is_eu in self._programmes:
             where = question if sensitive else text
-            if literal in where and pattern.search(where):
+            if literal in where and any(not _REPLACED.search(where, 0, m.start()) for m in pattern.finditer(where)):
                 return name, is_eu
         return None, False
 
@@ -723,6 +766,8 @@ class FactReader:
         # funders other than the EU count as one kind of project: "Vinnova-ansökan" beside "Vinnova" is the same one
         found += [(m.start(), m.end(), _ANOTHER_FUNDER, None) for m in self._other_funders.finditer(text)
                   if not m[0].startswith(_FUNDING_KIND)]
+        # what is replaced is not a project: "Arvsfonden i stället för ESF+"
+        found = [mention for mention in found if not _REPLACED.search(text, 0, mention[0])]
         found.sort()
         # a longer name covering a shorter one found at the same place ("Interreg ÖKS", "Interreg") counts once
         kept: list[tuple[int, int, str, bool | None]] = []
