@@ -190,6 +190,8 @@ _NAMES_ITS_PROJECT = re.compile(r"\b(?:for|om|about|on|regarding|gallande|angaen
                                 r"[\w+-]*(?:ansokan|ansokningen|projekt(?:et)?|application|project|bid|proposal) "
                                 r"(?:dar|where|in which|som|that)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
+# A role denied between a subject and it: "MKB står inte längre som sökande", "the company is no longer the applicant".
+_DENIED = re.compile(r"\b(?:inte|ej|icke|aldrig|not|no longer|never)\b")
 # A verb of applying, with what may stand between a subject and it ("MKB ska söka", "Malmö Live wants to apply").
 _APPLIES = re.compile(r"\b(?:(?:vill|ska|skall|kommer att|planerar att|tanker|funderar pa att|wants? to|will|plans? to|is going to"
                       r"|intends? to) )?(?:soka|soker|ansoka|ansoker|sokt|applies|apply|applying|is applying)\b")
@@ -290,7 +292,9 @@ class OwnerReader:
             side = self._party(who, last=True)
         elif by is not None:
             side = self._party(by, last=False)
-        elif self._company_opens_sentence(m.string, m.start()):
+        elif (opener := self._company_opens_sentence(m.string, m.start())) is not None:
+            if not opener:
+                return _Statement(m.end(), None)  # "MKB står inte längre som sökande" says nothing of who does
             side = "company"  # "MKB vill söka EU-pengar som huvudsökande": the sentence's subject is a company
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
@@ -315,22 +319,27 @@ class OwnerReader:
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
                           malmo_named_owner=verdict and side == "malmo" and not asker)
 
-    def _company_opens_sentence(self, text: str, at: int) -> bool:
+    def _company_opens_sentence(self, text: str, at: int) -> bool | None:
         """Whether the sentence in which a role without a subject is named opens with a company's name, after a
         label such as "Snabbfråga:" ("MKB vill söka … som huvudsökande", "Malmö Parkering, the city-owned parking
-        company, wants to apply … as sole applicant"); "ett bolag" is a kind, not a party."""
+        company, wants to apply … as sole applicant"); "ett bolag" is a kind, not a party. False when it does but denies
+        the role ("MKB står inte längre som sökande"), None when it does not."""
         if self._company_names is None:
-            return False
+            return None
         start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
         head = _LABEL.sub("", text[start:at], count=1)
         found = self._company_names.match(head)
-        return found is not None and not any(w in self._generic for w in head[:found.start()].split())
+        if found is None or any(w in self._generic for w in head[:found.start()].split()):
+            return None
+        return not _DENIED.search(head, found.end())
 
     def _party(self, words: str, last: bool) -> str | None:
         """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""
         parts: list[list[str]] = [[]]
         for token in words.split():
-            if token in self._joins:
+            if not token.strip("-"):
+                parts = [[]]  # a dash between words starts a new statement: "som sökande - nu söker …"
+            elif token in self._joins:
                 parts.append([])
             else:
                 parts[-1].append(token)

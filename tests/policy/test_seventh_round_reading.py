@@ -1,0 +1,141 @@
+"""Kinds of failure read off the seventh round's development sets 83 (internal auditors and controllers), 85 (urban
+planning and street staff), 86 (two situations compared in one question) and 87 (IT and digitalisation staff's jargon),
+each measured once as unseen and then read, tested in words of their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.helpers import ask, verdict_of
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the figure stands apart from the verb of applying (after a comma or the role): the project's, not the grant
+    ("Gatukontoret söker CEF som samordnare, knappt 5 mkr. Behövs ett ärende till KS?", (True, True, False)),
+    ("vi ansöker om urbact som lead 800k euro vad gäller", (True, True, False)),
+    ("We're applying for Interreg Europe as lead partner, roughly €600,000. Anything for the City Executive Board?",
+     (True, True, False)),
+])
+def test_a_figure_apart_from_the_verb_of_applying_is_the_project_s(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    # the grant asked for is still a part: named as such, or the verb's own object
+    "Vi söker EU-bidrag som koordinator, 9 mkr. Måste KS få ett informationsärende?",
+    "Vi söker 9 mkr från ESF+ som koordinator. Måste KS få ett informationsärende?",
+])
+def test_a_grant_stays_a_part_of_the_total(question: str) -> None:
+    facts = ask(question).facts
+    assert facts.budget_bound == "at_least"
+    assert verdict_of(question)[2] is None  # whether the total reaches 12 million is not known
+
+
+@pytest.mark.parametrize("question, expected", [
+    # LP and PO, and a förvaltning shortened to its first part and "f"
+    ("kulturf e LP i creative europe, 2 meur tot, infoärende?", (True, True, True)),
+    ("PO: miljönämnden. LIFE, 700 000 euro totalt. Vad ska vi göra?", (True, True, False)),
+    ("Lund är LP, vi är bara partner, 30 mkr. Behöver vi informera KS?", (False, False, False)),
+])
+def test_lead_partner_and_project_owner_shortened(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    # a company that applies or has the role, named first in its sentence, or an asker speaking for one
+    "Boplats Syd vill söka pengar ur Digital Europe, ungefär 13 miljoner. Gäller rutinen med KS?",
+    "Fråga: Malmö Live ska ansöka hos Kreativa Europa som koordinator. Måste KS informeras?",
+    "The city-owned housing company MKB is the sole applicant for a LIFE grant of 20 MSEK. Must KS be told?",
+    "Vi är ett av stadens helägda bolag och ska vara koordinator i Horisont Europa, 40 mkr. Informationsärende?",
+])
+def test_a_company_applying_is_not_a_namnd_owning_the_project(question: str) -> None:
+    result = ask(question)
+    assert result.facts.owner_is_company is True
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_a_namnd_after_a_company_that_no_longer_applies_owns_the_project() -> None:
+    question = ("MKB står inte längre som sökande – nu söker Fastighets- och gatunämnden själv, LIFE, "
+                "1,5 miljoner euro totalt. Vad gäller?")
+    assert verdict_of(question) == (True, True, True)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the role the question asks about, said with "i stället", "we may take over"
+    ("Idag är vi partner i en Interreg-ansökan på 25 mkr. Vad måste vi göra om nämnden i stället blir lead partner?",
+     (True, True, True)),
+    ("We're a partner in a LIFE bid of 3 million euro, but the lead may pull out and we might take over as coordinator. "
+     "What would we have to do then?", (True, True, True)),
+])
+def test_the_role_asked_about_is_the_one_taken_instead(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_figure_of_a_situation_supposed_is_not_the_project_s() -> None:
+    question = ("Vi koordinerar en ESF+-ansökan på 8 mkr. Hade något varit annorlunda om budgeten vore 15 mkr? "
+                "Vad gäller för oss som det är nu?")
+    facts = ask(question).facts
+    assert facts.total_budget == 8_000_000
+    assert verdict_of(question) == (True, True, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the funder replaced is not the one asked about
+    ("Vi söker Vinnova istället för Horisont Europa, som koordinator, 20 mkr. Måste KS informeras?", (False, False, False)),
+    ("vi e huvudsökande hos allmänna arvsfonden ist f amif, 16 mkr, eu-rutinen?", (False, False, False)),
+    ("We now apply to Interreg instead of the Swedish Energy Agency, as lead partner, 14 MSEK. What applies?",
+     (True, True, True)),
+])
+def test_a_funder_replaced_is_not_the_project_s(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Servicenämnden, AMIF, ensam sökande, 6 mkr totalt. Informationsärende?", (True, True, False)),
+    ("Det gäller en liten Erasmus+-ansökan på 400 000 kr där gymnasienämnden söker själv. Vad krävs?", (True, True, False)),
+    ("Inför nästa år överväger miljöförvaltningen att koordinera en LIFE-ansökan på 18 mkr. Vad gäller?", (True, True, True)),
+    ("Our director wants the Environment Committee to coordinate a Horizon Europe bid of 2 million euro. What do we do?",
+     (True, True, True)),
+])
+def test_the_owner_s_role_in_more_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_body_of_another_city_asked_to_lead_is_not_malmo() -> None:
+    assert ask("Vi har bett Köpenhamns kommun att leda projektet, vi är partner. Vad gäller?").facts.malmo_is_project_owner \
+        is False
+
+
+@pytest.mark.parametrize("question", [
+    "fgk söker stadsmiljöavtal för en cykelbana, 30 mkr, behövs infoärende?",
+    "Is a grant from the Wallenberg foundations of 15 MSEK covered by the EU funding routine? We would be the applicant.",
+])
+def test_national_and_private_funders_are_not_eu_money(question: str) -> None:
+    assert ask(question).facts.eu_funding is False
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_a_partner_in_a_region_led_eu_application_gets_the_routine_s_answer() -> None:
+    result = ask("Vi är medsökande i en ERUF-ansökan där Region Skåne är huvudman. Vad gäller för vår del?")
+    assert result.citations[0].section == "4.1"
+    assert verdict_of("Vi är medsökande i en ERUF-ansökan där Region Skåne är huvudman. Vad gäller för vår del?") \
+        == (False, False, False)
+
+
+@pytest.mark.parametrize("question", [
+    "Vi har haft två EU-projekt, fem studiebesök och en vänortsresa i år. Till vem ska det här redovisas?",
+    "Our committee ran three EU projects and hosted two delegations this year; to whom is all this reported?",
+])
+def test_where_the_year_s_work_is_reported_after_telling_it(question: str) -> None:
+    result = ask(question)
+    assert not result.out_of_scope
+    assert result.citations[0].section == "3.3"
+
+
+@pytest.mark.parametrize("question", [
+    "Om ansökan går igenom, vem ser till att arbetssättet lever vidare efter projekttiden?",
+    "Who makes sure the project's results become part of our regular operations afterwards, us or the City Office?",
+])
+def test_what_becomes_of_the_results_is_4_1(question: str) -> None:
+    assert ask(question).citations[0].section == "4.1"
