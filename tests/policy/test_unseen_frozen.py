@@ -78,8 +78,18 @@ DATA = Path(__file__).parent / "data"
 # disability staff: 129), 85 (urban planning and street staff, amounts in tkr, MSEK, k€: 119), 86 (two situations
 # compared in one question: 115), 87 (IT and digitalisation staff's jargon: 114), 88 (why the rules are as they are:
 # 121), 89 (trainees asking what the policy's words mean: 124) and 90 (officials in a hurry before a deadline: 122),
-# written blind at the start of the next round; 83, 85, 86 and 87 then read (dev/), 84, 88, 89 and 90 kept unread.
+# written blind at the start of the next round; 83, 85, 86 and 87 then read (dev/), 84, 88, 89 and 90 kept unread;
+# and sets 91 (neighbouring organisations in joint projects: 125 of 135), 92 (amounts in every format, around the
+# threshold: 124), 93 (run-on messages without punctuation: 126), 94 (idiomatic British and American English: 121), 95
+# (tag questions and double negations: 118) and 96 (a policy question and a practical one in one message: 125), written
+# blind after 83, 85-87 had been read and mended; 92, 94 and 95 then read (dev/), 91, 93 and 96 kept unread.
 FROZEN = {
+    "unseen-next/set-91.yaml": "246a58bc97685949b35d53e9ef2d57b4de28519d1366936998ae5c6959c52bbd",
+    "dev/set-92.yaml": "75e4aa0fbd8d1d04f005e0ac16fbecf5550435d4314b7bb4bbfe90b09eff04a4",
+    "unseen-next/set-93.yaml": "ee03298915184e70d5e19e107d8812f1dda5bf60bd5c8cb647d87e2622e3fbd6",
+    "dev/set-94.yaml": "abf3ee701a42d535a220708e58ecbf746d2a97de6f2fbc61833c41f25d171dea",
+    "dev/set-95.yaml": "554ee028eabb88039a67c102844fb1ab7ce7e18b6298398ba48eaf37f7f22faa",
+    "unseen-next/set-96.yaml": "2dbc78e44f72bfda7a5d3b340f0f5ea685360754a6731b3a5e2dfcbecd98edbe",
     "dev/set-83.yaml": "2e9036087df2e1782129b4673a1afdd12fe8466a476c46a86cd81834d402da2f",
     "unseen-next/set-84.yaml": "e043b5c0c06d83f8bf0b38c3a21b531b48162b8306bf6f261fc1d328c9e73afb",
     "dev/set-85.yaml": "615fd187ba35612b9aef08c702efa258643867d2ffbef56afd31f682107b249e",
