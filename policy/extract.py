@@ -58,6 +58,10 @@ _CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
 _INSTEAD = re.compile(r"\bi stallet\b")
 _SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
 _SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
+# An aside naming which of the asker's own bodies is meant, of any length: "vår förvaltning (gymnasie- och vuxenutbildning)"; not
+# one that says its role ("our department (lead partner)").
+_OWN_BODY_ASIDE = re.compile(r"\b((?:var|vart|vara|our|my|min|mitt) [\w-]+) \((?![^()]*(?:partner|lead|koord|coord|agare|owner|sokande|"
+                             r"applicant|huvud|ansvarig|beneficiar|mottagare|samordn|ledare))[^()]{1,80}\)")
 _ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
 
 
@@ -190,6 +194,8 @@ _NAMES_ITS_PROJECT = re.compile(r"\b(?:for|om|about|on|regarding|gallande|angaen
                                 r"[\w+-]*(?:ansokan|ansokningen|projekt(?:et)?|application|project|bid|proposal) "
                                 r"(?:dar|where|in which|som|that)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
+# After a partner's role denied, the owner's role instead: "… inte partner utan lead", "not a partner but the coordinator".
+_INSTEAD_OF_PARTNER = re.compile(r"\W*(?:utan|but|rather|snarare|istallet|instead)\b")
 # A role denied between a subject and it: "MKB står inte längre som sökande", "the company is no longer the applicant".
 _DENIED = re.compile(r"\b(?:inte|ej|icke|aldrig|not|no longer|never)\b")
 # A verb of applying, with what may stand between a subject and it ("MKB ska söka", "Malmö Live wants to apply").
@@ -244,6 +250,7 @@ class OwnerReader:
         # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
         # read before: "Vi på Malmö Live (helägt bolag) är huvudsökande".
         company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
+        text = _OWN_BODY_ASIDE.sub(r"\1", text)  # "our förvaltning (Upper Secondary and Adult Education) is …": which one
         text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
@@ -314,6 +321,10 @@ class OwnerReader:
             return _Statement(end, False, company=owns)
         verdict = if_malmo if side == "malmo" else if_other
         if verdict is None:
+            return _Statement(end, None)
+        if not if_malmo and flips % 2 and not _INSTEAD_OF_PARTNER.search(m.string, end):
+            # "… sitter med i en referensgrupp men är inte partner": not a partner is not the owner either, unless the
+            # owner's role follows ("vi är inte partner utan lead", "not a partner but the coordinator")
             return _Statement(end, None)
         verdict = verdict != bool(flips % 2)
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
