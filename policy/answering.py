@@ -82,6 +82,7 @@ def answer(
 # ---- choosing -----------------------------------------------------------------------------------
 
 GRANT_SHARE_PARAMETER = "eu_grant_min_share"
+_ASKING_STARTS = re.compile(r"[.!?]\s+|\s[–—-]\s")
 _COMPANY_TOPICS = frozenset({"companies", "partly_owned"})
 _SENTENCE_END = re.compile(r"[.!]\s+(?=\S)")
 _REFERS_BACK = frozenset({"det", "den", "dem", "de", "dom", "dess", "detta", "denna", "dessa", "sadant", "sant", "it", "this",
@@ -156,9 +157,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
             and _facts_for_the_routine(second.topic, known, policy):
         best = second  # between two answers of 4.1, with project facts known, the one that gives the verdict
     if (best.topic == OUT_OF_SCOPE and not clear and second.score >= decision.option_score
-            and _facts_for_the_routine(second.topic, extraction.facts, policy) and extraction.facts.eu_funding):
+            and _facts_for_the_routine(second.topic, extraction.facts, policy) and extraction.facts.eu_funding
+            and not _asks_other_rules(folded, policy)):
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
-        # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake.
+        # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake, unless
+        # what it asks is another body of rules ("Vårt ESF+-projekt på 14 MSEK … – måste vi upphandla enligt LOU?").
         best, sure = second, True
     def gives_the_routine(topic: str) -> bool:
         return _facts_for_the_routine(topic, facts, policy)
@@ -188,6 +191,20 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if best.topic == OUT_OF_SCOPE or not options:
         return _out_of_scope(question, ranking, policy)
     return Choice("clarify", options=options)
+
+
+def _asks_other_rules(folded: str, policy: PolicyData) -> bool:
+    """The message asks about another body of rules (topics.yaml other_rules) and not what the 4.1 routine asks."""
+    return bool(policy.other_rules and policy.other_rules.search(_asking_part(folded))
+                and not policy.fact_reader.names_routine_acts(folded)
+                and not (policy.asks_who_is_informed and policy.asks_who_is_informed.search(folded)))
+
+
+def _asking_part(folded: str) -> str:
+    """The part of a message that asks: its last sentence, or what follows its last dash ("Vårt ESF+-projekt … – måste
+    vi göra en upphandling?")."""
+    start = max((m.end() for m in _ASKING_STARTS.finditer(folded.rstrip(" ?!."))), default=0)
+    return folded[start:]
 
 
 def _within(section: str, other: str) -> bool:

@@ -463,6 +463,7 @@ class FactReader:
         self._years = [re.compile(p) for p in amounts_vocab.get("years", [])]
         self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
+        self._added = _any(amounts_vocab.get("added_before", [])) if amounts_vocab.get("added_before") else None
         self._hypothetical = re.compile("(?:" + "|".join(amounts_vocab.get("hypothetical_before", [])) + r") ?$") \
             if amounts_vocab.get("hypothetical_before") else None
         self._period = [re.compile(p) for p in amounts_vocab.get("period", [])]
@@ -582,6 +583,8 @@ class FactReader:
             return None, is_part
         if (listed := self._listed_budgets(text, amounts)) is not None:
             return listed, False
+        if not is_part and (grown := self._added_to(text, amounts, budget)) is not None:
+            return grown, False
         if (together := self._own_and_partners(text, amounts)) is not None:
             return together, False
         if self._a_year(text, budget):
@@ -631,6 +634,18 @@ class FactReader:
             return None
         return replace(listed[0], value=sum((a.value for a in listed), Decimal(0)), kind="total",
                        currency=next(iter(currencies), None), end=listed[-1].end)
+
+    def _added_to(self, text: str, amounts: list[Amount], budget: Amount) -> Amount | None:
+        """The budget with what is added to it after it ("Grundbudgeten är 11 miljoner och vi lägger till en aktivitet för
+        1,5 miljoner"): the sum, when the additions are in its currency."""
+        if self._added is None or budget.bound != "exact":
+            return None
+        added = [a for a in amounts if a.start > budget.end and a.kind != "threshold" and a.bound == "exact"
+                 and self._added.search(text[max(budget.end, a.start - 60):a.start])]
+        if not added or any(a.currency not in (None, budget.currency) for a in added):
+            return None
+        return replace(budget, value=budget.value + sum((a.value for a in added), Decimal(0)), kind="total",
+                       end=added[-1].end)
 
     def _own_and_partners(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The total where the question gives Malmö's share and the partners' ("Malmös del är 11 miljoner och våra två

@@ -132,6 +132,7 @@ class PolicyData:
         self.second_question = self._patterns("second_question", data_dir)
         self.general_question = self._patterns("general_question", data_dir)
         self.practical_details = self._patterns("practical_details", data_dir)
+        self.other_rules = self._patterns("other_rules", data_dir)
         self.section_lookup = self._patterns("section_lookup", data_dir)
         self.asks_who_is_informed = self._patterns("asks_who_is_informed", data_dir)
         # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
