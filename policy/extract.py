@@ -53,6 +53,11 @@ _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # read by its last part, which says what kind of body it is.
 # Right before a programme or funder named: it is the one replaced, not the one asked about ("Arvsfonden ist f ESF+").
 _REPLACED = re.compile(r"\b(?:i ?stallet for|ist\.? ?f\.?|instead of|rather than|snarare an) ?$")
+# The low end of a range right before an amount: "mellan 10 och 14 miljoner", "between 10 and 14 million", "10–14 mkr" (not
+# "från 11 till 12,5 miljoner", a change).
+_RANGE_LOW = re.compile(r"(?:\b(?:mellan|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*(?:och|and|[-–])\s*"
+                        r"|(?<![\d.,])(?P<low2>\d+(?:[.,]\d+)?)\s?[-–]\s?)$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # Where a clause starts, for words that must stand in the amount's own clause.
 _CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
 _INSTEAD = re.compile(r"\bi stallet\b")
@@ -532,6 +537,8 @@ class FactReader:
         amounts = self._without_hypothetical(rest, amounts)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
+        if budget is not None and not is_part:
+            budget = _range_floor(rest, budget, threshold)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
         if grant_only is not None and rate_of_costs is not None:
             # "EU-bidrag 1,2 M€, 60 % av kostnaderna": the total is the grant over the EU's share of it.
@@ -890,6 +897,23 @@ def _threshold_compared(amounts: list[Amount], threshold: Decimal) -> list[Amoun
     if not any(a.bound == "exact" and a.kind != "threshold" for a in amounts):
         return amounts
     return [a for a in amounts if not (a.bound in ("below", "at_most") and a.value == threshold and a.currency != "EUR")]
+
+
+def _range_floor(text: str, budget: Amount, threshold: Decimal) -> Amount:
+    """A budget said as a range ("någonstans mellan 10 och 14 miljoner", "10–14 mkr"): when the range reaches over the
+    threshold from below it, the total is only known to be at least its low end; otherwise the figure read stands."""
+    low = _RANGE_LOW.search(text, max(0, budget.start - 40), budget.start)
+    high = _NUMBER.match(text, budget.start)
+    if low is None or high is None or budget.currency == "EUR":  # the threshold is in kronor; a range in euro stays read
+        return budget
+    try:
+        ratio = budget.value / Decimal(high[0].replace(",", "."))
+        floor = Decimal((low["low"] or low["low2"]).replace(",", ".")) * ratio
+    except (ArithmeticError, ValueError):
+        return budget
+    if floor < threshold <= budget.value and budget.bound == "exact":
+        return replace(budget, value=floor, bound="at_least")
+    return budget
 
 
 def _budget(amounts: list[Amount]) -> tuple[Amount | None, bool]:
