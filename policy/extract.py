@@ -590,7 +590,7 @@ class FactReader:
             return None, is_part
         if (listed := self._listed_budgets(text, amounts)) is not None:
             return listed, False
-        if not is_part and (grown := self._added_to(text, amounts, budget)) is not None:
+        if (grown := self._added_to(text, amounts)) is not None:
             return grown, False
         if (together := self._own_and_partners(text, amounts)) is not None:
             return together, False
@@ -642,14 +642,21 @@ class FactReader:
         return replace(listed[0], value=sum((a.value for a in listed), Decimal(0)), kind="total",
                        currency=next(iter(currencies), None), end=listed[-1].end)
 
-    def _added_to(self, text: str, amounts: list[Amount], budget: Amount) -> Amount | None:
+    def _added_to(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The budget with what is added to it after it ("Grundbudgeten är 11 miljoner och vi lägger till en aktivitet för
-        1,5 miljoner"): the sum, when the additions are in its currency."""
-        if self._added is None or budget.bound != "exact":
+        1,5 miljoner", "the budget is €900k and we're adding another €150k"): the sum, when the additions are in its
+        currency. The budget is the last figure given before the first addition."""
+        if self._added is None:
             return None
-        added = [a for a in amounts if a.start > budget.end and a.kind != "threshold" and a.bound == "exact"
-                 and self._added.search(text[max(budget.end, a.start - 60):a.start])]
-        if not added or any(a.currency not in (None, budget.currency) for a in added):
+        figures = [a for a in amounts if a.kind != "threshold" and a.bound == "exact"]
+        added = [a for i, a in enumerate(figures) if i and self._added.search(text[max(figures[i - 1].end, a.start - 60):a.start])]
+        if not added:
+            return None
+        before = [a for a in figures if a.end <= added[0].start and a.kind in ("total", "unmarked")]
+        if not before:
+            return None
+        budget = before[-1]
+        if any(a.currency not in (None, budget.currency) for a in added):
             return None
         return replace(budget, value=budget.value + sum((a.value for a in added), Decimal(0)), kind="total",
                        end=added[-1].end)

@@ -139,3 +139,88 @@ def test_where_the_year_s_work_is_reported_after_telling_it(question: str) -> No
 ])
 def test_what_becomes_of_the_results_is_4_1(question: str) -> None:
     assert ask(question).citations[0].section == "4.1"
+
+
+# Sets 92 (amounts in every format), 94 (idiomatic English) and 95 (tag questions and double negations), written after
+# the first mends of the round and read after their first measurement.
+
+@pytest.mark.parametrize("question, expected", [
+    ("Gatukontoret står som stödmottagare i en Interreg-ansökan, omslutning 19 mkr. Vad ska vi göra?", (True, True, True)),
+    ("We're the grant holder for a LIFE project of 600,000 euros. Anything for KS?", (True, True, False)),
+    ("vi e ensamma sökande i amif, 2 mkr, ks?", (True, True, False)),
+    ("Tiny Erasmus+ bid, 90,000 kronor, and our department is the only applicant. Nothing to report, right?",
+     (True, True, False)),
+    ("Vi har fått frågan att leda en ansökan till Kreativa Europa och har precis sagt ja, 250 lax totalt. Vad gäller?",
+     (True, True, False)),
+])
+def test_the_owner_s_role_in_the_round_s_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_stodmottagare_beside_others_says_nothing_of_who_leads() -> None:
+    assert ask("Vi är stödmottagare tillsammans med Helsingborg i ett Interreg-projekt på 20 mkr.").facts \
+        .malmo_is_project_owner is None
+
+
+def test_a_programme_run_by_its_authority_is_not_the_project_s_owner() -> None:
+    question = "Interreg is run by a managing authority in Copenhagen, isn't it? Anyway, we lead the project, 5 MSEK."
+    assert ask(question).facts.malmo_is_project_owner is True
+
+
+def test_an_aside_naming_which_department_is_left_out() -> None:
+    question = "My department (Environment and Climate Planning) coordinates a LIFE proposal of 3 million euros. Do we inform KS?"
+    assert verdict_of(question) == (True, True, True)
+
+
+def test_a_partner_role_denied_is_not_the_owner_s() -> None:
+    question = ("Malmö Leasing AB söker Digital Europe som ensam projektägare, 25 mkr. Serviceförvaltningen är med som "
+                "expertstöd men är inte partner. Måste serviceförvaltningen skicka ett informationsärende?")
+    assert verdict_of(question) == (False, False, False)
+    assert ask("Vi är inte partner utan koordinator i ESF+, 9 mkr.").facts.malmo_is_project_owner is True
+
+
+@pytest.mark.parametrize("question, total", [
+    ("Vi leder ett Interreg-projekt. Budgeten är fördelad mellan partnerna: vår del 6 mkr, Rostocks del 4 mkr och "
+     "Gdańsks del 3 mkr.", 13_000_000),
+    ("Projektägare: kulturnämnden. Budget 10,5 mkr, och sen lägger vi till en utställning för 2 mkr.", 12_500_000),
+    ("We coordinate a CERV project: the budget is €900k and we're adding another €150k for evaluation.", 1_050_000),
+])
+def test_budgets_in_parts_and_additions_are_added(question: str, total: int) -> None:
+    assert ask(question).facts.total_budget == total
+
+
+def test_a_change_from_one_figure_to_another_is_no_range() -> None:
+    facts = ask("Budgeten gick från 9 till 13 miljoner totalt när vi tog in fler partner. Vi leder projektet.").facts
+    assert (facts.total_budget, facts.budget_bound) == (13_000_000, "exact")
+
+
+@pytest.mark.parametrize("question", [
+    "Vi koordinerar en AMIF-ansökan, budgeten landar någonstans mellan 11 och 13 miljoner. Informationsärende?",
+    "We lead an ESF+ application; the total will be 10-15 MSEK depending on partners. Do we need an info item for KS?",
+])
+def test_a_range_across_the_threshold_leaves_the_information_item_open(question: str) -> None:
+    assert verdict_of(question) == (True, True, None)
+
+
+@pytest.mark.parametrize("question", [
+    "Vår ERUF-ansökan på 16 mkr ska köpa in konsulttjänster – gäller LOU för det?",
+    "Our Interreg project of 20 MSEK, where we are lead partner: can staff salaries be charged to it?",
+])
+def test_another_body_of_rules_asked_about_stays_outside(question: str) -> None:
+    result = ask(question)
+    assert result.out_of_scope and not result.citations
+
+
+def test_another_body_of_rules_beside_the_routine_s_question_gets_the_routine() -> None:
+    result = ask("Vi leder en ERUF-ansökan på 16 mkr. Måste KS få ett informationsärende, och hur hanterar vi momsen?")
+    assert result.citations[0].section == "4.1"
+    assert verdict_of("Vi leder en ERUF-ansökan på 16 mkr. Måste KS få ett informationsärende, och hur hanterar vi "
+                      "momsen?") == (True, True, True)
+
+
+@pytest.mark.parametrize("question", [
+    "Does the policy also cover city-owned companies such as Malmö Stadsteater?",
+    "Bolagen slipper väl den internationella policyn?",
+])
+def test_whether_the_policy_covers_the_companies_is_section_1(question: str) -> None:
+    assert ask(question).citations[0].section == "1"
