@@ -13,7 +13,7 @@ PLAYGROUND_LOCALE ?= sv-SE
 PLAYGROUND_PORT ?= 56150
 PLAYGROUND_RELAY_PORT ?= 3979
 
-.PHONY: run chat test migrate install install-dev lock schemas playground-install playground bench bench-install manifest clean
+.PHONY: run chat test migrate install install-dev bytecode lock schemas playground-install playground bench bench-install manifest clean
 
 # Installs come from the lock files, every package pinned with its hashes (pip checks them, and --no-deps
 # installs nothing the lock does not name). requirements*.txt are what we edit; `make lock` makes the locks.
@@ -55,7 +55,12 @@ $(PLAYGROUND_DIR)/node_modules/.package-lock.json: $(PLAYGROUND_DIR)/package-loc
 	npm ci --prefix $(PLAYGROUND_DIR) --no-audit --no-fund --loglevel=error
 playground-install: $(PLAYGROUND_DIR)/node_modules/.package-lock.json
 
-migrate: install
+# Lotsen's own modules compiled once, as pip compiles the packages it installs: a process started where
+# PYTHONDONTWRITEBYTECODE is set (containers often set it) otherwise compiles them again at every start-up.
+bytecode: install
+	$(PY) -m compileall -q -j 0 app.py settings.py bot dialogs policy storage reminders reports directory observability cli texts manifest
+
+migrate: bytecode
 	$(PY) -m cli migrate
 
 run: migrate
@@ -74,7 +79,7 @@ bench-install:
 	.venv-bench/bin/python -m pip install --quiet --upgrade pip==25.3
 	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
 
-bench: install-dev bench-install
+bench: install-dev bench-install bytecode
 	$(PY) bench/turns.py
 	$(PY) bench/statements.py
 	$(PY) bench/long_messages.py

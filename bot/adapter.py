@@ -153,6 +153,7 @@ class BotEndpoint:
         return TurnResult(201)
 
     async def close(self) -> None:
+        await self._turns.close()
         await self._adapter.authentication.close()
 
 

@@ -15,6 +15,13 @@ delivered after that. So whatever moment the process dies:
 A failed turn is rolled back whole; the user is told, and the pending question is repeated so that a retry
 answers it and not the next one. An activity delivered twice (same id) has one effect.
 
+On SQLite, where one instance serves the database, the mark "delivered" is not a transaction of its own: the process
+remembers it (`DeliveryMarks`) and writes it with the next turn's transaction, whichever conversation's, or on its own a
+moment later when no turn comes, and when the process stops. A turn is then one transaction. Killed before the mark is
+written, Lotsen shows those replies again with the conversation's next activity, as after any uncertain delivery. On
+PostgreSQL, where another instance may take the conversation's next turn, the mark is written at once, before the
+conversation's lock is let go.
+
 A card replaced in place (a decision, a save: `TurnContext.update_activity`) is held and stored the same way,
 next to the replies, and its PUT goes out after the commit, before them. Replacing a card is idempotent, so
 when the replies are shown again (a redelivery, an uncertain previous turn) the replacement is made again too.
@@ -22,11 +29,12 @@ when the replies are shown again (a redelivery, an uncertain previous turn) the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from botbuilder.core import Bot, InvokeResponse, TurnContext
@@ -43,9 +51,10 @@ from storage.turns import (
     forget_processed_before,
     last_replies,
     mark_delivered,
+    mark_delivered_many,
     record_replies,
 )
-from storage.unit_of_work import SerialisedTurn, TurnSessions
+from storage.unit_of_work import SerialisedTurn, TurnSessions, after_commit
 from texts import language_of, text
 
 logger = logging.getLogger("lotsen.turns")
@@ -55,6 +64,8 @@ AWAITING_ANSWER = "lotsen.awaiting_answer"
 # How long handled activity ids are remembered; Teams redelivers within minutes.
 PROCESSED_ACTIVITIES_KEPT = timedelta(days=2)
 _PRUNE_EVERY_TURNS = 500
+# How long a delivery mark may wait for a turn's transaction to carry it before it is written on its own.
+DELIVERY_MARK_DELAY_SECONDS = 2.0
 
 Logic = Callable[[TurnContext], Awaitable[None]]
 Process = Callable[[Logic], Awaitable[InvokeResponse | None]]
@@ -92,6 +103,72 @@ class ReplyBuffer:
 current_replies: ContextVar[ReplyBuffer | None] = ContextVar("lotsen_replies", default=None)
 
 
+class DeliveryMarks:
+    """Replies this process delivered whose mark "delivered" is not written yet (SQLite, one instance: see the module's
+    docstring). Each turn's transaction writes all of them; what no turn carries is written on its own after
+    DELIVERY_MARK_DELAY_SECONDS, and when the process stops."""
+
+    def __init__(self, sessions: TurnSessions, delay: float | None = None) -> None:
+        self._sessions = sessions
+        self._delay = DELIVERY_MARK_DELAY_SECONDS if delay is None else delay
+        self._pending: dict[str, str] = {}  # conversation → the activity whose replies were delivered
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Task[None] | None = None
+
+    def note(self, conversation: str, activity: str) -> None:
+        self._pending[conversation] = activity
+        if self._timer is None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(self._delay, self._flush_soon)
+
+    def known(self, conversation: str, previous: LastReplies | None) -> LastReplies | None:
+        """The conversation's last replies as this process knows them: delivered, though not yet marked so."""
+        if previous is not None and not previous.delivered and self._pending.get(conversation) == previous.activity_key:
+            return replace(previous, delivered=True)
+        return previous
+
+    async def write_with(self, session: AsyncSession) -> None:
+        """Writes every pending mark in the running turn's transaction; they are forgotten once it has committed."""
+        if not self._pending:
+            return
+        marks = list(self._pending.items())
+        await mark_delivered_many(session, marks)
+        after_commit(lambda: self._forget(marks))
+
+    async def flush(self) -> None:
+        """Writes the pending marks in a transaction of their own."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        marks = list(self._pending.items())
+        if not marks:
+            return
+        async with self._sessions.writer_gate(), self._sessions.factory.begin() as session:
+            await mark_delivered_many(session, marks)
+        self._forget(marks)
+
+    async def close(self) -> None:
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        await self.flush()
+
+    def _forget(self, marks: list[tuple[str, str]]) -> None:
+        for conversation, activity in marks:
+            if self._pending.get(conversation) == activity:  # not a newer turn's, noted since
+                del self._pending[conversation]
+
+    def _flush_soon(self) -> None:
+        self._timer = None
+        self._flushing = asyncio.ensure_future(self._flush_logged())
+
+    async def _flush_logged(self) -> None:
+        try:
+            await self.flush()
+        except Exception:
+            # Kept: the next turn's transaction writes them; until then this process knows they were delivered.
+            logger.warning("could not write the delivery marks of %d conversations", len(self._pending), exc_info=True)
+
+
 class _TurnFailed(Exception):
     """Raised inside the turn's transaction to roll it back after the bot reported a failure."""
 
@@ -105,6 +182,12 @@ class TurnPipeline:
         self._deliver = deliver
         self._replace = replace
         self._turns = 0
+        self._marks = DeliveryMarks(sessions) if sessions.single_instance else None
+
+    async def close(self) -> None:
+        """Writes what is only known in this process (delivery marks) before it stops."""
+        if self._marks is not None:
+            await self._marks.close()
 
     async def run(self, activity: Activity, process: Process) -> InvokeResponse | None:
         conversation = conversation_key(activity.channel_id or "", activity.conversation.id)
@@ -116,6 +199,9 @@ class TurnPipeline:
             try:
                 async with turn.transaction() as session:
                     buffer.previous = await last_replies(session, conversation)
+                    if self._marks is not None:
+                        buffer.previous = self._marks.known(conversation, buffer.previous)
+                        await self._marks.write_with(session)
                     if activity.id and not await claim_activity(session, this_activity):
                         redelivered = True
                     else:
@@ -138,8 +224,11 @@ class TurnPipeline:
             if buffer.anything:
                 if not await self._send_committed(buffer):
                     return response
-                async with turn.transaction() as session:
-                    await mark_delivered(session, conversation, this_activity)
+                if self._marks is not None:
+                    self._marks.note(conversation, this_activity)
+                else:
+                    async with turn.transaction() as session:
+                        await mark_delivered(session, conversation, this_activity)
         return response
 
     async def _send_committed(self, buffer: ReplyBuffer) -> bool:

@@ -103,6 +103,14 @@ async def mark_delivered(session: AsyncSession, conversation: str, activity: str
                           {"conversation": conversation, "activity": activity, "at": utc_now()})
 
 
+async def mark_delivered_many(session: AsyncSession, delivered: list[tuple[str, str]]) -> None:
+    """Marks the replies of each (conversation, activity) delivered, in one statement."""
+    if delivered:
+        at = utc_now()
+        await session.execute(_statements(dialect_of(session)).delivered,
+                              [{"conversation": c, "activity": a, "at": at} for c, a in delivered])
+
+
 async def forget_processed_before(session: AsyncSession, cutoff: datetime) -> int:
     """Drops the record of activities handled before `cutoff`: Teams redelivers within minutes, not days."""
     result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]

@@ -86,6 +86,11 @@ class TurnSessions:
         # queue here instead wait without polling and take the write lock at once when it is their turn.
         self._sqlite_turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
+    @property
+    def single_instance(self) -> bool:
+        """SQLite: one instance serves the database (README), so what this process knows no other process needs."""
+        return self._sqlite_turns is not None
+
     def writer_gate(self) -> contextlib.AbstractAsyncContextManager[object]:
         """One turn transaction at a time on SQLite; nothing on PostgreSQL, where rows lock, not the database."""
         return self._sqlite_turns if self._sqlite_turns is not None else contextlib.nullcontext()
