@@ -224,3 +224,23 @@ def test_another_body_of_rules_beside_the_routine_s_question_gets_the_routine() 
 ])
 def test_whether_the_policy_covers_the_companies_is_section_1(question: str) -> None:
     assert ask(question).citations[0].section == "1"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # misses of earlier read sets, mended this round: an abbreviation's dot, "ska va", a body named with "o",
+    # "i egenskap av" after a comma, LIFE written small after a role
+    ("kulturf. leder creative europe-ansökan, 2 mkr, ks?", (True, True, False)),
+    ("vi ska va koordinator i ett amif-projekt på 4 mkr, vad gäller", (True, True, False)),
+    ("Vård o omsorg ska leda en EU4Health-ansökan på 20 mkr. Informationsärende?", (True, True, True)),
+    ("Finns det något krav på att fritidsnämnden, i egenskap av samordnare för ett Erasmus+-projekt om 3 mkr, "
+     "informerar någon?", (True, True, False)),
+    ("gatukontoret lead life 9 mkr", (True, True, False)),
+])
+def test_earlier_misses_in_words_of_their_own(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_programme_in_the_capacity_of_is_not_a_subject() -> None:
+    # "i egenskap av" after the programme, no comma: the nämnd applies in that role
+    assert ask("Tekniska nämnden ansöker om medel ur LIFE i egenskap av koordinator. Vad gäller?").facts \
+        .malmo_is_project_owner is True
