@@ -244,3 +244,17 @@ def test_a_programme_in_the_capacity_of_is_not_a_subject() -> None:
     # "i egenskap av" after the programme, no comma: the nämnd applies in that role
     assert ask("Tekniska nämnden ansöker om medel ur LIFE i egenskap av koordinator. Vad gäller?").facts \
         .malmo_is_project_owner is True
+
+
+@pytest.mark.parametrize("question", [
+    # the rule for kinds of applications, by size or all of them: the rule, no verdict and no questions back
+    "Måste KS-förvaltningen få veta om ansökningar på under 5 mkr också?",
+    "Gäller informationsplikten varje EU-ansökan, oavsett belopp?",
+    "Do small EU applications have to be reported to the City Office as well, regardless of size?",
+    "Isn't the limit for sending an information item to KS 12 million?",
+])
+def test_questions_about_kinds_of_applications_get_the_rule_without_a_verdict(question: str) -> None:
+    result = ask(question)
+    assert result.citations[0].section == "4.1"
+    assert result.verdict is None
+    assert not result.consult
