@@ -47,10 +47,19 @@ _CONTRAST = re.compile(r"\b(?:men|but|however|dock|update|uppdatering|rattelse|c
                        r"now|tar over|tog over|took over|taken over)\b")
 _BRACKETS = re.compile(r" ?[()\[\]] ?")
 _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
-# One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
-# closing one costs a single pass, not a search of every split (hostile text).
 # A name whose first parts are shortened ("Hälsa-, vård- och omsorgsnämnden", "arbetsmarknads- och socialnämnden") is
 # read by its last part, which says what kind of body it is.
+_SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
+_SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
+# An aside naming which of the asker's own bodies is meant, of any length: "vår förvaltning (gymnasie- och vuxenutbildning)"; not
+# one that says its role ("our department (lead partner)").
+_OWN_BODY_ASIDE = re.compile(r"\b((?:var|vart|vara|our|my|min|mitt) [\w-]+) \((?![^()]*(?:partner|lead|koord|coord|agare|owner|sokande|"
+                             r"applicant|huvud|ansvarig|beneficiar|mottagare|samordn|ledare))[^()]{1,80}\)")
+# One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
+# closing one costs a single pass, not a search of every split (hostile text).
+_ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
+# "om förvaltningen i stället blir projektägare": written as one word, which the subject's words skip.
+_INSTEAD = re.compile(r"\bi stallet\b")
 # Right before a programme or funder named: it is the one replaced, not the one asked about ("Arvsfonden ist f ESF+").
 _REPLACED = re.compile(r"\b(?:i ?stallet for|ist\.? ?f\.?|instead of|rather than|snarare an) ?$")
 # The low end of a range right before an amount: "mellan 10 och 14 miljoner", "between 10 and 14 million", "10–14 mkr" (not
@@ -60,14 +69,6 @@ _RANGE_LOW = re.compile(r"(?:\b(?:mellan|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*(
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # Where a clause starts, for words that must stand in the amount's own clause.
 _CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
-_INSTEAD = re.compile(r"\bi stallet\b")
-_SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
-_SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
-# An aside naming which of the asker's own bodies is meant, of any length: "vår förvaltning (gymnasie- och vuxenutbildning)"; not
-# one that says its role ("our department (lead partner)").
-_OWN_BODY_ASIDE = re.compile(r"\b((?:var|vart|vara|our|my|min|mitt) [\w-]+) \((?![^()]*(?:partner|lead|koord|coord|agare|owner|sokande|"
-                             r"applicant|huvud|ansvarig|beneficiar|mottagare|samordn|ledare))[^()]{1,80}\)")
-_ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
