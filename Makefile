@@ -69,7 +69,7 @@ run: migrate
 chat: migrate
 	$(PY) -m cli chat
 
-test: install-dev schemas playground-install
+test: install-dev bytecode schemas playground-install
 	$(PY) -m pytest -n auto
 
 # The Microsoft 365 Agents SDK echo bot that bench/turns.py compares with, in a virtualenv of its own

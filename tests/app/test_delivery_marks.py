@@ -102,10 +102,8 @@ async def test_on_sqlite_a_mark_lost_with_the_process_shows_the_replies_again(co
         await restarted.stop()
 
 
-async def test_on_postgresql_the_mark_is_written_before_the_turn_ends(start_app, connector, database_url,
-                                                                      database_backend):
-    if database_backend != "postgresql":
-        pytest.skip("SQLite defers the mark (the tests above)")
+@pytest.mark.parametrize("database_backend", ["postgresql"])  # SQLite defers the mark (the tests above)
+async def test_on_postgresql_the_mark_is_written_before_the_turn_ends(start_app, connector, database_url):
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True)
     await _say(client, service_url, "hej", "29:anna")
