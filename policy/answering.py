@@ -72,7 +72,7 @@ def answer(
     rate = named_rate if named_rate is not None else eur_sek_rate
     if rate is not None:
         resolve_rate(rate, day, policy=policy)
-    known = (facts or ProjectFacts()).merged_with(extraction.facts)
+    known = _known(facts or ProjectFacts(), extraction.facts)
     choice = _choose(question, extraction, known, policy, topic, teachings)
     builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)
     return builder.build(choice).model_copy(
@@ -191,6 +191,15 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if best.topic == OUT_OF_SCOPE or not options:
         return _out_of_scope(question, ranking, policy)
     return Choice("clarify", options=options)
+
+
+def _known(remembered: ProjectFacts, stated: ProjectFacts) -> ProjectFacts:
+    """The facts a question is answered with: what the conversation remembers, overridden by what the question states;
+    but a question that names another programme than the one remembered tells of another project, whose facts are
+    its own ("MKB söker LIFE, 20 mkr …" then "Vi leder en AMIF-ansökan, mellan 11 och 13 miljoner …")."""
+    if stated.programme is not None and remembered.programme is not None and stated.programme != remembered.programme:
+        return stated
+    return remembered.merged_with(stated)
 
 
 def _asks_other_rules(folded: str, policy: PolicyData) -> bool:
@@ -358,7 +367,7 @@ class _Builder:
     def _base(self, **fields: object) -> Answer:
         values: dict[str, object] = dict(question=self.question, citations=[], verdict=None, missing_facts=[],
                                          out_of_scope=False, lang=self.lang, facts=self.known, suggestions=[],
-                                         topic=None)
+                                         topic=None, stated=self.extraction.facts)
         values.update(fields)
         return Answer(**values)  # type: ignore[arg-type]
 

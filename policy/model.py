@@ -248,3 +248,5 @@ class Answer(BaseModel):
     taught: bool = False
     # The verdict is what was asked and facts are missing: the bot asks for them (a consultation).
     consult: bool = False
+    # What the question itself said of the project (`facts` adds what the conversation remembered).
+    stated: ProjectFacts = Field(default_factory=ProjectFacts)

@@ -44,7 +44,8 @@ from dialogs.common.chat_commands import ChatCommand
 from dialogs.policy_questions.consultation import ConsultationDialog
 from dialogs.common.cpu_work import run_cpu_bound_unless_short
 from dialogs.common.formatting import format_amount
-from dialogs.policy_questions.memory import PolicyMemory, Remembered, describe_remembered, is_forget_request
+from dialogs.policy_questions.memory import (PolicyMemory, Remembered, describe_remembered, is_forget_request,
+                                              still_used)
 from dialogs.policy_questions.teachings_cache import TeachingsCache
 from dialogs.common.turn_user import acting_user
 from dialogs.common.replies import card_message
@@ -198,7 +199,8 @@ class PolicyQuestions:
                                            offered=[option.topic for option in result.options], lang=lang)
                 card = choices_card(result, ref, lang)
             else:
-                note = describe_remembered(before, lang) if result.verdict is not None else None
+                used = still_used(before, result.facts, result.stated, rate_given=result.eur_sek_rate is not None)
+                note = describe_remembered(used, lang) if result.verdict is not None else None
                 feedback_ref = new_ref() if result.kind in FEEDBACK_KINDS else None
                 card = answer_card(result, lang, feedback_ref=feedback_ref, note=note)
         await context.send_activity(card_message(card))

@@ -93,6 +93,25 @@ def is_forget_request(message: str) -> bool:
     return bool(message) and plain(message) in command_words("policy_chat.words.forget")
 
 
+def still_used(before: Remembered, answered: ProjectFacts, stated: ProjectFacts, rate_given: bool) -> Remembered:
+    """Of what was remembered before a question, what its answer still rests on: the facts the question did not state
+    itself (`stated`) and that the answer (`answered`) still holds ("Jag räknar med …" names no fact the question gave
+    or replaced, nor one of a project it left behind)."""
+    facts, kept = before.facts, {}
+    if (facts.malmo_is_project_owner is not None and stated.malmo_is_project_owner is None
+            and (facts.malmo_is_project_owner, facts.owner_is_company)
+            == (answered.malmo_is_project_owner, answered.owner_is_company)):
+        kept.update(malmo_is_project_owner=facts.malmo_is_project_owner, owner_is_company=facts.owner_is_company)
+    for name in ("eu_funding", "programme", "submission_date"):
+        if getattr(facts, name) is not None and getattr(stated, name) is None \
+                and getattr(facts, name) == getattr(answered, name):
+            kept[name] = getattr(facts, name)
+    budget = ("total_budget", "currency", "budget_bound")
+    if facts.total_budget is not None and all(getattr(facts, n) == getattr(answered, n) for n in budget):
+        kept.update({n: getattr(facts, n) for n in budget})
+    return Remembered(ProjectFacts(**kept), None if rate_given else before.eur_sek_rate)
+
+
 def describe_remembered(remembered: Remembered, lang: Language) -> str | None:
     """What is remembered, as a sentence for the answer card ("Jag räknar med …"); None when nothing is."""
     facts = remembered.facts

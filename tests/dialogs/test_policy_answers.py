@@ -105,6 +105,26 @@ async def test_a_fact_given_in_one_question_is_used_in_the_next(session_factory)
     assert "Jag räknar med" not in bo
 
 
+async def test_a_question_about_another_project_is_answered_with_its_own_facts(session_factory):
+    # A company's LIFE project, then the asker's own AMIF application: nothing of the first is carried into the second,
+    # and the card says it relies on nothing remembered.
+    anna = chat(session_factory, ANNA)
+    await say(anna, "Malmö Live vill söka pengar ur LIFE som ensam sökande, 25 mkr. Måste de informera KS?")
+    second = "Vi koordinerar en AMIF-ansökan på 8 miljoner kronor. Behövs ett informationsärende?"
+    shown = text_of(await say(anna, second))
+    assert _on_card(answer(second).answer) in shown
+    assert "Jag räknar med" not in shown
+
+
+async def test_the_card_names_only_the_remembered_facts_the_answer_still_rests_on(session_factory):
+    anna = chat(session_factory, ANNA)
+    await say(anna, "Vi är partner i en Interreg-ansökan på 20 mkr. Vad gäller?")
+    shown = text_of(await say(anna, "Nu blir vi lead partner i stället. Vad gäller då?"))
+    assert "Jag räknar med det du har berättat tidigare:" in shown
+    assert "totalbudget 20\u00a0000\u00a0000\u00a0kr" in shown  # still the project's budget
+    assert "partner, inte projektägare" not in shown  # replaced by this question
+
+
 async def test_forgetting_the_facts_answers_the_next_question_without_them(session_factory):
     anna = chat(session_factory, ANNA)
     await say(anna, PARTNER)
