@@ -114,10 +114,11 @@ class DeliveryMarks:
         self._pending: dict[str, str] = {}  # conversation → the activity whose replies were delivered
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Task[None] | None = None
+        self._closed = False
 
     def note(self, conversation: str, activity: str) -> None:
         self._pending[conversation] = activity
-        if self._timer is None:
+        if self._timer is None and not self._closed:
             loop = asyncio.get_running_loop()
             self._timer = loop.call_later(self._delay, self._flush_soon)
 
@@ -148,9 +149,15 @@ class DeliveryMarks:
         self._forget(marks)
 
     async def close(self) -> None:
+        self._closed = True
         if self._flushing is not None:
             await asyncio.gather(self._flushing, return_exceptions=True)
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception:
+            # The process stops anyway; those replies are shown again with their conversations' next messages.
+            logger.warning("could not write the delivery marks of %d conversations at shutdown", len(self._pending),
+                           exc_info=True)
 
     def _forget(self, marks: list[tuple[str, str]]) -> None:
         for conversation, activity in marks:

@@ -24,6 +24,8 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?: \d{3})+(?:,\d+)?|\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\d]|[.,]\d)"
 )
 _WORD = re.compile(r"[^\W_]+")
+# After "som"/"as", words that name no role: "as much as", "som mest".
+_NOT_A_ROLE = frozenset({"much", "many", "high", "mycket", "mest", "hogst", "up", "well", "far", "long"})
 _CLAUSE_BREAK = re.compile(r"[,.;:!?](?:\s|$)")
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)")
 # The most number words one spoken number has ("tre hundra fyrtio fem"). Unbounded, a run of number words
@@ -308,7 +310,10 @@ class AmountReader:
         if any(_starts_at(before, i, cue) for i in range(len(before)) if i not in verb_words for cue in part_cues):
             return False
         after_verb = before[verb_at + 1:]
-        return len(clause) < len(before) - verb_at or any(word in self._role_before_amount for word in after_verb)
+        # a role named after "som"/"as" ("som koordinator"), not "as much as"
+        named_role = any(word in self._role_before_amount and k + 1 < len(after_verb)
+                         and after_verb[k + 1] not in _NOT_A_ROLE for k, word in enumerate(after_verb))
+        return len(clause) < len(before) - verb_at or named_role
 
     def _bound(self, text: str, start: int, end: int) -> Bound:
         head = text[max(0, start - 30):start]

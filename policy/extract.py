@@ -65,7 +65,7 @@ _REPLACED = re.compile(r"\b(?:i ?stallet for|ist\.? ?f\.?|instead of|rather than
 # The low end of a range right before an amount: "mellan 10 och 14 miljoner", "between 10 and 14 million", "10–14 mkr" (not
 # "från 11 till 12,5 miljoner", a change).
 _RANGE_LOW = re.compile(r"(?:\b(?:mellan|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*(?:och|and|[-–])\s*"
-                        r"|(?<![\d.,])(?P<low2>\d+(?:[.,]\d+)?)\s?[-–]\s?)$")
+                        r"|(?<![\d.,])(?<!\d )(?P<low2>\d+(?:[.,]\d+)?)\s?[-–]\s?)$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # Where a clause starts, for words that must stand in the amount's own clause.
 _CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
@@ -202,6 +202,8 @@ _NAMES_ITS_PROJECT = re.compile(r"\b(?:for|om|about|on|regarding|gallande|angaen
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s+|$)(?=\S)")
 # After a partner's role denied, the owner's role instead: "… inte partner utan lead", "not a partner but the coordinator".
 _INSTEAD_OF_PARTNER = re.compile(r"\W*(?:utan|but|rather|snarare|istallet|instead)\b")
+# Another subject between a company's name and the role or verb: "MKB tipsade om att vi kan söka Interreg".
+_ANOTHER_SUBJECT = re.compile(r"\b(?:vi|we|jag|oss|us|our|vart|namnden|forvaltningen|staden|malmo stad)\b")
 # A role denied between a subject and it: "MKB står inte längre som sökande", "the company is no longer the applicant".
 _DENIED = re.compile(r"\b(?:inte|ej|icke|aldrig|not|no longer|never)\b")
 # A verb of applying, with what may stand between a subject and it ("MKB ska söka", "Malmö Live wants to apply").
@@ -328,7 +330,7 @@ class OwnerReader:
         verdict = if_malmo if side == "malmo" else if_other
         if verdict is None:
             return _Statement(end, None)
-        if not if_malmo and flips % 2 and not _INSTEAD_OF_PARTNER.search(m.string, end):
+        if not if_malmo and flips % 2 and not _INSTEAD_OF_PARTNER.match(m.string, end):
             # "… sitter med i en referensgrupp men är inte partner": not a partner is not the owner either, unless the
             # owner's role follows ("vi är inte partner utan lead", "not a partner but the coordinator")
             return _Statement(end, None)
@@ -346,8 +348,8 @@ class OwnerReader:
         start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
         head = _LABEL.sub("", text[start:at], count=1)
         found = self._company_names.match(head)
-        if found is None or any(w in self._generic for w in head[:found.start()].split()):
-            return None
+        if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
+            return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company
         return not _DENIED.search(head, found.end())
 
     def _party(self, words: str, last: bool) -> str | None:
@@ -650,10 +652,12 @@ class FactReader:
         if self._added is None:
             return None
         figures = [a for a in amounts if a.kind != "threshold" and a.bound == "exact"]
-        added = [a for i, a in enumerate(figures) if i and self._added.search(text[max(figures[i - 1].end, a.start - 60):a.start])]
+        added = [a for i, a in enumerate(figures) if i and self._added.search(text[max(figures[i - 1].end, a.start - 60):a.start])
+                 and not _SENTENCE_BREAK.search(text, figures[i - 1].end - 1, a.start)]  # "10 mkr." ends on its dot
         if not added:
             return None
-        before = [a for a in figures if a.end <= added[0].start and a.kind in ("total", "unmarked")]
+        before = [a for a in figures if a.end <= added[0].start and a.kind in ("total", "unmarked")
+                  and not _SENTENCE_BREAK.search(text, a.end - 1, added[0].start)]
         if not before:
             return None
         budget = before[-1]
@@ -745,7 +749,7 @@ class FactReader:
     def _programme(self, question: str, text: str) -> tuple[str | None, bool]:
         for pattern, literal, sensitive, name, is_eu in self._programmes:
             where = question if sensitive else text
-            if literal in where and any(not _REPLACED.search(where, 0, m.start()) for m in pattern.finditer(where)):
+            if literal in where and any(not _replaced(where, m.start(), sensitive) for m in pattern.finditer(where)):
                 return name, is_eu
         return None, False
 
@@ -907,6 +911,12 @@ def _threshold_compared(amounts: list[Amount], threshold: Decimal) -> list[Amoun
     return [a for a in amounts if not (a.bound in ("below", "at_most") and a.value == threshold and a.currency != "EUR")]
 
 
+def _replaced(where: str, at: int, sensitive: bool) -> bool:
+    """Whether the programme named at `at` is the one replaced ("Arvsfonden i stället för LIFE"); a name read in its
+    case stands in the question as written, so the words before it are folded first."""
+    return bool(_REPLACED.search(fold(where[:at])) if sensitive else _REPLACED.search(where, 0, at))
+
+
 def _range_floor(text: str, budget: Amount, threshold: Decimal) -> Amount:
     """A budget said as a range ("någonstans mellan 10 och 14 miljoner", "10–14 mkr"): when the range reaches over the
     threshold from below it, the total is only known to be at least its low end; otherwise the figure read stands."""
@@ -919,7 +929,7 @@ def _range_floor(text: str, budget: Amount, threshold: Decimal) -> Amount:
         floor = Decimal((low["low"] or low["low2"]).replace(",", ".")) * ratio
     except (ArithmeticError, ValueError):
         return budget
-    if floor < threshold <= budget.value and budget.bound == "exact":
+    if 0 < floor < threshold <= budget.value and budget.bound == "exact":
         return replace(budget, value=floor, bound="at_least")
     return budget
 

@@ -107,7 +107,8 @@ def still_used(before: Remembered, answered: ProjectFacts, stated: ProjectFacts,
                 and getattr(facts, name) == getattr(answered, name):
             kept[name] = getattr(facts, name)
     budget = ("total_budget", "currency", "budget_bound")
-    if facts.total_budget is not None and all(getattr(facts, n) == getattr(answered, n) for n in budget):
+    if facts.total_budget is not None and stated.total_budget is None \
+            and all(getattr(facts, n) == getattr(answered, n) for n in budget):
         kept.update({n: getattr(facts, n) for n in budget})
     return Remembered(ProjectFacts(**kept), None if rate_given else before.eur_sek_rate)
 

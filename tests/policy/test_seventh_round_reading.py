@@ -258,3 +258,36 @@ def test_questions_about_kinds_of_applications_get_the_rule_without_a_verdict(qu
     assert result.citations[0].section == "4.1"
     assert result.verdict is None
     assert not result.consult
+
+
+# A second reading of the round's code found these; each is held here in words of its own.
+
+def test_a_range_of_figures_written_with_spaces_is_read_whole() -> None:
+    facts = ask("Vi koordinerar ett LIFE-projekt på 13 000 000-15 000 000 kr totalt. Informationsärende?").facts
+    assert facts.total_budget >= 13_000_000
+    assert verdict_of("Vi koordinerar ett LIFE-projekt på 13 000 000-15 000 000 kr totalt. Informationsärende?") \
+        == (True, True, True)
+
+
+def test_a_later_but_does_not_turn_a_partner_role_denied_into_the_owner_s() -> None:
+    assert ask("Vi är med i styrgruppen men är inte partner. Får vi vara med utan avtal?").facts \
+        .malmo_is_project_owner is None
+
+
+def test_a_company_that_only_tips_the_asker_off_is_not_the_applicant() -> None:
+    facts = ask("Malmö Live tipsade om att vi kan söka Kreativa Europa, 13 mkr. Måste vi anmäla något?").facts
+    assert facts.owner_is_company is False
+
+
+def test_a_programme_read_in_its_case_may_be_the_one_replaced() -> None:
+    facts = ask("Vi söker Allmänna arvsfonden i stället för LIFE, som projektägare, 15 mkr. Gäller EU-rutinen?").facts
+    assert (facts.programme, facts.eu_funding) == (None, False)
+
+
+def test_as_much_as_is_no_role() -> None:
+    assert ask("Vi söker som mest 11 miljoner från ESF+ i år.").facts.budget_bound == "at_least"
+    assert ask("We are applying for as much as SEK 11 million from Interreg.").facts.budget_bound == "at_least"
+
+
+def test_an_addition_counts_only_in_the_budget_s_own_sentence() -> None:
+    assert ask("Vår budget är 10 mkr. Ett annat projekt lade till 5 mkr förra året.").facts.total_budget == 10_000_000
