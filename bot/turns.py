@@ -152,12 +152,8 @@ class DeliveryMarks:
         self._closed = True
         if self._flushing is not None:
             await asyncio.gather(self._flushing, return_exceptions=True)
-        try:
-            await self.flush()
-        except Exception:
-            # The process stops anyway; those replies are shown again with their conversations' next messages.
-            logger.warning("could not write the delivery marks of %d conversations at shutdown", len(self._pending),
-                           exc_info=True)
+        # Failing here, the process stops anyway: those replies are shown again with their conversations' next messages.
+        await self._flush_logged()
 
     def _forget(self, marks: list[tuple[str, str]]) -> None:
         for conversation, activity in marks:

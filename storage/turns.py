@@ -99,8 +99,7 @@ async def record_replies(session: AsyncSession, conversation: str, activity: str
 
 
 async def mark_delivered(session: AsyncSession, conversation: str, activity: str) -> None:
-    await session.execute(_statements(dialect_of(session)).delivered,
-                          {"conversation": conversation, "activity": activity, "at": utc_now()})
+    await mark_delivered_many(session, [(conversation, activity)])
 
 
 async def mark_delivered_many(session: AsyncSession, delivered: list[tuple[str, str]]) -> None:
