@@ -67,6 +67,9 @@ _REPLACED = re.compile(r"\b(?:i ?stallet for|ist\.? ?f\.?|instead of|rather than
 _RANGE_LOW = re.compile(r"(?:\b(?:mellan|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*(?:och|and|[-–])\s*"
                         r"|(?<![\d.,])(?<!\d )(?P<low2>\d+(?:[.,]\d+)?)\s?[-–]\s?)$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# A number supposed in a question, without its unit: "Om den blir 13, behövs informationsärende då?"
+_SUPPOSED_NUMBER = re.compile(r"\b(?:om|if|ifall|what if)\b[^.?!,]{0,30}?\b(?:blir|ar|vore|var|landar pa|hamnar pa|is|were|becomes|ends up at)"
+                              r" (?:pa |at )?(?P<n>\d+(?:[.,]\d+)?)(?![\d.,]*\s*(?:%|procent|ar\b|years?\b))")
 # Where a clause starts, for words that must stand in the amount's own clause.
 _CLAUSE_START = re.compile(r"[.;:!?,](?:\s|$)")
 
@@ -121,6 +124,11 @@ _EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w
 # Where a message passes from one project to the next: sentences, ";", "dels", "och", "plus", "samt", "o", "->".
 _PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|\s*(?:,\s*)?\b(?:dels|och|plus|samt|o|and|och sa|as well as|men|but|medan|"
                             r"whereas|while)\b\s*|\s*->\s*|\s+\d\)\s*")
+# Money of several funders in one project: "11 miljoner från EU plus 5 miljoner från Arvsfonden i samma projekt".
+_ONE_PROJECT = re.compile(r"\b(?:i samma projekt|samma projekt|in the same project|the same project|medfinansier\w*|co-?financ\w*|"
+                          r"co-?fund\w*|samfinansier\w*)\b")
+# A part that goes on with a verb, its subject left out after "och": "Vi söker … och är dessutom partner i …"
+_SUBJECT_LEFT_OUT = re.compile(r"(?:ar|e|blir|is|are|am)\b")
 # Money named only by its kind ("nationella pengar", "statliga medel"): no project of its own.
 _FUNDING_KIND = ("nationell", "national", "statlig", "state ", "government", "kommunala", "municipal", "statsbidrag")
 
@@ -154,6 +162,7 @@ class _Statement:
     company: bool = False
     asker_a_partner: bool = False
     malmo_named_owner: bool = False
+    superseded: bool = False  # said of how it was or was meant to be, not how it is ("först var universitetet koordinator")
 
 
 def _settled(text: str, said: list[_Statement]) -> bool | None:
@@ -163,6 +172,11 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
     # men Rostock är lead partner" says Rostock's role after the "men", though its subject's match starts at "men".
     # Any such word counts that every "not the owner" comes before and an "owner" after ("vi sökte som partner … i augusti
     # tog vi över som projektägare … Vad gäller nu?": the "nu" at the end turns nothing).
+    # First, what was or was meant to be gives way to what is: "Miljöförvaltningen var tänkt som projektansvarig men har nu
+    # blivit medverkande part", "föreningen som skulle leda hoppade av", "we were going to coordinate but handed it over".
+    now = {s.verdict for s in said if not s.superseded}
+    if len(now) == 1 and any(s.superseded for s in said):
+        return now.pop()
     for turn in (m.end() for m in _CONTRAST.finditer(text)):
         if all(s.end < turn for s in said if s.verdict is False) and any(s.end >= turn for s in said if s.verdict):
             return True
@@ -211,6 +225,28 @@ _APPLIES = re.compile(r"\b(?:(?:vill|ska|skall|kommer att|planerar att|tanker|fu
                       r"|intends? to) )?(?:soka|soker|ansoka|ansoker|sokt|applies|apply|applying|is applying)\b")
 # Where a new statement starts: a sentence, or a dash or semicolon ("Bolaget är inte längre sökande – ansökan görs nu av …").
 _SENTENCE_OR_DASH = re.compile(r"[.!?](?:\s+|$)(?=\S)|\s[–—-]\s|;\s")
+# The first word of a subject that denies it: "MKB och inte nämnden".
+_DENYING = frozenset({"inte", "ej", "icke", "not"})
+# How it was or was meant to be, said in a statement's clause ("var tänkt som", "skulle leda … hoppade av", "först",
+# "were going to"); not "skulle" of a supposition ("om vi skulle bli lead"), which is no past.
+_SUPERSEDED = re.compile(r"\b(?:(?<!\bom )(?<!\bif )(?<!\bifall )skulle(?! kunna)|var tankt\w*|var planerad\w*|forst|ursprungligen|fran "
+                         r"borjan|till en borjan|from the start|were going to|was going to|was supposed to|were supposed to|"
+                         r"was meant to|were meant to|originally|initially|at first|used to|had planned|hoppade av|hoppat "
+                         r"av|drog sig ur|dragit sig ur|drar sig ur|backed out|pulled out|dropped out|withdrew|has withdrawn|"
+                         r"have withdrawn)\b")
+# Where a statement's clause begins or ends: a sentence, a comma, a contrast or a clause of time or cause.
+_CLAUSE_EDGE = re.compile(r"[.,;:!?]|\b(?:men|but|utan|och|and|sedan|eftersom|efter att|since|because|after|whereas|medan|while)\b")
+
+
+def _superseded(text: str, start: int, end: int) -> bool:
+    """Whether the statement at start–end is said of how it was or was meant to be: a marker in its clause, up to the
+    statement's end and a few words after it ("… som skulle leda hoppade av")."""
+    begin = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_EDGE.search(text, end)
+    stop = min(after.start() if after else len(text), end + 25)
+    return bool(_SUPERSEDED.search(text, begin, stop))
+
+
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 
@@ -303,6 +339,11 @@ class OwnerReader:
         groups = m.groupdict()
         flips = sum(1 for name, value in groups.items() if name.startswith("neg") and value)
         who, by = groups.get("who"), groups.get("by")
+        if who is not None and who.split()[0] in self._joins and who.split()[1:2] and who.split()[1] in _DENYING:
+            # the subject reaches further back than the pattern's words: "det är Malmö universitet och inte vår
+            # förvaltning som är huvudsökande" ({who} is only "och inte vår förvaltning")
+            before = re.split(r"[.,;:!?]", m.string[max(0, m.start() - 60):m.start()])[-1].split()[-3:]
+            who = " ".join([*before, who])
         if who is not None:
             side = self._party(who, last=True)
         elif by is not None:
@@ -314,6 +355,7 @@ class OwnerReader:
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
+        superseded = _superseded(m.string, m.start(), m.end())
         asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
         if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):
             side = "company"  # "vi" of someone speaking for a company; "(ett bolag där) staden äger 40 % ska vara lead"
@@ -326,7 +368,7 @@ class OwnerReader:
             if not if_malmo and not asker:
                 return _Statement(end, None)
             owns = if_malmo != bool(flips % 2)
-            return _Statement(end, False, company=owns)
+            return _Statement(end, False, company=owns, superseded=superseded)
         verdict = if_malmo if side == "malmo" else if_other
         if verdict is None:
             return _Statement(end, None)
@@ -336,7 +378,7 @@ class OwnerReader:
             return _Statement(end, None)
         verdict = verdict != bool(flips % 2)
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
-                          malmo_named_owner=verdict and side == "malmo" and not asker)
+                          malmo_named_owner=verdict and side == "malmo" and not asker, superseded=superseded)
 
     def _company_opens_sentence(self, text: str, at: int) -> bool | None:
         """Whether the sentence in which a role without a subject is named opens with a company's name, after a
@@ -364,6 +406,11 @@ class OwnerReader:
                 parts[-1].append(token)
         if last and not parts[-1]:
             return "malmo"  # "vi söker och är projektägare": the subject left out is the asker's
+        # A part denied is not who has the role: "när det är MKB och inte nämnden som är projektägare"
+        said = [part for part in parts if part]
+        affirmed = [part for part in said if part[0] not in _DENYING]
+        if affirmed and len(affirmed) < len(said):
+            parts = affirmed
         sides = [self._side(part, last) for part in parts if part]
         if "malmo" in sides:
             return "malmo"
@@ -472,6 +519,8 @@ class FactReader:
         self._years_before = [re.compile(p) for p in amounts_vocab.get("years_before", [])]
         self._grant = _any(amounts_vocab.get("grant_part", []))
         self._added = _any(amounts_vocab.get("added_before", [])) if amounts_vocab.get("added_before") else None
+        self._changed_to = _any(amounts_vocab.get("changed_to_before", [])) if amounts_vocab.get("changed_to_before") else None
+        self._uncertain = _any(amounts_vocab.get("uncertain", [])) if amounts_vocab.get("uncertain") else None
         self._hypothetical = re.compile("(?:" + "|".join(amounts_vocab.get("hypothetical_before", [])) + r") ?$") \
             if amounts_vocab.get("hypothetical_before") else None
         self._period = [re.compile(p) for p in amounts_vocab.get("period", [])]
@@ -538,6 +587,7 @@ class FactReader:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
         amounts = self._without_hypothetical(rest, amounts)
+        amounts = self._as_changed(rest, amounts, threshold)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         if budget is not None and not is_part:
@@ -576,14 +626,61 @@ class FactReader:
         return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only)
 
     def _without_hypothetical(self, text: str, amounts: list[Amount]) -> list[Amount]:
-        """The amounts without those said of a situation supposed ("Skulle det ändra något om omslutningen var 13 mkr?"),
-        when another figure is given: the project's own figure is the fact."""
+        """The amounts of the situation asked about, when the question gives the project's figure and one supposed: the
+        project's own ("Skulle det ändra något om omslutningen var 13 mkr? Just nu är den 9 – vad gäller då?"), unless the
+        last question asks about the one supposed ("… budget 11,9 miljoner … Om den blir 13, behövs informationsärende då?",
+        "Om budgeten vore 13 mkr, behövs det då?")."""
         if self._hypothetical is None:
             return amounts
-        supposed = [a for a in amounts if a.kind != "threshold"
-                    and self._hypothetical.search(_CLAUSE_START.split(text[max(0, a.start - 60):a.start])[-1])]
-        given = [a for a in amounts if a.kind != "threshold" and a not in supposed]
+        facts = [a for a in amounts if a.kind != "threshold"]
+        supposed = [a for a in facts if self._hypothetical.search(_CLAUSE_START.split(text[max(0, a.start - 60):a.start])[-1])]
+        given = [a for a in facts if a not in supposed]
+        asking = _last_question(text)
+        if asking is not None and given:
+            begin, end = asking
+            if (recalled := self._recalled(text, begin, end, given)) is not None:
+                # "Om den blir 13": the figure said before is the one supposed, and asked about
+                return [a for a in amounts if a is recalled or a not in facts]
+            if any(begin <= a.start < end for a in supposed) and not any(begin <= a.start < end for a in given):
+                return [a for a in amounts if a not in given]
         return [a for a in amounts if a not in supposed] if supposed and given else amounts
+
+    def _recalled(self, text: str, begin: int, end: int, amounts: list[Amount]) -> Amount | None:
+        """A figure the question supposes by its number alone ("Om den blir 13, behövs …?"), when an amount said before
+        has that number: that amount."""
+        m = _SUPPOSED_NUMBER.search(text, begin, end)
+        if m is None or any(begin <= a.start < end for a in amounts):
+            return None
+        said = {a.start: _NUMBER.match(text, a.start) for a in amounts}
+        same = [a for a in amounts if (n := said[a.start]) is not None and n[0].replace(",", ".") == m["n"].replace(",", ".")]
+        return same[0] if len(same) == 1 else None
+
+    def _as_changed(self, text: str, amounts: list[Amount], threshold: Decimal) -> list[Amount]:
+        """The budget as it is now, where the question tells of a change: "the budget cut from 14 MSEK to 10 MSEK",
+        "kostnadsramen har nu räknats upp till 16 miljoner" (not "upp till" as a bound), "grown to €1.3m". The new figure
+        is the budget and the one it replaces goes. A change only expected ("den kanske växer till 13 miljoner") leaves the
+        budget between the two: when they lie on each side of the threshold, it is only known to be at least the lower."""
+        if self._changed_to is None:
+            return amounts
+        facts = [a for a in amounts if a.kind != "threshold" and a.kind != "part"]
+        for new in facts:
+            clause = _CLAUSE_START.split(text[max(0, new.start - 70):new.start])[-1]
+            change = self._changed_to.search(clause)
+            if change is None:
+                continue
+            old = [a for a in facts if a.end <= new.start and a.currency in (None, new.currency, None)]
+            now = replace(new, bound="exact", kind="total")
+            if self._uncertain is not None and self._uncertain.search(clause):
+                if not old:
+                    return amounts
+                before = old[-1]
+                low, high = sorted((before.value, new.value))
+                if low < threshold <= high:
+                    now = replace(now, value=low, bound="at_least")
+                else:
+                    now = replace(before, kind="total")
+            return [now if a is new else a for a in amounts if a not in old]
+        return amounts
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:
@@ -763,6 +860,8 @@ class FactReader:
         if len({name for _, _, name, _ in mentions}) < 2:
             return None
         asked = self._named_in_question(text, mentions)
+        if asked is None and not _ONE_PROJECT.search(text):
+            asked = _the_one_eu_project(mentions)
         if asked is None:
             return None
         name, is_eu = asked
@@ -783,7 +882,9 @@ class FactReader:
         if not spans:
             return None
         figures = [a for a in amounts if any(start <= a.start < end for start, end in spans)]
-        described = ". ".join(text[start:end] for start, end in [*preamble, *spans])
+        # a part that begins with its verb has the asker as its subject ("… och är dessutom partner i en Interreg-ansökan")
+        described = ". ".join(("vi " if _SUBJECT_LEFT_OUT.match(text, start) else "") + text[start:end]
+                              for start, end in [*preamble, *spans])
         reading = self.owner.read(described)
         if not figures and reading.owner is None:
             return None  # nothing said of it apart from the others: the message is read as a whole
@@ -849,7 +950,10 @@ class FactReader:
             if len({n for n, _ in named}) == 1:
                 return next(iter(named))
             if named:
-                return None
+                # A question naming several ("Gäller samma rutin för Arvsfonden som för Erasmus+?"): the one the last
+                # sentence names, if it names one ("Konkret avser nämnden att söka 3 miljoner från Arvsfonden.")
+                last_named = {(n, eu) for m_start, _, n, eu in mentions if m_start >= last}
+                return next(iter(last_named)) if len({n for n, _ in last_named}) == 1 and begin < last else None
         return None
 
     def _eu_funding(self, text: str, programme: str | None, programme_is_eu: bool) -> bool | None:
@@ -889,6 +993,26 @@ class FactReader:
             if sid in self.section_ids and sid not in seen:
                 seen.append(sid)
         return seen
+
+
+def _the_one_eu_project(mentions: list[tuple[int, int, str, bool | None]]) -> tuple[str, bool | None] | None:
+    """Of projects of EU money and of other funders described with no one asked about ("Vi leder ett projekt med pengar från
+    Nordiska ministerrådet på 14 mnkr, och så är vi partner i ett Interreg"), the one EU project: the only one 4.1's
+    routine can concern."""
+    projects = {(n, eu) for _, _, n, eu in mentions if not n.startswith(_ITEM)}
+    # a programme by its name: "EU-projekt" in "gäller reglerna om EU-projekt ändå?" may name the rules, not a project
+    eu_ones = {(n, eu) for n, eu in projects if eu and n != _EU_MONEY}
+    others = projects - eu_ones
+    return next(iter(eu_ones)) if len(eu_ones) == 1 and others else None
+
+
+def _last_question(text: str) -> tuple[int, int] | None:
+    """Where the last sentence that asks (ends with "?") begins and ends."""
+    end = text.rfind("?")
+    if end < 0:
+        return None
+    begin = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, end)), default=0)
+    return begin, end + 1
 
 
 def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:

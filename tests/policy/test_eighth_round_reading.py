@@ -1,0 +1,112 @@
+"""Kinds of failure read off the eighth round's development sets 97 (projects that change before or while they run),
+98 (companies, foundations, universities and regions beside the nämnder) and 101 (Swedish and English as a second
+language), each measured once as unseen and then read, tested in words of their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.helpers import ask, verdict_of
+
+
+@pytest.mark.parametrize("question, expected", [
+    # what was, or was meant to be, gives way to what is
+    ("Kulturförvaltningen skulle först vara koordinator för Kreativa Europa-ansökan, men nu är vi bara partner. "
+     "Ska KS-förvaltningen ändå få veta?", (False, False, False)),
+    ("Our committee was supposed to be the lead partner in an Interreg bid, but we are now an associated partner. "
+     "Does the City Executive Office need to hear about it?", (False, False, False)),
+    ("Region Skåne var tänkt som huvudsökande men drog sig ur, så nu har fritidsnämnden blivit ny lead för "
+     "Erasmus+-ansökan på 200 000 euro. Vad gäller?", (True, True, False)),
+    ("Det var meningen att Lunds universitet skulle samordna LIFE-projektet, men nu samordnar miljönämnden det. "
+     "Budget 15 mkr. Informationsärende?", (True, True, True)),
+])
+def test_a_role_that_was_meant_to_be_gives_way_to_the_role_now(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Vi har överlåtit koordinatorsrollen i vårt ESF+-projekt till Region Skåne. Gäller rutinen fortfarande?",
+    "We passed the lead role on our CEF application over to the Port of Copenhagen. Do we still inform KS?",
+])
+def test_a_role_handed_over_to_another_is_not_malmo_s(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a nämnd shortened to its field, as it is said in the corridor
+    ("vux leder ett erasmus+ på 600 tkr, måste ks förv veta", (True, True, False)),
+    ("arbetsmarknad huvudsökande amif 13 mkr – ärende till ks?", (True, True, True)),
+    # the owner said with "bärande" and "säkert", the partner with "medaktör"
+    ("Servicenämnden är bärande part i en Digital Europe-ansökan på 4 mkr. Ska stadskontoret informeras?",
+     (True, True, False)),
+    ("Budgeten är inte klar, men vi blir säkert koordinator i Horisont-ansökan. Ska vi meddela KS-förvaltningen nu?",
+     (True, True, None)),
+    ("Stadsbyggnadsförvaltningen är medaktör i ett URBACT-nätverk som Lissabon leder. Måste KS få veta?",
+     (False, False, False)),
+])
+def test_the_owner_and_the_partner_in_more_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    # "de/dom" after another party is named is that party
+    "Ett bostadsbolag söker Horisont Europa och vi är med som partner. Det är dom som är koordinator. Behövs något mot KS?",
+    # another party, and the nämnd denied beside it
+    "Måste vi informera KS när det är Malmö universitet och inte vår förvaltning som är huvudsökande?",
+])
+def test_another_party_named_as_the_owner_makes_malmo_not_the_owner(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question, total", [
+    ("Vi leder ett Interreg-projekt. Budgeten har sänkts från 15 till 11 miljoner efter dialog med sekretariatet.",
+     11_000_000),
+    ("We coordinate a LIFE project; the budget was raised from €900k to €1.2m in the second stage.", 1_200_000),
+    ("Miljönämnden äger ett ERUF-projekt och projektbudgeten har justerats upp till 14 mkr.", 14_000_000),
+    ("Vi är projektägare i ESF+ med 10 mkr, och nu har vi fått ytterligare 2,5 mkr för ett tredje år.", 12_500_000),
+])
+def test_the_budget_as_it_is_after_a_change(question: str, total: int) -> None:
+    facts = ask(question).facts
+    assert (facts.total_budget, facts.budget_bound) == (total, "exact")
+
+
+def test_a_change_only_expected_across_the_threshold_leaves_the_information_item_open() -> None:
+    question = ("Vi koordinerar en AMIF-ansökan på 11 miljoner, men den kan komma att öka till 14 miljoner. "
+                "Behövs ett informationsärende?")
+    assert verdict_of(question) == (True, True, None)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the last question asks about the figure supposed, by its number alone or in full
+    ("Kulturnämnden leder en Kreativa Europa-ansökan på 10 miljoner. Om den landar på 12, behövs informationsärende?",
+     (True, True, True)),
+    ("Vi är lead i ett Interreg-projekt på 13 mkr. Om budgeten vore 9 mkr, skulle vi slippa informationsärendet?",
+     (True, True, False)),
+])
+def test_a_figure_supposed_in_the_last_question_is_the_one_asked_about(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Om pengarna till vårt projekt inte kommer från EU utan från Energimyndigheten, och vi leder det, gäller rutinen då?",
+    "Our project is not funded from the EU but from the Swedish Institute, and we are the coordinator. Does 4.1 apply?",
+    # EU words that are no money: EU citizens, and a likeness
+    "Vi leder ett projekt för EU-medborgare i hemlöshet med pengar från Postkodstiftelsen, 3 mkr. Ska KS informeras?",
+])
+def test_money_said_to_come_from_another_funder_than_the_eu_is_not_eu_money(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question", [
+    # a project of another funder led by the nämnd beside an EU project it is a partner in: the routine concerns the EU one
+    "Vi driver ett Formas-projekt på 20 mkr och är dessutom partner i en Horisont Europa-ansökan. Vad gäller enligt rutinen?",
+    "Gäller samma sak för Vinnova som för Interreg? Konkret leder vi en Vinnova-ansökan på 5 miljoner.",
+])
+def test_of_an_eu_project_and_another_funder_s_the_routine_concerns_the_one_asked_or_the_eu_one(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_one_project_funded_by_the_eu_and_another_funder_is_read_whole() -> None:
+    question = "Vi leder ett ESF+-projekt, 10 mkr från EU och 4 mkr medfinansiering från Arvsfonden i samma projekt. Infoärende?"
+    assert verdict_of(question) == (True, True, True)
