@@ -110,3 +110,32 @@ def test_of_an_eu_project_and_another_funder_s_the_routine_concerns_the_one_aske
 def test_one_project_funded_by_the_eu_and_another_funder_is_read_whole() -> None:
     question = "Vi leder ett ESF+-projekt, 10 mkr från EU och 4 mkr medfinansiering från Arvsfonden i samma projekt. Infoärende?"
     assert verdict_of(question) == (True, True, True)
+
+
+@pytest.mark.parametrize("question", [
+    # either, said as two guesses, or nothing decided of the role
+    "Koordinatorn i vårt Interreg-konsortium ska bytas ut, kan bli vi, kan bli Rostock. Budget 20 mkr. Ska KS-förvaltningen veta?",
+    "The coordinator of our Erasmus+ partnership is leaving; it might be us, it might be Ghent. €300,000. Must we tell KS?",
+])
+def test_a_role_still_open_between_us_and_another_leaves_the_owner_unknown(question: str) -> None:
+    assert ask(question).facts.malmo_is_project_owner is None
+
+
+@pytest.mark.parametrize("question", [
+    "Ingår stadens bolag i det som den internationella policyn gäller för?",
+    "Har Malmö Live Konserthus överhuvudtaget något att göra med den internationella policyn?",
+])
+def test_whether_a_company_is_covered_is_section_1(question: str) -> None:
+    assert ask(question).citations[0].section == "1"
+
+
+@pytest.mark.parametrize("question", [
+    "Sysav ägs av flera kommuner – räknas bolaget som en del av Malmö stad enligt policyn?",
+    "Does a company the city owns only 30 % of count as part of the city under the international policy?",
+])
+def test_whether_another_organisation_counts_as_the_city_is_section_1(question: str) -> None:
+    assert ask(question).citations[0].section == "1"
+
+
+def test_who_is_compiling_the_reports_is_ks_administration_s() -> None:
+    assert ask("Who is compiling the committees' international reports each year?").citations[0].section == "3.2.1"
