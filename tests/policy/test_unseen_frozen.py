@@ -88,7 +88,17 @@ DATA = Path(__file__).parent / "data"
 # what-ifs: 124), 100 (politicians and their staff: 128), 101 (officials writing Swedish and English as a second
 # language: 122) and 102 (money details: shares, co-financing, several currencies: 114), written blind after 92, 94
 # and 95 had been read and mended; 97, 98 and 101 then read (dev/), 99, 100 and 102 kept unread.
+# and sets 103 (edge cases and traps: 122 of 135), 104 (everyday Malmö office speech with skånska words: 117), 105 (long
+# messages pasted from e-mails and notes: 119), 106 (askers who never use the policy's own words: 99), 107 (a new
+# official's first weeks: 122) and 108 (school, preschool and adult-education staff: 115), written blind after 97, 98
+# and 101 had been read and mended; 103, 105 and 106 then read (dev/), 104, 107 and 108 kept unread.
 FROZEN = {
+    "dev/set-103.yaml": "84cbfa2a69843e626964fa76412763b8c3abfa676d69b26f925d6dd5a291a6aa",
+    "unseen-next/set-104.yaml": "9857955446bba25ed5d5afb8ceefed9a408ec7e0a1dc363a307b2991060b2001",
+    "dev/set-105.yaml": "e676d78bf818987b1a3e9d323fe5e9ad8ac5cd7b5a707b1ae24057fd780909e3",
+    "dev/set-106.yaml": "2f8e533f810562916c6a65c8ab585ab93f7060021e59ac53080e6f954e5bdd46",
+    "unseen-next/set-107.yaml": "bf2a5c37b399a96ce3637a840a2148d96739264998183062e36ea7a641b3ff80",
+    "unseen-next/set-108.yaml": "cc3e1950a77303acafb3e475a12869f730bba81a2813d74db64efd4e3f996f5f",
     "dev/set-97.yaml": "b67c9be3c2c58e219ce0989add8ee1a28f8716206ff097a2a28e7773d11e3912",
     "dev/set-98.yaml": "fc078fbd5555afc905de4b21f158934af08de2b37dfe5d94c7c656c187e9f9cf",
     "unseen-next/set-99.yaml": "d4829ca348ce4ca9b97061aba7692e99a18b73a6b9469f191b4a72efca7987b9",
