@@ -262,6 +262,11 @@ class OwnerReader:
     def __init__(self, vocab: dict[str, Any]) -> None:
         terms = {name: str(p) for name, p in vocab["terms"].items()}
         self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
+        # (only after an organisation's name: "koordinator (coordinator)" and "vi leder (koord)" translate or repeat the role)
+        self._role_aside = re.compile(r"\b((?:[\w-]+ )?[\w-]*(?:namnd|namnden|forvaltning|forvaltningen|kontoret|stad|kommun|"
+                                      r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen)) "
+                                      r"\((?:((?:[\w-]+ )?[\w-]+), )?((?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"]
+                                      + r"))\)")
         # (pattern, verdict when Malmö has the role, verdict when another has it, its pre-filter): another as the
         # owner means Malmö is not; another as a partner says nothing about Malmö.
         self._rules: list[tuple[re.Pattern[str], bool, bool | None, re.Pattern[str] | None]] = (
@@ -294,6 +299,9 @@ class OwnerReader:
         # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
         # read before: "Vi på Malmö Live (helägt bolag) är huvudsökande".
         company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
+        # a role in brackets after its holder is a statement: "grundskolenämnden (koordinator)", "Malmö stad (miljönämnden,
+        # koordinator)", "Lunds universitet (partner)"
+        text = self._role_aside.sub(lambda m: f"{m[1]}{' ' + m[2] if m[2] else ''} ar {m[3]},", text)
         text = _OWN_BODY_ASIDE.sub(r"\1", text)  # "our förvaltning (Upper Secondary and Adult Education) is …": which one
         text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
@@ -355,6 +363,9 @@ class OwnerReader:
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
+        if side == "malmo" and len(subject) > 1 and (subject[-2] in _DENYING or (
+                len(subject) > 2 and subject[-3] in _DENYING and subject[-2] in ("langre", "longer", "ens"))):
+            flips += 1  # "är det inte längre Malmö som är lead partner": the denial stands inside the subject's words
         superseded = _superseded(m.string, m.start(), m.end())
         asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
         if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):

@@ -139,3 +139,57 @@ def test_whether_another_organisation_counts_as_the_city_is_section_1(question: 
 
 def test_who_is_compiling_the_reports_is_ks_administration_s() -> None:
     assert ask("Who is compiling the committees' international reports each year?").citations[0].section == "3.2.1"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the owner in words that are not the policy's
+    ("Vi på miljöförvaltningen håller i rodret för en LIFE-ansökan på 9 mkr. Vem ska få veta?", (True, True, False)),
+    ("Gatukontoret är motorn i ett CEF-projekt på 2 miljoner euro. Måste vi göra något mot stadskontoret?", (True, True, True)),
+    ("Vi på kulturförvaltningen står för ansökan till Kreativa Europa, 700 000 kr. Ska KS informeras?", (True, True, False)),
+    ("Servicenämnden är sammanhållande i en Digital Europe-ansökan på 5 mkr. Behövs något mot KS?", (True, True, False)),
+    ("The funding sits with us at the labour market department: an ESF+ project of 14 MSEK. Who do we tell?",
+     (True, True, True)),
+    ("We at the culture department are running the show on a Creative Europe bid of €300,000. Must KS know?",
+     (True, True, False)),
+    ("Vi på trafikkontoret är huvudsökand för en CEF-ansökan, 6 mkr. Infoärende?", (True, True, False)),
+    ("We at the parks and streets office are lead applicant on an ERDF bid of 15 MSEK. Do we send a note to KS?",
+     (True, True, True)),
+    # another party formally the applicant, the role stated in brackets
+    ("Vi och en högskola i Polen skriver en Erasmus+-ansökan. Polackerna står formellt som sökande. Ska KS veta?",
+     (False, False, False)),
+    ("Partner: Lunds kommun, Region Skåne (koordinator), fritidsnämnden. Interreg, 20 mkr. Vad gäller för oss?",
+     (False, False, False)),
+    ("Konsortiet: kulturnämnden (projektägare), två museer i Riga. Kreativa Europa, 1,5 mkr. Vad gäller?",
+     (True, True, False)),
+    ("tekniska medsökande i urbact 5 mkr behövs nåt mot ks", (False, False, False)),
+])
+def test_the_owner_and_the_partner_in_words_that_are_not_the_policy_s(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_denial_inside_the_subject_turns_the_role() -> None:
+    question = ("Nu är det inte längre staden som är koordinator för Horisont-ansökan, Aalborg tar över och vi blir partner. "
+                "30 mkr. Behövs informationsärende?")
+    assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question", [
+    "Vi äger ett Interreg-projekt och budgeten hamnar på drygt 12 miljoner. Blir det informationsärende då eller?",
+    "budget 12 mkr jämnt, vi e lead i life. infoärende t ks el ej",
+])
+def test_a_tag_question_does_not_make_the_budget_the_threshold(question: str) -> None:
+    assert verdict_of(question) == (True, True, True)
+
+
+def test_a_budget_enlarged_to_a_figure_is_that_figure() -> None:
+    question = "Vi leder ett ESF+-projekt på 10 mkr, och programmet vill att vi utökar det till 12,5 mkr. Informationsärende?"
+    assert verdict_of(question) == (True, True, True)
+
+
+@pytest.mark.parametrize("question, section", [
+    ("Who runs the city's EU network, and who can join it?", "3.2.1"),
+    ("Vem av oss ska vara vårt ombud i EU-nätverket?", "3.3"),
+    ("Stämmer det att den internationella policyn inte gäller för stadens bolag?", "1"),
+])
+def test_the_network_and_the_companies_asked_in_other_words(question: str, section: str) -> None:
+    assert ask(question).citations[0].section == section
