@@ -92,7 +92,17 @@ DATA = Path(__file__).parent / "data"
 # messages pasted from e-mails and notes: 119), 106 (askers who never use the policy's own words: 99), 107 (a new
 # official's first weeks: 122) and 108 (school, preschool and adult-education staff: 115), written blind after 97, 98
 # and 101 had been read and mended; 103, 105 and 106 then read (dev/), 104, 107 and 108 kept unread.
+# and sets 109 (wrong beliefs to confirm, negations: 124 of 135), 110 (facts typed as lists and forms: 126), 111 (young
+# officials typing fast: 124), 112 (consultants and EU-funding jargon: 117), 113 (labour-market, social-services, health
+# and care staff: 120) and 114 (several projects in one message: 108), written blind after 103, 105 and 106 had been
+# read and mended; 109, 110 and 114 then read (dev/), 111, 112 and 113 kept unread.
 FROZEN = {
+    "dev/set-109.yaml": "d467f7d57a92fe1a1dd5c1e6a5aa3893759db27fe7014d84bf4a978c54054906",
+    "dev/set-110.yaml": "ae32b50c1b456c93be7a04b1963e868ae42b385cb6c3032994ba877696d95d00",
+    "unseen-next/set-111.yaml": "f4c17c62c64f5e41b8d03c4e1338282506e7b8aeff6f0179b02f3e14befaf0cd",
+    "unseen-next/set-112.yaml": "a3f6c28c9bcf675a768d8f58a6df787b2daf1bf716499a7bbb53254ff9dd333b",
+    "unseen-next/set-113.yaml": "2aed32144c65a82b1f707769a36340fe02398e37e2ec9a155da8ef76b566af71",
+    "dev/set-114.yaml": "3c009e48a03acf5b6c79640f44d60c3546fe2340baece46909cbbf7561913f92",
     "dev/set-103.yaml": "84cbfa2a69843e626964fa76412763b8c3abfa676d69b26f925d6dd5a291a6aa",
     "unseen-next/set-104.yaml": "9857955446bba25ed5d5afb8ceefed9a408ec7e0a1dc363a307b2991060b2001",
     "dev/set-105.yaml": "e676d78bf818987b1a3e9d323fe5e9ad8ac5cd7b5a707b1ae24057fd780909e3",
