@@ -331,11 +331,30 @@ def _starts_at(words: list[str], i: int, cue: tuple[str, ...]) -> bool:
 
 
 def _nearest_cue(words: list[str], cues: dict[str, list[tuple[str, ...]]]) -> str | None:
+    """The kind of the cue nearest before the end of `words` (of kinds in the order given, at the same place)."""
+    by_first = [(kind, _by_first_word(phrases)) for kind, phrases in cues.items()]
     for i in range(len(words) - 1, -1, -1):
-        for kind, phrases in cues.items():
-            if any(_starts_at(words, i, cue) for cue in phrases):
+        word = words[i]
+        for kind, starting in by_first:
+            if any(_starts_at(words, i, cue) for cue in starting.get(word, ())):
                 return kind
     return None
+
+
+_FIRST_WORDS: dict[int, tuple[list[tuple[str, ...]], dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """A cue list's phrases by their first word, made once per list (the lists live as long as the reader): a phrase
+    can start at a word only if that word is its first, so only those are compared (this was most of reading amounts)."""
+    known = _FIRST_WORDS.get(id(phrases))
+    if known is not None and known[0] is phrases:
+        return known[1]
+    starting: dict[str, list[tuple[str, ...]]] = {}
+    for cue in phrases:
+        starting.setdefault(cue[0], []).append(cue)
+    _FIRST_WORDS[id(phrases)] = (phrases, starting)
+    return starting
 
 
 def _compose(numbers: list[Decimal]) -> Decimal:

@@ -108,8 +108,15 @@ class _AskedProject:
     eu: bool | None
 
 
-_OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ansokan|projekt\w*)|ett till projekt|andra "
+_OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ansokan|projekt\w*|esf\+?|interreg\w*|erasmus\+?|"
+                            r"life|horizon\w*|horisont\w*|amif|cef|urbact|[\w+-]+-ansokan)|ett till projekt|andra "
                             r"(?:projektet|ansokan)|the other|another (?:one|bid|project|application)|the second one)\b")
+# Projects told apart by their order: "i den ena … i den andra", "in the first … the second … the third one".
+_ORDINAL = re.compile(r"\b(?P<o1>den ena|det ena|den forsta (?=ansokan|projekt|ansokningen)|the first one)\b"
+                      r"|\b(?P<o2>den andra|det andra|the second(?: one)?)\b|\b(?P<o3>den tredje|det tredje|the third(?: one)?)\b")
+# More than one project said in words: "två ansökningar", "three Horizon Europe proposals", "in two of them".
+_SEVERAL = re.compile(r"\b(?:tva|tre|fyra|flera|2|3|4|two|three|four|several)\b(?: [\w+-]+){0,3}? (?:ansokn\w*|ansokan|projekt|"
+                      r"applications|proposals|projects|bids)\b|\b(?:i den ena|in one of them|in two of them|i det ena)\b")
 _THE_NEW_ONE = re.compile(r"\b(?:det nya|den nya|det nya projektet|den nya ansokan|the new one|the new (?:project|application|bid))\b")
 _NEW_BEFORE = re.compile(r"\b(?:ny|nytt|nya|new)\b[^.?!,]*$")
 _ANOTHER_FUNDER = "another funder"
@@ -123,7 +130,10 @@ _EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w
                        r"application|bid)\b|\ban eu (?:project|application|bid|funded)\b")
 # Where a message passes from one project to the next: sentences, ";", "dels", "och", "plus", "samt", "o", "->".
 _PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|\s*(?:,\s*)?\b(?:dels|och|plus|samt|o|and|och sa|as well as|men|but|medan|"
-                            r"whereas|while)\b\s*|\s*->\s*|\s+\d\)\s*")
+                            r"whereas|while)\b\s*|\s*->\s*|\s+\d\)\s*"
+                            # a list of projects: ", en LIFE-ansökan där …, en Interreg där …", "EU4Health (…), Horizon (…)",
+                            # "CEF där vi leder + Horizon där vi är partner"
+                            r"|,\s+(?=(?:en|ett|a|an|one|i den|i det|in the)\b)|(?<=\)),\s*|\s\+\s")
 # Money of several funders in one project: "11 miljoner från EU plus 5 miljoner från Arvsfonden i samma projekt".
 _ONE_PROJECT = re.compile(r"\b(?:i samma projekt|samma projekt|in the same project|the same project|medfinansier\w*|co-?financ\w*|"
                           r"co-?fund\w*|samfinansier\w*)\b")
@@ -149,6 +159,7 @@ def _parts(text: str) -> list[tuple[int, int]]:
 class OwnerReading:
     owner: bool | None  # whether Malmö stad (a nämnd) is the project owner; None: not said
     company: bool = False  # the owner named is a company, so a nämnd is not (`owner` is False)
+    disputed: bool = False  # Malmö said to own a project and not to own one, and nothing settled which is asked about
 
 
 @dataclass(frozen=True)
@@ -234,6 +245,8 @@ _SUPERSEDED = re.compile(r"\b(?:(?<!\bom )(?<!\bif )(?<!\bifall )skulle(?! kunna
                          r"was meant to|were meant to|originally|initially|at first|used to|had planned|hoppade av|hoppat "
                          r"av|drog sig ur|dragit sig ur|drar sig ur|backed out|pulled out|dropped out|withdrew|has withdrawn|"
                          r"have withdrawn)\b")
+# An arrow after a statement: it was changed into what follows ("partner -> koordinator").
+_CHANGED_TO = re.compile(r"\s*(?:->|→|=>)")
 # Where a statement's clause begins or ends: a sentence, a comma, a contrast or a clause of time or cause.
 _CLAUSE_EDGE = re.compile(r"[.,;:!?]|\b(?:men|but|utan|och|and|sedan|eftersom|efter att|since|because|after|whereas|medan|while)\b")
 
@@ -241,6 +254,8 @@ _CLAUSE_EDGE = re.compile(r"[.,;:!?]|\b(?:men|but|utan|och|and|sedan|eftersom|ef
 def _superseded(text: str, start: int, end: int) -> bool:
     """Whether the statement at start–end is said of how it was or was meant to be: a marker in its clause, up to the
     statement's end and a few words after it ("… som skulle leda hoppade av")."""
+    if _CHANGED_TO.match(text, end):
+        return True  # "Roll: partner -> ny roll: koordinator": what the arrow leads away from
     begin = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
     after = _CLAUSE_EDGE.search(text, end)
     stop = min(after.start() if after else len(text), end + 25)
@@ -262,6 +277,9 @@ class OwnerReader:
     def __init__(self, vocab: dict[str, Any]) -> None:
         terms = {name: str(p) for name, p in vocab["terms"].items()}
         self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
+        self.programme_names: re.Pattern[str] | None = None  # set by FactReader: a programme's name is no party
+        self._roles = "(?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"] + ")"
+        self._role_after_programme: re.Pattern[str] | None = None
         # (only after an organisation's name: "koordinator (coordinator)" and "vi leder (koord)" translate or repeat the role)
         self._role_aside = re.compile(r"\b((?:[\w-]+ )?[\w-]*(?:namnd|namnden|forvaltning|forvaltningen|kontoret|stad|kommun|"
                                       r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen)) "
@@ -294,6 +312,12 @@ class OwnerReader:
         self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
         self._fallback_blocked = _any(fallback.get("blocked_by") or []) if fallback.get("blocked_by") else None
 
+    def know_programmes(self, names: re.Pattern[str]) -> None:
+        """The programmes' names: no party (the role listed after one is the asker's), and a role in brackets after
+        one is read as said ("EU4Health (koordinator, 950 000 euro)")."""
+        self.programme_names = names
+        self._role_after_programme = re.compile(rf"\b({names.pattern}) \(({self._roles})((?:, [^()]*)?)\)")
+
     def read(self, text: str) -> OwnerReading:
         # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
         # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
@@ -301,7 +325,10 @@ class OwnerReader:
         company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
         # a role in brackets after its holder is a statement: "grundskolenämnden (koordinator)", "Malmö stad (miljönämnden,
         # koordinator)", "Lunds universitet (partner)"
-        text = self._role_aside.sub(lambda m: f"{m[1]}{' ' + m[2] if m[2] else ''} ar {m[3]},", text)
+        if "(" in text:
+            text = self._role_aside.sub(lambda m: f"{m[1]}{' ' + m[2] if m[2] else ''} ar {m[3]},", text)
+            if self._role_after_programme is not None:  # "AMIF (koordinator, 6 mkr)": the asker's role in it
+                text = self._role_after_programme.sub(r"\1: \2\3,", text)
         text = _OWN_BODY_ASIDE.sub(r"\1", text)  # "our förvaltning (Upper Secondary and Adult Education) is …": which one
         text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
@@ -323,7 +350,8 @@ class OwnerReader:
             return OwnerReading(settled)
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
-            return OwnerReading(False, company=any(s.company for s in said if s.verdict is False))
+            return OwnerReading(False, company=any(s.company for s in said if s.verdict is False),
+                                disputed=True in verdicts)
         if True in verdicts:
             return OwnerReading(True)
         if not said and any(self._company_opens_sentence(text, m.start()) for m in _APPLIES.finditer(text)):
@@ -438,6 +466,8 @@ class OwnerReader:
         if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
             return None
         text = " ".join(tokens)
+        if self.programme_names is not None and self.programme_names.fullmatch(text):
+            return "malmo"  # "EU4Health (koordinator, 950 000 euro)": a programme is no party; the role is the asker's
         if self._company_names and (found := self._company_names.search(text)):
             # "Malmö Live Konserthus AB", "vårt hamnbolag", "vi på MKB"; "ett bolag" is a kind, not a party
             before = text[:found.start()].split()
@@ -560,6 +590,9 @@ class FactReader:
                 text = alias if sensitive else fold(alias)
                 pattern = re.compile(rf"(?<![\w]){re.escape(text)}(?:(?![\w])|(?=(?:{tails})\b))")
                 self._programmes.append((pattern, text, sensitive, programme.name, programme.eu))
+        # a programme's name is no party: "EU4Health (koordinator, …)" is the asker's role in it
+        self.owner.know_programmes(re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, sensitive, _, _
+                                                       in self._programmes if not sensitive)))
         submission = vocab["submission_date"]
         self._submission_cue = _any([rf"\b{re.escape(fold(c))}" for c in submission["cues"]])
         self.months = {fold(k): v for k, v in submission["months"].items()}
@@ -588,6 +621,11 @@ class FactReader:
         programme, programme_is_eu = self._programme(question, text)
         amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
         asked = self._asked_project(question, text, amounts)
+        if asked is None and reading.disputed and self._several_projects(question, text):
+            # Several projects described, Malmö the owner of one and not of another, and no telling which is asked
+            # about: whether Malmö owns "the" project is not known (the answer asks), rather than "not the owner".
+            reading = OwnerReading(None)
+            owner = None
         if asked is not None:
             # Two projects described, one asked about: its programme, its figures and Malmö's role in it are the facts.
             programme, programme_is_eu, amounts = asked.programme, bool(asked.eu), asked.figures
@@ -884,6 +922,8 @@ class FactReader:
             items = {n for n in named if n.startswith(_ITEM)}
             if items:  # a listed item's part: its label says whose it is, whatever programme it names
                 owner_of = name if items == {name} else ""
+            elif named and name.startswith(_ITEM + "#") and owner_of is None:
+                pass  # before the first item, the programme named is every item's ("två ansökningar till EU4Health: …")
             elif named:
                 owner_of = name if named == {name} else ""
             if owner_of is None:
@@ -904,10 +944,21 @@ class FactReader:
             named_in_it = [(n, eu) for m_start, _, n, eu in mentions
                            if not n.startswith(_ITEM) and any(start <= m_start < end for start, end in spans)]
             if not named_in_it:
+                # the one programme named before the items, for all of them ("två ansökningar till EU4Health: i den ena …")
+                named_in_it = list({(n, eu) for m_start, _, n, eu in mentions
+                                    if not n.startswith(_ITEM) and any(start <= m_start < end for start, end in preamble)})
+            if len({n for n, _ in named_in_it}) != 1:
                 return None
             name, is_eu = named_in_it[0]
         programme = name if is_eu is not None and name != _EU_MONEY else None
         return _AskedProject(programme, figures, reading, is_eu)
+
+    def _several_projects(self, question: str, text: str) -> bool:
+        """Whether the message tells of more than one project: two EU programmes named, or said in words ("två
+        ansökningar", "in two of them"); not a funder beside a programme, which may be the same project's."""
+        if _SEVERAL.search(text):
+            return True
+        return len({n for _, _, n, eu in self._project_mentions(question, text) if eu and n != _EU_MONEY}) > 1
 
     def _project_mentions(self, question: str, text: str) -> list[tuple[int, int, str, bool | None]]:
         """Each programme or other funder named, where (in `text`), its name and whether it is EU money (None: a
@@ -929,6 +980,12 @@ class FactReader:
         # projects listed by number or letter ("1) Ett Interreg-projekt …", "Projekt A är …"): the item, which the
         # question names by its label ("Min fråga gäller 1", "vad kräver rutinen för A?")
         found += [(m.start(), m.end(), _ITEM + (m["label"] or m["label2"]), None) for m in _ITEM_LABEL.finditer(text)]
+        # projects told apart by order ("i den ena är vi partner, i den andra koordinator … för den andra ansökan?"), when
+        # two or more are told so
+        ordinals = [(m.start(), m.end(), _ITEM + "#" + next(k for k, v in m.groupdict().items() if v), None)
+                    for m in _ORDINAL.finditer(text)]
+        if len({name for _, _, name, _ in ordinals}) > 1:
+            found += ordinals
         # funders other than the EU count as one kind of project: "Vinnova-ansökan" beside "Vinnova" is the same one
         found += [(m.start(), m.end(), _ANOTHER_FUNDER, None) for m in self._other_funders.finditer(text)
                   if not m[0].startswith(_FUNDING_KIND)]
@@ -950,8 +1007,12 @@ class FactReader:
         breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
         last = breaks[-1] if breaks else 0
         starts = [0, *breaks]
-        asking = [(begin, end) for begin, end in zip(starts, [*breaks, len(text)]) if "?" in text[begin:end]]
-        for begin, end in [*reversed(asking), (last, len(text))]:
+        sentences = list(zip(starts, [*breaks, len(text)]))
+        asking = [(begin, end) for begin, end in sentences if "?" in text[begin:end]]
+        # the sentence before the last question, which may name what it asks about ("ESF+-budgeten kan komma att justeras
+        # upp. Om den justeras upp, behövs då informationsärende?"); the last sentence when no sentence asks
+        before_it = [sentences[i - 1] for i, sentence in enumerate(sentences) if asking and sentence == asking[-1] and i]
+        for begin, end in [*reversed(asking), *before_it, (last, len(text))]:
             named = {(n, eu) for m_start, _, n, eu in mentions if begin <= m_start < end}
             if (label := _ITEM_ASKED.search(text, begin, end)) is not None:
                 named = {(n, eu) for _, _, n, eu in mentions if n == _ITEM + (label["label"] or label["label3"])}

@@ -193,3 +193,31 @@ def test_a_budget_enlarged_to_a_figure_is_that_figure() -> None:
 ])
 def test_the_network_and_the_companies_asked_in_other_words(question: str, section: str) -> None:
     assert ask(question).citations[0].section == section
+
+
+@pytest.mark.parametrize("question, expected", [
+    # several projects in one message, the one asked about told by its name, its order or the sentence before the question
+    ("Kulturförvaltningen har tre ansökningar på gång: en Interreg där vi är partner, en Kreativa Europa där kulturnämnden "
+     "är koordinator (ca 14 mkr) och en Horizon där Malmö universitet leder. Behövs informationsärende för Kreativa "
+     "Europa-ansökan?", (True, True, True)),
+    ("Vi är med i två URBACT-nätverk. I det ena leder vi, budget 800 000 euro, i det andra är Lissabon lead och vi "
+     "partner. Gäller rutinen för det andra?", (False, False, False)),
+    ("Fritidsförvaltningen är med i två Erasmus+-ansökningar. I den ena är vi partner, i den andra är det vi som "
+     "koordinerar, 20 mkr. Vad gäller för den andra?", (True, True, True)),
+    ("miljö har 2 ansökn: LIFE 2 M€ där vi leder + interreg där vi e partner. infoärende för LIFE?", (True, True, True)),
+    ("Tre spår: AMIF (koordinator, 6 mkr), Horizon Europe (partner) och Vinnova (huvudsökande). Vad gäller för AMIF?",
+     (True, True, False)),
+])
+def test_the_project_asked_about_among_several(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_several_projects_with_roles_that_differ_and_none_asked_leave_the_role_open() -> None:
+    # Malmö leads one and is a partner in the other; the question asks about neither: the role is asked, not guessed
+    question = "Vi leder ett LIFE-projekt på 15 mkr och är partner i en Horizon-ansökan. Måste vi informera KS förvaltning?"
+    assert ask(question).facts.malmo_is_project_owner is None
+
+
+def test_a_role_changed_with_an_arrow_is_the_new_role() -> None:
+    question = "Nämnd: kulturnämnden / Roll: partner -> koordinator / Program: Kreativa Europa / Budget: 3 mkr. Vad gäller?"
+    assert verdict_of(question) == (True, True, False)
