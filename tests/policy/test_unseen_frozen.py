@@ -96,7 +96,17 @@ DATA = Path(__file__).parent / "data"
 # officials typing fast: 124), 112 (consultants and EU-funding jargon: 117), 113 (labour-market, social-services, health
 # and care staff: 120) and 114 (several projects in one message: 108), written blind after 103, 105 and 106 had been
 # read and mended; 109, 110 and 114 then read (dev/), 111, 112 and 113 kept unread.
+# and sets 115 (a project manager's situation told before the question: 116 of 135), 116 (the 12-million line in every
+# form: 123), 117 (the city's wholly owned companies: 116), 118 (an ordinary week's mix: 128), 119 (idiomatic English
+# with tag questions: 122) and 120 (very short messages: 121), written blind after 109, 110 and 114 had been read and
+# mended; 115, 116 and 117 then read (dev/), 118, 119 and 120 kept unread.
 FROZEN = {
+    "dev/set-115.yaml": "28bed347a51358f52d3b09d5095f33b232d8b14d8f81a6490516af8f8a5f550b",
+    "dev/set-116.yaml": "d2c5412ce3f4e76d9cb33ff9d1ac3fd7b1af4b443b6ad38ff9d0ed529ba5dd09",
+    "dev/set-117.yaml": "8dd8a7c23d3e27f66106272bf5198d25451ee7d8d046dc8c31b73d1844c7bc78",
+    "unseen-next/set-118.yaml": "ad8a9fba78333036fa14f0bf4e536ba4289752c60ffb4ab578ebd00e951b1e3d",
+    "unseen-next/set-119.yaml": "1be2b04e1e41976c843e5da803ddcfa42841a0954dbb5a2f237376a69045f1ee",
+    "unseen-next/set-120.yaml": "b3349c422bce71832d2d84f4d9add09cf8202874ef534b545e442b727916053a",
     "dev/set-109.yaml": "d467f7d57a92fe1a1dd5c1e6a5aa3893759db27fe7014d84bf4a978c54054906",
     "dev/set-110.yaml": "ae32b50c1b456c93be7a04b1963e868ae42b385cb6c3032994ba877696d95d00",
     "unseen-next/set-111.yaml": "f4c17c62c64f5e41b8d03c4e1338282506e7b8aeff6f0179b02f3e14befaf0cd",
