@@ -134,6 +134,8 @@ _PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|\s*(?:,\s*)?\b(?:dels|och|plus|sam
                             # a list of projects: ", en LIFE-ansökan där …, en Interreg där …", "EU4Health (…), Horizon (…)",
                             # "CEF där vi leder + Horizon där vi är partner"
                             r"|,\s+(?=(?:en|ett|a|an|one|i den|i det|in the)\b)|(?<=\)),\s*|\s\+\s")
+# EU money said to be replaced by another's: "inte från EU utan från Formas", "not from the EU but from Vinnova".
+_INSTEAD_OF_EU = re.compile(r"\b(?:inte|ej|not)\b[^.?!]{0,40}\b(?:eu|eu:s|the eu)\b[^.?!]{0,20}\b(?:utan|but|istallet|instead)\b")
 # Money of several funders in one project: "11 miljoner från EU plus 5 miljoner från Arvsfonden i samma projekt".
 _ONE_PROJECT = re.compile(r"\b(?:i samma projekt|samma projekt|in the same project|the same project|medfinansier\w*|co-?financ\w*|"
                           r"co-?fund\w*|samfinansier\w*)\b")
@@ -1030,6 +1032,11 @@ class FactReader:
 
     def _eu_funding(self, text: str, programme: str | None, programme_is_eu: bool) -> bool | None:
         if self._not_eu.search(text):
+            # An EU programme named is EU money, whoever pays it out: "ESF-rådet är förvaltande myndighet och inte EU",
+            # "AMIF är väl Migrationsverkets pengar och inte EU:s" (a belief the answer corrects), unless the money is
+            # said to come from elsewhere instead ("inte från EU utan från Formas").
+            if programme and programme_is_eu and not _INSTEAD_OF_EU.search(text):
+                return True
             return False
         if programme:
             return programme_is_eu

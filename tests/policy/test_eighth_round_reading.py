@@ -221,3 +221,32 @@ def test_several_projects_with_roles_that_differ_and_none_asked_leave_the_role_o
 def test_a_role_changed_with_an_arrow_is_the_new_role() -> None:
     question = "Nämnd: kulturnämnden / Roll: partner -> koordinator / Program: Kreativa Europa / Budget: 3 mkr. Vad gäller?"
     assert verdict_of(question) == (True, True, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # an EU programme is EU money whoever pays it out, whatever the asker believes
+    ("Erasmus+ betalas ju ut av Universitets- och högskolerådet, så det är väl svenska pengar och inte EU? Vi är "
+     "koordinator, 2 mkr. Måste KS-förvaltningen veta?", (True, True, False)),
+    ("Interreg money comes through Region Skåne's secretariat, so it is not EU money, right? We lead a 20 MSEK project.",
+     (True, True, True)),
+    # but money said to come from elsewhere instead is not
+    ("Om vårt projekt inte får pengar från EU utan från Kulturrådet, och vi leder det, gäller rutinen då?",
+     (False, False, False)),
+    ("Vi leder ett projekt med pengar från Postkodstiftelsen, 13 mkr. Det är ju inte EU-pengar, så rutinen gäller väl inte?",
+     (False, False, False)),
+])
+def test_eu_money_is_the_programme_s_whoever_pays_it_out(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Jag jobbar på Sysav och vi är huvudsökande i en LIFE-ansökan på 30 mkr. Måste vi informera KS?",
+    "Arbetar på Malmö Leasing, vi ska koordinera en Digital Europe-ansökan. Behöver stadskontoret veta?",
+])
+def test_an_asker_working_at_a_company_or_a_kommunalforbund_is_not_a_namnd(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_a_budget_pulled_down_is_the_new_figure() -> None:
+    question = "Vi leder en CEF-ansökan på 14 mkr, men partnerna drog ner budgeten till 10 mkr. Informationsärende?"
+    assert verdict_of(question) == (True, True, False)
