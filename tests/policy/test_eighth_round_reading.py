@@ -250,3 +250,14 @@ def test_an_asker_working_at_a_company_or_a_kommunalforbund_is_not_a_namnd(quest
 def test_a_budget_pulled_down_is_the_new_figure() -> None:
     question = "Vi leder en CEF-ansökan på 14 mkr, men partnerna drog ner budgeten till 10 mkr. Informationsärende?"
     assert verdict_of(question) == (True, True, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a company named "Malmö …" as the partner is not Malmö stad's role
+    ("Fritidsnämnden är koordinator för en Erasmus+-ansökan med Malmö Live som partner, 3 mkr. Ska KS förvaltning veta?",
+     (True, True, False)),
+    # a company "ansvarig projektägare" is a company owning it
+    ("Hamnbolaget är ansvarig projektägare för en CEF-ansökan på 40 mkr. Omfattas det av rutinen?", (False, False, False)),
+])
+def test_companies_beside_the_namnder_in_more_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
