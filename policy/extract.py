@@ -279,9 +279,9 @@ class OwnerReader:
     def __init__(self, vocab: dict[str, Any]) -> None:
         terms = {name: str(p) for name, p in vocab["terms"].items()}
         self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
-        self.programme_names: re.Pattern[str] | None = None  # set by FactReader: a programme's name is no party
+        self._programme_names: frozenset[str] = frozenset()  # set by FactReader: a programme's name is no party
         self._roles = "(?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"] + ")"
-        self._role_after_programme: re.Pattern[str] | None = None
+        self._role_after_programme: re.Pattern[str] | None = None  # compiled when a question first has brackets
         # (only after an organisation's name: "koordinator (coordinator)" and "vi leder (koord)" translate or repeat the role)
         self._role_aside = re.compile(r"\b((?:[\w-]+ )?[\w-]*(?:namnd|namnden|forvaltning|forvaltningen|kontoret|stad|kommun|"
                                       r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen)) "
@@ -314,11 +314,16 @@ class OwnerReader:
         self._fallback_role = re.compile(_expand(fallback["role"], terms)) if fallback.get("role") else None
         self._fallback_blocked = _any(fallback.get("blocked_by") or []) if fallback.get("blocked_by") else None
 
-    def know_programmes(self, names: re.Pattern[str]) -> None:
-        """The programmes' names: no party (the role listed after one is the asker's), and a role in brackets after
-        one is read as said ("EU4Health (koordinator, 950 000 euro)")."""
-        self.programme_names = names
-        self._role_after_programme = re.compile(rf"\b({names.pattern}) \(({self._roles})((?:, [^()]*)?)\)")
+    def know_programmes(self, names: set[str]) -> None:
+        """The programmes' names, folded: no party (the role listed after one is the asker's), and a role in brackets
+        after one is read as said ("EU4Health (koordinator, 950 000 euro)")."""
+        self._programme_names = frozenset(names)
+
+    def _role_after_a_programme(self) -> re.Pattern[str]:
+        if self._role_after_programme is None:  # not at start-up: a large pattern, needed only for brackets
+            names = "|".join(re.escape(n) for n in sorted(self._programme_names, key=len, reverse=True))
+            self._role_after_programme = re.compile(rf"(?<![\w-])({names}) \(({self._roles})((?:, [^()]*)?)\)")
+        return self._role_after_programme
 
     def read(self, text: str) -> OwnerReading:
         # A short aside in brackets is left out ("our department (environment) is coordinating"); a longer one is
@@ -329,8 +334,8 @@ class OwnerReader:
         # koordinator)", "Lunds universitet (partner)"
         if "(" in text:
             text = self._role_aside.sub(lambda m: f"{m[1]}{' ' + m[2] if m[2] else ''} ar {m[3]},", text)
-            if self._role_after_programme is not None:  # "AMIF (koordinator, 6 mkr)": the asker's role in it
-                text = self._role_after_programme.sub(r"\1: \2\3,", text)
+            if self._programme_names:  # "AMIF (koordinator, 6 mkr)": the asker's role in it
+                text = self._role_after_a_programme().sub(r"\1: \2\3,", text)
         text = _OWN_BODY_ASIDE.sub(r"\1", text)  # "our förvaltning (Upper Secondary and Adult Education) is …": which one
         text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
@@ -468,7 +473,7 @@ class OwnerReader:
         if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
             return None
         text = " ".join(tokens)
-        if self.programme_names is not None and self.programme_names.fullmatch(text):
+        if text in self._programme_names:
             return "malmo"  # "EU4Health (koordinator, 950 000 euro)": a programme is no party; the role is the asker's
         if self._company_names and (found := self._company_names.search(text)):
             # "Malmö Live Konserthus AB", "vårt hamnbolag", "vi på MKB"; "ett bolag" is a kind, not a party
@@ -593,8 +598,7 @@ class FactReader:
                 pattern = re.compile(rf"(?<![\w]){re.escape(text)}(?:(?![\w])|(?=(?:{tails})\b))")
                 self._programmes.append((pattern, text, sensitive, programme.name, programme.eu))
         # a programme's name is no party: "EU4Health (koordinator, …)" is the asker's role in it
-        self.owner.know_programmes(re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, sensitive, _, _
-                                                       in self._programmes if not sensitive)))
+        self.owner.know_programmes({literal for _, literal, sensitive, _, _ in self._programmes if not sensitive})
         submission = vocab["submission_date"]
         self._submission_cue = _any([rf"\b{re.escape(fold(c))}" for c in submission["cues"]])
         self.months = {fold(k): v for k, v in submission["months"].items()}
