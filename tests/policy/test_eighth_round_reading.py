@@ -261,3 +261,9 @@ def test_a_budget_pulled_down_is_the_new_figure() -> None:
 ])
 def test_companies_beside_the_namnder_in_more_words(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+def test_the_eu_part_is_a_part_of_the_total() -> None:
+    question = ("Vi leder en LIFE-ansökan, totalt drygt 13 mkr, varav 60 % EU-medel, så EU-delen blir runt 8 mkr. "
+                "Behövs informationsärende?")
+    assert verdict_of(question) == (True, True, True)
