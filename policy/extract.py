@@ -140,7 +140,7 @@ _INSTEAD_OF_EU = re.compile(r"\b(?:inte|ej|not)\b[^.?!]{0,40}\b(?:eu|eu:s|the eu
 _ONE_PROJECT = re.compile(r"\b(?:i samma projekt|samma projekt|in the same project|the same project|medfinansier\w*|co-?financ\w*|"
                           r"co-?fund\w*|samfinansier\w*)\b")
 # A part that goes on with a verb, its subject left out after "och": "Vi söker … och är dessutom partner i …"
-_SUBJECT_LEFT_OUT = re.compile(r"(?:ar|e|blir|is|are|am)\b")
+_SUBJECT_LEFT_OUT = re.compile(r"(?:ar|e|blir|is|are|am)\b(?! \d)")  # not "år 2025"
 # Money named only by its kind ("nationella pengar", "statliga medel"): no project of its own.
 _FUNDING_KIND = ("nationell", "national", "statlig", "state ", "government", "kommunala", "municipal", "statsbidrag")
 
