@@ -720,10 +720,9 @@ class FactReader:
         facts = [a for a in amounts if a.kind != "threshold" and a.kind != "part"]
         for new in facts:
             clause = _CLAUSE_START.split(text[max(0, new.start - 70):new.start])[-1]
-            change = self._changed_to.search(clause)
-            if change is None:
+            if not self._changed_to.search(clause):
                 continue
-            old = [a for a in facts if a.end <= new.start and a.currency in (None, new.currency, None)]
+            old = [a for a in facts if a.end <= new.start and a.currency in (None, new.currency)]
             now = replace(new, bound="exact", kind="total")
             if self._uncertain is not None and self._uncertain.search(clause):
                 if not old:
