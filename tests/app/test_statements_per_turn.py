@@ -27,33 +27,35 @@ EXPECTED = {
         "registration answer": {"SELECT": 3, "INSERT": 3, "UPDATE": 2},
         "help": {"SELECT": 2, "INSERT": 2, "UPDATE": 1},
         # Also the user and the conversation reference recorded; the bot state, not there yet, is read once; no
-        # earlier turn's mark to write. Counted right after start-up, it meets the notice outbox's first look for
-        # pending notices (the UPDATE that claims them, and its commit).
-        "first turn": {"SELECT": 2, "INSERT": 5, "UPDATE": 1},
+        # earlier turn's mark to write.
+        "first turn": {"SELECT": 2, "INSERT": 5},
     },
     "postgresql": {
         "policy question": {"SELECT": 5, "INSERT": 2, "UPDATE": 1},
         "registration answer": {"SELECT": 5, "INSERT": 3, "UPDATE": 2},
         "help": {"SELECT": 4, "INSERT": 2, "UPDATE": 1},
-        "first turn": {"SELECT": 5, "INSERT": 5, "UPDATE": 1},
+        "first turn": {"SELECT": 4, "INSERT": 5, "UPDATE": 1},
     },
 }
 
 
-# Commits per kind of turn. SQLite: the turn's one transaction (beside a first turn, the notice outbox's first look).
-# PostgreSQL: the advisory lock taken and given back, the turn, the mark.
+# Commits per kind of turn. SQLite: the turn's one transaction. PostgreSQL: the advisory lock taken and given back, the
+# turn, the mark.
 COMMITS = {
-    "sqlite": {"policy question": 1, "registration answer": 1, "help": 1, "first turn": 2},
-    "postgresql": {"policy question": 4, "registration answer": 4, "help": 4, "first turn": 5},
+    "sqlite": {"policy question": 1, "registration answer": 1, "help": 1, "first turn": 1},
+    "postgresql": {"policy question": 4, "registration answer": 4, "help": 4, "first turn": 4},
 }
 
 
 @pytest.mark.parametrize("kind", KINDS_OF_TURN, ids=lambda kind: kind.name)
 async def test_statements_of_each_kind_of_turn_are_held(kind, start_app, connector, database_url, database_backend):
-    from app import ENGINE_KEY
+    from app import ENGINE_KEY, NOTICE_OUTBOX_KEY
 
     standin, service_url = connector
     client = await start_app(database_url=database_url, auto_migrate=True)
+    # The notice outbox looks for pending notices at start-up and then on its own clock; whether that look fell inside
+    # the counted turn was a matter of timing. It is stopped (after its first look) so that only the turn is counted.
+    await client.app[NOTICE_OUTBOX_KEY].stop()
 
     async def post(body):
         response = await client.post("/api/messages", json=body)
