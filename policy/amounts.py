@@ -105,6 +105,12 @@ class AmountReader:
         self._role_before_amount = {fold(w) for w in vocab.get("role_before_amount", [])}
         self._equal_question = re.compile("|".join(vocab["threshold_if_equal_question"]))
         self._comp_before = {b: re.compile(rf"\b(?:{_alternation([fold(w) for w in ws])}) ?$") for b, ws in vocab["comparators_before"].items()}
+        self._slightly_over = re.compile(rf"\b(?:{_alternation([fold(w) for w in vocab.get('slightly_over_before', [])])}) ?$") \
+            if vocab.get("slightly_over_before") else None
+        foreign_after = _alternation([fold(w) for w in vocab.get("foreign_currency_after", [])])
+        self._foreign_after = re.compile(rf" ?(?:{foreign_after})(?![a-z])") if foreign_after else None
+        self._foreign_before = re.compile(rf"(?<![a-z])(?:{'|'.join(vocab.get('foreign_currency_before', []))}) ?$") \
+            if vocab.get("foreign_currency_before") else None
         self._comp_after = {b: re.compile(rf" ?(?:{_alternation([fold(w) for w in ws])})\b") for b, ws in vocab["comparators_after"].items()}
 
     def _spoken_pattern(self, vocab: dict[str, Any], mult: str) -> re.Pattern[str]:
@@ -148,15 +154,36 @@ class AmountReader:
                 if parsed is None:
                     continue
             value, currency, start, end, factor = parsed
+            if currency is None and self.in_foreign_currency(text, start, end):
+                unit = None
+                continue
             if factor is not None:
                 unit = (factor, currency, end)
             bound = self._bound(text, start, end)
+            if (bound == "at_least" and currency != "EUR" and self._slightly_over is not None
+                    and value * Decimal("1.2") < threshold and self._slightly_over.search(text, max(0, start - 20), start)):
+                bound = "exact"  # "drygt 7 miljoner" is about 7, under the threshold whatever "drygt" adds
             # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
             equal = value == threshold and currency != "EUR"
             kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project, searched)
             found.append(Amount(value, currency, kind, bound, start, end))
             prev_end = end
         return found
+
+    def names_foreign_amount(self, text: str) -> bool:
+        """Whether the text gives an amount in a currency other than kronor and euro."""
+        if self._foreign_after is None and self._foreign_before is None:
+            return False
+        for start, end, raw, spoken in self._numbers(text):
+            mult = self._mult.match(text, end)
+            if self.in_foreign_currency(text, start, mult.end() if mult else end):
+                return True
+        return False
+
+    def in_foreign_currency(self, text: str, start: int, end: int) -> bool:
+        """Whether the amount at start:end is in a currency other than kronor and euro ("8,6 miljoner DKK", "$2m")."""
+        return bool((self._foreign_after and self._foreign_after.match(text, end))
+                    or (self._foreign_before and self._foreign_before.search(text, max(0, start - _CURRENCY_BEFORE), start)))
 
     def _carried_unit(self, text: str, start: int, end: int, raw: str, unit: tuple[Decimal, str | None, int] | None
                       ) -> tuple[Decimal, str | None, int, int, None] | None:

@@ -41,6 +41,8 @@ _TERM = re.compile(r"\{(\w+)\}")
 # "+" joins amounts ("9 mkr + 4 mkr"), not a programme's name ("ESF+ är 8 mkr").
 _PART_SEPARATOR = re.compile(r"[,;]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus ")
 _LOCATED_IN = {"i", "in"}
+_ARTICLES = frozenset({"the", "a", "an"})
+_COPULAS = frozenset({"are", "is", "was", "were", "am", "ar", "e", "var", "blir"})
 # What is said after these is the project as it now stands: "men nu söker vi som lead", "Update: we take the lead",
 # "vi är partner nej förlåt projektägare".
 _CONTRAST = re.compile(r"\b(?:men|but|however|dock|update|uppdatering|rattelse|correction|forlat|sorry|jag menar|i mean|nu|numera|"
@@ -472,6 +474,8 @@ class OwnerReader:
         # "vem leder", "vilken stad leder": a question word next to the verb asks who it is
         if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
             return None
+        if last and len(tokens) == 3 and tokens[-1] in _ARTICLES and tokens[-2] in _COPULAS and tokens[0] in ("we", "i"):
+            return "malmo"  # "we are the lead": "we", not "the"
         text = " ".join(tokens)
         if text in self._programme_names:
             return "malmo"  # "EU4Health (koordinator, 950 000 euro)": a programme is no party; the role is the asker's
@@ -496,6 +500,8 @@ class OwnerReader:
         if self._not_malmo.search(text) or self._other.intersection(tokens):
             return "other"
         if not last:
+            while len(tokens) > 1 and tokens[-1] in _LOCATED_IN:
+                tokens.pop()  # "koordineras av ett gymnasium i Roskilde": the place, cut off, is not "I"
             head: list[str] = []
             while len(tokens) > 1 and (tokens[0] in self._generic or tokens[0] == "the"):
                 head.append(tokens.pop(0))
@@ -575,6 +581,9 @@ class FactReader:
         self._eu_rate = [re.compile(p) for p in amounts_vocab.get("eu_rate", [])]
         self._each_after = _any(amounts_vocab.get("each_after", []))
         self._partners_counted = [re.compile(p) for p in amounts_vocab.get("partners_counted", [])]
+        self._share_before = [re.compile(p) for p in amounts_vocab.get("share_before", [])]
+        self._share_after = [re.compile(p) for p in amounts_vocab.get("share_after", [])]
+        self._no_partners = _any(amounts_vocab.get("no_partners", []))
         self._budgets_listed = _any(amounts_vocab.get("budgets_listed", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self._partners_part = _any(amounts_vocab.get("partners_part", []))
@@ -638,11 +647,16 @@ class FactReader:
             reading = asked.owner
             owner = reading.owner
         rate_of_costs = self._eu_rate_of_costs(rest)
+        if self.amounts.names_foreign_amount(rest):
+            # "9 millioner kroner, och det är ju under 12 miljoner": the asker's comparison of a budget in another
+            # currency is no fact about it (the budget is asked for in kronor or euro).
+            amounts = [a for a in amounts if not (a.value == threshold and a.bound != "exact" and a.currency != "EUR")]
         if rate_of_costs is not None:
             # The grant and the EU's rate give the total: a bound at the threshold beside them is the asker's comparison.
             amounts = _threshold_compared(amounts, threshold)
         amounts = self._without_hypothetical(rest, amounts)
         amounts = self._as_changed(rest, amounts, threshold)
+        amounts = [self._as_share_of_total(rest, a, amounts) for a in amounts]
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         if budget is not None and not is_part:
@@ -653,6 +667,14 @@ class FactReader:
             budget = replace(grant_only, value=(grant_only.value * 100 / rate_of_costs).quantize(Decimal(1)),
                              kind="total")
             grant_only, is_part = None, False
+        elif (own := self._own_part_only(rest, amounts, budget, is_part)) is not None and rate_of_costs is not None \
+                and rate_of_costs < 100:
+            # "EU finansierar 50 %, vi har en egen insats på 5,5 mkr": the rest of the costs is the co-financing, of which
+            # Malmö's own is all when no partner shares it, else a part (the total is then at least this).
+            bound = "exact" if self._no_partners.search(rest) else "at_least"
+            budget = replace(own, value=(own.value * 100 / (100 - rate_of_costs)).quantize(Decimal(1)), kind="total",
+                             bound=bound)
+            is_part = False
         elif budget is not None and not is_part and (partners := self._partners_each(rest, budget)) is not None:
             # "sex partner med ca 2,5 mkr vardera": the total is their number times it, plus Malmö's own share when it
             # is given beside it ("Malmös del är 7,5 MSEK och tre partner har 2,5 MSEK var").
@@ -840,6 +862,28 @@ class FactReader:
         if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget):
             return None
         return budget if self._grant.search(_around(text, budget, amounts)) else None
+
+    def _as_share_of_total(self, text: str, amount: Amount, amounts: list[Amount]) -> Amount:
+        """The project's total when `amount` is said to be a share of it, the per cent right beside it ("EU betalar 80
+        procent, alltså 10 mkr", "9 mkr (60 % av budgeten)"); else the amount as read. A figure named the total stays."""
+        if amount.kind not in ("part", "unmarked") or amount.bound != "exact":
+            return amount
+        start = max([0, amount.start - 80] + [a.end for a in amounts if a.end <= amount.start])
+        before, after = text[start:amount.start], text[amount.end:amount.end + 60]
+        for m in [*(p.search(before) for p in self._share_before), *(p.match(after) for p in self._share_after)]:
+            if m is not None and 5 <= (rate := Decimal(m["rate"].replace(",", "."))) <= 95:
+                return replace(amount, value=(amount.value * 100 / rate).quantize(Decimal(1)), kind="total")
+        return amount
+
+    def _own_part_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
+        """The own co-financing, when it is the one amount the question gives ("vi har en egen insats på 5,5 mkr")."""
+        if budget is None or not is_part or budget.bound != "exact":
+            return None
+        facts = [a for a in amounts if a.kind != "threshold"]
+        if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget):
+            return None
+        around = _around(text, budget, amounts)
+        return budget if self._cofinancing.search(around) and not self._grant.search(around) else None
 
     def _eu_rate_of_costs(self, text: str) -> Decimal | None:
         """The EU's share of the project's costs, in per cent, when the question says it (a plausible one only)."""

@@ -1,0 +1,117 @@
+"""Kinds of failure read off the ninth round's development sets 121 (money details: EU rates, own contribution,
+shares against totals), 122 (euro and other currencies near the threshold) and 124 (an EU coordinator juggling
+several projects), each measured once as unseen and then read, tested in words of their own.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policy import load_policy
+from policy.budget import threshold_on
+from tests.policy.helpers import ANSWER_DAY, verdict_of
+
+
+def _budget(question: str) -> tuple[Decimal | None, str]:
+    facts = load_policy().fact_reader.read(question, threshold_on(ANSWER_DAY), ANSWER_DAY).facts
+    return facts.total_budget, facts.budget_bound
+
+
+@pytest.mark.parametrize("question, total", [
+    # the share right before the figure: the total is the figure over the share
+    ("Kulturnämnden leder en Kreativa Europa-ansökan där EU täcker 75 %, det vill säga 9 mkr.", Decimal(12_000_000)),
+    ("Programmet finansierar 60 procent – vilket blir 6 miljoner kronor – och vi koordinerar.", Decimal(10_000_000)),
+    ("We lead the bid; our own contribution of 20% comes to SEK 2.6 million.", Decimal(13_000_000)),
+    # the share right after it, of the budget
+    ("Vi söker 4,5 mkr (50 % av budgeten) från ESF+ som huvudsökande.", Decimal(9_000_000)),
+])
+def test_a_figure_said_to_be_a_share_gives_the_total(question: str, total: Decimal) -> None:
+    assert _budget(question) == (total, "exact")
+
+
+@pytest.mark.parametrize("question", [
+    # a figure named the total, with a rate beside it, stays the total
+    "Budgeten är 10 mkr totalt, 80 % från Interreg, och vi är lead.",
+    # "80 procent av 10 mkr" is a share of the figure, not the figure a share
+    "EU står för 80 procent av 10 mkr i vårt Erasmus+-projekt där vi koordinerar.",
+])
+def test_a_total_with_a_rate_beside_it_stays_the_total(question: str) -> None:
+    assert _budget(question) == (Decimal(10_000_000), "exact")
+
+
+def test_the_own_co_financing_and_the_eu_rate_give_the_total() -> None:
+    alone = "Miljönämnden är lead i LIFE, EU-stödet är 60 %, vår egenfinansiering 5 mkr och inga andra partner."
+    assert _budget(alone) == (Decimal(12_500_000), "exact")
+    # with partners, their co-financing comes on top: at least that much
+    shared = "Miljönämnden är lead i LIFE med fyra partner, EU-stödet är 60 % och vår egenfinansiering 4 mkr."
+    assert _budget(shared) == (Decimal(10_000_000), "at_least")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Fritidsnämnden leder ett Interreg-projekt; bidraget från EU blir 65 procent, alltså 8,45 miljoner. Infoärende?",
+     (True, True, True)),
+    ("we coordinate an erasmus+ ka2, eu pays 80% = €500k, do we need a paper to the board?", (True, True, False)),
+])
+def test_the_verdict_from_a_share(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Tekniska nämnden leder en Interreg ÖKS-ansökan på 9 millioner kroner. Behövs informationsärende till KS?",
+    "Vi är huvudsökande i Interreg, budget DKK 8,5 mio., med partner i Aarhus. Ärende till KS?",
+    "Our committee leads a project with a budget of USD 1.3 million from an EU programme. Information item needed?",
+])
+def test_a_budget_in_another_currency_is_not_taken_for_kronor(question: str) -> None:
+    # the routine applies (owner, EU money), and whether the information item is needed is asked, not guessed
+    assert verdict_of(question) == (True, True, None)
+
+
+def test_the_asker_s_comparison_of_a_foreign_budget_with_the_threshold_is_no_fact() -> None:
+    question = ("Partnern i Odense säger att budgeten landar på 9 millioner kroner, alltså under 12 miljoner. "
+                "Kulturnämnden är koordinator. Slipper vi informationsärende?")
+    assert verdict_of(question) == (True, True, None)
+
+
+def test_a_budget_in_kronor_said_beside_one_in_another_currency_counts() -> None:
+    question = ("Servicenämnden är huvudsökande i Interreg; budgeten är 9 miljoner DKK, omräknat ungefär 13,5 miljoner kronor. "
+                "Behövs ärende till KS?")
+    assert verdict_of(question) == (True, True, True)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "drygt" far below the threshold is still below it; near or above it, it says at least
+    ("Vi leder ett ESF+-projekt på drygt 6 miljoner. Informationsärende?", (True, True, False)),
+    ("Vi leder ett ESF+-projekt på drygt 11 miljoner. Informationsärende?", (True, True, None)),
+    ("Vi leder ett ESF+-projekt på drygt 12 miljoner. Informationsärende?", (True, True, True)),
+])
+def test_a_little_over_a_figure(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "Malmö Live, som är helt ägt av staden, ska vara koordinator i en Kreativa Europa-ansökan. Ska KS informeras?",
+    "Jag arbetar på Sydvatten, som är ett kommunalförbund, och vi ska vara lead i en LIFE-ansökan. Gäller 4.1 oss?",
+])
+def test_an_asker_at_a_company_or_kommunalforbund_said_in_other_words(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_a_role_still_open_between_a_nämnd_and_another_is_not_guessed() -> None:
+    question = ("Vi vet inte ännu om det blir miljöförvaltningen eller SLU som står som koordinator för LIFE-ansökan. "
+                "Vad gäller?")
+    assert verdict_of(question)[:2] == (None, None)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a place after the owner named is no "I": the nämnd is the partner
+    ("Kulturförvaltningen är partner i ett projekt som leds av ett museum i Gdańsk. Gäller rutinen?", (False, False, False)),
+    # "we are the lead", however the rest of the message goes on
+    ("We are the coordinator of a Digital Europe bid. Our share is SEK 3 million; the total I do not know.",
+     (True, True, None)),
+    # a förvaltning shortened in a hurry
+    ("grundskoleförvaltn e koordinator i erasmus+, 5 mkr, ks?", (True, True, False)),
+])
+def test_the_owner_read_in_more_forms(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
