@@ -114,7 +114,8 @@ _OTHER_PROJECT = re.compile(r"\b(?:den andra|det andra|ett annat|en annan (?:ans
                             r"life|horizon\w*|horisont\w*|amif|cef|urbact|[\w+-]+-ansokan)|ett till projekt|andra "
                             r"(?:projektet|ansokan)|the other|another (?:one|bid|project|application)|the second one)\b")
 # Projects told apart by their order: "i den ena … i den andra", "in the first … the second … the third one".
-_ORDINAL = re.compile(r"\b(?P<o1>den ena|det ena|den forsta (?=ansokan|projekt|ansokningen)|the first one)\b"
+_ORDINAL = re.compile(r"\b(?P<o1>den ena|det ena|den forsta(?=\s*(?:ansokan|ansokningen|projekt|ar\b|e\b|galler\b|[,:;?.!]|$))"
+                      r"|the first one)\b"
                       r"|\b(?P<o2>den andra|det andra|the second(?: one)?)\b|\b(?P<o3>den tredje|det tredje|the third(?: one)?)\b")
 # More than one project said in words: "två ansökningar", "three Horizon Europe proposals", "in two of them".
 _SEVERAL = re.compile(r"\b(?:tva|tre|fyra|flera|2|3|4|two|three|four|several)\b(?: [\w+-]+){0,3}? (?:ansokn\w*|ansokan|projekt|"
@@ -123,7 +124,7 @@ _THE_NEW_ONE = re.compile(r"\b(?:det nya|den nya|det nya projektet|den nya ansok
 _NEW_BEFORE = re.compile(r"\b(?:ny|nytt|nya|new)\b[^.?!,]*$")
 _ANOTHER_FUNDER = "another funder"
 _ITEM = "item "
-_ITEM_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>[1-9])\)\s|\b(?:projekt|project|ansokan|application) (?P<label2>[a-d])\b")
+_ITEM_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>[1-9a-d])\)\s|\b(?:projekt|project|ansokan|application) (?P<label2>[a-d])\b")
 _ITEM_ASKED = re.compile(r"\b(?:fraga|fragan|question|fragor)\b[^.?!]{0,25}?\b(?:galler|om|about|concerns|is about|for|ror)\s+"
                          r"(?:projekt\s+|project\s+|punkt\s+|nummer\s+)?(?P<label>[1-9a-d])\b|\bfor (?:projekt |project )?"
                          r"(?P<label3>[a-d])\s*\?")
@@ -131,11 +132,11 @@ _EU_MONEY = "EU"
 _EU_NAMED = re.compile(r"\beu-?(?:finansierat|finansierad|finansierade|projekt\w*|ansokan|ansokningen|natverk\w*|funded|project|"
                        r"application|bid)\b|\ban eu (?:project|application|bid|funded)\b")
 # Where a message passes from one project to the next: sentences, ";", "dels", "och", "plus", "samt", "o", "->".
-_PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|\s*(?:,\s*)?\b(?:dels|och|plus|samt|o|and|och sa|as well as|men|but|medan|"
-                            r"whereas|while)\b\s*|\s*->\s*|\s+\d\)\s*"
+_PROJECT_BREAK = re.compile(r"[.!?;](?:\s+|$)|(?<!-)(?<!- )\s*(?:,\s*)?\b(?:dels|och|plus|samt|o|and|och sa|as well as|men|but|medan|"
+                            r"whereas|while)\b\s*|\s*->\s*|\s+(?=[1-9a-d]\)\s)"
                             # a list of projects: ", en LIFE-ansökan där …, en Interreg där …", "EU4Health (…), Horizon (…)",
                             # "CEF där vi leder + Horizon där vi är partner"
-                            r"|,\s+(?=(?:en|ett|a|an|one|i den|i det|in the)\b)|(?<=\)),\s*|\s\+\s")
+                            r"|,\s+(?=(?:en|ett|a|an|one|i den|i det|in the|den andra|det andra|den tredje|det tredje|the second|the third|the other)\b)|(?<=\)),\s*|\s\+\s")
 # EU money said to be replaced by another's: "inte från EU utan från Formas", "not from the EU but from Vinnova".
 _INSTEAD_OF_EU = re.compile(r"\b(?:inte|ej|not)\b[^.?!]{0,40}\b(?:eu|eu:s|the eu)\b[^.?!]{0,20}\b(?:utan|but|istallet|instead)\b")
 # Money of several funders in one project: "11 miljoner från EU plus 5 miljoner från Arvsfonden i samma projekt".
@@ -524,8 +525,8 @@ class OwnerReader:
             genitive = next((w for w in reversed(before[-2:]) if w.endswith("'s")), None)
         else:
             genitive = before[-1] if before[-1].endswith("s") else None
-        if genitive is None or len(genitive) <= 3:
-            return False
+        if genitive is None or len(genitive) <= 3 or genitive in self._programme_names:
+            return False  # "ansökan e erasmus vi koordinerar": a programme's name ending in "s" is no genitive
         return not ({genitive, " ".join(before[-2:])} & self._own_genitives) and not self._malmo_first.search(genitive)
 
     def _malmo_or_kind(self, before: list[str]) -> str | None:
@@ -584,6 +585,7 @@ class FactReader:
         self._share_before = [re.compile(p) for p in amounts_vocab.get("share_before", [])]
         self._share_after = [re.compile(p) for p in amounts_vocab.get("share_after", [])]
         self._no_partners = _any(amounts_vocab.get("no_partners", []))
+        self._size_asked = {size: _any(patterns) for size, patterns in amounts_vocab.get("size_asked", {}).items()}
         self._budgets_listed = _any(amounts_vocab.get("budgets_listed", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self._partners_part = _any(amounts_vocab.get("partners_part", []))
@@ -657,6 +659,7 @@ class FactReader:
         amounts = self._without_hypothetical(rest, amounts)
         amounts = self._as_changed(rest, amounts, threshold)
         amounts = [self._as_share_of_total(rest, a, amounts) for a in amounts]
+        amounts = self._by_size_asked(rest, amounts)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         if budget is not None and not is_part:
@@ -875,6 +878,20 @@ class FactReader:
                 return replace(amount, value=(amount.value * 100 / rate).quantize(Decimal(1)), kind="total")
         return amount
 
+    def _by_size_asked(self, text: str, amounts: list[Amount]) -> list[Amount]:
+        """The budget of the project the last question picks by its size ("för den mindre av de två"), of two or more
+        given in one currency; else the amounts as read."""
+        asking = _last_question(text)
+        if asking is None or not self._size_asked:
+            return amounts
+        begin, end = asking
+        size = next((size for size, pattern in self._size_asked.items() if pattern.search(text, begin, end)), None)
+        budgets = [a for a in amounts if a.kind in ("total", "unmarked") and a.bound == "exact" and a.start < begin]
+        if size is None or len(budgets) < 2 or len({a.currency for a in budgets}) > 1:
+            return amounts
+        chosen = (min if size == "smaller" else max)(budgets, key=lambda a: a.value)
+        return [a for a in amounts if a is chosen or a not in budgets]
+
     def _own_part_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
         """The own co-financing, when it is the one amount the question gives ("vi har en egen insats på 5,5 mkr")."""
         if budget is None or not is_part or budget.bound != "exact":
@@ -969,8 +986,9 @@ class FactReader:
         for start, end in _parts(text):
             named = {n for m_start, _, n, _ in mentions if start <= m_start < end}
             items = {n for n in named if n.startswith(_ITEM)}
-            if items:  # a listed item's part: its label says whose it is, whatever programme it names
-                owner_of = name if items == {name} else ""
+            if items:  # a listed item's part: its label says whose it is, whatever programme it names, unless the
+                # question names the programme and not the label ("1) ett ESF+-projekt … Vad gäller för ESF+?")
+                owner_of = name if items == {name} or (not name.startswith(_ITEM) and name in named) else ""
             elif named and name.startswith(_ITEM + "#") and owner_of is None:
                 pass  # before the first item, the programme named is every item's ("två ansökningar till EU4Health: …")
             elif named:

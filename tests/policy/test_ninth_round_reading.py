@@ -115,3 +115,28 @@ def test_a_role_still_open_between_a_nämnd_and_another_is_not_guessed() -> None
 ])
 def test_the_owner_read_in_more_forms(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # told apart by order, "den första" without a noun after it
+    ("Vi har två ESF+-ansökningar. Den första är en där vi är partner till Lund, den andra leder vi själva, 5 mkr. "
+     "Vad gäller för den första?", (False, False, False)),
+    ("den första e en interreg vi leder 3 mkr, den andra en life där vi e partner. ska ks förv veta om den första?",
+     (True, True, False)),
+    # by size
+    ("Fritidsnämnden är lead i två Erasmus+-projekt, ett på 4 mkr och ett på 15 mkr. Behövs informationsärende för "
+     "det större?", (True, True, True)),
+    ("We lead two URBACT networks, one at SEK 14 million and one at SEK 7 million. Is an information item needed for "
+     "the smaller one?", (True, True, False)),
+    # lettered items, and a nämnd's name with "och" inside it
+    ("Två ansökningar: A) Interreg, hälsa-, vård- och omsorgsnämnden lead, 13 mkr; B) Horisont Europa, vi partner "
+     "till KTH, 40 mkr. Vad gäller för A?", (True, True, True)),
+    # a listed item asked about by its programme's name
+    ("Läget: 1) ett AMIF-projekt där nämnden är huvudsökande, 6 mkr, 2) en Horisont-ansökan där vi är partner. "
+     "Vad gäller för AMIF-projektet?", (True, True, False)),
+    # the asked one's role said as a consortium partner
+    ("Two bids: one in Digital Europe where we're only a consortium partner (€3M), and one in CEF that our committee "
+     "leads (€500k). Does the routine apply to the Digital Europe one?", (False, False, False)),
+])
+def test_one_of_several_projects_asked_about(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
