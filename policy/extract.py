@@ -267,6 +267,9 @@ def _superseded(text: str, start: int, end: int) -> bool:
     return bool(_SUPERSEDED.search(text, begin, stop))
 
 
+# One of the city's companies, said as one of many: a company, in fewer words than {by} reaches over.
+_ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo stads|kommunens|the city's|malmo's) "
+                                   r"(?:helagda |delagda |wholly[- ]owned |kommunala |municipal )?(?:bolag|companies)\b")
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 
@@ -295,6 +298,7 @@ class OwnerReader:
         self._rules: list[tuple[re.Pattern[str], bool, bool | None, re.Pattern[str] | None]] = (
             [(re.compile(_expand(p, terms)), False, None, _prefilter(p, terms)) for p in vocab["partner"]]
             + [(re.compile(_expand(p, terms)), True, False, _prefilter(p, terms)) for p in vocab["owner"]]
+            + [(re.compile(_expand(p, terms)), True, None, _prefilter(p, terms)) for p in vocab.get("owner_if_malmo", [])]
         )
         malmo = _words(vocab["malmo"])
         self._malmo_last = re.compile(rf"(?:^| )(?:{malmo})$")
@@ -344,6 +348,7 @@ class OwnerReader:
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
+        text = _ONE_OF_THE_COMPANIES.sub("stadsbolaget", text)  # "söks av ett av stadens helägda bolag": a company
         text = _INSTEAD.sub("istallet", text)  # "om förvaltningen i stället blir projektägare": one word the subject skips
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)

@@ -140,3 +140,17 @@ def test_the_owner_read_in_more_forms(question: str, expected: tuple) -> None:
 ])
 def test_one_of_several_projects_asked_about(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # applying alone is owning the project
+    ("miljöförv söker själv LIFE, 4 mkr totalt. måste ks förv veta?", (True, True, False)),
+    ("Our culture department applies on its own to Creative Europe, €1.3 million. Do we inform the Executive Office?",
+     (True, True, True)),
+    # applied for by a company of the city, said as one of them
+    ("Horisont-ansökan på 20 mkr skickas in av ett av stadens bolag, men vi på förvaltningen skriver den. Ska KS "
+     "informeras?", (False, False, False)),
+    ("CEF-ansökan söks av tekniska nämnden, 30 mkr. Behövs informationsärende?", (True, True, True)),
+])
+def test_who_applies_said_in_more_forms(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
