@@ -105,8 +105,19 @@ DATA = Path(__file__).parent / "data"
 # 132), 124 (an EU coordinator juggling several projects: 111 of 128), 125 (a story first: plans changed, then the
 # question: 117 of 134) and 126 (English and Swedish mixed in one message: 121 of 134), written blind after 115, 116
 # and 117 had been read and mended (questions already in earlier sets left out); 121, 122 and 124 then read (dev/),
-# 123, 125 and 126 kept unread.
+# 123, 125 and 126 kept unread;
+# and sets 127 (project managers mid-project and at its end: budgets, implementation, duties: 121 of 130), 128 (staff
+# of the city's companies and organisations near the city: 115 of 133), 129 (the policy's aims and who decides what,
+# mixed up: 118 of 129), 130 (Öresund and Baltic cooperation staff: 113 of 128), 131 (conditions and negations: 126 of
+# 134) and 132 (a busy Monday's Teams channel: 125 of 133), written blind after 121, 122 and 124 had been read and
+# mended; 127, 128 and 130 then read (dev/), 129, 131 and 132 kept unread.
 FROZEN = {
+    "dev/set-127.yaml": "b9795709da4c42536aed75da50e5623e1d556d117c9bf9a6ecaf44ae84c6cbae",
+    "dev/set-128.yaml": "6f64a3d02e94f5f7de606785311b216be9fb21da4e49e6fa7bbfdb573dcdc5fb",
+    "unseen-next/set-129.yaml": "a56a99ed83373212b8839bc74547d8e1e12100c2679c4c5607927459231b8802",
+    "dev/set-130.yaml": "c9ce6ba0b565f70dc0c21426736142619316d9a8e40f8828ec61ec57dfaa5b80",
+    "unseen-next/set-131.yaml": "982d938f9f70ac902591ee2ebf007abf20e87147007b5f80ce81a690c0293d6f",
+    "unseen-next/set-132.yaml": "5d0bcd26d97879bddc57e589efecd781fe7b27fe5b7589feb104dd02efa0114e",
     "dev/set-121.yaml": "5e3f24a90454b189b205c2bd04c61d358315bf3b4e63caf5ba9e5e3ea7db1e13",
     "dev/set-122.yaml": "5c274231bf1f13a41267904bf9189adedc807e0f21e3c7d5254b3d79f415ca58",
     "unseen-next/set-123.yaml": "d770d8cf1348ffa0260a2814097cd2c57b258cb7630fd50a330dce0f9c5b44a7",
