@@ -267,6 +267,11 @@ def _superseded(text: str, start: int, end: int) -> bool:
     return bool(_SUPERSEDED.search(text, begin, stop))
 
 
+# The asker's own application: "vår LIFE-ansökan", "our Interreg bid", "bolagets ansökan".
+_OUR_APPLICATION = re.compile(r"\b(?:var|vart|vara|our|bolagets|the company's|sin|its) (?:[\w+-]+ ){0,2}?(?:[\w+-]*ansokan|"
+                              r"ansokningar|application|bid|proposal|[\w+-]*projekt(?:et)?|project)\b")
+# A relative clause set off by commas: ", där Malmö stad är medlem,", ", som bildades av staden,".
+_RELATIVE_ASIDE = re.compile(r",\s(?:som|dar|vilken|vilket|which|where|who|that)\s[^,.;:!?()]{1,60},\s")
 # One of the city's companies, said as one of many: a company, in fewer words than {by} reaches over.
 _ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo stads|kommunens|the city's|malmo's) "
                                    r"(?:helagda |delagda |wholly[- ]owned |kommunala |municipal )?(?:bolag|companies)\b")
@@ -287,6 +292,10 @@ class OwnerReader:
         self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
         self._programme_names: frozenset[str] = frozenset()  # set by FactReader: a programme's name is no party
         self._roles = "(?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"] + ")"
+        # a role or a verb of leading or owning: a clause with one says who has the role ("…, som vi koordinerar, …")
+        self._role_or_lead = re.compile("|".join(f"(?:{_expand(terms[name], terms)})" for name in
+                                                 ("owner_role", "partner_role", "lead_verb", "lead_ing", "own_verb")
+                                                 if name in terms))
         self._role_after_programme: re.Pattern[str] | None = None  # compiled when a question first has brackets
         # (only after an organisation's name: "koordinator (coordinator)" and "vi leder (koord)" translate or repeat the role)
         self._role_aside = re.compile(r"\b((?:[\w-]+ )?[\w-]*(?:namnd|namnden|forvaltning|forvaltningen|kontoret|stad|kommun|"
@@ -349,6 +358,9 @@ class OwnerReader:
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
         text = _ONE_OF_THE_COMPANIES.sub("stadsbolaget", text)  # "söks av ett av stadens helägda bolag": a company
+        # A relative clause between a subject and its verb, naming no role, is left out: "Kommunalförbundet, där Malmö
+        # stad är medlem, avser att vara projektägare" (its subject is the förbund, not Malmö)
+        text = _RELATIVE_ASIDE.sub(lambda m: m[0] if self._role_or_lead.search(m[0]) else " ", text)
         text = _INSTEAD.sub("istallet", text)  # "om förvaltningen i stället blir projektägare": one word the subject skips
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
@@ -372,6 +384,9 @@ class OwnerReader:
         if not said and any(self._company_opens_sentence(text, m.start()) for m in _APPLIES.finditer(text)):
             # "Malmö Stadsteater AB vill söka Creative Europe-pengar": a company applying, in whatever role, is not a
             # nämnd owning the project (4.1 is the nämnders' routine), so the routine's answer is the same either way.
+            return OwnerReading(False, company=True)
+        if not said and company_asker and _OUR_APPLICATION.search(text):
+            # "Vi på bolaget … om vår LIFE-ansökan": the asker's company applies, in whatever role (4.1 is the nämnders')
             return OwnerReading(False, company=True)
         if not said and self._owner_role_alone(text):
             # "Malmö Live (helägt bolag), huvudsökande, Creative Europe": the asker's role, and the asker a company

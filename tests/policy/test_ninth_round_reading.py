@@ -154,3 +154,26 @@ def test_one_of_several_projects_asked_about(question: str, expected: tuple) -> 
 ])
 def test_who_applies_said_in_more_forms(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    # the subject before a relative clause that names no role
+    "Förbundet, där Malmö ingår med flera kommuner, ska vara lead i en Interreg-ansökan på 16 mkr. Informationsärende?",
+    "Stiftelsen, som staden en gång grundade, leder en Erasmus+-ansökan. Ska KS förvaltning informeras?",
+    # the asker speaks for a company and asks about "our" application
+    "Vi på hamnbolaget undrar: måste vi skicka något till KS om vår CEF-ansökan på 30 mkr?",
+    "we are a city-owned company, do we need to inform the executive office about our LIFE bid?",
+])
+def test_an_organisation_beside_the_nämnder_is_not_a_nämnd_owning_the_project(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a relative clause that says who leads is read
+    ("Hela projektet, som vi själva koordinerar, är ett Interreg på 13 mkr. Ärende till KS?", (True, True, True)),
+    # a wholly owned company among the partners does not make the asker a company
+    ("Kulturnämnden är huvudsökande i Kreativa Europa, 5 mkr, med Malmö Live och ett helägt bolag som partner. "
+     "Ska KS förvaltning veta?", (True, True, False)),
+])
+def test_the_nämnd_s_own_role_stands(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
