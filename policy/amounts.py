@@ -31,6 +31,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)")
 # The most number words one spoken number has ("tre hundra fyrtio fem"). Unbounded, a run of number words
 # without a multiplier after it ("a a a …") was searched again from every word: the square of its length.
 _SPOKEN_PARTS = 6
+# How much over a figure "drygt" (a little over) goes at most: "drygt elva miljoner" would be said "tolv" from twelve.
+_SLIGHTLY = Decimal("1.09")
 # How far before a number a currency written before it ("€ 2 m", "sek 500 000") may start.
 _CURRENCY_BEFORE = 8
 
@@ -161,8 +163,8 @@ class AmountReader:
                 unit = (factor, currency, end)
             bound = self._bound(text, start, end)
             if (bound == "at_least" and currency != "EUR" and self._slightly_over is not None
-                    and value * Decimal("1.2") < threshold and self._slightly_over.search(text, max(0, start - 20), start)):
-                bound = "exact"  # "drygt 7 miljoner" is about 7, under the threshold whatever "drygt" adds
+                    and value * _SLIGHTLY < threshold and self._slightly_over.search(text, max(0, start - 20), start)):
+                bound = "exact"  # "drygt elva miljoner" is eleven and a little, not twelve
             # The threshold is in SEK: "12 miljoner euro" is never a mention of it.
             equal = value == threshold and currency != "EUR"
             kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project, searched)

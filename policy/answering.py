@@ -156,12 +156,16 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if sure and one_section and not _facts_for_the_routine(best.topic, known, policy) \
             and _facts_for_the_routine(second.topic, known, policy):
         best = second  # between two answers of 4.1, with project facts known, the one that gives the verdict
-    if (best.topic == OUT_OF_SCOPE and not clear and second.score >= decision.option_score
+    if (best.topic == OUT_OF_SCOPE
+            and (not clear or (extraction.facts.malmo_is_project_owner is not None and _TOWARDS_THE_CITY.search(folded)))
+            and second.score >= decision.option_score
             and _facts_for_the_routine(second.topic, extraction.facts, policy) and extraction.facts.eu_funding
             and not _asks_other_rules(folded, policy)):
         # Hesitating between "outside the policy" and a 4.1 topic, for a question that itself tells of an
         # EU-funded project (its owner or budget): refusing the policy's central rule is the worse mistake, unless
-        # what it asks is another body of rules ("Vårt ESF+-projekt på 14 MSEK … – måste vi upphandla enligt LOU?").
+        # what it asks is another body of rules ("Vårt ESF+-projekt på 14 MSEK … – måste vi upphandla enligt LOU?"). With
+        # Malmö's role in it said, even a clearer refusal gives way ("… the culture department is just a project partner.
+        # Is there any internal reporting needed on our side?").
         best, sure = second, True
     def gives_the_routine(topic: str) -> bool:
         return _facts_for_the_routine(topic, facts, policy)
@@ -306,6 +310,11 @@ def _labelled(label: str, policy: PolicyData, *, taught: bool = False, ranking: 
     if label in policy.features:
         return Choice("feature", label, taught=taught)
     return Choice("topic", label, taught=taught)
+
+
+# What a question asks of the city's own side: the routine's addressees or an internal step ("internal reporting").
+_TOWARDS_THE_CITY = re.compile(r"\b(?:internal\w*|intern\w*|on our side|hos oss|centralt|centrally|ks|ksf|kommunstyrelse\w*|"
+                               r"stadskontor\w*|city (?:executive )?(?:office|board)|executive (?:office|board)|city hall)\b")
 
 
 def _out_of_scope(question: str, ranking: list[Score], policy: PolicyData) -> Choice:

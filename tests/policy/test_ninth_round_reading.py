@@ -83,7 +83,7 @@ def test_a_budget_in_kronor_said_beside_one_in_another_currency_counts() -> None
 @pytest.mark.parametrize("question, expected", [
     # "drygt" far below the threshold is still below it; near or above it, it says at least
     ("Vi leder ett ESF+-projekt på drygt 6 miljoner. Informationsärende?", (True, True, False)),
-    ("Vi leder ett ESF+-projekt på drygt 11 miljoner. Informationsärende?", (True, True, None)),
+    ("Vi leder ett ESF+-projekt på drygt 11,5 miljoner. Informationsärende?", (True, True, None)),
     ("Vi leder ett ESF+-projekt på drygt 12 miljoner. Informationsärende?", (True, True, True)),
 ])
 def test_a_little_over_a_figure(question: str, expected: tuple) -> None:
@@ -177,3 +177,34 @@ def test_an_organisation_beside_the_nämnder_is_not_a_nämnd_owning_the_project(
 ])
 def test_the_nämnd_s_own_role_stands(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a university said short is another organisation
+    ("lunds uni söker horisont som koordinator, vi e med som partner. gäller eu-rutinen oss?", (False, False, False)),
+    # joining, said with the infinitive
+    ("Gatukontoret har blivit tillfrågat att medverka som associerad partner i ett Interreg-projekt. Gäller rutinen?",
+     (False, False, False)),
+    # who owns it still open, said with words between
+    ("Vi vet helt enkelt inte ännu om det blir vi eller Region Skåne som koordinerar ESF+-ansökan. Vad gäller mot KS?",
+     (None, None, None)),
+    # kronor in slang, and "drygt" eleven is under twelve
+    ("vi söker själva erasmus+ för 300 000 spänn, måste vi informera ks förvaltning?", (True, True, False)),
+    ("Kulturnämnden är lead i ett Kreativa Europa-projekt på drygt elva miljoner. Behövs informationsärende?",
+     (True, True, False)),
+])
+def test_roles_and_figures_in_everyday_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_question_of_the_city_s_own_steps_with_malmo_s_role_said_is_not_refused() -> None:
+    question = ("A Danish municipality coordinates our Interreg project and the environment department is only a "
+                "partner. Is anything needed internally at the city?")
+    assert verdict_of(question) == (False, False, False)
+
+
+def test_an_owner_the_asker_cannot_tell_is_not_read() -> None:
+    question = ("Honestly I can't really tell from the papers whether we are the lead or a partner in this Interreg bid. "
+                "Do we inform the Executive Office?")
+    facts = load_policy().fact_reader.read(question, threshold_on(ANSWER_DAY), ANSWER_DAY).facts
+    assert facts.malmo_is_project_owner is None
