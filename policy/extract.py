@@ -272,6 +272,11 @@ _OUR_APPLICATION = re.compile(r"\b(?:var|vart|vara|our|bolagets|the company's|si
                               r"ansokningar|application|bid|proposal|[\w+-]*projekt(?:et)?|project)\b")
 # A relative clause set off by commas: ", där Malmö stad är medlem,", ", som bildades av staden,".
 _RELATIVE_ASIDE = re.compile(r",\s(?:som|dar|vilken|vilket|which|where|who|that)\s[^,.;:!?()]{1,60},\s")
+# A role said in the past with Swedish "var"/"va": what it was, which gives way to what it is when both are said.
+_PAST_COPULA = re.compile(r" (?:inte |ej |aldrig )?(?:var|va)\b")  # right after the subject: "vår" is folded to "var" too
+# An organisation named, then what kind it is: "Räddningstjänsten Syd, som är ett kommunalförbund,".
+_NAMED_BY_KIND = re.compile(r"(?:[\w-]+ ){0,3}[\w-]+, som (?:ar|e) (?:ett|en) (?:[\w-]+ )?(?P<kind>kommunalforbund|bolag|aktiebolag|"
+                            r"stiftelse)\w*, ")
 # One of the city's companies, said as one of many: a company, in fewer words than {by} reaches over.
 _ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo stads|kommunens|the city's|malmo's) "
                                    r"(?:helagda |delagda |wholly[- ]owned |kommunala |municipal )?(?:bolag|companies)\b")
@@ -346,6 +351,9 @@ class OwnerReader:
         # read with the brackets as spaces, so the words around them meet. Whether the asker speaks for a company is
         # read before: "Vi på Malmö Live (helägt bolag) är huvudsökande".
         company_asker = bool(self._company_asker and self._company_asker.search(_BRACKETS.sub(" ", text)))
+        text = _ONE_OF_THE_COMPANIES.sub("stadsbolaget", text)  # "söks av ett av stadens helägda bolag": a company
+        # "Räddningstjänsten Syd, som är ett kommunalförbund, var koordinator": the organisation by its kind
+        text = _NAMED_BY_KIND.sub(lambda m: f"{m['kind']}{'et' if m['kind'] != 'stiftelse' else 'n'} ", text)
         # a role in brackets after its holder is a statement: "grundskolenämnden (koordinator)", "Malmö stad (miljönämnden,
         # koordinator)", "Lunds universitet (partner)"
         if "(" in text:
@@ -357,7 +365,6 @@ class OwnerReader:
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
-        text = _ONE_OF_THE_COMPANIES.sub("stadsbolaget", text)  # "söks av ett av stadens helägda bolag": a company
         # A relative clause between a subject and its verb, naming no role, is left out: "Kommunalförbundet, där Malmö
         # stad är medlem, avser att vara projektägare" (its subject is the förbund, not Malmö)
         text = _RELATIVE_ASIDE.sub(lambda m: m[0] if self._role_or_lead.search(m[0]) else " ", text)
@@ -424,7 +431,9 @@ class OwnerReader:
         if side == "malmo" and len(subject) > 1 and (subject[-2] in _DENYING or (
                 len(subject) > 2 and subject[-3] in _DENYING and subject[-2] in ("langre", "longer", "ens"))):
             flips += 1  # "är det inte längre Malmö som är lead partner": the denial stands inside the subject's words
-        superseded = _superseded(m.string, m.start(), m.end())
+        # What it was ("kulturnämnden va lead i höstas") counts unless what it is now is also said.
+        superseded = _superseded(m.string, m.start(), m.end()) or bool(
+            who is not None and groups.get("who") and _PAST_COPULA.match(m.string, m.end("who")))
         asker = not subject or bool(self._first_person.intersection(subject)) or (who is not None and subject[-1] in self._joins)
         if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):
             side = "company"  # "vi" of someone speaking for a company; "(ett bolag där) staden äger 40 % ska vara lead"
@@ -447,7 +456,8 @@ class OwnerReader:
             return _Statement(end, None)
         verdict = verdict != bool(flips % 2)
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
-                          malmo_named_owner=verdict and side == "malmo" and not asker, superseded=superseded)
+                          malmo_named_owner=verdict and side == "malmo" and not asker and not superseded,
+                          superseded=superseded)
 
     def _company_opens_sentence(self, text: str, at: int) -> bool | None:
         """Whether the sentence in which a role without a subject is named opens with a company's name, after a
@@ -601,10 +611,13 @@ class FactReader:
         self._period = [re.compile(p) for p in amounts_vocab.get("period", [])]
         self._eu_rate = [re.compile(p) for p in amounts_vocab.get("eu_rate", [])]
         self._each_after = _any(amounts_vocab.get("each_after", []))
+        self._each_before = _any(amounts_vocab.get("each_before", [])) if amounts_vocab.get("each_before") else None
         self._partners_counted = [re.compile(p) for p in amounts_vocab.get("partners_counted", [])]
         self._share_before = [re.compile(p) for p in amounts_vocab.get("share_before", [])]
         self._share_after = [re.compile(p) for p in amounts_vocab.get("share_after", [])]
         self._no_partners = _any(amounts_vocab.get("no_partners", []))
+        self._corrected_between = [re.compile(p) for p in amounts_vocab.get("corrected_between", [])]
+        self._denied_before = _any(amounts_vocab.get("denied_before", [])) if amounts_vocab.get("denied_before") else None
         self._size_asked = {size: _any(patterns) for size, patterns in amounts_vocab.get("size_asked", {}).items()}
         self._budgets_listed = _any(amounts_vocab.get("budgets_listed", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
@@ -678,6 +691,7 @@ class FactReader:
             amounts = _threshold_compared(amounts, threshold)
         amounts = self._without_hypothetical(rest, amounts)
         amounts = self._as_changed(rest, amounts, threshold)
+        amounts = self._corrected(rest, amounts)
         amounts = [self._as_share_of_total(rest, a, amounts) for a in amounts]
         amounts = self._by_size_asked(rest, amounts)
         budget, is_part = _budget(amounts)
@@ -698,7 +712,8 @@ class FactReader:
             budget = replace(own, value=(own.value * 100 / (100 - rate_of_costs)).quantize(Decimal(1)), kind="total",
                              bound=bound)
             is_part = False
-        elif budget is not None and not is_part and (partners := self._partners_each(rest, budget)) is not None:
+        elif budget is not None and (partners := self._partners_each(rest, budget)) is not None:
+            # (each partner's figure, whether it is given as what they get or what they spend)
             # "sex partner med ca 2,5 mkr vardera": the total is their number times it, plus Malmö's own share when it
             # is given beside it ("Malmös del är 7,5 MSEK och tre partner har 2,5 MSEK var").
             own = [a for a in amounts if a.kind == "part" and a.bound == "exact" and a.start < budget.start
@@ -780,6 +795,20 @@ class FactReader:
                     now = replace(before, kind="total")
             return [now if a is new else a for a in amounts if a not in old]
         return amounts
+
+    def _corrected(self, text: str, amounts: list[Amount]) -> list[Amount]:
+        """Without a figure the asker takes back: "inte 12 mkr utan 11,5 mkr", "12, nej 11,5 mkr" (the one after stays)."""
+        facts = [a for a in amounts if a.kind != "threshold"]
+        taken_back = []
+        for first, second in zip(facts, facts[1:]):
+            between = text[first.end:second.start]
+            if len(between) > 40 or not any(p.match(text, first.end) for p in self._corrected_between):
+                continue
+            if between.lstrip(" ,;:–-").startswith(("utan", "but")) and not (
+                    self._denied_before and self._denied_before.search(text, max(0, first.start - 20), first.start)):
+                continue  # "utan" after a figure not denied is no correction ("12 mkr utan moms")
+            taken_back.append(first)
+        return [a for a in amounts if a not in taken_back]
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:
@@ -932,7 +961,8 @@ class FactReader:
 
     def _partners_each(self, text: str, amount: Amount) -> Decimal | None:
         """The number of partners an amount is each one's ("2,5 mkr vardera" with "sex partner"), or None."""
-        if not self._each_after.search(text[amount.end:amount.end + 20]):
+        if not self._each_after.search(text[amount.end:amount.end + 20]) and not (
+                self._each_before and self._each_before.search(text, max(0, amount.start - 25), amount.start)):
             return None
         for pattern in self._partners_counted:
             for m in pattern.finditer(text):

@@ -208,3 +208,37 @@ def test_an_owner_the_asker_cannot_tell_is_not_read() -> None:
                 "Do we inform the Executive Office?")
     facts = load_policy().fact_reader.read(question, threshold_on(ANSWER_DAY), ANSWER_DAY).facts
     assert facts.malmo_is_project_owner is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a role said in the past ("va"), alone: what it was is what counts
+    ("gymnasienämnden va koordinator i erasmus+ i fjol, 3 mkr, borde ks förv ha fått veta?", (True, True, False)),
+    # ... and what it is now wins over what it was
+    ("Tekniska nämnden va partner först men är nu lead i CEF-ansökan på 20 mkr. Informationsärende?", (True, True, True)),
+    # a förvaltning or unit shortened, a library by its nickname
+    ("kulturfvaltn e projektägare i kreativa europa, 2 mkr, ks förv?", (True, True, False)),
+    ("bibblan e lead i interreg, 14 mkr, infoärende?", (True, True, True)),
+    # an organisation named, then what kind it is
+    ("Info: Sydvatten, som är ett kommunalförbund, leder en LIFE-ansökan på 30 mkr. Ska KS informeras?",
+     (False, False, False)),
+    # working at one of the city's companies, said in many words
+    ("Jag jobbar på ett av stadens helägda bolag och vi är lead i en Interreg-ansökan på 15 mkr. Gäller rutinen?",
+     (False, False, False)),
+])
+def test_roles_said_in_the_past_and_in_short(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, total", [
+    # a figure taken back
+    ("Vi leder Interreg-projektet, budgeten är inte 13 mkr utan 11 mkr.", Decimal(11_000_000)),
+    ("vi koordinerar life, budget 12, nej 11,8 mkr", Decimal(11_800_000)),
+    ("We lead a Horizon bid of €1.3m – sorry, I mean €1.1m.", Decimal(1_100_000)),
+    # "utan" after a figure not denied is no correction
+    ("Vi leder ett ESF+-projekt på 13 mkr utan moms.", Decimal(13_000_000)),
+    # each partner's figure, written before it or as what each gets
+    ("Vi leder ett Erasmus+-projekt, 5 partners á 2,6 mkr inklusive oss.", Decimal(13_000_000)),
+    ("Vi leder Interreg, sex partner som får 2 mkr var.", Decimal(12_000_000)),
+])
+def test_the_budget_said_in_more_ways(question: str, total: Decimal) -> None:
+    assert _budget(question)[0] == total
