@@ -280,6 +280,9 @@ _NAMED_BY_KIND = re.compile(r"(?:[\w-]+ ){0,3}[\w-]+, som (?:ar|e) (?:ett|en) (?
 # One of the city's companies, said as one of many: a company, in fewer words than {by} reaches over.
 _ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo stads|kommunens|the city's|malmo's) "
                                    r"(?:helagda |delagda |wholly[- ]owned |kommunala |municipal )?(?:bolag|companies)\b")
+# A cleft sentence's opening, before the subject it stresses: "Det är stadens helägda bolag som söker …".
+_CLEFT = re.compile(r"^\s*(?:det ar|det e|it is|it's) (?:(?:stadens|malmo stads|the city's|ett av stadens|one of the city's) )?"
+                    r"(?:(?:helagda|wholly owned|kommunala) )?")
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 
@@ -396,8 +399,12 @@ class OwnerReader:
             # "Vi på bolaget … om vår LIFE-ansökan": the asker's company applies, in whatever role (4.1 is the nämnders')
             return OwnerReading(False, company=True)
         if not said and self._owner_role_alone(text):
-            # "Malmö Live (helägt bolag), huvudsökande, Creative Europe": the asker's role, and the asker a company
-            return OwnerReading(False, company=True) if company_asker else OwnerReading(True)
+            # "Malmö Live (helägt bolag), huvudsökande, Creative Europe": the asker's role, and the asker a company; or the
+            # role in a sentence whose subject is a company ("Kommunalförbundet var koordinator för …")
+            role = self._fallback_role.search(text) if self._fallback_role else None
+            if company_asker or (role is not None and self._company_opens_sentence(text, role.start())):
+                return OwnerReading(False, company=True)
+            return OwnerReading(True)
         return OwnerReading(None)
 
     def _owner_role_alone(self, text: str) -> bool:
@@ -467,7 +474,7 @@ class OwnerReader:
         if self._company_names is None:
             return None
         start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
-        head = _LABEL.sub("", text[start:at], count=1)
+        head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1)
         found = self._company_names.match(head)
         if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
             return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company

@@ -242,3 +242,16 @@ def test_roles_said_in_the_past_and_in_short(question: str, expected: tuple) -> 
 ])
 def test_the_budget_said_in_more_ways(question: str, total: Decimal) -> None:
     assert _budget(question)[0] == total
+
+
+@pytest.mark.parametrize("question", [
+    # a cleft sentence stressing a company
+    "Det är stadens helägda bolag som står som huvudsökande i Interreg-ansökan, inte förvaltningen. Ska KS informeras?",
+    # the company's role in apposition
+    "The harbour company, as coordinator of a CEF bid of €3m, wonders whether it must inform the City Executive Board.",
+    # a kommunalförbund as the subject of a role said without a verb of being now
+    "Info: VA SYD, som är ett kommunalförbund, var koordinator för ett LIFE-projekt på 20 mkr. Skulle KS förvaltning "
+    "ha informerats?",
+])
+def test_a_company_as_the_subject_of_the_role(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
