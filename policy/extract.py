@@ -913,14 +913,17 @@ class FactReader:
         return replace(own[0], value=own[0].value + partners[0].value, kind="total",
                        currency=own[0].currency or partners[0].currency)
 
-    def _grant_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
-        """The grant applied for, when it is the one amount the question gives ("a LIFE grant of €400,000")."""
+    def _only_part(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
+        """The budget figure, when it is a part and the one amount the question gives (not a year's)."""
         if budget is None or not is_part or budget.bound != "exact":
             return None
         facts = [a for a in amounts if a.kind != "threshold"]
-        if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget):
-            return None
-        return budget if self._grant.search(_around(text, budget, amounts)) else None
+        return None if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget) else budget
+
+    def _grant_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
+        """The grant applied for, when it is the one amount the question gives ("a LIFE grant of €400,000")."""
+        part = self._only_part(text, amounts, budget, is_part)
+        return part if part is not None and self._grant.search(_around(text, part, amounts)) else None
 
     def _as_share_of_total(self, text: str, amount: Amount, amounts: list[Amount]) -> Amount:
         """The project's total when `amount` is said to be a share of it, the per cent right beside it ("EU betalar 80
@@ -950,13 +953,10 @@ class FactReader:
 
     def _own_part_only(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool) -> Amount | None:
         """The own co-financing, when it is the one amount the question gives ("vi har en egen insats på 5,5 mkr")."""
-        if budget is None or not is_part or budget.bound != "exact":
+        if (part := self._only_part(text, amounts, budget, is_part)) is None:
             return None
-        facts = [a for a in amounts if a.kind != "threshold"]
-        if len(facts) != 1 or facts[0] is not budget or self._a_year(text, budget):
-            return None
-        around = _around(text, budget, amounts)
-        return budget if self._cofinancing.search(around) and not self._grant.search(around) else None
+        around = _around(text, part, amounts)
+        return part if self._cofinancing.search(around) and not self._grant.search(around) else None
 
     def _eu_rate_of_costs(self, text: str) -> Decimal | None:
         """The EU's share of the project's costs, in per cent, when the question says it (a plausible one only)."""
