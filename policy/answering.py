@@ -432,6 +432,13 @@ class _Builder:
             parts.append(self.texts.text("routine.grant_note", self.lang,
                                          amount=self.texts.money(grant.value, grant.currency or "SEK", self.lang),
                                          share=f"{share * 100:.0f} %"))
+        elif (share := self.extraction.total_from_share) is not None and asked.total_budget is not None \
+                and self.known.total_budget == asked.total_budget:
+            said, currency, rate = share
+            parts.append(self.texts.text("routine.share_note", self.lang,
+                                         amount=self.texts.money(said, currency or asked.currency or "SEK", self.lang),
+                                         share=f"{rate.normalize():f} %",
+                                         total=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
         elif self.extraction.budget_is_part and asked.total_budget is not None:
             parts.append(self.texts.text("routine.part_note", self.lang,
                                          amount=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))

@@ -27,6 +27,8 @@ class Extraction:
     eur_sek_rate: Decimal | None = None  # SEK per EUR the question says to use ("räkna med 11,25")
     eu_funding_assumed: bool = False  # EU funding read from a question about the routine's acts naming no funder
     grant_only: Amount | None = None  # the grant applied for, the only amount given: a floor under the total
+    # the total worked out from a figure said to be a share of it: (that figure, its currency, the share in per cent)
+    total_from_share: tuple[Decimal, str | None, Decimal] | None = None
 
     @property
     def mentions_amount(self) -> bool:
@@ -699,7 +701,8 @@ class FactReader:
         amounts = self._without_hypothetical(rest, amounts)
         amounts = self._as_changed(rest, amounts, threshold)
         amounts = self._corrected(rest, amounts)
-        amounts = [self._as_share_of_total(rest, a, amounts) for a in amounts]
+        shares: dict[tuple[int, int], tuple[Decimal, str | None, Decimal]] = {}
+        amounts = [self._as_share_of_total(rest, a, amounts, shares) for a in amounts]
         amounts = self._by_size_asked(rest, amounts)
         budget, is_part = _budget(amounts)
         budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
@@ -718,6 +721,7 @@ class FactReader:
             bound = "exact" if self._no_partners.search(rest) else "at_least"
             budget = replace(own, value=(own.value * 100 / (100 - rate_of_costs)).quantize(Decimal(1)), kind="total",
                              bound=bound)
+            shares[(own.start, own.end)] = (own.value, own.currency, 100 - rate_of_costs)
             is_part = False
         elif budget is not None and (partners := self._partners_each(rest, budget)) is not None:
             # (each partner's figure, whether it is given as what they get or what they spend)
@@ -745,7 +749,8 @@ class FactReader:
         # An amount's digits are not a section number either: "3.2 million euros" is not section 3.2.
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
-        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only)
+        from_share = shares.get((budget.start, budget.end)) if budget is not None and budget.kind == "total" else None
+        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only, from_share)
 
     def _without_hypothetical(self, text: str, amounts: list[Amount]) -> list[Amount]:
         """The amounts of the situation asked about, when the question gives the project's figure and one supposed: the
@@ -925,15 +930,18 @@ class FactReader:
         part = self._only_part(text, amounts, budget, is_part)
         return part if part is not None and self._grant.search(_around(text, part, amounts)) else None
 
-    def _as_share_of_total(self, text: str, amount: Amount, amounts: list[Amount]) -> Amount:
+    def _as_share_of_total(self, text: str, amount: Amount, amounts: list[Amount],
+                           shares: dict[tuple[int, int], tuple[Decimal, str | None, Decimal]]) -> Amount:
         """The project's total when `amount` is said to be a share of it, the per cent right beside it ("EU betalar 80
-        procent, alltså 10 mkr", "9 mkr (60 % av budgeten)"); else the amount as read. A figure named the total stays."""
+        procent, alltså 10 mkr", "9 mkr (60 % av budgeten)"), noted in `shares` (the answer says how it was worked out);
+        else the amount as read. A figure named the total stays."""
         if amount.kind not in ("part", "unmarked") or amount.bound != "exact":
             return amount
         start = max([0, amount.start - 80] + [a.end for a in amounts if a.end <= amount.start])
         before, after = text[start:amount.start], text[amount.end:amount.end + 60]
         for m in [*(p.search(before) for p in self._share_before), *(p.match(after) for p in self._share_after)]:
             if m is not None and 5 <= (rate := Decimal(m["rate"].replace(",", "."))) <= 95:
+                shares[(amount.start, amount.end)] = (amount.value, amount.currency, rate)
                 return replace(amount, value=(amount.value * 100 / rate).quantize(Decimal(1)), kind="total")
         return amount
 

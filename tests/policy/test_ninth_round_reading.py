@@ -11,7 +11,7 @@ import pytest
 
 from policy import load_policy
 from policy.budget import threshold_on
-from tests.policy.helpers import ANSWER_DAY, verdict_of
+from tests.policy.helpers import ANSWER_DAY, ask, verdict_of
 
 
 def _budget(question: str) -> tuple[Decimal | None, str]:
@@ -255,3 +255,13 @@ def test_the_budget_said_in_more_ways(question: str, total: Decimal) -> None:
 ])
 def test_a_company_as_the_subject_of_the_role(question: str) -> None:
     assert verdict_of(question) == (False, False, False)
+
+
+def test_an_answer_says_how_it_worked_out_a_total_from_a_share() -> None:
+    sv = ask("Servicenämnden leder en Digital Europe-ansökan där EU står för 80 procent, det vill säga 8 mkr. "
+             "Informationsärende?")
+    assert sv.verdict is not None and sv.verdict.information_item_to_ks is False
+    assert "8 000 000 kr är 80 % av projektet, alltså 10 000 000 kr totalt" in sv.answer
+    en = ask("We coordinate an Interreg bid; our own co-financing of 25 % comes to SEK 3.5 million. Info item?", lang="en")
+    assert en.verdict is not None and en.verdict.information_item_to_ks is True
+    assert "SEK 3,500,000 is 25 % of the project, so SEK 14,000,000 in all" in en.answer
