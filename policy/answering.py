@@ -157,7 +157,8 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
             and _facts_for_the_routine(second.topic, known, policy):
         best = second  # between two answers of 4.1, with project facts known, the one that gives the verdict
     if (best.topic == OUT_OF_SCOPE
-            and (not clear or (extraction.facts.malmo_is_project_owner is not None and _TOWARDS_THE_CITY.search(folded)))
+            and (not clear or (_TOWARDS_THE_CITY.search(folded) and (extraction.facts.malmo_is_project_owner is not None
+                                                                    or extraction.facts.total_budget is not None)))
             and second.score >= decision.option_score
             and _facts_for_the_routine(second.topic, extraction.facts, policy) and extraction.facts.eu_funding
             and not _asks_other_rules(folded, policy)):

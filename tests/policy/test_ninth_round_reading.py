@@ -265,3 +265,9 @@ def test_an_answer_says_how_it_worked_out_a_total_from_a_share() -> None:
     en = ask("We coordinate an Interreg bid; our own co-financing of 25 % comes to SEK 3.5 million. Info item?", lang="en")
     assert en.verdict is not None and en.verdict.information_item_to_ks is True
     assert "SEK 3,500,000 is 25 % of the project, so SEK 14,000,000 in all" in en.answer
+
+
+def test_an_eu_project_with_its_budget_and_the_city_s_own_steps_asked_is_not_refused() -> None:
+    answer_ = ask("I helped draft a Horizon Europe proposal for the city, total €5 million, but I can't tell from the papers "
+                  "whether Malmö coordinates it. Did the City Executive Office need to be told?")
+    assert not answer_.out_of_scope and answer_.citations[0].section == "4.1"
