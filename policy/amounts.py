@@ -145,7 +145,14 @@ class AmountReader:
         `about_a_project`: the question states facts about a project (owner, programme), so a bare
         amount equal to the threshold is more likely its budget than the threshold itself.
         """
+        return self.read_noting_foreign(text, threshold, about_a_project)[0]
+
+    def read_noting_foreign(self, text: str, threshold: Decimal, about_a_project: bool = False
+                            ) -> tuple[list[Amount], bool]:
+        """`read`'s amounts, and whether the text also gives one in a currency other than kronor and euro (which is
+        not read: "8,6 miljoner DKK")."""
         found: list[Amount] = []
+        foreign = False
         prev_end = 0
         searched = _Searched(text)
         unit: tuple[Decimal, str | None, int] | None = None  # the last amount's multiplier, currency and end
@@ -156,8 +163,8 @@ class AmountReader:
                 if parsed is None:
                     continue
             value, currency, start, end, factor = parsed
-            if currency is None and self.in_foreign_currency(text, start, end):
-                unit = None
+            if currency is None and self._in_foreign_currency(text, start, end):
+                unit, foreign = None, True
                 continue
             if factor is not None:
                 unit = (factor, currency, end)
@@ -170,19 +177,9 @@ class AmountReader:
             kind = self._kind(text, start, end, prev_end, equal, bound != "exact" or about_a_project, searched)
             found.append(Amount(value, currency, kind, bound, start, end))
             prev_end = end
-        return found
+        return found, foreign
 
-    def names_foreign_amount(self, text: str) -> bool:
-        """Whether the text gives an amount in a currency other than kronor and euro."""
-        if self._foreign_after is None and self._foreign_before is None:
-            return False
-        for start, end, raw, spoken in self._numbers(text):
-            mult = self._mult.match(text, end)
-            if self.in_foreign_currency(text, start, mult.end() if mult else end):
-                return True
-        return False
-
-    def in_foreign_currency(self, text: str, start: int, end: int) -> bool:
+    def _in_foreign_currency(self, text: str, start: int, end: int) -> bool:
         """Whether the amount at start:end is in a currency other than kronor and euro ("8,6 miljoner DKK", "$2m")."""
         return bool((self._foreign_after and self._foreign_after.match(text, end))
                     or (self._foreign_before and self._foreign_before.search(text, max(0, start - _CURRENCY_BEFORE), start)))

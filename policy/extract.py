@@ -678,7 +678,8 @@ class FactReader:
         reading = self.owner.read(text)
         owner = reading.owner
         programme, programme_is_eu = self._programme(question, text)
-        amounts = self.amounts.read(rest, threshold, about_a_project=owner is not None or programme is not None)
+        amounts, foreign = self.amounts.read_noting_foreign(rest, threshold,
+                                                            about_a_project=owner is not None or programme is not None)
         asked = self._asked_project(question, text, amounts)
         if asked is None and reading.disputed and self._several_projects(question, text):
             # Several projects described, Malmö the owner of one and not of another, and no telling which is asked
@@ -691,7 +692,7 @@ class FactReader:
             reading = asked.owner
             owner = reading.owner
         rate_of_costs = self._eu_rate_of_costs(rest)
-        if self.amounts.names_foreign_amount(rest):
+        if foreign:
             # "9 millioner kroner, och det är ju under 12 miljoner": the asker's comparison of a budget in another
             # currency is no fact about it (the budget is asked for in kronor or euro).
             amounts = [a for a in amounts if not (a.value == threshold and a.bound != "exact" and a.currency != "EUR")]
