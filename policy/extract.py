@@ -181,6 +181,9 @@ class _Statement:
     asker_a_partner: bool = False
     malmo_named_owner: bool = False
     superseded: bool = False  # said of how it was or was meant to be, not how it is ("först var universitetet koordinator")
+    # the match names one of the city's bodies or a company, not the asker, as the one with the role: a role read without a
+    # subject inside it is that one's ("… där Parkering Malmö deltar som partner")
+    names_holder: bool = False
 
 
 def _settled(text: str, said: list[_Statement]) -> bool | None:
@@ -285,8 +288,25 @@ _ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo
 # A cleft sentence's opening, before the subject it stresses: "Det är stadens helägda bolag som söker …".
 _CLEFT = re.compile(r"^\s*(?:det ar|det e|it is|it's) (?:(?:stadens|malmo stads|the city's|ett av stadens|one of the city's) )?"
                     r"(?:(?:helagda|wholly owned|kommunala) )?")
+# "They" for a body named before: in a cleft ("… men det är de som koordinerar", "it's them who lead") or opening a sentence
+# ("The Preschool Committee is planning an Erasmus+ application. They will be the coordinator").
+_THEY_CLEFT = re.compile(r"\b(det|it) (ar|e|blir|is|was|var) (?P<they>de|dom|dem|they|them) (som|who|that)\b")
+_THEY_OPENING = re.compile(r"(?:^|[.!?;] )(?P<they>they|de|dom) (?=(?:will|are|would|shall|ska|skall|blir|kommer|vill|ar|e|leder|"
+                           r"koordinerar|samordnar|lead|coordinate)\b)")
+# The body a sentence opens with: "Servicenämnden är …", "The Preschool Committee is …", "MKB söker …".
+_BODY_OPENING = re.compile(r"(?:the |den |det )?(?P<body>(?:[\w-]+ ){0,4}?(?:[\w-]*(?:namnden|forvaltningen|kontoret)|committee|"
+                           r"department|administration|board|office))\b")
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
+
+
+# A share said to be of the total itself: "25 % av den totala budgeten", "60 % av totalbudgeten", "20% of the total".
+_OF_THE_TOTAL = re.compile(r"\b(?:av|of) (?:de |den |det |the |projektets |the project's )?(?:totala? |total |overall )?"
+                           r"(?:totalbudget(?:en)?|totalen|total(?: budget)?|budget(?:en)?|kostnader(?:na)?|costs)\b")
+
+# A figure named the total before it: "totalbudgeten är", "sammanlagt", "the whole project".
+_TOTAL_SAID = re.compile(r"\b(?:tot\w*|sammanlag\w*|hela (?:projekt|konsorti|partnerskap)\w*|omslut\w*|projektbudget\w*|"
+                         r"projektkostnad\w*|overall|whole project|entire project)\b")
 
 
 class OwnerReader:
@@ -374,16 +394,20 @@ class OwnerReader:
         # stad är medlem, avser att vara projektägare" (its subject is the förbund, not Malmö)
         text = _RELATIVE_ASIDE.sub(lambda m: m[0] if self._role_or_lead.search(m[0]) else " ", text)
         text = _INSTEAD.sub("istallet", text)  # "om förvaltningen i stället blir projektägare": one word the subject skips
+        text = self._they_resolved(text)
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
-        said: list[_Statement] = []
+        read: list[tuple[int, int, _Statement]] = []
         for pattern, if_malmo, if_other, prefilter in self._rules:
             if prefilter is not None and not prefilter.search(text):
                 continue
             for m in pattern.finditer(text):
-                statement = self._verdict(m, if_malmo, if_other, company_asker)
-                if statement.verdict is not None:
-                    said.append(statement)
+                read.append((m.start(), m.end(), self._verdict(m, if_malmo, if_other, company_asker)))
+        # A role read without a subject inside a statement that names who has it is that statement's, not the asker's:
+        # "… där Parkering Malmö deltar som partner" ("deltar som partner"), "the committee is the lead applicant".
+        named = [(start, end) for start, end, s in read if s.names_holder]
+        said = [s for start, end, s in read if s.verdict is not None
+                and (s.names_holder or not any(a <= start < b for a, b in named))]
         verdicts = {s.verdict for s in said}
         if verdicts == {True, False} and (settled := _settled(text, said)) is not None:
             return OwnerReading(settled)
@@ -408,6 +432,34 @@ class OwnerReader:
                 return OwnerReading(False, company=True)
             return OwnerReading(True)
         return OwnerReading(None)
+
+    def _they_resolved(self, text: str) -> str:
+        """"De"/"they" as the subject, replaced by the body of the city or company it stands for when the sentence, or the
+        one before it, opens with one ("Servicenämnden är inte ensam i projektet, men det är de som koordinerar"); in a
+        cleft with no such body, by another party ("Lund är med, och det är de som leder")."""
+        def cleft(m: re.Match[str]) -> str:
+            return f"{m[1]} {m[2]} {self._antecedent(text, m.start('they')) or 'den andra parten'} {m[4]}"
+
+        def opening(m: re.Match[str]) -> str:
+            body = self._antecedent(text, m.start("they"))
+            return m[0] if body is None else m[0][:m.start("they") - m.start()] + body + " "
+
+        return _THEY_OPENING.sub(opening, _THEY_CLEFT.sub(cleft, text))
+
+    def _antecedent(self, text: str, at: int) -> str | None:
+        """The body of the city or company that the sentence around `at` opens with, or else the sentence before it."""
+        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text, 0, at))]
+        for start in (starts[-1], starts[-2] if len(starts) > 1 else None):
+            if start is None or start >= at:
+                continue
+            head = _LABEL.sub("", text[start:at], count=1)
+            if self._company_names and (found := self._company_names.match(head)):
+                return found[0]
+            found = _BODY_OPENING.match(head)
+            if found and not self._first_person.intersection(found["body"].split()) \
+                    and self._side(found["body"].split(), last=True) == "malmo":
+                return found["body"]
+        return None
 
     def _owner_role_alone(self, text: str) -> bool:
         """The owner's role named in a question that no pattern read, with nothing that could make it another's,
@@ -437,7 +489,9 @@ class OwnerReader:
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
-        if side == "malmo" and len(subject) > 1 and (subject[-2] in _DENYING or (
+        # (not when a part denied is joined to one affirmed, which `_party` read: "miljöförvaltningen och inte miljönämnden")
+        joined_denial = len(subject) > 3 and subject[-3] in self._joins and subject[-2] in _DENYING
+        if side == "malmo" and len(subject) > 1 and not joined_denial and (subject[-2] in _DENYING or (
                 len(subject) > 2 and subject[-3] in _DENYING and subject[-2] in ("langre", "longer", "ens"))):
             flips += 1  # "är det inte längre Malmö som är lead partner": the denial stands inside the subject's words
         # What it was ("kulturnämnden va lead i höstas") counts unless what it is now is also said.
@@ -447,26 +501,29 @@ class OwnerReader:
         if company_asker and ((side == "malmo" and asker) or (side == "other" and self._owned_by.intersection(subject))):
             side = "company"  # "vi" of someone speaking for a company; "(ett bolag där) staden äger 40 % ska vara lead"
         end = m.end()
+        named = (who is not None or by is not None) and not asker and (
+            side == "company" or (side == "malmo" and not superseded))
         if side is None or (side in ("other", "company") and flips % 2 and not asker):
-            return _Statement(end, None)  # "Lund leder inte projektet" says nothing of who does
+            return _Statement(end, None, names_holder=named)  # "Lund leder inte projektet" says nothing of who does
         if side == "company":
             # A company as the owner is not a nämnd owning it (4.1 is the nämnders' routine). The asker's company as a
             # partner is not the owner either; another company as a partner says nothing of who is.
             if not if_malmo and not asker:
-                return _Statement(end, None)
+                return _Statement(end, None, names_holder=named)
             owns = if_malmo != bool(flips % 2)
-            return _Statement(end, False, company=owns, superseded=superseded)
+            return _Statement(end, False, company=owns, superseded=superseded, names_holder=named,
+                              asker_a_partner=not if_malmo and not flips % 2)
         verdict = if_malmo if side == "malmo" else if_other
         if verdict is None:
-            return _Statement(end, None)
+            return _Statement(end, None, names_holder=named)
         if not if_malmo and flips % 2 and not _INSTEAD_OF_PARTNER.match(m.string, end):
             # "… sitter med i en referensgrupp men är inte partner": not a partner is not the owner either, unless the
             # owner's role follows ("vi är inte partner utan lead", "not a partner but the coordinator")
-            return _Statement(end, None)
+            return _Statement(end, None, names_holder=named)
         verdict = verdict != bool(flips % 2)
         return _Statement(end, verdict, asker_a_partner=not if_malmo and asker and not flips % 2,
                           malmo_named_owner=verdict and side == "malmo" and not asker and not superseded,
-                          superseded=superseded)
+                          superseded=superseded, names_holder=named)
 
     def _company_opens_sentence(self, text: str, at: int) -> bool | None:
         """Whether the sentence in which a role without a subject is named opens with a company's name, after a
@@ -511,6 +568,8 @@ class OwnerReader:
         otherwise they follow it ("leds av Region Skåne") and the first words count.
         """
         tokens = [t for t in words if t not in self._skip]
+        if last and len(tokens) > 1 and tokens[-1] == "som":
+            tokens.pop()  # "tekniska nämnden som formellt står som projektägare": the subject before the relative "som"
         # "vem leder", "vilken stad leder": a question word next to the verb asks who it is
         if not tokens or self._asking.intersection(tokens[-2:] if last else tokens[:2]):
             return None
@@ -935,12 +994,17 @@ class FactReader:
                            shares: dict[tuple[int, int], tuple[Decimal, str | None, Decimal]]) -> Amount:
         """The project's total when `amount` is said to be a share of it, the per cent right beside it ("EU betalar 80
         procent, alltså 10 mkr", "9 mkr (60 % av budgeten)"), noted in `shares` (the answer says how it was worked out);
-        else the amount as read. A figure named the total stays."""
-        if amount.kind not in ("part", "unmarked") or amount.bound != "exact":
+        else the amount as read. A figure named the total stays, unless the total word is the share's own ("täcker 60 % av
+        totalbudgeten, vilket blir 7,2 mkr", "3 mkr, vilket motsvarar 25 % av den totala budgeten")."""
+        if amount.kind not in ("part", "unmarked", "total") or amount.bound != "exact":
             return amount
         start = max([0, amount.start - 80] + [a.end for a in amounts if a.end <= amount.start])
         before, after = text[start:amount.start], text[amount.end:amount.end + 60]
         for m in [*(p.search(before) for p in self._share_before), *(p.match(after) for p in self._share_after)]:
+            if m is not None and amount.kind == "total" and not (
+                    _OF_THE_TOTAL.search(m[0]) and not _TOTAL_SAID.search(before, 0, m.start() if m.string is before
+                                                                          else len(before))):
+                continue  # "totalbudgeten är 10 mkr, 60 % av kostnaderna från EU": the total, named so before it
             if m is not None and 5 <= (rate := Decimal(m["rate"].replace(",", "."))) <= 95:
                 shares[(amount.start, amount.end)] = (amount.value, amount.currency, rate)
                 return replace(amount, value=(amount.value * 100 / rate).quantize(Decimal(1)), kind="total")

@@ -1,0 +1,79 @@
+"""Kinds of failure read off the tenth round's development sets 139 (a body named once, then "de"/"they" for it), 140
+(the city's companies and the nämnder in one project, in different roles) and 142 (follow-up and the yearly
+reporting), each measured once as unseen and then read, tested in words of their own.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policy import load_policy
+from policy.budget import threshold_on
+from tests.policy.helpers import ANSWER_DAY, verdict_of
+
+
+def _budget(question: str) -> tuple[Decimal | None, str]:
+    facts = load_policy().fact_reader.read(question, threshold_on(ANSWER_DAY), ANSWER_DAY).facts
+    return facts.total_budget, facts.budget_bound
+
+
+@pytest.mark.parametrize("question, total", [
+    # the share after the figure, joined by a relative clause or a verb
+    ("Vi koordinerar ett Interreg-projekt. Vår budgetandel är 3 mkr, vilket motsvarar 20 % av den totala budgeten.",
+     Decimal(15_000_000)),
+    ("Our share is SEK 2.4 million, which is 30% of the total budget; we are lead partner.", Decimal(8_000_000)),
+    ("EU-stödet på 6 mkr täcker 50 % av projektets kostnader. Grundskolenämnden är koordinator.", Decimal(12_000_000)),
+    # the share before it, of the total budget named as such
+    ("EU står för 70 % av totalbudgeten, vilket blir 8,4 mkr, och tekniska nämnden är lead.", Decimal(12_000_000)),
+])
+def test_a_share_of_the_total_in_more_words(question: str, total: Decimal) -> None:
+    assert _budget(question) == (total, "exact")
+
+
+def test_a_total_named_so_before_its_share_stays_the_total() -> None:
+    assert _budget("Projektbudgeten är 10 mkr, 60 % av kostnaderna från Interreg, och vi leder.") == \
+        (Decimal(10_000_000), "exact")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a company as a partner in a project a nämnd owns: the nämnd's routine
+    ("Fritidsnämnden är projektägare i en LIFE-ansökan där Malmö Live deltar som partner, totalt 14 mkr. Informationsärende?",
+     (True, True, True)),
+    ("Parkering Malmö är med som partner i ett ESF+-projekt som tekniska nämnden leder, budget 9 mkr. Vad gäller?",
+     (True, True, False)),
+    # the asker's company a partner, a committee the lead applicant
+    ("Our company is a partner in an Urbact project where the city planning committee is the lead applicant, "
+     "SEK 13 million in total. Must the KS get an information item?", (True, True, True)),
+    # the company the owner, a nämnd its partner: not the nämnders' routine
+    ("MKB är projektägare och kulturnämnden partner i ett Interreg-projekt på 20 mkr. Måste vi informera KS?",
+     (False, False, False)),
+])
+def test_companies_and_nämnder_in_one_project(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "de"/"they" for the body the sentence, or the one before, opens with
+    ("Kulturnämnden har aldrig sökt förut, men det är de som ska koordinera Kreativa Europa-ansökan på 900 000 euro.",
+     (True, True, False)),
+    ("The Environment Committee has drafted a LIFE bid. They will coordinate it; total budget €2 million.",
+     (True, True, True)),
+    # another party's "de" stays another's
+    ("Lunds universitet är med, och det är de som leder Horisont-ansökan på 30 mkr; vi är partner.",
+     (False, False, False)),
+])
+def test_they_for_a_body_named_before(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # one of Malmö's bodies denied beside another affirmed: Malmö owns it either way
+    ("Det är gatukontoret och inte tekniska nämnden som formellt står som projektägare för Interreg-ansökan på 4 mkr.",
+     (True, True, False)),
+    # the role taken over, the subject after the verb
+    ("Region Skåne skulle leda, men nu tar stadsbyggnadsnämnden över som koordinator. Urbact, 3 mkr.", (True, True, False)),
+])
+def test_the_owner_said_in_other_orders(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
