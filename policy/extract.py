@@ -296,6 +296,9 @@ _THEY_OPENING = re.compile(r"(?:^|[.!?;] )(?P<they>they|de|dom) (?=(?:will|are|w
 # The body a sentence opens with: "Servicenämnden är …", "The Preschool Committee is …", "MKB söker …".
 _BODY_OPENING = re.compile(r"(?:the |den |det )?(?P<body>(?:[\w-]+ ){0,4}?(?:[\w-]*(?:namnden|forvaltningen|kontoret)|committee|"
                            r"department|administration|board|office))\b")
+# A condition and the asker's possessive before a company: "om vårt helägda bolag söker …", "if our housing company applies".
+_CONDITION_AND_OWNER = re.compile(r"^\s*(?:(?:om|if|nar|when|ifall) )?(?:(?:vart|vara|our|my) (?:[\w-]+ ){0,2}?"
+                                  r"(?=[\w-]*bolag|company|aktiebolag))?")
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 
@@ -303,10 +306,10 @@ _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
 # A share said to be of the total itself: "25 % av den totala budgeten", "60 % av totalbudgeten", "20% of the total".
 _OF_THE_TOTAL = re.compile(r"\b(?:av|of) (?:de |den |det |the |projektets |the project's )?(?:totala? |total |overall )?"
                            r"(?:totalbudget(?:en)?|totalen|total(?: budget)?|budget(?:en)?|kostnader(?:na)?|costs)\b")
-
-# A figure named the total before it: "totalbudgeten är", "sammanlagt", "the whole project".
-_TOTAL_SAID = re.compile(r"\b(?:tot\w*|sammanlag\w*|hela (?:projekt|konsorti|partnerskap)\w*|omslut\w*|projektbudget\w*|"
-                         r"projektkostnad\w*|overall|whole project|entire project)\b")
+# A figure named the total before it: "totalbudgeten är", "sammanlagt", "the whole project"; or the budget ("budgeten är").
+_TOTAL_NAMED = re.compile(r"\b(?:tot\w*|sammanlag\w*|hela (?:projekt|konsorti|partnerskap)\w*|omslut\w*|projektbudget\w*|"
+                          r"projektkostnad\w*|overall|whole project|entire project)\b")
+_TOTAL_OR_BUDGET_NAMED = re.compile(rf"{_TOTAL_NAMED.pattern}|\b(?:\w*budget\w*|\w*kostnad\w*|kostar|costs?)\b")
 
 
 class OwnerReader:
@@ -398,14 +401,19 @@ class OwnerReader:
         if any(p.search(text) for p in self._ambiguous):
             return OwnerReading(None)
         read: list[tuple[int, int, _Statement]] = []
+        asked: list[tuple[int, int]] = []
         for pattern, if_malmo, if_other, prefilter in self._rules:
             if prefilter is not None and not prefilter.search(text):
                 continue
             for m in pattern.finditer(text):
                 read.append((m.start(), m.end(), self._verdict(m, if_malmo, if_other, company_asker)))
+                subject = m.groupdict().get("who") or m.groupdict().get("by")
+                if subject and self._asking.intersection(subject.split()):
+                    asked.append((m.start(), m.end()))
         # A role read without a subject inside a statement that names who has it is that statement's, not the asker's:
-        # "… där Parkering Malmö deltar som partner" ("deltar som partner"), "the committee is the lead applicant".
-        named = [(start, end) for start, end, s in read if s.names_holder]
+        # "… där Parkering Malmö deltar som partner" ("deltar som partner"), "the committee is the lead applicant"; inside
+        # one that asks who has it, it is asked about ("vi har inte snackat om vem som står som ägare").
+        named = asked + [(start, end) for start, end, s in read if s.names_holder]
         said = [s for start, end, s in read if s.verdict is not None
                 and (s.names_holder or not any(a <= start < b for a, b in named))]
         verdicts = {s.verdict for s in said}
@@ -508,7 +516,8 @@ class OwnerReader:
         if side == "company":
             # A company as the owner is not a nämnd owning it (4.1 is the nämnders' routine). The asker's company as a
             # partner is not the owner either; another company as a partner says nothing of who is.
-            if not if_malmo and not asker:
+            if (not if_malmo and not asker) or (if_malmo and flips % 2):
+                # "vi på MKB är INTE projektägare" says nothing of whether a nämnd is
                 return _Statement(end, None, names_holder=named)
             owns = if_malmo != bool(flips % 2)
             return _Statement(end, False, company=owns, superseded=superseded, names_holder=named,
@@ -534,6 +543,7 @@ class OwnerReader:
             return None
         start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
         head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1)
+        head = _CONDITION_AND_OWNER.sub("", head, count=1)  # "Om vårt helägda bolag söker EU-medel …"
         found = self._company_names.match(head)
         if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
             return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company
@@ -690,6 +700,8 @@ class FactReader:
         self._budgets_listed = _any(amounts_vocab.get("budgets_listed", []))
         self._cofinancing = _any(amounts_vocab.get("cofinancing_part", []))
         self._partners_part = _any(amounts_vocab.get("partners_part", []))
+        self._parts_of_the_total = {kind: _any(patterns)
+                                    for kind, patterns in (amounts_vocab.get("parts_of_the_total") or {}).items()}
         self.rate = RateReader(vocab["eur_sek_rate"], self.amounts)
         eu = vocab["eu_funding"]
         self._not_eu = _any(eu["not_eu"])
@@ -890,6 +902,8 @@ class FactReader:
             return None, is_part
         if (listed := self._listed_budgets(text, amounts)) is not None:
             return listed, False
+        if (summed := self._parts_summed(text, amounts)) is not None:
+            return summed, False
         if (grown := self._added_to(text, amounts)) is not None:
             return grown, False
         if (together := self._own_and_partners(text, amounts)) is not None:
@@ -923,6 +937,38 @@ class FactReader:
     def names_routine_acts(self, folded: str) -> bool:
         """Whether the question names what 4.1's routine asks (an informationsärende, informing KS förvaltning)."""
         return bool(self._routine_acts.search(folded))
+
+    def _parts_summed(self, text: str, amounts: list[Amount]) -> Amount | None:
+        """The total where the question tells the budget in its parts, each named beside its figure, the EU's and another
+        ("EU 720 k€, egen 300 k€, partnern Köpenhamns kommun 80 k€"), and gives no total: their sum (times the years when
+        every part is a year's, "2,1 MSEK/år från ESF+, 0,9 MSEK/år egen medfinansiering … i tre år")."""
+        figures = [a for a in amounts if a.kind != "threshold"]
+        if len(figures) < 2 or not self._parts_of_the_total or any(a.bound != "exact" for a in figures):
+            return None
+        kinds = []
+        for a in figures:
+            said = _beside(text, a, figures)
+            named = [kind for kind, pattern in self._parts_of_the_total.items() if pattern.search(said)]
+            if len(named) != 1:
+                return None  # a figure that is no one part (or a total, or unclear) leaves the total untold
+            kinds.append(named[0])
+        currencies = {a.currency for a in figures if a.currency is not None}
+        if "grant" not in kinds or len(set(kinds)) < 2 or len(currencies) > 1:
+            return None
+        yearly = [self._a_year(text, a) for a in figures]
+        total = sum((a.value for a in figures), Decimal(0))
+        bound = "exact"
+        if any(yearly):
+            if not all(yearly):
+                return None
+            years = self._years_said_before(text, figures[0]) or self._project_years(text, figures[0])
+            if years is None and (said := self._years[0].search(text, 0, figures[0].start)) is not None:
+                years = self._years_of(said["n"])  # "ett ESF+-projekt i tre år: 2,1 MSEK/år från ESF+, …"
+            if years is None:
+                bound = "at_least"
+            else:
+                total *= years
+        return replace(figures[0], value=total, kind="total", bound=bound, currency=next(iter(currencies), None))
 
     def _listed_budgets(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The total where the question lists every partner's budget and no total ("Partnerbudgetar: Malmö 4,2 mkr,
@@ -1001,14 +1047,23 @@ class FactReader:
         start = max([0, amount.start - 80] + [a.end for a in amounts if a.end <= amount.start])
         before, after = text[start:amount.start], text[amount.end:amount.end + 60]
         for m in [*(p.search(before) for p in self._share_before), *(p.match(after) for p in self._share_after)]:
-            if m is not None and amount.kind == "total" and not (
-                    _OF_THE_TOTAL.search(m[0]) and not _TOTAL_SAID.search(before, 0, m.start() if m.string is before
-                                                                          else len(before))):
-                continue  # "totalbudgeten är 10 mkr, 60 % av kostnaderna från EU": the total, named so before it
+            if m is not None and amount.kind == "total" and not self._total_a_share(m, before, amounts):
+                continue
             if m is not None and 5 <= (rate := Decimal(m["rate"].replace(",", "."))) <= 95:
                 shares[(amount.start, amount.end)] = (amount.value, amount.currency, rate)
                 return replace(amount, value=(amount.value * 100 / rate).quantize(Decimal(1)), kind="total")
         return amount
+
+    @staticmethod
+    def _total_a_share(m: re.Match[str], before: str, amounts: list[Amount]) -> bool:
+        """Whether a figure read as the total is the share `m` says it is: when the share is of the total itself and the
+        total was not named before the figure ("täcker 60 % av totalbudgeten, vilket blir 7,2 mkr"), or when it is the only
+        figure and neither the total nor the budget was named before it ("vår egen insats motsvarar 25 procent och uppgår
+        till 3,2 miljoner"); not "totalbudgeten är 10 mkr, 60 % av kostnaderna från EU"."""
+        outside = before[:m.start()] if m.string is before else before
+        if _OF_THE_TOTAL.search(m[0]):
+            return not _TOTAL_NAMED.search(outside)
+        return len([a for a in amounts if a.kind != "threshold"]) == 1 and not _TOTAL_OR_BUDGET_NAMED.search(outside)
 
     def _by_size_asked(self, text: str, amounts: list[Amount]) -> list[Amount]:
         """The budget of the project the last question picks by its size ("för den mindre av de två"), of two or more
@@ -1298,6 +1353,17 @@ def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:
     before = re.split(_PART_SEPARATOR, text[start:amount.start])[-1]
     after = re.split(_PART_SEPARATOR, text[amount.end:end])[0]
     return f"{before} {after}"
+
+
+_BESIDE_SEPARATOR = re.compile(r"[,;:.!?]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus | samt | as well as ")
+
+
+def _beside(text: str, amount: Amount, amounts: list[Amount]) -> str:
+    """What names one figure of several: the words before it back to a comma, "och", "+" or a sentence's end, and after
+    it up to the next of those or the next figure."""
+    start = max([0, amount.start - 40] + [a.end for a in amounts if a.end <= amount.start])
+    end = min([amount.end + 30] + [a.start for a in amounts if a.start >= amount.end])
+    return f"{_BESIDE_SEPARATOR.split(text[start:amount.start])[-1]} {_BESIDE_SEPARATOR.split(text[amount.end:end])[0]}"
 
 
 def _threshold_compared(amounts: list[Amount], threshold: Decimal) -> list[Amount]:

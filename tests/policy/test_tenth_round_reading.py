@@ -77,3 +77,48 @@ def test_they_for_a_body_named_before(question: str, expected: tuple) -> None:
 ])
 def test_the_owner_said_in_other_orders(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+def test_a_body_s_part_beside_the_total_is_a_part() -> None:
+    question = "Stadsbyggnadsnämnden och Lunds universitet söker Urbact ihop, totalt 14 mkr; förvaltningens del är 4 mkr."
+    assert _budget(question) == (Decimal(14_000_000), "exact")
+
+
+def test_a_role_then_a_body_in_a_list_of_facts() -> None:
+    assert verdict_of("LIFE, sökande miljöförvaltningen, partner VA SYD, totalt 9 mkr. Vad gäller?") == (True, True, False)
+
+
+@pytest.mark.parametrize("question, total", [
+    # the budget told in its parts, each named beside its figure, and no total: their sum
+    ("LIFE-ansökan där vi koordinerar: EU 6 mkr, egen 2,5 mkr, partnerna 4 mkr. Infoärende?", Decimal(12_500_000)),
+    ("Interreg bid, we are lead partner: €300k from the programme, our co-financing €100k, partners €700k.",
+     Decimal(1_100_000)),
+    # every part a year's, with the project's years
+    ("Vi leder ett Erasmus+-projekt i fyra år: 1,5 mkr/år i EU-bidrag och 0,5 mkr/år egen medfinansiering.",
+     Decimal(8_000_000)),
+    # a total given beside its parts is the total
+    ("Totalt 14 mkr, varav EU-bidrag 10 mkr och egen insats 4 mkr; vi är lead.", Decimal(14_000_000)),
+    # a share, then "that part"; the only figure a share of an unnamed whole
+    ("We lead it. The programme covers 70% of the budget and that part comes to SEK 8.4 million.", Decimal(12_000_000)),
+    ("Vår medfinansiering utgör 20 procent och landar på 2,6 mkr; vi är huvudsökande.", Decimal(13_000_000)),
+    # the EU's part by its rate
+    ("EU finansierar 80 % och EU-delen blir 8 mkr; grundskolenämnden koordinerar.", Decimal(10_000_000)),
+])
+def test_a_budget_told_in_pieces(question: str, total: Decimal) -> None:
+    assert _budget(question) == (total, "exact")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a company that denies being the applicant says nothing against the nämnd that leads
+    ("Vi på Boplats Syd är inte sökande, det är arbetsmarknads- och socialnämnden som leder ESF+-ansökan på 15 mkr.",
+     (True, True, True)),
+    # who will hold the role asked, or said to be unclear, is not known
+    ("Kulturnämnden och Malmö Live söker Kreativa Europa ihop, 3 mkr, men ingen har bestämt vem som ska stå som "
+     "huvudsökande.", (None, None, False)),
+    ("interreg, ägare är oklart, 20 mkr, vad gäller", (None, None, None)),
+    # a company applying alone, considered or supposed
+    ("Vi på Malmö Stadshus funderar på att söka LIFE-medel på egen hand. Gäller rutinen?", (False, False, False)),
+    ("Om vårt energibolag söker Horisont Europa-medel, måste KS få ett informationsärende?", (False, False, False)),
+])
+def test_companies_denying_asking_or_applying_alone(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
