@@ -121,7 +121,8 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if extraction.section_refs and policy.section_lookup and policy.section_lookup.search(folded):
         return Choice("section", extraction.section_refs[0])
     decision = policy.decision
-    ranking = _first_question_ranking(question, policy) or policy.classifier.rank(question)
+    ranking = (_first_question_ranking(question, policy) or _stressed_ranking(question, policy)
+               or policy.classifier.rank(question))
     facts = extraction.facts
     if policy.practical_details and not facts.tell_of_a_project() and policy.practical_details.search(folded):
         return _out_of_scope(question, ranking, policy)
@@ -251,6 +252,29 @@ def _clear(ranking: list[Score], policy: PolicyData) -> list[Score] | None:
     """The ranking, when its best topic is sure enough to answer and not out of scope."""
     best = ranking[0]
     return ranking if _sure(best, ranking[1], policy.decision) and best.topic != OUT_OF_SCOPE else None
+
+
+def _stressed_ranking(question: str, policy: PolicyData) -> list[Score] | None:
+    """The ranking with the question stressed over its situation (`_question_stressed`), when that is clear and not out
+    of scope; else None, and the message as written decides (a refusal of a question that tells of an EU project, or a
+    hesitation, is not worth more than what the whole message says)."""
+    stressed = _question_stressed(question)
+    return None if stressed is question else _clear(policy.classifier.rank(stressed), policy)
+
+
+def _question_stressed(question: str) -> str:
+    """The message with its question said twice when sentences telling of the situation come before it, so that what is
+    asked weighs as much as the situation ("Miljönämnden leder en LIFE-ansökan om 9 mkr. Vilket organ ansvarar för beslut
+    och förankring?"). A question of a few words ("Vad gäller?") is left as it is."""
+    folded = fold(question)
+    if not folded.rstrip().endswith("?"):
+        return question  # "Registrera vår ESF+-ansökan, tack. Arbetsmarknads- och socialnämnden är projektägare."
+    start = max((m.end() for m in _SENTENCE_END.finditer(folded.rstrip(" ?!."))), default=0)
+    if start == 0:
+        return question
+    if len(tokens(folded[start:])) <= _VAGUE_WORDS + 1:
+        return question
+    return f"{question} {question[start:]}" if len(folded) == len(question) else f"{folded} {folded[start:]}"
 
 
 def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | None:

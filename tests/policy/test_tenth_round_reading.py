@@ -11,7 +11,7 @@ import pytest
 
 from policy import load_policy
 from policy.budget import threshold_on
-from tests.policy.helpers import ANSWER_DAY, verdict_of
+from tests.policy.helpers import ANSWER_DAY, ask, verdict_of
 
 
 def _budget(question: str) -> tuple[Decimal | None, str]:
@@ -122,3 +122,16 @@ def test_a_budget_told_in_pieces(question: str, total: Decimal) -> None:
 ])
 def test_companies_denying_asking_or_applying_alone(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, section", [
+    # a project told first, then a question about something else: what is asked is answered
+    ("Vi på gatukontoret är koordinator för en CEF-ansökan om 8 mkr. Vem i staden kan hjälpa oss att skriva själva "
+     "ansökan?", "3.2.1"),
+    ("Vi leder en Interreg-ansökan om 4 mkr. Vad är stadens EU-nätverk och vem samordnar det?", "3.2.1"),
+    ("Fritidsnämnden är projektägare i ett Erasmus+ Idrott-projekt på 1 mkr. Vem har ansvaret för stadens kontor i "
+     "Bryssel?", "3.2"),
+])
+def test_the_question_after_its_situation_is_what_is_answered(question: str, section: str) -> None:
+    result = ask(question)
+    assert result.kind == "answer" and result.citations[0].section == section
