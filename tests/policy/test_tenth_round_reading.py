@@ -135,3 +135,16 @@ def test_companies_denying_asking_or_applying_alone(question: str, expected: tup
 def test_the_question_after_its_situation_is_what_is_answered(question: str, section: str) -> None:
     result = ask(question)
     assert result.kind == "answer" and result.citations[0].section == section
+
+
+@pytest.mark.parametrize("question", [
+    "Please log our Interreg bid – the culture committee leads it and the budget is SEK 4 million.",
+    "Logga vår LIFE-ansökan: miljönämnden är lead, 6 mkr.",
+    "Could you record our AMIF application: the labour market committee is coordinator, €500k.",
+])
+def test_a_request_to_log_an_application_with_its_details_leads_to_registering(question: str) -> None:
+    assert ask(question).feature == "register"
+
+
+def test_a_nämnd_shortened_in_chat() -> None:
+    assert verdict_of("förskolen leder en erasmus+ ansökan på 14 mkr, måste nåt till ks?") == (True, True, True)
