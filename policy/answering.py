@@ -342,6 +342,11 @@ _TOWARDS_THE_CITY = re.compile(r"\b(?:internal\w*|intern\w*|on our side|hos oss|
                                r"stadskontor\w*|city (?:executive )?(?:office|board)|executive (?:office|board)|city hall)\b")
 
 
+# A question about all that applies, not one duty: "vad gäller för förankring och information?", "nämndens skyldigheter".
+_ALL_DUTIES = re.compile(r"\b(?:information|informera\w*|skyldighet\w*|obligations?|vad galler|what applies|vad maste vi|"
+                         r"what (?:do|must) we)\b")
+
+
 def _out_of_scope(question: str, ranking: list[Score], policy: PolicyData) -> Choice:
     """Outside the policy; when the question names one of its concepts, the nearest topics are offered."""
     if not policy.names_concept(question):
@@ -374,7 +379,7 @@ class _Builder:
         if choice.kind == "section":
             return self._section(choice.label)  # type: ignore[arg-type]
         topic = self.policy.topics[choice.label]  # type: ignore[index]
-        if gives_verdict(topic, self.known) and not self._about_the_rule_in_general():
+        if gives_verdict(topic, self.known) and not self._about_the_rule_in_general() and not self._a_duty_only(topic):
             return self._another_section_named(self._routine(topic))
         return self._another_section_named(self._topic(topic))
 
@@ -387,6 +392,17 @@ class _Builder:
             return result
         note = self.texts.text("another_section_named", self.lang, named=named, cited=cited)
         return result.model_copy(update={"answer": f"{note}\n\n{result.answer}"})
+
+    def _a_duty_only(self, topic: Topic) -> bool:
+        """A question about a project owner's duty (budget, decisions and anchoring, implementation) that does not name
+        what the routine asks (informing KS förvaltning, the informationsärende): the duty is what is asked, and the
+        verdict is left out ("Miljönämnden leder en LIFE-ansökan om 9 mkr. Vem ansvarar för att budgeten följs?")."""
+        if topic.verdict != "with_budget":
+            return False
+        folded = fold(self.question)
+        asks_who = self.policy.asks_who_is_informed
+        return not (self.policy.fact_reader.names_routine_acts(folded) or (asks_who and asks_who.search(folded))
+                    or _TOWARDS_THE_CITY.search(folded) or _ALL_DUTIES.search(folded))
 
     def _about_the_rule_in_general(self) -> bool:
         """A question about what the rule says in general ("spelar det någon roll vilket program …?", "what does the

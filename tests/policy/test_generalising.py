@@ -79,12 +79,16 @@ def test_what_the_policy_is_silent_on_gets_no_citation(question: str) -> None:
     assert a.citations == [] and a.verdict is None
 
 
-def test_a_question_on_the_namnds_duties_that_gives_its_project_and_budget_also_gets_the_verdict() -> None:
+def test_a_question_on_the_namnds_duties_that_gives_its_project_and_budget_gets_the_verdict_when_it_asks_the_routine() -> None:
     # Sets 5 and 6: "who answers for the budget …, and what goes to KS?" with the project's facts.
     given = answer("Fritidsnämnden koordinerar ett ESF+-projekt, totalt 13 miljoner kronor. Vem följer upp "
-                   "budgeten och vem säkerställer att projektet ligger i linje med policyn?", on=ANSWER_DAY)
-    assert given.topic == "committee_project_duties" and given.citations[0].section == "4.1"
+                   "budgeten och vad ska skickas till KS?", on=ANSWER_DAY)
+    assert given.citations[0].section == "4.1"
     assert given.verdict is not None and given.verdict.information_item_to_ks is True
+    # Sets 141 and 147: a duty alone asked, with the project's facts, is answered without the verdict.
+    alone = answer("Fritidsnämnden koordinerar ett ESF+-projekt, totalt 13 miljoner kronor. Vem följer upp "
+                   "budgeten och vem säkerställer att projektet ligger i linje med policyn?", on=ANSWER_DAY)
+    assert alone.topic == "committee_project_duties" and alone.verdict is None
     # Without a budget it is a question about the nämnd's duties, answered without a verdict.
     duties = answer("När vår nämnd driver ett EU-finansierat projekt, vem förankrar beslutet och "
                     "implementerar resultaten sedan?", on=ANSWER_DAY)

@@ -148,3 +148,18 @@ def test_a_request_to_log_an_application_with_its_details_leads_to_registering(q
 
 def test_a_nämnd_shortened_in_chat() -> None:
     assert verdict_of("förskolen leder en erasmus+ ansökan på 14 mkr, måste nåt till ks?") == (True, True, True)
+
+
+@pytest.mark.parametrize("question", [
+    "Kulturnämnden är projektägare för ett Interreg-projekt på 6 mkr. Vem ska se till att budgeten hålls?",
+    "We coordinate a LIFE project of SEK 9 million. Who takes care of putting the results into our regular operations "
+    "once it ends?",
+])
+def test_a_project_owner_s_duty_asked_alone_is_answered_without_the_verdict(question: str) -> None:
+    result = ask(question)
+    assert result.citations[0].section == "4.1" and result.verdict is None
+
+
+def test_a_duty_asked_beside_what_the_routine_asks_keeps_the_verdict() -> None:
+    result = ask("Vi leder en LIFE-ansökan på 15 mkr. Vem ansvarar för budgeten, och behövs ett informationsärende till KS?")
+    assert result.verdict is not None and result.verdict.information_item_to_ks is True
