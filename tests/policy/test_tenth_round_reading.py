@@ -163,3 +163,13 @@ def test_a_project_owner_s_duty_asked_alone_is_answered_without_the_verdict(ques
 def test_a_duty_asked_beside_what_the_routine_asks_keeps_the_verdict() -> None:
     result = ask("Vi leder en LIFE-ansökan på 15 mkr. Vem ansvarar för budgeten, och behövs ett informationsärende till KS?")
     assert result.verdict is not None and result.verdict.information_item_to_ks is True
+
+
+@pytest.mark.parametrize("question", [
+    "Måste MKB rapportera sitt internationella arbete till KS varje år?",
+    "Do the city's companies have to report their international work to the KS every year like the committees?",
+    "Vi på Malmö Live har ingen representant i EU-nätverket – bryter vi mot något?",
+])
+def test_a_company_s_own_report_or_representative_is_answered_from_3_4(question: str) -> None:
+    result = ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "3.4"
