@@ -173,3 +173,13 @@ def test_a_duty_asked_beside_what_the_routine_asks_keeps_the_verdict() -> None:
 def test_a_company_s_own_report_or_representative_is_answered_from_3_4(question: str) -> None:
     result = ask(question)
     assert result.kind == "answer" and result.citations[0].section == "3.4"
+
+
+@pytest.mark.parametrize("question", [
+    # the policy's own follow-up, beside the yearly reports it is mistaken for
+    "Följer stadskontoret upp själva policyn varje år när de sammanställer nämndernas redovisningar?",
+    "Vad händer när policyn blir omodern, vem kollar på den då?",
+])
+def test_the_policy_s_own_follow_up_is_section_5(question: str) -> None:
+    result = ask(question)
+    assert result.kind == "answer" and result.citations[0].section == "5"
