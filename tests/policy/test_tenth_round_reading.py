@@ -183,3 +183,11 @@ def test_a_company_s_own_report_or_representative_is_answered_from_3_4(question:
 def test_the_policy_s_own_follow_up_is_section_5(question: str) -> None:
     result = ask(question)
     assert result.kind == "answer" and result.citations[0].section == "5"
+
+
+@pytest.mark.parametrize("question", [
+    "Gäller rutinen om det är energibolaget och inte miljönämnden som söker LIFE-pengarna?",
+    "Does the EU routine apply when it is a city company and not a committee that applies for Interreg money?",
+])
+def test_a_company_stressed_as_the_applicant_instead_of_a_nämnd(question: str) -> None:
+    assert verdict_of(question) == (False, False, False)
