@@ -480,6 +480,14 @@ class _Builder:
                                          amount=self.texts.money(said, currency or asked.currency or "SEK", self.lang),
                                          share=f"{rate.normalize():f} %",
                                          total=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
+        elif (summed := self.extraction.total_from_parts) is not None and asked.total_budget is not None \
+                and self.known.total_budget == asked.total_budget:
+            figures, currency, years = summed
+            money = [self.texts.money(value, currency or "SEK", self.lang) for value in figures]
+            key = "routine.parts_note_yearly" if years is not None else "routine.parts_note"
+            parts.append(self.texts.text(key, self.lang, parts=" + ".join(money), years=f"{years.normalize():f}"
+                                         if years is not None else "",
+                                         total=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))
         elif self.extraction.budget_is_part and asked.total_budget is not None:
             parts.append(self.texts.text("routine.part_note", self.lang,
                                          amount=self.texts.money(asked.total_budget, asked.currency or "SEK", self.lang)))

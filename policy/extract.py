@@ -29,6 +29,9 @@ class Extraction:
     grant_only: Amount | None = None  # the grant applied for, the only amount given: a floor under the total
     # the total worked out from a figure said to be a share of it: (that figure, its currency, the share in per cent)
     total_from_share: tuple[Decimal, str | None, Decimal] | None = None
+    # the total worked out as the sum of the parts named beside their figures: (the parts' figures, their currency, the
+    # project's years when every part is a year's)
+    total_from_parts: tuple[tuple[Decimal, ...], str | None, Decimal | None] | None = None
 
     @property
     def mentions_amount(self) -> bool:
@@ -777,7 +780,11 @@ class FactReader:
         amounts = [self._as_share_of_total(rest, a, amounts, shares) for a in amounts]
         amounts = self._by_size_asked(rest, amounts)
         budget, is_part = _budget(amounts)
-        budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
+        summed = self._parts_summed(rest, amounts) if budget is not None else None
+        if summed is not None:
+            budget, is_part = summed[0], False
+        else:
+            budget, is_part = self._whole_budget(rest, amounts, budget, is_part)
         if budget is not None and not is_part:
             budget = _range_floor(rest, budget, threshold)
         grant_only = self._grant_only(rest, amounts, budget, is_part)
@@ -822,7 +829,11 @@ class FactReader:
         for a in amounts:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
         from_share = shares.get((budget.start, budget.end)) if budget is not None and budget.kind == "total" else None
-        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only, from_share)
+        from_parts = (tuple(a.value for a in summed[1]), budget.currency, summed[2]) \
+            if summed is not None and budget is not None and budget.kind == "total" and budget.value == summed[0].value \
+            else None
+        return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only, from_share,
+                          from_parts)
 
     def _without_hypothetical(self, text: str, amounts: list[Amount]) -> list[Amount]:
         """The amounts of the situation asked about, when the question gives the project's figure and one supposed: the
@@ -902,8 +913,6 @@ class FactReader:
             return None, is_part
         if (listed := self._listed_budgets(text, amounts)) is not None:
             return listed, False
-        if (summed := self._parts_summed(text, amounts)) is not None:
-            return summed, False
         if (grown := self._added_to(text, amounts)) is not None:
             return grown, False
         if (together := self._own_and_partners(text, amounts)) is not None:
@@ -938,10 +947,11 @@ class FactReader:
         """Whether the question names what 4.1's routine asks (an informationsärende, informing KS förvaltning)."""
         return bool(self._routine_acts.search(folded))
 
-    def _parts_summed(self, text: str, amounts: list[Amount]) -> Amount | None:
+    def _parts_summed(self, text: str, amounts: list[Amount]) -> tuple[Amount, list[Amount], Decimal | None] | None:
         """The total where the question tells the budget in its parts, each named beside its figure, the EU's and another
         ("EU 720 k€, egen 300 k€, partnern Köpenhamns kommun 80 k€"), and gives no total: their sum (times the years when
-        every part is a year's, "2,1 MSEK/år från ESF+, 0,9 MSEK/år egen medfinansiering … i tre år")."""
+        every part is a year's, "2,1 MSEK/år från ESF+, 0,9 MSEK/år egen medfinansiering … i tre år"), with the parts
+        and the years."""
         figures = [a for a in amounts if a.kind != "threshold"]
         if len(figures) < 2 or not self._parts_of_the_total or any(a.bound != "exact" for a in figures):
             return None
@@ -958,6 +968,7 @@ class FactReader:
         yearly = [self._a_year(text, a) for a in figures]
         total = sum((a.value for a in figures), Decimal(0))
         bound = "exact"
+        years = None
         if any(yearly):
             if not all(yearly):
                 return None
@@ -968,7 +979,8 @@ class FactReader:
                 bound = "at_least"
             else:
                 total *= years
-        return replace(figures[0], value=total, kind="total", bound=bound, currency=next(iter(currencies), None))
+        currency = next(iter(currencies), None)
+        return replace(figures[0], value=total, kind="total", bound=bound, currency=currency), figures, years
 
     def _listed_budgets(self, text: str, amounts: list[Amount]) -> Amount | None:
         """The total where the question lists every partner's budget and no total ("Partnerbudgetar: Malmö 4,2 mkr,

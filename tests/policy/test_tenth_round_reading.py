@@ -191,3 +191,11 @@ def test_the_policy_s_own_follow_up_is_section_5(question: str) -> None:
 ])
 def test_a_company_stressed_as_the_applicant_instead_of_a_nämnd(question: str) -> None:
     assert verdict_of(question) == (False, False, False)
+
+
+def test_the_answer_says_how_a_total_was_summed_from_its_parts() -> None:
+    swedish = ask("Vi på miljöförvaltningen leder en LIFE-ansökan: EU 6 mkr, egen 2,5 mkr, partnerna 4 mkr. Infoärende?")
+    assert "summan av delarna" in swedish.answer and "12 500 000 kr" in swedish.answer
+    english = ask("We lead an ESF+ project for three years: SEK 2.1 million a year from ESF+, SEK 0.9 million a year own "
+                  "co-financing and SEK 0.5 million a year from our partner. What applies?", lang="en")
+    assert "sum of the parts" in english.answer and "× 3" in english.answer and "SEK 10,500,000" in english.answer
