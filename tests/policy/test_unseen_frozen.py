@@ -125,8 +125,13 @@ DATA = Path(__file__).parent / "data"
 # themselves: 115 of 130), 147 (a project told, then a question about something else: 107 of 130), 148 (budgets told
 # in pieces: 103 of 118), 149 (changing course while typing: 121 of 134) and 150 (an ordinary month in a förvaltning:
 # 109 of 120), written blind after 139, 140 and 142 had been read and mended (questions already in earlier sets or in
-# the training corpus left out); 146, 147 and 148 then read (dev/), 145, 149 and 150 kept unread.
+# the training corpus left out); 146, 147 and 148 then read (dev/), 145, 149 and 150 kept unread;
+# and sets 151 (the week before a deadline: 121 of 132), 152 (colleagues' claims to check: 126 of 135) and 153 (the
+# city's smaller bodies and odd cases: 117 of 129), written blind at the end of that round and measured once, unread.
 FROZEN = {
+    "unseen-next/set-151.yaml": "7c4c25f5ec53b25d0bda36cab393b986ccbaa8fe73fcf8eb1fdb43733a09cdca",
+    "unseen-next/set-152.yaml": "6cedf1f073a304daa68db3f4e1f41ad3d6b286ce432499cad96020fe87aea14d",
+    "unseen-next/set-153.yaml": "82a8b3f917b476ccaf6db6b038e233fb12e14d54ed47604cacb08d8bd0606ba9",
     "unseen-next/set-145.yaml": "37bbec203876820addfc5b5e4655ec27bc919ade38ae21a60d0c08c15a1406c4",
     "dev/set-146.yaml": "e21bbf0f1a9cd4785656f651d7266ea9097818503dc4c45c23b3972af377bf5a",
     "dev/set-147.yaml": "c0db9f37739bdd53059fccc3277fe816fa775ba77bf85636669110026ebf3ff5",
