@@ -830,8 +830,8 @@ class FactReader:
             rest = rest[:a.start] + " " * (a.end - a.start) + rest[a.end:]
         from_share = shares.get((budget.start, budget.end)) if budget is not None and budget.kind == "total" else None
         from_parts = (tuple(a.value for a in summed[1]), budget.currency, summed[2]) \
-            if summed is not None and budget is not None and budget.kind == "total" and budget.value == summed[0].value \
-            else None
+            if summed is not None and summed[0].bound == "exact" and budget is not None and budget.kind == "total" \
+            and budget.value == summed[0].value else None  # (a year's parts without the years: no sum to show)
         return Extraction(facts, amounts, is_part, self._sections(rest), rate, eu_assumed, grant_only, from_share,
                           from_parts)
 

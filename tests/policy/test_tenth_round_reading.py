@@ -199,3 +199,9 @@ def test_the_answer_says_how_a_total_was_summed_from_its_parts() -> None:
     english = ask("We lead an ESF+ project for three years: SEK 2.1 million a year from ESF+, SEK 0.9 million a year own "
                   "co-financing and SEK 0.5 million a year from our partner. What applies?", lang="en")
     assert "sum of the parts" in english.answer and "× 3" in english.answer and "SEK 10,500,000" in english.answer
+
+
+def test_a_year_s_parts_without_the_years_give_a_floor_and_no_sum_to_show() -> None:
+    result = ask("Vi leder ett ESF+-projekt: 2 mkr/år från ESF+ och 1 mkr/år egen medfinansiering. Vad gäller?")
+    assert (result.facts.total_budget, result.facts.budget_bound) == (Decimal(3_000_000), "at_least")
+    assert "summan av delarna" not in result.answer
