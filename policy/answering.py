@@ -137,6 +137,8 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if asks_the_verdict and (asked := next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)):
         return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
+    if (duty := _duty_asked_after_the_routine(ranking, folded, policy)) is not None:
+        return _labelled(duty, policy, ranking=ranking, question=question)
     if not facts.tell_of_a_project():
         for form in policy.question_forms:
             if (best.topic == form.topic or best.topic in form.when_topics) and form.fits(folded):
@@ -252,6 +254,32 @@ def _clear(ranking: list[Score], policy: PolicyData) -> list[Score] | None:
     """The ranking, when its best topic is sure enough to answer and not out of scope."""
     best = ranking[0]
     return ranking if _sure(best, ranking[1], policy.decision) and best.topic != OUT_OF_SCOPE else None
+
+
+# A project owner's duty named in what a message asks: the budget kept, decisions and anchoring, implementation, the fit
+# with the city's steering documents ("Vem ska se till att budgeten hålls?", "Who makes sure we stay within budget?").
+_ASKS_A_DUTY = re.compile(r"\b(?:budget(?:en)? (?:folj|hall)\w*|haller budget\w*|(?:folja|halla|following|keeping?|keeps) (?:the )?"
+                          r"budget\w*|within (?:the )?budget|forankr\w*|anchor\w*|implementer\w*|implement\w*|ordinarie "
+                          r"verksamhet\w*|regular operations|i linje med|in line with|styrdokument\w*)\b")
+_OWNER_DUTIES = "committee_project_duties"
+
+
+def _duty_asked_after_the_routine(ranking: list[Score], folded: str, policy: PolicyData) -> str | None:
+    """The project owner's duties, when the message's question names one and the routine leads the ranking only because
+    the message tells of the project first ("Kulturnämnden leder en LIFE-ansökan: EU 6 mkr … Vem ska se till att budgeten
+    hålls?"); not when it also asks what the routine asks."""
+    asked_topic = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
+    if ranking[0].topic != asked_topic or _OWNER_DUTIES not in policy.topics:
+        return None
+    duty = next((s for s in ranking[: policy.decision.options] if s.topic == _OWNER_DUTIES), None)
+    if duty is None or duty.score < policy.decision.option_score:
+        return None
+    asking = _asking_part(folded)
+    if not _ASKS_A_DUTY.search(asking) or policy.fact_reader.names_routine_acts(folded) \
+            or _TOWARDS_THE_CITY.search(folded) or _ALL_DUTIES.search(folded) or "informations" in folded \
+            or "skyldighet" in folded:
+        return None  # also "Vilka informationsskyldigheter föreligger? Och ansvarar nämnden för implementeringen …?"
+    return _OWNER_DUTIES
 
 
 def _stressed_ranking(question: str, policy: PolicyData) -> list[Score] | None:

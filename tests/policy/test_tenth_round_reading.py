@@ -205,3 +205,14 @@ def test_a_year_s_parts_without_the_years_give_a_floor_and_no_sum_to_show() -> N
     result = ask("Vi leder ett ESF+-projekt: 2 mkr/år från ESF+ och 1 mkr/år egen medfinansiering. Vad gäller?")
     assert (result.facts.total_budget, result.facts.budget_bound) == (Decimal(3_000_000), "at_least")
     assert "summan av delarna" not in result.answer
+
+
+def test_a_duty_asked_after_a_project_the_routine_leads_for_is_answered_with_the_duty() -> None:
+    result = ask("Kulturnämnden leder en LIFE-ansökan: EU 6 mkr, egen 2,5 mkr, partnerna 4 mkr. Vem ska se till att "
+                 "budgeten hålls?")
+    assert result.topic == "committee_project_duties" and result.citations[0].section == "4.1"
+    assert result.verdict is None
+    # asked beside the routine's acts, the routine answers with its verdict
+    both = ask("Kulturnämnden leder en LIFE-ansökan: EU 6 mkr, egen 2,5 mkr, partnerna 4 mkr. Vilka informationsskyldigheter "
+               "har vi, och vem ser till att budgeten hålls?")
+    assert both.verdict is not None and both.verdict.information_item_to_ks is True
