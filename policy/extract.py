@@ -957,7 +957,7 @@ class FactReader:
             return None
         kinds = []
         for a in figures:
-            said = _beside(text, a, figures)
+            said = _around(text, a, figures, before=40, after=30, separator=_PARTS_SEPARATOR)
             named = [kind for kind, pattern in self._parts_of_the_total.items() if pattern.search(said)]
             if len(named) != 1:
                 return None  # a figure that is no one part (or a total, or unclear) leaves the total untold
@@ -1356,26 +1356,18 @@ def _last_question(text: str) -> tuple[int, int] | None:
     return begin, end + 1
 
 
-def _around(text: str, amount: Amount, amounts: list[Amount]) -> str:
-    """The words that say what an amount is: up to 30 characters before it (back to the previous comma, "och",
+def _around(text: str, amount: Amount, amounts: list[Amount], *, before: int = 30, after: int = 25,
+            separator: re.Pattern[str] = _PART_SEPARATOR) -> str:
+    """The words that say what an amount is: up to `before` characters before it (back to the previous comma, "och",
     "plus" or amount: "bidrag 9 mkr plus 4 mkr egen medfinansiering" does not make the 4 mkr a grant), and a few
     after it (up to the next of those)."""
-    start = max([0, amount.start - 30] + [a.end for a in amounts if a.end <= amount.start])
-    end = min([amount.end + 25] + [a.start for a in amounts if a.start >= amount.end])
-    before = re.split(_PART_SEPARATOR, text[start:amount.start])[-1]
-    after = re.split(_PART_SEPARATOR, text[amount.end:end])[0]
-    return f"{before} {after}"
+    start = max([0, amount.start - before] + [a.end for a in amounts if a.end <= amount.start])
+    end = min([amount.end + after] + [a.start for a in amounts if a.start >= amount.end])
+    return f"{separator.split(text[start:amount.start])[-1]} {separator.split(text[amount.end:end])[0]}"
 
 
-_BESIDE_SEPARATOR = re.compile(r"[,;:.!?]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus | samt | as well as ")
-
-
-def _beside(text: str, amount: Amount, amounts: list[Amount]) -> str:
-    """What names one figure of several: the words before it back to a comma, "och", "+" or a sentence's end, and after
-    it up to the next of those or the next figure."""
-    start = max([0, amount.start - 40] + [a.end for a in amounts if a.end <= amount.start])
-    end = min([amount.end + 30] + [a.start for a in amounts if a.start >= amount.end])
-    return f"{_BESIDE_SEPARATOR.split(text[start:amount.start])[-1]} {_BESIDE_SEPARATOR.split(text[amount.end:end])[0]}"
+# Between the parts a budget is told in, also a sentence's end and "samt": "Budget: EU 720 k€, egen 300 k€".
+_PARTS_SEPARATOR = re.compile(r"[,;:.!?]|(?<![a-z])\+|\+(?= ?\d)| och | and | plus | samt | as well as ")
 
 
 def _threshold_compared(amounts: list[Amount], threshold: Decimal) -> list[Amount]:
