@@ -449,10 +449,11 @@ class OwnerReader:
         one before it, opens with one ("Servicenämnden är inte ensam i projektet, men det är de som koordinerar"); in a
         cleft with no such body, by another party ("Lund är med, och det är de som leder")."""
         def cleft(m: re.Match[str]) -> str:
-            return f"{m[1]} {m[2]} {self._antecedent(text, m.start('they')) or 'den andra parten'} {m[4]}"
+            return f"{m[1]} {m[2]} {self._antecedent(m.string, m.start('they')) or 'den andra parten'} {m[4]}"
 
         def opening(m: re.Match[str]) -> str:
-            body = self._antecedent(text, m.start("they"))
+            # (m.string: the text as the clefts left it, which the match's positions are in)
+            body = self._antecedent(m.string, m.start("they"))
             return m[0] if body is None else m[0][:m.start("they") - m.start()] + body + " "
 
         return _THEY_OPENING.sub(opening, _THEY_CLEFT.sub(cleft, text))

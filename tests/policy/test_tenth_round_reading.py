@@ -216,3 +216,8 @@ def test_a_duty_asked_after_a_project_the_routine_leads_for_is_answered_with_the
     both = ask("Kulturnämnden leder en LIFE-ansökan: EU 6 mkr, egen 2,5 mkr, partnerna 4 mkr. Vilka informationsskyldigheter "
                "har vi, och vem ser till att budgeten hålls?")
     assert both.verdict is not None and both.verdict.information_item_to_ks is True
+
+
+def test_they_after_a_cleft_earlier_in_the_message_is_still_resolved() -> None:
+    # the cleft's "de" is replaced first ("den andra parten"): the later "De" is looked up in the text as it then is
+    assert verdict_of("Det är de som vet. Kulturnämnden är med. De leder. Kreativa Europa, 3 mkr.") == (True, True, False)
