@@ -121,7 +121,7 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if extraction.section_refs and policy.section_lookup and policy.section_lookup.search(folded):
         return Choice("section", extraction.section_refs[0])
     decision = policy.decision
-    ranking = (_first_question_ranking(question, policy) or _stressed_ranking(question, policy)
+    ranking = (_first_question_ranking(question, policy) or _stressed_ranking(question, folded, policy)
                or policy.classifier.rank(question))
     facts = extraction.facts
     if policy.practical_details and not facts.tell_of_a_project() and policy.practical_details.search(folded):
@@ -134,10 +134,11 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
         or (facts.owner_is_company and ranking[0].topic in _COMPANY_TOPICS
             and policy.fact_reader.names_routine_acts(folded)))
     # the topic whose answer is the verdict itself (topics.yaml: verdict: asked)
-    if asks_the_verdict and (asked := next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)):
+    asked = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
+    if asks_the_verdict and asked:
         return _labelled(asked, policy)
     best, second = ranking[0], ranking[1]
-    if (duty := _duty_asked_after_the_routine(ranking, folded, policy)) is not None:
+    if best.topic == asked and (duty := _duty_asked_after_the_routine(ranking, folded, policy)) is not None:
         return _labelled(duty, policy, ranking=ranking, question=question)
     if not facts.tell_of_a_project():
         for form in policy.question_forms:
@@ -267,34 +268,31 @@ _OWNER_DUTIES = "committee_project_duties"
 def _duty_asked_after_the_routine(ranking: list[Score], folded: str, policy: PolicyData) -> str | None:
     """The project owner's duties, when the message's question names one and the routine leads the ranking only because
     the message tells of the project first ("Kulturnämnden leder en LIFE-ansökan: EU 6 mkr … Vem ska se till att budgeten
-    hålls?"); not when it also asks what the routine asks."""
-    asked_topic = next((t.id for t in policy.topics.values() if t.verdict == "asked"), None)
-    if ranking[0].topic != asked_topic or _OWNER_DUTIES not in policy.topics:
+    hålls?"); not when it also asks what the routine asks. Asked only when the routine leads `ranking`."""
+    if _OWNER_DUTIES not in policy.topics:
         return None
     duty = next((s for s in ranking[: policy.decision.options] if s.topic == _OWNER_DUTIES), None)
     if duty is None or duty.score < policy.decision.option_score:
         return None
     asking = _asking_part(folded)
-    if not _ASKS_A_DUTY.search(asking) or policy.fact_reader.names_routine_acts(folded) \
-            or _TOWARDS_THE_CITY.search(folded) or _ALL_DUTIES.search(folded) or "informations" in folded \
+    if not _ASKS_A_DUTY.search(asking) or _asks_the_routine(folded, policy) or "informations" in folded \
             or "skyldighet" in folded:
         return None  # also "Vilka informationsskyldigheter föreligger? Och ansvarar nämnden för implementeringen …?"
     return _OWNER_DUTIES
 
 
-def _stressed_ranking(question: str, policy: PolicyData) -> list[Score] | None:
+def _stressed_ranking(question: str, folded: str, policy: PolicyData) -> list[Score] | None:
     """The ranking with the question stressed over its situation (`_question_stressed`), when that is clear and not out
     of scope; else None, and the message as written decides (a refusal of a question that tells of an EU project, or a
     hesitation, is not worth more than what the whole message says)."""
-    stressed = _question_stressed(question)
+    stressed = _question_stressed(question, folded)
     return None if stressed is question else _clear(policy.classifier.rank(stressed), policy)
 
 
-def _question_stressed(question: str) -> str:
+def _question_stressed(question: str, folded: str) -> str:
     """The message with its question said twice when sentences telling of the situation come before it, so that what is
     asked weighs as much as the situation ("Miljönämnden leder en LIFE-ansökan om 9 mkr. Vilket organ ansvarar för beslut
-    och förankring?"). A question of a few words ("Vad gäller?") is left as it is."""
-    folded = fold(question)
+    och förankring?"). A question of a few words ("Vad gäller?") is left as it is. `folded`: the question folded."""
     if not folded.rstrip().endswith("?"):
         return question  # "Registrera vår ESF+-ansökan, tack. Arbetsmarknads- och socialnämnden är projektägare."
     start = max((m.end() for m in _SENTENCE_END.finditer(folded.rstrip(" ?!."))), default=0)
@@ -375,6 +373,13 @@ _ALL_DUTIES = re.compile(r"\b(?:information|informera\w*|skyldighet\w*|obligatio
                          r"what (?:do|must) we)\b")
 
 
+def _asks_the_routine(folded: str, policy: PolicyData) -> bool:
+    """Whether a message beside a project owner's duty asks what the routine asks: its acts (informing KS förvaltning,
+    the informationsärende), the city's side, or all that applies."""
+    return bool(policy.fact_reader.names_routine_acts(folded) or _TOWARDS_THE_CITY.search(folded)
+                or _ALL_DUTIES.search(folded))
+
+
 def _out_of_scope(question: str, ranking: list[Score], policy: PolicyData) -> Choice:
     """Outside the policy; when the question names one of its concepts, the nearest topics are offered."""
     if not policy.names_concept(question):
@@ -429,8 +434,7 @@ class _Builder:
             return False
         folded = fold(self.question)
         asks_who = self.policy.asks_who_is_informed
-        return not (self.policy.fact_reader.names_routine_acts(folded) or (asks_who and asks_who.search(folded))
-                    or _TOWARDS_THE_CITY.search(folded) or _ALL_DUTIES.search(folded))
+        return not (_asks_the_routine(folded, self.policy) or (asks_who and asks_who.search(folded)))
 
     def _about_the_rule_in_general(self) -> bool:
         """A question about what the rule says in general ("spelar det någon roll vilket program …?", "what does the
