@@ -128,7 +128,15 @@ DATA = Path(__file__).parent / "data"
 # the training corpus left out); 146, 147 and 148 then read (dev/), 145, 149 and 150 kept unread;
 # and sets 151 (the week before a deadline: 121 of 132), 152 (colleagues' claims to check: 126 of 135) and 153 (the
 # city's smaller bodies and odd cases: 117 of 129), written blind at the end of that round and measured once, unread.
+# and sets 154 (changing course mid-message: 105 of 135), 155 (joint applications and bodies at the edges: 116 of
+# 130), 156 (a project told, then another question the policy answers: 119 of 134) and 157 (pasted and forwarded
+# text: 118 of 135), written blind after 146, 147 and 148 had been read and mended (questions already in earlier sets
+# or in the training corpus left out); 154 and 157 then read (dev/), 155 and 156 kept unread.
 FROZEN = {
+    "dev/set-154.yaml": "e6424a305e51c8ad5c19fc85a0b362b43e14352267c6f183dcb39b8eeae525bf",
+    "unseen-next/set-155.yaml": "f754480d09946524249f7f7983e3bafb2eca14ce07d6d96d1d000946186e889c",
+    "unseen-next/set-156.yaml": "4970ff6f132151ef4d47b60669455731de8f927d0d2c9db969fe9dcc8deea7db",
+    "dev/set-157.yaml": "2bf90e60601dcfa8b080ab1ffd1befc1c47671612c985d17187503c845bb73b5",
     "unseen-next/set-151.yaml": "7c4c25f5ec53b25d0bda36cab393b986ccbaa8fe73fcf8eb1fdb43733a09cdca",
     "unseen-next/set-152.yaml": "6cedf1f073a304daa68db3f4e1f41ad3d6b286ce432499cad96020fe87aea14d",
     "unseen-next/set-153.yaml": "82a8b3f917b476ccaf6db6b038e233fb12e14d54ed47604cacb08d8bd0606ba9",
