@@ -17,7 +17,7 @@ from typing import Literal
 
 from policy.dates import today
 from policy.errors import InvalidInputError
-from policy.extract import Extraction
+from policy.extract import Extraction, last_course_change
 from policy.language import detect_language
 from policy.classifier import Score
 from policy.loader import OUT_OF_SCOPE, PolicyData, load_policy
@@ -73,7 +73,16 @@ def answer(
     if rate is not None:
         resolve_rate(rate, day, policy=policy)
     known = _known(facts or ProjectFacts(), extraction.facts)
-    choice = _choose(question, extraction, known, policy, topic, teachings)
+    # Where the asker changes course while typing, what she asks is what follows ("Gäller policyn bolagen? Låt mig
+    # omformulera: vilket ansvar har de?"); the facts are read from all she wrote, as the last said of each.
+    choice = None
+    if (asked_now := _asked_after_course_change(question, policy)) is not None:
+        choice = _choose(asked_now, extraction, known, policy, topic, teachings)
+        # (a question that is unclear or outside the policy on its own leans on what came before: "… vad gäller då?")
+        if choice.kind in ("clarify", "out_of_scope"):
+            choice = None
+    if choice is None:
+        choice = _choose(question, extraction, known, policy, topic, teachings)
     builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)
     return builder.build(choice).model_copy(
         update={"question": asked, "eur_sek_rate": named_rate, "taught": choice.taught})
@@ -200,6 +209,18 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     if best.topic == OUT_OF_SCOPE or not options:
         return _out_of_scope(question, ranking, policy)
     return Choice("clarify", options=options)
+
+
+def _asked_after_course_change(question: str, policy: PolicyData) -> str | None:
+    """What follows the asker's last change of course in `question` ("nej förresten", "scratch that"), when it asks (or
+    replaces a question asked before it: "Who's the contact at miljöförvaltningen? Actually, just give me the full list")
+    and says more than a word or two; else None. A correction of a fact asks nothing new ("… årliga redovisning – nej
+    vänta, det är fritidsnämndens")."""
+    folded = fold(question)
+    turn = last_course_change(policy.fact_reader.course_change, folded)
+    if not turn or len(tokens(folded[turn:])) <= _VAGUE_WORDS + 1 or "?" not in folded:
+        return None
+    return question[turn:] if len(folded) == len(question) else folded[turn:]
 
 
 def _known(remembered: ProjectFacts, stated: ProjectFacts) -> ProjectFacts:

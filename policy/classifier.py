@@ -21,11 +21,12 @@ import math
 import sys
 from array import array
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policy.features import analyse
+from policy.features import analyse, pair_features, word_features, words_of
 from policy.teachings import Taught
 
 MAGIC = b"LOTSEN-TOPIC-MODEL-1\n"
@@ -35,6 +36,9 @@ _WEIGHT_SCALE = float(1 << 32)
 _COEFFICIENT_SCALE = float(1 << 24)
 _MAX_FEATURES_BITS = 20  # a question has fewer than 2^20 features (its length is capped long before)
 _HEADER_LENGTH_BYTES = 4
+# Words whose feature indexes rank() keeps: the policy's vocabulary and its misspellings are a few thousand words; the
+# bound keeps hostile text of endless new words from growing the table (it is emptied when full).
+_WORDS_KEPT = 50_000
 # The 4-byte unsigned integer's typecode (an array's item sizes are the platform's).
 _UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
 # Typecodes of the arrays, in the order they follow the header.
@@ -65,6 +69,7 @@ class TopicClassifier:
         top_value = (1.0 + _MAX_FEATURES_BITS * math.log(2)) * max(self._idf, default=1.0) * _COEFFICIENT_SCALE
         self._field_bits = (self._bias << 1).bit_length() + math.ceil(math.log2(top_value + 1)) + _MAX_FEATURES_BITS
         self._rows: dict[int, int] = {}
+        self._words: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     @classmethod
     def from_table(cls, model: dict[str, Any]) -> "TopicClassifier":
@@ -91,8 +96,8 @@ class TopicClassifier:
         one integer (`_packed_row`), so a question's sum is one integer sum per feature, done by Python's big integers
         in C (0.2 ms). The scores differ from the exact sums by less than 1e-8.
         """
-        index, idf = self._index, self._idf
-        counts = Counter(index[f] for f in analyse(question) if f in index)
+        idf = self._idf
+        counts = Counter(self._feature_indexes(question))
         values = [((1.0 + math.log(n)) * idf[j], j) for j, n in counts.items()]
         norm = math.sqrt(sum(v * v for v, _ in values))
         scores = list(self._intercepts)
@@ -109,6 +114,25 @@ class TopicClassifier:
                 scores[i] += (((total >> (i * bits)) & mask) - bias) * scale
         ranked = sorted(zip(self.topics, scores), key=lambda pair: -pair[1])
         return [Score(topic, score) for topic, score in ranked]
+
+    def _feature_indexes(self, question: str) -> chain[int]:
+        """The indexes of the question's features the model knows, in the order `analyse` gives them, each occurrence.
+        A word's own are kept by word: most of a question's features are its words' n-grams, the same in every question."""
+        index, kept = self._index, self._words
+        folded: list[str] = []
+        own: list[tuple[int, ...]] = []
+        for word in words_of(question):
+            found = kept.get(word)
+            if found is None:
+                plain, features = word_features(word)
+                found = (plain, tuple(index[f] for f in features if f in index))
+                if len(kept) >= _WORDS_KEPT:
+                    kept.clear()
+                kept[word] = found
+            folded.append(found[0])
+            own.append(found[1])
+        pairs = [index[f] for f in pair_features(folded) if f in index]
+        return chain(chain.from_iterable(own), pairs)
 
     def _packed_row(self, j: int) -> int:
         """Feature j's weights for every topic as one integer: topic i's weight, scaled to an integer and made

@@ -57,6 +57,11 @@ _QUOTE = re.compile(r"(?<!\w)['\"”“’‘]|['\"”“’‘](?!\w)")
 # A name whose first parts are shortened ("Hälsa-, vård- och omsorgsnämnden", "arbetsmarknads- och socialnämnden") is
 # read by its last part, which says what kind of body it is.
 _SHORTENED_PARTS = re.compile(r"\b(?:[\w]+-,? )+(?:och|o|samt|and|&) (\w+)")
+# The same in English, a body named by what it does, joined by "and": "Health and Care Department", "the Culture and
+# Leisure Committee" read as "department", "committee"; not two parties joined ("Lund University and our department").
+_NAME_WORD = r"(?!(?:our|my|their|your|its|the|a|an|his|her|this|that|another|other)\b)[\w-]+"
+_JOINED_ENGLISH_NAME = re.compile(rf"\b(?:the )?{_NAME_WORD},? (?:{_NAME_WORD},? )?(?:and|&) {_NAME_WORD} "
+                                  r"(department|committee|administration)\b")
 _SPACE_BEFORE_STOP = re.compile(r" +([,.;:!?])")
 # An aside naming which of the asker's own bodies is meant, of any length: "vår förvaltning (gymnasie- och vuxenutbildning)"; not
 # one that says its role ("our department (lead partner)").
@@ -189,8 +194,15 @@ class _Statement:
     names_holder: bool = False
 
 
-def _settled(text: str, said: list[_Statement]) -> bool | None:
-    """Of statements that disagree on whether Malmö stad owns the project, the one that settles it, if any."""
+def _settled(text: str, said: list[_Statement], turn: int = 0) -> bool | None:
+    """Of statements that disagree on whether Malmö stad owns the project, the one that settles it, if any. `turn`: where
+    the asker last changed course (`last_course_change`), 0 if she did not."""
+    # What is said after the asker changes course is how it is, whichever way it turns: "Projektet leds av Migrationsverket
+    # – nej, jag har fel: arbetsmarknads- och socialnämnden blir projektägare", "miljönämnden står som koordinator … Nej
+    # förresten, koordinatorskapet har gått över till VA SYD och vi är partner".
+    after = {s.verdict for s in said if s.end > turn}
+    if turn and len(after) == 1 and any(s.end <= turn for s in said):
+        return after.pop()
     # What is said after the last "men"/"but" is the project asked about: "vi är partner i ett Interreg-projekt sedan
     # tidigare, men nu söker vi ett eget som projektägare". A statement counts where it ends: "vi leder ett arbetspaket,
     # men Rostock är lead partner" says Rostock's role after the "men", though its subject's match starts at "men".
@@ -225,6 +237,12 @@ def _settled(text: str, said: list[_Statement]) -> bool | None:
         if all(of_other(s) for s in said if s.verdict is False) and any(not of_other(s) for s in said if s.verdict):
             return True
     return None
+
+
+def last_course_change(pattern: re.Pattern[str] | None, text: str) -> int:
+    """Where the asker last changes course in `text` (facts.yaml course_change: "nej vänta", "låt mig omformulera", "scratch
+    that"): what follows is what she means now. 0 when she does not."""
+    return max((m.end() for m in pattern.finditer(text)), default=0) if pattern is not None else 0
 
 
 # A body's name in English, where a final "s" before it is a plural, not a genitive.
@@ -323,8 +341,9 @@ class OwnerReader:
     Patterns are not folded: they are written folded, and fold would lower-case (?P<...>).
     """
 
-    def __init__(self, vocab: dict[str, Any]) -> None:
+    def __init__(self, vocab: dict[str, Any], course_change: re.Pattern[str] | None = None) -> None:
         terms = {name: str(p) for name, p in vocab["terms"].items()}
+        self._course_change = course_change
         self._ambiguous = [re.compile(_expand(p, terms)) for p in vocab["ambiguous"]]
         self._programme_names: frozenset[str] = frozenset()  # set by FactReader: a programme's name is no party
         self._roles = "(?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"] + ")"
@@ -396,12 +415,16 @@ class OwnerReader:
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words
         text = _BRACKETS.sub(" ", text).strip()
         text = _SHORTENED_PARTS.sub(r"\1", text)
+        text = _JOINED_ENGLISH_NAME.sub(r"\1", text)
         # A relative clause between a subject and its verb, naming no role, is left out: "Kommunalförbundet, där Malmö
         # stad är medlem, avser att vara projektägare" (its subject is the förbund, not Malmö)
         text = _RELATIVE_ASIDE.sub(lambda m: m[0] if self._role_or_lead.search(m[0]) else " ", text)
         text = _INSTEAD.sub("istallet", text)  # "om förvaltningen i stället blir projektägare": one word the subject skips
         text = self._they_resolved(text)
-        if any(p.search(text) for p in self._ambiguous):
+        turn = last_course_change(self._course_change, text)
+        # An owner left open before the asker changes course is no longer open: "owner not decided yet … Oh wait, it's been
+        # decided: Region Skåne owns it"
+        if any(p.search(text, turn) for p in self._ambiguous):
             return OwnerReading(None)
         read: list[tuple[int, int, _Statement]] = []
         asked: list[tuple[int, int]] = []
@@ -420,7 +443,7 @@ class OwnerReader:
         said = [s for start, end, s in read if s.verdict is not None
                 and (s.names_holder or not any(a <= start < b for a, b in named))]
         verdicts = {s.verdict for s in said}
-        if verdicts == {True, False} and (settled := _settled(text, said)) is not None:
+        if verdicts == {True, False} and (settled := _settled(text, said, turn)) is not None:
             return OwnerReading(settled)
         # Otherwise "not the owner" wins: "vi leder arbetspaket 3 men Lund är projektägare".
         if False in verdicts:
@@ -678,7 +701,10 @@ class FactReader:
         self.amounts = AmountReader(vocab["amounts"])
         # Line breaks, bullets and " / " between facts first, then the contractions: both are written out before reading.
         self._rewrites = [(re.compile(p), r) for p, r in [*vocab.get("separators", []), *vocab.get("contractions", [])]]
-        self.owner = OwnerReader(vocab["project_owner"])
+        # where the asker changes course while typing: what follows is what she means now
+        self.course_change = re.compile("|".join(f"(?:{p})" for p in vocab["course_change"])) \
+            if vocab.get("course_change") else None
+        self.owner = OwnerReader(vocab["project_owner"], self.course_change)
         amounts_vocab = vocab["amounts"]
         self._per_year = _any(amounts_vocab.get("per_year", []))
         self._per_year_before = _any(amounts_vocab.get("per_year_before", []))
@@ -777,6 +803,7 @@ class FactReader:
         amounts = self._without_hypothetical(rest, amounts)
         amounts = self._as_changed(rest, amounts, threshold)
         amounts = self._corrected(rest, amounts)
+        amounts = self._changed_course(rest, amounts)
         shares: dict[tuple[int, int], tuple[Decimal, str | None, Decimal]] = {}
         amounts = [self._as_share_of_total(rest, a, amounts, shares) for a in amounts]
         amounts = self._by_size_asked(rest, amounts)
@@ -905,6 +932,15 @@ class FactReader:
                 continue  # "utan" after a figure not denied is no correction ("12 mkr utan moms")
             taken_back.append(first)
         return [a for a in amounts if a not in taken_back]
+
+    def _changed_course(self, text: str, amounts: list[Amount]) -> list[Amount]:
+        """Without the budgets said before the asker changes course when she says one after: "total 180 000 euro. Oj, det
+        ska vara 1 800 000 euro", "total 500 000 euro. Vänta, … så totalen är nu 1,3 MEUR"."""
+        turn = last_course_change(self.course_change, text)
+        budgets = [a for a in amounts if a.kind in ("total", "unmarked")]
+        if not turn or not any(a.start >= turn for a in budgets):
+            return amounts
+        return [a for a in amounts if not (a in budgets and a.end <= turn)]
 
     def _whole_budget(self, text: str, amounts: list[Amount], budget: Amount | None, is_part: bool
                       ) -> tuple[Amount | None, bool]:

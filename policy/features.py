@@ -32,13 +32,32 @@ def _ngrams(word: str) -> list[str]:
 def analyse(question: str) -> tuple[str, ...]:
     """The features of `question`, one entry per occurrence (term frequencies count)."""
     features: list[str] = []
-    words = [w[:_MAX_WORD] for w in tokens(question)]
-    folded = [_DIGIT.sub("0", fold(w)) for w in words]
-    for word, plain in zip(words, folded):
-        features.append(f"w:{plain}")
-        if not plain.isdigit():
-            features.append(f"s:{fold(stem_sv(word))}")
-            features.append(f"e:{fold(stem_en(word))}")
-        features.extend(_ngrams(plain))
-    features.extend(f"b:{a}_{b}" for a, b in zip(folded, folded[1:]))
+    folded: list[str] = []
+    for word in words_of(question):
+        plain, own = word_features(word)
+        folded.append(plain)
+        features.extend(own)
+    features.extend(pair_features(folded))
     return tuple(features)
+
+
+def words_of(question: str) -> list[str]:
+    """The question's words as features are made of them (a pasted link or id cut short)."""
+    return [w[:_MAX_WORD] for w in tokens(question)]
+
+
+def word_features(word: str) -> tuple[str, tuple[str, ...]]:
+    """A word's own features (the word, its stems, its n-grams) and the word folded, which its pairs are made of.
+    The same for every question the word is in: the classifier keeps them by word."""
+    plain = _DIGIT.sub("0", fold(word))
+    features = [f"w:{plain}"]
+    if not plain.isdigit():
+        features.append(f"s:{fold(stem_sv(word))}")
+        features.append(f"e:{fold(stem_en(word))}")
+    features.extend(_ngrams(plain))
+    return plain, tuple(features)
+
+
+def pair_features(folded: list[str]) -> list[str]:
+    """Features of the pairs of neighbouring words ("bara partner", "lead partner"), from the words folded."""
+    return [f"b:{a}_{b}" for a, b in zip(folded, folded[1:])]

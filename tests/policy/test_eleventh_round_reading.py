@@ -1,0 +1,120 @@
+"""Kinds of failure read off the eleventh round's development sets 154 (changing course mid-message) and 157 (pasted and
+forwarded text), each measured once as unseen and then read, tested in words of their own.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policy import load_policy
+from policy.budget import threshold_on
+from tests.policy.helpers import ANSWER_DAY, ask, verdict_of
+
+
+def _facts(question: str):
+    return load_policy().fact_reader.read(question, threshold_on(ANSWER_DAY), ANSWER_DAY).facts
+
+
+def _first_section(question: str) -> str | None:
+    a = ask(question)
+    return a.citations[0].section if a.kind == "answer" and a.citations else None
+
+
+@pytest.mark.parametrize("question, section", [
+    # the first question taken back, the one after it answered
+    ("Vem antar policyn? Nej förresten, strunta i det – vem ska se till att den utvärderas?", "5"),
+    ("Does every committee report each year? Scratch that, what may a wholly owned company do in the city's networks?",
+     "3.4"),
+    ("Har KS hand om vänorterna? Jag ändrar frågan: vilka nämnder måste ha en kontaktperson för internationella frågor?",
+     "3.3"),
+    ("Vad säger policyn om studiebesök? Eller snarare: vem beslutar om stadens nya medlemskap i ett europeiskt nätverk?",
+     "3.2"),
+])
+def test_the_question_asked_after_a_change_of_course(question: str, section: str) -> None:
+    assert _first_section(question) == section
+
+
+def test_a_question_that_leans_on_what_came_before_is_read_with_it() -> None:
+    # the part after "förresten" alone says too little: the whole message decides, and it tells of the routine
+    a = ask("Stadsbyggnadsnämnden leder en Urbact-ansökan på 3 mkr. Förresten, den blev 15 mkr. Vad gäller då?")
+    assert a.citations[0].section == "4.1"
+    assert a.verdict is not None and a.verdict.information_item_to_ks is True
+
+
+def test_a_corrected_fact_asks_nothing_new() -> None:
+    # without a question mark the correction only changes a fact: the request stays what it was
+    a = ask("Jag vill lämna in kulturnämndens årsredovisning av det internationella arbetet – nej vänta, "
+            "servicenämndens menar jag.")
+    assert a.feature == "annual_report"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the owner turned either way by a change of course
+    ("Tekniska nämnden leder en CEF-ansökan på 20 mkr – nej, jag har fel: Trafikverket leder och vi är partner. "
+     "Informera KS?", (False, False, False)),
+    ("We are a partner in a LIFE bid... oh wait, the environment committee took over as coordinator. Budget SEK 4m. "
+     "Who do we tell?", (True, True, False)),
+    ("Ägare oklart i vår Interreg-ansökan, 10 mkr. Fast nej, nu är det klart: fritidsnämnden står som huvudsökande. "
+     "Vad gäller?", (True, True, False)),
+    # the plan as it was, then as it is
+    ("Grundskolenämnden skulle söka Erasmus+ själv, 2 mkr, men det var den gamla planen – nu söker Lunds universitet "
+     "och vi är med som partner. Vad måste vi göra?", (False, False, False)),
+])
+def test_the_owner_after_a_change_of_course(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, total", [
+    ("Miljönämnden koordinerar, totalbudget 600 000 euro. Oj, det ska vara 6 000 000 euro.", Decimal(6_000_000)),
+    ("Vi leder ett ESF+-projekt, total 8 mkr. Vänta, med de nya partnerna blir totalen nu 13 mkr.", Decimal(13_000_000)),
+])
+def test_the_budget_after_a_change_of_course(question: str, total: Decimal) -> None:
+    assert _facts(question).total_budget == total
+
+
+def test_a_body_named_by_what_it_does_in_english() -> None:
+    assert verdict_of("Lead applicant: Culture and Leisure Committee. Programme: Creative Europe. Total: SEK 14m. "
+                      "Is an information item needed?") == (True, True, True)
+    # two parties joined by "and" are not one body's name
+    assert _facts("Lund University and our department apply together; Lund University is the coordinator.") \
+        .malmo_is_project_owner is False
+
+
+def test_a_quoted_message_read_as_written() -> None:
+    # a line quoted with ">" opens its sentence: the foundation applies, not the asker
+    assert verdict_of("Kollega skrev:\n> Stiftelsen Malmö Idrottsfond söker Erasmus+ som huvudsökande, 2 MEUR.\n"
+                      "Gäller rutinen?") == (False, False, False)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the subject after the verb, in a sentence opened by "nu"/"då"
+    ("Vi var tänkta som sökande, men nu står Region Skåne som huvudsökande i Interreg-ansökan på 30 mkr. Vad gäller?",
+     (False, False, False)),
+    ("Tekniska nämnden är partner i dag, men då blir fritidsnämnden projektägare i den nya LIFE-ansökan på 5 mkr. "
+     "Vad gäller för den?", (True, True, False)),
+    # the Council of Europe is no EU body, whatever the asker believes
+    ("Kulturnämnden söker pengar från Europarådet för ett demokratiprojekt, 2 mkr. Det är väl EU-pengar?",
+     (False, False, False)),
+    ("Our committee applies to the Council of Europe's Intercultural Cities programme, SEK 1m. Does the EU routine apply?",
+     (False, False, False)),
+])
+def test_who_owns_and_who_pays_in_more_words(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # notes typed on one line with a dash before each point
+    ("anteckningar: -vi ar med som partner -lead ar Aarhus kommun -total 20 mkr. info till ks?", (False, False, False)),
+    # a form's field naming the organisation responsible
+    ("Från ansökningsformuläret:\nProjektansvarig organisation: Malmö stad, miljöförvaltningen\nProgram: LIFE\n"
+     "Total budget: 15 mkr\nVad behöver vi göra?", (True, True, True)),
+])
+def test_pasted_notes_and_forms(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
+
+
+def test_a_dash_inside_a_name_or_a_range_is_no_bullet() -> None:
+    facts = _facts("Vi leder ett ESF+-projekt på 10 -14 mkr, och EU-medel är sökta.")
+    assert facts.malmo_is_project_owner is True and facts.programme == "ESF+"
