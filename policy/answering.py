@@ -82,8 +82,9 @@ def answer(
         if choice.kind in ("clarify", "out_of_scope"):
             choice = None
     if choice is None:
+        asked_now = question
         choice = _choose(question, extraction, known, policy, topic, teachings)
-    builder = _Builder(question, lang, day, on, rate, threshold, known, extraction, policy)
+    builder = _Builder(asked_now, lang, day, on, rate, threshold, known, extraction, policy)
     return builder.build(choice).model_copy(
         update={"question": asked, "eur_sek_rate": named_rate, "taught": choice.taught})
 

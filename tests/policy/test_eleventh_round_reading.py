@@ -118,3 +118,9 @@ def test_pasted_notes_and_forms(question: str, expected: tuple) -> None:
 def test_a_dash_inside_a_name_or_a_range_is_no_bullet() -> None:
     facts = _facts("Vi leder ett ESF+-projekt på 10 -14 mkr, och EU-medel är sökta.")
     assert facts.malmo_is_project_owner is True and facts.programme == "ESF+"
+
+
+def test_the_section_cited_follows_what_is_asked_after_the_change_of_course() -> None:
+    # the words before the change ("gäller policyn …") would make the companies' answer cite section 1 first
+    assert _first_section("Gäller policyn för stadens bolag? Jag omformulerar mig: vad får ett helägt bolag göra i "
+                          "stadens EU-nätverk?") == "3.4"
