@@ -74,9 +74,11 @@ def answer(
         resolve_rate(rate, day, policy=policy)
     known = _known(facts or ProjectFacts(), extraction.facts)
     # Where the asker changes course while typing, what she asks is what follows ("Gäller policyn bolagen? Låt mig
-    # omformulera: vilket ansvar har de?"); the facts are read from all she wrote, as the last said of each.
+    # omformulera: vilket ansvar har de?"); where she passes on someone's question, the question passed on; the facts are
+    # read from all she wrote, as the last said of each.
     choice = None
-    if (asked_now := _asked_after_course_change(question, policy)) is not None:
+    asked_now = _asked_after_course_change(question, policy) or _relayed_question(question, policy)
+    if asked_now is not None:
         choice = _choose(asked_now, extraction, known, policy, topic, teachings)
         # (a question that is unclear or outside the policy on its own leans on what came before: "… vad gäller då?")
         if choice.kind in ("clarify", "out_of_scope"):
@@ -222,6 +224,29 @@ def _asked_after_course_change(question: str, policy: PolicyData) -> str | None:
     if not turn or len(tokens(folded[turn:])) <= _VAGUE_WORDS + 1 or "?" not in folded:
         return None
     return question[turn:] if len(folded) == len(question) else folded[turn:]
+
+
+# Quoted text: in quotation marks, or a line after ">".
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]|(?<![\w'])'([^']{8,}?)'(?![\w'])|(?:^|\n)[ \t]*>[ \t]?([^\n]+)")
+
+
+def _relayed_question(question: str, policy: PolicyData) -> str | None:
+    """The question the asker passes on, when she asks what to answer to it at the end of her message ("fick den här
+    frågan: 'Måste vi redovisa varje år?' vad ska jag svara?"): what she quotes, or else what stands between her words
+    before it ("min kollega undrar:") and after it; None when she asks nothing of the kind."""
+    if policy.relayed_ask is None:
+        return None
+    folded = fold(question)
+    ask = policy.relayed_ask.search(folded)
+    if ask is None:
+        return None
+    text = question if len(folded) == len(question) else folded
+    before = text[:ask.start() + 1]  # with the question mark or quote that ends what is passed on
+    quoted = " ".join(next(part for part in m.groups() if part) for m in _QUOTED.finditer(before))
+    if not quoted:
+        frame = policy.relayed_frame.match(folded) if policy.relayed_frame else None
+        quoted = before[frame.end() if frame else 0:]
+    return quoted.strip() if len(tokens(quoted)) > _VAGUE_WORDS + 1 else None
 
 
 def _known(remembered: ProjectFacts, stated: ProjectFacts) -> ProjectFacts:

@@ -135,6 +135,13 @@ class PolicyData:
         self.other_rules = self._patterns("other_rules", data_dir)
         self.section_lookup = self._patterns("section_lookup", data_dir)
         self.asks_who_is_informed = self._patterns("asks_who_is_informed", data_dir)
+        # A question passed on: the asker's words before it (`frame`) and after it (`ask`, "vad ska jag svara?").
+        relayed = self.topics_doc.get("relayed_question") or {}
+        try:
+            self.relayed_frame = re.compile(relayed["frame"]) if relayed.get("frame") else None
+            self.relayed_ask = re.compile(relayed["ask"]) if relayed.get("ask") else None
+        except (TypeError, re.error) as e:
+            raise PolicyDataError(f"{data_dir / 'topics.yaml'}: relayed_question: {type(e).__name__}: {e}") from e
         # The policy's concepts: topics.yaml's words and every name of an actor ("KSF", "nämnderna").
         aliases = [alias for actor in self.actors.values() for names in actor.aliases.values() for alias in names]
         self.concepts: tuple[str, ...] = tuple(

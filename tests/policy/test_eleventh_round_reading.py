@@ -124,3 +124,28 @@ def test_the_section_cited_follows_what_is_asked_after_the_change_of_course() ->
     # the words before the change ("gäller policyn …") would make the companies' answer cite section 1 first
     assert _first_section("Gäller policyn för stadens bolag? Jag omformulerar mig: vad får ett helägt bolag göra i "
                           "stadens EU-nätverk?") == "3.4"
+
+
+@pytest.mark.parametrize("question, relayed", [
+    ("Kollegan mejlade: \"Vem har ansvaret för Malmös kontor i Bryssel?\" Vet du det?",
+     "Vem har ansvaret för Malmös kontor i Bryssel?"),
+    ("A new colleague wrote:\n> Who decides which partner cities Malmö has?\nWhat should I tell her?",
+     "Who decides which partner cities Malmö has?"),
+    ("Min chef undrar om KS måste informeras om vår LIFE-ansökan, vad ska jag svara?",
+     "Min chef undrar om KS måste informeras om vår LIFE-ansökan,"),
+])
+def test_a_question_passed_on_is_what_is_asked(question: str, relayed: str) -> None:
+    from policy.answering import _relayed_question
+
+    assert _relayed_question(question, load_policy()) == relayed
+
+
+def test_a_question_passed_on_answered_by_its_own_words() -> None:
+    # the asker's "vet du?" at the end would otherwise be read twice as the question asked
+    assert _first_section("Chefen skickade: \"Vem är det egentligen som sköter stadens Brysselkontor?\" vet du?") == "3.2"
+
+
+def test_a_question_of_ones_own_is_not_passed_on() -> None:
+    from policy.answering import _relayed_question
+
+    assert _relayed_question("Måste vi informera KS om vår Interreg-ansökan på 14 mkr?", load_policy()) is None
