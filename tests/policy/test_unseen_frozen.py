@@ -132,7 +132,15 @@ DATA = Path(__file__).parent / "data"
 # 130), 156 (a project told, then another question the policy answers: 119 of 134) and 157 (pasted and forwarded
 # text: 118 of 135), written blind after 146, 147 and 148 had been read and mended (questions already in earlier sets
 # or in the training corpus left out); 154 and 157 then read (dev/), 155 and 156 kept unread.
+# and sets 158 (corrections and changes of mind while typing: 124 of 135), 159 (questions passed on and text pasted
+# in: 125 of 135), 160 (the end of the year in a förvaltning: 122 of 128) and 161 (quick chat between meetings: 118 of
+# 129), written blind after 154 and 157 had been read and mended (questions already in earlier sets or in the training
+# corpus left out); 160 and 161 then read (dev/), 158 and 159 kept unread.
 FROZEN = {
+    "unseen-next/set-158.yaml": "07efef12da9fa6c42bcea3cbbcff69841f280520499efb80ae85c889b6713253",
+    "unseen-next/set-159.yaml": "bef0478c64f6a304855883be1f97dde76b45e723270d8650d9a23d4c3424d02b",
+    "dev/set-160.yaml": "d530fbf0ee3294b412e61c5693964314c6813e05b11a5f10f606b8c8fc9569c2",
+    "dev/set-161.yaml": "e8999d2d967d203c5b61d94f9152eab353c9809d63044b70d75a2b86db28730a",
     "dev/set-154.yaml": "e6424a305e51c8ad5c19fc85a0b362b43e14352267c6f183dcb39b8eeae525bf",
     "unseen-next/set-155.yaml": "f754480d09946524249f7f7983e3bafb2eca14ce07d6d96d1d000946186e889c",
     "unseen-next/set-156.yaml": "4970ff6f132151ef4d47b60669455731de8f927d0d2c9db969fe9dcc8deea7db",
