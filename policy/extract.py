@@ -307,8 +307,9 @@ _NAMED_BY_KIND = re.compile(r"(?:[\w-]+ ){0,3}[\w-]+, som (?:ar|e) (?:ett|en) (?
 _ONE_OF_THE_COMPANIES = re.compile(r"\b(?:ett|en|one) (?:av|of) (?:stadens|malmo stads|kommunens|the city's|malmo's) "
                                    r"(?:helagda |delagda |wholly[- ]owned |kommunala |municipal )?(?:bolag|companies)\b")
 # A cleft sentence's opening, before the subject it stresses: "Det är stadens helägda bolag som söker …".
-_CLEFT = re.compile(r"^\s*(?:det ar|det e|it is|it's) (?:(?:stadens|malmo stads|the city's|ett av stadens|one of the city's) )?"
-                    r"(?:(?:helagda|wholly owned|kommunala) )?")
+# (in a cleft a company said by its kind is the party: "det är ett helägt kommunalt bolag som söker …")
+_CLEFT = re.compile(r"^\s*(?:det ar|det e|it is|it's) (?:(?:stadens|malmo stads|the city's|ett av stadens|one of the city's|ett|en|a|an) )?"
+                    r"(?:(?:helagda|helagt|wholly owned|wholly-owned|kommunala|kommunalt|municipal|city-owned) )*")
 # "They" for a body named before: in a cleft ("… men det är de som koordinerar", "it's them who lead") or opening a sentence
 # ("The Preschool Committee is planning an Erasmus+ application. They will be the coordinator").
 _THEY_CLEFT = re.compile(r"\b(det|it) (ar|e|blir|is|was|var) (?P<they>de|dom|dem|they|them) (som|who|that)\b")
@@ -357,6 +358,9 @@ class OwnerReader:
                                       r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen)) "
                                       r"\((?:((?:[\w-]+ )?[\w-]+), )?((?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"]
                                       + r"))\)")
+        self._role_after_the_application = re.compile(
+            r"\b((?:var |vart |our |the )?(?:[\w+-]*ansokan|ansokningen|application|bid|projektet|project)) \((" + self._roles
+            + r")((?:, [^()]*)?)\)")
         # (pattern, verdict when Malmö has the role, verdict when another has it, its pre-filter): another as the
         # owner means Malmö is not; another as a partner says nothing about Malmö.
         self._rules: list[tuple[re.Pattern[str], bool, bool | None, re.Pattern[str] | None]] = (
@@ -410,6 +414,8 @@ class OwnerReader:
             text = self._role_aside.sub(lambda m: f"{m[1]}{' ' + m[2] if m[2] else ''} ar {m[3]},", text)
             if self._programme_names:  # "AMIF (koordinator, 6 mkr)": the asker's role in it
                 text = self._role_after_a_programme().sub(r"\1: \2\3,", text)
+            # the same after the application itself: "vi har lämnat in ansökan (lead, 25 mkr)"
+            text = self._role_after_the_application.sub(r"\1: \2\3,", text)
         text = _OWN_BODY_ASIDE.sub(r"\1", text)  # "our förvaltning (Upper Secondary and Adult Education) is …": which one
         text = _SPACE_BEFORE_STOP.sub(r"\1", _ASIDE.sub(" ", text))  # "vi leder (koord), …": "vi leder, …"
         text = _QUOTE.sub("", text)  # "vi ska vara 'main beneficiary'": quotes around a role are not words

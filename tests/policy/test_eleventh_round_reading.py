@@ -149,3 +149,20 @@ def test_a_question_of_ones_own_is_not_passed_on() -> None:
     from policy.answering import _relayed_question
 
     assert _relayed_question("Måste vi informera KS om vår Interreg-ansökan på 14 mkr?", load_policy()) is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a company said by its kind in a cleft is the one applying
+    ("Det är ett kommunalt bolag som söker Interreg som huvudsökande, 20 mkr. Gäller 4.1?", (False, False, False)),
+    ("It's a wholly owned company that applies as lead partner, SEK 16m. Must KS be informed?", (False, False, False)),
+    # the routine's acts in chat words: an EU application of the asker's nämnd is meant
+    ("SBN projektägare, 14 mkr – blir det info-ärende?", (True, True, True)),
+    ("KN lead, 400k EUR. under gränsen för KS va?", (True, True, False)),
+    # the asker's role in more words
+    ("Vi på kulturförvaltningen är ansökande part i Kreativa Europa, 2 mkr totalt. Vad gäller?", (True, True, False)),
+    ("The planning admin is coordinating an Urbact bid, EUR 700k in total. Who do we inform?", (True, True, False)),
+    # the role in brackets after the application
+    ("Vi skickar in ansökan (koordinator, 13 mkr) på fredag, hinner vi informera KS efteråt?", (True, True, True)),
+])
+def test_short_chat_forms_of_the_facts(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
