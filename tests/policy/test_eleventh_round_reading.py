@@ -166,3 +166,10 @@ def test_a_question_of_ones_own_is_not_passed_on() -> None:
 ])
 def test_short_chat_forms_of_the_facts(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+def test_the_routine_named_with_hyphens() -> None:
+    # "info-till-KS" names what the routine asks: a company's own application gets the routine's answer (not the nämnders')
+    a = ask("Malmö Live vill söka Kreativa Europa själva som lead – gäller info-till-KS-grejen dem?")
+    assert a.citations[0].section == "4.1" and verdict_of(
+        "Malmö Live vill söka Kreativa Europa själva som lead – gäller info-till-KS-grejen dem?") == (False, False, False)
