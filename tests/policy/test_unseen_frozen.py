@@ -136,7 +136,15 @@ DATA = Path(__file__).parent / "data"
 # in: 125 of 135), 160 (the end of the year in a förvaltning: 122 of 128) and 161 (quick chat between meetings: 118 of
 # 129), written blind after 154 and 157 had been read and mended (questions already in earlier sets or in the training
 # corpus left out); 160 and 161 then read (dev/), 158 and 159 kept unread.
+# and sets 162 (Swedish chat, nearly every question with a verdict: 118 of 129), 163 (English consortia, nearly every
+# question with a verdict: 103 of 134), 164 (a new official's first month: 107 of 115) and 165 (conditions and
+# comparisons: 117 of 130), written blind after 160 and 161 had been read and mended (questions already in earlier sets
+# or in the training corpus left out); 162 and 163 then read (dev/), 164 and 165 kept unread.
 FROZEN = {
+    "dev/set-162.yaml": "42e459b6771ba0c5709fb9fecbb90e012db5bb8ac220f9b807fb834eb3e695d4",
+    "dev/set-163.yaml": "14def885e94d38a2fef206620117ca9eafa9fdb0f4cadad24a503505f749e3cc",
+    "unseen-next/set-164.yaml": "a80fe69832979c8270f8614b8e72ef5000e9faeb2c8ab4deaae33bc526f24b57",
+    "unseen-next/set-165.yaml": "bdddb81b3575d91f9327c8d5128a0d9a6349bf4064fc974679412a0bedfc6a7d",
     "unseen-next/set-158.yaml": "07efef12da9fa6c42bcea3cbbcff69841f280520499efb80ae85c889b6713253",
     "unseen-next/set-159.yaml": "bef0478c64f6a304855883be1f97dde76b45e723270d8650d9a23d4c3424d02b",
     "dev/set-160.yaml": "d530fbf0ee3294b412e61c5693964314c6813e05b11a5f10f606b8c8fc9569c2",
