@@ -245,6 +245,11 @@ def last_course_change(pattern: re.Pattern[str] | None, text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=0) if pattern is not None else 0
 
 
+# What a company's kind is said with before it, at a sentence's start: "the concert hall company (Malmö Live …) wants …",
+# "vårt fastighetsbolag"; not "a company", a kind of applicant rather than one.
+_THE_KIND_OF = re.compile(r"(?:(?:the|our|vart|var) (?:[\w-]+ ){0,3}?(?=(?:[\w-]*bolag(?:et)?|company)\b))?")
+
+
 # A body's name in English, where a final "s" before it is a plural, not a genitive.
 _ENGLISH_BODY = re.compile(r"(?:department|dept|committee|administration|office|unit|team|board|services?|division)\b")
 # A body of the city, said with "en annan"/"another": "en annan nämnd", "another committee".
@@ -577,7 +582,7 @@ class OwnerReader:
         start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
         head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1)
         head = _CONDITION_AND_OWNER.sub("", head, count=1)  # "Om vårt helägda bolag söker EU-medel …"
-        found = self._company_names.match(head)
+        found = self._company_names.match(head) or self._company_names.match(head, _THE_KIND_OF.match(head).end())
         if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
             return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company
         return not _DENIED.search(head, found.end())
@@ -810,6 +815,7 @@ class FactReader:
         amounts = self._as_changed(rest, amounts, threshold)
         amounts = self._corrected(rest, amounts)
         amounts = self._changed_course(rest, amounts)
+        amounts = _range_low_end(rest, amounts)
         shares: dict[tuple[int, int], tuple[Decimal, str | None, Decimal]] = {}
         amounts = [self._as_share_of_total(rest, a, amounts, shares) for a in amounts]
         amounts = self._by_size_asked(rest, amounts)
@@ -1426,6 +1432,31 @@ def _replaced(where: str, at: int, sensitive: bool) -> bool:
     """Whether the programme named at `at` is the one replaced ("Arvsfonden i stället för LIFE"); a name read in its
     case stands in the question as written, so the words before it are folded first."""
     return bool(_REPLACED.search(fold(where[:at])) if sensitive else _REPLACED.search(where, 0, at))
+
+
+# Between the two ends of a range: "between EUR 1.5 and 2 million", "1,5–2 MEUR".
+_RANGE_BETWEEN = re.compile(r"\s*(?:och|and|to|till|-|–)\s*$")
+
+
+def _range_low_end(text: str, amounts: list[Amount]) -> list[Amount]:
+    """A range whose low end is written without the unit its high end has ("between EUR 1.5 and 2 million"): the low end
+    in that unit, as what the budget is at least, in place of both (the low end alone was read as 1.5 euro)."""
+    for low, high in zip(amounts, amounts[1:]):
+        number = _NUMBER.match(text, high.start)
+        if (low.value >= 1000 or high.value < 1000 or number is None
+                or not _RANGE_BETWEEN.match(text[low.end:high.start])):
+            continue
+        try:
+            unit = high.value / Decimal(number[0].replace(" ", "").replace(",", "."))
+        except (ArithmeticError, ValueError):
+            continue
+        if unit < 1000 or low.value * unit > high.value:
+            continue
+        value = low.value * unit
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+        widened = replace(low, value=value, currency=low.currency or high.currency, bound="at_least", end=high.end)
+        return [widened if a is low else a for a in amounts if a is not high]
+    return amounts
 
 
 def _range_floor(text: str, budget: Amount, threshold: Decimal) -> Amount:

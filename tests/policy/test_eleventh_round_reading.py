@@ -173,3 +173,24 @@ def test_the_routine_named_with_hyphens() -> None:
     question = "Boplats Syd vill söka EU-pengar själva som lead, omfattas de av info-till-KS-kravet?"
     assert ask(question).citations[0].section == "4.1"
     assert verdict_of(question) == (False, False, False)
+
+
+@pytest.mark.parametrize("question, total, bound", [
+    # a range whose low end is written without the unit of its high end
+    ("We coordinate a LIFE project, total between EUR 1.5 and 2 million.", Decimal(1_500_000), "at_least"),
+    ("Our department is lead partner; the budget will be from €1.2 to 1.5 million.", Decimal(1_200_000), "at_least"),
+])
+def test_a_range_with_one_unit(question: str, total: Decimal, bound: str) -> None:
+    facts = _facts(question)
+    assert (facts.total_budget, facts.currency, facts.budget_bound) == (total, "EUR", bound)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a company said by its kind and name at the sentence's start applies, whatever the role
+    ("The housing company (MKB Fastighets AB) plans to apply for LIFE as lead, about 9 mkr. Does the routine apply?",
+     (False, False, False)),
+    # the health and care förvaltning by its initials, the coordinator misspelled
+    ("HVF coordinatr for an EU4Health bid, 14 mkr total, info item needed?", (True, True, True)),
+])
+def test_more_forms_of_who_applies(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
