@@ -194,3 +194,15 @@ def test_a_range_with_one_unit(question: str, total: Decimal, bound: str) -> Non
 ])
 def test_more_forms_of_who_applies(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a cleft naming who applies in the role
+    ("Det är Lunds universitet som söker Interreg som huvudsökande, inte vi på miljöförvaltningen. Gäller 4.1 oss?",
+     (False, False, False)),
+    ("Det är vi som söker LIFE som koordinator, 13 mkr. Informationsärende?", (True, True, True)),
+    # the company a message comes from is the asker
+    ("Fråga från Malmö Leasing AB: vi är projektägare i en ESF+-ansökan. Omfattas vi av rutinen?", (False, False, False)),
+])
+def test_who_applies_said_around_the_asker(question: str, expected: tuple) -> None:
+    assert verdict_of(question) == expected
