@@ -245,6 +245,13 @@ def last_course_change(pattern: re.Pattern[str] | None, text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=0) if pattern is not None else 0
 
 
+# Before a relative pronoun that does not ask: "in which", "för vilket".
+_PREPOSITIONS = frozenset({"in", "for", "of", "on", "at", "by", "with", "under", "i", "av", "pa", "med", "till", "genom"})
+_RELATIVE = frozenset({"which", "vilken", "vilket", "vilka"})
+# An auxiliary verb a pattern's subject took in: "miljönämnden will" of "Miljönämnden will act as coordinating beneficiary".
+_TRAILING_AUX = re.compile(r"(?: (?:will|would|shall|should|must|may|might|can|could|ska|skall|vill|kan|kommer att))+$")
+
+
 # What a company's kind is said with before it, at a sentence's start: "the concert hall company (Malmö Live …) wants …",
 # "vårt fastighetsbolag"; not "a company", a kind of applicant rather than one.
 _THE_KIND_OF = re.compile(r"(?:(?:the|our|vart|var) (?:[\w-]+ ){0,3}?(?=(?:[\w-]*bolag(?:et)?|company)\b))?")
@@ -445,7 +452,7 @@ class OwnerReader:
             for m in pattern.finditer(text):
                 read.append((m.start(), m.end(), self._verdict(m, if_malmo, if_other, company_asker)))
                 subject = m.groupdict().get("who") or m.groupdict().get("by")
-                if subject and self._asking.intersection(subject.split()):
+                if subject and self._asks_who(subject.split()):
                     asked.append((m.start(), m.end()))
         # A role read without a subject inside a statement that names who has it is that statement's, not the asker's:
         # "… där Parkering Malmö deltar som partner" ("deltar som partner"), "the committee is the lead applicant"; inside
@@ -477,6 +484,12 @@ class OwnerReader:
                 return OwnerReading(False, company=True)
             return OwnerReading(True)
         return OwnerReading(None)
+
+    def _asks_who(self, subject: list[str]) -> bool:
+        """Whether a subject's words ask who has the role ("vem som leder", "which of us"); not a relative pronoun after a
+        preposition ("an application in which Malmö will be the lead partner")."""
+        return any(word in self._asking and not (i and word in _RELATIVE and subject[i - 1] in _PREPOSITIONS)
+                   for i, word in enumerate(subject))
 
     def _they_resolved(self, text: str) -> str:
         """"De"/"they" as the subject, replaced by the body of the city or company it stands for when the sentence, or the
@@ -525,6 +538,7 @@ class OwnerReader:
             before = re.split(r"[.,;:!?]", m.string[max(0, m.start() - 60):m.start()])[-1].split()[-3:]
             who = " ".join([*before, who])
         if who is not None:
+            who = _TRAILING_AUX.sub("", who)  # "Miljönämnden will act as …": the subject is the nämnd
             side = self._party(who, last=True)
         elif by is not None:
             side = self._party(by, last=False)
@@ -616,6 +630,9 @@ class OwnerReader:
         otherwise they follow it ("leds av Region Skåne") and the first words count.
         """
         tokens = [t for t in words if t not in self._skip]
+        if last and (relative := next((i for i in range(len(tokens) - 1, 0, -1)
+                                       if tokens[i] in _RELATIVE and tokens[i - 1] in _PREPOSITIONS), None)):
+            tokens = tokens[relative + 1:]  # "an application in which Malmö will be …": the subject after the relative
         if last and len(tokens) > 1 and tokens[-1] == "som":
             tokens.pop()  # "tekniska nämnden som formellt står som projektägare": the subject before the relative "som"
         # "vem leder", "vilken stad leder": a question word next to the verb asks who it is

@@ -206,3 +206,19 @@ def test_more_forms_of_who_applies(question: str, expected: tuple) -> None:
 ])
 def test_who_applies_said_around_the_asker(question: str, expected: tuple) -> None:
     assert verdict_of(question) == expected
+
+
+@pytest.mark.parametrize("question, owner", [
+    # English roles with a word before them, and bodies that "act as"
+    ("Fritidsnämnden is the sole applicant for an Erasmus+ Sport grant.", True),
+    ("The culture department is project holder; partners in Riga and Gdansk.", True),
+    ("Tekniska nämnden will act as lead beneficiary in the CEF bid.", True),
+    ("The city planning office is the accountable body for the network.", True),
+    ("Region Skåne is the principal applicant and we join as a partner.", False),
+    # a relative "which" after a preposition asks nothing
+    ("We are writing a LIFE proposal in which Malmö will be the coordinator.", True),
+    # "about who" still asks
+    ("Vi och kulturnämnden söker ihop men har inte pratat om vem som blir projektägare.", None),
+])
+def test_english_roles_in_more_words(question: str, owner: bool | None) -> None:
+    assert _facts(question).malmo_is_project_owner is owner
