@@ -245,6 +245,10 @@ def last_course_change(pattern: re.Pattern[str] | None, text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=0) if pattern is not None else 0
 
 
+# A subject's verb at a sentence's start, as far as `_another_opens_sentence` needs to know where the subject ends.
+_OPENING_VERBS = frozenset({"is", "are", "was", "will", "would", "shall", "has", "have", "plans", "wants", "intends",
+                            "applies", "ar", "e", "ska", "skall", "har", "vill", "kommer", "planerar", "tanker", "avser",
+                            "soker", "ansoker", "forbereder", "skriver"})
 # Before a relative pronoun that does not ask: "in which", "för vilket".
 _PREPOSITIONS = frozenset({"in", "for", "of", "on", "at", "by", "with", "under", "i", "av", "pa", "med", "till", "genom"})
 _RELATIVE = frozenset({"which", "vilken", "vilket", "vilka"})
@@ -546,6 +550,8 @@ class OwnerReader:
             if not opener:
                 return _Statement(m.end(), None)  # "MKB står inte längre som sökande" says nothing of who does
             side = "company"  # "MKB vill söka EU-pengar som huvudsökande": the sentence's subject is a company
+        elif self._another_opens_sentence(m.string, m.start(), m.end()):
+            side = "other"  # "Region Skåne is preparing an ESF+ application as lead partner": the region's role
         else:
             side = "malmo"  # no subject: the asker speaks of their own project
         subject = (who or by or "").split()
@@ -600,6 +606,21 @@ class OwnerReader:
         if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
             return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company
         return not _DENIED.search(head, found.end())
+
+    def _another_opens_sentence(self, text: str, at: int, end: int) -> bool:
+        """Whether the sentence in which a role without a subject is named opens with an organisation that is not Malmö
+        stad's (facts.yaml not_malmo: a region, a university, a foundation …) as the subject of its verb, and no other
+        subject comes between ("Region Skåne is preparing an ESF+ application as lead partner"; not "Region Skåne är
+        med, och vi söker som lead")."""
+        start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
+        head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1).split()
+        verb = next((i for i, word in enumerate(head[:6]) if word in _OPENING_VERBS), None)
+        if not verb:
+            return False
+        subject = " ".join(head[:verb])
+        between = " ".join(head[verb:]) + " " + text[at:end]  # up to the role, the statement's own words too
+        return bool(self._not_malmo.search(subject)) and not (_ANOTHER_SUBJECT.search(between)
+                                                              or _CITY_BODY.search(between))
 
     def _party(self, words: str, last: bool) -> str | None:
         """Who the words name; of "Lund och vi" Malmö counts, of "Region och Malmö" too."""

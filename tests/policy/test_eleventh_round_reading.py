@@ -222,3 +222,16 @@ def test_who_applies_said_around_the_asker(question: str, expected: tuple) -> No
 ])
 def test_english_roles_in_more_words(question: str, owner: bool | None) -> None:
     assert _facts(question).malmo_is_project_owner is owner
+
+
+@pytest.mark.parametrize("question, owner", [
+    # the role without a subject is that of the organisation the sentence opens with
+    ("Region Skåne is preparing an ESF+ application as lead partner.", False),
+    ("Lunds universitet förbereder en Horisont-ansökan som koordinator.", False),
+    ("En idrottsförening söker Erasmus+ Sport som sökande och fritidsförvaltningen är med.", False),
+    # not when the asker or one of the city's bodies is the subject nearer the role
+    ("Region Skåne är med, men vi söker som lead.", True),
+    ("The region was lead first, but then it pulled out and the committee took over as lead.", True),
+])
+def test_a_role_without_a_subject_in_another_organisations_sentence(question: str, owner: bool) -> None:
+    assert _facts(question).malmo_is_project_owner is owner
