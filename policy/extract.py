@@ -69,7 +69,7 @@ _OWN_BODY_ASIDE = re.compile(r"\b((?:var|vart|vara|our|my|min|mitt) [\w-]+) \((?
                              r"applicant|huvud|ansvarig|beneficiar|mottagare|samordn|ledare))[^()]{1,80}\)")
 # One to three words, each after exactly one space: a word may be split only one way, so a long bracket without a
 # closing one costs a single pass, not a search of every split (hostile text).
-_ASIDE = re.compile(r" ?\([^()\s]+(?: [^()\s]+){0,2}\) ?")
+_ASIDE = re.compile(r" ?\((?!(?:[^()\s]+ )?(?:is|are|ar|e) )[^()\s]+(?: [^()\s]+){0,2}\) ?")
 # "om förvaltningen i stället blir projektägare": written as one word, which the subject's words skip.
 _INSTEAD = re.compile(r"\bi stallet\b")
 # Right before a programme or funder named: it is the one replaced, not the one asked about ("Arvsfonden ist f ESF+").
@@ -371,7 +371,7 @@ class OwnerReader:
         self._role_after_programme: re.Pattern[str] | None = None  # compiled when a question first has brackets
         # (only after an organisation's name: "koordinator (coordinator)" and "vi leder (koord)" translate or repeat the role)
         self._role_aside = re.compile(r"\b((?:[\w-]+ )?[\w-]*(?:namnd|namnden|forvaltning|forvaltningen|kontoret|stad|kommun|"
-                                      r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen)) "
+                                      r"universitet|hogskola|region|regionen|skolan|skola|ab|bolaget|stiftelsen|foreningen|malmo)) "
                                       r"\((?:((?:[\w-]+ )?[\w-]+), )?((?:" + terms["owner_role"] + ")|(?:" + terms["partner_role"]
                                       + r"))\)")
         self._role_after_the_application = re.compile(

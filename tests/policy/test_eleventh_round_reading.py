@@ -235,3 +235,16 @@ def test_english_roles_in_more_words(question: str, owner: bool | None) -> None:
 ])
 def test_a_role_without_a_subject_in_another_organisations_sentence(question: str, owner: bool) -> None:
     assert _facts(question).malmo_is_project_owner is owner
+
+
+@pytest.mark.parametrize("question, owner", [
+    # a statement in brackets is read, not left out as a short aside
+    ("Vårt LIFE-projekt (ASF är koordinator) har en totalbudget på 20 mkr.", True),
+    ("The Interreg bid (Lund is lead) has a budget of EUR 3M.", False),
+    # Malmö with its role in brackets, in a list of the consortium
+    ("Partners: Aarhus, Malmö (lead partner), Gdansk. Budget EUR 1.4M.", True),
+    # "coordinater" as typed
+    ("fritidsforv e coordinater i erasmus+ sport, 300k eur", True),
+])
+def test_roles_in_brackets_and_lists(question: str, owner: bool) -> None:
+    assert _facts(question).malmo_is_project_owner is owner
