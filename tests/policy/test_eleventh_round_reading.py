@@ -248,3 +248,18 @@ def test_a_role_without_a_subject_in_another_organisations_sentence(question: st
 ])
 def test_roles_in_brackets_and_lists(question: str, owner: bool) -> None:
     assert _facts(question).malmo_is_project_owner is owner
+
+
+@pytest.mark.parametrize("question, owner", [
+    ("Fritidsförvaltningen heads an Erasmus+ Sport application.", True),
+    ("Region Skåne heads the consortium and our department is a partner.", False),
+    ("The environment department is in the driver's seat for a LIFE proposal.", True),
+])
+def test_leading_in_more_english_words(question: str, owner: bool) -> None:
+    assert _facts(question).malmo_is_project_owner is owner
+
+
+def test_a_budget_split_per_partner_is_added() -> None:
+    facts = _facts("Urbact, our committee is lead partner; split of the budget: Malmö 4 MSEK, Riga 3 MSEK, Turku 3 MSEK, "
+                   "Lyon 2,5 MSEK.")
+    assert (facts.total_budget, facts.budget_bound) == (Decimal(12_500_000), "exact")
