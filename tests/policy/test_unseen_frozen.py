@@ -140,7 +140,11 @@ DATA = Path(__file__).parent / "data"
 # question with a verdict: 103 of 134), 164 (a new official's first month: 107 of 115) and 165 (conditions and
 # comparisons: 117 of 130), written blind after 160 and 161 had been read and mended (questions already in earlier sets
 # or in the training corpus left out); 162 and 163 then read (dev/), 164 and 165 kept unread.
+# and sets 166 (English consortia, nearly every question with a verdict: 112 of 133) and 167 (second-guessing while
+# typing: 128 of 135), written blind at the end of that round to measure it and kept unread.
 FROZEN = {
+    "unseen-next/set-166.yaml": "613bcf45c85b0d0f9a4289563e8a4097f565693d4d3a6a4285e433b6066dbf53",
+    "unseen-next/set-167.yaml": "9b5d3ac176485ef132e0da7784cef93fb5c26f3c78a2727a3b7eddd61af24516",
     "dev/set-162.yaml": "42e459b6771ba0c5709fb9fecbb90e012db5bb8ac220f9b807fb834eb3e695d4",
     "dev/set-163.yaml": "14def885e94d38a2fef206620117ca9eafa9fdb0f4cadad24a503505f749e3cc",
     "unseen-next/set-164.yaml": "a80fe69832979c8270f8614b8e72ef5000e9faeb2c8ab4deaae33bc526f24b57",
