@@ -263,3 +263,15 @@ def test_a_budget_split_per_partner_is_added() -> None:
     facts = _facts("Urbact, our committee is lead partner; split of the budget: Malmö 4 MSEK, Riga 3 MSEK, Turku 3 MSEK, "
                    "Lyon 2,5 MSEK.")
     assert (facts.total_budget, facts.budget_bound) == (Decimal(12_500_000), "exact")
+
+
+@pytest.mark.parametrize("question, owner", [
+    # the owner's role said open in more words
+    ("We may join a Horizon consortium; the coordinator has not yet been chosen. Budget EUR 3M.", None),
+    ("Kulturförvaltningen och Lunds universitet vill båda vara koordinator – oklart. 10 mkr.", None),
+    # the owner in more words
+    ("Servicenämnden är drivande part i ansökan till Digitala Europa.", True),
+    ("Vi är ingen partner utan koordinator i LIFE-ansökan.", True),
+])
+def test_the_owner_open_or_said_in_more_words(question: str, owner: bool | None) -> None:
+    assert _facts(question).malmo_is_project_owner is owner
