@@ -77,7 +77,8 @@ def answer(
     # omformulera: vilket ansvar har de?"); where she passes on someone's question, the question passed on; the facts are
     # read from all she wrote, as the last said of each.
     choice = None
-    asked_now = _asked_after_course_change(question, policy) or _relayed_question(question, policy)
+    folded = fold(question)
+    asked_now = _asked_after_course_change(question, folded, policy) or _relayed_question(question, folded, policy)
     if asked_now is not None:
         choice = _choose(asked_now, extraction, known, policy, topic, teachings)
         # (a question that is unclear or outside the policy on its own leans on what came before: "… vad gäller då?")
@@ -214,39 +215,41 @@ def _choose(question: str, extraction: Extraction, known: ProjectFacts, policy: 
     return Choice("clarify", options=options)
 
 
-def _asked_after_course_change(question: str, policy: PolicyData) -> str | None:
+def _asked_after_course_change(question: str, folded: str, policy: PolicyData) -> str | None:
     """What follows the asker's last change of course in `question` ("nej förresten", "scratch that"), when it asks (or
     replaces a question asked before it: "Who's the contact at miljöförvaltningen? Actually, just give me the full list")
     and says more than a word or two; else None. A correction of a fact asks nothing new ("… årliga redovisning – nej
-    vänta, det är fritidsnämndens")."""
-    folded = fold(question)
+    vänta, det är fritidsnämndens"). `folded`: the question folded."""
     turn = last_course_change(policy.fact_reader.course_change, folded)
     if not turn or len(tokens(folded[turn:])) <= _VAGUE_WORDS + 1 or "?" not in folded:
         return None
-    return question[turn:] if len(folded) == len(question) else folded[turn:]
+    return _positioned(question, folded)[turn:]
 
 
 # Quoted text: in quotation marks, or a line after ">".
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]|(?<![\w'])'([^']{8,}?)'(?![\w'])|(?:^|\n)[ \t]*>[ \t]?([^\n]+)")
 
 
-def _relayed_question(question: str, policy: PolicyData) -> str | None:
+def _relayed_question(question: str, folded: str, policy: PolicyData) -> str | None:
     """The question the asker passes on, when she asks what to answer to it at the end of her message ("fick den här
     frågan: 'Måste vi redovisa varje år?' vad ska jag svara?"): what she quotes, or else what stands between her words
-    before it ("min kollega undrar:") and after it; None when she asks nothing of the kind."""
-    if policy.relayed_ask is None:
-        return None
-    folded = fold(question)
-    ask = policy.relayed_ask.search(folded)
+    before it ("min kollega undrar:") and after it; None when she asks nothing of the kind. `folded`: the question
+    folded."""
+    ask = policy.relayed_ask.search(folded) if policy.relayed_ask is not None else None
     if ask is None:
         return None
-    text = question if len(folded) == len(question) else folded
-    before = text[:ask.start() + 1]  # with the question mark or quote that ends what is passed on
+    before = _positioned(question, folded)[:ask.start() + 1]  # with the question mark or quote that ends what is passed on
     quoted = " ".join(next(part for part in m.groups() if part) for m in _QUOTED.finditer(before))
     if not quoted:
         frame = policy.relayed_frame.match(folded) if policy.relayed_frame else None
         quoted = before[frame.end() if frame else 0:]
     return quoted.strip() if len(tokens(quoted)) > _VAGUE_WORDS + 1 else None
+
+
+def _positioned(question: str, folded: str) -> str:
+    """The question as typed when positions found in its folded form are the same in it, else the folded form: a part
+    of it cut at those positions is then cut where it was found."""
+    return question if len(folded) == len(question) else folded
 
 
 def _known(remembered: ProjectFacts, stated: ProjectFacts) -> ProjectFacts:
@@ -347,7 +350,8 @@ def _question_stressed(question: str, folded: str) -> str:
         return question
     if len(tokens(folded[start:])) <= _VAGUE_WORDS + 1:
         return question
-    return f"{question} {question[start:]}" if len(folded) == len(question) else f"{folded} {folded[start:]}"
+    text = _positioned(question, folded)
+    return f"{text} {text[start:]}"
 
 
 def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | None:
@@ -368,7 +372,7 @@ def _first_question_ranking(question: str, policy: PolicyData) -> list[Score] | 
     request = split.groupdict().get("cut") is not None and start == 0
     if len(tokens(folded[:end])) <= _VAGUE_WORDS + 1 and not request:
         return None
-    text = question if len(folded) == len(question) else folded
+    text = _positioned(question, folded)
     with_situation = policy.classifier.rank(text[:end])
     if start == 0:
         return _clear(with_situation, policy)

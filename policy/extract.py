@@ -252,6 +252,13 @@ _OPENING_VERBS = frozenset({"is", "are", "was", "will", "would", "shall", "has",
 # Before a relative pronoun that does not ask: "in which", "för vilket".
 _PREPOSITIONS = frozenset({"in", "for", "of", "on", "at", "by", "with", "under", "i", "av", "pa", "med", "till", "genom"})
 _RELATIVE = frozenset({"which", "vilken", "vilket", "vilka"})
+
+
+def _relative_after_preposition(words: list[str], i: int) -> bool:
+    """Whether words[i] is a relative pronoun after a preposition, which asks nothing ("in which", "för vilket")."""
+    return i > 0 and words[i] in _RELATIVE and words[i - 1] in _PREPOSITIONS
+
+
 # An auxiliary verb a pattern's subject took in: "miljönämnden will" of "Miljönämnden will act as coordinating beneficiary".
 _TRAILING_AUX = re.compile(r"(?: (?:will|would|shall|should|must|may|might|can|could|ska|skall|vill|kan|kommer att))+$")
 
@@ -339,6 +346,13 @@ _CONDITION_AND_OWNER = re.compile(r"^\s*(?:(?:om|if|nar|when|ifall) )?(?:(?:vart
                                   r"(?=[\w-]*bolag|company|aktiebolag))?")
 # A label before a sentence: "Snabbfråga: …", "Fråga: …".
 _LABEL = re.compile(r"^\s*(?:\w+ ){0,1}\w+: ")
+
+
+def _sentence_head(text: str, at: int) -> str:
+    """The words of the sentence (or the part after a dash) up to `at`, without a label before them ("Snabbfråga:") or
+    a cleft's opening ("det är"): where a subject would stand."""
+    start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
+    return _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1)
 
 
 # A share said to be of the total itself: "25 % av den totala budgeten", "60 % av totalbudgeten", "20% of the total".
@@ -492,8 +506,7 @@ class OwnerReader:
     def _asks_who(self, subject: list[str]) -> bool:
         """Whether a subject's words ask who has the role ("vem som leder", "which of us"); not a relative pronoun after a
         preposition ("an application in which Malmö will be the lead partner")."""
-        return any(word in self._asking and not (i and word in _RELATIVE and subject[i - 1] in _PREPOSITIONS)
-                   for i, word in enumerate(subject))
+        return any(word in self._asking and not _relative_after_preposition(subject, i) for i, word in enumerate(subject))
 
     def _they_resolved(self, text: str) -> str:
         """"De"/"they" as the subject, replaced by the body of the city or company it stands for when the sentence, or the
@@ -599,10 +612,8 @@ class OwnerReader:
         the role ("MKB står inte längre som sökande"), None when it does not."""
         if self._company_names is None:
             return None
-        start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
-        head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1)
-        head = _CONDITION_AND_OWNER.sub("", head, count=1)  # "Om vårt helägda bolag söker EU-medel …"
-        found = self._company_names.match(head) or self._company_names.match(head, _THE_KIND_OF.match(head).end())
+        head = _CONDITION_AND_OWNER.sub("", _sentence_head(text, at), count=1)  # "Om vårt helägda bolag söker EU-medel …"
+        found = self._company_names.match(head, _THE_KIND_OF.match(head).end())
         if found is None or _ANOTHER_SUBJECT.search(head, found.end()):
             return None  # "MKB tipsade om att vi kan söka …": the asker applies, not the company
         return not _DENIED.search(head, found.end())
@@ -612,8 +623,7 @@ class OwnerReader:
         stad's (facts.yaml not_malmo: a region, a university, a foundation …) as the subject of its verb, and no other
         subject comes between ("Region Skåne is preparing an ESF+ application as lead partner"; not "Region Skåne är
         med, och vi söker som lead")."""
-        start = max((m.end() for m in _SENTENCE_OR_DASH.finditer(text, 0, at)), default=0)
-        head = _CLEFT.sub("", _LABEL.sub("", text[start:at], count=1), count=1).split()
+        head = _sentence_head(text, at).split()
         verb = next((i for i, word in enumerate(head[:6]) if word in _OPENING_VERBS), None)
         if not verb:
             return False
@@ -652,7 +662,7 @@ class OwnerReader:
         """
         tokens = [t for t in words if t not in self._skip]
         if last and (relative := next((i for i in range(len(tokens) - 1, 0, -1)
-                                       if tokens[i] in _RELATIVE and tokens[i - 1] in _PREPOSITIONS), None)):
+                                       if _relative_after_preposition(tokens, i)), None)):
             tokens = tokens[relative + 1:]  # "an application in which Malmö will be …": the subject after the relative
         if last and len(tokens) > 1 and tokens[-1] == "som":
             tokens.pop()  # "tekniska nämnden som formellt står som projektägare": the subject before the relative "som"

@@ -10,6 +10,7 @@ import pytest
 
 from policy import load_policy
 from policy.budget import threshold_on
+from policy.normalise import fold
 from tests.policy.helpers import ANSWER_DAY, ask, verdict_of
 
 
@@ -137,7 +138,7 @@ def test_the_section_cited_follows_what_is_asked_after_the_change_of_course() ->
 def test_a_question_passed_on_is_what_is_asked(question: str, relayed: str) -> None:
     from policy.answering import _relayed_question
 
-    assert _relayed_question(question, load_policy()) == relayed
+    assert _relayed_question(question, fold(question), load_policy()) == relayed
 
 
 def test_a_question_passed_on_answered_by_its_own_words() -> None:
@@ -148,7 +149,8 @@ def test_a_question_passed_on_answered_by_its_own_words() -> None:
 def test_a_question_of_ones_own_is_not_passed_on() -> None:
     from policy.answering import _relayed_question
 
-    assert _relayed_question("Måste vi informera KS om vår Interreg-ansökan på 14 mkr?", load_policy()) is None
+    question = "Måste vi informera KS om vår Interreg-ansökan på 14 mkr?"
+    assert _relayed_question(question, fold(question), load_policy()) is None
 
 
 @pytest.mark.parametrize("question, expected", [
